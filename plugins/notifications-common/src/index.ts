@@ -1,0 +1,10 @@
+/**
+ * Types and helpers shared by the Herald notifications frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './signals';
+export * from './severity';
+export * from './settings';
+export * from './filters';

@@ -1,0 +1,107 @@
+import { JsonValue } from '@backstage/types';
+
+/** @public */
+export type NotificationSeverity = 'critical' | 'high' | 'normal' | 'low';
+
+/**
+ * Every severity, most severe first.
+ * @public
+ */
+export const notificationSeverities: NotificationSeverity[] = [
+  'critical',
+  'high',
+  'normal',
+  'low',
+];
+
+/** @public */
+export type NotificationPayload = {
+  title: string;
+  description?: string;
+  link?: string;
+  severity?: NotificationSeverity;
+  topic?: string;
+  scope?: string;
+  icon?: string;
+  metadata?: { [key: string]: JsonValue };
+};
+
+/** @public */
+export type Notification = {
+  id: string;
+  /** The recipient's user entity ref, or null for a broadcast. */
+  user: string | null;
+  created: Date;
+  saved?: Date;
+  read?: Date;
+  updated?: Date;
+  origin: string;
+  payload: NotificationPayload;
+};
+
+/** @public */
+export type NotificationStatus = {
+  unread: number;
+  read: number;
+};
+
+/** @public */
+export type NotificationRecipients =
+  | {
+      type: 'entity';
+      entityRef: string | string[];
+      excludeEntityRef?: string | string[];
+    }
+  | { type: 'broadcast' };
+
+/** @public */
+export type NotificationSendOptions = {
+  recipients: NotificationRecipients;
+  payload: NotificationPayload;
+};
+
+/** @public */
+export type NotificationProcessorFilters = {
+  minSeverity?: NotificationSeverity;
+  maxSeverity?: NotificationSeverity;
+  excludedTopics?: string[];
+  includedTopics?: string[];
+};
+
+/** @public */
+export type TopicSetting = {
+  id: string;
+  enabled: boolean;
+};
+
+/** @public */
+export type OriginSetting = {
+  id: string;
+  enabled: boolean;
+  topics?: TopicSetting[];
+};
+
+/** @public */
+export type ChannelSetting = {
+  id: string;
+  /** Unset means enabled; `false` makes the channel's origins and topics opt-in. */
+  enabled?: boolean;
+  origins: OriginSetting[];
+};
+
+/** @public */
+export type NotificationSettings = {
+  channels: ChannelSetting[];
+};
+
+/**
+ * The channel of the in-app inbox in user settings.
+ * @public
+ */
+export const WEB_NOTIFICATION_CHANNEL = 'Web';
+
+/**
+ * Metadata key under which senders may put a markdown body.
+ * @public
+ */
+export const MARKDOWN_BODY_METADATA_KEY = 'backstage.io/body.markdown';

@@ -1,0 +1,15 @@
+/**
+ * Node library for sending Herald notifications and extending delivery with
+ * processors.
+ *
+ * @packageDocumentation
+ */
+export * from './service';
+export * from './processor';
+export * from './extensions';
+export * from './link';
+export type {
+  NotificationProcessorFilters,
+  NotificationRecipients,
+  NotificationSendOptions,
+} from '@herald/plugin-notifications-common';

@@ -1,0 +1,7 @@
+/**
+ * Node library for publishing Herald signals.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './service';

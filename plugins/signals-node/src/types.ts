@@ -1,0 +1,37 @@
+import { JsonObject } from '@backstage/types';
+
+/**
+ * Who receives a signal. `entityRef` is matched against the ownership refs of
+ * each connection, so a group ref reaches the group's members.
+ * @public
+ */
+export type SignalRecipients =
+  | { type: 'user'; entityRef: string | string[] }
+  | { type: 'broadcast' };
+
+/** @public */
+export type SignalPayload<TMessage extends JsonObject = JsonObject> = {
+  recipients: SignalRecipients;
+  channel: string;
+  message: TMessage;
+  /**
+   * Herald extension: additions merged into `message` for the connections of
+   * one user (keyed by user entity ref), so one publish can carry per-user
+   * data such as each recipient's own notification id. Consumers that do not
+   * know the field deliver `message` unchanged.
+   */
+  perRecipient?: { [userEntityRef: string]: JsonObject };
+};
+
+/** @public */
+export interface SignalsService {
+  publish<TMessage extends JsonObject = JsonObject>(
+    signal: SignalPayload<TMessage>,
+  ): Promise<void>;
+}
+
+/**
+ * The events topic signals travel on, shared with upstream publishers.
+ * @public
+ */
+export const SIGNALS_EVENT_TOPIC = 'signals';
