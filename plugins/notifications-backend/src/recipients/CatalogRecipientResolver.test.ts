@@ -1,0 +1,160 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { CatalogRecipientResolver } from './CatalogRecipientResolver';
+
+function group(
+  name: string,
+  members: string[],
+  children: string[] = [],
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children },
+    relations: [
+      ...members.map(m => ({ type: 'hasMember', targetRef: `user:default/${m}` })),
+      ...children.map(c => ({ type: 'parentOf', targetRef: `group:default/${c}` })),
+    ],
+  };
+}
+
+function user(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: {},
+  };
+}
+
+function component(name: string, owners: string[]): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'service', owner: owners[0] },
+    relations: owners.map(o => ({ type: 'ownedBy', targetRef: o })),
+  };
+}
+
+function setup(entities: Entity[]) {
+  const catalog = catalogServiceMock({ entities });
+  const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+  const resolver = new CatalogRecipientResolver(
+    catalog,
+    mockServices.auth(),
+  );
+  const resolve = async (entityRefs: string[], excludedEntityRefs?: string[]) =>
+    (
+      await resolver.resolveNotificationRecipients({
+        entityRefs,
+        excludedEntityRefs,
+      })
+    ).userEntityRefs.sort();
+  return { resolve, getEntitiesByRefs };
+}
+
+describe('CatalogRecipientResolver', () => {
+  it('uses user refs directly, without the catalog', async () => {
+    const { resolve, getEntitiesByRefs } = setup([]);
+    await expect(
+      resolve(['user:default/ghost', 'user:default/ghost']),
+    ).resolves.toEqual(['user:default/ghost']);
+    expect(getEntitiesByRefs).not.toHaveBeenCalled();
+  });
+
+  it('expands nested groups breadth first, one catalog call per level', async () => {
+    const { resolve, getEntitiesByRefs } = setup([
+      group('root', ['alice'], ['mid-a', 'mid-b']),
+      group('mid-a', ['bob'], ['leaf']),
+      group('mid-b', ['carol', 'alice']),
+      group('leaf', ['dave']),
+    ]);
+    await expect(resolve(['group:default/root'])).resolves.toEqual([
+      'user:default/alice',
+      'user:default/bob',
+      'user:default/carol',
+      'user:default/dave',
+    ]);
+    expect(getEntitiesByRefs).toHaveBeenCalledTimes(3);
+    expect(getEntitiesByRefs.mock.calls[1][0].entityRefs.sort()).toEqual([
+      'group:default/mid-a',
+      'group:default/mid-b',
+    ]);
+    expect(getEntitiesByRefs.mock.calls[0][0].fields).toEqual(
+      expect.arrayContaining(['kind', 'relations']),
+    );
+  });
+
+  it('terminates on cyclic group hierarchies', async () => {
+    const { resolve, getEntitiesByRefs } = setup([
+      group('a', ['alice'], ['b']),
+      group('b', ['bob'], ['a']),
+    ]);
+    await expect(resolve(['group:default/a'])).resolves.toEqual([
+      'user:default/alice',
+      'user:default/bob',
+    ]);
+    expect(getEntitiesByRefs).toHaveBeenCalledTimes(2);
+  });
+
+  it('resolves a component to its first owner, expanding an owning group', async () => {
+    const { resolve } = setup([
+      component('web', ['group:default/team', 'user:default/zed']),
+      component('api', ['user:default/yan']),
+      group('team', ['alice', 'bob']),
+    ]);
+    await expect(resolve(['component:default/web'])).resolves.toEqual([
+      'user:default/alice',
+      'user:default/bob',
+    ]);
+    await expect(resolve(['component:default/api'])).resolves.toEqual([
+      'user:default/yan',
+    ]);
+  });
+
+  it('honours exclusions of users and groups', async () => {
+    const { resolve } = setup([
+      group('root', ['alice', 'bob'], ['sub']),
+      group('sub', ['carol', 'alice']),
+      group('other', ['erin']),
+    ]);
+    await expect(
+      resolve(['group:default/root'], ['user:default/bob']),
+    ).resolves.toEqual(['user:default/alice', 'user:default/carol']);
+    await expect(
+      resolve(['group:default/root'], ['group:default/sub']),
+    ).resolves.toEqual(['user:default/alice', 'user:default/bob']);
+    await expect(
+      resolve(['group:default/other', 'user:default/me'], ['user:default/me']),
+    ).resolves.toEqual(['user:default/erin']);
+  });
+
+  it('skips unknown entities and keeps only users', async () => {
+    const { resolve } = setup([user('known'), component('orphan', [])]);
+    await expect(
+      resolve([
+        'group:default/missing',
+        'component:default/orphan',
+        'user:default/known',
+        'component:default/nowhere',
+      ]),
+    ).resolves.toEqual(['user:default/known']);
+  });
+
+  it('rejects refs without a kind', async () => {
+    const { resolve } = setup([]);
+    await expect(resolve(['jdoe'])).rejects.toThrow();
+  });
+
+  it('expands a group of 5,000 users with one catalog call', async () => {
+    const members = Array.from({ length: 5000 }, (_, i) => `u${i}`);
+    const { resolve, getEntitiesByRefs } = setup([group('everyone', members)]);
+    const users = await resolve(['group:default/everyone']);
+    expect(users).toHaveLength(5000);
+    expect(new Set(users).size).toBe(5000);
+    expect(getEntitiesByRefs).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,1 @@
+export { CatalogRecipientResolver } from './CatalogRecipientResolver';
