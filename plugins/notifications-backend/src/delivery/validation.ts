@@ -1,0 +1,74 @@
+import { InputError } from '@backstage/errors';
+import {
+  NotificationSendOptions,
+  normalizeSeverity,
+} from '@herald/plugin-notifications-common';
+import { resolveNotificationLink } from '@herald/plugin-notifications-node';
+import { COLUMN_MAX_LENGTHS } from '../store/rows';
+import { NotificationContent } from './DeliveryStore';
+
+export function assertFits(field: keyof typeof COLUMN_MAX_LENGTHS, value?: string) {
+  const maxLength = COLUMN_MAX_LENGTHS[field];
+  if (value !== undefined && value.length > maxLength) {
+    throw new InputError(
+      `Invalid notification request received: ${field} is ${value.length} characters long, at most ${maxLength} are allowed`,
+    );
+  }
+}
+
+/**
+ * Relative links are allowed (the app resolves them), but whatever a link
+ * resolves to against the app's base URL must be http or https, which keeps
+ * `javascript:` and similar out of the inbox.
+ */
+function assertSafeLink(link: string, appBaseUrl: string) {
+  const resolved = resolveNotificationLink(link, appBaseUrl);
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(resolved ?? '').protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new InputError('Invalid link provided');
+  }
+}
+
+/**
+ * The checks that run on what a sender (after any processor rewrote it) asks
+ * for, and the normalised content that gets stored.
+ */
+export function validateSendOptions(
+  options: NotificationSendOptions,
+  origin: string,
+  appBaseUrl: string,
+): NotificationContent {
+  const payload = options.payload;
+  const missing = [
+    ...(payload?.title ? [] : ['title']),
+    ...(options.recipients ? [] : ['recipients']),
+  ];
+  if (missing.length > 0) {
+    throw new InputError(
+      `Invalid notification request received: missing ${missing.join(', ')}`,
+    );
+  }
+  assertFits('title', payload.title);
+  assertFits('topic', payload.topic);
+  assertFits('scope', payload.scope);
+  assertFits('icon', payload.icon);
+  assertFits('origin', origin);
+  if (payload.link) {
+    assertSafeLink(payload.link, appBaseUrl);
+  }
+  return {
+    title: payload.title,
+    description: payload.description,
+    link: payload.link || undefined,
+    severity: normalizeSeverity(payload.severity),
+    topic: payload.topic,
+    scope: payload.scope,
+    icon: payload.icon,
+    metadata: payload.metadata,
+  };
+}

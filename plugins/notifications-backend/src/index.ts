@@ -1,0 +1,6 @@
+/**
+ * The Herald notifications backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { notificationsPlugin as default } from './plugin';

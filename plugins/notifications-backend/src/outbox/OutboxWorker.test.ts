@@ -1,0 +1,188 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { createDeferred } from '@backstage/types';
+import knexFactory, { Knex } from 'knex';
+import { Notification } from '@herald/plugin-notifications-common';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import { OutboxConfig } from './config';
+import { OutboxStore } from './OutboxStore';
+import { OutboxWorker } from './OutboxWorker';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
+});
+
+const config: OutboxConfig = {
+  concurrency: 4,
+  maxAttempts: 3,
+  initialBackoffMs: 5,
+  maxBackoffMs: 20,
+  pollIntervalMs: 20,
+  leaseMs: 5_000,
+  timeoutMs: 1_000,
+};
+
+function notification(id: string): Notification {
+  return {
+    id,
+    user: `user:default/${id}`,
+    created: new Date('2026-01-01T00:00:00Z'),
+    origin: 'plugin:test',
+    payload: { title: `hello ${id}`, severity: 'normal' },
+  };
+}
+
+async function setupDatabase(databaseId: Parameters<typeof databases.init>[0]) {
+  const knex = await databases.init(databaseId);
+  await knex.migrate.latest({
+    directory: resolvePackagePath('@herald/plugin-notifications-backend', 'migrations'),
+  });
+  return knex;
+}
+
+async function enqueue(store: OutboxStore, knex: Knex, ids: string[], processor = 'Test') {
+  await knex.transaction(trx =>
+    store.enqueue(
+      trx,
+      ids.map(id => ({
+        processor,
+        notification: notification(id),
+        options: {
+          recipients: { type: 'entity', entityRef: `user:default/${id}` },
+          payload: { title: `hello ${id}` },
+        },
+      })),
+    ),
+  );
+}
+
+describe('OutboxWorker', () => {
+  const workers: OutboxWorker[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map(w => w.stop()));
+  });
+
+  function startWorker(store: OutboxStore, processors: NotificationProcessor[], logger = mockServices.logger.mock(), overrides: Partial<OutboxConfig> = {}) {
+    const worker = new OutboxWorker(store, () => processors, { ...config, ...overrides }, logger);
+    workers.push(worker);
+    worker.start();
+    return worker;
+  }
+
+  it.each(databases.eachSupportedId())(
+    'retries a failing postProcess with backoff until it succeeds, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const delivered = createDeferred<Notification>();
+      let calls = 0;
+      const processor: NotificationProcessor = {
+        getName: () => 'Test',
+        postProcess: async n => {
+          calls += 1;
+          if (calls < 3) {
+            throw new Error('smtp unavailable');
+          }
+          delivered.resolve(n);
+        },
+      };
+      await enqueue(store, knex, ['a']);
+      startWorker(store, [processor]);
+      const result = await delivered;
+      expect(calls).toBe(3);
+      expect(result.payload.title).toBe('hello a');
+      expect(result.created).toEqual(new Date('2026-01-01T00:00:00Z'));
+      await workers[0].stop();
+      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'marks a job dead after the configured attempts and logs it, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const logger = mockServices.logger.mock();
+      const dead = createDeferred<string>();
+      logger.error.mockImplementation(message => dead.resolve(String(message)));
+      let calls = 0;
+      startWorker(store, [
+        {
+          getName: () => 'Test',
+          postProcess: async () => {
+            calls += 1;
+            throw new Error('always broken');
+          },
+        },
+      ], logger);
+      await enqueue(store, knex, ['b']);
+      workers[0].wake();
+      expect(await dead).toMatch(/dead after 3 attempts.*always broken/);
+      expect(calls).toBe(3);
+      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 1 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'cuts off a hanging postProcess and retries it, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const delivered = createDeferred<void>();
+      let calls = 0;
+      startWorker(store, [
+        {
+          getName: () => 'Test',
+          postProcess: async () => {
+            calls += 1;
+            if (calls === 1) {
+              await new Promise(() => {});
+            }
+            delivered.resolve();
+          },
+        },
+      ], undefined, { timeoutMs: 50 });
+      await enqueue(store, knex, ['c']);
+      workers[0].wake();
+      await delivered;
+      expect(calls).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'never lets two workers on separate connections deliver the same job, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      // A second connection pool to the same database acts as a second instance.
+      const otherKnex = knexFactory(knex.client.config);
+      try {
+        const ids = Array.from({ length: 60 }, (_, i) => `job${i}`);
+        const deliveries: string[] = [];
+        const allDelivered = createDeferred<void>();
+        const processor: NotificationProcessor = {
+          getName: () => 'Test',
+          postProcess: async n => {
+            deliveries.push(n.id);
+            await new Promise(resolve => setImmediate(resolve));
+            if (deliveries.length >= ids.length) {
+              allDelivered.resolve();
+            }
+          },
+        };
+        const stores = [new OutboxStore(knex), new OutboxStore(otherKnex), new OutboxStore(knex)];
+        await enqueue(stores[0], knex, ids);
+        for (const store of stores) {
+          startWorker(store, [processor]);
+        }
+        await allDelivered;
+        await Promise.all(workers.splice(0).map(w => w.stop()));
+        expect(deliveries.sort()).toEqual([...ids].sort());
+        await expect(stores[0].counts()).resolves.toEqual({ pending: 0, dead: 0 });
+      } finally {
+        await otherKnex.destroy();
+      }
+    },
+  );
+});

@@ -1,0 +1,139 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import { OutboxConfig } from './config';
+import { OutboxJob, OutboxStore } from './OutboxStore';
+import { withTimeout } from './withTimeout';
+
+/**
+ * Delivers outbox jobs by calling their processor's postProcess, at most
+ * `concurrency` at a time. It wakes when a send has enqueued jobs and also
+ * polls, which picks up retries that came due, jobs left by a stopped
+ * instance once their lease expires, and jobs enqueued by other instances.
+ */
+export class OutboxWorker {
+  private readonly inFlight = new Set<Promise<void>>();
+  private draining = false;
+  private drainRequested = false;
+  private pollTimer?: NodeJS.Timeout;
+  private stopped = true;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly processors: () => NotificationProcessor[],
+    private readonly config: OutboxConfig,
+    private readonly logger: LoggerService,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) {
+      return;
+    }
+    this.stopped = false;
+    this.pollTimer = setInterval(() => this.wake(), this.config.pollIntervalMs);
+    this.pollTimer.unref?.();
+    this.wake();
+  }
+
+  /**
+   * Stops taking new jobs and waits for the ones in progress, each bounded by
+   * the postProcess timeout. Anything unfinished keeps its lease and is taken
+   * again once the lease expires.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Looks for due jobs now instead of at the next poll. */
+  wake(): void {
+    if (this.stopped) {
+      return;
+    }
+    if (this.draining) {
+      this.drainRequested = true;
+      return;
+    }
+    this.draining = true;
+    this.drain()
+      .catch(error =>
+        this.logger.error('Failed to claim notification outbox jobs', error),
+      )
+      .finally(() => {
+        this.draining = false;
+        if (this.drainRequested) {
+          this.drainRequested = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const free = this.config.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        return;
+      }
+      const jobs = await this.store.claim(free, this.config.leaseMs);
+      if (this.stopped && jobs.length > 0) {
+        // Claimed during shutdown: the leases expire and another instance delivers them.
+        return;
+      }
+      for (const job of jobs) {
+        const running: Promise<void> = this.run(job).finally(() => {
+          this.inFlight.delete(running);
+          this.wake();
+        });
+        this.inFlight.add(running);
+      }
+      if (jobs.length < free) {
+        return;
+      }
+    }
+  }
+
+  private async run(job: OutboxJob): Promise<void> {
+    try {
+      const processor = this.processors().find(
+        p => p.getName() === job.processor,
+      );
+      if (!processor) {
+        throw new Error(`No processor named '${job.processor}' is registered`);
+      }
+      if (processor.postProcess) {
+        await withTimeout(
+          processor.postProcess(job.notification, job.options),
+          this.config.timeoutMs,
+          `postProcess of ${job.processor}`,
+        );
+      }
+      await this.store.complete(job);
+    } catch (error) {
+      await this.handleFailure(job, error).catch(storeError =>
+        this.logger.error(
+          `Failed to record the outcome of notification outbox job ${job.id}`,
+          storeError,
+        ),
+      );
+    }
+  }
+
+  private async handleFailure(job: OutboxJob, error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (job.attempts >= this.config.maxAttempts) {
+      await this.store.markDead(job, message);
+      this.logger.error(
+        `Notification outbox job ${job.id} is dead after ${job.attempts} attempts: postProcess of ${job.processor} for notification ${job.notification.id} failed: ${message}`,
+      );
+      return;
+    }
+    const delay = Math.min(
+      this.config.initialBackoffMs * 2 ** (job.attempts - 1),
+      this.config.maxBackoffMs,
+    );
+    await this.store.retryLater(job, message, delay);
+    this.logger.warn(
+      `postProcess of ${job.processor} for notification ${job.notification.id} failed (attempt ${job.attempts} of ${this.config.maxAttempts}), retrying in ${delay} ms: ${message}`,
+    );
+  }
+}

@@ -1,0 +1,6 @@
+export { OutboxStore } from './OutboxStore';
+export type { OutboxJobInput, OutboxCounts } from './OutboxStore';
+export { OutboxWorker } from './OutboxWorker';
+export { readOutboxConfig, readOptionalDurationMs } from './config';
+export type { OutboxConfig } from './config';
+export { withTimeout } from './withTimeout';

@@ -1,0 +1,161 @@
+import { InputError } from '@backstage/errors';
+import {
+  NotificationSendOptions,
+  notificationSeverities,
+} from '@herald/plugin-notifications-common';
+import { z } from 'zod';
+import {
+  ListNotificationsOptions,
+  NotificationFilter,
+  NotificationOrder,
+  SORTABLE_FIELDS,
+  SortableField,
+} from '../store/NotificationsStore';
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map(issue => {
+      if (issue.code === 'unrecognized_keys') {
+        return `unknown parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+          .map(key => `'${key}'`)
+          .join(', ')}`;
+      }
+      const path = issue.path.join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+function parseWith<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InputError(`Invalid ${what}: ${describeIssues(result.error)}`);
+  }
+  return result.data;
+}
+
+const booleanParam = z
+  .enum(['true', 'false'])
+  .transform(value => value === 'true');
+const nonNegativeIntegerParam = z
+  .string()
+  .regex(/^\d+$/, 'must be an integer of at least 0')
+  .transform(Number);
+const severityParam = z.enum(
+  notificationSeverities as [string, ...string[]],
+) as z.ZodType<(typeof notificationSeverities)[number]>;
+const createdAfterParam = z.string().transform(value => {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    throw new InputError('Unexpected date format');
+  }
+  return new Date(time);
+});
+
+const filterParams = {
+  search: z.string(),
+  read: booleanParam,
+  saved: booleanParam,
+  createdAfter: createdAfterParam,
+  minimumSeverity: severityParam,
+};
+
+const topicsQuerySchema = z.object(filterParams).partial().strict();
+
+const listQuerySchema = z
+  .object({
+    ...filterParams,
+    topic: z.string(),
+    offset: nonNegativeIntegerParam,
+    limit: nonNegativeIntegerParam,
+    orderField: z.union([z.string(), z.array(z.string())]),
+  })
+  .partial()
+  .strict();
+
+function parseOrderField(value: string): NotificationOrder {
+  const [field, direction, ...rest] = value.split(',');
+  if (rest.length > 0) {
+    throw new InputError(
+      `Invalid order field '${value}', expected 'field,asc' or 'field,desc'`,
+    );
+  }
+  if (!(SORTABLE_FIELDS as readonly string[]).includes(field)) {
+    throw new InputError(
+      `Invalid order field '${field}', must be one of ${SORTABLE_FIELDS.join(
+        ', ',
+      )}`,
+    );
+  }
+  if (direction !== undefined && direction !== 'asc' && direction !== 'desc') {
+    throw new InputError('Invalid order field order, must be asc or desc');
+  }
+  return { field: field as SortableField, direction };
+}
+
+export function parseListQuery(query: unknown): ListNotificationsOptions {
+  const { orderField, ...rest } = parseWith(
+    listQuerySchema,
+    query,
+    'query parameters',
+  );
+  const orderFields =
+    orderField === undefined
+      ? undefined
+      : (Array.isArray(orderField) ? orderField : [orderField]).map(
+          parseOrderField,
+        );
+  return { ...rest, orderBy: orderFields };
+}
+
+export function parseTopicsQuery(query: unknown): NotificationFilter {
+  return parseWith(topicsQuerySchema, query, 'query parameters');
+}
+
+export function assertNoQuery(query: unknown) {
+  parseWith(z.object({}).strict(), query, 'query parameters');
+}
+
+const updateBodySchema = z.object({
+  ids: z.array(z.string()),
+  read: z.boolean().optional(),
+  saved: z.boolean().optional(),
+});
+
+export function parseUpdateBody(body: unknown) {
+  return parseWith(updateBodySchema, body, 'request body');
+}
+
+const entityRefsSchema = z.union([z.string(), z.array(z.string())]);
+
+const sendBodySchema = z.object({
+  recipients: z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('entity'),
+      entityRef: entityRefsSchema,
+      excludeEntityRef: entityRefsSchema.optional(),
+    }),
+    z.object({ type: z.literal('broadcast') }),
+  ]),
+  // Extra payload fields are accepted, as upstream's schema does, and dropped.
+  payload: z
+    .object({
+      title: z.string(),
+      description: z.string().optional(),
+      link: z.string().optional(),
+      severity: severityParam.optional(),
+      topic: z.string().optional(),
+      scope: z.string().optional(),
+      icon: z.string().optional(),
+      metadata: z.record(z.string(), z.any()).optional(),
+    })
+    .passthrough(),
+});
+
+export function parseSendBody(body: unknown): NotificationSendOptions {
+  return parseWith(sendBodySchema, body, 'request body') as NotificationSendOptions;
+}

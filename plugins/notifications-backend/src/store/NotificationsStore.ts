@@ -1,0 +1,283 @@
+import {
+  Notification,
+  NotificationSeverity,
+  NotificationStatus,
+  severitiesAtLeast,
+} from '@herald/plugin-notifications-common';
+import { Knex } from 'knex';
+import {
+  NOTIFICATION_COLUMNS,
+  NotificationRow,
+  isNotificationId,
+  rowToNotification,
+} from './rows';
+
+/** Columns a list may be ordered by: every column of the notification view but metadata. */
+export const SORTABLE_FIELDS = NOTIFICATION_COLUMNS.filter(
+  column => column !== 'metadata',
+);
+
+export type SortableField = (typeof SORTABLE_FIELDS)[number];
+
+export type NotificationOrder = {
+  field: SortableField;
+  /** Omitted means the database default, ascending. */
+  direction?: 'asc' | 'desc';
+};
+
+export type NotificationFilter = {
+  topic?: string;
+  search?: string;
+  read?: boolean;
+  saved?: boolean;
+  createdAfter?: Date;
+  minimumSeverity?: NotificationSeverity;
+  ids?: string[];
+};
+
+export type ListNotificationsOptions = NotificationFilter & {
+  offset?: number;
+  limit?: number;
+  orderBy?: NotificationOrder[];
+};
+
+export type NotificationStateChange = {
+  read?: boolean;
+  saved?: boolean;
+};
+
+/** Large id lists are split so no statement exceeds a database's bind limit. */
+const ID_CHUNK_SIZE = 500;
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+/** `!` escapes LIKE wildcards; unlike a backslash it means the same in every dialect's string literals. */
+function containsPattern(search: string): string {
+  return `%${search.replace(/[!%_]/g, match => `!${match}`)}%`;
+}
+
+/**
+ * The read side of notifications: what a user sees is their own rows in
+ * `notification` plus every broadcast, with the broadcast's read and saved
+ * state taken from that user's `broadcast_user_status` row.
+ */
+export class NotificationsStore {
+  constructor(private readonly knex: Knex) {}
+
+  async list(
+    user: string,
+    options: ListNotificationsOptions,
+  ): Promise<{ totalCount: number; notifications: Notification[] }> {
+    const [rows, totalCount] = await Promise.all([
+      this.selectPage(user, options),
+      this.count(user, options),
+    ]);
+    return { totalCount, notifications: rows.map(rowToNotification) };
+  }
+
+  async get(user: string, id: string): Promise<Notification | undefined> {
+    if (!isNotificationId(id)) {
+      return undefined;
+    }
+    const [row] = await this.selectPage(user, { ids: [id], limit: 1 });
+    return row ? rowToNotification(row) : undefined;
+  }
+
+  /** The caller's notifications among `ids`, newest first. Malformed ids are ignored. */
+  async getMany(user: string, ids: string[]): Promise<Notification[]> {
+    const validIds = ids.filter(isNotificationId);
+    const notifications: Notification[] = [];
+    for (const idChunk of chunk(validIds, ID_CHUNK_SIZE)) {
+      const rows = await this.selectPage(user, { ids: idChunk });
+      notifications.push(...rows.map(rowToNotification));
+    }
+    return notifications.sort(
+      (a, b) => b.created.getTime() - a.created.getTime(),
+    );
+  }
+
+  async status(user: string): Promise<NotificationStatus> {
+    const [row] = await this.knex
+      .from(this.userView(user, {}))
+      .select(
+        this.knex.raw('COUNT(*) as ??', ['total']),
+        this.knex.raw('COUNT(??) as ??', ['read', 'readCount']),
+      );
+    const total = Number(row?.total ?? 0);
+    const read = Number(row?.readCount ?? 0);
+    return { unread: total - read, read };
+  }
+
+  async topics(user: string, filter: NotificationFilter): Promise<string[]> {
+    const rows: Array<{ topic: string }> = await this.knex
+      .from(this.userView(user, filter))
+      .distinct('topic')
+      .whereNotNull('topic')
+      .orderBy('topic', 'asc');
+    return rows.map(row => row.topic);
+  }
+
+  /**
+   * Sets or clears read and saved on the user's own rows and on the user's
+   * state of broadcasts. Ids of other users' notifications and malformed ids
+   * change nothing.
+   */
+  async updateState(
+    user: string,
+    ids: string[],
+    change: NotificationStateChange,
+  ): Promise<void> {
+    const validIds = ids.filter(isNotificationId);
+    const now = new Date();
+    const fields = (['read', 'saved'] as const).filter(
+      field => change[field] !== undefined,
+    );
+    if (validIds.length === 0 || fields.length === 0) {
+      return;
+    }
+    await this.knex.transaction(async tx => {
+      for (const idChunk of chunk(validIds, ID_CHUNK_SIZE)) {
+        const broadcastIds: string[] = await tx('broadcast')
+          .whereIn('id', idChunk)
+          .pluck('id');
+        for (const field of fields) {
+          const value = change[field] ? now : null;
+          await tx('notification')
+            .where('user', user)
+            .whereIn('id', idChunk)
+            .update({ [field]: value });
+          if (broadcastIds.length > 0) {
+            await tx('broadcast_user_status')
+              .insert(
+                broadcastIds.map(id => ({
+                  broadcast_id: id,
+                  user,
+                  [field]: value,
+                })),
+              )
+              .onConflict(['broadcast_id', 'user'])
+              .merge([field]);
+          }
+        }
+      }
+    });
+  }
+
+  private async selectPage(
+    user: string,
+    options: ListNotificationsOptions,
+  ): Promise<NotificationRow[]> {
+    const query = this.knex.from(this.userView(user, options)).select('*');
+    const orderBy = options.orderBy ?? [
+      { field: 'created' as const, direction: 'desc' as const },
+    ];
+    for (const { field, direction } of orderBy) {
+      query.orderBy(field, direction);
+    }
+    // Rows created in the same instant would otherwise page unpredictably.
+    query.orderBy('id', 'asc');
+    if (options.limit !== undefined) {
+      query.limit(options.limit);
+    }
+    if (options.offset !== undefined) {
+      query.offset(options.offset);
+    }
+    return await query;
+  }
+
+  private async count(user: string, filter: NotificationFilter) {
+    const [row] = await this.knex
+      .from(this.userView(user, filter))
+      .count({ count: '*' });
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * The user's rows and all broadcasts as one derived table `n`. Filters are
+   * applied inside each branch so the indexes of both tables stay usable.
+   */
+  private userView(user: string, filter: NotificationFilter) {
+    const own = this.knex('notification')
+      .select(NOTIFICATION_COLUMNS.map(column => `notification.${column}`))
+      .where('notification.user', user);
+    this.applyFilter(own, 'notification', 'notification', filter);
+
+    const broadcasts = this.knex('broadcast')
+      .leftJoin('broadcast_user_status', join =>
+        join
+          .on('broadcast_user_status.broadcast_id', '=', 'broadcast.id')
+          .andOn('broadcast_user_status.user', '=', this.knex.raw('?', [user])),
+      )
+      .select(
+        NOTIFICATION_COLUMNS.map(column => {
+          if (column === 'user') {
+            return this.knex.raw('NULL as ??', ['user']);
+          }
+          if (column === 'read' || column === 'saved') {
+            return `broadcast_user_status.${column}`;
+          }
+          return `broadcast.${column}`;
+        }),
+      );
+    this.applyFilter(broadcasts, 'broadcast', 'broadcast_user_status', filter);
+
+    return own.unionAll(broadcasts).as('n');
+  }
+
+  private applyFilter(
+    query: Knex.QueryBuilder,
+    table: string,
+    stateTable: string,
+    filter: NotificationFilter,
+  ) {
+    if (filter.ids) {
+      query.whereIn(`${table}.id`, filter.ids);
+    }
+    if (filter.topic !== undefined) {
+      query.where(`${table}.topic`, filter.topic);
+    }
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      query.where(inner =>
+        inner
+          .whereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
+            `${table}.title`,
+            pattern,
+          ])
+          .orWhereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
+            `${table}.description`,
+            pattern,
+          ]),
+      );
+    }
+    if (filter.read !== undefined) {
+      if (filter.read) {
+        query.whereNotNull(`${stateTable}.read`);
+      } else {
+        query.whereNull(`${stateTable}.read`);
+      }
+    }
+    if (filter.saved !== undefined) {
+      if (filter.saved) {
+        query.whereNotNull(`${stateTable}.saved`);
+      } else {
+        query.whereNull(`${stateTable}.saved`);
+      }
+    }
+    if (filter.createdAfter) {
+      query.where(`${table}.created`, '>=', filter.createdAfter);
+    }
+    if (filter.minimumSeverity) {
+      query.whereIn(
+        `${table}.severity`,
+        severitiesAtLeast(filter.minimumSeverity),
+      );
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import { JsonValue } from '@backstage/types';
+import {
+  Notification,
+  NotificationPayload,
+  normalizeSeverity,
+} from '@herald/plugin-notifications-common';
+
+/** A row of the union of `notification` and the caller's view of `broadcast`. */
+export type NotificationRow = {
+  id: string;
+  user: string | null;
+  title: string;
+  description: string | null;
+  severity: string;
+  link: string | null;
+  origin: string;
+  scope: string | null;
+  topic: string | null;
+  icon: string | null;
+  metadata: string | null;
+  created: unknown;
+  updated: unknown;
+  read: unknown;
+  saved: unknown;
+};
+
+export const NOTIFICATION_COLUMNS = [
+  'id',
+  'user',
+  'title',
+  'description',
+  'severity',
+  'link',
+  'origin',
+  'scope',
+  'topic',
+  'icon',
+  'metadata',
+  'created',
+  'updated',
+  'read',
+  'saved',
+] as const;
+
+/** Column widths of the schema, so oversized values are refused up front. */
+export const COLUMN_MAX_LENGTHS = {
+  user: 255,
+  title: 255,
+  origin: 255,
+  scope: 255,
+  topic: 255,
+  icon: 255,
+} as const;
+
+const SQL_DATETIME_WITHOUT_ZONE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/;
+
+/**
+ * Databases hand timestamps back in different shapes: PostgreSQL and MySQL as
+ * Date, SQLite as epoch milliseconds (what knex binds for a Date) or, for
+ * column defaults, as a UTC `YYYY-MM-DD HH:MM:SS` string.
+ */
+export function toDate(value: unknown): Date | undefined {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  if (value instanceof Date) {
+    return value;
+  }
+  if (typeof value === 'number') {
+    return new Date(value);
+  }
+  const text = String(value);
+  if (/^\d+$/.test(text)) {
+    return new Date(Number(text));
+  }
+  if (SQL_DATETIME_WITHOUT_ZONE.test(text)) {
+    return new Date(`${text.replace(' ', 'T')}Z`);
+  }
+  return new Date(text);
+}
+
+function parseMetadata(
+  value: string | null,
+): { [key: string]: JsonValue } | undefined {
+  if (!value) {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? parsed
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rowToNotification(row: NotificationRow): Notification {
+  const payload: NotificationPayload = {
+    title: row.title,
+    description: row.description ?? undefined,
+    link: row.link ?? undefined,
+    severity: normalizeSeverity(row.severity),
+    topic: row.topic ?? undefined,
+    scope: row.scope ?? undefined,
+    icon: row.icon ?? undefined,
+  };
+  const metadata = parseMetadata(row.metadata);
+  if (metadata) {
+    payload.metadata = metadata;
+  }
+  return {
+    id: row.id,
+    user: row.user ?? null,
+    created: toDate(row.created) ?? new Date(0),
+    read: toDate(row.read),
+    saved: toDate(row.saved),
+    updated: toDate(row.updated),
+    origin: row.origin,
+    payload,
+  };
+}
+
+const UUID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are uuids; anything else cannot name a row (and breaks PostgreSQL's uuid cast). */
+export function isNotificationId(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
