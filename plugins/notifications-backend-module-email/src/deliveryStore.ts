@@ -1,0 +1,101 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Notification } from '@herald/plugin-notifications-common';
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+
+const TABLE = 'notification_email_delivery';
+/** Kept apart from the notifications backend's own migration history. */
+const MIGRATIONS_TABLE = 'notification_email_knex_migrations';
+const LOOKUP_CHUNK_SIZE = 500;
+
+export type DeliveryOutcome = 'delivered' | 'rejected';
+
+/**
+ * A scoped re-send keeps the notification id but sets `updated`, and must be
+ * emailed again; the version tells the two sends apart. Dates may arrive as
+ * strings after a round trip through the outbox.
+ */
+export function notificationVersion(notification: Notification): string {
+  const stamp = notification.updated ?? notification.created;
+  const date = new Date(stamp);
+  return Number.isNaN(date.getTime()) ? String(stamp) : date.toISOString();
+}
+
+function deliveryKey(notification: Notification, address: string): string {
+  return createHash('sha256')
+    .update(
+      `${notification.id}\n${notificationVersion(notification)}\n${address}`,
+    )
+    .digest('hex');
+}
+
+/**
+ * Remembers which (notification, address) pairs are finished, so that a
+ * retried postProcess only emails the addresses that have not got the
+ * message yet.
+ */
+export class EmailDeliveryStore {
+  static async create(database: DatabaseService): Promise<EmailDeliveryStore> {
+    const knex = await database.getClient();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({
+        directory: resolvePackagePath(
+          '@herald/plugin-notifications-backend-module-email',
+          'migrations',
+        ),
+        tableName: MIGRATIONS_TABLE,
+      });
+    }
+    return new EmailDeliveryStore(knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
+
+  /** The subset of `addresses` already finished for this notification. */
+  async finishedAddresses(
+    notification: Notification,
+    addresses: string[],
+  ): Promise<Set<string>> {
+    const finished = new Set<string>();
+    for (let i = 0; i < addresses.length; i += LOOKUP_CHUNK_SIZE) {
+      const chunk = addresses.slice(i, i + LOOKUP_CHUNK_SIZE);
+      const rows: Array<{ address: string }> = await this.knex(TABLE)
+        .select('address')
+        .whereIn(
+          'delivery_key',
+          chunk.map(address => deliveryKey(notification, address)),
+        );
+      for (const row of rows) {
+        finished.add(row.address);
+      }
+    }
+    return finished;
+  }
+
+  async recordFinished(
+    notification: Notification,
+    address: string,
+    outcome: DeliveryOutcome,
+  ): Promise<void> {
+    await this.knex(TABLE)
+      .insert({
+        delivery_key: deliveryKey(notification, address),
+        notification_id: notification.id,
+        address,
+        outcome,
+        created_at: Date.now(),
+      })
+      .onConflict('delivery_key')
+      .ignore();
+  }
+
+  /** Forgets deliveries older than the given age; returns how many. */
+  async deleteOlderThan(ageMs: number): Promise<number> {
+    return this.knex(TABLE)
+      .where('created_at', '<', Date.now() - ageMs)
+      .delete();
+  }
+}

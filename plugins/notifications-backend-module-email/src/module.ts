@@ -1,0 +1,113 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
+import { EmailAddressPolicy } from './addresses';
+import { readEmailProcessorConfig } from './config';
+import { EmailDeliveryStore } from './deliveryStore';
+import {
+  NotificationTemplateRenderer,
+  notificationsEmailTemplateExtensionPoint,
+} from './extensions';
+import { EmailProcessor } from './processor';
+import { RateLimiter } from './rateLimiter';
+import { EmailRecipientLookup } from './recipients';
+import { DefaultEmailTemplate, EmailRenderer } from './template';
+import { createEmailTransport, sesMessageOptions } from './transport';
+
+/** Retries end long before this; the records only need to outlive them. */
+const DELIVERY_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Emails notifications through nodemailer as the `Email` processor.
+ * @public
+ */
+export const notificationsModuleEmail = createBackendModule({
+  pluginId: 'notifications',
+  moduleId: 'email',
+  register(reg) {
+    let templateRenderer: NotificationTemplateRenderer | undefined;
+    reg.registerExtensionPoint(notificationsEmailTemplateExtensionPoint, {
+      setTemplateRenderer(renderer) {
+        if (templateRenderer) {
+          throw new Error('Email template renderer was already registered');
+        }
+        templateRenderer = renderer;
+      },
+    });
+
+    reg.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        cache: coreServices.cache,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+        processing: notificationsProcessingExtensionPoint,
+      },
+      async init({
+        config,
+        logger,
+        auth,
+        cache,
+        database,
+        scheduler,
+        catalog,
+        processing,
+      }) {
+        const emailConfig = readEmailProcessorConfig(config);
+        const transporter = await createEmailTransport(
+          config,
+          emailConfig.transport,
+        );
+        const deliveries = await EmailDeliveryStore.create(database);
+
+        await scheduler.scheduleTask({
+          id: 'notifications-email-delivery-cleanup',
+          frequency: { hours: 24 },
+          timeout: { minutes: 15 },
+          initialDelay: { hours: 1 },
+          scope: 'global',
+          fn: async () => {
+            const deleted = await deliveries.deleteOlderThan(
+              DELIVERY_RECORD_RETENTION_MS,
+            );
+            logger.info(`Removed ${deleted} old email delivery record(s)`);
+          },
+        });
+
+        processing.addProcessor(
+          new EmailProcessor({
+            logger,
+            transporter,
+            deliveries,
+            recipients: new EmailRecipientLookup({
+              catalog,
+              auth,
+              cache,
+              cacheTtlMs: emailConfig.cacheTtlMs,
+              broadcast: emailConfig.broadcast,
+            }),
+            addressPolicy: new EmailAddressPolicy(emailConfig),
+            renderer: new EmailRenderer(
+              new DefaultEmailTemplate(config.getString('app.baseUrl')),
+              templateRenderer,
+            ),
+            rateLimiter: new RateLimiter(
+              emailConfig.concurrencyLimit,
+              emailConfig.throttleIntervalMs,
+            ),
+            filters: emailConfig.filters,
+            sender: emailConfig.sender,
+            replyTo: emailConfig.replyTo,
+            sesOptions: sesMessageOptions(emailConfig.transport),
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,158 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Notification,
+  NotificationProcessorFilters,
+} from '@herald/plugin-notifications-common';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import { Transporter } from 'nodemailer';
+import { EmailAddressPolicy } from './addresses';
+import { EmailDeliveryStore } from './deliveryStore';
+import { RateLimiter } from './rateLimiter';
+import { EmailRecipientLookup } from './recipients';
+import { EmailRenderer, RenderedEmail } from './template';
+
+/** The settings channel id users switch email off with; also upstream's name. */
+export const EMAIL_CHANNEL = 'Email';
+
+type SendError = Error & {
+  code?: string;
+  command?: string;
+  responseCode?: number;
+};
+
+/**
+ * A 5xx answer to RCPT TO means the server will never take mail for that
+ * address; anything else (connection trouble, 4xx, a refused message) may
+ * succeed later.
+ */
+export function isPermanentRecipientRejection(error: unknown): boolean {
+  const { code, command, responseCode } = error as SendError;
+  return (
+    code === 'EENVELOPE' &&
+    command === 'RCPT TO' &&
+    typeof responseCode === 'number' &&
+    responseCode >= 500 &&
+    responseCode < 600
+  );
+}
+
+/** Thrown when some addresses could not be reached, so the delivery is retried. */
+export class EmailDeliveryError extends Error {
+  constructor(
+    notification: Notification,
+    readonly failures: Array<{ address: string; error: Error }>,
+    attempted: number,
+  ) {
+    super(
+      `Failed to email notification ${notification.id} to ${failures.length} of ${attempted} address(es): ${failures
+        .slice(0, 3)
+        .map(f => `${f.address}: ${f.error.message}`)
+        .join('; ')}`,
+    );
+    this.name = 'EmailDeliveryError';
+  }
+}
+
+export type EmailProcessorOptions = {
+  logger: LoggerService;
+  transporter: Transporter;
+  recipients: EmailRecipientLookup;
+  addressPolicy: EmailAddressPolicy;
+  deliveries: EmailDeliveryStore;
+  renderer: EmailRenderer;
+  rateLimiter: RateLimiter;
+  filters: NotificationProcessorFilters;
+  sender: string;
+  replyTo?: string;
+  sesOptions?: Record<string, string>;
+};
+
+/**
+ * Emails each notification to its recipients, one message per address.
+ *
+ * postProcess resolves only when every address has been handled and throws
+ * otherwise, so the outbox retries it; addresses that already got the
+ * message (or were permanently refused) are recorded and skipped on retry.
+ */
+export class EmailProcessor implements NotificationProcessor {
+  constructor(private readonly options: EmailProcessorOptions) {}
+
+  getName(): string {
+    return EMAIL_CHANNEL;
+  }
+
+  getNotificationFilters(): NotificationProcessorFilters {
+    return this.options.filters;
+  }
+
+  async postProcess(notification: Notification): Promise<void> {
+    const { logger, addressPolicy, deliveries } = this.options;
+
+    const candidates = await this.options.recipients.addressesFor(notification);
+    const { accepted, invalid, excluded } = addressPolicy.screen(candidates);
+    if (invalid.length > 0) {
+      logger.warn(
+        `Not emailing notification ${notification.id} to invalid address(es): ${invalid.join(', ')}`,
+      );
+    }
+    if (excluded.length > 0) {
+      logger.debug(
+        `Not emailing notification ${notification.id} to address(es) excluded by config: ${excluded.join(', ')}`,
+      );
+    }
+    if (accepted.length === 0) {
+      return;
+    }
+
+    const finished = await deliveries.finishedAddresses(notification, accepted);
+    const pending = accepted.filter(address => !finished.has(address));
+    if (pending.length === 0) {
+      return;
+    }
+
+    const message = await this.options.renderer.render(notification);
+    const failures: Array<{ address: string; error: Error }> = [];
+    await Promise.all(
+      pending.map(async address => {
+        try {
+          await this.sendOne(notification, address, message);
+        } catch (error) {
+          failures.push({ address, error: error as Error });
+        }
+      }),
+    );
+    if (failures.length > 0) {
+      throw new EmailDeliveryError(notification, failures, pending.length);
+    }
+  }
+
+  private async sendOne(
+    notification: Notification,
+    address: string,
+    message: RenderedEmail,
+  ): Promise<void> {
+    const { transporter, deliveries, logger } = this.options;
+    await this.options.rateLimiter.acquire();
+    try {
+      await transporter.sendMail({
+        from: this.options.sender,
+        replyTo: this.options.replyTo,
+        to: address,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        ...(this.options.sesOptions ? { ses: this.options.sesOptions } : {}),
+      });
+    } catch (error) {
+      if (!isPermanentRecipientRejection(error)) {
+        throw error;
+      }
+      logger.warn(
+        `Mail server permanently refused ${address} for notification ${notification.id}, not retrying: ${(error as Error).message}`,
+      );
+      await deliveries.recordFinished(notification, address, 'rejected');
+      return;
+    }
+    await deliveries.recordFinished(notification, address, 'delivered');
+  }
+}
