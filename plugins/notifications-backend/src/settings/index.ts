@@ -1,0 +1,7 @@
+export {
+  DefaultNotificationSettingsService,
+  readDefaultSettings,
+} from './DefaultNotificationSettingsService';
+export type { RecipientChannels } from './DefaultNotificationSettingsService';
+export { SettingsStore } from './SettingsStore';
+export type { NotificationSettingsService } from './types';
