@@ -1,0 +1,143 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  Notification,
+  NotificationSendOptions,
+} from '@herald/plugin-notifications-common';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import { NotificationProcessors } from './NotificationProcessors';
+
+const options: NotificationSendOptions = {
+  recipients: { type: 'entity', entityRef: 'user:default/a' },
+  payload: { title: 'hi', severity: 'high', topic: 'builds' },
+};
+
+const notification: Notification = {
+  id: 'n1',
+  user: 'user:default/a',
+  created: new Date(),
+  origin: 'plugin:test',
+  payload: { title: 'hi', severity: 'high', topic: 'builds' },
+};
+
+function appender(name: string, extra: Partial<NotificationProcessor> = {}) {
+  return {
+    getName: () => name,
+    preProcess: async (n: Notification) => ({
+      ...n,
+      payload: { ...n.payload, title: `${n.payload.title}+${name}` },
+    }),
+    ...extra,
+  } as NotificationProcessor;
+}
+
+describe('NotificationProcessors', () => {
+  it('chains processOptions in registration order, skipping one that throws or hangs', async () => {
+    const logger = mockServices.logger.mock();
+    const processors = new NotificationProcessors(
+      () => [
+        {
+          getName: () => 'Rewriter',
+          processOptions: async o => ({
+            ...o,
+            recipients: { type: 'entity', entityRef: 'group:default/team' },
+          }),
+        },
+        {
+          getName: () => 'Thrower',
+          processOptions: async () => {
+            throw new Error('boom');
+          },
+        },
+        {
+          getName: () => 'Hanger',
+          processOptions: () => new Promise(() => {}),
+        },
+        {
+          getName: () => 'Titler',
+          processOptions: async o => ({
+            ...o,
+            payload: { ...o.payload, title: `${o.payload.title}!` },
+          }),
+        },
+        {
+          getName: () => 'LowOnly',
+          getNotificationFilters: () => ({ maxSeverity: 'low' }),
+          processOptions: async () => {
+            throw new Error('must not run');
+          },
+        },
+      ],
+      logger,
+      50,
+    );
+    const result = await processors.processOptions(options);
+    expect(result.recipients).toEqual({
+      type: 'entity',
+      entityRef: 'group:default/team',
+    });
+    expect(result.payload.title).toBe('hi!');
+    expect(logger.error).toHaveBeenCalledTimes(2);
+    expect(logger.error.mock.calls.map(c => c[0])).toEqual([
+      'Error while processing notification options with Thrower',
+      'Error while processing notification options with Hanger',
+    ]);
+  });
+
+  it('selects by static filters and channel settings, and chains preProcess in order', async () => {
+    const logger = mockServices.logger.mock();
+    const processors = new NotificationProcessors(
+      () => [
+        appender('A'),
+        appender('Critical', {
+          getNotificationFilters: () => ({ minSeverity: 'critical' }),
+        }),
+        appender('B'),
+        appender('OtherTopic', {
+          getNotificationFilters: () => ({ includedTopics: ['deploys'] }),
+        }),
+        appender('NoBuilds', {
+          getNotificationFilters: () => ({ excludedTopics: ['builds'] }),
+        }),
+        appender('Muted'),
+        appender('Broken', {
+          preProcess: async () => {
+            throw new Error('nope');
+          },
+        }),
+        appender('C'),
+      ],
+      logger,
+      1000,
+    );
+    const selected = processors.select(
+      notification.payload,
+      channel => channel !== 'Muted',
+    );
+    expect(selected.map(p => p.getName())).toEqual(['A', 'B', 'Broken', 'C']);
+    const result = await processors.preProcess(selected, notification, options);
+    expect(result.payload.title).toBe('hi+A+B+C');
+    expect(logger.error).toHaveBeenCalledWith(
+      'Error while pre-processing notification with Broken',
+      expect.any(Error),
+    );
+    expect(
+      processors.select(notification.payload).map(p => p.getName()),
+    ).toContain('Muted');
+  });
+
+  it('skips a processor whose filters cannot be read', () => {
+    const processors = new NotificationProcessors(
+      () => [
+        {
+          getName: () => 'Bad',
+          getNotificationFilters: () => {
+            throw new Error('bad config');
+          },
+        },
+      ],
+      mockServices.logger.mock(),
+      1000,
+    );
+    expect(processors.select(notification.payload)).toEqual([]);
+  });
+});

@@ -1,0 +1,2 @@
+export { NotificationProcessors } from './NotificationProcessors';
+export type { ChannelCheck } from './NotificationProcessors';
