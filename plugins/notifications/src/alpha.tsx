@@ -1,0 +1,103 @@
+import React from 'react';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { convertLegacyRouteRefs } from '@backstage/core-compat-api';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
+import NotificationsIcon from '@material-ui/icons/Notifications';
+import { NotificationsClient, notificationsApiRef } from './api';
+import { rootRouteRef } from './routes';
+import { notificationsTranslationRef as translationRef } from './translation';
+
+const routes = convertLegacyRouteRefs({ root: rootRouteRef });
+
+/** @alpha */
+export const notificationsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: notificationsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new NotificationsClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/**
+ * The inbox page. Its title and icon are what the app's navigation shows,
+ * which is how pages become nav items in this version of the frontend system.
+ * @alpha
+ */
+export const notificationsPage = PageBlueprint.make({
+  params: {
+    path: '/notifications',
+    title: 'Notifications',
+    icon: <NotificationsIcon />,
+    routeRef: routes.root,
+    loader: () =>
+      import('./components/NotificationsPage').then(m => (
+        <m.NotificationsPageContent />
+      )),
+  },
+});
+
+/** @alpha */
+export const unreadNotificationsWidget = HomePageWidgetBlueprint.make({
+  name: 'unread-notifications',
+  params: {
+    name: 'UnreadNotifications',
+    title: 'Unread notifications',
+    description: 'Shows the latest unread notifications',
+    layout: {
+      width: { minColumns: 4, maxColumns: 12, defaultColumns: 6 },
+      height: { minRows: 5, maxRows: 14, defaultRows: 10 },
+    },
+    settings: {
+      schema: {
+        title: 'Unread notifications',
+        type: 'object',
+        properties: {
+          maxMessages: {
+            title: 'Number of notifications',
+            type: 'number',
+            default: 5,
+            minimum: 1,
+            maximum: 20,
+          },
+          charLimit: {
+            title: 'Characters of a title',
+            type: 'number',
+            default: 80,
+            minimum: 20,
+            maximum: 200,
+          },
+        },
+      },
+    },
+    components: () =>
+      import('./components/UnreadNotificationsCard').then(m => ({
+        Content: m.UnreadNotificationsCard,
+      })),
+  },
+});
+
+/**
+ * The notifications plugin for the new frontend system.
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'notifications',
+  title: 'Notifications',
+  icon: <NotificationsIcon />,
+  routes,
+  extensions: [notificationsApi, notificationsPage, unreadNotificationsWidget],
+});
+
+/**
+ * @alpha
+ * @deprecated Import `notificationsTranslationRef` from the package root.
+ */
+export const notificationsTranslationRef = translationRef;

@@ -1,0 +1,134 @@
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  Notification,
+  NotificationSettings,
+  NotificationStatus,
+} from '@herald/plugin-notifications-common';
+import {
+  GetNotificationsCommonOptions,
+  GetNotificationsOptions,
+  GetNotificationsResponse,
+  GetTopicsOptions,
+  GetTopicsResponse,
+  NotificationsApi,
+  UpdateNotificationsOptions,
+} from './NotificationsApi';
+
+function appendCommonParams(
+  params: URLSearchParams,
+  options: GetNotificationsCommonOptions,
+) {
+  if (options.search) {
+    params.append('search', options.search);
+  }
+  if (options.read !== undefined) {
+    params.append('read', String(options.read));
+  }
+  if (options.saved !== undefined) {
+    params.append('saved', String(options.saved));
+  }
+  if (options.createdAfter !== undefined) {
+    params.append('createdAfter', options.createdAfter.toISOString());
+  }
+  if (options.minimumSeverity !== undefined) {
+    params.append('minimumSeverity', options.minimumSeverity);
+  }
+}
+
+function withQuery(path: string, params: URLSearchParams): string {
+  const query = params.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+/**
+ * Talks to the notifications backend REST API on behalf of the signed-in user.
+ * @public
+ */
+export class NotificationsClient implements NotificationsApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getNotifications(
+    options: GetNotificationsOptions = {},
+  ): Promise<GetNotificationsResponse> {
+    const params = new URLSearchParams();
+    if (options.limit !== undefined) {
+      params.append('limit', String(options.limit));
+    }
+    if (options.offset !== undefined) {
+      params.append('offset', String(options.offset));
+    }
+    if (options.sort !== undefined) {
+      params.append(
+        'orderField',
+        `${options.sort},${options.sortOrder ?? 'desc'}`,
+      );
+    }
+    appendCommonParams(params, options);
+    if (options.topic !== undefined) {
+      params.append('topic', options.topic);
+    }
+    return this.request(withQuery('/notifications', params));
+  }
+
+  async getNotification(id: string): Promise<Notification> {
+    return this.request(`/notifications/${encodeURIComponent(id)}`);
+  }
+
+  async getStatus(): Promise<NotificationStatus> {
+    return this.request('/status');
+  }
+
+  async updateNotifications(
+    options: UpdateNotificationsOptions,
+  ): Promise<Notification[]> {
+    return this.request('/notifications/update', {
+      method: 'POST',
+      body: JSON.stringify(options),
+    });
+  }
+
+  async getNotificationSettings(): Promise<NotificationSettings> {
+    return this.request('/settings');
+  }
+
+  async updateNotificationSettings(
+    settings: NotificationSettings,
+  ): Promise<NotificationSettings> {
+    return this.request('/settings', {
+      method: 'POST',
+      body: JSON.stringify(settings),
+    });
+  }
+
+  async getTopics(options: GetTopicsOptions = {}): Promise<GetTopicsResponse> {
+    const params = new URLSearchParams();
+    appendCommonParams(params, options);
+    return this.request(withQuery('/topics', params));
+  }
+
+  private async request<T>(
+    path: string,
+    init?: { method: string; body: string },
+  ): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('notifications');
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}${path}`,
+      init && {
+        method: init.method,
+        body: init.body,
+        headers: { 'Content-Type': 'application/json' },
+      },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

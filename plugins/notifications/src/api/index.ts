@@ -1,0 +1,3 @@
+export * from './NotificationsApi';
+export { NotificationsClient } from './NotificationsClient';
+export { markAllRead } from './markAllRead';

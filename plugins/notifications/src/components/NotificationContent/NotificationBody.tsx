@@ -1,0 +1,26 @@
+import {
+  MARKDOWN_BODY_METADATA_KEY,
+  NotificationPayload,
+} from '@herald/plugin-notifications-common';
+import React, { Suspense } from 'react';
+import { MarkdownBody } from './MarkdownBody';
+import { NotificationDescription } from './NotificationDescription';
+
+/**
+ * The body of a notification: the markdown from metadata when the sender
+ * provided one, otherwise the plain description.
+ */
+export function NotificationBody(props: { payload: NotificationPayload }) {
+  const markdown = props.payload.metadata?.[MARKDOWN_BODY_METADATA_KEY];
+  if (typeof markdown === 'string' && markdown.trim() !== '') {
+    return <MarkdownBody markdown={markdown} />;
+  }
+  if (!props.payload.description) {
+    return null;
+  }
+  return (
+    <Suspense fallback={null}>
+      <NotificationDescription description={props.payload.description} />
+    </Suspense>
+  );
+}

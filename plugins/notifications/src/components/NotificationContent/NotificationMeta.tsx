@@ -1,0 +1,29 @@
+import React from 'react';
+import { Notification } from '@herald/plugin-notifications-common';
+import Typography from '@material-ui/core/Typography';
+import RssFeed from '@material-ui/icons/RssFeed';
+import { RelativeTime } from './RelativeTime';
+
+/** Broadcast marker, origin, topic and age of a notification. */
+export function NotificationMeta(props: { notification: Notification }) {
+  const { notification } = props;
+  const parts = [notification.origin, notification.payload.topic].filter(
+    (part): part is string => !!part,
+  );
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="div"
+      style={{ display: 'flex', alignItems: 'center', gap: 4 }}
+    >
+      {notification.user === null && (
+        <RssFeed fontSize="inherit" titleAccess="Broadcast" data-testid="broadcast-marker" />
+      )}
+      {parts.map(part => (
+        <span key={part}>{part} &bull;</span>
+      ))}
+      <RelativeTime value={notification.created} />
+    </Typography>
+  );
+}

@@ -1,0 +1,216 @@
+import { ErrorPanel, PageWithHeader, Content } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Notification } from '@herald/plugin-notifications-common';
+import Grid from '@material-ui/core/Grid';
+import throttle from 'lodash/throttle';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { notificationsApiRef } from '../../api';
+import { useNotificationsApi } from '../../hooks/useNotificationsApi';
+import { useNotificationSignal } from '../../hooks/useNotificationSignal';
+import { notificationsTranslationRef } from '../../translation';
+import { NotificationsTable } from '../NotificationsTable';
+import { NotificationsFiltersPanel } from './NotificationsFiltersPanel';
+import {
+  defaultFilters,
+  NotificationsFilters,
+  toListOptions,
+} from './filters';
+
+const SIGNAL_REFRESH_THROTTLE_MS = 2000;
+const DEFAULT_PAGE_SIZE = 5;
+
+/** @public */
+export type NotificationsPageProps = {
+  /** Marks an unread notification read when its title link is opened. */
+  markAsReadOnLinkOpen?: boolean;
+  title?: string;
+  themeId?: string;
+  subtitle?: string;
+  tooltip?: string;
+  type?: string;
+  typeLink?: string;
+};
+
+/**
+ * The filters and the table, without a page header; the new frontend system
+ * renders it under the framework's header.
+ */
+export function NotificationsPageContent(props: {
+  markAsReadOnLinkOpen?: boolean;
+}) {
+  const api = useApi(notificationsApiRef);
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const [filters, setFilters] = useState<NotificationsFilters>(defaultFilters);
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
+  const [refreshCount, setRefreshCount] = useState(0);
+  const [searchParams] = useSearchParams();
+  const deepLinkId = searchParams.get('id') ?? undefined;
+  const [deepLinked, setDeepLinked] = useState<Notification | undefined>();
+
+  const { value, error, loading } = useNotificationsApi(
+    async notificationsApi => {
+      const listOptions = toListOptions(filters, page, pageSize);
+      const { limit, offset, sort, sortOrder, topic, ...commonOptions } =
+        listOptions;
+      const [list, status, topics] = await Promise.all([
+        notificationsApi.getNotifications(listOptions),
+        notificationsApi.getStatus(),
+        notificationsApi.getTopics(commonOptions),
+      ]);
+      return { list, status, topics: topics.topics };
+    },
+    [filters, page, pageSize, refreshCount],
+  );
+
+  useEffect(() => {
+    if (!deepLinkId) {
+      setDeepLinked(undefined);
+      return undefined;
+    }
+    let cancelled = false;
+    api.getNotification(deepLinkId).then(
+      notification => {
+        if (cancelled) {
+          return;
+        }
+        setDeepLinked(notification);
+        setPage(0);
+        setFilters(previous => ({
+          ...previous,
+          view: notification.read ? 'read' : 'unread',
+        }));
+      },
+      () => {
+        if (!cancelled) {
+          setDeepLinked(undefined);
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [api, deepLinkId]);
+
+  // A refresh asked for while a load runs waits for it, so a burst of
+  // signals never stacks requests.
+  const loadingRef = useRef(loading);
+  loadingRef.current = loading;
+  const pendingRefresh = useRef(false);
+  const refresh = useMemo(
+    () =>
+      throttle(() => {
+        if (loadingRef.current) {
+          pendingRefresh.current = true;
+        } else {
+          setRefreshCount(count => count + 1);
+        }
+      }, SIGNAL_REFRESH_THROTTLE_MS),
+    [],
+  );
+  useEffect(() => () => refresh.cancel(), [refresh]);
+  useEffect(() => {
+    if (!loading && pendingRefresh.current) {
+      pendingRefresh.current = false;
+      setRefreshCount(count => count + 1);
+    }
+  }, [loading]);
+
+  const { lastSignal } = useNotificationSignal();
+  useEffect(() => {
+    if (lastSignal && 'action' in lastSignal && lastSignal.action) {
+      refresh();
+    }
+  }, [lastSignal, refresh]);
+
+  // The deep-linked row is pinned on top only until the user acts; after
+  // that the list reflects the server again.
+  const onUpdate = () => {
+    setDeepLinked(undefined);
+    setRefreshCount(count => count + 1);
+  };
+  const onFiltersChange = (change: Partial<NotificationsFilters>) => {
+    setDeepLinked(undefined);
+    setFilters(previous => ({ ...previous, ...change }));
+    setPage(0);
+  };
+
+  if (error) {
+    return <ErrorPanel title="Failed to load notifications" error={error} />;
+  }
+
+  let notifications = value?.list.notifications ?? [];
+  if (deepLinked && !notifications.some(n => n.id === deepLinked.id)) {
+    notifications = [deepLinked, ...notifications];
+  }
+  const totalCount = value?.list.totalCount ?? 0;
+  const titleKey =
+    filters.view === 'saved'
+      ? 'notificationsPage.tableTitle.saved'
+      : `notificationsPage.tableTitle.${filters.view}` as const;
+
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={2}>
+        <NotificationsFiltersPanel
+          filters={filters}
+          topics={value?.topics ?? []}
+          onChange={onFiltersChange}
+        />
+      </Grid>
+      <Grid item xs={12} md={10}>
+        <NotificationsTable
+          title={t(titleKey, { count: totalCount })}
+          markAsReadOnLinkOpen={props.markAsReadOnLinkOpen}
+          isLoading={loading}
+          isUnread={(value?.status.unread ?? 0) > 0}
+          notifications={notifications}
+          highlightedNotificationId={deepLinkId}
+          onUpdate={onUpdate}
+          setContainsText={search => onFiltersChange({ search })}
+          onPageChange={setPage}
+          onRowsPerPageChange={size => {
+            setPageSize(size);
+            setPage(0);
+          }}
+          page={page}
+          pageSize={pageSize}
+          totalCount={totalCount}
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/**
+ * The notifications inbox: filters, the list and its actions, updated live.
+ * @public
+ */
+export function NotificationsPage(props: NotificationsPageProps = {}) {
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const {
+    title = t('notificationsPage.title'),
+    themeId = 'tool',
+    subtitle,
+    tooltip,
+    type,
+    typeLink,
+    markAsReadOnLinkOpen,
+  } = props;
+  return (
+    <PageWithHeader
+      title={title}
+      themeId={themeId}
+      subtitle={subtitle}
+      tooltip={tooltip}
+      type={type}
+      typeLink={typeLink}
+    >
+      <Content>
+        <NotificationsPageContent markAsReadOnLinkOpen={markAsReadOnLinkOpen} />
+      </Content>
+    </PageWithHeader>
+  );
+}

@@ -1,0 +1,127 @@
+import Button from '@material-ui/core/Button';
+import { Notification, NotificationSeverity } from '@herald/plugin-notifications-common';
+import React, { ReactNode, useEffect } from 'react';
+import {
+  MaterialDesignContent,
+  SnackbarProvider,
+  SnackbarProviderProps,
+  useSnackbar,
+} from 'notistack';
+import { SeverityIcon, toPlainText, truncate } from '../NotificationContent';
+
+declare module 'notistack' {
+  interface VariantOverrides {
+    critical: true;
+    high: true;
+    normal: true;
+    low: true;
+  }
+}
+
+const SNACKBAR_TITLE_MAX = 50;
+
+/** @public */
+export type NotificationSnackbarProperties = {
+  enabled?: boolean;
+  autoHideDuration?: number | null;
+  anchorOrigin?: SnackbarProviderProps['anchorOrigin'];
+  dense?: boolean;
+  maxSnack?: number;
+  snackStyle?: React.CSSProperties;
+  iconVariant?: Partial<Record<NotificationSeverity, ReactNode>>;
+  Components?: SnackbarProviderProps['Components'];
+};
+
+const defaultIcons: Record<NotificationSeverity, ReactNode> = {
+  critical: <SeverityIcon severity="critical" fontSize="small" />,
+  high: <SeverityIcon severity="high" fontSize="small" />,
+  normal: <SeverityIcon severity="normal" fontSize="small" />,
+  low: <SeverityIcon severity="low" fontSize="small" />,
+};
+
+const defaultComponents = {
+  critical: MaterialDesignContent,
+  high: MaterialDesignContent,
+  normal: MaterialDesignContent,
+  low: MaterialDesignContent,
+};
+
+/** A notification to show as a snackbar, with what its actions do. */
+export type SnackbarRequest = {
+  notification: Notification;
+  onOpen: () => void;
+  onMarkRead: () => Promise<void>;
+};
+
+function SnackbarEnqueuer(props: {
+  request?: SnackbarRequest;
+  snackStyle?: React.CSSProperties;
+  autoHideDuration?: number | null;
+}) {
+  const { request, snackStyle, autoHideDuration } = props;
+  const { enqueueSnackbar, closeSnackbar } = useSnackbar();
+  useEffect(() => {
+    if (!request) {
+      return;
+    }
+    const { notification, onOpen, onMarkRead } = request;
+    const key = notification.id;
+    enqueueSnackbar(
+      truncate(toPlainText(notification.payload.title), SNACKBAR_TITLE_MAX),
+      {
+        key,
+        variant: notification.payload.severity ?? 'normal',
+        style: snackStyle,
+        autoHideDuration,
+        preventDuplicate: true,
+        action: (
+          <>
+            <Button
+              color="inherit"
+              size="small"
+              onClick={() => {
+                onOpen();
+                closeSnackbar(key);
+              }}
+            >
+              Open
+            </Button>
+            <Button
+              color="inherit"
+              size="small"
+              onClick={() => {
+                onMarkRead().then(() => closeSnackbar(key));
+              }}
+            >
+              Mark as read
+            </Button>
+          </>
+        ),
+      },
+    );
+  }, [request, enqueueSnackbar, closeSnackbar, snackStyle, autoHideDuration]);
+  return null;
+}
+
+/** Mounts the snackbar stack and shows each requested notification once. */
+export function NotificationSnackbars(props: {
+  options: NotificationSnackbarProperties;
+  request?: SnackbarRequest;
+}) {
+  const { options, request } = props;
+  return (
+    <SnackbarProvider
+      anchorOrigin={options.anchorOrigin ?? { vertical: 'bottom', horizontal: 'right' }}
+      dense={options.dense}
+      maxSnack={options.maxSnack}
+      iconVariant={{ ...defaultIcons, ...options.iconVariant }}
+      Components={{ ...defaultComponents, ...options.Components }}
+    >
+      <SnackbarEnqueuer
+        request={request}
+        snackStyle={options.snackStyle}
+        autoHideDuration={options.autoHideDuration}
+      />
+    </SnackbarProvider>
+  );
+}

@@ -1,0 +1,217 @@
+import { SidebarItem } from '@backstage/core-components';
+import {
+  alertApiRef,
+  IconComponent,
+  useApi,
+} from '@backstage/core-plugin-api';
+import { Notification } from '@herald/plugin-notifications-common';
+import Badge from '@material-ui/core/Badge';
+import NotificationsIcon from '@material-ui/icons/Notifications';
+import React, { ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { notificationsApiRef } from '../../api';
+import { useNotificationSignal } from '../../hooks/useNotificationSignal';
+import { useVisibleInterval } from '../../hooks/useInterval';
+import { useNotificationsPath } from '../../hooks/useNotificationsPath';
+import { isExternalHref, isSafeHref, toPlainText } from '../NotificationContent';
+import {
+  NotificationSnackbarProperties,
+  NotificationSnackbars,
+  SnackbarRequest,
+} from './NotificationSnackbars';
+import { useTitleCounter } from './useTitleCounter';
+import { useWebNotifications } from './useWebNotifications';
+
+/** How often the unread count is re-read when signals are not installed. */
+const STATUS_POLL_INTERVAL_MS = 30_000;
+
+/** @public */
+export type NotificationsSideBarItemProps = {
+  webNotificationsEnabled?: boolean;
+  titleCounterEnabled?: boolean;
+  /** @deprecated use `snackbarProps.enabled` */
+  snackbarEnabled?: boolean;
+  /** @deprecated use `snackbarProps.autoHideDuration` */
+  snackbarAutoHideDuration?: number | null;
+  snackbarProps?: NotificationSnackbarProperties;
+  className?: string;
+  icon?: IconComponent;
+  text?: string;
+  disableHighlight?: boolean;
+  noTrack?: boolean;
+  renderItem?: (props: {
+    unreadCount: number;
+    to: string;
+    onClick: () => void;
+  }) => ReactNode;
+  /** Milliseconds between unread-count polls while signals are unavailable. */
+  pollingIntervalMs?: number;
+};
+
+function formatCount(count: number): string {
+  return count > 99 ? '99+' : String(count);
+}
+
+function withBadge(Icon: IconComponent, unreadCount: number): IconComponent {
+  return (props: { fontSize?: 'medium' | 'large' | 'small' | 'inherit' }) => (
+    <Badge
+      badgeContent={formatCount(unreadCount)}
+      color="secondary"
+      invisible={unreadCount <= 0}
+      overlap="rectangular"
+      role="group"
+      aria-label="Unread notifications"
+      data-testid="notifications-unread-badge"
+    >
+      <Icon {...props} />
+    </Badge>
+  );
+}
+
+/**
+ * The sidebar entry of the notifications page: unread badge and title
+ * counter kept current by signals (or polling), snackbars and browser
+ * notifications for new notifications.
+ * @public
+ */
+export function NotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
+  const {
+    webNotificationsEnabled = false,
+    titleCounterEnabled = true,
+    snackbarEnabled = true,
+    snackbarAutoHideDuration = 15000,
+    snackbarProps,
+    icon = NotificationsIcon,
+    text = 'Notifications',
+    renderItem,
+    pollingIntervalMs = STATUS_POLL_INTERVAL_MS,
+    ...sidebarItemProps
+  } = props ?? {};
+  // Unlike upstream, partial snackbar props keep the defaults they omit.
+  const snackbarOptions: NotificationSnackbarProperties = {
+    enabled: snackbarEnabled,
+    autoHideDuration: snackbarAutoHideDuration,
+    ...snackbarProps,
+  };
+  const snackbarsOn = snackbarOptions.enabled !== false;
+
+  const api = useApi(notificationsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const to = useNotificationsPath();
+  const { lastSignal, isSignalsAvailable } = useNotificationSignal();
+  const [unreadCount, setUnreadCount] = useState(0);
+  const [statusFailed, setStatusFailed] = useState(false);
+  const [snackbarRequest, setSnackbarRequest] = useState<SnackbarRequest>();
+  const web = useWebNotifications(webNotificationsEnabled);
+
+  const refreshStatus = useCallback(() => {
+    api.getStatus().then(
+      status => {
+        setUnreadCount(status.unread);
+        setStatusFailed(false);
+      },
+      () => setStatusFailed(true),
+    );
+  }, [api]);
+
+  useEffect(() => refreshStatus(), [refreshStatus]);
+  useVisibleInterval(refreshStatus, pollingIntervalMs, !isSignalsAvailable);
+  useTitleCounter(statusFailed ? 0 : unreadCount, titleCounterEnabled);
+
+  const markRead = useCallback(
+    async (notification: Notification) => {
+      try {
+        await api.updateNotifications({ ids: [notification.id], read: true });
+      } catch (e) {
+        alertApi.post({
+          message: 'Failed to mark notification as read',
+          severity: 'error',
+        });
+        throw e;
+      }
+    },
+    [api, alertApi],
+  );
+
+  const open = useCallback(
+    (notification: Notification) => {
+      const link = notification.payload.link;
+      if (isSafeHref(link)) {
+        window.open(
+          isExternalHref(link) ? link : `${window.location.origin}${link}`,
+          '_blank',
+          'noopener,noreferrer',
+        );
+        markRead(notification).catch(() => {});
+      } else {
+        window.open(`${window.location.origin}${to}`, '_blank', 'noopener,noreferrer');
+      }
+    },
+    [markRead, to],
+  );
+
+  const announce = useCallback(
+    (notification: Notification) => {
+      web.show({
+        title: toPlainText(notification.payload.title),
+        body: toPlainText(notification.payload.description),
+        tag: notification.id,
+        onClick: () => open(notification),
+      });
+      if (snackbarsOn) {
+        setSnackbarRequest({
+          notification,
+          onOpen: () => open(notification),
+          onMarkRead: () => markRead(notification).catch(() => {}),
+        });
+      }
+    },
+    [web, snackbarsOn, open, markRead],
+  );
+
+  useEffect(() => {
+    if (!lastSignal || !('action' in lastSignal) || !lastSignal.action) {
+      return;
+    }
+    refreshStatus();
+    if (lastSignal.action !== 'new_notification') {
+      return;
+    }
+    if (!webNotificationsEnabled && !snackbarsOn) {
+      return;
+    }
+    if (lastSignal.notification) {
+      announce(lastSignal.notification);
+      return;
+    }
+    api.getNotification(lastSignal.notification_id).then(announce, () =>
+      alertApi.post({
+        message: 'Failed to fetch notification',
+        severity: 'error',
+      }),
+    );
+    // Only a new signal should announce; the callbacks change with props.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSignal]);
+
+  const count = statusFailed ? 0 : unreadCount;
+  const BadgedIcon = useMemo(() => withBadge(icon, count), [icon, count]);
+
+  return (
+    <>
+      {snackbarsOn && (
+        <NotificationSnackbars options={snackbarOptions} request={snackbarRequest} />
+      )}
+      {renderItem ? (
+        renderItem({ unreadCount: count, to, onClick: web.requestPermission })
+      ) : (
+        <SidebarItem
+          {...sidebarItemProps}
+          to={to}
+          text={text}
+          icon={BadgedIcon}
+          onClick={web.requestPermission}
+        />
+      )}
+    </>
+  );
+}

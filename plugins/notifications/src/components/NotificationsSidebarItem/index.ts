@@ -1,0 +1,2 @@
+export * from "./NotificationsSidebarItem";
+export type { NotificationSnackbarProperties } from "./NotificationSnackbars";

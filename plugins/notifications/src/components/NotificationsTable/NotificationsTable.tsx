@@ -1,0 +1,297 @@
+import { useApi, alertApiRef } from '@backstage/core-plugin-api';
+import { Notification } from '@herald/plugin-notifications-common';
+import Box from '@material-ui/core/Box';
+import Checkbox from '@material-ui/core/Checkbox';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Paper from '@material-ui/core/Paper';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Toolbar from '@material-ui/core/Toolbar';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import throttle from 'lodash/throttle';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { markAllRead, notificationsApiRef } from '../../api';
+import {
+  NotificationBody,
+  NotificationIcon,
+  NotificationMeta,
+  NotificationTitle,
+} from '../NotificationContent';
+import { MarkAllReadButton, SaveAndReadToggles } from './BulkActions';
+
+const SEARCH_THROTTLE_MS = 1000;
+
+const useStyles = makeStyles(theme => ({
+  highlighted: {
+    backgroundColor: theme.palette.action.selected,
+  },
+  content: {
+    display: 'flex',
+    gap: theme.spacing(1.5),
+    alignItems: 'flex-start',
+    '& > svg': { marginTop: 2 },
+  },
+  actions: {
+    whiteSpace: 'nowrap',
+    width: 1,
+  },
+}));
+
+/** @public */
+export type NotificationsTableProps = {
+  title?: string;
+  markAsReadOnLinkOpen?: boolean;
+  isLoading?: boolean;
+  isUnread: boolean;
+  notifications?: Notification[];
+  highlightedNotificationId?: string;
+  onUpdate: () => void;
+  setContainsText: (search: string) => void;
+  onPageChange: (page: number) => void;
+  onRowsPerPageChange: (pageSize: number) => void;
+  page: number;
+  pageSize: number;
+  totalCount?: number;
+};
+
+/**
+ * The notifications of one page with selection, per-row and bulk actions,
+ * server-side search and paging.
+ * @public
+ */
+export function NotificationsTable(props: NotificationsTableProps) {
+  const {
+    title,
+    markAsReadOnLinkOpen,
+    isLoading,
+    isUnread,
+    notifications = [],
+    highlightedNotificationId,
+    onUpdate,
+    setContainsText,
+    onPageChange,
+    onRowsPerPageChange,
+    page,
+    pageSize,
+    totalCount,
+  } = props;
+  const classes = useStyles();
+  const api = useApi(notificationsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [selectedIds, setSelectedIds] = useState<Set<string>>(new Set());
+  const [search, setSearch] = useState('');
+
+  useEffect(() => {
+    setSelectedIds(previous => {
+      const visible = new Set(notifications.map(n => n.id));
+      const kept = [...previous].filter(id => visible.has(id));
+      return kept.length === previous.size ? previous : new Set(kept);
+    });
+  }, [notifications]);
+
+  const setContainsTextRef = useRef(setContainsText);
+  setContainsTextRef.current = setContainsText;
+  const throttledSearch = useMemo(
+    () =>
+      throttle(
+        (text: string) => setContainsTextRef.current(text),
+        SEARCH_THROTTLE_MS,
+      ),
+    [],
+  );
+  useEffect(() => () => throttledSearch.cancel(), [throttledSearch]);
+
+  const highlightedRef = useRef<HTMLTableRowElement | null>(null);
+  const scrolledTo = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const row = highlightedRef.current;
+    if (
+      row &&
+      highlightedNotificationId &&
+      scrolledTo.current !== highlightedNotificationId
+    ) {
+      scrolledTo.current = highlightedNotificationId;
+      row.scrollIntoView?.({ behavior: 'smooth', block: 'center' });
+      row.focus();
+    }
+  }, [highlightedNotificationId, notifications]);
+
+  const update = async (
+    targets: Notification[],
+    change: { read?: boolean; saved?: boolean },
+  ) => {
+    try {
+      await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
+    } catch (e) {
+      alertApi.post({
+        message: `Failed to update notifications: ${e.message}`,
+        severity: 'error',
+      });
+    }
+    onUpdate();
+  };
+  const onSave = (targets: Notification[], saved: boolean) =>
+    update(targets, { saved });
+  const onRead = (targets: Notification[], read: boolean) =>
+    update(targets, { read });
+
+  const onMarkAllRead = async () => {
+    try {
+      await markAllRead(api);
+    } catch (e) {
+      alertApi.post({
+        message: 'Failed to mark all notifications as read',
+        severity: 'error',
+      });
+    }
+    onUpdate();
+  };
+
+  const selected = notifications.filter(n => selectedIds.has(n.id));
+  const allSelected =
+    notifications.length > 0 && selected.length === notifications.length;
+  const toggleAll = () =>
+    setSelectedIds(
+      allSelected ? new Set() : new Set(notifications.map(n => n.id)),
+    );
+  const toggleOne = (id: string) =>
+    setSelectedIds(previous => {
+      const next = new Set(previous);
+      if (next.has(id)) {
+        next.delete(id);
+      } else {
+        next.add(id);
+      }
+      return next;
+    });
+
+  return (
+    <Paper>
+      <Toolbar style={{ gap: 16 }}>
+        <Typography variant="h6" component="h2" style={{ flex: 1 }}>
+          {title}
+        </Typography>
+        <TextField
+          placeholder="Search"
+          size="small"
+          value={search}
+          inputProps={{ 'aria-label': 'Search notifications' }}
+          onChange={event => {
+            setSearch(event.target.value);
+            throttledSearch(event.target.value);
+          }}
+        />
+      </Toolbar>
+      {isLoading ? <LinearProgress /> : <Box height={4} />}
+      <Table size="small" aria-label={title}>
+        {notifications.length > 0 && (
+          <TableHead>
+            <TableRow>
+              <TableCell padding="checkbox">
+                <Checkbox
+                  checked={selected.length > 0}
+                  indeterminate={selected.length > 0 && !allSelected}
+                  onChange={toggleAll}
+                  inputProps={{ 'aria-label': 'Select all' }}
+                />
+              </TableCell>
+              <TableCell>
+                <Typography variant="caption">({selected.length})</Typography>
+              </TableCell>
+              <TableCell className={classes.actions}>
+                <SaveAndReadToggles
+                  notifications={selected}
+                  onSave={onSave}
+                  onRead={onRead}
+                  suffix=" selected"
+                />
+                <MarkAllReadButton enabled={isUnread} onConfirm={onMarkAllRead} />
+              </TableCell>
+            </TableRow>
+          </TableHead>
+        )}
+        <TableBody>
+          {notifications.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={3} align="center">
+                <Typography color="textSecondary" style={{ padding: 24 }}>
+                  {isLoading ? 'Loading…' : 'No records to display'}
+                </Typography>
+              </TableCell>
+            </TableRow>
+          )}
+          {notifications.map(notification => {
+            const highlighted = notification.id === highlightedNotificationId;
+            return (
+              <TableRow
+                key={notification.id}
+                hover
+                tabIndex={highlighted ? -1 : undefined}
+                ref={highlighted ? highlightedRef : undefined}
+                className={highlighted ? classes.highlighted : undefined}
+                data-testid="notification-row"
+              >
+                <TableCell padding="checkbox">
+                  <Checkbox
+                    checked={selectedIds.has(notification.id)}
+                    onChange={() => toggleOne(notification.id)}
+                    inputProps={{
+                      'aria-label': `Select ${notification.payload.title}`,
+                    }}
+                  />
+                </TableCell>
+                <TableCell>
+                  <div
+                    id={`notification-${notification.id}`}
+                    className={classes.content}
+                  >
+                    <NotificationIcon
+                      icon={notification.payload.icon}
+                      severity={notification.payload.severity}
+                    />
+                    <div>
+                      <NotificationTitle
+                        notification={notification}
+                        onLinkClick={
+                          markAsReadOnLinkOpen && !notification.read
+                            ? () => onRead([notification], true)
+                            : undefined
+                        }
+                      />
+                      <NotificationBody payload={notification.payload} />
+                      <NotificationMeta notification={notification} />
+                    </div>
+                  </div>
+                </TableCell>
+                <TableCell className={classes.actions}>
+                  <SaveAndReadToggles
+                    notifications={[notification]}
+                    onSave={onSave}
+                    onRead={onRead}
+                  />
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <TablePagination
+        component="div"
+        count={totalCount ?? notifications.length}
+        page={page}
+        rowsPerPage={pageSize}
+        rowsPerPageOptions={[5, 10, 20]}
+        onPageChange={(_event, next) => onPageChange(next)}
+        onRowsPerPageChange={event =>
+          onRowsPerPageChange(parseInt(event.target.value, 10))
+        }
+      />
+    </Paper>
+  );
+}

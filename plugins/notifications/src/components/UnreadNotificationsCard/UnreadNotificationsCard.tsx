@@ -1,0 +1,173 @@
+import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Notification } from '@herald/plugin-notifications-common';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemIcon from '@material-ui/core/ListItemIcon';
+import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
+import ListItemText from '@material-ui/core/ListItemText';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
+import throttle from 'lodash/throttle';
+import React, { useEffect, useMemo, useState } from 'react';
+import { notificationsApiRef } from '../../api';
+import { useVisibleInterval } from '../../hooks/useInterval';
+import { useNotificationsApi } from '../../hooks/useNotificationsApi';
+import { useNotificationSignal } from '../../hooks/useNotificationSignal';
+import { useNotificationsPath } from '../../hooks/useNotificationsPath';
+import {
+  NotificationIcon,
+  NotificationMeta,
+  toPlainText,
+  truncate,
+} from '../NotificationContent';
+import { SaveAndReadToggles } from '../NotificationsTable/BulkActions';
+import { notificationsTranslationRef } from '../../translation';
+
+const REFRESH_THROTTLE_MS = 2000;
+const POLL_INTERVAL_MS = 30_000;
+
+/** @public */
+export type UnreadNotificationsCardProps = {
+  maxMessages?: number;
+  /** @deprecated use `maxMessages` */
+  initialCount?: number;
+  charLimit?: number;
+  /** @deprecated use `charLimit` */
+  maxChars?: number;
+  descriptionMaxChars?: number;
+};
+
+/**
+ * The latest unread notifications, for a home page.
+ * @public
+ */
+export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
+  const maxMessages = props.maxMessages ?? props.initialCount ?? 5;
+  const charLimit = props.charLimit ?? props.maxChars ?? 80;
+  const descriptionMaxChars = props.descriptionMaxChars ?? 120;
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const api = useApi(notificationsApiRef);
+  const alertApi = useApi(alertApiRef);
+  const path = useNotificationsPath();
+  const [refreshCount, setRefreshCount] = useState(0);
+  const { value, loading } = useNotificationsApi(
+    a =>
+      a.getNotifications({
+        limit: maxMessages,
+        read: false,
+        sort: 'created',
+        sortOrder: 'desc',
+      }),
+    [maxMessages, refreshCount],
+  );
+
+  const refresh = useMemo(
+    () => throttle(() => setRefreshCount(c => c + 1), REFRESH_THROTTLE_MS),
+    [],
+  );
+  useEffect(() => () => refresh.cancel(), [refresh]);
+
+  const { lastSignal, isSignalsAvailable } = useNotificationSignal();
+  useEffect(() => {
+    if (lastSignal && 'action' in lastSignal && lastSignal.action) {
+      refresh();
+    }
+  }, [lastSignal, refresh]);
+  useVisibleInterval(refresh, POLL_INTERVAL_MS, !isSignalsAvailable);
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') {
+        refresh();
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [refresh]);
+
+  const update = async (
+    targets: Notification[],
+    change: { read?: boolean; saved?: boolean },
+  ) => {
+    try {
+      await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
+    } catch (e) {
+      alertApi.post({
+        message: 'Failed to update notifications',
+        severity: 'error',
+      });
+    }
+    refresh();
+  };
+
+  const notifications = value?.notifications ?? [];
+  const totalCount = value?.totalCount ?? 0;
+
+  return (
+    <InfoCard
+      title={t('unreadCard.title', { count: totalCount })}
+      deepLink={{ title: t('unreadCard.viewAll'), link: path }}
+      noPadding
+    >
+      {loading && !value && <Progress />}
+      {value && notifications.length === 0 && (
+        <Typography align="center" style={{ padding: 24 }} component="div">
+          <CheckCircleOutline color="primary" fontSize="large" />
+          <div>{t('unreadCard.allCaughtUp')}</div>
+        </Typography>
+      )}
+      {notifications.length > 0 && (
+        <List dense>
+          {notifications.map(notification => {
+            const title = toPlainText(notification.payload.title);
+            const description = toPlainText(notification.payload.description);
+            return (
+              <ListItem key={notification.id}>
+                <ListItemIcon>
+                  <NotificationIcon
+                    icon={notification.payload.icon}
+                    severity={notification.payload.severity}
+                  />
+                </ListItemIcon>
+                <ListItemText
+                  primary={
+                    <Tooltip title={title}>
+                      <Link to={`${path}?id=${encodeURIComponent(notification.id)}`}>
+                        {truncate(title, charLimit)}
+                      </Link>
+                    </Tooltip>
+                  }
+                  secondary={
+                    <>
+                      {description && (
+                        <Tooltip title={description}>
+                          <span>{truncate(description, descriptionMaxChars)}</span>
+                        </Tooltip>
+                      )}
+                      <NotificationMeta notification={notification} />
+                    </>
+                  }
+                  secondaryTypographyProps={{ component: 'div' }}
+                />
+                <ListItemSecondaryAction>
+                  <SaveAndReadToggles
+                    notifications={[notification]}
+                    onSave={(targets, saved) => update(targets, { saved })}
+                    onRead={(targets, read) => update(targets, { read })}
+                  />
+                </ListItemSecondaryAction>
+              </ListItem>
+            );
+          })}
+        </List>
+      )}
+      {notifications.length > 0 && (
+        <Typography variant="caption" color="textSecondary" style={{ padding: 16 }} component="div">
+          {notifications.length} results out of {totalCount}
+        </Typography>
+      )}
+    </InfoCard>
+  );
+}
