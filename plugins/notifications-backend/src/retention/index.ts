@@ -1,0 +1,6 @@
+export { RetentionStore } from './RetentionStore';
+export {
+  scheduleRetention,
+  readRetentionMs,
+  deleteExpiredNotifications,
+} from './scheduleRetention';

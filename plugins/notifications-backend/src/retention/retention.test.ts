@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { RetentionStore } from './RetentionStore';
+import {
+  deleteExpiredNotifications,
+  readRetentionMs,
+  scheduleRetention,
+} from './scheduleRetention';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+describe('retention', () => {
+  it.each(databases.eachSupportedId())(
+    'deletes exactly what is older than the configured age, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({
+        directory: resolvePackagePath(
+          '@herald/plugin-notifications-backend',
+          'migrations',
+        ),
+      });
+      const rows = {
+        atCutoff: { created: ago(30 * DAY), updated: null },
+        justInside: { created: ago(30 * DAY - 1000), updated: null },
+        old: { created: ago(400 * DAY), updated: null },
+        oldButUpdated: { created: ago(400 * DAY), updated: ago(DAY) },
+        updatedLongAgo: { created: ago(400 * DAY), updated: ago(31 * DAY) },
+        fresh: { created: ago(DAY), updated: null },
+      };
+      const ids: Record<string, string> = {};
+      for (const [name, times] of Object.entries(rows)) {
+        ids[name] = randomUUID();
+        await knex('notification').insert({
+          id: ids[name],
+          user: 'user:default/a',
+          title: name,
+          severity: 'normal',
+          origin: 'plugin:test',
+          ...times,
+        });
+        await knex('broadcast').insert({
+          id: ids[`b-${name}`] = randomUUID(),
+          title: name,
+          severity: 'normal',
+          origin: 'plugin:test',
+          ...times,
+        });
+        await knex('broadcast_user_status').insert({
+          broadcast_id: ids[`b-${name}`],
+          user: 'user:default/a',
+          read: NOW,
+        });
+      }
+
+      const logger = mockServices.logger.mock();
+      const deleted = await deleteExpiredNotifications({
+        store: new RetentionStore(knex),
+        retentionMs: readRetentionMs(
+          new ConfigReader({ notifications: { retention: { days: 30 } } }),
+        )!,
+        logger,
+        now: NOW,
+      });
+      expect(deleted).toBe(6);
+      expect(logger.info).toHaveBeenCalledWith(
+        'Notification cleaner deleted 6 notifications',
+      );
+      const kept = ['justInside', 'oldButUpdated', 'fresh'];
+      expect(
+        (await knex('notification').select('title')).map(r => r.title).sort(),
+      ).toEqual([...kept].sort());
+      expect(
+        (await knex('broadcast').select('title')).map(r => r.title).sort(),
+      ).toEqual([...kept].sort());
+      expect(
+        (await knex('broadcast_user_status').select('broadcast_id'))
+          .map(r => r.broadcast_id)
+          .sort(),
+      ).toEqual(kept.map(name => ids[`b-${name}`]).sort());
+    },
+  );
+
+  it('reads the retention age, defaulting to a year, and can be disabled', () => {
+    expect(readRetentionMs(new ConfigReader({}))).toBe(365 * DAY);
+    expect(
+      readRetentionMs(new ConfigReader({ notifications: { retention: 'P7D' } })),
+    ).toBe(7 * DAY);
+    expect(
+      readRetentionMs(new ConfigReader({ notifications: { retention: false } })),
+    ).toBeUndefined();
+  });
+
+  it('schedules a global daily task unless disabled', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const store = {} as RetentionStore;
+    const logger = mockServices.logger.mock();
+    await scheduleRetention({
+      config: new ConfigReader({ notifications: { retention: false } }),
+      scheduler,
+      store,
+      logger,
+    });
+    expect(scheduler.scheduleTask).not.toHaveBeenCalled();
+    await scheduleRetention({
+      config: new ConfigReader({}),
+      scheduler,
+      store,
+      logger,
+    });
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'notification-cleaner',
+        scope: 'global',
+        frequency: { cron: '0 0 * * *' },
+      }),
+    );
+  });
+});
