@@ -1,1 +1,129 @@
-export {};
+/**
+ * Wire protocol shared by the Herald signals backend and browser client.
+ *
+ * The upstream protocol is kept exactly: clients send `subscribe` and
+ * `unsubscribe` frames and receive `{channel, message}` frames. Everything
+ * else here is an opt-in extension: a client that puts an `offset` key
+ * (a number or `null`) in its subscribe frame receives, for that channel,
+ * signal frames that carry their `offset`, a `subscribed` acknowledgement
+ * with the channel head and, when missed signals can no longer be replayed,
+ * a `gap` frame. Clients that never send `offset` never see those.
+ *
+ * @packageDocumentation
+ */
+
+import { JsonObject } from '@backstage/types';
+
+/**
+ * Position of a signal within its channel. Offsets start at 1 and grow by one
+ * for every signal published on the channel, across all backend replicas.
+ * @public
+ */
+export type SignalOffset = number;
+
+/**
+ * Subscribe to a channel. `offset` is the Herald extension: the last offset
+ * the client has seen on this channel (signals after it are replayed), or
+ * `null` for a client that wants offsets but has seen nothing yet.
+ * @public
+ */
+export type SubscribeFrame = {
+  action: 'subscribe';
+  channel: string;
+  offset?: SignalOffset | null;
+};
+
+/** @public */
+export type UnsubscribeFrame = {
+  action: 'unsubscribe';
+  channel: string;
+};
+
+/** @public */
+export type ClientFrame = SubscribeFrame | UnsubscribeFrame;
+
+/**
+ * A delivered signal. `offset` is present only on channels the client
+ * subscribed to with an offset.
+ * @public
+ */
+export type SignalFrame<TMessage extends JsonObject = JsonObject> = {
+  channel: string;
+  message: TMessage;
+  offset?: SignalOffset;
+};
+
+/**
+ * Sent once per opted-in subscribe, after any replayed signals: the client is
+ * up to date with the channel at `offset`.
+ * @public
+ */
+export type SubscribedFrame = {
+  channel: string;
+  event: 'subscribed';
+  offset: SignalOffset;
+};
+
+/**
+ * Signals between the client's offset and `offset` can no longer be replayed.
+ * The client should refetch whatever state it derives from the channel and
+ * continue from `offset`.
+ * @public
+ */
+export type GapFrame = {
+  channel: string;
+  event: 'gap';
+  offset: SignalOffset;
+};
+
+/** @public */
+export type ServerFrame = SignalFrame | SubscribedFrame | GapFrame;
+
+/**
+ * Close codes the Herald backend uses when it ends a connection on purpose.
+ * All of them are "abnormal" to a client, which reconnects and resumes.
+ * @public
+ */
+export const SignalCloseCodes = {
+  /** The client did not read fast enough and its send buffer overflowed. */
+  slowConsumer: 1013,
+  /** The backend is shutting down. */
+  goingAway: 1001,
+} as const;
+
+/**
+ * Parses a client frame, returning undefined for anything that is not a
+ * well-formed subscribe or unsubscribe frame.
+ * @public
+ */
+export function parseClientFrame(text: string): ClientFrame | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const { action, channel, offset } = value as Record<string, unknown>;
+  if (typeof channel !== 'string' || channel.length === 0) {
+    return undefined;
+  }
+  if (action === 'unsubscribe') {
+    return { action, channel };
+  }
+  if (action !== 'subscribe') {
+    return undefined;
+  }
+  if (offset === undefined) {
+    return { action, channel };
+  }
+  if (offset === null) {
+    return { action, channel, offset: null };
+  }
+  if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) {
+    return { action, channel, offset };
+  }
+  return { action, channel, offset: null };
+}

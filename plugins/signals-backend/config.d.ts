@@ -1,0 +1,40 @@
+export interface Config {
+  /** Herald signals backend. Every key is optional; defaults are in the README. */
+  signals?: {
+    /**
+     * Which bus carries signals between backend replicas. `auto` uses
+     * PostgreSQL LISTEN/NOTIFY when the plugin database is PostgreSQL and the
+     * in-process bus otherwise. Default `auto`.
+     */
+    bus?: 'auto' | 'memory' | 'postgres';
+    /** Largest frame a client may send, in bytes. Default 65536. */
+    maxFrameBytes?: number;
+    /** Channels one connection may subscribe to. Default 100. */
+    maxSubscriptionsPerConnection?: number;
+    /** Open connections one user may hold on one replica. Default 50. */
+    maxConnectionsPerUser?: number;
+    /**
+     * Bytes a connection may have queued for sending before it is closed as a
+     * slow consumer (close code 1013). Default 4194304.
+     */
+    maxBufferedBytes?: number;
+    /** Interval between protocol pings, in milliseconds. Default 30000. */
+    pingIntervalMs?: number;
+    /**
+     * How long after connecting a first subscribe still receives the signals
+     * published on that channel since the connection opened, in milliseconds.
+     * Default 10000.
+     */
+    subscribeGraceMs?: number;
+    replay?: {
+      /** Signals kept per channel for resuming clients. Default 1000. */
+      bufferSize?: number;
+      /**
+       * How long the PostgreSQL bus keeps published signals in its table,
+       * for large payloads, listener reconnects and replicas that start
+       * later, in seconds. Default 600.
+       */
+      retentionSeconds?: number;
+    };
+  };
+}

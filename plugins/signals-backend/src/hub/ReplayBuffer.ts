@@ -1,0 +1,92 @@
+import { SequencedSignal } from '../bus/types';
+
+/** A signal as the hub remembers it. */
+export type BufferedSignal = {
+  signal: SequencedSignal;
+  /** Arrival order on this replica across all channels. */
+  arrival: number;
+};
+
+export type ReplayResult =
+  | { kind: 'replay'; entries: BufferedSignal[]; head: number }
+  | { kind: 'gap'; head: number };
+
+/**
+ * The last `capacity` signals of one channel, as a ring so appending never
+ * copies.
+ */
+export class ReplayBuffer {
+  private readonly ring: BufferedSignal[] = [];
+  private start = 0;
+  private head = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** The highest offset seen on the channel. */
+  get headOffset() {
+    return this.head;
+  }
+
+  /**
+   * Remembers a signal. Returns false for an offset at or below the head, a
+   * duplicate the bus delivered twice (for example after a listener
+   * reconnect), which must not be delivered again.
+   */
+  append(entry: BufferedSignal): boolean {
+    if (entry.signal.offset <= this.head) {
+      return false;
+    }
+    this.head = entry.signal.offset;
+    if (this.ring.length < this.capacity) {
+      this.ring.push(entry);
+    } else {
+      this.ring[this.start] = entry;
+      this.start = (this.start + 1) % this.capacity;
+    }
+    return true;
+  }
+
+  private *entries(): Iterable<BufferedSignal> {
+    for (let i = 0; i < this.ring.length; i++) {
+      yield this.ring[(this.start + i) % this.ring.length];
+    }
+  }
+
+  /** Signals after `offset`, or a gap when some of them were evicted. */
+  since(offset: number): ReplayResult {
+    const head = this.head;
+    if (offset > head) {
+      // The client saw offsets this channel never reached here: the offsets
+      // restarted (an in-memory bus after a restart), so nothing can be
+      // trusted.
+      return { kind: 'gap', head };
+    }
+    if (offset === head) {
+      return { kind: 'replay', entries: [], head };
+    }
+    const oldest = this.ring.length
+      ? this.ring[this.start].signal.offset
+      : head + 1;
+    if (oldest > offset + 1) {
+      return { kind: 'gap', head };
+    }
+    const entries: BufferedSignal[] = [];
+    for (const entry of this.entries()) {
+      if (entry.signal.offset > offset) {
+        entries.push(entry);
+      }
+    }
+    return { kind: 'replay', entries, head };
+  }
+
+  /** Signals that arrived on this replica after `arrival`. */
+  arrivedAfter(arrival: number): BufferedSignal[] {
+    const entries: BufferedSignal[] = [];
+    for (const entry of this.entries()) {
+      if (entry.arrival > arrival) {
+        entries.push(entry);
+      }
+    }
+    return entries;
+  }
+}

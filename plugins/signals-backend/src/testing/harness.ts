@@ -1,0 +1,246 @@
+import { AuthenticationError } from '@backstage/errors';
+import {
+  AuthService,
+  coreServices,
+  createBackendPlugin,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createBackend } from '@backstage/backend-defaults';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import { JsonObject } from '@backstage/types';
+import { SignalsService, signalsServiceRef } from '@herald/plugin-signals-node';
+import { httpRouterServiceFactory } from '@backstage/backend-defaults/httpRouter';
+import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { Server } from 'http';
+import { AddressInfo } from 'net';
+import { Knex } from 'knex';
+import WebSocket from 'ws';
+import { signalsPlugin } from '../plugin';
+
+/** Group memberships the test userInfo service reports. */
+const memberships: Record<string, string[]> = {
+  'user:default/alice': ['group:default/team-a'],
+  'user:default/bob': ['group:default/team-a'],
+  'user:default/carol': ['group:default/team-b'],
+};
+
+export async function startSignalsBackend(
+  options: {
+    config?: JsonObject;
+    knex?: Knex;
+    anonymousByDefault?: boolean;
+  } = {},
+) {
+  let signals!: SignalsService;
+  let events!: EventsService;
+  const publisher = createBackendPlugin({
+    pluginId: 'publisher',
+    register(env) {
+      env.registerInit({
+        deps: { signalsService: signalsServiceRef, eventsService: eventsServiceRef },
+        async init({ signalsService, eventsService }) {
+          signals = signalsService;
+          events = eventsService;
+        },
+      });
+    },
+  });
+  // startTestBackend ships HTTP services that predate framework WebSocket
+  // routes, so a regular backend runs with mocked auth on a random port.
+  let server: Server | undefined;
+  const backend = createBackend();
+  const features = [
+      signalsPlugin,
+      publisher,
+      mockServices.rootConfig.factory({
+        data: {
+          ...options.config,
+          backend: {
+            baseUrl: 'http://127.0.0.1',
+            listen: { host: '127.0.0.1', port: 0 },
+            database: { client: 'better-sqlite3', connection: ':memory:' },
+          },
+          events: { useEventBus: 'never' },
+        },
+      }),
+      rootHttpRouterServiceFactory({
+        configure(context) {
+          server = context.server;
+          context.applyDefaults();
+        },
+      }),
+      httpRouterServiceFactory,
+      mockServices.rootLogger.factory({ level: 'none' }),
+      createServiceFactory({
+        service: coreServices.auth,
+        deps: {},
+        factory: () => subprotocolSafeAuth(),
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          async getUserInfo(credentials) {
+            const principal = credentials.principal as { userEntityRef: string };
+            const ref = principal.userEntityRef;
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
+            };
+          },
+        }),
+      }),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+      mockServices.httpAuth.factory(
+        options.anonymousByDefault
+          ? { defaultCredentials: mockCredentials.none() }
+          : {},
+      ),
+  ];
+  for (const feature of features) {
+    backend.add(feature);
+  }
+  await backend.start();
+  const port = (server!.address() as AddressInfo).port;
+  return {
+    backend,
+    port,
+    url: `ws://127.0.0.1:${port}/api/signals`,
+    httpUrl: `http://127.0.0.1:${port}/api/signals`,
+    signals,
+    events,
+  };
+}
+
+/**
+ * Mock tokens are JSON, which is not allowed in a WebSocket subprotocol, so
+ * tests use plain tokens that this auth service maps to mock credentials.
+ */
+function subprotocolSafeAuth(): AuthService {
+  const auth = mockServices.auth();
+  return Object.assign(Object.create(auth), {
+    async authenticate(token: string) {
+      const user = /^user-([a-z]+)$/.exec(token);
+      if (user) {
+        return mockCredentials.user(`user:default/${user[1]}`);
+      }
+      if (token === serviceToken) {
+        return mockCredentials.service('plugin:catalog');
+      }
+      throw new AuthenticationError('Bad token');
+    },
+  });
+}
+
+export const userToken = (name: string) => `user-${name}`;
+export const serviceToken = 'service-catalog';
+
+/** A `ws` client that queues what it receives so tests can await frames. */
+export class TestClient {
+  readonly frames: any[] = [];
+  private waiters: Array<() => void> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', data => {
+      this.frames.push(JSON.parse(data.toString()));
+      this.wake();
+    });
+    this.opened = new Promise((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) =>
+        reject(new Error(`HTTP ${res.statusCode}`)),
+      );
+    });
+    this.closed = new Promise(resolve =>
+      socket.on('close', (code, reason) =>
+        resolve({ code, reason: reason.toString() }),
+      ),
+    );
+  }
+
+  static async open(
+    url: string,
+    token: string | undefined,
+    options: WebSocket.ClientOptions = {},
+  ) {
+    const client = new TestClient(
+      new WebSocket(url, token ? [token] : [], options),
+    );
+    await client.opened;
+    return client;
+  }
+
+  private wake() {
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach(w => w());
+  }
+
+  send(frame: unknown) {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Subscribes and waits until the server has processed it. */
+  async subscribe(channel: string, offset?: number | null) {
+    this.send(
+      offset === undefined
+        ? { action: 'subscribe', channel }
+        : { action: 'subscribe', channel, offset },
+    );
+    await this.roundTrip();
+  }
+
+  /**
+   * Waits until the server has handled every frame sent so far: the server
+   * handles frames in order and answers a ping only after them.
+   */
+  roundTrip() {
+    return new Promise<void>(resolve => {
+      this.socket.once('pong', () => resolve());
+      this.socket.ping();
+    });
+  }
+
+  /** Waits for the `count` frames after the ones already taken. */
+  async take(count = 1): Promise<any[]> {
+    while (this.frames.length < count) {
+      await new Promise<void>(resolve => this.waiters.push(resolve));
+    }
+    return this.frames.splice(0, count);
+  }
+
+  close() {
+    this.socket.close();
+    return this.closed;
+  }
+}
+
+/** The HTTP status of a refused handshake. */
+export function handshakeStatus(
+  url: string,
+  protocols: string[],
+  headers: Record<string, string> = {},
+) {
+  return new Promise<number>((resolve, reject) => {
+    const socket = new WebSocket(url, protocols, { headers });
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', error => {
+      if (!/Unexpected server response/.test(error.message)) {
+        reject(error);
+      }
+    });
+  });
+}

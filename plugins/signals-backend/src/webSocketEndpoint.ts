@@ -1,0 +1,79 @@
+import {
+  AuthService,
+  HttpRouterServiceWebSocketContext,
+  LoggerService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { IncomingMessage } from 'http';
+import { Duplex } from 'stream';
+import { WebSocketServer } from 'ws';
+import { SignalHub } from './hub/SignalHub';
+import { SignalsOptions } from './options';
+
+/** Ends a handshake with a bare status line that proxies pass through as is. */
+function reject(socket: Duplex, status: string) {
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    () => socket.destroy(),
+  );
+}
+
+/**
+ * Completes authenticated upgrades on `/api/signals`: user principals only,
+ * with the subprotocol that carried the token echoed back, as browsers
+ * require.
+ */
+export class WebSocketEndpoint {
+  private readonly server: WebSocketServer;
+  private readonly authProtocols = new WeakMap<IncomingMessage, string>();
+
+  constructor(
+    private readonly deps: {
+      auth: AuthService;
+      userInfo: UserInfoService;
+      hub: SignalHub;
+      logger: LoggerService;
+      options: Pick<SignalsOptions, 'maxFrameBytes' | 'maxConnectionsPerUser'>;
+    },
+  ) {
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: deps.options.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (_protocols, request) =>
+        this.authProtocols.get(request) ?? false,
+    });
+  }
+
+  async handleUpgrade(context: HttpRouterServiceWebSocketContext) {
+    const { request, socket, head, credentials, authProtocol } = context;
+    const { auth, userInfo, hub, options } = this.deps;
+    if (auth.isPrincipal(credentials, 'none')) {
+      reject(socket, '401 Unauthorized');
+      return;
+    }
+    if (!auth.isPrincipal(credentials, 'user')) {
+      reject(socket, '403 Forbidden');
+      return;
+    }
+    const info = await userInfo.getUserInfo(credentials);
+    if (hub.connectionsOf(info.userEntityRef) >= options.maxConnectionsPerUser) {
+      this.deps.logger.warn(
+        `Rejecting signals connection of ${info.userEntityRef}: ${options.maxConnectionsPerUser} connections already open`,
+      );
+      reject(socket, '429 Too Many Requests');
+      return;
+    }
+    if (authProtocol) {
+      this.authProtocols.set(request, authProtocol);
+    }
+    this.server.handleUpgrade(request, socket, head, ws => {
+      hub.add(ws, info.userEntityRef, info.ownershipEntityRefs);
+    });
+  }
+
+  close() {
+    this.server.close();
+  }
+}
