@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
+import { NotificationsStore } from '../store/NotificationsStore';
+import { registerGetNotificationsAction } from './getNotificationsAction';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
+});
+
+const USER = 'user:default/mock';
+
+describe('notifications:get-notifications', () => {
+  it.each(databases.eachSupportedId())(
+    'lists the calling user’s notifications by view and filters, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({
+        directory: resolvePackagePath('@herald/plugin-notifications-backend', 'migrations'),
+      });
+      const base = Date.parse('2026-03-01T00:00:00Z');
+      const rows = [
+        { title: 'unread build failed', severity: 'high', topic: 'builds', read: null, saved: null },
+        { title: 'read deploy done', severity: 'normal', topic: 'deploys', read: new Date(base), saved: null },
+        { title: 'saved and read', severity: 'low', topic: 'builds', read: new Date(base), saved: new Date(base) },
+        { title: 'unread low', severity: 'low', topic: null, read: null, saved: null },
+      ];
+      for (const [i, row] of rows.entries()) {
+        await knex('notification').insert({
+          id: randomUUID(),
+          user: USER,
+          origin: 'plugin:test',
+          created: new Date(base + i * 1000),
+          ...row,
+        });
+      }
+      await knex('notification').insert({
+        id: randomUUID(),
+        user: 'user:default/other',
+        origin: 'plugin:test',
+        title: 'not mine',
+        severity: 'normal',
+        created: new Date(base),
+      });
+
+      const registry = actionsRegistryServiceMock();
+      registerGetNotificationsAction({
+        actionsRegistry: registry,
+        store: new NotificationsStore(knex),
+        auth: mockServices.auth(),
+      });
+      const invoke = async (input: object) =>
+        (
+          await registry.invoke({
+            id: 'test:get-notifications',
+            input: input as any,
+            credentials: mockCredentials.user(USER),
+          })
+        ).output as any;
+      const titles = (output: any) => output.notifications.map((n: any) => n.payload.title);
+
+      const unread = await invoke({});
+      expect(titles(unread)).toEqual(['unread low', 'unread build failed']);
+      expect(unread.totalCount).toBe(2);
+      expect(typeof unread.notifications[0].created).toBe('string');
+      expect(titles(await invoke({ view: 'read' }))).toEqual(['saved and read', 'read deploy done']);
+      expect(titles(await invoke({ view: 'saved' }))).toEqual(['saved and read']);
+      expect(titles(await invoke({ view: 'all', topic: 'builds' }))).toEqual([
+        'saved and read',
+        'unread build failed',
+      ]);
+      expect(titles(await invoke({ view: 'all', minimumSeverity: 'normal' }))).toEqual([
+        'read deploy done',
+        'unread build failed',
+      ]);
+      expect(titles(await invoke({ view: 'all', search: 'DEPLOY' }))).toEqual(['read deploy done']);
+      expect(
+        titles(await invoke({ view: 'all', createdAfter: '2026-03-01T00:00:02Z' })),
+      ).toEqual(['unread low', 'saved and read']);
+      const page = await invoke({ view: 'all', limit: 1, offset: 1 });
+      expect(titles(page)).toEqual(['saved and read']);
+      expect(page.totalCount).toBe(4);
+
+      await expect(
+        registry.invoke({
+          id: 'test:get-notifications',
+          input: {},
+          credentials: mockCredentials.service('plugin:catalog'),
+        }),
+      ).rejects.toThrow('This action requires user credentials');
+      await expect(invoke({ limit: 101 })).rejects.toThrow();
+    },
+  );
+});

@@ -1,0 +1,1 @@
+export { registerGetNotificationsAction } from './getNotificationsAction';
