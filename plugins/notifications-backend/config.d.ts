@@ -1,0 +1,56 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  app: {
+    /**
+     * Base URL of the frontend; relative notification links are resolved
+     * against it when they are validated.
+     */
+    baseUrl: string;
+  };
+
+  notifications?: {
+    /**
+     * How long notifications are kept, counted from their last update
+     * (or creation). `false` keeps them forever. Default one year.
+     */
+    retention?: HumanDuration | string | false;
+
+    /**
+     * Default user settings. A channel with `enabled: false` is opt-in: its
+     * origins and topics are off unless a user turns them on.
+     */
+    defaultSettings?: {
+      channels?: Array<{
+        id: string;
+        enabled?: boolean;
+        origins?: Array<{
+          id: string;
+          enabled: boolean;
+          topics?: Array<{
+            id: string;
+            enabled: boolean;
+          }>;
+        }>;
+      }>;
+    };
+
+    /** The durable outbox that runs processors' postProcess after a send. */
+    outbox?: {
+      /** Jobs delivered at the same time. Default 10. */
+      concurrency?: number;
+      /** Attempts before a job is dead-lettered. Default 8. */
+      maxAttempts?: number;
+      /** First retry delay, doubled per attempt. Default 5 seconds. */
+      initialBackoff?: HumanDuration | string;
+      /** Longest retry delay. Default 1 hour. */
+      maxBackoff?: HumanDuration | string;
+      /** How often the worker looks for due jobs. Default 5 seconds. */
+      pollInterval?: HumanDuration | string;
+      /** Longest a single postProcess call may take. Default 1 minute. */
+      timeout?: HumanDuration | string;
+      /** How long a taken job stays reserved; longer than `timeout`. Default 5 minutes. */
+      leaseDuration?: HumanDuration | string;
+    };
+  };
+}
