@@ -1,0 +1,134 @@
+import React from 'react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { signalApiRef } from '@herald/plugin-signals-react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { notificationsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  InMemoryNotificationsApi,
+  ManualSignalApi,
+  makeNotification,
+} from '../../testing/fakes';
+import {
+  NotificationsSideBarItemProps,
+  NotificationsSidebarItem,
+} from './NotificationsSidebarItem';
+
+async function renderItem(
+  api: InMemoryNotificationsApi,
+  props: NotificationsSideBarItemProps = {},
+  signals: ManualSignalApi | null = new ManualSignalApi(),
+) {
+  const apis: any[] = [[notificationsApiRef, api]];
+  if (signals) {
+    apis.push([signalApiRef, signals]);
+  }
+  await renderInTestApp(
+    <TestApiProvider apis={apis as any}>
+      <NotificationsSidebarItem {...props} />
+    </TestApiProvider>,
+    { mountedRoutes: { '/notifications': rootRouteRef } },
+  );
+  return signals;
+}
+
+const badge = () => screen.getByTestId('notifications-unread-badge');
+
+describe('NotificationsSidebarItem', () => {
+  afterEach(() => {
+    document.title = '';
+  });
+
+  it('links to the page and shows the unread count with the default text', async () => {
+    const api = new InMemoryNotificationsApi([
+      makeNotification(),
+      makeNotification(),
+      makeNotification({ read: new Date() }),
+    ]);
+    await renderItem(api);
+    expect(await screen.findByText('Notifications')).toBeInTheDocument();
+    await waitFor(() => expect(badge()).toHaveTextContent('2'));
+    expect(screen.getByRole('link')).toHaveAttribute('href', '/notifications');
+  });
+
+  it('shows 99+ above 99', async () => {
+    const api = new InMemoryNotificationsApi(
+      Array.from({ length: 120 }, () => makeNotification()),
+    );
+    await renderItem(api);
+    await waitFor(() => expect(badge()).toHaveTextContent('99+'));
+  });
+
+  it('follows signals: a new notification raises the count and shows a snackbar from the signal payload', async () => {
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api))!;
+    await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
+
+    const arrived = makeNotification({ payload: { title: 'Deploy finished', severity: 'high' } });
+    api.notifications.push(arrived);
+    act(() =>
+      signals.publish({ action: 'new_notification', notification_id: arrived.id, notification: arrived }),
+    );
+    await waitFor(() => expect(badge()).toHaveTextContent('1'));
+    expect(await screen.findByText('Deploy finished')).toBeInTheDocument();
+    expect(api.callsTo('getNotification')).toHaveLength(0);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Mark as read' }));
+    await waitFor(() => expect(api.notifications[0].read).toBeInstanceOf(Date));
+    act(() => signals.publish({ action: 'notification_read', notification_ids: [arrived.id] }));
+    await waitFor(() => expect(badge()).not.toHaveTextContent('1'));
+  });
+
+  it('fetches the notification by id when the signal has no payload (upstream backends)', async () => {
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api))!;
+    const arrived = makeNotification({ payload: { title: 'x'.repeat(60) } });
+    api.notifications.push(arrived);
+    act(() => signals.publish({ action: 'new_notification', notification_id: arrived.id }));
+    expect(await screen.findByText(`${'x'.repeat(50)}...`)).toBeInTheDocument();
+    expect(api.callsTo('getNotification').map(c => c.args)).toEqual([arrived.id]);
+  });
+
+  it('shows no snackbar when snackbars are disabled', async () => {
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api, { snackbarProps: { enabled: false } }))!;
+    const arrived = makeNotification({ payload: { title: 'Quiet one' } });
+    api.notifications.push(arrived);
+    act(() => signals.publish({ action: 'new_notification', notification_id: arrived.id, notification: arrived }));
+    await waitFor(() => expect(badge()).toHaveTextContent('1'));
+    expect(screen.queryByText('Quiet one')).not.toBeInTheDocument();
+  });
+
+  it('polls the count when signals are not installed', async () => {
+    const api = new InMemoryNotificationsApi([]);
+    await renderItem(api, { pollingIntervalMs: 20 }, null);
+    await waitFor(() => expect(api.callsTo('getStatus').length).toBeGreaterThan(0));
+    api.notifications.push(makeNotification());
+    await waitFor(() => expect(badge()).toHaveTextContent('1'));
+  });
+
+  it('prefixes the document title with the count', async () => {
+    document.title = 'Herald';
+    const api = new InMemoryNotificationsApi([makeNotification(), makeNotification(), makeNotification()]);
+    await renderItem(api);
+    await waitFor(() => expect(document.title).toBe('(3) Herald'));
+  });
+
+  it('leaves the title alone when the counter is disabled', async () => {
+    document.title = 'Herald';
+    const api = new InMemoryNotificationsApi([makeNotification()]);
+    await renderItem(api, { titleCounterEnabled: false });
+    await waitFor(() => expect(api.callsTo('getStatus').length).toBeGreaterThan(0));
+    expect(document.title).toBe('Herald');
+  });
+
+  it('hands count and target to renderItem and uses custom text', async () => {
+    const api = new InMemoryNotificationsApi([makeNotification()]);
+    await renderItem(api, {
+      renderItem: ({ unreadCount, to }) => (
+        <a href={to}>Inbox has {unreadCount}</a>
+      ),
+    });
+    expect(await screen.findByText('Inbox has 1')).toHaveAttribute('href', '/notifications');
+  });
+});

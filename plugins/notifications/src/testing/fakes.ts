@@ -1,0 +1,184 @@
+import {
+  Notification,
+  NotificationSettings,
+  NotificationSignal,
+  isSeverityAtLeast,
+} from '@herald/plugin-notifications-common';
+import {
+  GetNotificationsOptions,
+  GetTopicsOptions,
+  NotificationsApi,
+  UpdateNotificationsOptions,
+} from '../api';
+
+/**
+ * An in-memory notifications backend with the server semantics the UI relies
+ * on (filters, paging, counts), recording every call.
+ */
+export class InMemoryNotificationsApi implements NotificationsApi {
+  notifications: Notification[];
+  settings: NotificationSettings;
+  calls: Array<{ method: string; args: unknown }> = [];
+  failWith?: Error;
+
+  constructor(
+    notifications: Notification[] = [],
+    settings: NotificationSettings = { channels: [] },
+  ) {
+    this.notifications = notifications;
+    this.settings = settings;
+  }
+
+  private record(method: string, args?: unknown) {
+    this.calls.push({ method, args });
+    if (this.failWith) {
+      throw this.failWith;
+    }
+  }
+
+  callsTo(method: string) {
+    return this.calls.filter(c => c.method === method);
+  }
+
+  private filter(options: GetTopicsOptions & { topic?: string }) {
+    return this.notifications.filter(n => {
+      if (options.read !== undefined && !!n.read !== options.read) {
+        return false;
+      }
+      if (options.saved !== undefined && !!n.saved !== options.saved) {
+        return false;
+      }
+      if (
+        options.minimumSeverity &&
+        !isSeverityAtLeast(n.payload.severity ?? 'normal', options.minimumSeverity)
+      ) {
+        return false;
+      }
+      if (options.topic !== undefined && n.payload.topic !== options.topic) {
+        return false;
+      }
+      if (options.search) {
+        const needle = options.search.toLowerCase();
+        const haystack = `${n.payload.title} ${n.payload.description ?? ''}`;
+        if (!haystack.toLowerCase().includes(needle)) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
+  async getNotifications(options: GetNotificationsOptions = {}) {
+    this.record('getNotifications', options);
+    const matching = this.filter(options);
+    const offset = options.offset ?? 0;
+    const page =
+      options.limit === undefined
+        ? matching.slice(offset)
+        : matching.slice(offset, offset + options.limit);
+    return { notifications: page, totalCount: matching.length };
+  }
+
+  async getNotification(id: string) {
+    this.record('getNotification', id);
+    const found = this.notifications.find(n => n.id === id);
+    if (!found) {
+      throw new Error(`Notification ${id} not found`);
+    }
+    return found;
+  }
+
+  async getStatus() {
+    this.record('getStatus');
+    const unread = this.notifications.filter(n => !n.read).length;
+    return { unread, read: this.notifications.length - unread };
+  }
+
+  async updateNotifications(options: UpdateNotificationsOptions) {
+    this.record('updateNotifications', options);
+    const now = new Date();
+    const updated: Notification[] = [];
+    this.notifications = this.notifications.map(n => {
+      if (!options.ids.includes(n.id)) {
+        return n;
+      }
+      const next = { ...n };
+      if (options.read !== undefined) {
+        next.read = options.read ? now : undefined;
+      }
+      if (options.saved !== undefined) {
+        next.saved = options.saved ? now : undefined;
+      }
+      updated.push(next);
+      return next;
+    });
+    return updated;
+  }
+
+  async getNotificationSettings() {
+    this.record('getNotificationSettings');
+    return this.settings;
+  }
+
+  async updateNotificationSettings(settings: NotificationSettings) {
+    this.record('updateNotificationSettings', settings);
+    this.settings = JSON.parse(JSON.stringify(settings));
+    return this.settings;
+  }
+
+  async getTopics(options: GetTopicsOptions = {}) {
+    this.record('getTopics', options);
+    const topics = new Set(
+      this.filter(options)
+        .map(n => n.payload.topic)
+        .filter((t): t is string => !!t),
+    );
+    return { topics: [...topics] };
+  }
+}
+
+/** A signal API whose messages the test pushes by hand. */
+export class ManualSignalApi {
+  private readonly subscribers = new Map<string, Set<(m: any) => void>>();
+
+  subscribe(channel: string, onMessage: (message: any) => void) {
+    const set = this.subscribers.get(channel) ?? new Set();
+    set.add(onMessage);
+    this.subscribers.set(channel, set);
+    return {
+      unsubscribe: () => {
+        set.delete(onMessage);
+      },
+    };
+  }
+
+  publish(message: NotificationSignal) {
+    for (const callback of this.subscribers.get('notifications') ?? []) {
+      callback({ ...message });
+    }
+  }
+
+  subscriberCount(channel = 'notifications') {
+    return this.subscribers.get(channel)?.size ?? 0;
+  }
+}
+
+let sequence = 0;
+
+/** A notification with sensible defaults for tests. */
+export function makeNotification(
+  overrides: Partial<Omit<Notification, 'payload'>> & {
+    payload?: Partial<Notification['payload']>;
+  } = {},
+): Notification {
+  sequence += 1;
+  const { payload, ...rest } = overrides;
+  return {
+    id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
+    user: 'user:default/guest',
+    created: new Date(Date.now() - 60_000),
+    origin: 'plugin:test',
+    ...rest,
+    payload: { title: `Notification ${sequence}`, severity: 'normal', ...payload },
+  };
+}
