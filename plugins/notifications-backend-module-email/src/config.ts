@@ -121,7 +121,12 @@ function readTransport(config: Config): EmailTransportConfig {
         );
       }
       const port = transportConfig.getOptionalNumber('port');
-      if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+      if (
+        port === undefined ||
+        !Number.isInteger(port) ||
+        port < 1 ||
+        port > 65535
+      ) {
         throw new EmailConfigError(
           'transportConfig.port',
           'required for the smtp transport, an integer between 1 and 65535',
@@ -243,7 +248,10 @@ export function readEmailProcessorConfig(
   const concurrencyLimit =
     config.getOptionalNumber('concurrencyLimit') ?? DEFAULT_CONCURRENCY_LIMIT;
   if (!Number.isInteger(concurrencyLimit) || concurrencyLimit < 1) {
-    throw new EmailConfigError('concurrencyLimit', 'must be a positive integer');
+    throw new EmailConfigError(
+      'concurrencyLimit',
+      'must be a positive integer',
+    );
   }
   const throttleIntervalMs = readDurationMs(
     config,

@@ -44,7 +44,9 @@ export class EmailDeliveryError extends Error {
     attempted: number,
   ) {
     super(
-      `Failed to email notification ${notification.id} to ${failures.length} of ${attempted} address(es): ${failures
+      `Failed to email notification ${notification.id} to ${
+        failures.length
+      } of ${attempted} address(es): ${failures
         .slice(0, 3)
         .map(f => `${f.address}: ${f.error.message}`)
         .join('; ')}`,
@@ -92,12 +94,16 @@ export class EmailProcessor implements NotificationProcessor {
     const { accepted, invalid, excluded } = addressPolicy.screen(candidates);
     if (invalid.length > 0) {
       logger.warn(
-        `Not emailing notification ${notification.id} to invalid address(es): ${invalid.join(', ')}`,
+        `Not emailing notification ${
+          notification.id
+        } to invalid address(es): ${invalid.join(', ')}`,
       );
     }
     if (excluded.length > 0) {
       logger.debug(
-        `Not emailing notification ${notification.id} to address(es) excluded by config: ${excluded.join(', ')}`,
+        `Not emailing notification ${
+          notification.id
+        } to address(es) excluded by config: ${excluded.join(', ')}`,
       );
     }
     if (accepted.length === 0) {
@@ -148,7 +154,9 @@ export class EmailProcessor implements NotificationProcessor {
         throw error;
       }
       logger.warn(
-        `Mail server permanently refused ${address} for notification ${notification.id}, not retrying: ${(error as Error).message}`,
+        `Mail server permanently refused ${address} for notification ${
+          notification.id
+        }, not retrying: ${(error as Error).message}`,
       );
       await deliveries.recordFinished(notification, address, 'rejected');
       return;

@@ -1,7 +1,11 @@
 import { Config } from '@backstage/config';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { createTransport, Transporter } from 'nodemailer';
-import { EMAIL_CONFIG_PATH, EmailTransportConfig, SesTransportConfig } from './config';
+import {
+  EMAIL_CONFIG_PATH,
+  EmailTransportConfig,
+  SesTransportConfig,
+} from './config';
 
 export const SES_CLIENT_PACKAGE = '@aws-sdk/client-sesv2';
 
@@ -29,7 +33,8 @@ async function createSesTransport(
   config: SesTransportConfig,
 ): Promise<Transporter> {
   const { SESv2Client, SendEmailCommand } = loadSesV2();
-  const credentialsManager = DefaultAwsCredentialsManager.fromConfig(rootConfig);
+  const credentialsManager =
+    DefaultAwsCredentialsManager.fromConfig(rootConfig);
   const { sdkCredentialProvider } =
     await credentialsManager.getCredentialProvider({
       accountId: config.accountId,
@@ -73,6 +78,12 @@ export async function createEmailTransport(
       return createSesTransport(rootConfig, config);
     case 'stream':
       return createTransport({ streamTransport: true, buffer: true });
+    default:
+      throw new Error(
+        `Unknown email transport ${
+          (config as { transport: string }).transport
+        }`,
+      );
   }
 }
 

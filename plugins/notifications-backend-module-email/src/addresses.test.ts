@@ -1,0 +1,82 @@
+import {
+  EmailAddressPolicy,
+  isValidEmailAddress,
+  isValidMailboxHeader,
+} from './addresses';
+
+describe('isValidEmailAddress', () => {
+  it.each(['a@b', 'first.last+tag@sub.example.com'])('accepts %s', address => {
+    expect(isValidEmailAddress(address)).toBe(true);
+  });
+
+  it.each([
+    '',
+    ' a@b.c',
+    'a@b.c ',
+    'a b@c.d',
+    'a@b@c',
+    '@b.c',
+    'a@',
+    'nobody',
+    '"a"@b.c',
+    "o'neil@b.c",
+    'a@b.c,d@e.f',
+    'a@b.c;d@e.f',
+    '<a@b.c>',
+    'a:b@c.d',
+    'a@b.c\r\nBcc: x@y.z',
+  ])('rejects %j', address => {
+    expect(isValidEmailAddress(address)).toBe(false);
+  });
+});
+
+describe('isValidMailboxHeader', () => {
+  it('accepts a bare address or a display name with one address', () => {
+    expect(isValidMailboxHeader('a@b.c')).toBe(true);
+    expect(isValidMailboxHeader('Herald Bot <a@b.c>')).toBe(true);
+    expect(isValidMailboxHeader('X <a@b.c>, Y <d@e.f>')).toBe(false);
+    expect(isValidMailboxHeader('X <not an address>')).toBe(false);
+  });
+});
+
+describe('EmailAddressPolicy', () => {
+  const candidates = [
+    'Alice@Example.com',
+    'alice@example.com',
+    'bob@sub.example.com',
+    'carol@other.org',
+    'dave@example.com',
+    'not an address',
+  ];
+
+  it('accepts every valid address, lower-cased and de-duplicated, without lists', () => {
+    expect(new EmailAddressPolicy({}).screen(candidates)).toEqual({
+      accepted: [
+        'alice@example.com',
+        'bob@sub.example.com',
+        'carol@other.org',
+        'dave@example.com',
+      ],
+      invalid: ['not an address'],
+      excluded: [],
+    });
+  });
+
+  it('matches domains exactly, lets the allowlist override them and the denylist override all', () => {
+    const policy = new EmailAddressPolicy({
+      allowedEmailDomains: ['Example.COM'],
+      allowlistEmailAddresses: ['carol@other.org', 'dave@example.com'],
+      denylistEmailAddresses: ['DAVE@example.com'],
+    });
+    const { accepted, excluded } = policy.screen(candidates);
+    expect(accepted).toEqual(['alice@example.com', 'carol@other.org']);
+    expect(excluded).toEqual(['bob@sub.example.com', 'dave@example.com']);
+  });
+
+  it('accepts only allowlisted addresses when no domains are set', () => {
+    const policy = new EmailAddressPolicy({
+      allowlistEmailAddresses: ['carol@other.org'],
+    });
+    expect(policy.screen(candidates).accepted).toEqual(['carol@other.org']);
+  });
+});

@@ -1,0 +1,346 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { createServer } from 'node:net';
+import { notificationsEmailTemplateExtensionPoint } from './extensions';
+import { TestSmtpServer } from './__testUtils__/TestSmtpServer';
+import {
+  TEST_BASE_URL,
+  makeNotification,
+  smtpConfig,
+  startEmailModule,
+  userEntity,
+} from './__testUtils__/startEmailModule';
+
+const entities = [
+  userEntity('alice', 'Alice@Example.com'),
+  userEntity('bob', 'bob@example.com'),
+  userEntity('carol', 'carol@other.org'),
+  userEntity('nomail'),
+  userEntity('mallory', 'mallory@example.com>, victim@example.com'),
+];
+
+describe('notificationsModuleEmail', () => {
+  let smtp: TestSmtpServer;
+
+  beforeEach(async () => {
+    smtp = await TestSmtpServer.start();
+  });
+
+  afterEach(async () => {
+    await smtp.close();
+  });
+
+  it('emails the recipient user with subject, text and escaped HTML', async () => {
+    const { processor, postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, { replyTo: 'ops@example.com' }),
+      entities,
+    });
+    expect(processor.getName()).toBe('Email');
+
+    await postProcess(
+      makeNotification({
+        title: 'Deploy <b>done</b>',
+        description: 'Service "api" <script>alert(1)</script> & more',
+        link: '/catalog/default/component/api',
+      }),
+    );
+
+    const [email] = await smtp.waitFor(1);
+    expect(email.envelopeTo).toEqual(['alice@example.com']);
+    expect(email.envelopeFrom).toBe('herald@example.com');
+    expect(email.mail.subject).toBe('Deploy <b>done</b>');
+    expect(email.mail.replyTo?.text).toBe('ops@example.com');
+    const url = `${TEST_BASE_URL}/catalog/default/component/api`;
+    expect(email.mail.text?.trimEnd()).toBe(
+      `Service "api" <script>alert(1)</script> & more\n\n${url}`,
+    );
+    expect(email.mail.html).toContain(
+      '<p>Service &quot;api&quot; &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>',
+    );
+    expect(email.mail.html).toContain(`<a href="${url}">${url}</a>`);
+    expect(email.mail.html).not.toContain('<script>');
+  });
+
+  it('links to the inbox when the notification has no link, and skips users without email', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port),
+      entities,
+    });
+    await postProcess(makeNotification({}, { user: 'user:default/nomail' }));
+    await postProcess(makeNotification({}, { user: 'user:default/mallory' }));
+    await postProcess(makeNotification({}, { user: 'user:default/bob' }));
+
+    const received = await smtp.waitFor(1);
+    expect(smtp.recipients()).toEqual(['bob@example.com']);
+    expect(received[0].mail.text).toContain(`${TEST_BASE_URL}/notifications`);
+  });
+
+  it.each([
+    ['none', {}, []],
+    ['users', {}, ['alice@example.com', 'bob@example.com', 'carol@other.org']],
+    [
+      'config',
+      { receiverEmails: ['team@example.com', 'lead@example.com'] },
+      ['lead@example.com', 'team@example.com'],
+    ],
+  ])('emails broadcasts to receiver %s', async (receiver, extra, expected) => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        broadcastConfig: { receiver, ...extra },
+      }),
+      entities,
+    });
+    await postProcess(makeNotification({}, { user: null }));
+    await smtp.waitFor(expected.length);
+    expect(smtp.recipients()).toEqual(expected);
+  });
+
+  it('sends no broadcast email without a broadcastConfig block', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port),
+      entities,
+    });
+    await postProcess(makeNotification({}, { user: null }));
+    await postProcess(makeNotification({}, { user: 'user:default/bob' }));
+    await smtp.waitFor(1);
+    expect(smtp.recipients()).toEqual(['bob@example.com']);
+  });
+
+  it('applies allowed domains, then the allowlist, then the denylist', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        broadcastConfig: { receiver: 'users' },
+        allowedEmailDomains: ['EXAMPLE.com'],
+        allowlistEmailAddresses: ['Carol@other.org'],
+        denylistEmailAddresses: ['bob@example.com'],
+      }),
+      entities,
+    });
+    await postProcess(makeNotification({}, { user: null }));
+    await smtp.waitFor(2);
+    expect(smtp.recipients()).toEqual(['alice@example.com', 'carol@other.org']);
+  });
+
+  it('emails only allowlisted addresses when no domains are configured', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        broadcastConfig: { receiver: 'users' },
+        allowlistEmailAddresses: ['bob@example.com'],
+      }),
+      entities,
+    });
+    await postProcess(makeNotification({}, { user: null }));
+    await smtp.waitFor(1);
+    expect(smtp.recipients()).toEqual(['bob@example.com']);
+  });
+
+  it('exposes the configured filters', async () => {
+    const { processor } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        filter: {
+          minSeverity: 'high',
+          maxSeverity: 'critical',
+          excludedTopics: ['noise'],
+          includedTopics: ['deploys'],
+        },
+      }),
+    });
+    expect(processor.getNotificationFilters!()).toEqual({
+      minSeverity: 'high',
+      maxSeverity: 'critical',
+      excludedTopics: ['noise'],
+      includedTopics: ['deploys'],
+    });
+  });
+
+  it('renders with a template renderer registered through the extension point', async () => {
+    const templates = createBackendModule({
+      pluginId: 'notifications',
+      moduleId: 'email-templates',
+      register(reg) {
+        reg.registerInit({
+          deps: { templates: notificationsEmailTemplateExtensionPoint },
+          async init({ templates: extension }) {
+            extension.setTemplateRenderer({
+              async getSubject(n) {
+                return `[Herald] ${n.payload.title}`;
+              },
+              async getHtml(n) {
+                return `<h1>${n.origin}</h1>`;
+              },
+            });
+          },
+        });
+      },
+    });
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port),
+      entities,
+      features: [templates],
+    });
+    await postProcess(makeNotification({ description: 'plain' }));
+    const [email] = await smtp.waitFor(1);
+    expect(email.mail.subject).toBe('[Herald] Build failed');
+    expect(String(email.mail.html).trimEnd()).toBe('<h1>plugin:test</h1>');
+    // Without getText the message is a single text/html part.
+    expect(email.mail.headers.get('content-type')).toMatchObject({
+      value: 'text/html',
+    });
+  });
+
+  it('refuses a second template renderer', async () => {
+    const templates = (moduleId: string) =>
+      createBackendModule({
+        pluginId: 'notifications',
+        moduleId,
+        register(reg) {
+          reg.registerInit({
+            deps: { templates: notificationsEmailTemplateExtensionPoint },
+            async init({ templates: extension }) {
+              extension.setTemplateRenderer({});
+            },
+          });
+        },
+      });
+    await expect(
+      startEmailModule({
+        emailConfig: smtpConfig(smtp.port),
+        features: [templates('first'), templates('second')],
+      }),
+    ).rejects.toThrow('Email template renderer was already registered');
+  });
+
+  it('shares one rate limit across concurrent notifications', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        concurrencyLimit: 1,
+        throttleInterval: '150ms',
+      }),
+      entities,
+    });
+    const started = Date.now();
+    await Promise.all(
+      ['alice', 'bob', 'carol'].map(name =>
+        postProcess(makeNotification({}, { user: `user:default/${name}` })),
+      ),
+    );
+    await smtp.waitFor(3);
+    // One message per 150 ms window: the third cannot start before 300 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(smtp.recipients()).toHaveLength(3);
+  });
+
+  it('throws on a temporary refusal and emails only the missing addresses on retry', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        broadcastConfig: { receiver: 'users' },
+      }),
+      entities,
+    });
+    smtp.refuseRecipient = address =>
+      address === 'bob@example.com' ? 451 : undefined;
+    const notification = makeNotification({}, { user: null });
+
+    await expect(postProcess(notification)).rejects.toThrow(
+      /Failed to email notification .* to 1 of 3 address\(es\): bob@example.com/,
+    );
+    expect(smtp.recipients()).toEqual(['alice@example.com', 'carol@other.org']);
+
+    smtp.refuseRecipient = () => undefined;
+    await postProcess(notification);
+    await postProcess(notification);
+    expect(smtp.recipients()).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@other.org',
+    ]);
+  });
+
+  it('emails a scoped re-send again although the id is the same', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port),
+      entities,
+    });
+    const first = makeNotification({ scope: 'build-1' });
+    await postProcess(first);
+    await postProcess({ ...first, updated: new Date('2026-01-02T00:00:00Z') });
+    // After a round trip through JSON the same version must still be recognised.
+    await postProcess(JSON.parse(JSON.stringify(first)));
+    expect(smtp.recipients()).toEqual([
+      'alice@example.com',
+      'alice@example.com',
+    ]);
+  });
+
+  it('does not retry an address the server permanently refuses', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        broadcastConfig: { receiver: 'users' },
+      }),
+      entities,
+    });
+    smtp.refuseRecipient = address =>
+      address === 'bob@example.com' ? 550 : undefined;
+    const notification = makeNotification({}, { user: null });
+    await postProcess(notification);
+    smtp.refuseRecipient = () => undefined;
+    await postProcess(notification);
+    expect(smtp.recipients()).toEqual(['alice@example.com', 'carol@other.org']);
+  });
+
+  it('throws when the whole message is refused, even with a 5xx code', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port),
+      entities,
+    });
+    smtp.refuseMessage = () => 554;
+    await expect(postProcess(makeNotification())).rejects.toThrow(
+      'alice@example.com',
+    );
+  });
+
+  it('throws when the mail server is unreachable', async () => {
+    const port = await new Promise<number>(resolve => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(port),
+      entities,
+    });
+    await expect(postProcess(makeNotification())).rejects.toThrow(
+      /ECONNREFUSED|connect/,
+    );
+  });
+
+  it('fails the backend start with a clear message on invalid config', async () => {
+    await expect(
+      startEmailModule({
+        emailConfig: {
+          transportConfig: { transport: 'smtp', hostname: '127.0.0.1' },
+          sender: 'herald@example.com',
+        },
+      }),
+    ).rejects.toThrow(
+      'Invalid config at notifications.processors.email.transportConfig.port',
+    );
+  });
+
+  it('fails the backend start when the email block is missing', async () => {
+    await expect(startEmailModule({})).rejects.toThrow(
+      'Missing config notifications.processors.email',
+    );
+  });
+
+  it('names the package to install when the ses transport has no AWS SDK', async () => {
+    await expect(
+      startEmailModule({
+        emailConfig: {
+          transportConfig: { transport: 'ses', region: 'eu-west-1' },
+          sender: 'herald@example.com',
+        },
+      }),
+    ).rejects.toThrow(/needs the package @aws-sdk\/client-sesv2/);
+  });
+});
