@@ -7,6 +7,7 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@herald/plugin-notifications-backend'));
+backend.add(import('@herald/plugin-notifications-backend-module-email'));
 backend.add(import('@herald/plugin-signals-backend'));
 
 backend.start();
