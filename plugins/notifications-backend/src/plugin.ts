@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   NotificationProcessor,
@@ -9,10 +10,24 @@ import {
   notificationsProcessingExtensionPoint,
 } from '@herald/plugin-notifications-node';
 import { signalsServiceRef } from '@herald/plugin-signals-node';
+import { registerGetNotificationsAction } from './actions';
 import { readNotificationsBackendConfig } from './config';
 import { DeliveryStore } from './delivery/DeliveryStore';
 import { NotificationSender } from './delivery/NotificationSender';
-import { UserRefRecipientResolver } from './delivery/userRefRecipientResolver';
+import {
+  OutboxStore,
+  OutboxWorker,
+  createOutboxAdminRouter,
+  readOutboxConfig,
+} from './outbox';
+import { NotificationProcessors, readProcessorTimeoutMs } from './processing';
+import { CatalogRecipientResolver } from './recipients';
+import { RetentionStore, scheduleRetention } from './retention';
+import {
+  DefaultNotificationSettingsService,
+  SettingsStore,
+  readDefaultSettings,
+} from './settings';
 import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
 import { NotificationsStore } from './store/NotificationsStore';
@@ -55,30 +70,79 @@ export const notificationsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ httpAuth, userInfo, httpRouter, logger, database, config, signals }) {
+      async init({
+        auth,
+        httpAuth,
+        userInfo,
+        httpRouter,
+        logger,
+        database,
+        config,
+        scheduler,
+        catalog,
+        signals,
+        lifecycle,
+        actionsRegistry,
+      }) {
         const { appBaseUrl } = readNotificationsBackendConfig(config);
         const knex = await connectToDatabase(database);
+        const store = new NotificationsStore(knex);
+
+        const processorRunner = new NotificationProcessors(
+          () => processors,
+          logger,
+          readProcessorTimeoutMs(config),
+        );
+        const settings = new DefaultNotificationSettingsService(
+          new SettingsStore(knex),
+          () => processorRunner.names(),
+          readDefaultSettings(config),
+        );
+        const outbox = new OutboxStore(knex);
+        const outboxWorker = new OutboxWorker(
+          outbox,
+          () => processors,
+          readOutboxConfig(config),
+          logger,
+        );
+        lifecycle.addStartupHook(() => outboxWorker.start());
+        lifecycle.addShutdownHook(() => outboxWorker.stop());
 
         const sender = new NotificationSender({
           store: new DeliveryStore(knex),
           signals,
           recipientResolver:
-            recipientResolver ?? new UserRefRecipientResolver(),
+            recipientResolver ?? new CatalogRecipientResolver(catalog, auth),
           appBaseUrl,
           logger,
+          processors: processorRunner,
+          settings,
+          outbox,
+          wakeOutbox: () => outboxWorker.wake(),
         });
 
         httpRouter.use(
           createRouter({
-            store: new NotificationsStore(knex),
+            store,
             sender,
             httpAuth,
             userInfo,
             signals,
             logger,
+            settings,
           }),
         );
+        httpRouter.use(createOutboxAdminRouter({ httpAuth, store: outbox }));
+        await scheduleRetention({
+          config,
+          scheduler,
+          store: new RetentionStore(knex),
+          logger,
+        });
+        registerGetNotificationsAction({ actionsRegistry, store, auth });
       },
     });
   },

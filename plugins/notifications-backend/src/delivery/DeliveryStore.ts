@@ -3,7 +3,6 @@ import {
   Notification,
   NotificationSeverity,
 } from '@herald/plugin-notifications-common';
-import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { toDate } from '../store/rows';
 
@@ -77,6 +76,19 @@ function toNotification(options: {
   };
 }
 
+/** A user's notification as the pipeline prepared it, before storing. */
+export type UserNotificationDraft = {
+  id: string;
+  user: string;
+  content: NotificationContent;
+};
+
+/** Runs inside the transaction of a send, after its rows are written. */
+export type InTransaction = (
+  tx: Knex.Transaction,
+  stored: Notification[],
+) => Promise<void>;
+
 /** The write side of a send: every row of one send goes in one transaction. */
 export class DeliveryStore {
   constructor(private readonly knex: Knex) {}
@@ -87,12 +99,15 @@ export class DeliveryStore {
    * are kept) and returns the stored row.
    */
   async storeBroadcast(options: {
+    id: string;
     origin: string;
     content: NotificationContent;
     now: Date;
+    inTransaction?: InTransaction;
   }): Promise<Notification> {
     const { origin, content, now } = options;
     return await this.knex.transaction(async tx => {
+      let stored: Notification | undefined;
       if (content.scope) {
         const existing = await tx('broadcast')
           .where({ scope: content.scope, origin })
@@ -102,7 +117,7 @@ export class DeliveryStore {
           await tx('broadcast')
             .where('id', existing.id)
             .update(replacedColumns(content, now));
-          return toNotification({
+          stored = toNotification({
             id: existing.id,
             user: null,
             origin,
@@ -113,48 +128,56 @@ export class DeliveryStore {
           });
         }
       }
-      const id = randomUUID();
-      await tx('broadcast').insert({
-        id,
-        origin,
-        created: now,
-        scope: content.scope ?? null,
-        icon: content.icon ?? null,
-        ...replacedColumns(content, now),
-        updated: null,
-      });
-      return toNotification({
-        id,
-        user: null,
-        origin,
-        content,
-        created: now,
-        icon: content.icon,
-      });
+      if (!stored) {
+        await tx('broadcast').insert({
+          id: options.id,
+          origin,
+          created: now,
+          scope: content.scope ?? null,
+          icon: content.icon ?? null,
+          ...replacedColumns(content, now),
+          updated: null,
+        });
+        stored = toNotification({
+          id: options.id,
+          user: null,
+          origin,
+          content,
+          created: now,
+          icon: content.icon,
+        });
+      }
+      await options.inTransaction?.(tx, [stored]);
+      return stored;
     });
   }
 
   /**
-   * Stores one row per user. With a scope, a user's earlier notification of
+   * Stores one row per draft. With a scope, a user's earlier notification of
    * the same scope and origin is updated instead: new content, `updated` set,
    * back to unread, while saved, created, icon and id are kept.
    */
   async storeUserNotifications(options: {
     origin: string;
-    users: string[];
-    content: NotificationContent;
+    drafts: UserNotificationDraft[];
     now: Date;
+    inTransaction?: InTransaction;
   }): Promise<Notification[]> {
-    const { origin, users, content, now } = options;
+    const { origin, drafts, now } = options;
     return await this.knex.transaction(async tx => {
       const existingByUser = new Map<
         string,
         { id: string; created: unknown; saved: unknown; icon: string | null }
       >();
-      if (content.scope) {
+      const scoped = groupBy(
+        drafts.filter(draft => draft.content.scope),
+        draft => draft.content.scope!,
+      );
+      for (const [scope, scopeDrafts] of scoped) {
+        const users = scopeDrafts.map(draft => draft.user);
         for (const userChunk of chunk(users, INSERT_CHUNK_SIZE)) {
           const rows = await tx('notification')
-            .where({ scope: content.scope, origin })
+            .where({ scope, origin })
             .whereIn('user', userChunk)
             .orderBy('created', 'asc')
             .select('id', 'user', 'created', 'saved', 'icon');
@@ -162,15 +185,22 @@ export class DeliveryStore {
             existingByUser.set(row.user, row);
           }
         }
-        const existingIds = [...existingByUser.values()].map(row => row.id);
-        for (const idChunk of chunk(existingIds, INSERT_CHUNK_SIZE)) {
+      }
+      // Drafts usually share their content, so updates go in a few bulk statements.
+      const updates = groupBy(
+        drafts.filter(draft => existingByUser.has(draft.user)),
+        draft => JSON.stringify(draft.content),
+      );
+      for (const group of updates.values()) {
+        const ids = group.map(draft => existingByUser.get(draft.user)!.id);
+        for (const idChunk of chunk(ids, INSERT_CHUNK_SIZE)) {
           await tx('notification')
             .whereIn('id', idChunk)
-            .update({ ...replacedColumns(content, now), read: null });
+            .update({ ...replacedColumns(group[0].content, now), read: null });
         }
       }
 
-      const notifications = users.map(user => {
+      const notifications = drafts.map(({ id, user, content }) => {
         const existing = existingByUser.get(user);
         if (existing) {
           return toNotification({
@@ -185,7 +215,7 @@ export class DeliveryStore {
           });
         }
         return toNotification({
-          id: randomUUID(),
+          id,
           user,
           origin,
           content,
@@ -194,11 +224,11 @@ export class DeliveryStore {
         });
       });
 
-      const newRows = notifications
-        .filter(notification => !existingByUser.has(notification.user!))
-        .map(notification => ({
-          id: notification.id,
-          user: notification.user,
+      const newRows = drafts
+        .filter(draft => !existingByUser.has(draft.user))
+        .map(({ id, user, content }) => ({
+          id,
+          user,
           origin,
           created: now,
           scope: content.scope ?? null,
@@ -209,7 +239,22 @@ export class DeliveryStore {
       for (const rowChunk of chunk(newRows, INSERT_CHUNK_SIZE)) {
         await tx('notification').insert(rowChunk);
       }
+      await options.inTransaction?.(tx, notifications);
       return notifications;
     });
   }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) {
+      group.push(item);
+    } else {
+      groups.set(k, [item]);
+    }
+  }
+  return groups;
 }

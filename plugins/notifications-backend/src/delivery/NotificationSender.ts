@@ -5,13 +5,25 @@ import {
   NOTIFICATIONS_SIGNAL_CHANNEL,
   Notification,
   NotificationSendOptions,
+  WEB_NOTIFICATION_CHANNEL,
 } from '@herald/plugin-notifications-common';
-import { NotificationRecipientResolver } from '@herald/plugin-notifications-node';
+import {
+  NotificationProcessor,
+  NotificationRecipientResolver,
+} from '@herald/plugin-notifications-node';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
+import { randomUUID } from 'node:crypto';
 import { notificationToJson } from '../notificationJson';
-import { DeliveryStore, NotificationContent } from './DeliveryStore';
-import { assertFits, validateSendOptions } from './validation';
+import { OutboxJobInput, OutboxStore } from '../outbox';
+import { NotificationProcessors } from '../processing';
+import { DefaultNotificationSettingsService } from '../settings';
+import {
+  DeliveryStore,
+  NotificationContent,
+  UserNotificationDraft,
+} from './DeliveryStore';
+import { assertFits, toNotificationContent, validateSendOptions } from './validation';
 
 export type NotificationSenderOptions = {
   store: DeliveryStore;
@@ -19,7 +31,31 @@ export type NotificationSenderOptions = {
   recipientResolver: NotificationRecipientResolver;
   appBaseUrl: string;
   logger: LoggerService;
+  processors: NotificationProcessors;
+  settings: Pick<DefaultNotificationSettingsService, 'getRecipientChannels'>;
+  outbox: OutboxStore;
+  /** Called after a send committed outbox jobs, so they go out right away. */
+  wakeOutbox: () => void;
 };
+
+/** One recipient's notification after preProcess, and where it goes. */
+type PreparedNotification = {
+  notification: Notification;
+  web: boolean;
+  postProcessors: string[];
+};
+
+function outboxJobs(
+  processorNames: string[],
+  notification: Notification,
+  options: NotificationSendOptions,
+): OutboxJobInput[] {
+  return processorNames.map(processor => ({ processor, notification, options }));
+}
+
+function withPostProcess(processors: NotificationProcessor[]): string[] {
+  return processors.filter(p => p.postProcess).map(p => p.getName());
+}
 
 function toArray(value: string | string[] | undefined): string[] {
   if (value === undefined) {
@@ -55,11 +91,20 @@ function uniqueUserRefs(refs: string[], excluded: string[]): string[] {
 export class NotificationSender {
   constructor(private readonly options: NotificationSenderOptions) {}
 
+  /**
+   * processOptions, validation, recipients, settings of every recipient in
+   * one query, preProcess, then rows and outbox jobs in one transaction, one
+   * signal, and a wake-up for the outbox worker. postProcess runs later, from
+   * the outbox, so it never holds up the response.
+   */
   async send(request: {
     origin: string;
     options: NotificationSendOptions;
   }): Promise<Notification[]> {
-    const { origin, options } = request;
+    const { origin } = request;
+    const options = await this.options.processors.processOptions(
+      request.options,
+    );
     const content = validateSendOptions(
       options,
       origin,
@@ -68,31 +113,56 @@ export class NotificationSender {
     const now = new Date();
 
     if (options.recipients.type === 'broadcast') {
-      const notification = await this.options.store.storeBroadcast({
-        origin,
-        content,
-        now,
-      });
-      await this.publishBroadcast(notification);
-      return [notification];
+      return [await this.sendBroadcast(origin, options, content, now)];
     }
     if (options.recipients.type === 'entity') {
-      return await this.sendToEntities(
-        origin,
-        options.recipients,
-        content,
-        now,
-      );
+      return await this.sendToEntities(origin, options, content, now);
     }
     throw new InputError('Invalid recipients type');
   }
 
+  private async sendBroadcast(
+    origin: string,
+    options: NotificationSendOptions,
+    content: NotificationContent,
+    now: Date,
+  ): Promise<Notification> {
+    const { processors } = this.options;
+    const selected = processors.select(content);
+    const prepared = await processors.preProcess(
+      selected,
+      this.draft(null, origin, content, now),
+      options,
+    );
+    const postProcessors = withPostProcess(selected);
+    const notification = await this.options.store.storeBroadcast({
+      id: prepared.id,
+      origin,
+      content: toNotificationContent(prepared.payload, content),
+      now,
+      inTransaction: (tx, [stored]) =>
+        this.options.outbox.enqueue(
+          tx,
+          outboxJobs(postProcessors, stored, options),
+        ),
+    });
+    await this.publishBroadcast(notification);
+    if (postProcessors.length > 0) {
+      this.options.wakeOutbox();
+    }
+    return notification;
+  }
+
   private async sendToEntities(
     origin: string,
-    recipients: { entityRef: string | string[]; excludeEntityRef?: string | string[] },
+    options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
   ): Promise<Notification[]> {
+    const recipients = options.recipients as Extract<
+      NotificationSendOptions['recipients'],
+      { type: 'entity' }
+    >;
     const entityRefs = toArray(recipients.entityRef);
     const excludedEntityRefs = toArray(recipients.excludeEntityRef);
     let resolved: string[];
@@ -113,14 +183,90 @@ export class NotificationSender {
     for (const user of users) {
       assertFits('user', user);
     }
+
+    const channels = await this.options.settings.getRecipientChannels(
+      users,
+      origin,
+      content.topic,
+    );
+    const prepared = await Promise.all(
+      users.map(user =>
+        this.prepare(user, origin, options, content, now, channel =>
+          channels.isEnabled(user, channel),
+        ),
+      ),
+    );
+
+    const drafts: UserNotificationDraft[] = prepared
+      .filter(p => p.web)
+      .map(p => ({
+        id: p.notification.id,
+        user: p.notification.user!,
+        content: toNotificationContent(p.notification.payload, content),
+      }));
+    let jobCount = 0;
     const notifications = await this.options.store.storeUserNotifications({
       origin,
-      users,
-      content,
+      drafts,
       now,
+      inTransaction: async (tx, stored) => {
+        const storedByUser = new Map(stored.map(n => [n.user!, n]));
+        // Users who turned the Web channel off still get the other channels.
+        const jobs = prepared.flatMap(p =>
+          outboxJobs(
+            p.postProcessors,
+            storedByUser.get(p.notification.user!) ?? p.notification,
+            options,
+          ),
+        );
+        jobCount = jobs.length;
+        await this.options.outbox.enqueue(tx, jobs);
+      },
     });
-    await this.publishToUsers(notifications);
+    if (notifications.length > 0) {
+      await this.publishToUsers(notifications);
+    }
+    if (jobCount > 0) {
+      this.options.wakeOutbox();
+    }
     return notifications;
+  }
+
+  private async prepare(
+    user: string,
+    origin: string,
+    options: NotificationSendOptions,
+    content: NotificationContent,
+    now: Date,
+    channelEnabled: (channel: string) => boolean,
+  ): Promise<PreparedNotification> {
+    const { processors } = this.options;
+    const selected = processors.select(content, channelEnabled);
+    const draft = this.draft(user, origin, content, now);
+    const notification = selected.some(p => p.preProcess)
+      ? await processors.preProcess(selected, draft, options)
+      : draft;
+    return {
+      // Identity is the pipeline's, whatever a processor returned.
+      notification: { ...notification, id: draft.id, user, origin },
+      web: channelEnabled(WEB_NOTIFICATION_CHANNEL),
+      postProcessors: withPostProcess(selected),
+    };
+  }
+
+  private draft(
+    user: string | null,
+    origin: string,
+    content: NotificationContent,
+    now: Date,
+  ): Notification {
+    return {
+      id: randomUUID(),
+      user,
+      origin,
+      created: now,
+      payload: { ...content },
+    };
   }
 
   private async publishBroadcast(notification: Notification) {

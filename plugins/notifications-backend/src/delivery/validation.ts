@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  NotificationPayload,
   NotificationSendOptions,
   normalizeSeverity,
 } from '@herald/plugin-notifications-common';
@@ -69,6 +70,36 @@ export function validateSendOptions(
     topic: payload.topic,
     scope: payload.scope,
     icon: payload.icon,
+    metadata: payload.metadata,
+  };
+}
+
+/**
+ * What gets stored of a payload a processor's preProcess returned. A field the
+ * columns cannot hold keeps its validated value, so a processor cannot turn a
+ * valid send into a database error.
+ */
+export function toNotificationContent(
+  payload: NotificationPayload,
+  validated: NotificationContent,
+): NotificationContent {
+  const fitting = (field: 'title' | 'topic' | 'scope' | 'icon') => {
+    const value = payload[field];
+    if (value !== undefined && typeof value !== 'string') {
+      return validated[field];
+    }
+    return value !== undefined && value.length > COLUMN_MAX_LENGTHS[field]
+      ? validated[field]
+      : value;
+  };
+  return {
+    title: fitting('title') || validated.title,
+    description: payload.description,
+    link: payload.link || undefined,
+    severity: normalizeSeverity(payload.severity),
+    topic: fitting('topic'),
+    scope: fitting('scope'),
+    icon: fitting('icon'),
     metadata: payload.metadata,
   };
 }

@@ -4,3 +4,4 @@ export { OutboxWorker } from './OutboxWorker';
 export { readOutboxConfig, readOptionalDurationMs } from './config';
 export type { OutboxConfig } from './config';
 export { withTimeout } from './withTimeout';
+export { createOutboxAdminRouter } from './router';

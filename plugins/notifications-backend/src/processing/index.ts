@@ -1,2 +1,3 @@
 export { NotificationProcessors } from './NotificationProcessors';
 export type { ChannelCheck } from './NotificationProcessors';
+export { readProcessorTimeoutMs } from './config';

@@ -6,6 +6,8 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { BackendFeature } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { SignalPayload, signalsServiceRef } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
 import { notificationsPlugin } from '../plugin';
@@ -39,6 +41,8 @@ export async function startNotificationsBackend(options: {
   knex: Knex;
   features?: BackendFeature[];
   config?: object;
+  /** The catalog recipients are resolved against. */
+  entities?: Entity[];
 }) {
   const signals = createSignalRecorder();
   const backend = await startTestBackend({
@@ -49,6 +53,7 @@ export async function startNotificationsBackend(options: {
         data: { app: { baseUrl: 'http://localhost:3000' }, ...options.config },
       }),
       signals.factory,
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
       ...(options.features ?? []),
     ],
   });

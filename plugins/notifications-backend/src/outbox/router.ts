@@ -1,0 +1,19 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
+import { OutboxStore } from './OutboxStore';
+
+/**
+ * `GET /admin/outbox`: pending and dead postProcess jobs, for operators'
+ * monitoring. Service principals only (a static external token works).
+ */
+export function createOutboxAdminRouter(options: {
+  httpAuth: HttpAuthService;
+  store: OutboxStore;
+}) {
+  const router = Router();
+  router.get('/admin/outbox', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['service'] });
+    res.json(await options.store.counts());
+  });
+  return router;
+}
