@@ -486,7 +486,11 @@ describe.each(databases.eachSupportedId())('notifications router on %p', databas
         expect(empty).toEqual({ totalCount: 4, notifications: [] });
       });
 
-      it('orders by one or more fields', async () => {
+      it('orders by one or more fields, nulls last when ascending', async () => {
+        await sendTo(ALICE, { title: 'No topic' });
+        expect(titles(await list(ALICE, '?orderField=topic,asc')).slice(-1)).toEqual(['No topic']);
+        expect(titles(await list(ALICE, '?orderField=topic,desc'))[0]).toBe('No topic');
+        await knex('notification').where('title', 'No topic').delete();
         expect(titles(await list(ALICE, '?orderField=created,asc'))).toEqual([
           'Old news', 'Build 100% done', 'Broadcast', 'Fresh_item',
         ]);

@@ -19,6 +19,18 @@ export const SORTABLE_FIELDS = NOTIFICATION_COLUMNS.filter(
 
 export type SortableField = (typeof SORTABLE_FIELDS)[number];
 
+const NULLABLE_FIELDS = new Set<SortableField>([
+  'user',
+  'description',
+  'link',
+  'scope',
+  'topic',
+  'icon',
+  'updated',
+  'read',
+  'saved',
+]);
+
 export type NotificationOrder = {
   field: SortableField;
   /** Omitted means the database default, ascending. */
@@ -178,6 +190,13 @@ export class NotificationsStore {
       { field: 'created' as const, direction: 'desc' as const },
     ];
     for (const { field, direction } of orderBy) {
+      if (NULLABLE_FIELDS.has(field)) {
+        // PostgreSQL's placement of nulls (as the largest values) on every
+        // database, so a list sorts the same whatever stores it.
+        query.orderByRaw(`(?? IS NULL) ${direction === 'desc' ? 'DESC' : 'ASC'}`, [
+          field,
+        ]);
+      }
       query.orderBy(field, direction);
     }
     // Rows created in the same instant would otherwise page unpredictably.
