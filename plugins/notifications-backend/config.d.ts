@@ -35,6 +35,12 @@ export interface Config {
       }>;
     };
 
+    /**
+     * Longest a processor's processOptions or preProcess may take before it
+     * is skipped for that send. Default 5 seconds.
+     */
+    processorTimeout?: HumanDuration | string;
+
     /** The durable outbox that runs processors' postProcess after a send. */
     outbox?: {
       /** Jobs delivered at the same time. Default 10. */

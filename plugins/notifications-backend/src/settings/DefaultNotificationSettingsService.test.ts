@@ -272,9 +272,18 @@ describe('DefaultNotificationSettingsService', () => {
     expect(() =>
       readDefaultSettings(
         new ConfigReader({
-          notifications: { defaultSettings: { channels: [{ id: 'Web' }] } },
+          notifications: {
+            defaultSettings: { channels: [{ id: 'Web', origins: [{ id: 'x' }] }] },
+          },
         }),
       ),
     ).toThrow(/Invalid notifications.defaultSettings/);
+    expect(
+      readDefaultSettings(
+        new ConfigReader({
+          notifications: { defaultSettings: { channels: [{ id: 'Email', enabled: false }] } },
+        }),
+      ),
+    ).toEqual({ channels: [{ id: 'Email', enabled: false, origins: [] }] });
   });
 });

@@ -35,13 +35,35 @@ const settingsSchema = z.object({
   ),
 });
 
+const defaultSettingsSchema = z.object({
+  channels: z
+    .array(
+      z.object({
+        id: idSchema,
+        enabled: z.boolean().optional(),
+        origins: z
+          .array(
+            z.object({
+              id: idSchema,
+              enabled: z.boolean(),
+              topics: z
+                .array(z.object({ id: idSchema, enabled: z.boolean() }))
+                .optional(),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([]),
+});
+
 /** Reads `notifications.defaultSettings`, failing startup on a malformed block. */
 export function readDefaultSettings(config: Config): NotificationSettings {
   const raw = config.getOptional('notifications.defaultSettings');
   if (raw === undefined) {
     return { channels: [] };
   }
-  const parsed = settingsSchema.safeParse(raw);
+  const parsed = defaultSettingsSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(
       `Invalid notifications.defaultSettings: ${parsed.error.issues
