@@ -1,0 +1,22 @@
+'use strict';
+
+const path = require('node:path');
+const { startBenchBackend } = require('../lib/start-backend');
+
+// Everything loads through the sample backend's package, so this runs exactly
+// the Herald code and framework versions the repository ships.
+startBenchBackend({
+  packageJsonPath: path.resolve(
+    __dirname,
+    '..',
+    '..',
+    'packages',
+    'backend',
+    'package.json',
+  ),
+  pluginPackages: [
+    '@herald/plugin-notifications-backend',
+    '@herald/plugin-signals-backend',
+  ],
+  signalsNodePackage: '@herald/plugin-signals-node',
+});

@@ -1,0 +1,182 @@
+'use strict';
+
+/*
+ * Starting and stopping the two benchmark backends: one config file per run,
+ * the node process without a watcher, readiness polling and resident memory.
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const benchRoot = path.resolve(__dirname, '..');
+const repoRoot = path.resolve(benchRoot, '..');
+
+const sides = {
+  herald: {
+    label: 'Herald',
+    entry: path.join(benchRoot, 'herald-backend', 'index.js'),
+    resolveFrom: path.join(repoRoot, 'packages', 'backend'),
+  },
+  upstream: {
+    label: 'upstream',
+    entry: path.join(benchRoot, 'upstream-backend', 'src', 'index.js'),
+    resolveFrom: path.join(benchRoot, 'upstream-backend'),
+  },
+};
+
+function nodeTransformPath(side) {
+  for (const candidate of [
+    '@backstage/cli-node/config/nodeTransform.cjs',
+    '@backstage/cli/config/nodeTransform.cjs',
+  ]) {
+    try {
+      return require.resolve(candidate, { paths: [sides[side].resolveFrom] });
+    } catch {
+      // try the next package that ships the transform
+    }
+  }
+  throw new Error(`no nodeTransform.cjs reachable from ${side}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function databaseConfig(engine, { sqliteDirectory, postgresUrl, prefix }) {
+  if (engine === 'sqlite') {
+    return {
+      client: 'better-sqlite3',
+      connection: { directory: sqliteDirectory },
+    };
+  }
+  return { client: 'pg', connection: postgresUrl, prefix };
+}
+
+function writeConfig({ file, port, database, staticToken }) {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const config = {
+    app: { baseUrl: 'http://127.0.0.1:3000' },
+    backend: {
+      baseUrl,
+      listen: { host: '127.0.0.1', port },
+      database,
+      auth: {
+        externalAccess: [
+          {
+            type: 'static',
+            options: { token: staticToken, subject: 'bench-sender' },
+          },
+        ],
+      },
+    },
+    auth: {
+      environment: 'development',
+      providers: {
+        guest: { dangerouslyAllowOutsideDevelopment: true },
+        bench: { development: {} },
+      },
+    },
+    catalog: { locations: [] },
+    // Neither side runs the events backend; probing for its bus only adds a
+    // failing HTTP call at startup.
+    events: { useEventBus: 'never' },
+  };
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+  return baseUrl;
+}
+
+function residentMemoryBytes(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = status.match(/^VmRSS:\s+(\d+)\s+kB$/m);
+  if (!match) {
+    throw new Error(`no VmRSS for process ${pid}`);
+  }
+  return Number(match[1]) * 1024;
+}
+
+async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `backend exited with ${child.exitCode}; log tail:\n${tail(logFile)}`,
+      );
+    }
+    try {
+      const response = await fetch(`${baseUrl}/.backstage/health/v1/readiness`);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+  throw new Error(`backend not ready in ${timeoutMs} ms; log tail:\n${tail(logFile)}`);
+}
+
+function tail(file) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-25).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function startBackend({ side, configFile, baseUrl, logFile }) {
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      nodeTransformPath(side),
+      sides[side].entry,
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: path.dirname(sides[side].entry),
+      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', log, log],
+    },
+  );
+  fs.closeSync(log);
+  await waitUntilReady(baseUrl, child, logFile, 120000);
+  return {
+    side,
+    baseUrl,
+    pid: child.pid,
+    logFile,
+    rss: () => residentMemoryBytes(child.pid),
+    stop: () =>
+      new Promise(resolve => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 15000);
+        child.once('exit', () => {
+          clearTimeout(killTimer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+module.exports = {
+  sides,
+  freePort,
+  databaseConfig,
+  writeConfig,
+  startBackend,
+};

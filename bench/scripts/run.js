@@ -1,0 +1,493 @@
+'use strict';
+
+/*
+ * Runs every workload against the Herald backend and the upstream backend,
+ * alternating between them, on SQLite and on PostgreSQL, and writes the
+ * results table and chart.
+ *
+ *   yarn bench            full run, writes results/latest.{md,json,svg}
+ *   yarn bench --quick    small smoke run, writes results/quick.{md,json,svg}
+ *   --engines=sqlite      limit the engines (sqlite, postgres)
+ *
+ * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
+ */
+const { fork } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+
+const {
+  databaseConfig,
+  freePort,
+  startBackend,
+  writeConfig,
+} = require('./backends');
+const {
+  dropPostgresDatabases,
+  notificationsDatabase,
+  seedInbox,
+} = require('./databases');
+const { inboxQueries } = require('./workloads');
+const { writeReport } = require('./report');
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const enginesArg = args.find(arg => arg.startsWith('--engines='));
+const engines = enginesArg
+  ? enginesArg.slice('--engines='.length).split(',')
+  : ['sqlite', 'postgres'];
+const postgresUrl =
+  process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+
+const plan = quick
+  ? {
+      sends: [
+        { recipients: 100, reps: 1 },
+        { recipients: 1000, reps: 1 },
+        { recipients: 10000, reps: 1 },
+      ],
+      inboxRows: 20000,
+      queryRounds: 1,
+      queriesPerRound: 5,
+      smallSockets: 1000,
+      largeSockets: 5000,
+      signalUsers: 1000,
+      socketReps: 1,
+    }
+  : {
+      sends: [
+        { recipients: 100, reps: 5 },
+        { recipients: 1000, reps: 3 },
+        { recipients: 10000, reps: 3 },
+      ],
+      inboxRows: 100000,
+      queryRounds: 3,
+      queriesPerRound: 20,
+      smallSockets: 1000,
+      largeSockets: 5000,
+      signalUsers: 1000,
+      socketReps: 5,
+    };
+
+const benchRoot = path.resolve(__dirname, '..');
+const resultsDir = path.join(benchRoot, 'results');
+const rawDir = path.join(resultsDir, 'raw');
+const sideNames = ['herald', 'upstream'];
+
+function log(message) {
+  process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// Alternates which side goes first so neither always runs on a warmer machine.
+function orderFor(round) {
+  return round % 2 === 0 ? sideNames : [...sideNames].reverse();
+}
+
+function createResults() {
+  const results = {};
+  return {
+    results,
+    add(engine, workload, side, value) {
+      const slot = this.slot(engine, workload, side);
+      slot.samples.push(value);
+    },
+    fail(engine, workload, side, reason) {
+      this.slot(engine, workload, side).error = reason;
+    },
+    slot(engine, workload, side) {
+      results[engine] ??= {};
+      results[engine][workload] ??= {};
+      results[engine][workload][side] ??= { samples: [] };
+      return results[engine][workload][side];
+    },
+    failed(engine, workload, side) {
+      return Boolean(results[engine]?.[workload]?.[side]?.error);
+    },
+  };
+}
+
+async function postJson(url, token, body) {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(300000),
+  });
+  const text = await response.text();
+  return { status: response.status, ms: performance.now() - started, text };
+}
+
+async function getJson(url, token) {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  const ms = performance.now() - started;
+  if (!response.ok) {
+    throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 300)}`);
+  }
+  return { ms, body: JSON.parse(text) };
+}
+
+async function userToken(baseUrl, userName) {
+  const response = await fetch(
+    `${baseUrl}/api/auth/bench/refresh?user=${encodeURIComponent(userName)}`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  if (!response.ok) {
+    throw new Error(`token for ${userName}: ${response.status} ${await response.text()}`);
+  }
+  return (await response.json()).backstageIdentity.token;
+}
+
+function describeFailure(result) {
+  let reason = `HTTP ${result.status}`;
+  try {
+    const body = JSON.parse(result.text);
+    if (body?.error?.message) {
+      reason += `: ${body.error.message}`;
+    }
+  } catch {
+    reason += `: ${result.text.slice(0, 120)}`;
+  }
+  return reason;
+}
+
+class SocketClient {
+  constructor() {
+    this.child = fork(path.join(__dirname, 'socket-client.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.nextId = 0;
+    this.pending = new Map();
+    this.child.on('message', ({ id, result, error }) => {
+      const pending = this.pending.get(id);
+      this.pending.delete(id);
+      if (error) {
+        pending.reject(new Error(error));
+      } else {
+        pending.resolve(result);
+      }
+    });
+  }
+
+  call(command, args) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ id, command, ...args });
+    });
+  }
+
+  stop() {
+    this.child.kill('SIGTERM');
+  }
+}
+
+async function restingMemory(backend) {
+  const samples = [];
+  for (let i = 0; i < 3; i++) {
+    await sleep(1000);
+    samples.push(backend.rss());
+  }
+  return median(samples);
+}
+
+async function runSends(engine, backends, staticToken, record) {
+  for (const { recipients, reps } of plan.sends) {
+    const workload = `send-${recipients}`;
+    for (let rep = 0; rep < reps; rep++) {
+      for (const side of orderFor(rep)) {
+        if (record.failed(engine, workload, side)) {
+          continue;
+        }
+        const entityRef = Array.from(
+          { length: recipients },
+          (_, i) => `user:default/recipient-${rep}-${i}`,
+        );
+        const result = await postJson(
+          `${backends[side].baseUrl}/api/notifications`,
+          staticToken,
+          {
+            recipients: { type: 'entity', entityRef },
+            payload: {
+              title: `Release ${rep} is out`,
+              description: 'A new release of the payments service was deployed.',
+              severity: 'normal',
+              topic: 'releases',
+            },
+          },
+        );
+        if (result.status !== 200) {
+          record.fail(engine, workload, side, describeFailure(result));
+          log(`${engine} ${workload} ${side}: ${describeFailure(result)}`);
+          continue;
+        }
+        const stored = JSON.parse(result.text).length;
+        if (stored !== recipients) {
+          record.fail(engine, workload, side, `stored ${stored} of ${recipients}`);
+          continue;
+        }
+        record.add(engine, workload, side, result.ms);
+        log(`${engine} ${workload} ${side}: ${result.ms.toFixed(1)} ms`);
+      }
+    }
+  }
+}
+
+async function runInbox(engine, backends, databaseOptions, record) {
+  const owner = 'inbox-owner';
+  const tokens = {};
+  for (const side of sideNames) {
+    const db = notificationsDatabase(engine, databaseOptions[side]);
+    const started = performance.now();
+    try {
+      await seedInbox(db, {
+        user: `user:default/${owner}`,
+        rows: plan.inboxRows,
+        otherUsers: 10,
+        otherRowsPerUser: plan.inboxRows / 10,
+      });
+    } finally {
+      await db.destroy();
+    }
+    log(`${engine} seeded ${side} inbox in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    tokens[side] = await userToken(backends[side].baseUrl, owner);
+  }
+  for (const [workload, query] of Object.entries(inboxQueries)) {
+    const answers = {};
+    for (const side of sideNames) {
+      for (let i = 0; i < 3; i++) {
+        answers[side] = (await getJson(`${backends[side].baseUrl}${query}`, tokens[side])).body;
+      }
+    }
+    const summary = body =>
+      JSON.stringify(body.totalCount ?? body.unread ?? body.topics?.length);
+    log(
+      `${engine} ${workload}: herald answers ${summary(answers.herald)}, upstream ${summary(answers.upstream)}`,
+    );
+    for (let round = 0; round < plan.queryRounds; round++) {
+      for (const side of orderFor(round)) {
+        for (let i = 0; i < plan.queriesPerRound; i++) {
+          const { ms } = await getJson(`${backends[side].baseUrl}${query}`, tokens[side]);
+          record.add(engine, workload, side, ms);
+        }
+      }
+    }
+  }
+}
+
+async function runSockets(engine, backends, staticToken, record) {
+  const client = new SocketClient();
+  const channels = ['notifications', 'bench'];
+  let rep = 0;
+  const broadcast = async workload => {
+    for (let i = 0; i < plan.socketReps; i++, rep++) {
+      for (const side of orderFor(rep)) {
+        if (record.failed(engine, workload, side)) {
+          continue;
+        }
+        const outcome = await client.call('deliver', {
+          side,
+          channel: 'notifications',
+          timeoutMs: 60000,
+          request: {
+            url: `${backends[side].baseUrl}/api/notifications`,
+            token: staticToken,
+            body: {
+              recipients: { type: 'broadcast' },
+              payload: { title: `Maintenance window ${rep}`, severity: 'high' },
+            },
+          },
+        });
+        settle(workload, side, outcome);
+      }
+    }
+  };
+  const settle = (workload, side, outcome) => {
+    if (outcome.missing > 0 || outcome.unexpected > 0) {
+      record.fail(
+        engine,
+        workload,
+        side,
+        `${outcome.missing} of ${outcome.expected} sockets got nothing within 60 s; ${outcome.unexpected} frames reached sockets not addressed`,
+      );
+    } else {
+      record.add(engine, workload, side, outcome.ms);
+    }
+    log(`${engine} ${workload} ${side}: ${outcome.ms?.toFixed(1)} ms (response ${outcome.responseMs.toFixed(1)} ms)`);
+  };
+  const open = async count => {
+    for (const side of sideNames) {
+      const opened = await client.call('open', {
+        side,
+        baseUrl: backends[side].baseUrl,
+        count,
+        channels,
+      });
+      log(`${engine} ${side}: ${opened.open} sockets open (${(opened.ms / 1000).toFixed(1)} s)`);
+    }
+    await sleep(3000);
+  };
+  try {
+    await open(plan.smallSockets);
+    const memoryAtSmall = Object.fromEntries(sideNames.map(side => [side, backends[side].rss()]));
+    await broadcast('broadcast-1000');
+    await open(plan.largeSockets);
+    for (const side of sideNames) {
+      const perSocketKb =
+        (backends[side].rss() - memoryAtSmall[side]) /
+        (plan.largeSockets - plan.smallSockets) /
+        1024;
+      record.add(engine, 'idle-socket-memory', side, perSocketKb);
+      log(`${engine} idle socket ${side}: ${perSocketKb.toFixed(1)} KB`);
+    }
+    await broadcast('broadcast-5000');
+    const step = plan.largeSockets / plan.signalUsers;
+    const targets = Array.from(
+      { length: plan.signalUsers },
+      (_, i) => `bench-socket-${i * step}`,
+    );
+    for (let i = 0; i < plan.socketReps; i++, rep++) {
+      for (const side of orderFor(rep)) {
+        const outcome = await client.call('deliver', {
+          side,
+          channel: 'bench',
+          expectUsers: targets,
+          timeoutMs: 60000,
+          request: {
+            url: `${backends[side].baseUrl}/api/bench/signal`,
+            token: staticToken,
+            body: {
+              recipients: {
+                type: 'user',
+                entityRef: targets.map(name => `user:default/${name}`),
+              },
+              channel: 'bench',
+              message: { sequence: rep },
+            },
+          },
+        });
+        settle('signal-1000-of-5000', side, outcome);
+      }
+    }
+  } finally {
+    for (const side of sideNames) {
+      await client.call('close', { side }).catch(() => undefined);
+    }
+    client.stop();
+  }
+}
+
+async function runEngine(engine, record, engineIndex) {
+  const runId = crypto.randomBytes(4).toString('hex');
+  const staticToken = crypto.randomBytes(24).toString('hex');
+  const engineDir = path.join(rawDir, `${engine}-${runId}`);
+  fs.mkdirSync(engineDir, { recursive: true });
+  const databaseOptions = {};
+  const backends = {};
+  try {
+    for (const side of orderFor(engineIndex)) {
+      const sideDir = path.join(engineDir, side);
+      fs.mkdirSync(sideDir, { recursive: true });
+      databaseOptions[side] = {
+        sqliteDirectory: sideDir,
+        postgresUrl,
+        prefix: `herald_bench_${runId}_${side}_`,
+      };
+      const port = await freePort();
+      const configFile = path.join(sideDir, 'app-config.json');
+      const baseUrl = writeConfig({
+        file: configFile,
+        port,
+        staticToken,
+        database: databaseConfig(engine, databaseOptions[side]),
+      });
+      const started = performance.now();
+      try {
+        backends[side] = await startBackend({
+          side,
+          configFile,
+          baseUrl,
+          logFile: path.join(sideDir, 'backend.log'),
+        });
+      } catch (error) {
+        log(`${engine} ${side} did not start: ${error.message}`);
+        throw error;
+      }
+      log(`${engine} ${side} ready on ${baseUrl} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    for (const side of sideNames) {
+      const token = await userToken(backends[side].baseUrl, 'warm-up');
+      await getJson(`${backends[side].baseUrl}${inboxQueries['list-default']}`, token);
+      await postJson(`${backends[side].baseUrl}/api/notifications`, staticToken, {
+        recipients: { type: 'entity', entityRef: ['user:default/warm-up'] },
+        payload: { title: 'Warm-up' },
+      });
+    }
+    await sleep(5000);
+    for (const side of sideNames) {
+      const bytes = await restingMemory(backends[side]);
+      record.add(engine, 'rest-memory', side, bytes / 1024 / 1024);
+      log(`${engine} ${side} at rest: ${(bytes / 1024 / 1024).toFixed(0)} MB`);
+    }
+    await runSends(engine, backends, staticToken, record);
+    await runInbox(engine, backends, databaseOptions, record);
+    await runSockets(engine, backends, staticToken, record);
+  } finally {
+    for (const backend of Object.values(backends)) {
+      await backend.stop();
+    }
+    if (engine === 'postgres') {
+      for (const side of sideNames) {
+        if (databaseOptions[side]) {
+          await dropPostgresDatabases(postgresUrl, databaseOptions[side].prefix);
+        }
+      }
+    }
+    fs.rmSync(engineDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const record = createResults();
+  const startedAt = new Date();
+  for (const [index, engine] of engines.entries()) {
+    log(`== ${engine} ==`);
+    try {
+      await runEngine(engine, record, index);
+    } catch (error) {
+      log(`${engine} aborted: ${error.stack ?? error}`);
+      record.results[engine] ??= {};
+      record.results[engine].aborted = String(error.message ?? error).split('\n')[0];
+    }
+  }
+  const name = quick ? 'quick' : 'latest';
+  writeReport({
+    results: record.results,
+    engines,
+    quick,
+    plan,
+    startedAt,
+    finishedAt: new Date(),
+    outputBase: path.join(resultsDir, name),
+    median,
+  });
+  log(`wrote results/${name}.md, results/${name}.json and results/${name}.svg`);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,212 @@
+'use strict';
+
+/*
+ * Holds the benchmark's WebSocket clients, in a process of its own so the
+ * backends never share an event loop with them. Driven over IPC by run.js:
+ * every message is `{ id, command, ...args }` and gets `{ id, result }` or
+ * `{ id, error }` back.
+ */
+const WebSocket = require('ws');
+const { performance } = require('node:perf_hooks');
+
+const sides = new Map();
+
+function sideState(side) {
+  if (!sides.has(side)) {
+    sides.set(side, { sockets: [], tokens: new Map() });
+  }
+  return sides.get(side);
+}
+
+async function mapWithConcurrency(items, concurrency, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index], index);
+    }
+  }
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, worker),
+  );
+  return results;
+}
+
+async function fetchToken(baseUrl, userName) {
+  const response = await fetch(
+    `${baseUrl}/api/auth/bench/refresh?user=${encodeURIComponent(userName)}`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  if (!response.ok) {
+    throw new Error(
+      `token for ${userName}: ${response.status} ${await response.text()}`,
+    );
+  }
+  const body = await response.json();
+  return body.backstageIdentity.token;
+}
+
+function openSocket(url, token, channels, userName) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, token, { perMessageDeflate: false });
+    const entry = { socket, userName, onFrame: undefined };
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error(`socket for ${userName} did not open within 30 s`));
+    }, 30000);
+    socket.on('open', () => {
+      clearTimeout(timer);
+      for (const channel of channels) {
+        socket.send(JSON.stringify({ action: 'subscribe', channel }));
+      }
+      resolve(entry);
+    });
+    socket.on('message', data => {
+      if (entry.onFrame) {
+        entry.onFrame(data);
+      }
+    });
+    socket.on('error', error => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+const commands = {
+  // Opens sockets until the side holds `count`, one distinct user per socket.
+  async open({ side, baseUrl, count, channels }) {
+    const state = sideState(side);
+    const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/signals`;
+    const missing = [];
+    for (let i = state.sockets.length; i < count; i++) {
+      missing.push(`bench-socket-${i}`);
+    }
+    const started = performance.now();
+    const opened = await mapWithConcurrency(missing, 16, async userName => {
+      let token = state.tokens.get(userName);
+      if (!token) {
+        token = await fetchToken(baseUrl, userName);
+        state.tokens.set(userName, token);
+      }
+      return openSocket(wsUrl, token, channels, userName);
+    });
+    state.sockets.push(...opened);
+    // A subscribe frame is processed after the open event; a ping round trip
+    // on every socket guarantees the server has read everything sent before.
+    await Promise.all(
+      state.sockets.map(
+        ({ socket }) =>
+          new Promise(resolve => {
+            socket.once('pong', resolve);
+            socket.ping();
+          }),
+      ),
+    );
+    return { open: state.sockets.length, ms: performance.now() - started };
+  },
+
+  /*
+   * Fires one HTTP request and measures until every socket in `expect` (user
+   * names; all sockets when omitted) has received a frame on `channel`.
+   */
+  async deliver({ side, request, channel, expectUsers, timeoutMs }) {
+    const state = sideState(side);
+    const expected = expectUsers ? new Set(expectUsers) : undefined;
+    const waiting = state.sockets.filter(
+      entry => !expected || expected.has(entry.userName),
+    );
+    let unexpected = 0;
+    let remaining = waiting.length;
+    const started = performance.now();
+    let resolveDone;
+    const done = new Promise(resolve => {
+      resolveDone = resolve;
+    });
+    for (const entry of state.sockets) {
+      const isExpected = !expected || expected.has(entry.userName);
+      let received = false;
+      entry.onFrame = data => {
+        const frame = JSON.parse(data.toString());
+        if (frame.channel !== channel) {
+          return;
+        }
+        if (!isExpected) {
+          unexpected++;
+          return;
+        }
+        if (!received) {
+          received = true;
+          remaining--;
+          if (remaining === 0) {
+            resolveDone(performance.now() - started);
+          }
+        }
+      };
+    }
+    const timeout = new Promise(resolve =>
+      setTimeout(() => resolve(undefined), timeoutMs),
+    );
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${request.token}`,
+      },
+      body: JSON.stringify(request.body),
+    });
+    const responseMs = performance.now() - started;
+    const responseText = await response.text();
+    if (!response.ok) {
+      throw new Error(`${response.status} ${responseText.slice(0, 300)}`);
+    }
+    const ms = await Promise.race([done, timeout]);
+    // Frames to users who were not addressed would show up right behind the
+    // last expected one; give them a moment before counting.
+    await new Promise(resolve => setTimeout(resolve, 200));
+    for (const entry of state.sockets) {
+      entry.onFrame = undefined;
+    }
+    return {
+      ms,
+      responseMs,
+      missing: remaining,
+      expected: waiting.length,
+      unexpected,
+    };
+  },
+
+  async close({ side }) {
+    const state = sideState(side);
+    await Promise.all(
+      state.sockets.map(
+        ({ socket }) =>
+          new Promise(resolve => {
+            if (socket.readyState === WebSocket.CLOSED) {
+              resolve();
+              return;
+            }
+            socket.once('close', resolve);
+            socket.close(1000);
+            setTimeout(() => {
+              socket.terminate();
+              resolve();
+            }, 5000).unref();
+          }),
+      ),
+    );
+    state.sockets = [];
+    return { open: 0 };
+  },
+};
+
+process.on('message', async message => {
+  const { id, command, ...args } = message;
+  try {
+    const result = await commands[command](args);
+    process.send({ id, result });
+  } catch (error) {
+    process.send({ id, error: String(error.stack ?? error) });
+  }
+});

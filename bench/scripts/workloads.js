@@ -1,0 +1,92 @@
+'use strict';
+
+/*
+ * What the benchmark measures, and the target each measurement is held to.
+ * `target(herald, upstream, engine)` returns undefined when a row has no
+ * target, otherwise { text, met }.
+ */
+
+const workloads = [
+  { id: 'rest-memory', label: 'Backend resident memory at rest', unit: 'MB' },
+  { id: 'send-100', label: 'Send to 100 users', unit: 'ms' },
+  {
+    id: 'send-1000',
+    label: 'Send to 1,000 users',
+    unit: 'ms',
+    target: (h, u) => ({ text: '≥ 50× faster', met: u / h >= 50 }),
+  },
+  {
+    id: 'send-10000',
+    label: 'Send to 10,000 users',
+    unit: 'ms',
+    target: (h, _u, engine) =>
+      engine === 'postgres' ? { text: '< 1 s', met: h < 1000 } : undefined,
+    heraldOnlyTarget: true,
+  },
+  {
+    id: 'list-default',
+    label: 'Inbox of 100,000: page default (unread, 5 rows)',
+    unit: 'ms',
+    target: (h, u) => ({ text: '≤ upstream and < 10 ms', met: h <= u && h < 10 }),
+  },
+  {
+    id: 'list-all',
+    label: 'Inbox of 100,000: All view (5 rows)',
+    unit: 'ms',
+    target: (h, u) => ({ text: '≤ upstream and < 10 ms', met: h <= u && h < 10 }),
+  },
+  {
+    id: 'list-search',
+    label: 'Inbox of 100,000: search',
+    unit: 'ms',
+    target: (h, u) => ({ text: '≤ upstream', met: h <= u }),
+  },
+  {
+    id: 'status',
+    label: 'Inbox of 100,000: status',
+    unit: 'ms',
+    target: (h, u) => ({ text: '≤ upstream', met: h <= u }),
+  },
+  {
+    id: 'topics',
+    label: 'Inbox of 100,000: topics',
+    unit: 'ms',
+    target: (h, u) => ({ text: '≤ upstream', met: h <= u }),
+  },
+  { id: 'broadcast-1000', label: 'Broadcast to 1,000 sockets', unit: 'ms' },
+  {
+    id: 'broadcast-5000',
+    label: 'Broadcast to 5,000 sockets',
+    unit: 'ms',
+    target: (h, u) => ({ text: '< upstream', met: h < u }),
+  },
+  {
+    id: 'signal-1000-of-5000',
+    label: 'Signal to 1,000 users among 5,000 sockets',
+    unit: 'ms',
+    target: (h, u) => ({ text: '< upstream', met: h < u }),
+  },
+  {
+    id: 'idle-socket-memory',
+    label: 'Resident memory per idle socket',
+    unit: 'KB',
+    target: h => ({ text: '< 10 KB', met: h < 10 }),
+    heraldOnlyTarget: true,
+  },
+];
+
+// The notifications page's first request (reference: NotificationsPage
+// initial state — Unread view, page 0, page size 5, newest first, severity low).
+const pageDefault =
+  'limit=5&offset=0&orderField=created%2Cdesc&read=false&minimumSeverity=low';
+
+const inboxQueries = {
+  'list-default': `/api/notifications/notifications?${pageDefault}`,
+  'list-all':
+    '/api/notifications/notifications?limit=5&offset=0&orderField=created%2Cdesc&minimumSeverity=low',
+  'list-search': `/api/notifications/notifications?${pageDefault}&search=quasar`,
+  status: '/api/notifications/status',
+  topics: '/api/notifications/topics?read=false&minimumSeverity=low',
+};
+
+module.exports = { workloads, inboxQueries };
