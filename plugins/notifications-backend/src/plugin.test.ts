@@ -1,0 +1,78 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
+import request from 'supertest';
+import {
+  createTestDatabases,
+  startNotificationsBackend,
+} from './testing/notificationsTestBackend';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+const resolver = {
+  async resolveNotificationRecipients(options: { entityRefs: string[] }) {
+    return {
+      userEntityRefs: options.entityRefs.map(ref =>
+        ref.replace(/^team:/, 'user:default/'),
+      ),
+    };
+  },
+};
+
+function resolverModule(moduleId: string) {
+  return createBackendModule({
+    pluginId: 'notifications',
+    moduleId,
+    register(env) {
+      env.registerInit({
+        deps: { processing: notificationsProcessingExtensionPoint },
+        async init({ processing }) {
+          processing.setNotificationRecipientResolver(resolver);
+        },
+      });
+    },
+  });
+}
+
+describe('notificationsProcessingExtensionPoint', () => {
+  it('sends through a recipient resolver set by a module', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const { backend, server } = await startNotificationsBackend({
+      knex,
+      features: [resolverModule('resolver')],
+    });
+    try {
+      const response = await request(server)
+        .post('/api/notifications/notifications')
+        .set(
+          'Authorization',
+          mockCredentials.service.header({
+            onBehalfOf: mockCredentials.service('plugin:test'),
+            targetPluginId: 'notifications',
+          }),
+        )
+        .send({
+          recipients: { type: 'entity', entityRef: 'team:alice' },
+          payload: { title: 'Resolved' },
+        });
+      expect(response.status).toBe(200);
+      expect(response.body.map((n: any) => n.user)).toEqual([
+        'user:default/alice',
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses a second recipient resolver', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await expect(
+      startNotificationsBackend({
+        knex,
+        features: [resolverModule('first'), resolverModule('second')],
+      }),
+    ).rejects.toThrow(/already set. You can only set it once/);
+  });
+});

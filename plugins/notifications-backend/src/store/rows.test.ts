@@ -1,0 +1,54 @@
+import { isNotificationId, rowToNotification, toDate } from './rows';
+
+describe('toDate', () => {
+  it('reads every shape a database returns', () => {
+    const instant = new Date('2026-03-04T05:06:07.089Z');
+    expect(toDate(instant)).toBe(instant);
+    expect(toDate(instant.getTime())).toEqual(instant);
+    expect(toDate(String(instant.getTime()))).toEqual(instant);
+    expect(toDate('2026-03-04 05:06:07')).toEqual(new Date('2026-03-04T05:06:07Z'));
+    expect(toDate('2026-03-04T05:06:07.089Z')).toEqual(instant);
+    expect(toDate(null)).toBeUndefined();
+    expect(toDate(undefined)).toBeUndefined();
+  });
+});
+
+describe('rowToNotification', () => {
+  const row = {
+    id: '2f1d7c8e-4b1a-4c55-9f0e-0a1b2c3d4e5f',
+    user: null,
+    title: 'T',
+    description: null,
+    severity: 'HIGH',
+    link: null,
+    origin: 'plugin:x',
+    scope: null,
+    topic: null,
+    icon: null,
+    metadata: null as string | null,
+    created: 0,
+    updated: null,
+    read: null,
+    saved: null,
+  };
+
+  it('omits metadata when absent or not a JSON object, and parses it otherwise', () => {
+    expect(rowToNotification(row).payload).not.toHaveProperty('metadata');
+    expect(rowToNotification({ ...row, metadata: 'not json' }).payload).not.toHaveProperty('metadata');
+    expect(rowToNotification({ ...row, metadata: '[1]' }).payload).not.toHaveProperty('metadata');
+    expect(rowToNotification({ ...row, metadata: '{"a":[1]}' }).payload.metadata).toEqual({ a: [1] });
+  });
+
+  it('normalises the stored severity', () => {
+    expect(rowToNotification(row).payload.severity).toBe('high');
+  });
+});
+
+describe('isNotificationId', () => {
+  it('accepts uuids only', () => {
+    expect(isNotificationId('2f1d7c8e-4b1a-4c55-9f0e-0a1b2c3d4e5f')).toBe(true);
+    expect(isNotificationId('2F1D7C8E-4B1A-4C55-9F0E-0A1B2C3D4E5F')).toBe(true);
+    expect(isNotificationId('health')).toBe(false);
+    expect(isNotificationId("1' OR '1'='1")).toBe(false);
+  });
+});
