@@ -1,0 +1,146 @@
+/*
+ * Measures a send to a group of 1,000 users through the delivery pipeline:
+ * catalog resolution, the settings query, storing every row and one outbox
+ * job per recipient in one transaction, and the signal publish.
+ *
+ *   yarn bench                      SQLite (in memory)
+ *   HERALD_TEST_POSTGRES_CONNECTION_STRING=postgresql://user@host:5432 yarn bench
+ *                                   SQLite, then PostgreSQL in a scratch database
+ */
+import { randomUUID } from 'node:crypto';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import knexFactory, { Knex } from 'knex';
+import { DeliveryStore } from '../src/delivery/DeliveryStore';
+import { NotificationSender } from '../src/delivery/NotificationSender';
+import { OutboxStore } from '../src/outbox';
+import { NotificationProcessors } from '../src/processing';
+import { CatalogRecipientResolver } from '../src/recipients';
+import { DefaultNotificationSettingsService, SettingsStore } from '../src/settings';
+
+const USERS = 1000;
+const ROUNDS = 10;
+
+const silentLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+const team: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'everyone', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+  relations: Array.from({ length: USERS }, (_, i) => ({
+    type: 'hasMember',
+    targetRef: `user:default/user-${i}`,
+  })),
+};
+
+const catalog = {
+  async getEntitiesByRefs(request: { entityRefs: string[] }) {
+    return {
+      items: request.entityRefs.map(ref =>
+        ref === 'group:default/everyone' ? team : undefined,
+      ),
+    };
+  },
+} as unknown as CatalogService;
+
+const auth: any = { getOwnServiceCredentials: async () => ({}) };
+
+async function measure(name: string, knex: Knex) {
+  await knex.migrate.latest({
+    directory: resolvePackagePath('@herald/plugin-notifications-backend', 'migrations'),
+  });
+  const processors = new NotificationProcessors(
+    () => [{ getName: () => 'Email', postProcess: async () => {} }],
+    silentLogger,
+    5000,
+  );
+  let signals = 0;
+  const sender = new NotificationSender({
+    store: new DeliveryStore(knex),
+    signals: { publish: async () => void (signals += 1) },
+    recipientResolver: new CatalogRecipientResolver(catalog, auth),
+    appBaseUrl: 'http://localhost:3000',
+    logger: silentLogger,
+    processors,
+    settings: new DefaultNotificationSettingsService(
+      new SettingsStore(knex),
+      () => processors.names(),
+      { channels: [] },
+    ),
+    outbox: new OutboxStore(knex),
+    wakeOutbox: () => {},
+  });
+  const send = () =>
+    sender.send({
+      origin: 'plugin:bench',
+      options: {
+        recipients: { type: 'entity', entityRef: 'group:default/everyone' },
+        payload: { title: `Release ${randomUUID()}`, description: 'Bench' },
+      },
+    });
+
+  await send(); // warm-up: connections, statement caches, JIT
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const start = process.hrtime.bigint();
+    const stored = await send();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (stored.length !== USERS) {
+      throw new Error(`expected ${USERS} rows, stored ${stored.length}`);
+    }
+  }
+  const [{ count: rows }] = await knex('notification').count({ count: '*' });
+  const [{ count: jobs }] = await knex('notification_outbox').count({ count: '*' });
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(
+    `${name}: send to ${USERS} users: median ${median.toFixed(1)} ms, best ${times[0].toFixed(1)} ms, worst ${times[times.length - 1].toFixed(1)} ms over ${ROUNDS} sends; ${rows} rows and ${jobs} outbox jobs stored in total, ${signals} signal publishes`,
+  );
+}
+
+async function main() {
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
+  try {
+    await measure('SQLite', sqlite);
+  } finally {
+    await sqlite.destroy();
+  }
+
+  const pgUrl = process.env.HERALD_TEST_POSTGRES_CONNECTION_STRING;
+  if (!pgUrl) {
+    return;
+  }
+  const database = `herald_bench_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: pgUrl });
+  await admin.raw(`CREATE DATABASE ${database}`);
+  const pg = knexFactory({
+    client: 'pg',
+    connection: { connectionString: pgUrl, database },
+  });
+  try {
+    await measure('PostgreSQL', pg);
+  } finally {
+    await pg.destroy();
+    await admin.raw(`DROP DATABASE ${database}`);
+    await admin.destroy();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
