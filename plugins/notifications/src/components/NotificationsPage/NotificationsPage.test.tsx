@@ -39,6 +39,9 @@ async function chooseFilter(label: string, option: string) {
   fireEvent.click(await screen.findByRole('option', { name: option }));
 }
 
+// Full page renders with Material UI selects are slow in jsdom on a busy machine.
+jest.setTimeout(30_000);
+
 describe('NotificationsPage', () => {
   it('shows the unread notifications by default, with title, broadcast marker and relative time', async () => {
     const api = new InMemoryNotificationsApi([

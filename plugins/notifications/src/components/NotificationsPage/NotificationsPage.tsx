@@ -118,12 +118,17 @@ export function NotificationsPageContent(props: {
     }
   }, [loading]);
 
-  const { lastSignal } = useNotificationSignal();
+  const { lastSignal, resyncCount } = useNotificationSignal();
   useEffect(() => {
     if (lastSignal && 'action' in lastSignal && lastSignal.action) {
       refresh();
     }
   }, [lastSignal, refresh]);
+  useEffect(() => {
+    if (resyncCount > 0) {
+      refresh();
+    }
+  }, [resyncCount, refresh]);
 
   // The deep-linked row is pinned on top only until the user acts; after
   // that the list reflects the server again.

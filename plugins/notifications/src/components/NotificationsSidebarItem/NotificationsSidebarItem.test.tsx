@@ -34,6 +34,8 @@ async function renderItem(
 
 const badge = () => screen.getByTestId('notifications-unread-badge');
 
+jest.setTimeout(30_000);
+
 describe('NotificationsSidebarItem', () => {
   afterEach(() => {
     document.title = '';
@@ -46,7 +48,7 @@ describe('NotificationsSidebarItem', () => {
       makeNotification({ read: new Date() }),
     ]);
     await renderItem(api);
-    expect(await screen.findByText('Notifications')).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'Notifications' })).toBeInTheDocument();
     await waitFor(() => expect(badge()).toHaveTextContent('2'));
     expect(screen.getByRole('link')).toHaveAttribute('href', '/notifications');
   });

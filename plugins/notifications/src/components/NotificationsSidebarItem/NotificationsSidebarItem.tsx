@@ -43,7 +43,10 @@ export type NotificationsSideBarItemProps = {
     to: string;
     onClick: () => void;
   }) => ReactNode;
-  /** Milliseconds between unread-count polls while signals are unavailable. */
+  /**
+   * Milliseconds between unread-count polls while signals are unavailable
+   * (not installed, or disconnected).
+   */
   pollingIntervalMs?: number;
 };
 
@@ -97,7 +100,7 @@ export function NotificationsSidebarItem(props?: NotificationsSideBarItemProps) 
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
   const to = useNotificationsPath();
-  const { lastSignal, isSignalsAvailable } = useNotificationSignal();
+  const { lastSignal, needsPolling, resyncCount } = useNotificationSignal();
   const [unreadCount, setUnreadCount] = useState(0);
   const [statusFailed, setStatusFailed] = useState(false);
   const [snackbarRequest, setSnackbarRequest] = useState<SnackbarRequest>();
@@ -113,8 +116,8 @@ export function NotificationsSidebarItem(props?: NotificationsSideBarItemProps) 
     );
   }, [api]);
 
-  useEffect(() => refreshStatus(), [refreshStatus]);
-  useVisibleInterval(refreshStatus, pollingIntervalMs, !isSignalsAvailable);
+  useEffect(() => refreshStatus(), [refreshStatus, resyncCount]);
+  useVisibleInterval(refreshStatus, pollingIntervalMs, needsPolling);
   useTitleCounter(statusFailed ? 0 : unreadCount, titleCounterEnabled);
 
   const markRead = useCallback(

@@ -70,13 +70,18 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
   );
   useEffect(() => () => refresh.cancel(), [refresh]);
 
-  const { lastSignal, isSignalsAvailable } = useNotificationSignal();
+  const { lastSignal, needsPolling, resyncCount } = useNotificationSignal();
   useEffect(() => {
     if (lastSignal && 'action' in lastSignal && lastSignal.action) {
       refresh();
     }
   }, [lastSignal, refresh]);
-  useVisibleInterval(refresh, POLL_INTERVAL_MS, !isSignalsAvailable);
+  useVisibleInterval(refresh, POLL_INTERVAL_MS, needsPolling);
+  useEffect(() => {
+    if (resyncCount > 0) {
+      refresh();
+    }
+  }, [resyncCount, refresh]);
   useEffect(() => {
     const onVisible = () => {
       if (document.visibilityState === 'visible') {
