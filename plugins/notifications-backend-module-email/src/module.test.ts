@@ -255,6 +255,56 @@ describe('notificationsModuleEmail', () => {
     ]);
   });
 
+  it('stops starting messages after half the outbox timeout and leaves the rest to the retry', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        concurrencyLimit: 1,
+        throttleInterval: '300ms',
+        broadcastConfig: {
+          receiver: 'config',
+          receiverEmails: ['a@example.com', 'b@example.com', 'c@example.com'],
+        },
+      }),
+      notificationsConfig: { outbox: { timeout: '1s' } },
+    });
+    const notification = makeNotification({}, { user: null });
+    // A budget of 500 ms: messages start at 0 and 300 ms, the third would start at 600 ms.
+    await expect(postProcess(notification)).rejects.toThrow(
+      /to 1 of 3 address\(es\): c@example.com: left for the next attempt/,
+    );
+    expect(smtp.recipients()).toEqual(['a@example.com', 'b@example.com']);
+    await postProcess(notification);
+    expect(smtp.recipients()).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com',
+    ]);
+  });
+
+  it('does not send an address twice when attempts overlap', async () => {
+    const { postProcess } = await startEmailModule({
+      emailConfig: smtpConfig(smtp.port, {
+        concurrencyLimit: 1,
+        throttleInterval: '100ms',
+        broadcastConfig: { receiver: 'users' },
+      }),
+      entities,
+    });
+    const notification = makeNotification({}, { user: null });
+    const first = postProcess(notification);
+    const overlapping = postProcess(notification);
+    await expect(overlapping).rejects.toThrow(
+      'an earlier attempt is sending it',
+    );
+    await first;
+    await postProcess(notification);
+    expect(smtp.recipients()).toEqual([
+      'alice@example.com',
+      'bob@example.com',
+      'carol@other.org',
+    ]);
+  });
+
   it('emails a scoped re-send again although the id is the same', async () => {
     const { postProcess } = await startEmailModule({
       emailConfig: smtpConfig(smtp.port),

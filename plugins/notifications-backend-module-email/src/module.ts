@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
@@ -19,6 +21,16 @@ import { createEmailTransport, sesMessageOptions } from './transport';
 
 /** Retries end long before this; the records only need to outlive them. */
 const DELIVERY_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** The notifications backend's default `notifications.outbox.timeout`. */
+const DEFAULT_OUTBOX_TIMEOUT_MS = 60_000;
+
+function readSendBudgetMs(config: Config): number {
+  const key = 'notifications.outbox.timeout';
+  const timeoutMs = config.has(key)
+    ? durationToMilliseconds(readDurationFromConfig(config, { key }))
+    : DEFAULT_OUTBOX_TIMEOUT_MS;
+  return timeoutMs / 2;
+}
 
 /**
  * Emails notifications through nodemailer as the `Email` processor.
@@ -105,6 +117,7 @@ export const notificationsModuleEmail = createBackendModule({
             sender: emailConfig.sender,
             replyTo: emailConfig.replyTo,
             sesOptions: sesMessageOptions(emailConfig.transport),
+            sendBudgetMs: readSendBudgetMs(config),
           }),
         );
       },

@@ -6,7 +6,7 @@ import {
 import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Transporter } from 'nodemailer';
 import { EmailAddressPolicy } from './addresses';
-import { EmailDeliveryStore } from './deliveryStore';
+import { EmailDeliveryStore, notificationVersion } from './deliveryStore';
 import { RateLimiter } from './rateLimiter';
 import { EmailRecipientLookup } from './recipients';
 import { EmailRenderer, RenderedEmail } from './template';
@@ -67,7 +67,16 @@ export type EmailProcessorOptions = {
   sender: string;
   replyTo?: string;
   sesOptions?: Record<string, string>;
+  /**
+   * How long one postProcess call keeps starting new messages. The outbox
+   * abandons an attempt after its timeout and retries it later; stopping
+   * well before that keeps an abandoned attempt from racing its retry.
+   */
+  sendBudgetMs: number;
 };
+
+/** Tells the outbox to retry an address later, without counting it as a server failure. */
+class DeferredAddressError extends Error {}
 
 /**
  * Emails each notification to its recipients, one message per address.
@@ -77,6 +86,9 @@ export type EmailProcessorOptions = {
  * message (or were permanently refused) are recorded and skipped on retry.
  */
 export class EmailProcessor implements NotificationProcessor {
+  /** Addresses being sent right now, so an overlapping retry does not send them twice. */
+  private readonly inFlight = new Set<string>();
+
   constructor(private readonly options: EmailProcessorOptions) {}
 
   getName(): string {
@@ -117,13 +129,27 @@ export class EmailProcessor implements NotificationProcessor {
     }
 
     const message = await this.options.renderer.render(notification);
+    const deadline = Date.now() + this.options.sendBudgetMs;
     const failures: Array<{ address: string; error: Error }> = [];
     await Promise.all(
       pending.map(async address => {
+        const key = `${notification.id}\n${notificationVersion(
+          notification,
+        )}\n${address}`;
+        if (this.inFlight.has(key)) {
+          failures.push({
+            address,
+            error: new DeferredAddressError('an earlier attempt is sending it'),
+          });
+          return;
+        }
+        this.inFlight.add(key);
         try {
-          await this.sendOne(notification, address, message);
+          await this.sendOne(notification, address, message, deadline);
         } catch (error) {
           failures.push({ address, error: error as Error });
+        } finally {
+          this.inFlight.delete(key);
         }
       }),
     );
@@ -136,9 +162,15 @@ export class EmailProcessor implements NotificationProcessor {
     notification: Notification,
     address: string,
     message: RenderedEmail,
+    deadline: number,
   ): Promise<void> {
     const { transporter, deliveries, logger } = this.options;
     await this.options.rateLimiter.acquire();
+    if (Date.now() > deadline) {
+      throw new DeferredAddressError(
+        'left for the next attempt, this one has used its time budget',
+      );
+    }
     try {
       await transporter.sendMail({
         from: this.options.sender,

@@ -47,6 +47,8 @@ export function makeNotification(
  */
 export async function startEmailModule(options: {
   emailConfig?: JsonObject;
+  /** Other keys under `notifications`, next to `processors`. */
+  notificationsConfig?: JsonObject;
   entities?: Entity[];
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }) {
@@ -73,9 +75,12 @@ export async function startEmailModule(options: {
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: TEST_BASE_URL },
-          ...(options.emailConfig
-            ? { notifications: { processors: { email: options.emailConfig } } }
-            : {}),
+          notifications: {
+            ...options.notificationsConfig,
+            ...(options.emailConfig
+              ? { processors: { email: options.emailConfig } }
+              : {}),
+          },
         },
       }),
       ...(options.features ?? []),
