@@ -190,6 +190,8 @@ describe('NotificationsPage', () => {
       makeNotification({
         payload: {
           title: '<img src=x onerror="window.__pwned=1">Hostile',
+          // A hostile payload: the point is that this link is never rendered.
+          // eslint-disable-next-line no-script-url
           link: 'javascript:alert(1)',
           description: '<script>window.__pwned=2</script>',
           metadata: {
