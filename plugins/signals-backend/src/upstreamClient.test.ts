@@ -16,7 +16,16 @@ describe('the published upstream SignalClient', () => {
     const server = await startSignalsBackend();
     try {
       const client = SignalClient.create({
-        identity: { getCredentials: async () => ({ token: userToken('alice') }) },
+        identity: {
+          getCredentials: async () => ({ token: userToken('alice') }),
+          getProfileInfo: async () => ({}),
+          getBackstageIdentity: async () => ({
+            type: 'user',
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: ['user:default/alice'],
+          }),
+          signOut: async () => undefined,
+        },
         discoveryApi: { getBaseUrl: async () => server.httpUrl },
       });
       const received: unknown[] = [];

@@ -1,0 +1,30 @@
+import React from 'react';
+import { renderInTestApp } from '@backstage/test-utils';
+import { signalsPlugin, SignalsDisplay } from './plugin';
+import signalsFrontendPlugin, { signalsApi } from './alpha';
+
+describe('signals plugin', () => {
+  it('is the legacy plugin with id signals and registers the signal API', () => {
+    expect(signalsPlugin.getId()).toBe('signals');
+    expect([...signalsPlugin.getApis()].map(api => api.api.id)).toEqual([
+      'plugin.signal.service',
+    ]);
+  });
+
+  it('renders nothing from SignalsDisplay', async () => {
+    const { container } = await renderInTestApp(<SignalsDisplay />);
+    expect(container).toBeEmptyDOMElement();
+  });
+
+  it('is the new frontend system plugin signals with a single api:signals', () => {
+    expect(signalsFrontendPlugin.pluginId).toBe('signals');
+    const extension = signalsFrontendPlugin.getExtension('api:signals');
+    // Kind `api`, namespace `signals` and no name make the id `api:signals`.
+    expect(extension).toMatchObject({
+      kind: 'api',
+      namespace: 'signals',
+      name: undefined,
+    });
+    expect(signalsApi.kind).toBe('api');
+  });
+});
