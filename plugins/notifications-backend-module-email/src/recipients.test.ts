@@ -1,0 +1,89 @@
+import { CacheService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { JsonValue } from '@backstage/types';
+import { EmailRecipientLookup } from './recipients';
+import { makeNotification, userEntity } from './__testUtils__/startEmailModule';
+
+/** Keeps values in a map and remembers the TTL each was written with. */
+function recordingCache() {
+  const values = new Map<string, { value: JsonValue; ttl?: number }>();
+  const cache = {
+    async get(key: string) {
+      return values.get(key)?.value;
+    },
+    async set(key: string, value: JsonValue, options?: { ttl?: number }) {
+      values.set(key, { value, ttl: options?.ttl as number | undefined });
+    },
+    async delete(key: string) {
+      values.delete(key);
+    },
+    withOptions() {
+      return cache;
+    },
+  } as unknown as CacheService;
+  return { cache, values };
+}
+
+const entities = [
+  userEntity('alice', 'alice@example.com'),
+  userEntity('alias', 'ALICE@example.com'),
+  userEntity('nomail'),
+];
+
+describe('EmailRecipientLookup', () => {
+  it('looks a user up once per TTL, caching an empty answer too', async () => {
+    const catalog = catalogServiceMock({ entities });
+    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+    const { cache, values } = recordingCache();
+    const lookup = new EmailRecipientLookup({
+      catalog,
+      auth: mockServices.auth(),
+      cache,
+      cacheTtlMs: 5000,
+      broadcast: { receiver: 'none' },
+    });
+    const alice = makeNotification({}, { user: 'user:default/alice' });
+    const nomail = makeNotification({}, { user: 'user:default/nomail' });
+
+    expect(await lookup.addressesFor(alice)).toEqual(['alice@example.com']);
+    expect(await lookup.addressesFor(alice)).toEqual(['alice@example.com']);
+    expect(await lookup.addressesFor(nomail)).toEqual([]);
+    expect(await lookup.addressesFor(nomail)).toEqual([]);
+    expect(getEntityByRef).toHaveBeenCalledTimes(2);
+    expect([...values.values()].map(v => v.ttl)).toEqual([5000, 5000]);
+  });
+
+  it('emails every catalog user with an address once for a users broadcast', async () => {
+    const catalog = catalogServiceMock({ entities });
+    const getEntities = jest.spyOn(catalog, 'getEntities');
+    const lookup = new EmailRecipientLookup({
+      catalog,
+      auth: mockServices.auth(),
+      cache: recordingCache().cache,
+      cacheTtlMs: 5000,
+      broadcast: { receiver: 'users' },
+    });
+    const broadcast = makeNotification({}, { user: null });
+    expect(await lookup.addressesFor(broadcast)).toEqual(['alice@example.com']);
+    expect(await lookup.addressesFor(broadcast)).toEqual(['alice@example.com']);
+    expect(getEntities).toHaveBeenCalledTimes(1);
+  });
+
+  it('fails when the catalog fails, so that the delivery is retried', async () => {
+    const lookup = new EmailRecipientLookup({
+      catalog: catalogServiceMock.mock({
+        getEntityByRef: async () => {
+          throw new Error('catalog unavailable');
+        },
+      }),
+      auth: mockServices.auth(),
+      cache: recordingCache().cache,
+      cacheTtlMs: 5000,
+      broadcast: { receiver: 'none' },
+    });
+    await expect(lookup.addressesFor(makeNotification())).rejects.toThrow(
+      'catalog unavailable',
+    );
+  });
+});
