@@ -239,7 +239,7 @@ describe.each(databases.eachSupportedId())('send pipeline on %p', databaseId => 
     });
     expect(sent.map((n: any) => n.user)).toEqual(['user:default/bob']);
     expect(signals).toHaveLength(1);
-    expect(signals[0].recipients.entityRef).toEqual(['user:default/bob']);
+    expect(signals[0].recipients).toEqual({ type: 'user', entityRef: ['user:default/bob'] });
     const rows = await knex('notification').select('user');
     expect(rows.map(r => r.user)).toEqual(['user:default/bob']);
 

@@ -1,17 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { JsonValue } from '@backstage/types';
 import { createSendNotificationAction } from './sendNotification';
 
 /** A checkpoint store that survives between runs, as the task's state does. */
 function checkpoints() {
-  const state = new Map<string, JsonValue | void>();
-  return async <T extends JsonValue | void>(opts: {
-    key: string;
-    fn: () => Promise<T> | T;
-  }): Promise<T> => {
+  const state = new Map<string, unknown>();
+  return async (opts: { key: string; fn: () => unknown }) => {
     if (state.has(opts.key)) {
-      return state.get(opts.key) as T;
+      return state.get(opts.key);
     }
     const value = await opts.fn();
     state.set(opts.key, value);
