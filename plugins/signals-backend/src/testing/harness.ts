@@ -123,7 +123,7 @@ function subprotocolSafeAuth(): AuthService {
   const auth = mockServices.auth();
   return Object.assign(Object.create(auth), {
     async authenticate(token: string) {
-      const user = /^user-([a-z]+)$/.exec(token);
+      const user = /^user-([a-z0-9]+)$/.exec(token);
       if (user) {
         return mockCredentials.user(`user:default/${user[1]}`);
       }
