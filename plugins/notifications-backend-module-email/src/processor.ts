@@ -75,7 +75,7 @@ export type EmailProcessorOptions = {
   sendBudgetMs: number;
 };
 
-/** Tells the outbox to retry an address later, without counting it as a server failure. */
+/** An address this attempt did not try; the outbox retry will. */
 class DeferredAddressError extends Error {}
 
 /**
