@@ -387,4 +387,39 @@ describe.each(databases.eachSupportedId())('send pipeline on %p', databaseId => 
     expect(post.calls[0].id).toBe(sent.id);
     expect(post.calls[0].payload.title).toBe('Persistent');
   });
+
+  it('uses a resolver set through the extension point, and allows only one', async () => {
+    const resolverModule = (moduleId: string, users: string[]) =>
+      createBackendModule({
+        pluginId: 'notifications',
+        moduleId,
+        register(reg) {
+          reg.registerInit({
+            deps: { processing: upstreamProcessingExtensionPoint },
+            async init({ processing }) {
+              processing.setNotificationRecipientResolver({
+                resolveNotificationRecipients: async () => ({
+                  userEntityRefs: users,
+                }),
+              });
+            },
+          });
+        },
+      });
+    const { server } = await start([
+      resolverModule('custom-resolver', ['user:default/zed', 'component:default/x']),
+    ]);
+    const sent = await send(server, {
+      recipients: { type: 'entity', entityRef: 'group:default/org' },
+      payload: { title: 'Custom' },
+    });
+    expect(sent.map((n: any) => n.user)).toEqual(['user:default/zed']);
+
+    await expect(
+      start([
+        resolverModule('first-resolver', []),
+        resolverModule('second-resolver', []),
+      ]),
+    ).rejects.toThrow(/already set/);
+  });
 });
