@@ -1,5 +1,8 @@
 import { ConfigReader } from '@backstage/config';
-import { getProcessorFiltersFromConfig, matchesProcessorFilters } from './filters';
+import {
+  getProcessorFiltersFromConfig,
+  matchesProcessorFilters,
+} from './filters';
 
 describe('getProcessorFiltersFromConfig', () => {
   it('reads the filter block', () => {
@@ -37,18 +40,49 @@ describe('matchesProcessorFilters', () => {
   });
 
   it('applies minimum and maximum severity, normal when unset', () => {
-    expect(matchesProcessorFilters({ severity: 'low' }, { minSeverity: 'normal' })).toBe(false);
+    expect(
+      matchesProcessorFilters({ severity: 'low' }, { minSeverity: 'normal' }),
+    ).toBe(false);
     expect(matchesProcessorFilters({}, { minSeverity: 'normal' })).toBe(true);
     expect(matchesProcessorFilters({}, { minSeverity: 'high' })).toBe(false);
-    expect(matchesProcessorFilters({ severity: 'critical' }, { maxSeverity: 'high' })).toBe(false);
-    expect(matchesProcessorFilters({ severity: 'high' }, { maxSeverity: 'high' })).toBe(true);
+    expect(
+      matchesProcessorFilters(
+        { severity: 'critical' },
+        { maxSeverity: 'high' },
+      ),
+    ).toBe(false);
+    expect(
+      matchesProcessorFilters({ severity: 'high' }, { maxSeverity: 'high' }),
+    ).toBe(true);
   });
 
   it('drops excluded topics and requires an included topic', () => {
-    expect(matchesProcessorFilters({ topic: 'noise' }, { excludedTopics: ['noise'] })).toBe(false);
-    expect(matchesProcessorFilters({ topic: 'other' }, { excludedTopics: ['noise'] })).toBe(true);
-    expect(matchesProcessorFilters({}, { includedTopics: ['deploys'] })).toBe(false);
-    expect(matchesProcessorFilters({ topic: 'other' }, { includedTopics: ['deploys'] })).toBe(false);
-    expect(matchesProcessorFilters({ topic: 'deploys' }, { includedTopics: ['deploys'] })).toBe(true);
+    expect(
+      matchesProcessorFilters(
+        { topic: 'noise' },
+        { excludedTopics: ['noise'] },
+      ),
+    ).toBe(false);
+    expect(
+      matchesProcessorFilters(
+        { topic: 'other' },
+        { excludedTopics: ['noise'] },
+      ),
+    ).toBe(true);
+    expect(matchesProcessorFilters({}, { includedTopics: ['deploys'] })).toBe(
+      false,
+    );
+    expect(
+      matchesProcessorFilters(
+        { topic: 'other' },
+        { includedTopics: ['deploys'] },
+      ),
+    ).toBe(false);
+    expect(
+      matchesProcessorFilters(
+        { topic: 'deploys' },
+        { includedTopics: ['deploys'] },
+      ),
+    ).toBe(true);
   });
 });

@@ -20,23 +20,41 @@ const settings: NotificationSettings = {
 
 describe('isNotificationsEnabledFor', () => {
   it('enables channels without settings', () => {
-    expect(isNotificationsEnabledFor(settings, 'Slack', 'plugin:catalog', null)).toBe(true);
+    expect(
+      isNotificationsEnabledFor(settings, 'Slack', 'plugin:catalog', null),
+    ).toBe(true);
   });
 
   it('follows the channel for unknown origins: enabled unless opt-in', () => {
-    expect(isNotificationsEnabledFor(settings, 'Web', 'external:ci', null)).toBe(true);
-    expect(isNotificationsEnabledFor(settings, 'Email', 'external:ci', null)).toBe(false);
+    expect(
+      isNotificationsEnabledFor(settings, 'Web', 'external:ci', null),
+    ).toBe(true);
+    expect(
+      isNotificationsEnabledFor(settings, 'Email', 'external:ci', null),
+    ).toBe(false);
   });
 
   it('uses the origin setting, and a topic setting over it', () => {
-    expect(isNotificationsEnabledFor(settings, 'Web', 'plugin:scaffolder', null)).toBe(false);
-    expect(isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', 'noisy')).toBe(false);
-    expect(isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', 'other')).toBe(true);
-    expect(isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', null)).toBe(true);
+    expect(
+      isNotificationsEnabledFor(settings, 'Web', 'plugin:scaffolder', null),
+    ).toBe(false);
+    expect(
+      isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', 'noisy'),
+    ).toBe(false);
+    expect(
+      isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', 'other'),
+    ).toBe(true);
+    expect(
+      isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', null),
+    ).toBe(true);
   });
 
   it('matches ids exactly', () => {
-    expect(isNotificationsEnabledFor(settings, 'web', 'plugin:scaffolder', null)).toBe(true);
-    expect(isNotificationsEnabledFor(settings, 'Web', 'Plugin:Scaffolder', null)).toBe(true);
+    expect(
+      isNotificationsEnabledFor(settings, 'web', 'plugin:scaffolder', null),
+    ).toBe(true);
+    expect(
+      isNotificationsEnabledFor(settings, 'Web', 'Plugin:Scaffolder', null),
+    ).toBe(true);
   });
 });

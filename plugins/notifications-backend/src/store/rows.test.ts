@@ -6,7 +6,9 @@ describe('toDate', () => {
     expect(toDate(instant)).toBe(instant);
     expect(toDate(instant.getTime())).toEqual(instant);
     expect(toDate(String(instant.getTime()))).toEqual(instant);
-    expect(toDate('2026-03-04 05:06:07')).toEqual(new Date('2026-03-04T05:06:07Z'));
+    expect(toDate('2026-03-04 05:06:07')).toEqual(
+      new Date('2026-03-04T05:06:07Z'),
+    );
     expect(toDate('2026-03-04T05:06:07.089Z')).toEqual(instant);
     expect(toDate(null)).toBeUndefined();
     expect(toDate(undefined)).toBeUndefined();
@@ -34,9 +36,15 @@ describe('rowToNotification', () => {
 
   it('omits metadata when absent or not a JSON object, and parses it otherwise', () => {
     expect(rowToNotification(row).payload).not.toHaveProperty('metadata');
-    expect(rowToNotification({ ...row, metadata: 'not json' }).payload).not.toHaveProperty('metadata');
-    expect(rowToNotification({ ...row, metadata: '[1]' }).payload).not.toHaveProperty('metadata');
-    expect(rowToNotification({ ...row, metadata: '{"a":[1]}' }).payload.metadata).toEqual({ a: [1] });
+    expect(
+      rowToNotification({ ...row, metadata: 'not json' }).payload,
+    ).not.toHaveProperty('metadata');
+    expect(
+      rowToNotification({ ...row, metadata: '[1]' }).payload,
+    ).not.toHaveProperty('metadata');
+    expect(
+      rowToNotification({ ...row, metadata: '{"a":[1]}' }).payload.metadata,
+    ).toEqual({ a: [1] });
   });
 
   it('normalises the stored severity', () => {

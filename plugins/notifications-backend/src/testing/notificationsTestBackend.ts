@@ -1,4 +1,6 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
+// Only tests import this module, so test utilities stay dev dependencies.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   TestDatabaseId,
   TestDatabases,
