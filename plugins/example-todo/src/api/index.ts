@@ -1,0 +1,2 @@
+export * from './ExampleTodoApi';
+export * from './ExampleTodoClient';
