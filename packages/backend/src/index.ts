@@ -11,4 +11,10 @@ backend.add(import('@herald/plugin-notifications-backend'));
 backend.add(import('@herald/plugin-notifications-backend-module-email'));
 backend.add(import('@herald/plugin-signals-backend'));
 
+// Examples of extending Herald, see plugins/example-todo-backend/README.md.
+backend.add(import('@herald/plugin-example-todo-backend'));
+backend.add(
+  import('@herald/plugin-notifications-backend-module-example-webhook'),
+);
+
 backend.start();
