@@ -26,7 +26,7 @@ const routes = (
     <Route path="/" element={<Navigate to="notifications" />} />
     <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/settings" element={<SettingsPage />} />
-    <Route path="/todo" element={<ExampleTodoPage />} />
+    <Route path="/example-todo" element={<ExampleTodoPage />} />
   </FlatRoutes>
 );
 

@@ -29,7 +29,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <Logo />
       <SidebarGroup label="Menu" icon={<MenuIcon />}>
         <NotificationsSidebarItem />
-        <SidebarItem icon={PlaylistAddCheck} to="todo" text="Todos" />
+        <SidebarItem icon={PlaylistAddCheck} to="example-todo" text="Todos" />
       </SidebarGroup>
       <SidebarSpace />
       <SidebarDivider />
