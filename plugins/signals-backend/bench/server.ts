@@ -1,4 +1,4 @@
-import { startSignalsBackend } from '../src/testing/harness';
+import { startSignalsBackend } from '../src/__testUtils__/harness';
 
 /**
  * Runs the Herald signals backend in its own process for the fan-out bench,

@@ -61,11 +61,7 @@ export function readSignalsOptions(rootConfig: Config): SignalsOptions {
     maxBufferedBytes: positive(config, 'maxBufferedBytes', d.maxBufferedBytes),
     pingIntervalMs: positive(config, 'pingIntervalMs', d.pingIntervalMs),
     subscribeGraceMs: positive(config, 'subscribeGraceMs', d.subscribeGraceMs),
-    replayBufferSize: positive(
-      config,
-      'replay.bufferSize',
-      d.replayBufferSize,
-    ),
+    replayBufferSize: positive(config, 'replay.bufferSize', d.replayBufferSize),
     retentionSeconds: positive(
       config,
       'replay.retentionSeconds',

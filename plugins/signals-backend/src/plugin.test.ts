@@ -5,7 +5,7 @@ import {
   serviceToken,
   startSignalsBackend,
   userToken,
-} from './testing/harness';
+} from './__testUtils__/harness';
 
 const alice = userToken('alice');
 const bob = userToken('bob');
@@ -42,7 +42,9 @@ describe('signals backend', () => {
 
     it('accepts a Bearer header and selects no subprotocol', async () => {
       const client = new TestClient(
-        new WebSocket(server.url, { headers: { authorization: `Bearer ${alice}` } }),
+        new WebSocket(server.url, {
+          headers: { authorization: `Bearer ${alice}` },
+        }),
       );
       await client.opened;
       expect(client.socket.protocol).toBe('');
@@ -61,7 +63,9 @@ describe('signals backend', () => {
         403,
       ],
     ])('refuses %s', async (_name, protocols, headers, status) => {
-      expect(await handshakeStatus(server.url, protocols, headers)).toBe(status);
+      expect(await handshakeStatus(server.url, protocols, headers)).toBe(
+        status,
+      );
     });
   });
 
@@ -151,7 +155,11 @@ describe('signals backend', () => {
       await server.signals.publish({
         recipients: {
           type: 'user',
-          entityRef: ['user:default/alice', 'user:default/bob', 'user:default/carol'],
+          entityRef: [
+            'user:default/alice',
+            'user:default/bob',
+            'user:default/carol',
+          ],
         },
         channel: 'notifications',
         message: { action: 'new_notification' },
@@ -398,8 +406,12 @@ describe('signals backend', () => {
 
     it('pings clients and terminates those that do not answer', async () => {
       const answering = await TestClient.open(server.url, alice);
-      const silent = await TestClient.open(server.url, bob, { autoPong: false });
-      const pinged = new Promise(resolve => answering.socket.once('ping', resolve));
+      const silent = await TestClient.open(server.url, bob, {
+        autoPong: false,
+      });
+      const pinged = new Promise(resolve =>
+        answering.socket.once('ping', resolve),
+      );
       await pinged;
       expect((await silent.closed).code).toBe(1006);
       expect(answering.socket.readyState).toBe(WebSocket.OPEN);

@@ -1,9 +1,15 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { TestClient, startSignalsBackend, userToken } from './testing/harness';
+import {
+  TestClient,
+  startSignalsBackend,
+  userToken,
+} from './__testUtils__/harness';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
-const withPostgres = databases.supports('POSTGRES_15') ? describe : describe.skip;
+const withPostgres = databases.supports('POSTGRES_15')
+  ? describe
+  : describe.skip;
 const alice = userToken('alice');
 
 const toAlice = (message: Record<string, unknown>) => ({

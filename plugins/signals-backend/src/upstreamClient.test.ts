@@ -1,6 +1,6 @@
 import { SignalClient } from '@backstage/plugin-signals';
 import WebSocket from 'ws';
-import { startSignalsBackend, userToken } from './testing/harness';
+import { startSignalsBackend, userToken } from './__testUtils__/harness';
 
 describe('the published upstream SignalClient', () => {
   const globals = globalThis as { WebSocket?: unknown };

@@ -58,7 +58,9 @@ export class WebSocketEndpoint {
       return;
     }
     const info = await userInfo.getUserInfo(credentials);
-    if (hub.connectionsOf(info.userEntityRef) >= options.maxConnectionsPerUser) {
+    if (
+      hub.connectionsOf(info.userEntityRef) >= options.maxConnectionsPerUser
+    ) {
       this.deps.logger.warn(
         `Rejecting signals connection of ${info.userEntityRef}: ${options.maxConnectionsPerUser} connections already open`,
       );

@@ -122,7 +122,11 @@ export function parseClientFrame(text: string): ClientFrame | undefined {
   if (offset === null) {
     return { action, channel, offset: null };
   }
-  if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0) {
+  if (
+    typeof offset === 'number' &&
+    Number.isSafeInteger(offset) &&
+    offset >= 0
+  ) {
     return { action, channel, offset };
   }
   return { action, channel, offset: null };

@@ -1,4 +1,4 @@
-import React from 'react';
+import { ReactNode, createElement as h } from 'react';
 import { act, render, screen } from '@testing-library/react';
 import { TestApiProvider } from '@backstage/test-utils';
 import { JsonObject } from '@backstage/types';
@@ -43,25 +43,26 @@ class ManualSignals implements SignalApi {
 
 type Greeting = { greeting: string };
 
+const withApis = (
+  apis: [typeof signalApiRef, SignalApi][],
+  children: ReactNode,
+) => h(TestApiProvider as any, { apis }, children);
+
 function Show({ channel }: { channel: string }) {
   const { lastSignal, isSignalsAvailable } = useSignal<Greeting>(channel);
   const state = useSignalConnectionState();
-  return (
-    <div>
-      <span>available:{String(isSignalsAvailable)}</span>
-      <span>last:{lastSignal ? lastSignal.greeting : 'none'}</span>
-      <span>state:{state ?? 'unknown'}</span>
-    </div>
+  return h(
+    'div',
+    null,
+    h('span', null, `available:${isSignalsAvailable}`),
+    h('span', null, `last:${lastSignal ? lastSignal.greeting : 'none'}`),
+    h('span', null, `state:${state ?? 'unknown'}`),
   );
 }
 
 describe('useSignal', () => {
   it('works without a signal API', () => {
-    render(
-      <TestApiProvider apis={[]}>
-        <Show channel="c" />
-      </TestApiProvider>,
-    );
+    render(withApis([], h(Show, { channel: 'c' })));
     expect(screen.getByText('available:false')).toBeInTheDocument();
     expect(screen.getByText('last:none')).toBeInTheDocument();
     expect(screen.getByText('state:unknown')).toBeInTheDocument();
@@ -70,9 +71,7 @@ describe('useSignal', () => {
   it('shows the latest message and unsubscribes on channel change and unmount', () => {
     const signals = new ManualSignals();
     const view = render(
-      <TestApiProvider apis={[[signalApiRef, signals]]}>
-        <Show channel="a" />
-      </TestApiProvider>,
+      withApis([[signalApiRef, signals]], h(Show, { channel: 'a' })),
     );
     expect(screen.getByText('available:true')).toBeInTheDocument();
     signals.emit('a', { greeting: 'hello' });
@@ -81,9 +80,7 @@ describe('useSignal', () => {
     expect(screen.getByText('last:hello')).toBeInTheDocument();
 
     view.rerender(
-      <TestApiProvider apis={[[signalApiRef, signals]]}>
-        <Show channel="b" />
-      </TestApiProvider>,
+      withApis([[signalApiRef, signals]], h(Show, { channel: 'b' })),
     );
     expect(signals.listeners.get('a')?.size).toBe(0);
     signals.emit('b', { greeting: 'bonjour' });
@@ -102,10 +99,10 @@ describe('useSignal', () => {
       return null;
     }
     render(
-      <TestApiProvider apis={[[signalApiRef, signals]]}>
-        <Show channel="a" />
-        <Refetcher />
-      </TestApiProvider>,
+      withApis(
+        [[signalApiRef, signals]],
+        h('div', null, h(Show, { channel: 'a' }), h(Refetcher)),
+      ),
     );
     signals.state('connected');
     expect(screen.getByText('state:connected')).toBeInTheDocument();

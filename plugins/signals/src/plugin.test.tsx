@@ -1,4 +1,4 @@
-import React from 'react';
+import { createElement } from 'react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { signalsPlugin, SignalsDisplay } from './plugin';
 import signalsFrontendPlugin from './alpha';
@@ -12,7 +12,7 @@ describe('signals plugin', () => {
   });
 
   it('renders nothing from SignalsDisplay', async () => {
-    const { container } = await renderInTestApp(<SignalsDisplay />);
+    const { container } = await renderInTestApp(createElement(SignalsDisplay));
     expect(container).toBeEmptyDOMElement();
   });
 

@@ -38,7 +38,10 @@ export async function startSignalsBackend(
     pluginId: 'publisher',
     register(env) {
       env.registerInit({
-        deps: { signalsService: signalsServiceRef, eventsService: eventsServiceRef },
+        deps: {
+          signalsService: signalsServiceRef,
+          eventsService: eventsServiceRef,
+        },
         async init({ signalsService, eventsService }) {
           signals = signalsService;
           events = eventsService;
@@ -51,54 +54,54 @@ export async function startSignalsBackend(
   let server: Server | undefined;
   const backend = createBackend();
   const features = [
-      signalsPlugin,
-      publisher,
-      mockServices.rootConfig.factory({
-        data: {
-          ...options.config,
-          backend: {
-            baseUrl: 'http://127.0.0.1',
-            listen: { host: '127.0.0.1', port: 0 },
-            database: { client: 'better-sqlite3', connection: ':memory:' },
-          },
-          events: { useEventBus: 'never' },
+    signalsPlugin,
+    publisher,
+    mockServices.rootConfig.factory({
+      data: {
+        ...options.config,
+        backend: {
+          baseUrl: 'http://127.0.0.1',
+          listen: { host: '127.0.0.1', port: 0 },
+          database: { client: 'better-sqlite3', connection: ':memory:' },
+        },
+        events: { useEventBus: 'never' },
+      },
+    }),
+    rootHttpRouterServiceFactory({
+      configure(context) {
+        server = context.server;
+        context.applyDefaults();
+      },
+    }),
+    httpRouterServiceFactory,
+    mockServices.rootLogger.factory({ level: 'none' }),
+    createServiceFactory({
+      service: coreServices.auth,
+      deps: {},
+      factory: () => subprotocolSafeAuth(),
+    }),
+    createServiceFactory({
+      service: coreServices.userInfo,
+      deps: {},
+      factory: () => ({
+        async getUserInfo(credentials) {
+          const principal = credentials.principal as { userEntityRef: string };
+          const ref = principal.userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
+          };
         },
       }),
-      rootHttpRouterServiceFactory({
-        configure(context) {
-          server = context.server;
-          context.applyDefaults();
-        },
-      }),
-      httpRouterServiceFactory,
-      mockServices.rootLogger.factory({ level: 'none' }),
-      createServiceFactory({
-        service: coreServices.auth,
-        deps: {},
-        factory: () => subprotocolSafeAuth(),
-      }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          async getUserInfo(credentials) {
-            const principal = credentials.principal as { userEntityRef: string };
-            const ref = principal.userEntityRef;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
-            };
-          },
-        }),
-      }),
-      ...(options.knex
-        ? [mockServices.database.factory({ knex: options.knex })]
-        : []),
-      mockServices.httpAuth.factory(
-        options.anonymousByDefault
-          ? { defaultCredentials: mockCredentials.none() }
-          : {},
-      ),
+    }),
+    ...(options.knex
+      ? [mockServices.database.factory({ knex: options.knex })]
+      : []),
+    mockServices.httpAuth.factory(
+      options.anonymousByDefault
+        ? { defaultCredentials: mockCredentials.none() }
+        : {},
+    ),
   ];
   for (const feature of features) {
     backend.add(feature);
@@ -114,6 +117,9 @@ export async function startSignalsBackend(
     events,
   };
 }
+
+export const userToken = (name: string) => `user-${name}`;
+export const serviceToken = 'service-catalog';
 
 /**
  * Mock tokens are JSON, which is not allowed in a WebSocket subprotocol, so
@@ -134,9 +140,6 @@ function subprotocolSafeAuth(): AuthService {
     },
   });
 }
-
-export const userToken = (name: string) => `user-${name}`;
-export const serviceToken = 'service-catalog';
 
 /** A `ws` client that queues what it receives so tests can await frames. */
 export class TestClient {

@@ -1,7 +1,6 @@
 /**
  * @jest-environment node
  */
-import { AddressInfo } from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { SignalClient, WebSocketConstructor } from './SignalClient';
 
@@ -46,7 +45,7 @@ class Server {
 
   get baseUrl() {
     return `http://127.0.0.1:${
-      (this.wss.address() as AddressInfo).port
+      (this.wss.address() as { port: number }).port
     }/api/signals`;
   }
 
