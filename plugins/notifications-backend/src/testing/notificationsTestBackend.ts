@@ -2,6 +2,7 @@ import { createServiceFactory } from '@backstage/backend-plugin-api';
 // Only tests import this module, so test utilities stay dev dependencies.
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import {
+  TestBackend,
   TestDatabaseId,
   TestDatabases,
   mockServices,
@@ -45,7 +46,11 @@ export async function startNotificationsBackend(options: {
   config?: object;
   /** The catalog recipients are resolved against. */
   entities?: Entity[];
-}) {
+}): Promise<{
+  backend: TestBackend;
+  server: TestBackend['server'];
+  signals: SignalPayload[];
+}> {
   const signals = createSignalRecorder();
   const backend = await startTestBackend({
     features: [
