@@ -11,7 +11,10 @@
  *   tokens from the same auth backend code, so the handshake cost is equal.
  * - A plugin `bench` with `POST /api/bench/signal` that publishes its JSON body
  *   through the backend's SignalsService, so a targeted signal can be measured
- *   without the notification send path in front of it.
+ *   without the notification send path in front of it, and
+ *   `POST /api/bench/memory` that collects garbage (the process runs with
+ *   --expose-gc) and returns `process.memoryUsage()`, so memory per socket is
+ *   not a reading of whenever the collector last ran.
  *
  * Never load these outside a benchmark: anyone who can reach the backend can
  * sign in as anyone.
@@ -86,6 +89,15 @@ function createBenchFeatures(req, signalsNodePackage) {
           router.post('/signal', async (request, response) => {
             await signals.publish(request.body);
             response.json({ published: true });
+          });
+          router.post('/memory', (_request, response) => {
+            if (typeof global.gc !== 'function') {
+              response.status(501).json({ error: 'run with --expose-gc' });
+              return;
+            }
+            global.gc();
+            global.gc();
+            response.json(process.memoryUsage());
           });
           httpRouter.use(router);
         },

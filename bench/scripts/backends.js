@@ -137,6 +137,8 @@ async function startBackend({ side, configFile, baseUrl, logFile }) {
     process.execPath,
     [
       '--enable-source-maps',
+      // Lets the bench plugin collect garbage before a memory reading.
+      '--expose-gc',
       '--require',
       nodeTransformPath(side),
       sides[side].entry,
@@ -150,6 +152,14 @@ async function startBackend({ side, configFile, baseUrl, logFile }) {
     },
   );
   fs.closeSync(log);
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(
+        `${side} backend exited unexpectedly (code ${code}, signal ${signal}); log tail:\n${tail(logFile)}\n`,
+      );
+    }
+  });
   await waitUntilReady(baseUrl, child, logFile, 120000);
   return {
     side,
@@ -163,6 +173,7 @@ async function startBackend({ side, configFile, baseUrl, logFile }) {
           resolve();
           return;
         }
+        stopping = true;
         const killTimer = setTimeout(() => child.kill('SIGKILL'), 15000);
         child.once('exit', () => {
           clearTimeout(killTimer);

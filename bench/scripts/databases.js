@@ -78,21 +78,21 @@ function inboxRow(user, index, now) {
 async function seedInbox(db, { user, rows, otherUsers, otherRowsPerUser }) {
   const now = Date.now();
   const chunkSize = 500;
-  await db.transaction(async trx => {
-    const insertInto = async (owner, count) => {
-      for (let start = 0; start < count; start += chunkSize) {
-        const chunk = [];
-        for (let i = start; i < Math.min(count, start + chunkSize); i++) {
-          chunk.push(inboxRow(owner, i, now));
-        }
-        await trx('notification').insert(chunk);
+  // One short transaction per chunk: the backend keeps working against the
+  // same SQLite file and must not wait behind one long write lock.
+  const insertInto = async (owner, count) => {
+    for (let start = 0; start < count; start += chunkSize) {
+      const chunk = [];
+      for (let i = start; i < Math.min(count, start + chunkSize); i++) {
+        chunk.push(inboxRow(owner, i, now));
       }
-    };
-    await insertInto(user, rows);
-    for (let u = 0; u < otherUsers; u++) {
-      await insertInto(`user:default/inbox-neighbour-${u}`, otherRowsPerUser);
+      await db('notification').insert(chunk);
     }
-  });
+  };
+  await insertInto(user, rows);
+  for (let u = 0; u < otherUsers; u++) {
+    await insertInto(`user:default/inbox-neighbour-${u}`, otherRowsPerUser);
+  }
   if (db.client.config.client === 'pg') {
     await db.raw('ANALYZE notification');
   }

@@ -6,7 +6,7 @@
  */
 const fs = require('node:fs');
 const os = require('node:os');
-const { workloads } = require('./workloads');
+const { workloads, workloadLabel } = require('./workloads');
 
 const engineLabels = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
@@ -23,7 +23,7 @@ function formatValue(value, unit) {
   return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ${unit}`;
 }
 
-function summarise(results, engines, median) {
+function summarise(results, engines, median, plan) {
   const rows = [];
   for (const engine of engines) {
     const engineResults = results[engine] ?? {};
@@ -54,7 +54,13 @@ function summarise(results, engines, median) {
         const probe = workload.target(1, 1, engine);
         target = probe && { text: probe.text, met: undefined };
       }
-      rows.push({ engine, workload, herald, upstream, target });
+      rows.push({
+        engine,
+        workload: { ...workload, label: workloadLabel(workload, plan) },
+        herald,
+        upstream,
+        target,
+      });
     }
   }
   return rows;
@@ -70,8 +76,10 @@ function markdownTable(rows) {
     if (side.value !== undefined) {
       return formatValue(side.value, unit);
     }
-    notes.push(side.error);
-    return `not measured [${notes.length}]`;
+    if (!notes.includes(side.error)) {
+      notes.push(side.error);
+    }
+    return `not measured [${notes.indexOf(side.error) + 1}]`;
   };
   for (const { engine, workload, herald, upstream, target } of rows) {
     const ratio =
@@ -150,7 +158,7 @@ function svgChart(rows) {
 }
 
 function writeReport({ results, engines, quick, plan, startedAt, finishedAt, outputBase, median }) {
-  const rows = summarise(results, engines, median);
+  const rows = summarise(results, engines, median, plan);
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`;
   const markdown = [
     `# Benchmark results${quick ? ' (quick smoke run — not for comparison)' : ''}`,
