@@ -102,11 +102,16 @@ function serveApp(port) {
   const server = http.createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = path.join(distDir, path.normalize(pathname));
-    if (!file.startsWith(distDir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    if (
+      !file.startsWith(distDir) ||
+      !fs.existsSync(file) ||
+      fs.statSync(file).isDirectory()
+    ) {
       file = index;
     }
     res.writeHead(200, {
-      'Content-Type': contentTypes[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type':
+        contentTypes[path.extname(file)] ?? 'application/octet-stream',
     });
     fs.createReadStream(file).pipe(res);
   });
@@ -152,7 +157,9 @@ async function waitForBackend(backendUrl, child, timeoutMs = 120_000) {
       throw new Error('The backend exited during startup');
     }
     try {
-      const response = await fetch(`${backendUrl}/.backstage/health/v1/readiness`);
+      const response = await fetch(
+        `${backendUrl}/.backstage/health/v1/readiness`,
+      );
       if (response.ok) {
         return;
       }

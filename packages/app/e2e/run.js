@@ -13,12 +13,30 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const harness = require('./harness');
-const { tests } = require('./tests');
+
+/**
+ * Every module in this folder besides the runner and the harness exports
+ * `tests`; the notifications tests (tests.js) run first because they sign in.
+ */
+function loadTests() {
+  const modules = fs
+    .readdirSync(__dirname)
+    .filter(file => file.endsWith('.js'))
+    .filter(file => !['run.js', 'harness.js'].includes(file))
+    .sort((a, b) =>
+      a === 'tests.js' ? -1 : b === 'tests.js' ? 1 : a.localeCompare(b),
+    );
+  return modules.flatMap(file => require(path.join(__dirname, file)).tests);
+}
 
 const artifactsDir = path.join(harness.appDir, 'e2e-artifacts');
 
 function slug(text) {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }
 
 async function main() {
@@ -54,11 +72,14 @@ async function main() {
         '--disable-sync',
       ],
     });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({
+      viewport: { width: 1400, height: 900 },
+    });
     const page = await context.newPage();
     const consoleErrors = [];
     page.on('pageerror', error => consoleErrors.push(error.message));
     const state = {};
+    const tests = loadTests();
 
     for (const [index, test] of tests.entries()) {
       const started = Date.now();
@@ -74,9 +95,9 @@ async function main() {
         failed += 1;
         console.log(`  ✗ ${test.name}\n      ${error.stack ?? error}`);
       }
-      await page.screenshot({ path: screenshot, fullPage: true }).catch(error =>
-        console.log(`      (no screenshot: ${error.message})`),
-      );
+      await page
+        .screenshot({ path: screenshot, fullPage: true })
+        .catch(error => console.log(`      (no screenshot: ${error.message})`));
     }
     if (consoleErrors.length > 0) {
       console.log(`Uncaught page errors:\n  ${consoleErrors.join('\n  ')}`);
@@ -90,7 +111,9 @@ async function main() {
     server?.close();
     await harness.stopBackend(backend);
   }
-  console.log(`Screenshots in ${path.relative(process.cwd(), artifactsDir) || '.'}`);
+  console.log(
+    `Screenshots in ${path.relative(process.cwd(), artifactsDir) || '.'}`,
+  );
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -37,7 +37,11 @@ function sendWithCurl(backendUrl, body) {
       const lines = stdout.trim().split('\n');
       const status = Number(lines.pop());
       if (status < 200 || status >= 300) {
-        reject(new Error(`POST /api/notifications answered ${status}: ${lines.join('\n')}`));
+        reject(
+          new Error(
+            `POST /api/notifications answered ${status}: ${lines.join('\n')}`,
+          ),
+        );
         return;
       }
       resolve(JSON.parse(lines.join('\n') || 'null'));
@@ -55,7 +59,11 @@ async function sendWithFetch(backendUrl, body) {
     body: JSON.stringify(body),
   });
   if (!response.ok) {
-    throw new Error(`POST /api/notifications answered ${response.status}: ${await response.text()}`);
+    throw new Error(
+      `POST /api/notifications answered ${
+        response.status
+      }: ${await response.text()}`,
+    );
   }
   return response.json();
 }
@@ -73,7 +81,9 @@ function expect(condition, message) {
 const TIMEOUT = 15_000;
 
 function badge(page) {
-  return page.locator('[data-testid="notifications-unread-badge"] .MuiBadge-badge');
+  return page.locator(
+    '[data-testid="notifications-unread-badge"] .MuiBadge-badge',
+  );
 }
 
 async function badgeCount(page) {
@@ -94,7 +104,9 @@ async function waitForBadge(page, expected) {
     }
     await page.waitForTimeout(100);
   }
-  throw new Error(`Expected the unread badge to show ${expected}, it shows ${last}`);
+  throw new Error(
+    `Expected the unread badge to show ${expected}, it shows ${last}`,
+  );
 }
 
 function row(page, title) {
@@ -132,15 +144,21 @@ const tests = [
       await page.goto(`${appUrl}/notifications`);
       const enter = page.getByRole('button', { name: 'Enter' });
       await enter.click({ timeout: 30_000 });
-      await page.getByRole('link', { name: 'Notifications' }).waitFor({ timeout: TIMEOUT });
-      await page.getByText(/Unread notifications \(\d+\)/).waitFor({ timeout: TIMEOUT });
+      await page
+        .getByRole('link', { name: 'Notifications' })
+        .waitFor({ timeout: TIMEOUT });
+      await page
+        .getByText(/Unread notifications \(\d+\)/)
+        .waitFor({ timeout: TIMEOUT });
       await page.getByText('Filters').waitFor({ timeout: TIMEOUT });
     },
   },
   {
     name: 'a notification sent with curl appears on the page and in the badge without a reload',
     async run({ page, backendUrl, state }) {
-      await page.getByText(/Unread notifications \(\d+\)/).waitFor({ timeout: TIMEOUT });
+      await page
+        .getByText(/Unread notifications \(\d+\)/)
+        .waitFor({ timeout: TIMEOUT });
       const before = await badgeCount(page);
       const title = uniqueTitle('Title of broadcast message');
       await page.evaluate(() => {
@@ -148,7 +166,12 @@ const tests = [
       });
       await sendWithCurl(
         backendUrl,
-        broadcast({ title, link: 'http://foo.com/bar', severity: 'high', topic: 'The topic' }),
+        broadcast({
+          title,
+          link: 'http://foo.com/bar',
+          severity: 'high',
+          topic: 'The topic',
+        }),
       );
       await row(page, title).waitFor({ timeout: TIMEOUT });
       await waitForBadge(page, before + 1);
@@ -157,11 +180,14 @@ const tests = [
         'the page reloaded instead of updating live',
       );
       expect(
-        await row(page, title).getByTestId('broadcast-marker').count() === 1,
+        (await row(page, title).getByTestId('broadcast-marker').count()) === 1,
         'the broadcast marker is missing',
       );
       const link = row(page, title).getByRole('link', { name: title });
-      expect((await link.getAttribute('href')) === 'http://foo.com/bar', 'the title should link to the payload link');
+      expect(
+        (await link.getAttribute('href')) === 'http://foo.com/bar',
+        'the title should link to the payload link',
+      );
       state.liveTitle = title;
       state.unreadAfterSend = before + 1;
     },
@@ -171,7 +197,9 @@ const tests = [
     async run({ page, state }) {
       const title = state.liveTitle;
       expect(title, 'needs the notification of the previous test');
-      await row(page, title).getByRole('button', { name: 'Mark as read' }).click();
+      await row(page, title)
+        .getByRole('button', { name: 'Mark as read' })
+        .click();
       await waitForBadge(page, state.unreadAfterSend - 1);
       await row(page, title).waitFor({ state: 'detached', timeout: TIMEOUT });
       await chooseView(page, 'Read notifications');
@@ -183,12 +211,21 @@ const tests = [
     async run({ page, backendUrl }) {
       await chooseView(page, 'Unread notifications');
       const title = uniqueTitle('Keep this one');
-      await sendWithCurl(backendUrl, broadcast({ title, severity: 'normal', topic: 'Later' }));
+      await sendWithCurl(
+        backendUrl,
+        broadcast({ title, severity: 'normal', topic: 'Later' }),
+      );
       await row(page, title).waitFor({ timeout: TIMEOUT });
-      await row(page, title).getByRole('button', { name: 'Save for later' }).click();
-      await row(page, title).getByRole('button', { name: 'Undo save' }).waitFor({ timeout: TIMEOUT });
+      await row(page, title)
+        .getByRole('button', { name: 'Save for later' })
+        .click();
+      await row(page, title)
+        .getByRole('button', { name: 'Undo save' })
+        .waitFor({ timeout: TIMEOUT });
       await chooseView(page, 'Saved');
-      await page.getByText(/Saved notifications \(\d+\)/).waitFor({ timeout: TIMEOUT });
+      await page
+        .getByText(/Saved notifications \(\d+\)/)
+        .waitFor({ timeout: TIMEOUT });
       await row(page, title).waitFor({ timeout: TIMEOUT });
     },
   },
@@ -199,32 +236,49 @@ const tests = [
       // guest first gets one addressed to them.
       await sendWithCurl(backendUrl, {
         recipients: { type: 'entity', entityRef: 'user:default/guest' },
-        payload: { title: uniqueTitle('For the guest only'), topic: 'Deployments' },
+        payload: {
+          title: uniqueTitle('For the guest only'),
+          topic: 'Deployments',
+        },
       });
       await page.goto(`${appUrl}/settings`);
       await signInIfAsked(page);
-      await page.getByText('Notification settings').waitFor({ timeout: TIMEOUT });
+      await page
+        .getByText('Notification settings')
+        .waitFor({ timeout: TIMEOUT });
       const toggle = page.getByLabel(/^Web notifications from /).first();
       await toggle.waitFor({ timeout: TIMEOUT });
       const label = await toggle.getAttribute('aria-label');
       expect(await toggle.isChecked(), `${label} should start enabled`);
       const saved = page.waitForResponse(
-        response => response.url().endsWith('/api/notifications/settings') && response.request().method() === 'POST',
+        response =>
+          response.url().endsWith('/api/notifications/settings') &&
+          response.request().method() === 'POST',
       );
       await toggle.click();
       expect((await saved).ok(), 'saving the settings failed');
-      await page.getByLabel(label, { exact: true }).waitFor({ timeout: TIMEOUT });
-      expect(!(await page.getByLabel(label, { exact: true }).isChecked()), 'the toggle did not switch off');
+      await page
+        .getByLabel(label, { exact: true })
+        .waitFor({ timeout: TIMEOUT });
+      expect(
+        !(await page.getByLabel(label, { exact: true }).isChecked()),
+        'the toggle did not switch off',
+      );
 
       await page.reload();
       await signInIfAsked(page);
       const reloaded = page.getByLabel(label, { exact: true });
       await reloaded.waitFor({ timeout: TIMEOUT });
-      expect(!(await reloaded.isChecked()), `${label} was enabled again after a reload`);
+      expect(
+        !(await reloaded.isChecked()),
+        `${label} was enabled again after a reload`,
+      );
 
       await reloaded.click();
       await page.waitForFunction(
-        text => document.querySelector(`input[aria-label="${text}"]`)?.checked === true,
+        text =>
+          document.querySelector(`input[aria-label="${text}"]`)?.checked ===
+          true,
         label,
         { timeout: TIMEOUT },
       );
@@ -235,7 +289,9 @@ const tests = [
     async run({ page, appUrl, backendUrl }) {
       await page.goto(`${appUrl}/notifications`);
       await signInIfAsked(page);
-      await page.getByText(/Unread notifications \(\d+\)/).waitFor({ timeout: TIMEOUT });
+      await page
+        .getByText(/Unread notifications \(\d+\)/)
+        .waitFor({ timeout: TIMEOUT });
       const dialogs = [];
       page.on('dialog', dialog => {
         dialogs.push(dialog.message());
@@ -270,20 +326,40 @@ const tests = [
           a.getAttribute('href')?.trim().toLowerCase().startsWith('javascript'),
         ).length,
         bold: element.querySelector('strong')?.textContent,
-        safeLink: element.querySelector('a[href="https://example.com/notes"]')?.textContent,
+        safeLink: element.querySelector('a[href="https://example.com/notes"]')
+          ?.textContent,
         text: element.textContent,
       }));
-      expect(findings.pwned === undefined, `a payload script ran: ${findings.pwned}`);
-      expect(dialogs.length === 0, `a payload opened a dialog: ${dialogs.join(', ')}`);
+      expect(
+        findings.pwned === undefined,
+        `a payload script ran: ${findings.pwned}`,
+      );
+      expect(
+        dialogs.length === 0,
+        `a payload opened a dialog: ${dialogs.join(', ')}`,
+      );
       expect(findings.scripts === 0, 'a script element was rendered');
       expect(findings.images === 0, 'an image from the payload was rendered');
       expect(findings.scriptLinks === 0, 'a javascript: link was rendered');
-      expect(findings.bold === 'Release notes', 'markdown bold was not rendered');
-      expect(findings.safeLink === 'safe link', 'the https link was not rendered as a link');
-      expect(findings.text.includes('trap'), 'the unsafe link text should stay as text');
-      expect(findings.text.includes('<img src=x'), 'the HTML title should be shown as text');
+      expect(
+        findings.bold === 'Release notes',
+        'markdown bold was not rendered',
+      );
+      expect(
+        findings.safeLink === 'safe link',
+        'the https link was not rendered as a link',
+      );
+      expect(
+        findings.text.includes('trap'),
+        'the unsafe link text should stay as text',
+      );
+      expect(
+        findings.text.includes('<img src=x'),
+        'the HTML title should be shown as text',
+      );
     },
   },
 ];
 
+// The example plugins' test runs last: it completes a todo in the shared backend.
 module.exports = { tests };

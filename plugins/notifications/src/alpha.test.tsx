@@ -10,7 +10,9 @@ import { notificationsApiRef } from './api';
 describe('notifications plugin for the new frontend system', () => {
   it('has the upstream plugin id and extension ids', () => {
     expect(notificationsPlugin.id).toBe('notifications');
-    expect(notificationsPlugin.getExtension('page:notifications')).toBeDefined();
+    expect(
+      notificationsPlugin.getExtension('page:notifications'),
+    ).toBeDefined();
     expect(notificationsPlugin.getExtension('api:notifications')).toBeDefined();
     expect(
       notificationsPlugin.getExtension(

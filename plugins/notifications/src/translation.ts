@@ -58,7 +58,8 @@ export const notificationsTranslationRef = createTranslationRef({
     settings: {
       title: 'Notification settings',
       errorTitle: 'Failed to load settings',
-      noSettingsAvailable: 'No notification settings available, check back later',
+      noSettingsAvailable:
+        'No notification settings available, check back later',
       table: {
         origin: 'Origin',
         topic: 'Topic',

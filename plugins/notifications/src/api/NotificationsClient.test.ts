@@ -3,7 +3,12 @@ import { NotificationsClient } from './NotificationsClient';
 import { markAllRead } from './markAllRead';
 import { InMemoryNotificationsApi, makeNotification } from '../testing/fakes';
 
-type Recorded = { url: string; method: string; body?: unknown; contentType?: string };
+type Recorded = {
+  url: string;
+  method: string;
+  body?: unknown;
+  contentType?: string;
+};
 
 function jsonResponse(status: number, body: unknown) {
   const text = JSON.stringify(body);
@@ -44,7 +49,10 @@ function setup(status = 200, responseBody: unknown = {}) {
 
 describe('NotificationsClient', () => {
   it('lists with paging, ordering, common filters and topic in the upstream order', async () => {
-    const { client, requests } = setup(200, { notifications: [], totalCount: 0 });
+    const { client, requests } = setup(200, {
+      notifications: [],
+      totalCount: 0,
+    });
     await client.getNotifications({
       limit: 5,
       offset: 10,
@@ -70,9 +78,16 @@ describe('NotificationsClient', () => {
   });
 
   it('sends no query at all when no option is given, and skips an empty search', async () => {
-    const { client, requests } = setup(200, { notifications: [], totalCount: 0 });
+    const { client, requests } = setup(200, {
+      notifications: [],
+      totalCount: 0,
+    });
     await client.getNotifications();
-    await client.getNotifications({ search: '', sort: 'topic', sortOrder: 'asc' });
+    await client.getNotifications({
+      search: '',
+      sort: 'topic',
+      sortOrder: 'asc',
+    });
     expect(requests.map(r => r.url)).toEqual([
       'http://backend.test/api/notifications/notifications',
       'http://backend.test/api/notifications/notifications?orderField=topic%2Casc',
@@ -142,10 +157,15 @@ describe('NotificationsClient', () => {
       request: { method: 'GET', url: '/notifications' },
       response: { statusCode: 400 },
     });
-    const error = await client.getNotifications({ sort: 'created' }).catch(e => e);
+    const error = await client
+      .getNotifications({ sort: 'created' })
+      .catch(e => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.response.status).toBe(400);
-    expect(error.body.error).toEqual({ name: 'InputError', message: 'bad orderField' });
+    expect(error.body.error).toEqual({
+      name: 'InputError',
+      message: 'bad orderField',
+    });
     expect(error.cause.message).toBe('bad orderField');
   });
 });
@@ -160,12 +180,19 @@ describe('markAllRead', () => {
     await expect(markAllRead(api, 3)).resolves.toBe(7);
     expect((await api.getStatus()).unread).toBe(0);
     const lists = api.callsTo('getNotifications').map(c => c.args as any);
-    expect(lists.every(options => options.limit === 3 && options.read === false)).toBe(true);
-    expect(api.callsTo('updateNotifications').map(c => (c.args as any).ids.length)).toEqual([3, 3, 1]);
+    expect(
+      lists.every(options => options.limit === 3 && options.read === false),
+    ).toBe(true);
+    expect(
+      api.callsTo('updateNotifications').map(c => (c.args as any).ids.length),
+    ).toEqual([3, 3, 1]);
   });
 
   it('stops when the server keeps returning the same ids instead of looping', async () => {
-    const api = new InMemoryNotificationsApi([makeNotification(), makeNotification()]);
+    const api = new InMemoryNotificationsApi([
+      makeNotification(),
+      makeNotification(),
+    ]);
     api.updateNotifications = async () => [];
     await expect(markAllRead(api, 2)).resolves.toBe(2);
     expect(api.callsTo('getNotifications')).toHaveLength(2);

@@ -18,7 +18,8 @@ import { NotificationSignal } from '@herald/plugin-notifications-common';
 export function useNotificationSignal() {
   // The embedded notification carries its dates as ISO strings on the wire,
   // which the JSON-typed hook cannot express; consumers parse dates anyway.
-  const { lastSignal: message, isSignalsAvailable } = useSignal('notifications');
+  const { lastSignal: message, isSignalsAvailable } =
+    useSignal('notifications');
   const lastSignal = message as NotificationSignal | null;
   const connection = useSignalConnectionState();
   const [resyncCount, setResyncCount] = useState(0);

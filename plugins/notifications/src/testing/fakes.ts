@@ -50,7 +50,10 @@ export class InMemoryNotificationsApi implements NotificationsApi {
       }
       if (
         options.minimumSeverity &&
-        !isSeverityAtLeast(n.payload.severity ?? 'normal', options.minimumSeverity)
+        !isSeverityAtLeast(
+          n.payload.severity ?? 'normal',
+          options.minimumSeverity,
+        )
       ) {
         return false;
       }
@@ -179,6 +182,10 @@ export function makeNotification(
     created: new Date(Date.now() - 60_000),
     origin: 'plugin:test',
     ...rest,
-    payload: { title: `Notification ${sequence}`, severity: 'normal', ...payload },
+    payload: {
+      title: `Notification ${sequence}`,
+      severity: 'normal',
+      ...payload,
+    },
   };
 }

@@ -6,9 +6,31 @@ import remarkGfm from 'remark-gfm';
 import { isExternalHref, isSafeHref } from './safeLink';
 
 const allowedElements = [
-  'p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote',
-  'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td',
+  'p',
+  'br',
+  'strong',
+  'em',
+  'del',
+  'code',
+  'pre',
+  'blockquote',
+  'ul',
+  'ol',
+  'li',
+  'a',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
 ];
 
 function SafeAnchor(props: AnchorHTMLAttributes<HTMLAnchorElement>) {
@@ -32,14 +54,20 @@ function SafeAnchor(props: AnchorHTMLAttributes<HTMLAnchorElement>) {
  */
 export function MarkdownBody(props: { markdown: string }) {
   return (
-    <Typography variant="body2" component="div" className="notification-markdown">
+    <Typography
+      variant="body2"
+      component="div"
+      className="notification-markdown"
+    >
       <ReactMarkdown
         skipHtml
         remarkPlugins={[remarkGfm]}
         rehypePlugins={[rehypeSanitize]}
         allowedElements={allowedElements}
         unwrapDisallowed
-        components={{ a: ({ node: _node, ...rest }) => <SafeAnchor {...rest} /> }}
+        components={{
+          a: ({ node: _node, ...rest }) => <SafeAnchor {...rest} />,
+        }}
       >
         {props.markdown}
       </ReactMarkdown>

@@ -26,7 +26,11 @@ export function DefaultNotificationDescription(
       ? `${description.slice(0, FOLDED_LENGTH)}...`
       : description;
   return (
-    <Typography variant="body2" component="div" style={{ whiteSpace: 'pre-wrap' }}>
+    <Typography
+      variant="body2"
+      component="div"
+      style={{ whiteSpace: 'pre-wrap' }}
+    >
       {text}
       {foldable && (
         <Button
@@ -46,7 +50,8 @@ export function DefaultNotificationDescription(
  * How a notification's description is shown; apps may swap it for their own.
  * @public
  */
-export const NotificationDescription = createSwappableComponent<NotificationDescriptionProps>({
-  id: 'notifications.notification-description',
-  loader: () => DefaultNotificationDescription,
-});
+export const NotificationDescription =
+  createSwappableComponent<NotificationDescriptionProps>({
+    id: 'notifications.notification-description',
+    loader: () => DefaultNotificationDescription,
+  });

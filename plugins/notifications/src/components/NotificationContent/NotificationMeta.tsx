@@ -18,7 +18,11 @@ export function NotificationMeta(props: { notification: Notification }) {
       style={{ display: 'flex', alignItems: 'center', gap: 4 }}
     >
       {notification.user === null && (
-        <RssFeed fontSize="inherit" titleAccess="Broadcast" data-testid="broadcast-marker" />
+        <RssFeed
+          fontSize="inherit"
+          titleAccess="Broadcast"
+          data-testid="broadcast-marker"
+        />
       )}
       {parts.map(part => (
         <span key={part}>{part} &bull;</span>

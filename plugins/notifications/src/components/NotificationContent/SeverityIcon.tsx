@@ -12,7 +12,9 @@ const severityIcons: Record<
   (props: SvgIconProps) => JSX.Element
 > = {
   critical: props => <ErrorOutline color="error" {...props} />,
-  high: props => <ReportProblemOutlined style={{ color: '#f57c00' }} {...props} />,
+  high: props => (
+    <ReportProblemOutlined style={{ color: '#f57c00' }} {...props} />
+  ),
   normal: props => <CheckCircleOutline color="primary" {...props} />,
   low: props => <InfoOutlined color="action" {...props} />,
 };
@@ -22,7 +24,8 @@ export function SeverityIcon(props: {
   severity?: NotificationSeverity;
   fontSize?: SvgIconProps['fontSize'];
 }) {
-  const Icon = severityIcons[props.severity ?? 'normal'] ?? severityIcons.normal;
+  const Icon =
+    severityIcons[props.severity ?? 'normal'] ?? severityIcons.normal;
   return (
     <Icon
       fontSize={props.fontSize}

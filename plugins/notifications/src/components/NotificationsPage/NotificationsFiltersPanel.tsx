@@ -83,7 +83,9 @@ export function NotificationsFiltersPanel(props: {
         }
       >
         <MenuItem value="last24h">{t('filters.createdAfter.last24h')}</MenuItem>
-        <MenuItem value="lastWeek">{t('filters.createdAfter.lastWeek')}</MenuItem>
+        <MenuItem value="lastWeek">
+          {t('filters.createdAfter.lastWeek')}
+        </MenuItem>
         <MenuItem value="anyTime">{t('filters.createdAfter.anyTime')}</MenuItem>
       </FilterSelect>
       <FilterSelect

@@ -1,7 +1,13 @@
 import React from 'react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef } from '@herald/plugin-signals-react';
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { notificationsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -46,12 +52,17 @@ describe('NotificationsPage', () => {
   it('shows the unread notifications by default, with title, broadcast marker and relative time', async () => {
     const api = new InMemoryNotificationsApi([
       makeNotification({ payload: { title: 'Build failed', topic: 'ci' } }),
-      makeNotification({ user: null, payload: { title: 'Maintenance tonight' } }),
+      makeNotification({
+        user: null,
+        payload: { title: 'Maintenance tonight' },
+      }),
       makeNotification({ read: new Date(), payload: { title: 'Old news' } }),
     ]);
     await renderPage(api);
 
-    expect(await screen.findByText('Unread notifications (2)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Unread notifications (2)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Build failed')).toBeInTheDocument();
     expect(screen.getByText('Maintenance tonight')).toBeInTheDocument();
     expect(screen.queryByText('Old news')).not.toBeInTheDocument();
@@ -74,43 +85,71 @@ describe('NotificationsPage', () => {
 
   it('switches views and filters, asking the server each time', async () => {
     const api = new InMemoryNotificationsApi([
-      makeNotification({ saved: new Date(), payload: { title: 'Kept for later' } }),
-      makeNotification({ payload: { title: 'Critical outage', severity: 'critical', topic: 'ops' } }),
-      makeNotification({ payload: { title: 'Low chatter', severity: 'low', topic: 'chat' } }),
+      makeNotification({
+        saved: new Date(),
+        payload: { title: 'Kept for later' },
+      }),
+      makeNotification({
+        payload: {
+          title: 'Critical outage',
+          severity: 'critical',
+          topic: 'ops',
+        },
+      }),
+      makeNotification({
+        payload: { title: 'Low chatter', severity: 'low', topic: 'chat' },
+      }),
     ]);
     await renderPage(api);
     await screen.findByText('Unread notifications (3)');
 
     await chooseFilter('View', 'Saved');
-    expect(await screen.findByText('Saved notifications (1)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Saved notifications (1)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Kept for later')).toBeInTheDocument();
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({ saved: true });
+    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      saved: true,
+    });
 
     await chooseFilter('View', 'All');
     await screen.findByText('All notifications (3)');
     await chooseFilter('Min severity', 'Critical');
-    expect(await screen.findByText('All notifications (1)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('All notifications (1)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Critical outage')).toBeInTheDocument();
 
     await chooseFilter('Min severity', 'Low');
     await screen.findByText('All notifications (3)');
     await chooseFilter('Topic', 'chat');
-    expect(await screen.findByText('All notifications (1)')).toBeInTheDocument();
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({ topic: 'chat' });
+    expect(
+      await screen.findByText('All notifications (1)'),
+    ).toBeInTheDocument();
+    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      topic: 'chat',
+    });
 
     await chooseFilter('Sent out', 'Last 24h');
     await waitFor(() =>
-      expect((api.callsTo('getNotifications').at(-1)!.args as any).createdAfter).toBeInstanceOf(Date),
+      expect(
+        (api.callsTo('getNotifications').at(-1)!.args as any).createdAfter,
+      ).toBeInstanceOf(Date),
     );
     await chooseFilter('Sort by', 'Origin');
     await waitFor(() =>
-      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({ sort: 'origin', sortOrder: 'asc' }),
+      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+        sort: 'origin',
+        sortOrder: 'asc',
+      }),
     );
   });
 
   it('searches on the server and pages with the total count', async () => {
     const api = new InMemoryNotificationsApi(
-      Array.from({ length: 7 }, (_, i) => makeNotification({ payload: { title: `Deploy ${i}` } })).concat(
+      Array.from({ length: 7 }, (_, i) =>
+        makeNotification({ payload: { title: `Deploy ${i}` } }),
+      ).concat(
         makeNotification({ payload: { title: 'Needle in the haystack' } }),
       ),
     );
@@ -119,25 +158,49 @@ describe('NotificationsPage', () => {
     expect(screen.getAllByTestId('notification-row')).toHaveLength(5);
 
     fireEvent.click(screen.getByRole('button', { name: /next page/i }));
-    await waitFor(() => expect(screen.getAllByTestId('notification-row')).toHaveLength(3));
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({ offset: 5, limit: 5 });
+    await waitFor(() =>
+      expect(screen.getAllByTestId('notification-row')).toHaveLength(3),
+    );
+    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      offset: 5,
+      limit: 5,
+    });
 
-    fireEvent.change(screen.getByLabelText('Search notifications'), { target: { value: 'needle' } });
-    expect(await screen.findByText('Unread notifications (1)')).toBeInTheDocument();
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({ search: 'needle', offset: 0 });
+    fireEvent.change(screen.getByLabelText('Search notifications'), {
+      target: { value: 'needle' },
+    });
+    expect(
+      await screen.findByText('Unread notifications (1)'),
+    ).toBeInTheDocument();
+    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      search: 'needle',
+      offset: 0,
+    });
   });
 
   it('marks a row read and saves it, then reloads', async () => {
-    const api = new InMemoryNotificationsApi([makeNotification({ payload: { title: 'Act on me' } })]);
+    const api = new InMemoryNotificationsApi([
+      makeNotification({ payload: { title: 'Act on me' } }),
+    ]);
     await renderPage(api);
     await screen.findByText('Unread notifications (1)');
     const row = screen.getByTestId('notification-row');
 
-    fireEvent.click(within(row).getByRole('button', { name: 'Save for later' }));
-    await waitFor(() => expect(api.notifications[0].saved).toBeInstanceOf(Date));
+    fireEvent.click(
+      within(row).getByRole('button', { name: 'Save for later' }),
+    );
+    await waitFor(() =>
+      expect(api.notifications[0].saved).toBeInstanceOf(Date),
+    );
 
-    fireEvent.click(within(screen.getByTestId('notification-row')).getByRole('button', { name: 'Mark as read' }));
-    expect(await screen.findByText('Unread notifications (0)')).toBeInTheDocument();
+    fireEvent.click(
+      within(screen.getByTestId('notification-row')).getByRole('button', {
+        name: 'Mark as read',
+      }),
+    );
+    expect(
+      await screen.findByText('Unread notifications (0)'),
+    ).toBeInTheDocument();
     expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
       { ids: [api.notifications[0].id], saved: true },
       { ids: [api.notifications[0].id], read: true },
@@ -147,20 +210,30 @@ describe('NotificationsPage', () => {
 
   it('bulk-marks the selection and marks all read after confirming', async () => {
     const api = new InMemoryNotificationsApi(
-      Array.from({ length: 8 }, (_, i) => makeNotification({ payload: { title: `Item ${i}` } })),
+      Array.from({ length: 8 }, (_, i) =>
+        makeNotification({ payload: { title: `Item ${i}` } }),
+      ),
     );
     await renderPage(api);
     await screen.findByText('Unread notifications (8)');
 
     fireEvent.click(screen.getByLabelText('Select all'));
     expect(screen.getByText('(5)')).toBeInTheDocument();
-    fireEvent.click(screen.getByRole('button', { name: 'Mark selected as read' }));
-    expect(await screen.findByText('Unread notifications (3)')).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Mark selected as read' }),
+    );
+    expect(
+      await screen.findByText('Unread notifications (3)'),
+    ).toBeInTheDocument();
 
     fireEvent.click(screen.getByRole('button', { name: 'Mark all read' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Mark All' }));
-    expect(await screen.findByText('Unread notifications (0)')).toBeInTheDocument();
-    const markAllList = api.callsTo('getNotifications').filter(c => (c.args as any).limit !== 5);
+    expect(
+      await screen.findByText('Unread notifications (0)'),
+    ).toBeInTheDocument();
+    const markAllList = api
+      .callsTo('getNotifications')
+      .filter(c => (c.args as any).limit !== 5);
     expect(markAllList.every(c => (c.args as any).limit > 0)).toBe(true);
   });
 
@@ -171,16 +244,26 @@ describe('NotificationsPage', () => {
 
     const arrived = makeNotification({ payload: { title: 'Pushed live' } });
     api.notifications.push(arrived);
-    act(() => signals.publish({ action: 'new_notification', notification_id: arrived.id }));
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+      }),
+    );
     expect(await screen.findByText('Pushed live')).toBeInTheDocument();
   });
 
   it('deep links to a read notification, switching to the Read view and highlighting it', async () => {
-    const target = makeNotification({ read: new Date(), payload: { title: 'Linked one' } });
+    const target = makeNotification({
+      read: new Date(),
+      payload: { title: 'Linked one' },
+    });
     const api = new InMemoryNotificationsApi([makeNotification(), target]);
     await renderPage(api, { route: `/notifications?id=${target.id}` });
 
-    expect(await screen.findByText('Read notifications (1)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Read notifications (1)'),
+    ).toBeInTheDocument();
     const linked = await screen.findByText('Linked one');
     expect(linked.closest('tr')).toHaveAttribute('tabindex', '-1');
   });
@@ -200,17 +283,26 @@ describe('NotificationsPage', () => {
           },
         },
       }),
-      makeNotification({ payload: { title: 'Plain', description: '<b>not bold</b>' } }),
+      makeNotification({
+        payload: { title: 'Plain', description: '<b>not bold</b>' },
+      }),
     ]);
     await renderPage(api);
     await screen.findByText('Unread notifications (2)');
 
     expect(screen.getByText('bold').tagName).toBe('STRONG');
-    expect(screen.getByRole('link', { name: 'good' })).toHaveAttribute('href', 'https://example.com/ok');
+    expect(screen.getByRole('link', { name: 'good' })).toHaveAttribute(
+      'href',
+      'https://example.com/ok',
+    );
     expect(screen.queryByRole('link', { name: 'bad' })).not.toBeInTheDocument();
     expect(screen.getByText('bad').tagName).toBe('SPAN');
-    expect(screen.getByText('<img src=x onerror="window.__pwned=1">Hostile')).toBeInTheDocument();
-    expect(screen.queryByRole('link', { name: /Hostile/ })).not.toBeInTheDocument();
+    expect(
+      screen.getByText('<img src=x onerror="window.__pwned=1">Hostile'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /Hostile/ }),
+    ).not.toBeInTheDocument();
     expect(screen.getByText('<b>not bold</b>')).toBeInTheDocument();
     expect(document.querySelector('script')).toBeNull();
     expect(document.querySelector('img')).toBeNull();
@@ -222,14 +314,20 @@ describe('NotificationsPage', () => {
     const api = new InMemoryNotificationsApi([]);
     api.failWith = new Error('backend down');
     await renderPage(api);
-    expect(await screen.findByText(/Failed to load notifications/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Failed to load notifications/),
+    ).toBeInTheDocument();
   });
 
   it('folds long plain descriptions behind Show more', async () => {
     const long = 'x'.repeat(150);
-    const api = new InMemoryNotificationsApi([makeNotification({ payload: { description: long } })]);
+    const api = new InMemoryNotificationsApi([
+      makeNotification({ payload: { description: long } }),
+    ]);
     await renderPage(api);
-    expect(await screen.findByText(`${'x'.repeat(100)}...`)).toBeInTheDocument();
+    expect(
+      await screen.findByText(`${'x'.repeat(100)}...`),
+    ).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Show more' }));
     expect(screen.getByText(long)).toBeInTheDocument();
   });

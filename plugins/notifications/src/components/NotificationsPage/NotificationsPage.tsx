@@ -1,4 +1,8 @@
-import { ErrorPanel, PageWithHeader, Content } from '@backstage/core-components';
+import {
+  ErrorPanel,
+  PageWithHeader,
+  Content,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Notification } from '@herald/plugin-notifications-common';
@@ -12,11 +16,7 @@ import { useNotificationSignal } from '../../hooks/useNotificationSignal';
 import { notificationsTranslationRef } from '../../translation';
 import { NotificationsTable } from '../NotificationsTable';
 import { NotificationsFiltersPanel } from './NotificationsFiltersPanel';
-import {
-  defaultFilters,
-  NotificationsFilters,
-  toListOptions,
-} from './filters';
+import { defaultFilters, NotificationsFilters, toListOptions } from './filters';
 
 const SIGNAL_REFRESH_THROTTLE_MS = 2000;
 const DEFAULT_PAGE_SIZE = 5;
@@ -154,7 +154,7 @@ export function NotificationsPageContent(props: {
   const titleKey =
     filters.view === 'saved'
       ? 'notificationsPage.tableTitle.saved'
-      : `notificationsPage.tableTitle.${filters.view}` as const;
+      : (`notificationsPage.tableTitle.${filters.view}` as const);
 
   return (
     <Grid container spacing={2}>

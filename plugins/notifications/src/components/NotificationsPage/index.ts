@@ -1,1 +1,1 @@
-export * from "./NotificationsPage";
+export * from './NotificationsPage';

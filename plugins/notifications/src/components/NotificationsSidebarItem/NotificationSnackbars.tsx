@@ -1,5 +1,8 @@
 import Button from '@material-ui/core/Button';
-import { Notification, NotificationSeverity } from '@herald/plugin-notifications-common';
+import {
+  Notification,
+  NotificationSeverity,
+} from '@herald/plugin-notifications-common';
 import React, { ReactNode, useEffect } from 'react';
 import {
   MaterialDesignContent,
@@ -111,7 +114,9 @@ export function NotificationSnackbars(props: {
   const { options, request } = props;
   return (
     <SnackbarProvider
-      anchorOrigin={options.anchorOrigin ?? { vertical: 'bottom', horizontal: 'right' }}
+      anchorOrigin={
+        options.anchorOrigin ?? { vertical: 'bottom', horizontal: 'right' }
+      }
       dense={options.dense}
       maxSnack={options.maxSnack}
       iconVariant={{ ...defaultIcons, ...options.iconVariant }}

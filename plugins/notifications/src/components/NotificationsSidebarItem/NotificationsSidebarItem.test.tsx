@@ -48,7 +48,9 @@ describe('NotificationsSidebarItem', () => {
       makeNotification({ read: new Date() }),
     ]);
     await renderItem(api);
-    expect(await screen.findByRole('link', { name: 'Notifications' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('link', { name: 'Notifications' }),
+    ).toBeInTheDocument();
     await waitFor(() => expect(badge()).toHaveTextContent('2'));
     expect(screen.getByRole('link')).toHaveAttribute('href', '/notifications');
   });
@@ -66,10 +68,16 @@ describe('NotificationsSidebarItem', () => {
     const signals = (await renderItem(api))!;
     await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
 
-    const arrived = makeNotification({ payload: { title: 'Deploy finished', severity: 'high' } });
+    const arrived = makeNotification({
+      payload: { title: 'Deploy finished', severity: 'high' },
+    });
     api.notifications.push(arrived);
     act(() =>
-      signals.publish({ action: 'new_notification', notification_id: arrived.id, notification: arrived }),
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+        notification: arrived,
+      }),
     );
     await waitFor(() => expect(badge()).toHaveTextContent('1'));
     expect(await screen.findByText('Deploy finished')).toBeInTheDocument();
@@ -77,7 +85,12 @@ describe('NotificationsSidebarItem', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Mark as read' }));
     await waitFor(() => expect(api.notifications[0].read).toBeInstanceOf(Date));
-    act(() => signals.publish({ action: 'notification_read', notification_ids: [arrived.id] }));
+    act(() =>
+      signals.publish({
+        action: 'notification_read',
+        notification_ids: [arrived.id],
+      }),
+    );
     await waitFor(() => expect(badge()).not.toHaveTextContent('1'));
   });
 
@@ -86,17 +99,32 @@ describe('NotificationsSidebarItem', () => {
     const signals = (await renderItem(api))!;
     const arrived = makeNotification({ payload: { title: 'x'.repeat(60) } });
     api.notifications.push(arrived);
-    act(() => signals.publish({ action: 'new_notification', notification_id: arrived.id }));
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+      }),
+    );
     expect(await screen.findByText(`${'x'.repeat(50)}...`)).toBeInTheDocument();
-    expect(api.callsTo('getNotification').map(c => c.args)).toEqual([arrived.id]);
+    expect(api.callsTo('getNotification').map(c => c.args)).toEqual([
+      arrived.id,
+    ]);
   });
 
   it('shows no snackbar when snackbars are disabled', async () => {
     const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api, { snackbarProps: { enabled: false } }))!;
+    const signals = (await renderItem(api, {
+      snackbarProps: { enabled: false },
+    }))!;
     const arrived = makeNotification({ payload: { title: 'Quiet one' } });
     api.notifications.push(arrived);
-    act(() => signals.publish({ action: 'new_notification', notification_id: arrived.id, notification: arrived }));
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+        notification: arrived,
+      }),
+    );
     await waitFor(() => expect(badge()).toHaveTextContent('1'));
     expect(screen.queryByText('Quiet one')).not.toBeInTheDocument();
   });
@@ -104,14 +132,20 @@ describe('NotificationsSidebarItem', () => {
   it('polls the count when signals are not installed', async () => {
     const api = new InMemoryNotificationsApi([]);
     await renderItem(api, { pollingIntervalMs: 20 }, null);
-    await waitFor(() => expect(api.callsTo('getStatus').length).toBeGreaterThan(0));
+    await waitFor(() =>
+      expect(api.callsTo('getStatus').length).toBeGreaterThan(0),
+    );
     api.notifications.push(makeNotification());
     await waitFor(() => expect(badge()).toHaveTextContent('1'));
   });
 
   it('prefixes the document title with the count', async () => {
     document.title = 'Herald';
-    const api = new InMemoryNotificationsApi([makeNotification(), makeNotification(), makeNotification()]);
+    const api = new InMemoryNotificationsApi([
+      makeNotification(),
+      makeNotification(),
+      makeNotification(),
+    ]);
     await renderItem(api);
     await waitFor(() => expect(document.title).toBe('(3) Herald'));
   });
@@ -120,7 +154,9 @@ describe('NotificationsSidebarItem', () => {
     document.title = 'Herald';
     const api = new InMemoryNotificationsApi([makeNotification()]);
     await renderItem(api, { titleCounterEnabled: false });
-    await waitFor(() => expect(api.callsTo('getStatus').length).toBeGreaterThan(0));
+    await waitFor(() =>
+      expect(api.callsTo('getStatus').length).toBeGreaterThan(0),
+    );
     expect(document.title).toBe('Herald');
   });
 
@@ -131,6 +167,9 @@ describe('NotificationsSidebarItem', () => {
         <a href={to}>Inbox has {unreadCount}</a>
       ),
     });
-    expect(await screen.findByText('Inbox has 1')).toHaveAttribute('href', '/notifications');
+    expect(await screen.findByText('Inbox has 1')).toHaveAttribute(
+      'href',
+      '/notifications',
+    );
   });
 });

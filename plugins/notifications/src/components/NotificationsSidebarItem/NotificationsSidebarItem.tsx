@@ -1,18 +1,24 @@
 import { SidebarItem } from '@backstage/core-components';
-import {
-  alertApiRef,
-  IconComponent,
-  useApi,
-} from '@backstage/core-plugin-api';
+import { alertApiRef, IconComponent, useApi } from '@backstage/core-plugin-api';
 import { Notification } from '@herald/plugin-notifications-common';
 import Badge from '@material-ui/core/Badge';
 import NotificationsIcon from '@material-ui/icons/Notifications';
-import React, { ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import React, {
+  ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
 import { notificationsApiRef } from '../../api';
 import { useNotificationSignal } from '../../hooks/useNotificationSignal';
 import { useVisibleInterval } from '../../hooks/useInterval';
 import { useNotificationsPath } from '../../hooks/useNotificationsPath';
-import { isExternalHref, isSafeHref, toPlainText } from '../NotificationContent';
+import {
+  isExternalHref,
+  isSafeHref,
+  toPlainText,
+} from '../NotificationContent';
 import {
   NotificationSnackbarProperties,
   NotificationSnackbars,
@@ -76,7 +82,9 @@ function withBadge(Icon: IconComponent, unreadCount: number): IconComponent {
  * notifications for new notifications.
  * @public
  */
-export function NotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
+export function NotificationsSidebarItem(
+  props?: NotificationsSideBarItemProps,
+) {
   const {
     webNotificationsEnabled = false,
     titleCounterEnabled = true,
@@ -146,7 +154,11 @@ export function NotificationsSidebarItem(props?: NotificationsSideBarItemProps) 
         );
         markRead(notification).catch(() => {});
       } else {
-        window.open(`${window.location.origin}${to}`, '_blank', 'noopener,noreferrer');
+        window.open(
+          `${window.location.origin}${to}`,
+          '_blank',
+          'noopener,noreferrer',
+        );
       }
     },
     [markRead, to],
@@ -202,7 +214,10 @@ export function NotificationsSidebarItem(props?: NotificationsSideBarItemProps) 
   return (
     <>
       {snackbarsOn && (
-        <NotificationSnackbars options={snackbarOptions} request={snackbarRequest} />
+        <NotificationSnackbars
+          options={snackbarOptions}
+          request={snackbarRequest}
+        />
       )}
       {renderItem ? (
         renderItem({ unreadCount: count, to, onClick: web.requestPermission })

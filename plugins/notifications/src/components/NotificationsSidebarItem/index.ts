@@ -1,2 +1,2 @@
-export * from "./NotificationsSidebarItem";
-export type { NotificationSnackbarProperties } from "./NotificationSnackbars";
+export * from './NotificationsSidebarItem';
+export type { NotificationSnackbarProperties } from './NotificationSnackbars';

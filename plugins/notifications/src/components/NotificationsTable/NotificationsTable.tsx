@@ -211,7 +211,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
                   onRead={onRead}
                   suffix=" selected"
                 />
-                <MarkAllReadButton enabled={isUnread} onConfirm={onMarkAllRead} />
+                <MarkAllReadButton
+                  enabled={isUnread}
+                  onConfirm={onMarkAllRead}
+                />
               </TableCell>
             </TableRow>
           </TableHead>

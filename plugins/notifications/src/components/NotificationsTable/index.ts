@@ -1,1 +1,1 @@
-export * from "./NotificationsTable";
+export * from './NotificationsTable';

@@ -139,7 +139,9 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
                 <ListItemText
                   primary={
                     <Tooltip title={title}>
-                      <Link to={`${path}?id=${encodeURIComponent(notification.id)}`}>
+                      <Link
+                        to={`${path}?id=${encodeURIComponent(notification.id)}`}
+                      >
                         {truncate(title, charLimit)}
                       </Link>
                     </Tooltip>
@@ -148,7 +150,9 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
                     <>
                       {description && (
                         <Tooltip title={description}>
-                          <span>{truncate(description, descriptionMaxChars)}</span>
+                          <span>
+                            {truncate(description, descriptionMaxChars)}
+                          </span>
                         </Tooltip>
                       )}
                       <NotificationMeta notification={notification} />
@@ -169,7 +173,12 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
         </List>
       )}
       {notifications.length > 0 && (
-        <Typography variant="caption" color="textSecondary" style={{ padding: 16 }} component="div">
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          style={{ padding: 16 }}
+          component="div"
+        >
           {notifications.length} results out of {totalCount}
         </Typography>
       )}

@@ -1,1 +1,1 @@
-export * from "./UnreadNotificationsCard";
+export * from './UnreadNotificationsCard';

@@ -40,46 +40,91 @@ async function renderCard(api: InMemoryNotificationsApi, props = {}) {
 describe('UserNotificationSettingsCard', () => {
   it('shows channels by origins with display names and overrides', async () => {
     const api = new InMemoryNotificationsApi([], settings);
-    await renderCard(api, { originNames: { 'external:external-ci': 'CI jobs' } });
+    await renderCard(api, {
+      originNames: { 'external:external-ci': 'CI jobs' },
+    });
 
-    expect(await screen.findByText('Notification settings')).toBeInTheDocument();
-    expect(screen.getByRole('columnheader', { name: 'Web' })).toBeInTheDocument();
-    expect(screen.getByRole('columnheader', { name: 'Email' })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Notification settings'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('columnheader', { name: 'Web' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('columnheader', { name: 'Email' }),
+    ).toBeInTheDocument();
     expect(screen.getByText('Plugin scaffolder')).toBeInTheDocument();
     expect(screen.getByText('CI jobs')).toBeInTheDocument();
-    expect(screen.getByLabelText('Web notifications from Plugin scaffolder')).toBeChecked();
-    expect(screen.getByLabelText('Email notifications from Plugin scaffolder')).not.toBeChecked();
+    expect(
+      screen.getByLabelText('Web notifications from Plugin scaffolder'),
+    ).toBeChecked();
+    expect(
+      screen.getByLabelText('Email notifications from Plugin scaffolder'),
+    ).not.toBeChecked();
     // Unknown origin in a channel follows the channel, enabled by default.
-    expect(screen.getByLabelText('Email notifications from CI jobs')).toBeChecked();
+    expect(
+      screen.getByLabelText('Email notifications from CI jobs'),
+    ).toBeChecked();
   });
 
   it('expands topics and saves the whole settings object on each toggle', async () => {
     const api = new InMemoryNotificationsApi([], settings);
     await renderCard(api, { topicNames: { task_failed: 'Failed tasks' } });
-    fireEvent.click(await screen.findByRole('button', { name: 'Show Topics for the Plugin scaffolder origin' }));
-    expect(screen.getByLabelText('Web notifications from Plugin scaffolder about Task done')).toBeChecked();
-    expect(screen.getByLabelText('Web notifications from Plugin scaffolder about Failed tasks')).not.toBeChecked();
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show Topics for the Plugin scaffolder origin',
+      }),
+    );
+    expect(
+      screen.getByLabelText(
+        'Web notifications from Plugin scaffolder about Task done',
+      ),
+    ).toBeChecked();
+    expect(
+      screen.getByLabelText(
+        'Web notifications from Plugin scaffolder about Failed tasks',
+      ),
+    ).not.toBeChecked();
 
-    fireEvent.click(screen.getByLabelText('Web notifications from Plugin scaffolder about Failed tasks'));
-    await waitFor(() => expect(api.callsTo('updateNotificationSettings')).toHaveLength(1));
-    const saved = api.callsTo('updateNotificationSettings')[0].args as NotificationSettings;
+    fireEvent.click(
+      screen.getByLabelText(
+        'Web notifications from Plugin scaffolder about Failed tasks',
+      ),
+    );
+    await waitFor(() =>
+      expect(api.callsTo('updateNotificationSettings')).toHaveLength(1),
+    );
+    const saved = api.callsTo('updateNotificationSettings')[0]
+      .args as NotificationSettings;
     expect(saved.channels).toHaveLength(2);
     expect(saved.channels[0].origins[0].topics).toEqual([
       { id: 'task-done', enabled: true },
       { id: 'task_failed', enabled: true },
     ]);
     await waitFor(() =>
-      expect(screen.getByLabelText('Web notifications from Plugin scaffolder about Failed tasks')).toBeChecked(),
+      expect(
+        screen.getByLabelText(
+          'Web notifications from Plugin scaffolder about Failed tasks',
+        ),
+      ).toBeChecked(),
     );
   });
 
   it('turning an origin off turns its topics off and locks them', async () => {
     const api = new InMemoryNotificationsApi([], settings);
     await renderCard(api);
-    fireEvent.click(await screen.findByRole('button', { name: 'Show Topics for the Plugin scaffolder origin' }));
-    fireEvent.click(screen.getByLabelText('Web notifications from Plugin scaffolder'));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Show Topics for the Plugin scaffolder origin',
+      }),
+    );
+    fireEvent.click(
+      screen.getByLabelText('Web notifications from Plugin scaffolder'),
+    );
     await waitFor(() =>
-      expect(screen.getByLabelText('Web notifications from Plugin scaffolder')).not.toBeChecked(),
+      expect(
+        screen.getByLabelText('Web notifications from Plugin scaffolder'),
+      ).not.toBeChecked(),
     );
     const web = api.settings.channels[0].origins[0];
     expect(web).toEqual({
@@ -90,18 +135,28 @@ describe('UserNotificationSettingsCard', () => {
         { id: 'task_failed', enabled: false },
       ],
     });
-    expect(screen.getByLabelText('Web notifications from Plugin scaffolder about Task done')).toBeDisabled();
+    expect(
+      screen.getByLabelText(
+        'Web notifications from Plugin scaffolder about Task done',
+      ),
+    ).toBeDisabled();
   });
 
   it('says so when there are no settings', async () => {
     await renderCard(new InMemoryNotificationsApi([], { channels: [] }));
-    expect(await screen.findByText('No notification settings available, check back later')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'No notification settings available, check back later',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows an error panel when settings cannot be loaded', async () => {
     const api = new InMemoryNotificationsApi([]);
     api.failWith = new Error('nope');
     await renderCard(api);
-    expect(await screen.findByText(/Failed to load settings/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Failed to load settings/),
+    ).toBeInTheDocument();
   });
 });

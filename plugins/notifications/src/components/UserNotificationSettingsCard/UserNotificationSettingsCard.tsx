@@ -122,7 +122,9 @@ export function UserNotificationSettingsCard(
                 <TableRow>
                   <TableCell padding="checkbox">
                     {origin.topics.length > 0 && (
-                      <Tooltip title={`Show Topics for the ${originName} origin`}>
+                      <Tooltip
+                        title={`Show Topics for the ${originName} origin`}
+                      >
                         <IconButton
                           size="small"
                           aria-label={`Show Topics for the ${originName} origin`}
@@ -152,7 +154,14 @@ export function UserNotificationSettingsCard(
                             'aria-label': `${channel.id} notifications from ${originName}`,
                           }}
                           onChange={(_event, on) =>
-                            save(setOriginEnabled(settings, channel.id, origin.id, on))
+                            save(
+                              setOriginEnabled(
+                                settings,
+                                channel.id,
+                                origin.id,
+                                on,
+                              ),
+                            )
                           }
                         />
                       </TableCell>

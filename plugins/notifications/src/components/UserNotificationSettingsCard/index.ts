@@ -1,1 +1,1 @@
-export * from "./UserNotificationSettingsCard";
+export * from './UserNotificationSettingsCard';
