@@ -361,5 +361,4 @@ const tests = [
   },
 ];
 
-// The example plugins' test runs last: it completes a todo in the shared backend.
 module.exports = { tests };
