@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* eslint-disable no-console */
 /*
  * Browser tests of the sample app against the real sample backend.
  *
@@ -19,14 +20,14 @@ const harness = require('./harness');
  * `tests`; the notifications tests (tests.js) run first because they sign in.
  */
 function loadTests() {
-  const modules = fs
+  const others = fs
     .readdirSync(__dirname)
     .filter(file => file.endsWith('.js'))
-    .filter(file => !['run.js', 'harness.js'].includes(file))
-    .sort((a, b) =>
-      a === 'tests.js' ? -1 : b === 'tests.js' ? 1 : a.localeCompare(b),
-    );
-  return modules.flatMap(file => require(path.join(__dirname, file)).tests);
+    .filter(file => !['run.js', 'harness.js', 'tests.js'].includes(file))
+    .sort();
+  return ['tests.js', ...others].flatMap(
+    file => require(path.join(__dirname, file)).tests,
+  );
 }
 
 const artifactsDir = path.join(harness.appDir, 'e2e-artifacts');
