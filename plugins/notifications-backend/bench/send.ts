@@ -127,10 +127,9 @@ async function main() {
   const database = `herald_bench_${Date.now()}`;
   const admin = knexFactory({ client: 'pg', connection: pgUrl });
   await admin.raw(`CREATE DATABASE ${database}`);
-  const pg = knexFactory({
-    client: 'pg',
-    connection: { connectionString: pgUrl, database },
-  });
+  const scratchUrl = new URL(pgUrl);
+  scratchUrl.pathname = `/${database}`;
+  const pg = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
   try {
     await measure('PostgreSQL', pg);
   } finally {
