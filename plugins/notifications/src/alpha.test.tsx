@@ -1,15 +1,35 @@
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import notificationsPlugin, {
   notificationsApi,
   notificationsPage,
   unreadNotificationsWidget,
 } from './alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { notificationsApiRef } from './api';
 
 describe('notifications plugin for the new frontend system', () => {
+  it('describes the unread home widget with the upstream layout and settings', () => {
+    const widget = createExtensionTester(unreadNotificationsWidget).get(
+      HomePageWidgetBlueprint.dataRefs.widget,
+    );
+    expect(widget.name).toBe('UnreadNotifications');
+    expect(widget.description).toBe('Shows the latest unread notifications');
+    expect(widget.layout).toEqual({
+      width: { minColumns: 4, maxColumns: 12, defaultColumns: 6 },
+      height: { minRows: 5, maxRows: 14, defaultRows: 10 },
+    });
+    expect(widget.settings?.schema?.properties).toMatchObject({
+      maxMessages: { default: 5, minimum: 1, maximum: 20 },
+      charLimit: { default: 80, minimum: 20, maximum: 200 },
+    });
+  });
+
   it('has the upstream plugin id and extension ids', () => {
-    expect(notificationsPlugin.id).toBe('notifications');
+    expect(notificationsPlugin.pluginId).toBe('notifications');
     expect(
       notificationsPlugin.getExtension('page:notifications'),
     ).toBeDefined();
@@ -37,7 +57,13 @@ describe('notifications plugin for the new frontend system', () => {
 
   it('provides the notifications API under the upstream ref id', () => {
     expect(notificationsApiRef.id).toBe('plugin.notifications.service');
-    expect(notificationsApi.kind).toBe('api');
-    expect(unreadNotificationsWidget.kind).toBe('home-page-widget');
+    const factory = createExtensionTester(notificationsApi).get(
+      ApiBlueprint.dataRefs.factory,
+    );
+    expect(factory.api.id).toBe('plugin.notifications.service');
+    expect(Object.keys(factory.deps).sort()).toEqual([
+      'discoveryApi',
+      'fetchApi',
+    ]);
   });
 });

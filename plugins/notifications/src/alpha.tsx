@@ -79,7 +79,7 @@ export const unreadNotificationsWidget = HomePageWidgetBlueprint.make({
     },
     components: () =>
       import('./components/UnreadNotificationsCard').then(m => ({
-        Content: m.UnreadNotificationsCard,
+        Content: m.UnreadNotificationsWidgetContent,
       })),
   },
 });

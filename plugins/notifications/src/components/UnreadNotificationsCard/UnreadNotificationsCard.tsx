@@ -40,11 +40,11 @@ export type UnreadNotificationsCardProps = {
   descriptionMaxChars?: number;
 };
 
-/**
- * The latest unread notifications, for a home page.
- * @public
- */
-export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
+type Frame = 'card' | 'borderless';
+
+function UnreadNotifications(
+  props: UnreadNotificationsCardProps & { frame: Frame },
+) {
   const maxMessages = props.maxMessages ?? props.initialCount ?? 5;
   const charLimit = props.charLimit ?? props.maxChars ?? 80;
   const descriptionMaxChars = props.descriptionMaxChars ?? 120;
@@ -110,12 +110,9 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
   const notifications = value?.notifications ?? [];
   const totalCount = value?.totalCount ?? 0;
 
-  return (
-    <InfoCard
-      title={t('unreadCard.title', { count: totalCount })}
-      deepLink={{ title: t('unreadCard.viewAll'), link: path }}
-      noPadding
-    >
+  const title = t('unreadCard.title', { count: totalCount });
+  const content = (
+    <>
       {loading && !value && <Progress />}
       {value && notifications.length === 0 && (
         <Typography align="center" style={{ padding: 24 }} component="div">
@@ -126,7 +123,7 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
       {notifications.length > 0 && (
         <List dense>
           {notifications.map(notification => {
-            const title = toPlainText(notification.payload.title);
+            const plainTitle = toPlainText(notification.payload.title);
             const description = toPlainText(notification.payload.description);
             return (
               <ListItem key={notification.id}>
@@ -138,11 +135,11 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
                 </ListItemIcon>
                 <ListItemText
                   primary={
-                    <Tooltip title={title}>
+                    <Tooltip title={plainTitle}>
                       <Link
                         to={`${path}?id=${encodeURIComponent(notification.id)}`}
                       >
-                        {truncate(title, charLimit)}
+                        {truncate(plainTitle, charLimit)}
                       </Link>
                     </Tooltip>
                   }
@@ -182,6 +179,51 @@ export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
           {notifications.length} results out of {totalCount}
         </Typography>
       )}
+    </>
+  );
+
+  if (props.frame === 'borderless') {
+    return (
+      <div>
+        <Typography
+          variant="h6"
+          component="h2"
+          style={{ display: 'flex', justifyContent: 'space-between' }}
+        >
+          {title}
+          <Link to={path} style={{ fontSize: '0.875rem' }}>
+            {t('unreadCard.viewAll')}
+          </Link>
+        </Typography>
+        {content}
+      </div>
+    );
+  }
+  return (
+    <InfoCard
+      title={title}
+      deepLink={{ title: t('unreadCard.viewAll'), link: path }}
+      noPadding
+    >
+      {content}
     </InfoCard>
   );
+}
+
+/**
+ * The latest unread notifications in a card, for a home page.
+ * @public
+ */
+export function UnreadNotificationsCard(props: UnreadNotificationsCardProps) {
+  return <UnreadNotifications {...props} frame="card" />;
+}
+
+/**
+ * The same list without a card of its own, for the home page grid, which
+ * draws the card around its widgets.
+ */
+export function UnreadNotificationsWidgetContent(
+  props: UnreadNotificationsCardProps,
+) {
+  return <UnreadNotifications {...props} frame="borderless" />;
 }

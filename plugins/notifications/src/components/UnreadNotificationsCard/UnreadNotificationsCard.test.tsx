@@ -1,0 +1,88 @@
+import React from 'react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { signalApiRef } from '@herald/plugin-signals-react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { notificationsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  InMemoryNotificationsApi,
+  ManualSignalApi,
+  makeNotification,
+} from '../../testing/fakes';
+import { UnreadNotificationsCard } from './UnreadNotificationsCard';
+
+jest.setTimeout(30_000);
+
+async function renderCard(
+  api: InMemoryNotificationsApi,
+  props: React.ComponentProps<typeof UnreadNotificationsCard> = {},
+) {
+  const signals = new ManualSignalApi();
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [notificationsApiRef, api],
+        [signalApiRef, signals],
+      ]}
+    >
+      <UnreadNotificationsCard {...props} />
+    </TestApiProvider>,
+    { mountedRoutes: { '/notifications': rootRouteRef } },
+  );
+  return signals;
+}
+
+describe('UnreadNotificationsCard', () => {
+  it('lists the latest unread notifications as plain text, linked to the page', async () => {
+    const first = makeNotification({
+      payload: {
+        title: '**Deploy** <b>done</b> for the payments service',
+        description: '<script>x()</script>All green',
+      },
+    });
+    const api = new InMemoryNotificationsApi([
+      first,
+      makeNotification(),
+      makeNotification(),
+      makeNotification({ read: new Date() }),
+    ]);
+    await renderCard(api, { maxMessages: 2, charLimit: 20 });
+
+    expect(
+      await screen.findByText('Last unread notifications (3)'),
+    ).toBeInTheDocument();
+    const link = screen.getByRole('link', { name: 'Deploy done for the ...' });
+    expect(link).toHaveAttribute('href', `/notifications?id=${first.id}`);
+    expect(screen.getByText('All green')).toBeInTheDocument();
+    expect(screen.getByText('2 results out of 3')).toBeInTheDocument();
+    expect(api.callsTo('getNotifications')[0].args).toEqual({
+      limit: 2,
+      read: false,
+      sort: 'created',
+      sortOrder: 'desc',
+    });
+  });
+
+  it('marks one read from the card and refreshes on signals', async () => {
+    const api = new InMemoryNotificationsApi([
+      makeNotification({ payload: { title: 'Only one' } }),
+    ]);
+    const signals = await renderCard(api);
+    await screen.findByText('Last unread notifications (1)');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Mark as read' }));
+    expect(await screen.findByText('All caught up!')).toBeInTheDocument();
+
+    const arrived = makeNotification({ payload: { title: 'Fresh' } });
+    api.notifications.push(arrived);
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+      }),
+    );
+    await waitFor(() => expect(screen.getByText('Fresh')).toBeInTheDocument(), {
+      timeout: 5000,
+    });
+  });
+});
