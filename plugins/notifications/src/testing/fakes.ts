@@ -140,9 +140,35 @@ export class InMemoryNotificationsApi implements NotificationsApi {
   }
 }
 
-/** A signal API whose messages the test pushes by hand. */
+type ConnectionObserver = {
+  onStateChange?(state: 'disconnected' | 'connecting' | 'connected'): void;
+  onGap?(channel: string): void;
+};
+
+/**
+ * A signal API whose messages, connection states and gaps the test pushes by
+ * hand.
+ */
 export class ManualSignalApi {
   private readonly subscribers = new Map<string, Set<(m: any) => void>>();
+  private readonly observers = new Set<ConnectionObserver>();
+
+  observeConnection(observer: ConnectionObserver) {
+    this.observers.add(observer);
+    return {
+      unsubscribe: () => {
+        this.observers.delete(observer);
+      },
+    };
+  }
+
+  setState(state: 'disconnected' | 'connecting' | 'connected') {
+    this.observers.forEach(o => o.onStateChange?.(state));
+  }
+
+  gap(channel = 'notifications') {
+    this.observers.forEach(o => o.onGap?.(channel));
+  }
 
   subscribe(channel: string, onMessage: (message: any) => void) {
     const set = this.subscribers.get(channel) ?? new Set();

@@ -160,7 +160,7 @@ describe('NotificationsSidebarItem', () => {
     expect(document.title).toBe('Herald');
   });
 
-  it('hands count and target to renderItem and uses custom text', async () => {
+  it('hands count and target to renderItem', async () => {
     const api = new InMemoryNotificationsApi([makeNotification()]);
     await renderItem(api, {
       renderItem: ({ unreadCount, to }) => (
@@ -171,5 +171,113 @@ describe('NotificationsSidebarItem', () => {
       'href',
       '/notifications',
     );
+  });
+  it('uses a custom text', async () => {
+    await renderItem(new InMemoryNotificationsApi([]), { text: 'Inbox' });
+    expect(
+      await screen.findByRole('link', { name: 'Inbox' }),
+    ).toBeInTheDocument();
+  });
+
+  it('refetches the count after a reconnect or a gap, and polls while disconnected', async () => {
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api, { pollingIntervalMs: 20 }))!;
+    act(() => signals.setState('connected'));
+    await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
+
+    api.notifications.push(makeNotification());
+    act(() => signals.setState('connecting'));
+    await waitFor(() => expect(badge()).toHaveTextContent('1'));
+
+    act(() => signals.setState('connected'));
+    const afterReconnect = api.callsTo('getStatus').length;
+    api.notifications.push(makeNotification());
+    act(() => signals.gap());
+    await waitFor(() => expect(badge()).toHaveTextContent('2'));
+    await new Promise(resolve => setTimeout(resolve, 100));
+    // Connected again: no more polling, only the gap's refetch.
+    expect(api.callsTo('getStatus').length).toBeLessThanOrEqual(
+      afterReconnect + 1,
+    );
+  });
+
+  describe('browser notifications', () => {
+    const shown: Array<{ title: string; options: NotificationOptions }> = [];
+    let permission: NotificationPermission = 'default';
+    const requestPermission = jest.fn(async () => {
+      permission = 'granted';
+      return permission;
+    });
+    class FakeNotification {
+      static get permission() {
+        return permission;
+      }
+      static requestPermission = requestPermission;
+      onclick: ((event: Event) => void) | null = null;
+      constructor(title: string, options: NotificationOptions) {
+        shown.push({ title, options });
+      }
+      close() {}
+    }
+
+    beforeEach(() => {
+      shown.length = 0;
+      requestPermission.mockClear();
+      (window as any).Notification = FakeNotification;
+    });
+    afterEach(() => {
+      delete (window as any).Notification;
+    });
+
+    it('asks for permission on a click, then shows new notifications', async () => {
+      permission = 'default';
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api, {
+        webNotificationsEnabled: true,
+        snackbarProps: { enabled: false },
+      }))!;
+      fireEvent.click(
+        await screen.findByRole('link', { name: 'Notifications' }),
+      );
+      await waitFor(() => expect(requestPermission).toHaveBeenCalledTimes(1));
+
+      const arrived = makeNotification({
+        payload: { title: 'Web one', description: '**Markdown** body' },
+      });
+      api.notifications.push(arrived);
+      act(() =>
+        signals.publish({
+          action: 'new_notification',
+          notification_id: arrived.id,
+          notification: arrived,
+        }),
+      );
+      await waitFor(() =>
+        expect(shown).toEqual([
+          {
+            title: 'Web one',
+            options: { body: 'Markdown body', tag: arrived.id },
+          },
+        ]),
+      );
+    });
+
+    it('shows nothing when web notifications are off, even if permitted', async () => {
+      permission = 'granted';
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api))!;
+      const arrived = makeNotification();
+      api.notifications.push(arrived);
+      act(() =>
+        signals.publish({
+          action: 'new_notification',
+          notification_id: arrived.id,
+          notification: arrived,
+        }),
+      );
+      await waitFor(() => expect(badge()).toHaveTextContent('1'));
+      expect(shown).toEqual([]);
+      expect(requestPermission).not.toHaveBeenCalled();
+    });
   });
 });
