@@ -58,11 +58,15 @@ export type SnackbarRequest = {
 
 function SnackbarEnqueuer(props: {
   request?: SnackbarRequest;
+  dismissedIds?: string[];
   snackStyle?: React.CSSProperties;
   autoHideDuration?: number | null;
 }) {
-  const { request, snackStyle, autoHideDuration } = props;
+  const { request, dismissedIds, snackStyle, autoHideDuration } = props;
   const { enqueueSnackbar, closeSnackbar } = useSnackbar();
+  useEffect(() => {
+    dismissedIds?.forEach(id => closeSnackbar(id));
+  }, [dismissedIds, closeSnackbar]);
   useEffect(() => {
     if (!request) {
       return;
@@ -110,8 +114,10 @@ function SnackbarEnqueuer(props: {
 export function NotificationSnackbars(props: {
   options: NotificationSnackbarProperties;
   request?: SnackbarRequest;
+  /** Notifications read elsewhere, whose snackbars are no longer useful. */
+  dismissedIds?: string[];
 }) {
-  const { options, request } = props;
+  const { options, request, dismissedIds } = props;
   return (
     <SnackbarProvider
       anchorOrigin={
@@ -124,6 +130,7 @@ export function NotificationSnackbars(props: {
     >
       <SnackbarEnqueuer
         request={request}
+        dismissedIds={dismissedIds}
         snackStyle={options.snackStyle}
         autoHideDuration={options.autoHideDuration}
       />

@@ -111,6 +111,32 @@ describe('NotificationsSidebarItem', () => {
     ]);
   });
 
+  it('closes the snackbar when the notification is read elsewhere', async () => {
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api))!;
+    const arrived = makeNotification({
+      payload: { title: 'Read on the page' },
+    });
+    api.notifications.push(arrived);
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+        notification: arrived,
+      }),
+    );
+    expect(await screen.findByText('Read on the page')).toBeInTheDocument();
+    act(() =>
+      signals.publish({
+        action: 'notification_read',
+        notification_ids: [arrived.id],
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByText('Read on the page')).not.toBeInTheDocument(),
+    );
+  });
+
   it('shows no snackbar when snackbars are disabled', async () => {
     const api = new InMemoryNotificationsApi([]);
     const signals = (await renderItem(api, {

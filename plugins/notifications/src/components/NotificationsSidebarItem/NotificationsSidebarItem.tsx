@@ -112,6 +112,7 @@ export function NotificationsSidebarItem(
   const [unreadCount, setUnreadCount] = useState(0);
   const [statusFailed, setStatusFailed] = useState(false);
   const [snackbarRequest, setSnackbarRequest] = useState<SnackbarRequest>();
+  const [readIds, setReadIds] = useState<string[]>();
   const web = useWebNotifications(webNotificationsEnabled);
 
   const refreshStatus = useCallback(() => {
@@ -188,6 +189,10 @@ export function NotificationsSidebarItem(
       return;
     }
     refreshStatus();
+    if (lastSignal.action === 'notification_read') {
+      setReadIds(lastSignal.notification_ids);
+      return;
+    }
     if (lastSignal.action !== 'new_notification') {
       return;
     }
@@ -217,6 +222,7 @@ export function NotificationsSidebarItem(
         <NotificationSnackbars
           options={snackbarOptions}
           request={snackbarRequest}
+          dismissedIds={readIds}
         />
       )}
       {renderItem ? (
