@@ -116,6 +116,7 @@ function row(page, title) {
 async function chooseView(page, option) {
   await page.locator('#notifications-filter-view').click();
   await page.getByRole('option', { name: option, exact: true }).click();
+  await page.getByRole('listbox').waitFor({ state: 'detached' });
 }
 
 async function signInIfAsked(page) {
