@@ -190,4 +190,28 @@ describe('OutboxWorker', () => {
       }
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'hands a job whose lease expired to the next claimer, and ignores the late first owner, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      let now = 1_000_000;
+      const store = new OutboxStore(knex, () => now);
+      await enqueue(store, knex, ['leased']);
+
+      const [first] = await store.claim(10, 5_000);
+      expect(first.attempts).toBe(1);
+      await expect(store.claim(10, 5_000)).resolves.toEqual([]);
+
+      now += 5_000;
+      const [second] = await store.claim(10, 5_000);
+      expect(second.id).toBe(first.id);
+      expect(second.attempts).toBe(2);
+
+      await store.complete(first);
+      await expect(store.counts()).resolves.toEqual({ pending: 1, dead: 0 });
+      await store.complete(second);
+      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+    },
+  );
 });
