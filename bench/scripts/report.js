@@ -128,8 +128,8 @@ function svgChart(rows) {
     const gx = x(10 ** power);
     const label = power >= 3 ? `${10 ** (power - 3)} s` : `${10 ** power} ms`;
     parts.push(
-      `<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${height - 40}" stroke="#dddddd"/>`,
-      `<text x="${gx}" y="${height - 24}" text-anchor="middle" fill="#555555">${label}</text>`,
+      `<line x1="${gx.toFixed(1)}" y1="${top - 6}" x2="${gx.toFixed(1)}" y2="${height - 40}" stroke="#dddddd"/>`,
+      `<text x="${gx.toFixed(1)}" y="${height - 24}" text-anchor="middle" fill="#555555">${label}</text>`,
     );
   }
   timed.forEach((row, index) => {
@@ -149,7 +149,7 @@ function svgChart(rows) {
       const barWidth = Math.max(1, x(value) - labelWidth);
       parts.push(
         `<rect x="${labelWidth}" y="${y + offset}" width="${barWidth.toFixed(1)}" height="13" fill="${colour}"/>`,
-        `<text x="${labelWidth + barWidth + 4}" y="${y + offset + 11}">${escapeXml(formatValue(value, 'ms'))}</text>`,
+        `<text x="${(labelWidth + barWidth + 4).toFixed(1)}" y="${y + offset + 11}">${escapeXml(formatValue(value, 'ms'))}</text>`,
       );
     });
   });
