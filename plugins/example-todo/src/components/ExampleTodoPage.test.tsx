@@ -3,7 +3,6 @@ import { Todo, TodoSignal } from '@herald/plugin-example-todo-common';
 import { SignalApi, signalApiRef } from '@herald/plugin-signals-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import React from 'react';
 import { ExampleTodoApi, exampleTodoApiRef } from '../api';
 import { ExampleTodoPage } from './ExampleTodoPage';
 

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Content, Header, Page } from '@backstage/core-components';
 import { UserNotificationSettingsCard } from '@herald/plugin-notifications';
 import Grid from '@material-ui/core/Grid';

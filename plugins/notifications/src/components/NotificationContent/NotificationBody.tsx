@@ -2,7 +2,7 @@ import {
   MARKDOWN_BODY_METADATA_KEY,
   NotificationPayload,
 } from '@herald/plugin-notifications-common';
-import React, { Suspense } from 'react';
+import { Suspense } from 'react';
 import { MarkdownBody } from './MarkdownBody';
 import { NotificationDescription } from './NotificationDescription';
 

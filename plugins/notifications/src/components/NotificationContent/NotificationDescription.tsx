@@ -1,7 +1,7 @@
 import { createSwappableComponent } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import React, { useState } from 'react';
+import { useState } from 'react';
 
 /** Descriptions longer than this are folded behind "Show more". */
 const FOLDED_LENGTH = 100;

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Notification } from '@herald/plugin-notifications-common';
 import Typography from '@material-ui/core/Typography';
 import RssFeed from '@material-ui/icons/RssFeed';

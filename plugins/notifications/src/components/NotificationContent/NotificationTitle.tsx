@@ -1,4 +1,3 @@
-import React from 'react';
 import Typography from '@material-ui/core/Typography';
 import { Link } from '@backstage/core-components';
 import { Notification } from '@herald/plugin-notifications-common';

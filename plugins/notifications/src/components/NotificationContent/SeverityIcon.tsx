@@ -1,4 +1,3 @@
-import React from 'react';
 import { useApp } from '@backstage/core-plugin-api';
 import { NotificationSeverity } from '@herald/plugin-notifications-common';
 import ErrorOutline from '@material-ui/icons/ErrorOutline';

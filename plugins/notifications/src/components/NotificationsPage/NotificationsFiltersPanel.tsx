@@ -9,7 +9,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
-import React, { ReactNode } from 'react';
+import { ReactNode } from 'react';
 import { notificationsTranslationRef } from '../../translation';
 import {
   CreatedAfterFilter,

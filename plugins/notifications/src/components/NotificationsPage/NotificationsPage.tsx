@@ -8,7 +8,7 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Notification } from '@herald/plugin-notifications-common';
 import Grid from '@material-ui/core/Grid';
 import throttle from 'lodash/throttle';
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { notificationsApiRef } from '../../api';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';

@@ -3,7 +3,7 @@ import {
   Notification,
   NotificationSeverity,
 } from '@herald/plugin-notifications-common';
-import React, { ReactNode, useEffect } from 'react';
+import { ReactNode, useEffect, CSSProperties } from 'react';
 import {
   MaterialDesignContent,
   SnackbarProvider,
@@ -30,7 +30,7 @@ export type NotificationSnackbarProperties = {
   anchorOrigin?: SnackbarProviderProps['anchorOrigin'];
   dense?: boolean;
   maxSnack?: number;
-  snackStyle?: React.CSSProperties;
+  snackStyle?: CSSProperties;
   iconVariant?: Partial<Record<NotificationSeverity, ReactNode>>;
   Components?: SnackbarProviderProps['Components'];
 };
@@ -59,7 +59,7 @@ export type SnackbarRequest = {
 function SnackbarEnqueuer(props: {
   request?: SnackbarRequest;
   dismissedIds?: string[];
-  snackStyle?: React.CSSProperties;
+  snackStyle?: CSSProperties;
   autoHideDuration?: number | null;
 }) {
   const { request, dismissedIds, snackStyle, autoHideDuration } = props;

@@ -1,4 +1,3 @@
-import React from 'react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef } from '@herald/plugin-signals-react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';

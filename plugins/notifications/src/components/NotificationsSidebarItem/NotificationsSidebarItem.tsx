@@ -3,13 +3,7 @@ import { alertApiRef, IconComponent, useApi } from '@backstage/core-plugin-api';
 import { Notification } from '@herald/plugin-notifications-common';
 import Badge from '@material-ui/core/Badge';
 import NotificationsIcon from '@material-ui/icons/Notifications';
-import React, {
-  ReactNode,
-  useCallback,
-  useEffect,
-  useMemo,
-  useState,
-} from 'react';
+import { ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { useNotificationSignal } from '../../hooks/useNotificationSignal';
 import { useVisibleInterval } from '../../hooks/useInterval';

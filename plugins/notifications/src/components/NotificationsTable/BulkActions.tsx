@@ -11,7 +11,7 @@ import DoneAll from '@material-ui/icons/DoneAll';
 import Drafts from '@material-ui/icons/Drafts';
 import Markunread from '@material-ui/icons/Markunread';
 import { Notification } from '@herald/plugin-notifications-common';
-import React, { useState } from 'react';
+import { useState } from 'react';
 
 /**
  * Save and read toggles for a set of notifications. The direction follows

@@ -1,4 +1,4 @@
-import React from 'react';
+import { ComponentProps } from 'react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef } from '@herald/plugin-signals-react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
@@ -15,7 +15,7 @@ jest.setTimeout(30_000);
 
 async function renderCard(
   api: InMemoryNotificationsApi,
-  props: React.ComponentProps<typeof UnreadNotificationsCard> = {},
+  props: ComponentProps<typeof UnreadNotificationsCard> = {},
 ) {
   const signals = new ManualSignalApi();
   await renderInTestApp(

@@ -11,7 +11,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
 import throttle from 'lodash/throttle';
-import React, { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { useVisibleInterval } from '../../hooks/useInterval';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';

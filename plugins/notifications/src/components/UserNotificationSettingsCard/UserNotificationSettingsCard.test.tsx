@@ -1,4 +1,3 @@
-import React from 'react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { NotificationSettings } from '@herald/plugin-notifications-common';

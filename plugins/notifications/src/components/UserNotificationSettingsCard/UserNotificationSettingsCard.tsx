@@ -16,7 +16,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import ExpandLess from '@material-ui/icons/ExpandLess';
 import ExpandMore from '@material-ui/icons/ExpandMore';
-import React, { Fragment, useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
 import { notificationsTranslationRef } from '../../translation';
