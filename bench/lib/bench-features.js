@@ -20,11 +20,9 @@
  * sign in as anyone.
  */
 function createBenchFeatures(req, signalsNodePackage) {
-  const {
-    createBackendModule,
-    createBackendPlugin,
-    coreServices,
-  } = req('@backstage/backend-plugin-api');
+  const { createBackendModule, createBackendPlugin, coreServices } = req(
+    '@backstage/backend-plugin-api',
+  );
   const {
     authProvidersExtensionPoint,
     createProxyAuthProviderFactory,

@@ -120,7 +120,9 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
     }
     await new Promise(resolve => setTimeout(resolve, 250));
   }
-  throw new Error(`backend not ready in ${timeoutMs} ms; log tail:\n${tail(logFile)}`);
+  throw new Error(
+    `backend not ready in ${timeoutMs} ms; log tail:\n${tail(logFile)}`,
+  );
 }
 
 function tail(file) {
@@ -156,7 +158,9 @@ async function startBackend({ side, configFile, baseUrl, logFile }) {
   child.once('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(
-        `${side} backend exited unexpectedly (code ${code}, signal ${signal}); log tail:\n${tail(logFile)}\n`,
+        `${side} backend exited unexpectedly (code ${code}, signal ${signal}); log tail:\n${tail(
+          logFile,
+        )}\n`,
       );
     }
   });

@@ -10,7 +10,11 @@ const path = require('node:path');
 const knexFactory = require('knex');
 
 function postgresAdmin(postgresUrl) {
-  return knexFactory({ client: 'pg', connection: postgresUrl, pool: { min: 0, max: 1 } });
+  return knexFactory({
+    client: 'pg',
+    connection: postgresUrl,
+    pool: { min: 0, max: 1 },
+  });
 }
 
 async function dropPostgresDatabases(postgresUrl, prefix) {
@@ -29,22 +33,43 @@ async function dropPostgresDatabases(postgresUrl, prefix) {
   }
 }
 
-function notificationsDatabase(engine, { sqliteDirectory, postgresUrl, prefix }) {
+function notificationsDatabase(
+  engine,
+  { sqliteDirectory, postgresUrl, prefix },
+) {
   if (engine === 'sqlite') {
     return knexFactory({
       client: 'better-sqlite3',
-      connection: { filename: path.join(sqliteDirectory, 'notifications.sqlite') },
+      connection: {
+        filename: path.join(sqliteDirectory, 'notifications.sqlite'),
+      },
       useNullAsDefault: true,
     });
   }
   const url = new URL(postgresUrl);
   url.pathname = `/${prefix}notifications`;
-  return knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
+  return knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: 2 },
+  });
 }
 
-const topics = Array.from({ length: 20 }, (_, i) => `topic-${String(i).padStart(2, '0')}`);
+const topics = Array.from(
+  { length: 20 },
+  (_, i) => `topic-${String(i).padStart(2, '0')}`,
+);
 const severities = ['critical', 'high', 'normal', 'normal', 'normal', 'low'];
-const services = ['payments', 'checkout', 'search', 'catalog', 'billing', 'ledger', 'gateway', 'auth'];
+const services = [
+  'payments',
+  'checkout',
+  'search',
+  'catalog',
+  'billing',
+  'ledger',
+  'gateway',
+  'auth',
+];
 
 /*
  * Rows look like a busy inbox: one in three read, twenty topics, a spread of

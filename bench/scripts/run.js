@@ -76,7 +76,9 @@ const rawDir = path.join(resultsDir, 'raw');
 const sideNames = ['herald', 'upstream'];
 
 function log(message) {
-  process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  process.stdout.write(
+    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
+  );
 }
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
@@ -121,7 +123,10 @@ async function postJson(url, token, body) {
   const started = performance.now();
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(300000),
   });
@@ -138,14 +143,20 @@ async function fetchOnceMore(url, init) {
   try {
     return await fetch(url, init);
   } catch (error) {
-    log(`retrying ${url} after ${error.cause?.code ?? error.cause?.message ?? error.message}`);
+    log(
+      `retrying ${url} after ${
+        error.cause?.code ?? error.cause?.message ?? error.message
+      }`,
+    );
     return fetch(url, init);
   }
 }
 
 async function getJson(url, token) {
   const started = performance.now();
-  const response = await fetchOnceMore(url, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetchOnceMore(url, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const text = await response.text();
   const ms = performance.now() - started;
   if (!response.ok) {
@@ -160,7 +171,9 @@ async function userToken(baseUrl, userName) {
     { headers: { 'x-requested-with': 'XMLHttpRequest' } },
   );
   if (!response.ok) {
-    throw new Error(`token for ${userName}: ${response.status} ${await response.text()}`);
+    throw new Error(
+      `token for ${userName}: ${response.status} ${await response.text()}`,
+    );
   }
   return (await response.json()).backstageIdentity.token;
 }
@@ -237,7 +250,8 @@ async function runSends(engine, backends, staticToken, record) {
             recipients: { type: 'entity', entityRef },
             payload: {
               title: `Release ${rep} is out`,
-              description: 'A new release of the payments service was deployed.',
+              description:
+                'A new release of the payments service was deployed.',
               severity: 'normal',
               topic: 'releases',
             },
@@ -250,7 +264,12 @@ async function runSends(engine, backends, staticToken, record) {
         }
         const stored = JSON.parse(result.text).length;
         if (stored !== recipients) {
-          record.fail(engine, workload, side, `stored ${stored} of ${recipients}`);
+          record.fail(
+            engine,
+            workload,
+            side,
+            `stored ${stored} of ${recipients}`,
+          );
           continue;
         }
         record.add(engine, workload, side, result.ms);
@@ -276,25 +295,37 @@ async function runInbox(engine, backends, databaseOptions, record) {
     } finally {
       await db.destroy();
     }
-    log(`${engine} seeded ${side} inbox in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `${engine} seeded ${side} inbox in ${(
+        (performance.now() - started) /
+        1000
+      ).toFixed(1)} s`,
+    );
     tokens[side] = await userToken(backends[side].baseUrl, owner);
   }
   for (const [workload, query] of Object.entries(inboxQueries)) {
     const answers = {};
     for (const side of sideNames) {
       for (let i = 0; i < 3; i++) {
-        answers[side] = (await getJson(`${backends[side].baseUrl}${query}`, tokens[side])).body;
+        answers[side] = (
+          await getJson(`${backends[side].baseUrl}${query}`, tokens[side])
+        ).body;
       }
     }
     const summary = body =>
       JSON.stringify(body.totalCount ?? body.unread ?? body.topics?.length);
     log(
-      `${engine} ${workload}: herald answers ${summary(answers.herald)}, upstream ${summary(answers.upstream)}`,
+      `${engine} ${workload}: herald answers ${summary(
+        answers.herald,
+      )}, upstream ${summary(answers.upstream)}`,
     );
     for (let round = 0; round < plan.queryRounds; round++) {
       for (const side of orderFor(round)) {
         for (let i = 0; i < plan.queriesPerRound; i++) {
-          const { ms } = await getJson(`${backends[side].baseUrl}${query}`, tokens[side]);
+          const { ms } = await getJson(
+            `${backends[side].baseUrl}${query}`,
+            tokens[side],
+          );
           record.add(engine, workload, side, ms);
         }
       }
@@ -340,7 +371,11 @@ async function runSockets(engine, backends, staticToken, record) {
     } else {
       record.add(engine, workload, side, outcome.ms);
     }
-    log(`${engine} ${workload} ${side}: ${outcome.ms?.toFixed(1)} ms (response ${outcome.responseMs.toFixed(1)} ms)`);
+    log(
+      `${engine} ${workload} ${side}: ${outcome.ms?.toFixed(
+        1,
+      )} ms (response ${outcome.responseMs.toFixed(1)} ms)`,
+    );
   };
   const open = async count => {
     for (const side of sideNames) {
@@ -350,7 +385,11 @@ async function runSockets(engine, backends, staticToken, record) {
         count,
         channels,
       });
-      log(`${engine} ${side}: ${opened.open} sockets open (${(opened.ms / 1000).toFixed(1)} s)`);
+      log(
+        `${engine} ${side}: ${opened.open} sockets open (${(
+          opened.ms / 1000
+        ).toFixed(1)} s)`,
+      );
     }
     await sleep(3000);
   };
@@ -451,15 +490,27 @@ async function runEngine(engine, record, engineIndex) {
         log(`${engine} ${side} did not start: ${error.message}`);
         throw error;
       }
-      log(`${engine} ${side} ready on ${baseUrl} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `${engine} ${side} ready on ${baseUrl} in ${(
+          (performance.now() - started) /
+          1000
+        ).toFixed(1)} s`,
+      );
     }
     for (const side of sideNames) {
       const token = await userToken(backends[side].baseUrl, 'warm-up');
-      await getJson(`${backends[side].baseUrl}${inboxQueries['list-default']}`, token);
-      await postJson(`${backends[side].baseUrl}/api/notifications`, staticToken, {
-        recipients: { type: 'entity', entityRef: ['user:default/warm-up'] },
-        payload: { title: 'Warm-up' },
-      });
+      await getJson(
+        `${backends[side].baseUrl}${inboxQueries['list-default']}`,
+        token,
+      );
+      await postJson(
+        `${backends[side].baseUrl}/api/notifications`,
+        staticToken,
+        {
+          recipients: { type: 'entity', entityRef: ['user:default/warm-up'] },
+          payload: { title: 'Warm-up' },
+        },
+      );
     }
     await sleep(5000);
     for (const side of sideNames) {
@@ -477,14 +528,19 @@ async function runEngine(engine, record, engineIndex) {
     if (engine === 'postgres') {
       for (const side of sideNames) {
         if (databaseOptions[side]) {
-          await dropPostgresDatabases(postgresUrl, databaseOptions[side].prefix);
+          await dropPostgresDatabases(
+            postgresUrl,
+            databaseOptions[side].prefix,
+          );
         }
       }
     }
     // Keep the backend logs for a post-mortem; the databases can go.
     for (const side of sideNames) {
       const sideDir = path.join(engineDir, side);
-      for (const file of fs.existsSync(sideDir) ? fs.readdirSync(sideDir) : []) {
+      for (const file of fs.existsSync(sideDir)
+        ? fs.readdirSync(sideDir)
+        : []) {
         if (file.endsWith('.sqlite')) {
           fs.rmSync(path.join(sideDir, file));
         }
@@ -503,7 +559,9 @@ async function main() {
     } catch (error) {
       log(`${engine} aborted: ${error.stack ?? error}`);
       record.results[engine] ??= {};
-      record.results[engine].aborted = String(error.message ?? error).split('\n')[0];
+      record.results[engine].aborted = String(error.message ?? error).split(
+        '\n',
+      )[0];
     }
   }
   const name = quick ? 'quick' : 'latest';

@@ -124,12 +124,15 @@ const commands = {
     const done = new Promise(resolve => {
       resolveDone = resolve;
     });
+    // The client shares the machine with the backend under test: a substring
+    // test on the raw frame keeps its own cost per frame small and equal for
+    // both sides (no frame in these workloads carries the marker elsewhere).
+    const channelMarker = `"channel":${JSON.stringify(channel)}`;
     for (const entry of state.sockets) {
       const isExpected = !expected || expected.has(entry.userName);
       let received = false;
       entry.onFrame = data => {
-        const frame = JSON.parse(data.toString());
-        if (frame.channel !== channel) {
+        if (!data.includes(channelMarker)) {
           return;
         }
         if (!isExpected) {
