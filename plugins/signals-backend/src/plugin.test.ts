@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import {
   TestClient,
   handshakeStatus,
+  rawHandshake,
   serviceToken,
   startSignalsBackend,
   userToken,
@@ -62,10 +63,46 @@ describe('signals backend', () => {
         { authorization: `Bearer ${serviceToken}` },
         403,
       ],
+      [
+        'five protocols and a Bearer header',
+        ['a', 'b', 'c', 'd', 'e'],
+        { authorization: `Bearer ${alice}` },
+        401,
+      ],
     ])('refuses %s', async (_name, protocols, headers, status) => {
       expect(await handshakeStatus(server.url, protocols, headers)).toBe(
         status,
       );
+    });
+
+    it('accepts the token as the fifth of five candidates', async () => {
+      const client = new TestClient(
+        new WebSocket(server.url, ['a', 'b', 'c', 'd', alice]),
+      );
+      await client.opened;
+      expect(client.socket.protocol).toBe(alice);
+      await client.close();
+    });
+
+    it.each([
+      ['no token', [], '401 Unauthorized'],
+      ['a service token', [serviceToken], '403 Forbidden'],
+    ])(
+      'answers %s with a bare response that closes the connection',
+      async (_name, protocols, statusLine) => {
+        const head = await rawHandshake(server.port, '/api/signals', protocols);
+        const [first, ...headers] = head.split('\r\n');
+        expect(first).toBe(`HTTP/1.1 ${statusLine}`);
+        expect(headers.map(h => h.toLowerCase()).sort()).toEqual([
+          'connection: close',
+          'content-length: 0',
+        ]);
+      },
+    );
+
+    it('ignores the query string but does not match a trailing slash', async () => {
+      expect(await handshakeStatus(`${server.url}?v=1`, [alice])).toBe(101);
+      expect(await handshakeStatus(`${server.url}/`, [alice])).not.toBe(101);
     });
   });
 

@@ -13,7 +13,7 @@ import { SignalsService, signalsServiceRef } from '@herald/plugin-signals-node';
 import { httpRouterServiceFactory } from '@backstage/backend-defaults/httpRouter';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { Server } from 'http';
-import { AddressInfo } from 'net';
+import { AddressInfo, connect } from 'net';
 import { Knex } from 'knex';
 import WebSocket from 'ws';
 import { signalsPlugin } from '../plugin';
@@ -245,5 +245,37 @@ export function handshakeStatus(
         reject(error);
       }
     });
+  });
+}
+
+/**
+ * Sends an upgrade request over a plain TCP socket and resolves with the
+ * response head exactly as the server wrote it, without the blank line.
+ */
+export function rawHandshake(port: number, path: string, protocols: string[]) {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', chunk => {
+      received += chunk;
+    });
+    socket.on('end', () => resolve(received.replace(/\r\n\r\n$/, '')));
+    socket.on('error', reject);
+    socket.write(
+      [
+        `GET ${path} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        ...(protocols.length
+          ? [`Sec-WebSocket-Protocol: ${protocols.join(', ')}`]
+          : []),
+        '',
+        '',
+      ].join('\r\n'),
+    );
   });
 }
