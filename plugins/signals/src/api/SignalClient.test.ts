@@ -1,6 +1,7 @@
 /**
  * @jest-environment node
  */
+import * as net from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { SignalClient, WebSocketConstructor } from './SignalClient';
 
@@ -237,5 +238,113 @@ describe('SignalClient', () => {
       channel: 'a',
       offset: 40,
     });
+  });
+
+  it('turns an https base URL into wss and adds nothing to it', async () => {
+    const urls: string[] = [];
+    const protocols: unknown[] = [];
+    class RecordingSocket {
+      readyState = 0;
+      constructor(url: string, protocol?: string | string[]) {
+        urls.push(url);
+        protocols.push(protocol);
+      }
+      close() {}
+      send() {}
+    }
+    const client = SignalClient.create({
+      identity: tokens('t1'),
+      discoveryApi: {
+        getBaseUrl: async () => 'https://backstage.example.com/api/signals',
+      },
+      webSocket: RecordingSocket as unknown as WebSocketConstructor,
+    });
+    const subscription = client.subscribe('a', () => {});
+    await new Promise(resolve => setTimeout(resolve, 0));
+    subscription.unsubscribe();
+    expect(urls).toEqual(['wss://backstage.example.com/api/signals']);
+    expect(protocols).toEqual(['t1']);
+  });
+
+  it('abandons a handshake that does not finish in time and retries', async () => {
+    // Accepts TCP connections and never answers the upgrade.
+    const pending: net.Socket[] = [];
+    const silent = net.createServer(socket => pending.push(socket));
+    await new Promise<void>(resolve =>
+      silent.listen(0, '127.0.0.1', () => resolve()),
+    );
+    const port = (silent.address() as net.AddressInfo).port;
+    const identity = tokens('slow', 'fast');
+    let attempt = 0;
+    const client = SignalClient.create({
+      identity,
+      discoveryApi: {
+        getBaseUrl: async () =>
+          attempt++ === 0
+            ? `http://127.0.0.1:${port}/api/signals`
+            : server.baseUrl,
+      },
+      connectTimeout: 200,
+      reconnectTimeout: 10,
+      webSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    subscriptions.push(client.subscribe('a', () => {}));
+    try {
+      await server.until(() => server.frames.some(f => f.action));
+      expect(identity.getCredentials.mock.calls.length).toBeGreaterThan(1);
+      expect(new Set(server.tokens)).toEqual(new Set(['fast']));
+      expect(client.state).toBe('connected');
+    } finally {
+      pending.forEach(socket => socket.destroy());
+      await new Promise(resolve => silent.close(resolve));
+    }
+  });
+
+  it('discards an attempt overtaken by unsubscribe and subscribe', async () => {
+    let release!: () => void;
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let calls = 0;
+    const identity = {
+      getCredentials: jest.fn(async () => {
+        if (calls++ === 0) {
+          await held;
+          return { token: 'stale' };
+        }
+        return { token: 'current' };
+      }),
+    };
+    const client = create(identity as ReturnType<typeof tokens>);
+    client.subscribe('a', () => {}).unsubscribe();
+    client.subscribe('b', () => {});
+    await server.until(() => server.frames.length === 1);
+    release();
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(server.tokens).toEqual(['current']);
+    expect(server.sockets).toHaveLength(1);
+    expect(server.frames).toEqual([
+      { action: 'subscribe', channel: 'b', offset: null },
+    ]);
+  });
+
+  it('spreads reconnect delays with jitter and caps them', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    const timeouts = jest.spyOn(globalThis, 'setTimeout');
+    server.refuse = 4;
+    const client = SignalClient.create({
+      identity: tokens('t1'),
+      discoveryApi: { getBaseUrl: async () => server.baseUrl },
+      reconnectTimeout: 10,
+      maxReconnectTimeout: 40,
+      webSocket: WebSocket as unknown as WebSocketConstructor,
+    });
+    subscriptions.push(client.subscribe('a', () => {}));
+    await server.until(() => server.frames.length === 1);
+    const delays = timeouts.mock.calls
+      .map(call => call[1] as number)
+      .filter(ms => ms < SignalClient.DEFAULT_CONNECT_TIMEOUT_MS);
+    // Half of each ceiling (10, 20, 40, then capped at 40).
+    expect(delays).toEqual([5, 10, 20, 20]);
   });
 });
