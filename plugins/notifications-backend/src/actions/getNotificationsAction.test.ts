@@ -1,19 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { NotificationsStore } from '../store/NotificationsStore';
 import { registerGetNotificationsAction } from './getNotificationsAction';
+import { applyDatabaseMigrations } from '../store/migrations';
+import { createTestDatabases } from '../testing/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({
-  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-});
+const databases = createTestDatabases();
 
 const USER = 'user:default/mock';
 
@@ -22,15 +17,37 @@ describe('notifications:get-notifications', () => {
     'lists the calling user’s notifications by view and filters, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      await knex.migrate.latest({
-        directory: resolvePackagePath('@herald/plugin-notifications-backend', 'migrations'),
-      });
+      await applyDatabaseMigrations(knex);
       const base = Date.parse('2026-03-01T00:00:00Z');
       const rows = [
-        { title: 'unread build failed', severity: 'high', topic: 'builds', read: null, saved: null },
-        { title: 'read deploy done', severity: 'normal', topic: 'deploys', read: new Date(base), saved: null },
-        { title: 'saved and read', severity: 'low', topic: 'builds', read: new Date(base), saved: new Date(base) },
-        { title: 'unread low', severity: 'low', topic: null, read: null, saved: null },
+        {
+          title: 'unread build failed',
+          severity: 'high',
+          topic: 'builds',
+          read: null,
+          saved: null,
+        },
+        {
+          title: 'read deploy done',
+          severity: 'normal',
+          topic: 'deploys',
+          read: new Date(base),
+          saved: null,
+        },
+        {
+          title: 'saved and read',
+          severity: 'low',
+          topic: 'builds',
+          read: new Date(base),
+          saved: new Date(base),
+        },
+        {
+          title: 'unread low',
+          severity: 'low',
+          topic: null,
+          read: null,
+          saved: null,
+        },
       ];
       for (const [i, row] of rows.entries()) {
         await knex('notification').insert({
@@ -64,25 +81,34 @@ describe('notifications:get-notifications', () => {
             credentials: mockCredentials.user(USER),
           })
         ).output as any;
-      const titles = (output: any) => output.notifications.map((n: any) => n.payload.title);
+      const titles = (output: any) =>
+        output.notifications.map((n: any) => n.payload.title);
 
       const unread = await invoke({});
       expect(titles(unread)).toEqual(['unread low', 'unread build failed']);
       expect(unread.totalCount).toBe(2);
       expect(typeof unread.notifications[0].created).toBe('string');
-      expect(titles(await invoke({ view: 'read' }))).toEqual(['saved and read', 'read deploy done']);
-      expect(titles(await invoke({ view: 'saved' }))).toEqual(['saved and read']);
+      expect(titles(await invoke({ view: 'read' }))).toEqual([
+        'saved and read',
+        'read deploy done',
+      ]);
+      expect(titles(await invoke({ view: 'saved' }))).toEqual([
+        'saved and read',
+      ]);
       expect(titles(await invoke({ view: 'all', topic: 'builds' }))).toEqual([
         'saved and read',
         'unread build failed',
       ]);
-      expect(titles(await invoke({ view: 'all', minimumSeverity: 'normal' }))).toEqual([
-        'read deploy done',
-        'unread build failed',
-      ]);
-      expect(titles(await invoke({ view: 'all', search: 'DEPLOY' }))).toEqual(['read deploy done']);
       expect(
-        titles(await invoke({ view: 'all', createdAfter: '2026-03-01T00:00:02Z' })),
+        titles(await invoke({ view: 'all', minimumSeverity: 'normal' })),
+      ).toEqual(['read deploy done', 'unread build failed']);
+      expect(titles(await invoke({ view: 'all', search: 'DEPLOY' }))).toEqual([
+        'read deploy done',
+      ]);
+      expect(
+        titles(
+          await invoke({ view: 'all', createdAfter: '2026-03-01T00:00:02Z' }),
+        ),
       ).toEqual(['unread low', 'saved and read']);
       const page = await invoke({ view: 'all', limit: 1, offset: 1 });
       expect(titles(page)).toEqual(['saved and read']);

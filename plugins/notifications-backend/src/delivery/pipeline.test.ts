@@ -15,41 +15,21 @@ import {
   createTestDatabases,
   startNotificationsBackend,
 } from '../testing/notificationsTestBackend';
+import {
+  asService,
+  asUser,
+  componentEntity as component,
+  groupEntity as group,
+} from '../testing/fixtures';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-const asService = (pluginId = 'scaffolder') =>
-  mockCredentials.service.header({
-    onBehalfOf: mockCredentials.service(`plugin:${pluginId}`),
-    targetPluginId: 'notifications',
-  });
-const asUser = (ref: string) => mockCredentials.user.header(ref);
-
-function group(name: string, members: string[], children: string[] = []): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children },
-    relations: [
-      ...members.map(m => ({ type: 'hasMember', targetRef: `user:default/${m}` })),
-      ...children.map(c => ({ type: 'parentOf', targetRef: `group:default/${c}` })),
-    ],
-  };
-}
-
 const entities: Entity[] = [
   group('org', ['alice'], ['team']),
   group('team', ['bob', 'carol'], ['org']),
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { type: 'service', owner: 'group:default/team' },
-    relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
-  },
+  component('web', ['group:default/team']),
 ];
 
 /** Records postProcess calls and resolves once `expected` have arrived. */
@@ -110,316 +90,365 @@ const fastOutbox = {
   },
 };
 
-describe.each(databases.eachSupportedId())('send pipeline on %p', databaseId => {
-  let knex: Knex;
-  const stops: Array<() => Promise<void>> = [];
+describe.each(databases.eachSupportedId())(
+  'send pipeline on %p',
+  databaseId => {
+    let knex: Knex;
+    const stops: Array<() => Promise<void>> = [];
 
-  beforeAll(async () => {
-    knex = await databases.init(databaseId);
-  });
-
-  afterEach(async () => {
-    await Promise.all(stops.splice(0).map(stop => stop()));
-    await knex('notification_outbox').delete().catch(() => {});
-    await knex('user_settings').delete().catch(() => {});
-    await clearNotificationTables(knex).catch(() => {});
-  });
-
-  async function start(features: any[], config: object = fastOutbox) {
-    const started = await startNotificationsBackend({
-      knex,
-      features,
-      config,
-      entities,
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
     });
-    stops.push(() => started.backend.stop());
-    return started;
-  }
 
-  async function send(server: any, body: object) {
-    const response = await request(server)
-      .post('/api/notifications')
-      .set('Authorization', asService())
-      .send(body);
-    expect(response.status).toBe(200);
-    return response.body;
-  }
-
-  it('resolves a cyclic group tree through the catalog and runs an upstream-built processor once per recipient', async () => {
-    const order: string[] = [];
-    const post = postProcessRecorder(5);
-    const { server, signals } = await start([
-      upstreamModule([
-        {
-          getName: () => 'First',
-          preProcess: async (n: any) => {
-            order.push(`First:${n.user}`);
-            return { ...n, payload: { ...n.payload, title: `${n.payload.title} [1]` } };
-          },
-        },
-        {
-          getName: () => 'Second',
-          preProcess: async (n: any) => {
-            order.push(`Second:${n.user}`);
-            return { ...n, payload: { ...n.payload, title: `${n.payload.title} [2]` } };
-          },
-          postProcess: async (n: any) => post.record(n),
-        },
-      ]),
-    ]);
-    const sent = await send(server, {
-      recipients: {
-        type: 'entity',
-        entityRef: ['group:default/org', 'user:default/alice'],
-        excludeEntityRef: 'user:default/carol',
-      },
-      payload: { title: 'Deploy' },
+    afterEach(async () => {
+      await Promise.all(stops.splice(0).map(stop => stop()));
+      await knex('notification_outbox')
+        .delete()
+        .catch(() => {});
+      await knex('user_settings')
+        .delete()
+        .catch(() => {});
+      await clearNotificationTables(knex).catch(() => {});
     });
-    expect(sent.map((n: any) => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-    ]);
-    expect(sent.every((n: any) => n.payload.title === 'Deploy [1] [2]')).toBe(true);
-    for (const user of ['user:default/alice', 'user:default/bob']) {
-      expect(order.indexOf(`First:${user}`)).toBeLessThan(
-        order.indexOf(`Second:${user}`),
-      );
-    }
-    expect(signals).toHaveLength(1);
 
-    const ownerSend = await send(server, {
-      recipients: { type: 'entity', entityRef: 'component:default/web' },
-      payload: { title: 'Owned' },
-    });
-    // The owning team's members, and through its cyclic child the org's.
-    expect(ownerSend.map((n: any) => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-      'user:default/carol',
-    ]);
-
-    await post.done;
-    const storedIds = [...sent, ...ownerSend].map((n: any) => n.id).sort();
-    expect(post.calls.map(n => n.id).sort()).toEqual(storedIds);
-  });
-
-  it('gates by settings: Web off stores and signals nothing but other channels still deliver', async () => {
-    // Alice: Email only (Chat off). Bob: Email and Chat.
-    const post = postProcessRecorder(3);
-    const { server, signals } = await start([
-      heraldModule([
-        { getName: () => 'Email', postProcess: async n => post.record(n) },
-        {
-          getName: () => 'Chat',
-          postProcess: async n => post.record({ ...n, id: `chat:${n.user}` }),
-        },
-      ]),
-    ]);
-    const saved = await request(server)
-      .post('/api/notifications/settings')
-      .set('Authorization', asUser('user:default/alice'))
-      .send({
-        channels: [
-          { id: 'Web', origins: [{ id: 'plugin:scaffolder', enabled: false }] },
-          { id: 'Chat', origins: [{ id: 'plugin:scaffolder', enabled: false }] },
-        ],
+    async function start(features: any[], config: object = fastOutbox) {
+      const started = await startNotificationsBackend({
+        knex,
+        features,
+        config,
+        entities,
       });
-    expect(saved.status).toBe(200);
-    expect(saved.body.channels.map((c: any) => c.id)).toEqual(['Web', 'Email', 'Chat']);
-    const invalid = await request(server)
-      .post('/api/notifications/settings')
-      .set('Authorization', asUser('user:default/alice'))
-      .send({ channels: [{ id: 'Nope', origins: [] }] });
-    expect(invalid.status).toBe(400);
-    expect(invalid.body.error).toMatchObject({ name: 'InputError', message: 'Invalid channel' });
-
-    const sent = await send(server, {
-      recipients: { type: 'entity', entityRef: ['user:default/alice', 'user:default/bob'] },
-      payload: { title: 'Hi' },
-    });
-    expect(sent.map((n: any) => n.user)).toEqual(['user:default/bob']);
-    expect(signals).toHaveLength(1);
-    expect(signals[0].recipients).toEqual({ type: 'user', entityRef: ['user:default/bob'] });
-    const rows = await knex('notification').select('user');
-    expect(rows.map(r => r.user)).toEqual(['user:default/bob']);
-
-    await post.done;
-    expect(post.calls.map(n => `${n.id.startsWith('chat:') ? 'Chat' : 'Email'}:${n.user}`).sort()).toEqual([
-      'Chat:user:default/bob',
-      'Email:user:default/alice',
-      'Email:user:default/bob',
-    ]);
-  });
-
-  it('survives throwing and hanging processors, and lets processOptions rewrite recipients', async () => {
-    const post = postProcessRecorder(3);
-    const { server } = await start([
-      heraldModule([
-        {
-          getName: () => 'Router',
-          processOptions: async options => ({
-            ...options,
-            recipients: { type: 'entity', entityRef: 'group:default/team' },
-          }),
-        },
-        {
-          getName: () => 'Thrower',
-          processOptions: async () => {
-            throw new Error('broken');
-          },
-          preProcess: async () => {
-            throw new Error('broken');
-          },
-        },
-        {
-          getName: () => 'Hanger',
-          preProcess: () => new Promise(() => {}),
-        },
-        {
-          getName: () => 'Flaky',
-          postProcess: (() => {
-            let failures = 0;
-            return async (n: Notification) => {
-              if (n.user === 'user:default/bob' && failures < 2) {
-                failures += 1;
-                throw new Error('try again');
-              }
-              post.record(n);
-            };
-          })(),
-        },
-      ]),
-    ]);
-    const sent = await send(server, {
-      recipients: { type: 'entity', entityRef: 'user:default/nobody' },
-      payload: { title: 'Rerouted' },
-    });
-    // team's members plus org's, reached through the parentOf cycle
-    expect(sent.map((n: any) => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-      'user:default/carol',
-    ]);
-    expect(sent[0].payload.title).toBe('Rerouted');
-    await post.done;
-    expect(post.calls.map(n => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-      'user:default/carol',
-    ]);
-  });
-
-  it('runs postProcess once for a broadcast and reports outbox counts to services only', async () => {
-    const post = postProcessRecorder(1);
-    const { server } = await start([
-      heraldModule([
-        {
-          getName: () => 'Critical',
-          getNotificationFilters: () => ({ minSeverity: 'critical' }),
-          postProcess: async () => {
-            throw new Error('filtered out, never called');
-          },
-        },
-        { getName: () => 'All', postProcess: async n => post.record(n) },
-      ]),
-    ]);
-    const [stored] = await send(server, {
-      recipients: { type: 'broadcast' },
-      payload: { title: 'Everyone' },
-    });
-    await post.done;
-    expect(post.calls[0].id).toBe(stored.id);
-    expect(post.calls[0].user).toBeNull();
-
-    const counts = () =>
-      request(server)
-        .get('/api/notifications/admin/outbox')
-        .set('Authorization', asService());
-    // The job is deleted just after postProcess resolves.
-    let response = await counts();
-    while (response.body.pending > 0) {
-      await new Promise(resolve => setTimeout(resolve, 10));
-      response = await counts();
+      stops.push(() => started.backend.stop());
+      return started;
     }
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ pending: 0, dead: 0 });
-    const forbidden = await request(server)
-      .get('/api/notifications/admin/outbox')
-      .set('Authorization', asUser('user:default/alice'));
-    expect(forbidden.status).toBe(403);
-  });
 
-  it('delivers a job left pending by a stopped backend after a restart', async () => {
-    const attempted = createDeferred<void>();
-    const first = await start(
-      [
-        heraldModule([
+    async function send(server: any, body: object) {
+      const response = await request(server)
+        .post('/api/notifications')
+        .set('Authorization', asService())
+        .send(body);
+      expect(response.status).toBe(200);
+      return response.body;
+    }
+
+    it('resolves a cyclic group tree through the catalog and runs an upstream-built processor once per recipient', async () => {
+      const order: string[] = [];
+      const post = postProcessRecorder(5);
+      const { server, signals } = await start([
+        upstreamModule([
           {
-            getName: () => 'Email',
-            postProcess: async () => {
-              attempted.resolve();
-              throw new Error('mail server down');
+            getName: () => 'First',
+            preProcess: async (n: any) => {
+              order.push(`First:${n.user}`);
+              return {
+                ...n,
+                payload: { ...n.payload, title: `${n.payload.title} [1]` },
+              };
             },
+          },
+          {
+            getName: () => 'Second',
+            preProcess: async (n: any) => {
+              order.push(`Second:${n.user}`);
+              return {
+                ...n,
+                payload: { ...n.payload, title: `${n.payload.title} [2]` },
+              };
+            },
+            postProcess: async (n: any) => post.record(n),
           },
         ]),
-      ],
-      {
-        notifications: {
-          outbox: { initialBackoff: { milliseconds: 300 }, pollInterval: { milliseconds: 50 } },
+      ]);
+      const sent = await send(server, {
+        recipients: {
+          type: 'entity',
+          entityRef: ['group:default/org', 'user:default/alice'],
+          excludeEntityRef: 'user:default/carol',
         },
-      },
-    );
-    const [sent] = await send(first.server, {
-      recipients: { type: 'entity', entityRef: 'user:default/alice' },
-      payload: { title: 'Persistent' },
-    });
-    await attempted;
-    await stops.shift()!();
-    const [pending] = await knex('notification_outbox').select('status', 'attempts');
-    expect(pending.status).toBe('pending');
-    expect(Number(pending.attempts)).toBe(1);
-
-    const post = postProcessRecorder(1);
-    await start([
-      heraldModule([{ getName: () => 'Email', postProcess: async n => post.record(n) }]),
-    ]);
-    await post.done;
-    expect(post.calls[0].id).toBe(sent.id);
-    expect(post.calls[0].payload.title).toBe('Persistent');
-  });
-
-  it('uses a resolver set through the extension point, and allows only one', async () => {
-    const resolverModule = (moduleId: string, users: string[]) =>
-      createBackendModule({
-        pluginId: 'notifications',
-        moduleId,
-        register(reg) {
-          reg.registerInit({
-            deps: { processing: upstreamProcessingExtensionPoint },
-            async init({ processing }) {
-              processing.setNotificationRecipientResolver({
-                resolveNotificationRecipients: async () => ({
-                  userEntityRefs: users,
-                }),
-              });
-            },
-          });
-        },
+        payload: { title: 'Deploy' },
       });
-    const { server } = await start([
-      resolverModule('custom-resolver', ['user:default/zed', 'component:default/x']),
-    ]);
-    const sent = await send(server, {
-      recipients: { type: 'entity', entityRef: 'group:default/org' },
-      payload: { title: 'Custom' },
-    });
-    expect(sent.map((n: any) => n.user)).toEqual(['user:default/zed']);
+      expect(sent.map((n: any) => n.user).sort()).toEqual([
+        'user:default/alice',
+        'user:default/bob',
+      ]);
+      expect(sent.every((n: any) => n.payload.title === 'Deploy [1] [2]')).toBe(
+        true,
+      );
+      for (const user of ['user:default/alice', 'user:default/bob']) {
+        expect(order.indexOf(`First:${user}`)).toBeLessThan(
+          order.indexOf(`Second:${user}`),
+        );
+      }
+      expect(signals).toHaveLength(1);
 
-    await expect(
-      start([
-        resolverModule('first-resolver', []),
-        resolverModule('second-resolver', []),
-      ]),
-    ).rejects.toThrow(/already set/);
-  });
-});
+      const ownerSend = await send(server, {
+        recipients: { type: 'entity', entityRef: 'component:default/web' },
+        payload: { title: 'Owned' },
+      });
+      // The owning team's members, and through its cyclic child the org's.
+      expect(ownerSend.map((n: any) => n.user).sort()).toEqual([
+        'user:default/alice',
+        'user:default/bob',
+        'user:default/carol',
+      ]);
+
+      await post.done;
+      const storedIds = [...sent, ...ownerSend].map((n: any) => n.id).sort();
+      expect(post.calls.map(n => n.id).sort()).toEqual(storedIds);
+    });
+
+    it('gates by settings: Web off stores and signals nothing but other channels still deliver', async () => {
+      // Alice: Email only (Chat off). Bob: Email and Chat.
+      const post = postProcessRecorder(3);
+      const { server, signals } = await start([
+        heraldModule([
+          { getName: () => 'Email', postProcess: async n => post.record(n) },
+          {
+            getName: () => 'Chat',
+            postProcess: async n => post.record({ ...n, id: `chat:${n.user}` }),
+          },
+        ]),
+      ]);
+      const saved = await request(server)
+        .post('/api/notifications/settings')
+        .set('Authorization', asUser('user:default/alice'))
+        .send({
+          channels: [
+            {
+              id: 'Web',
+              origins: [{ id: 'plugin:scaffolder', enabled: false }],
+            },
+            {
+              id: 'Chat',
+              origins: [{ id: 'plugin:scaffolder', enabled: false }],
+            },
+          ],
+        });
+      expect(saved.status).toBe(200);
+      expect(saved.body.channels.map((c: any) => c.id)).toEqual([
+        'Web',
+        'Email',
+        'Chat',
+      ]);
+      const invalid = await request(server)
+        .post('/api/notifications/settings')
+        .set('Authorization', asUser('user:default/alice'))
+        .send({ channels: [{ id: 'Nope', origins: [] }] });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error).toMatchObject({
+        name: 'InputError',
+        message: 'Invalid channel',
+      });
+
+      const sent = await send(server, {
+        recipients: {
+          type: 'entity',
+          entityRef: ['user:default/alice', 'user:default/bob'],
+        },
+        payload: { title: 'Hi' },
+      });
+      expect(sent.map((n: any) => n.user)).toEqual(['user:default/bob']);
+      expect(signals).toHaveLength(1);
+      expect(signals[0].recipients).toEqual({
+        type: 'user',
+        entityRef: ['user:default/bob'],
+      });
+      const rows = await knex('notification').select('user');
+      expect(rows.map(r => r.user)).toEqual(['user:default/bob']);
+
+      await post.done;
+      expect(
+        post.calls
+          .map(n => `${n.id.startsWith('chat:') ? 'Chat' : 'Email'}:${n.user}`)
+          .sort(),
+      ).toEqual([
+        'Chat:user:default/bob',
+        'Email:user:default/alice',
+        'Email:user:default/bob',
+      ]);
+    });
+
+    it('survives throwing and hanging processors, and lets processOptions rewrite recipients', async () => {
+      const post = postProcessRecorder(3);
+      const { server } = await start([
+        heraldModule([
+          {
+            getName: () => 'Router',
+            processOptions: async options => ({
+              ...options,
+              recipients: { type: 'entity', entityRef: 'group:default/team' },
+            }),
+          },
+          {
+            getName: () => 'Thrower',
+            processOptions: async () => {
+              throw new Error('broken');
+            },
+            preProcess: async () => {
+              throw new Error('broken');
+            },
+          },
+          {
+            getName: () => 'Hanger',
+            preProcess: () => new Promise(() => {}),
+          },
+          {
+            getName: () => 'Flaky',
+            postProcess: (() => {
+              let failures = 0;
+              return async (n: Notification) => {
+                if (n.user === 'user:default/bob' && failures < 2) {
+                  failures += 1;
+                  throw new Error('try again');
+                }
+                post.record(n);
+              };
+            })(),
+          },
+        ]),
+      ]);
+      const sent = await send(server, {
+        recipients: { type: 'entity', entityRef: 'user:default/nobody' },
+        payload: { title: 'Rerouted' },
+      });
+      // team's members plus org's, reached through the parentOf cycle
+      expect(sent.map((n: any) => n.user).sort()).toEqual([
+        'user:default/alice',
+        'user:default/bob',
+        'user:default/carol',
+      ]);
+      expect(sent[0].payload.title).toBe('Rerouted');
+      await post.done;
+      expect(post.calls.map(n => n.user).sort()).toEqual([
+        'user:default/alice',
+        'user:default/bob',
+        'user:default/carol',
+      ]);
+    });
+
+    it('runs postProcess once for a broadcast and reports outbox counts to services only', async () => {
+      const post = postProcessRecorder(1);
+      const { server } = await start([
+        heraldModule([
+          {
+            getName: () => 'Critical',
+            getNotificationFilters: () => ({ minSeverity: 'critical' }),
+            postProcess: async () => {
+              throw new Error('filtered out, never called');
+            },
+          },
+          { getName: () => 'All', postProcess: async n => post.record(n) },
+        ]),
+      ]);
+      const [stored] = await send(server, {
+        recipients: { type: 'broadcast' },
+        payload: { title: 'Everyone' },
+      });
+      await post.done;
+      expect(post.calls[0].id).toBe(stored.id);
+      expect(post.calls[0].user).toBeNull();
+
+      const counts = () =>
+        request(server)
+          .get('/api/notifications/admin/outbox')
+          .set('Authorization', asService());
+      // The job is deleted just after postProcess resolves.
+      let response = await counts();
+      while (response.body.pending > 0) {
+        await new Promise(resolve => setTimeout(resolve, 10));
+        response = await counts();
+      }
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ pending: 0, dead: 0 });
+      const forbidden = await request(server)
+        .get('/api/notifications/admin/outbox')
+        .set('Authorization', asUser('user:default/alice'));
+      expect(forbidden.status).toBe(403);
+    });
+
+    it('delivers a job left pending by a stopped backend after a restart', async () => {
+      const attempted = createDeferred<void>();
+      const first = await start(
+        [
+          heraldModule([
+            {
+              getName: () => 'Email',
+              postProcess: async () => {
+                attempted.resolve();
+                throw new Error('mail server down');
+              },
+            },
+          ]),
+        ],
+        {
+          notifications: {
+            outbox: {
+              initialBackoff: { milliseconds: 300 },
+              pollInterval: { milliseconds: 50 },
+            },
+          },
+        },
+      );
+      const [sent] = await send(first.server, {
+        recipients: { type: 'entity', entityRef: 'user:default/alice' },
+        payload: { title: 'Persistent' },
+      });
+      await attempted;
+      await stops.shift()!();
+      const [pending] = await knex('notification_outbox').select(
+        'status',
+        'attempts',
+      );
+      expect(pending.status).toBe('pending');
+      expect(Number(pending.attempts)).toBe(1);
+
+      const post = postProcessRecorder(1);
+      await start([
+        heraldModule([
+          { getName: () => 'Email', postProcess: async n => post.record(n) },
+        ]),
+      ]);
+      await post.done;
+      expect(post.calls[0].id).toBe(sent.id);
+      expect(post.calls[0].payload.title).toBe('Persistent');
+    });
+
+    it('uses a resolver set through the extension point, and allows only one', async () => {
+      const resolverModule = (moduleId: string, users: string[]) =>
+        createBackendModule({
+          pluginId: 'notifications',
+          moduleId,
+          register(reg) {
+            reg.registerInit({
+              deps: { processing: upstreamProcessingExtensionPoint },
+              async init({ processing }) {
+                processing.setNotificationRecipientResolver({
+                  resolveNotificationRecipients: async () => ({
+                    userEntityRefs: users,
+                  }),
+                });
+              },
+            });
+          },
+        });
+      const { server } = await start([
+        resolverModule('custom-resolver', [
+          'user:default/zed',
+          'component:default/x',
+        ]),
+      ]);
+      const sent = await send(server, {
+        recipients: { type: 'entity', entityRef: 'group:default/org' },
+        payload: { title: 'Custom' },
+      });
+      expect(sent.map((n: any) => n.user)).toEqual(['user:default/zed']);
+
+      await expect(
+        start([
+          resolverModule('first-resolver', []),
+          resolverModule('second-resolver', []),
+        ]),
+      ).rejects.toThrow(/already set/);
+    });
+  },
+);

@@ -1,5 +1,4 @@
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { createDeferred } from '@backstage/types';
 import knexFactory, { Knex } from 'knex';
 import { Notification } from '@herald/plugin-notifications-common';
@@ -7,12 +6,12 @@ import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { OutboxConfig } from './config';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
+import { applyDatabaseMigrations } from '../store/migrations';
+import { createTestDatabases } from '../testing/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({
-  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-});
+const databases = createTestDatabases();
 
 const config: OutboxConfig = {
   concurrency: 4,
@@ -36,13 +35,16 @@ function notification(id: string): Notification {
 
 async function setupDatabase(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
-  await knex.migrate.latest({
-    directory: resolvePackagePath('@herald/plugin-notifications-backend', 'migrations'),
-  });
+  await applyDatabaseMigrations(knex);
   return knex;
 }
 
-async function enqueue(store: OutboxStore, knex: Knex, ids: string[], processor = 'Test') {
+async function enqueue(
+  store: OutboxStore,
+  knex: Knex,
+  ids: string[],
+  processor = 'Test',
+) {
   await knex.transaction(trx =>
     store.enqueue(
       trx,
@@ -64,8 +66,18 @@ describe('OutboxWorker', () => {
     await Promise.all(workers.splice(0).map(w => w.stop()));
   });
 
-  function startWorker(store: OutboxStore, processors: NotificationProcessor[], logger = mockServices.logger.mock(), overrides: Partial<OutboxConfig> = {}) {
-    const worker = new OutboxWorker(store, () => processors, { ...config, ...overrides }, logger);
+  function startWorker(
+    store: OutboxStore,
+    processors: NotificationProcessor[],
+    logger = mockServices.logger.mock(),
+    overrides: Partial<OutboxConfig> = {},
+  ) {
+    const worker = new OutboxWorker(
+      store,
+      () => processors,
+      { ...config, ...overrides },
+      logger,
+    );
     workers.push(worker);
     worker.start();
     return worker;
@@ -108,15 +120,19 @@ describe('OutboxWorker', () => {
       const dead = createDeferred<string>();
       logger.error.mockImplementation(message => dead.resolve(String(message)));
       let calls = 0;
-      startWorker(store, [
-        {
-          getName: () => 'Test',
-          postProcess: async () => {
-            calls += 1;
-            throw new Error('always broken');
+      startWorker(
+        store,
+        [
+          {
+            getName: () => 'Test',
+            postProcess: async () => {
+              calls += 1;
+              throw new Error('always broken');
+            },
           },
-        },
-      ], logger);
+        ],
+        logger,
+      );
       await enqueue(store, knex, ['b']);
       workers[0].wake();
       expect(await dead).toMatch(/dead after 3 attempts.*always broken/);
@@ -132,18 +148,23 @@ describe('OutboxWorker', () => {
       const store = new OutboxStore(knex);
       const delivered = createDeferred<void>();
       let calls = 0;
-      startWorker(store, [
-        {
-          getName: () => 'Test',
-          postProcess: async () => {
-            calls += 1;
-            if (calls === 1) {
-              await new Promise(() => {});
-            }
-            delivered.resolve();
+      startWorker(
+        store,
+        [
+          {
+            getName: () => 'Test',
+            postProcess: async () => {
+              calls += 1;
+              if (calls === 1) {
+                await new Promise(() => {});
+              }
+              delivered.resolve();
+            },
           },
-        },
-      ], undefined, { timeoutMs: 50 });
+        ],
+        undefined,
+        { timeoutMs: 50 },
+      );
       await enqueue(store, knex, ['c']);
       workers[0].wake();
       await delivered;
@@ -174,7 +195,11 @@ describe('OutboxWorker', () => {
             }
           },
         };
-        const stores = [new OutboxStore(knex), new OutboxStore(otherKnex), new OutboxStore(knex)];
+        const stores = [
+          new OutboxStore(knex),
+          new OutboxStore(otherKnex),
+          new OutboxStore(knex),
+        ];
         await enqueue(stores[0], knex, ids);
         for (const store of stores) {
           startWorker(store, [processor]);
@@ -182,7 +207,10 @@ describe('OutboxWorker', () => {
         await allDelivered;
         await Promise.all(workers.splice(0).map(w => w.stop()));
         expect(deliveries.sort()).toEqual([...ids].sort());
-        await expect(stores[0].counts()).resolves.toEqual({ pending: 0, dead: 0 });
+        await expect(stores[0].counts()).resolves.toEqual({
+          pending: 0,
+          dead: 0,
+        });
       } finally {
         if (!isSqlite) {
           await otherKnex.destroy();

@@ -1,24 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  componentEntity as component,
+  groupEntity as group,
+} from '../testing/fixtures';
 import { CatalogRecipientResolver } from './CatalogRecipientResolver';
-
-function group(
-  name: string,
-  members: string[],
-  children: string[] = [],
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children },
-    relations: [
-      ...members.map(m => ({ type: 'hasMember', targetRef: `user:default/${m}` })),
-      ...children.map(c => ({ type: 'parentOf', targetRef: `group:default/${c}` })),
-    ],
-  };
-}
 
 function user(name: string): Entity {
   return {
@@ -29,23 +16,10 @@ function user(name: string): Entity {
   };
 }
 
-function component(name: string, owners: string[]): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'service', owner: owners[0] },
-    relations: owners.map(o => ({ type: 'ownedBy', targetRef: o })),
-  };
-}
-
 function setup(entities: Entity[]) {
   const catalog = catalogServiceMock({ entities });
   const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
-  const resolver = new CatalogRecipientResolver(
-    catalog,
-    mockServices.auth(),
-  );
+  const resolver = new CatalogRecipientResolver(catalog, mockServices.auth());
   const resolve = async (entityRefs: string[], excludedEntityRefs?: string[]) =>
     (
       await resolver.resolveNotificationRecipients({

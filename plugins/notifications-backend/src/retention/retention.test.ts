@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { RetentionStore } from './RetentionStore';
 import {
@@ -8,12 +7,12 @@ import {
   readRetentionMs,
   scheduleRetention,
 } from './scheduleRetention';
+import { applyDatabaseMigrations } from '../store/migrations';
+import { createTestDatabases } from '../testing/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({
-  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-});
+const databases = createTestDatabases();
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -24,12 +23,7 @@ describe('retention', () => {
     'deletes exactly what is older than the configured age, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@herald/plugin-notifications-backend',
-          'migrations',
-        ),
-      });
+      await applyDatabaseMigrations(knex);
       const rows = {
         atCutoff: { created: ago(30 * DAY), updated: null },
         justInside: { created: ago(30 * DAY - 1000), updated: null },
@@ -50,7 +44,7 @@ describe('retention', () => {
           ...times,
         });
         await knex('broadcast').insert({
-          id: ids[`b-${name}`] = randomUUID(),
+          id: (ids[`b-${name}`] = randomUUID()),
           title: name,
           severity: 'normal',
           origin: 'plugin:test',
@@ -94,10 +88,14 @@ describe('retention', () => {
   it('reads the retention age, defaulting to a year, and can be disabled', () => {
     expect(readRetentionMs(new ConfigReader({}))).toBe(365 * DAY);
     expect(
-      readRetentionMs(new ConfigReader({ notifications: { retention: 'P7D' } })),
+      readRetentionMs(
+        new ConfigReader({ notifications: { retention: 'P7D' } }),
+      ),
     ).toBe(7 * DAY);
     expect(
-      readRetentionMs(new ConfigReader({ notifications: { retention: false } })),
+      readRetentionMs(
+        new ConfigReader({ notifications: { retention: false } }),
+      ),
     ).toBeUndefined();
   });
 

@@ -1,4 +1,5 @@
 import { JsonObject } from '@backstage/types';
+import { SORTABLE_FIELDS } from '../store/NotificationsStore';
 
 const severity = {
   type: 'string',
@@ -178,7 +179,9 @@ const listParameters = [
     ...queryParam(
       'orderField',
       { type: 'array', items: { type: 'string' } },
-      "Repeatable 'field,asc|desc'; fields: id, user, title, description, severity, link, origin, scope, topic, icon, created, updated, read, saved. Default 'created,desc'",
+      `Repeatable 'field,asc|desc'; fields: ${SORTABLE_FIELDS.join(
+        ', ',
+      )}. Default 'created,desc'`,
     ),
     explode: true,
   },
@@ -355,6 +358,26 @@ export function createOpenApiDocument(mountPath: string): JsonObject {
           ...jsonContent(ref('NotificationSettings')),
         },
         responses: settingsResponse,
+      },
+    },
+    '/admin/outbox': {
+      get: {
+        operationId: 'getOutboxCounts',
+        summary: 'Pending and dead postProcess jobs; service principals only',
+        responses: {
+          '200': {
+            description: 'Counts',
+            ...jsonContent({
+              type: 'object',
+              required: ['pending', 'dead'],
+              properties: {
+                pending: { type: 'integer' },
+                dead: { type: 'integer' },
+              },
+            }),
+          },
+          ...errorResponses,
+        },
       },
     },
     '/': {

@@ -6,6 +6,7 @@ import {
   createTestDatabases,
   startNotificationsBackend,
 } from '../testing/notificationsTestBackend';
+import { ISO_DATE, asService, asUser } from '../testing/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -16,13 +17,6 @@ const SCRIPT_LINK = ['javascript', 'alert(1)'].join(':');
 
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
-const asUser = (ref: string) => mockCredentials.user.header(ref);
-const asService = (pluginId = 'scaffolder') =>
-  mockCredentials.service.header({
-    onBehalfOf: mockCredentials.service(`plugin:${pluginId}`),
-    targetPluginId: 'notifications',
-  });
-
 describe.each(databases.eachSupportedId())(
   'notifications router on %p',
   databaseId => {
@@ -240,7 +234,7 @@ describe.each(databases.eachSupportedId())(
         });
         const second = await broadcast({ title: 'Deploy 2', scope: 'deploy' });
         expect(second.id).toBe(first.id);
-        expect(second.updated).not.toBeNull();
+        expect(second.updated).toMatch(ISO_DATE);
         const { notifications } = await list(ALICE);
         expect(notifications).toHaveLength(1);
         expect(notifications[0].payload.title).toBe('Deploy 2');
@@ -270,9 +264,9 @@ describe.each(databases.eachSupportedId())(
         expect(stored.id).toBe(first.id);
         expect(stored.payload.title).toBe('PR still waiting');
         expect(stored.read).toBeNull();
-        expect(stored.saved).not.toBeNull();
+        expect(stored.saved).toMatch(ISO_DATE);
         expect(stored.created).toBe(first.created);
-        expect(stored.updated).not.toBeNull();
+        expect(stored.updated).toMatch(ISO_DATE);
         const [otherScope] = await sendTo(ALICE, {
           title: 'Other',
           scope: 'pr-2',
@@ -648,7 +642,8 @@ describe.each(databases.eachSupportedId())(
             '2026-01-01T00:00:00.000Z',
           );
           expect(body.notifications[0].read).toBeNull();
-          expect(body.notifications[1].read).toMatch(/Z$/);
+          expect(body.notifications[1].read).toMatch(ISO_DATE);
+          expect(body.notifications[3].saved).toMatch(ISO_DATE);
         });
 
         it('pages with limit and offset while totalCount ignores paging', async () => {
@@ -799,6 +794,128 @@ describe.each(databases.eachSupportedId())(
           expect(response.body.error.name).toBe('InputError');
           expect(response.body.error.message).toMatch(message);
         });
+      });
+    });
+
+    describe('settings', () => {
+      const settingsOf = (user: string) =>
+        request(server)
+          .get('/api/notifications/settings')
+          .set('Authorization', asUser(user));
+      const saveSettings = (user: string, body: unknown) =>
+        request(server)
+          .post('/api/notifications/settings')
+          .set('Authorization', asUser(user))
+          .send(body as object);
+      const webOff = {
+        channels: [
+          {
+            id: 'Web',
+            origins: [{ id: 'plugin:scaffolder', enabled: false }],
+          },
+        ],
+      };
+
+      beforeEach(async () => {
+        await knex('user_settings').delete();
+      });
+
+      it('lists the origins a user received, and saves and returns them', async () => {
+        await sendTo(ALICE, { title: 'Hello', topic: 'builds' });
+        const before = await settingsOf(ALICE);
+        expect(before.status).toBe(200);
+        expect(before.body).toEqual({
+          channels: [
+            {
+              id: 'Web',
+              origins: [
+                {
+                  id: 'plugin:scaffolder',
+                  enabled: true,
+                  topics: [{ id: 'builds', enabled: true }],
+                },
+              ],
+            },
+          ],
+        });
+        const saved = await saveSettings(ALICE, webOff);
+        expect(saved.status).toBe(200);
+        expect(saved.body.channels[0].origins[0]).toMatchObject({
+          id: 'plugin:scaffolder',
+          enabled: false,
+        });
+        expect((await settingsOf(ALICE)).body).toEqual(saved.body);
+        expect((await settingsOf(BOB)).body).toEqual({
+          channels: [{ id: 'Web', origins: [] }],
+        });
+      });
+
+      it.each([
+        ['an unknown channel', { channels: [{ id: 'Nope', origins: [] }] }],
+        [
+          'a channel id in the wrong case',
+          { channels: [{ id: 'web', origins: [] }] },
+        ],
+        ['channels that are not a list', { channels: 'Web' }],
+        [
+          'an origin without enabled',
+          { channels: [{ id: 'Web', origins: [{ id: 'x' }] }] },
+        ],
+      ])(
+        'rejects %s with 400 and keeps the stored settings',
+        async (_name, body) => {
+          expect((await saveSettings(ALICE, webOff)).status).toBe(200);
+          const stored = await knex('user_settings').select().orderBy('origin');
+          const response = await saveSettings(ALICE, body);
+          expect(response.status).toBe(400);
+          expect(response.body.error.name).toBe('InputError');
+          expect(response.body.response).toEqual({ statusCode: 400 });
+          expect(
+            await knex('user_settings').select().orderBy('origin'),
+          ).toEqual(stored);
+        },
+      );
+
+      it('rejects malformed JSON with 400 and keeps the stored settings', async () => {
+        expect((await saveSettings(ALICE, webOff)).status).toBe(200);
+        const response = await request(server)
+          .post('/api/notifications/settings')
+          .set('Authorization', asUser(ALICE))
+          .set('Content-Type', 'application/json')
+          .send('{"channels": [');
+        expect(response.status).toBe(400);
+        expect(response.body.response).toEqual({ statusCode: 400 });
+        expect((await settingsOf(ALICE)).body.channels[0].origins).toEqual([
+          { id: 'plugin:scaffolder', enabled: false, topics: [] },
+        ]);
+      });
+
+      it('needs user credentials', async () => {
+        const asPlugin = await request(server)
+          .get('/api/notifications/settings')
+          .set('Authorization', asService());
+        expect(asPlugin.status).toBe(403);
+        const anonymous = await request(server)
+          .post('/api/notifications/settings')
+          .send(webOff);
+        expect(anonymous.status).toBe(401);
+        const [{ count }] = await knex('user_settings').count({ count: '*' });
+        expect(Number(count)).toBe(0);
+      });
+
+      it('gates user notifications by the Web channel, but never broadcasts', async () => {
+        expect((await saveSettings(ALICE, webOff)).status).toBe(200);
+        expect(await sendTo([ALICE, BOB], { title: 'Direct' })).toEqual([
+          expect.objectContaining({ user: BOB }),
+        ]);
+        const shared = await broadcast({ title: 'Everyone' });
+        expect((await list(ALICE)).notifications.map((n: any) => n.id)).toEqual(
+          [shared.id],
+        );
+        expect(signals.map(s => s.recipients)).toEqual([
+          { type: 'user', entityRef: [BOB] },
+          { type: 'broadcast' },
+        ]);
       });
     });
 

@@ -97,6 +97,12 @@ function parseOrderField(value: string): NotificationOrder {
   return { field: field as SortableField, direction };
 }
 
+/** Query parameters the list endpoint accepts; anything else is a 400. */
+export const LIST_QUERY_PARAMETERS = Object.keys(listQuerySchema.shape);
+
+/** Query parameters the topics endpoint accepts; anything else is a 400. */
+export const TOPICS_QUERY_PARAMETERS = Object.keys(topicsQuerySchema.shape);
+
 export function parseListQuery(query: unknown): ListNotificationsOptions {
   const { orderField, ...rest } = parseWith(
     listQuerySchema,

@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
@@ -9,12 +7,12 @@ import {
   readDefaultSettings,
 } from './DefaultNotificationSettingsService';
 import { SettingsStore } from './SettingsStore';
+import { applyDatabaseMigrations } from '../store/migrations';
+import { createTestDatabases } from '../testing/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 
-const databases = TestDatabases.create({
-  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-});
+const databases = createTestDatabases();
 
 const USER = 'user:default/jane';
 
@@ -47,12 +45,7 @@ const defaults = readDefaultSettings(
 
 async function setup(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
-  await knex.migrate.latest({
-    directory: resolvePackagePath(
-      '@herald/plugin-notifications-backend',
-      'migrations',
-    ),
-  });
+  await applyDatabaseMigrations(knex);
   const store = new SettingsStore(knex);
   const service = new DefaultNotificationSettingsService(
     store,
@@ -119,7 +112,11 @@ describe('DefaultNotificationSettingsService', () => {
       const email = settings.channels[1];
       expect(email.enabled).toBe(false);
       expect(
-        email.origins.map(o => [o.id, o.enabled, o.topics?.map(t => t.enabled)]),
+        email.origins.map(o => [
+          o.id,
+          o.enabled,
+          o.topics?.map(t => t.enabled),
+        ]),
       ).toEqual([
         ['plugin:catalog', false, [false, false]],
         ['plugin:todo', false, [false]],
@@ -157,7 +154,11 @@ describe('DefaultNotificationSettingsService', () => {
         queries += 1;
       };
       knex.on('query', countQuery);
-      const todo = await service.getRecipientChannels(users, 'plugin:todo', 'chatter');
+      const todo = await service.getRecipientChannels(
+        users,
+        'plugin:todo',
+        'chatter',
+      );
       knex.off('query', countQuery);
       expect(queries).toBe(1);
 
@@ -169,16 +170,30 @@ describe('DefaultNotificationSettingsService', () => {
       expect(todo.isEnabled('user:default/u1', 'Email')).toBe(false);
       expect(todo.isEnabled('user:default/u1', 'Chat')).toBe(true);
 
-      const otherTopic = await service.getRecipientChannels(users, 'plugin:todo', 'done');
+      const otherTopic = await service.getRecipientChannels(
+        users,
+        'plugin:todo',
+        'done',
+      );
       expect(otherTopic.isEnabled(USER, 'Web')).toBe(true);
 
-      const catalog = await service.getRecipientChannels(users, 'plugin:catalog', 'noisy');
+      const catalog = await service.getRecipientChannels(
+        users,
+        'plugin:catalog',
+        'noisy',
+      );
       expect(catalog.isEnabled('user:default/u1', 'Web')).toBe(false);
-      const scaffolder = await service.getRecipientChannels(users, 'plugin:scaffolder', undefined);
+      const scaffolder = await service.getRecipientChannels(
+        users,
+        'plugin:scaffolder',
+        undefined,
+      );
       expect(scaffolder.isEnabled('user:default/u1', 'Email')).toBe(true);
 
       const settings = await service.getSettings(USER);
-      const webTodo = settings.channels[0].origins.find(o => o.id === 'plugin:todo');
+      const webTodo = settings.channels[0].origins.find(
+        o => o.id === 'plugin:todo',
+      );
       expect(webTodo).toEqual({
         id: 'plugin:todo',
         enabled: true,
@@ -210,7 +225,12 @@ describe('DefaultNotificationSettingsService', () => {
         .select('channel', 'origin', 'topic', 'enabled', 'settings_key_hash')
         .orderBy('topic');
       expect(
-        rows.map(r => [r.channel, r.origin, r.topic, Boolean(Number(r.enabled))]),
+        rows.map(r => [
+          r.channel,
+          r.origin,
+          r.topic,
+          Boolean(Number(r.enabled)),
+        ]),
       ).toEqual(
         expect.arrayContaining([
           ['Web', 'plugin:todo', null, false],
@@ -232,7 +252,9 @@ describe('DefaultNotificationSettingsService', () => {
     async databaseId => {
       const { service } = await setup(databaseId);
       const saved = await service.saveSettings(USER, {
-        channels: [{ id: 'Chat', origins: [{ id: 'plugin:x', enabled: false }] }],
+        channels: [
+          { id: 'Chat', origins: [{ id: 'plugin:x', enabled: false }] },
+        ],
       });
       for (const channel of ['Pager', 'web', 'Nope']) {
         const attempt = service.saveSettings(USER, {
@@ -244,7 +266,9 @@ describe('DefaultNotificationSettingsService', () => {
       await expect(
         service.saveSettings(USER, { channels: [{ id: 'Web' }] }),
       ).rejects.toThrow(InputError);
-      await expect(service.saveSettings(USER, 'nope')).rejects.toThrow(InputError);
+      await expect(service.saveSettings(USER, 'nope')).rejects.toThrow(
+        InputError,
+      );
       await expect(service.getSettings(USER)).resolves.toEqual(saved);
     },
   );
@@ -274,7 +298,9 @@ describe('DefaultNotificationSettingsService', () => {
       readDefaultSettings(
         new ConfigReader({
           notifications: {
-            defaultSettings: { channels: [{ id: 'Web', origins: [{ id: 'x' }] }] },
+            defaultSettings: {
+              channels: [{ id: 'Web', origins: [{ id: 'x' }] }],
+            },
           },
         }),
       ),
@@ -282,7 +308,9 @@ describe('DefaultNotificationSettingsService', () => {
     expect(
       readDefaultSettings(
         new ConfigReader({
-          notifications: { defaultSettings: { channels: [{ id: 'Email', enabled: false }] } },
+          notifications: {
+            defaultSettings: { channels: [{ id: 'Email', enabled: false }] },
+          },
         }),
       ),
     ).toEqual({ channels: [{ id: 'Email', enabled: false, origins: [] }] });

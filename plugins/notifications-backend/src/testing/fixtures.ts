@@ -1,0 +1,50 @@
+// Only tests import this module, so test utilities stay dev dependencies.
+// eslint-disable-next-line @backstage/no-undeclared-imports
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+
+/** Authorization header of a user. */
+export const asUser = (ref: string) => mockCredentials.user.header(ref);
+
+/** Authorization header of another plugin calling the notifications backend. */
+export const asService = (pluginId = 'scaffolder') =>
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(`plugin:${pluginId}`),
+    targetPluginId: 'notifications',
+  });
+
+/** A date as `Date.prototype.toISOString` writes it, never an epoch number. */
+export const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+export function groupEntity(
+  name: string,
+  members: string[],
+  children: string[] = [],
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children },
+    relations: [
+      ...members.map(m => ({
+        type: 'hasMember',
+        targetRef: `user:default/${m}`,
+      })),
+      ...children.map(c => ({
+        type: 'parentOf',
+        targetRef: `group:default/${c}`,
+      })),
+    ],
+  };
+}
+
+export function componentEntity(name: string, owners: string[]): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'service', owner: owners[0] },
+    relations: owners.map(o => ({ type: 'ownedBy', targetRef: o })),
+  };
+}
