@@ -55,6 +55,13 @@ describe('notifications plugin for the new frontend system', () => {
     expect(tester.get(coreExtensionData.routePath)).toBe('/inbox');
   });
 
+  it('lets the app rename the page, and so its nav item, with config', () => {
+    const tester = createExtensionTester(notificationsPage, {
+      config: { title: 'Inbox' },
+    });
+    expect(tester.get(coreExtensionData.title)).toBe('Inbox');
+  });
+
   it('provides the notifications API under the upstream ref id', () => {
     expect(notificationsApiRef.id).toBe('plugin.notifications.service');
     const factory = createExtensionTester(notificationsApi).get(

@@ -267,6 +267,45 @@ describe('NotificationsPage', () => {
     expect(linked.closest('tr')).toHaveAttribute('tabindex', '-1');
   });
 
+  it('deep links to an unread notification beyond the first page, pinning it on top', async () => {
+    const target = makeNotification({
+      created: new Date(Date.now() - 60 * 60 * 1000),
+      payload: { title: 'Old but linked' },
+    });
+    const api = new InMemoryNotificationsApi([
+      ...Array.from({ length: 6 }, (_, i) =>
+        makeNotification({ payload: { title: `Newer ${i}` } }),
+      ),
+      target,
+    ]);
+    await renderPage(api, { route: `/notifications?id=${target.id}` });
+
+    await screen.findByText('Unread notifications (7)');
+    const linked = await screen.findByText('Old but linked');
+    const rows = screen.getAllByTestId('notification-row');
+    expect(rows).toHaveLength(6);
+    expect(rows[0]).toContainElement(linked);
+    expect(rows[0]).toHaveAttribute('tabindex', '-1');
+    expect(api.callsTo('getNotification').map(c => c.args)).toEqual([
+      target.id,
+    ]);
+  });
+
+  it('enables Mark all read only while something is unread', async () => {
+    const api = new InMemoryNotificationsApi([
+      makeNotification({ read: new Date() }),
+    ]);
+    await renderPage(api);
+    await screen.findByText('Unread notifications (0)');
+    await chooseFilter('View', 'All');
+    await screen.findByText('All notifications (1)');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Mark all read' }),
+      ).toBeDisabled(),
+    );
+  });
+
   it('renders markdown bodies without executing script or keeping unsafe links', async () => {
     const api = new InMemoryNotificationsApi([
       makeNotification({
