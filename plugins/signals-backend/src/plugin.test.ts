@@ -238,6 +238,32 @@ describe('signals backend', () => {
       ]);
     });
 
+    it('drops events with an unknown recipient type, no recipients, or no channel or message', async () => {
+      const a = await open(alice);
+      await a.subscribe('odd');
+      const payloads = [
+        {
+          recipients: { type: 'entity', entityRef: 'user:default/alice' },
+          channel: 'odd',
+          message: { n: 1 },
+        },
+        { channel: 'odd', message: { n: 2 } },
+        { recipients: { type: 'broadcast' }, channel: '', message: { n: 3 } },
+        { recipients: { type: 'broadcast' }, channel: 'odd' },
+        {
+          recipients: { type: 'broadcast' },
+          channel: 'odd',
+          message: { n: 5 },
+        },
+      ];
+      for (const eventPayload of payloads) {
+        await server.events.publish({ topic: 'signals', eventPayload });
+      }
+      expect(await a.take()).toEqual([{ channel: 'odd', message: { n: 5 } }]);
+      await a.roundTrip();
+      expect(a.frames).toEqual([]);
+    });
+
     it('stops delivering after unsubscribe and sends one frame per connection', async () => {
       const a = await open(alice);
       await a.subscribe('twice');

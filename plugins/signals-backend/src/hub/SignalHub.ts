@@ -22,6 +22,18 @@ type EncodedFrames = { plain?: Buffer; withOffset?: Buffer };
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** The refs a user-targeted signal goes to; any other type reaches nobody. */
+function userRecipientRefs(
+  recipients: SequencedSignal['recipients'],
+): string[] {
+  if (recipients.type !== 'user') {
+    return [];
+  }
+  return Array.isArray(recipients.entityRef)
+    ? recipients.entityRef
+    : [recipients.entityRef];
+}
+
 /**
  * Holds this replica's connections and delivers each signal only to the
  * connections subscribed to its channel that hold one of its recipient refs,
@@ -142,12 +154,7 @@ export class SignalHub {
     if (recipients.type === 'broadcast') {
       return index.all;
     }
-    if (recipients.type !== 'user') {
-      return [];
-    }
-    const refs = Array.isArray(recipients.entityRef)
-      ? recipients.entityRef
-      : [recipients.entityRef];
+    const refs = userRecipientRefs(recipients);
     if (refs.length === 1) {
       return index.byRef.get(refs[0]) ?? [];
     }
@@ -169,13 +176,9 @@ export class SignalHub {
     if (recipients.type === 'broadcast') {
       return true;
     }
-    if (recipients.type !== 'user') {
-      return false;
-    }
-    const refs = Array.isArray(recipients.entityRef)
-      ? recipients.entityRef
-      : [recipients.entityRef];
-    return refs.some(ref => connection.ownership.has(ref));
+    return userRecipientRefs(recipients).some(ref =>
+      connection.ownership.has(ref),
+    );
   }
 
   private encode(
