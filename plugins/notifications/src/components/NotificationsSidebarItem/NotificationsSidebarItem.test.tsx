@@ -110,6 +110,36 @@ describe('NotificationsSidebarItem', () => {
     ]);
   });
 
+  it('opens the link of a snackbar in a new tab and marks it read', async () => {
+    const opened = jest.spyOn(window, 'open').mockReturnValue(null);
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api))!;
+    const arrived = makeNotification({
+      payload: { title: 'Has a link', link: 'https://example.com/run/1' },
+    });
+    api.notifications.push(arrived);
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+        notification: arrived,
+      }),
+    );
+    await screen.findByText('Has a link');
+    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+    expect(opened).toHaveBeenCalledWith(
+      'https://example.com/run/1',
+      '_blank',
+      'noopener,noreferrer',
+    );
+    await waitFor(() =>
+      expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
+        { ids: [arrived.id], read: true },
+      ]),
+    );
+    opened.mockRestore();
+  });
+
   it('closes the snackbar when the notification is read elsewhere', async () => {
     const api = new InMemoryNotificationsApi([]);
     const signals = (await renderItem(api))!;
