@@ -1,6 +1,8 @@
 /**
  * @jest-environment node
  */
+// The test runs in Node; a raw TCP server is the simplest peer that never answers a handshake.
+// eslint-disable-next-line no-restricted-imports
 import * as net from 'net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { SignalClient, WebSocketConstructor } from './SignalClient';
