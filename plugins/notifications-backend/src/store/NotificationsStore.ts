@@ -69,6 +69,10 @@ function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
+function sum(values: unknown[]): number {
+  return values.reduce<number>((total, value) => total + Number(value ?? 0), 0);
+}
+
 /** `!` escapes LIKE wildcards; unlike a backslash it means the same in every dialect's string literals. */
 function containsPattern(search: string): string {
   return `%${search.replace(/[!%_]/g, match => `!${match}`)}%`;
@@ -115,22 +119,32 @@ export class NotificationsStore {
   }
 
   async status(user: string): Promise<NotificationStatus> {
-    const [row] = await this.knex
-      .from(this.userView(user, {}))
-      .select(
+    const [own, broadcasts] = this.branches(user, {});
+    const counts = (branch: Knex.QueryBuilder, readColumn: string) =>
+      branch.select(
         this.knex.raw('COUNT(*) as ??', ['total']),
-        this.knex.raw('COUNT(??) as ??', ['read', 'readCount']),
+        this.knex.raw('COUNT(??) as ??', [readColumn, 'readCount']),
       );
-    const total = Number(row?.total ?? 0);
-    const read = Number(row?.readCount ?? 0);
+    const rows: Array<{ total: unknown; readCount: unknown }> = await counts(
+      own,
+      'notification.read',
+    ).unionAll(counts(broadcasts, 'broadcast_user_status.read'));
+    const total = sum(rows.map(row => row.total));
+    const read = sum(rows.map(row => row.readCount));
     return { unread: total - read, read };
   }
 
   async topics(user: string, filter: NotificationFilter): Promise<string[]> {
+    const [own, broadcasts] = this.branches(user, filter);
+    const topicsOf = (branch: Knex.QueryBuilder, table: string) =>
+      branch.distinct(`${table}.topic`).whereNotNull(`${table}.topic`);
     const rows: Array<{ topic: string }> = await this.knex
-      .from(this.userView(user, filter))
-      .distinct('topic')
-      .whereNotNull('topic')
+      .from(
+        topicsOf(own, 'notification')
+          .union(topicsOf(broadcasts, 'broadcast'))
+          .as('t'),
+      )
+      .select('topic')
       .orderBy('topic', 'asc');
     return rows.map(row => row.topic);
   }
@@ -185,10 +199,51 @@ export class NotificationsStore {
     user: string,
     options: ListNotificationsOptions,
   ): Promise<NotificationRow[]> {
-    const query = this.knex.from(this.userView(user, options)).select('*');
     const orderBy = options.orderBy ?? [
       { field: 'created' as const, direction: 'desc' as const },
     ];
+    if (options.limit === undefined) {
+      const query = this.knex.from(this.userView(user, options)).select('*');
+      this.applyOrder(query, orderBy);
+      if (options.offset !== undefined) {
+        query.offset(options.offset);
+      }
+      return await query;
+    }
+    // A page is among the first offset + limit rows of each side, so each
+    // side is cut there (through its index, without sorting all of the
+    // user's rows) before the two are merged and sorted.
+    const window = (options.offset ?? 0) + options.limit;
+    const [own, broadcasts] = this.branches(user, options);
+    const firstRows = (
+      branch: Knex.QueryBuilder,
+      isOwn: boolean,
+      alias: string,
+    ) => {
+      const ordered = this.knex
+        .from(this.withColumns(branch, isOwn).as(alias))
+        .select('*');
+      this.applyOrder(ordered, orderBy);
+      return this.knex
+        .from(ordered.limit(window).as(`${alias}_page`))
+        .select('*');
+    };
+    const query = this.knex
+      .from(
+        firstRows(own, true, 'own_rows')
+          .unionAll(firstRows(broadcasts, false, 'broadcast_rows'))
+          .as('n'),
+      )
+      .select('*');
+    this.applyOrder(query, orderBy);
+    query.limit(options.limit);
+    if (options.offset) {
+      query.offset(options.offset);
+    }
+    return await query;
+  }
+
+  private applyOrder(query: Knex.QueryBuilder, orderBy: NotificationOrder[]) {
     for (const { field, direction } of orderBy) {
       if (NULLABLE_FIELDS.has(field)) {
         // PostgreSQL's placement of nulls (as the largest values) on every
@@ -202,52 +257,65 @@ export class NotificationsStore {
     }
     // Rows created in the same instant would otherwise page unpredictably.
     query.orderBy('id', 'asc');
-    if (options.limit !== undefined) {
-      query.limit(options.limit);
-    }
-    if (options.offset !== undefined) {
-      query.offset(options.offset);
-    }
-    return await query;
   }
 
+  /** Counted per side, so each count can be answered from an index. */
   private async count(user: string, filter: NotificationFilter) {
-    const [row] = await this.knex
-      .from(this.userView(user, filter))
-      .count({ count: '*' });
-    return Number(row?.count ?? 0);
+    const [own, broadcasts] = this.branches(user, filter);
+    const rows: Array<{ count: unknown }> = await own
+      .count({ count: '*' })
+      .unionAll(broadcasts.count({ count: '*' }));
+    return sum(rows.map(row => row.count));
+  }
+
+  /** The user's rows and all broadcasts as one derived table `n`. */
+  private userView(user: string, filter: NotificationFilter) {
+    const [own, broadcasts] = this.branches(user, filter);
+    return this.withColumns(own, true)
+      .unionAll(this.withColumns(broadcasts, false))
+      .as('n');
   }
 
   /**
-   * The user's rows and all broadcasts as one derived table `n`. Filters are
-   * applied inside each branch so the indexes of both tables stay usable.
+   * The two sides of a user's view, filtered but without columns: the
+   * user's own rows, and all broadcasts with the user's state of them.
+   * Filters are applied inside each side so the indexes of both stay usable.
    */
-  private userView(user: string, filter: NotificationFilter) {
-    const own = this.knex('notification')
-      .select(NOTIFICATION_COLUMNS.map(column => `notification.${column}`))
-      .where('notification.user', user);
+  private branches(
+    user: string,
+    filter: NotificationFilter,
+  ): [Knex.QueryBuilder, Knex.QueryBuilder] {
+    const own = this.knex('notification').where('notification.user', user);
     this.applyFilter(own, 'notification', 'notification', filter);
 
-    const broadcasts = this.knex('broadcast')
-      .leftJoin('broadcast_user_status', join =>
+    const broadcasts = this.knex('broadcast').leftJoin(
+      'broadcast_user_status',
+      join =>
         join
           .on('broadcast_user_status.broadcast_id', '=', 'broadcast.id')
           .andOn('broadcast_user_status.user', '=', this.knex.raw('?', [user])),
-      )
-      .select(
-        NOTIFICATION_COLUMNS.map(column => {
-          if (column === 'user') {
-            return this.knex.raw('NULL as ??', ['user']);
-          }
-          if (column === 'read' || column === 'saved') {
-            return `broadcast_user_status.${column}`;
-          }
-          return `broadcast.${column}`;
-        }),
-      );
+    );
     this.applyFilter(broadcasts, 'broadcast', 'broadcast_user_status', filter);
+    return [own, broadcasts];
+  }
 
-    return own.unionAll(broadcasts).as('n');
+  private withColumns(branch: Knex.QueryBuilder, isOwn: boolean) {
+    if (isOwn) {
+      return branch.select(
+        NOTIFICATION_COLUMNS.map(column => `notification.${column}`),
+      );
+    }
+    return branch.select(
+      NOTIFICATION_COLUMNS.map(column => {
+        if (column === 'user') {
+          return this.knex.raw('NULL as ??', ['user']);
+        }
+        if (column === 'read' || column === 'saved') {
+          return `broadcast_user_status.${column}`;
+        }
+        return `broadcast.${column}`;
+      }),
+    );
   }
 
   private applyFilter(
@@ -293,7 +361,10 @@ export class NotificationsStore {
     if (filter.createdAfter) {
       query.where(`${table}.created`, '>=', filter.createdAfter);
     }
-    if (filter.minimumSeverity) {
+    // At `low` every row qualifies (rows are shown with a known severity
+    // whatever is stored), and leaving the condition out keeps counts on the
+    // index alone.
+    if (filter.minimumSeverity && filter.minimumSeverity !== 'low') {
       query.whereIn(
         `${table}.severity`,
         severitiesAtLeast(filter.minimumSeverity),

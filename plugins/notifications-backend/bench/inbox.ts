@@ -1,0 +1,222 @@
+/*
+ * Measures the read side against a large inbox: 100,000 rows for one user
+ * (one in three read, twenty topics, 1% mention "quasar"), ten neighbours
+ * with 10,000 rows each and 50 broadcasts, written straight into the tables.
+ * Then times the store's queries the notifications page makes, and prints
+ * each one's query plan.
+ *
+ *   yarn bench:inbox                SQLite (in memory)
+ *   HERALD_TEST_POSTGRES_CONNECTION_STRING=postgresql://user@host:5432 yarn bench:inbox
+ *                                   SQLite, then PostgreSQL in a scratch database
+ *   BENCH_PLANS=1 ...               also prints the query plans
+ */
+import { randomUUID } from 'node:crypto';
+import knexFactory, { Knex } from 'knex';
+import { applyDatabaseMigrations } from '../src/store/migrations';
+import {
+  ListNotificationsOptions,
+  NotificationsStore,
+} from '../src/store/NotificationsStore';
+
+const USER = 'user:default/inbox-owner';
+const ROWS = 100_000;
+const NEIGHBOURS = 10;
+const NEIGHBOUR_ROWS = 10_000;
+const BROADCASTS = 50;
+const ROUNDS = 30;
+
+const topics = Array.from({ length: 20 }, (_, i) => `topic-${i}`);
+const severities = ['critical', 'high', 'normal', 'normal', 'normal', 'low'];
+
+function inboxRow(user: string | null, index: number, now: number) {
+  const created = new Date(now - index * 77_760);
+  return {
+    id: randomUUID(),
+    ...(user ? { user } : {}),
+    title:
+      index % 97 === 0
+        ? `Deployment of Quasar-${index % 8} finished (${index})`
+        : `Build ${index} ${index % 5 === 0 ? 'failed' : 'passed'}`,
+    description: `Pipeline run ${index}. See the build log for details.`,
+    severity: severities[index % severities.length],
+    link: `/catalog/default/component/service-${index % 8}`,
+    origin: 'plugin:ci',
+    topic: topics[index % topics.length],
+    created,
+    ...(user
+      ? {
+          read: index % 3 === 0 ? created : null,
+          saved: index % 50 === 0 ? created : null,
+        }
+      : {}),
+  };
+}
+
+async function seed(knex: Knex) {
+  const now = Date.now();
+  const insert = async (table: string, rows: object[]) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      await knex(table).insert(rows.slice(i, i + 500));
+    }
+  };
+  await insert(
+    'notification',
+    Array.from({ length: ROWS }, (_, i) => inboxRow(USER, i, now)),
+  );
+  for (let u = 0; u < NEIGHBOURS; u++) {
+    await insert(
+      'notification',
+      Array.from({ length: NEIGHBOUR_ROWS }, (_, i) =>
+        inboxRow(`user:default/neighbour-${u}`, i, now),
+      ),
+    );
+  }
+  const broadcasts = Array.from({ length: BROADCASTS }, (_, i) =>
+    inboxRow(null, i * 1000 + 1, now),
+  );
+  await insert('broadcast', broadcasts);
+  await insert(
+    'broadcast_user_status',
+    broadcasts
+      .filter((_, i) => i % 2 === 0)
+      .map(b => ({ broadcast_id: b.id, user: USER, read: b.created })),
+  );
+  if (knex.client.config.client === 'pg') {
+    // What autovacuum does shortly after a bulk load: statistics, and the
+    // visibility map that lets counts be answered from an index alone.
+    await knex.raw('VACUUM ANALYZE');
+  } else {
+    await knex.raw('ANALYZE');
+  }
+}
+
+const page: ListNotificationsOptions = {
+  limit: 5,
+  offset: 0,
+  orderBy: [{ field: 'created', direction: 'desc' }],
+  minimumSeverity: 'low',
+};
+
+const workloads: Array<
+  [string, (store: NotificationsStore) => Promise<unknown>]
+> = [
+  [
+    'page default (unread, 5 rows + totalCount)',
+    s => s.list(USER, { ...page, read: false }),
+  ],
+  ['All view (5 rows + totalCount)', s => s.list(USER, page)],
+  [
+    'search "quasar" (unread)',
+    s => s.list(USER, { ...page, read: false, search: 'quasar' }),
+  ],
+  [
+    'page 3 of the All view (offset 10)',
+    s => s.list(USER, { ...page, offset: 10 }),
+  ],
+  ['status', s => s.status(USER)],
+  [
+    'topics (unread)',
+    s => s.topics(USER, { read: false, minimumSeverity: 'low' }),
+  ],
+];
+
+async function printPlans(name: string, knex: Knex) {
+  const isPg = knex.client.config.client === 'pg';
+  const statements: Array<{ sql: string; bindings: readonly unknown[] }> = [];
+  const collect = (query: { sql: string; bindings: unknown[] }) =>
+    statements.push({ sql: query.sql, bindings: query.bindings });
+  knex.on('query', collect);
+  const store = new NotificationsStore(knex);
+  for (const [, run] of workloads) {
+    await run(store);
+  }
+  knex.off('query', collect);
+  for (const { sql, bindings } of statements) {
+    const explain = isPg
+      ? `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`
+      : `EXPLAIN QUERY PLAN ${sql}`;
+    let lines: string[];
+    if (isPg) {
+      // The statement already has PostgreSQL's $n placeholders.
+      const connection = await knex.client.acquireConnection();
+      try {
+        const result = await connection.query(explain, bindings);
+        lines = result.rows.map((r: any) => r['QUERY PLAN']);
+      } finally {
+        await knex.client.releaseConnection(connection);
+      }
+    } else {
+      const result = await knex.raw(explain, bindings as any);
+      lines = result.map((r: any) => `${r.id}<-${r.parent} ${r.detail}`);
+    }
+    console.log(`\n${name}: ${sql}\n  ${lines.join('\n  ')}`);
+  }
+}
+
+async function measure(name: string, knex: Knex) {
+  await applyDatabaseMigrations(knex);
+  const seedStart = Date.now();
+  await seed(knex);
+  console.log(
+    `${name}: seeded ${
+      ROWS + NEIGHBOURS * NEIGHBOUR_ROWS
+    } rows and ${BROADCASTS} broadcasts in ${Date.now() - seedStart} ms`,
+  );
+  const store = new NotificationsStore(knex);
+  for (const [label, run] of workloads) {
+    for (let i = 0; i < 3; i++) {
+      await run(store);
+    }
+    const times: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const start = process.hrtime.bigint();
+      await run(store);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `${name}: ${label}: median ${times[ROUNDS >> 1].toFixed(
+        2,
+      )} ms, best ${times[0].toFixed(2)} ms over ${ROUNDS}`,
+    );
+  }
+  if (process.env.BENCH_PLANS) {
+    await printPlans(name, knex);
+  }
+}
+
+async function main() {
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
+  try {
+    await measure('SQLite', sqlite);
+  } finally {
+    await sqlite.destroy();
+  }
+
+  const pgUrl = process.env.HERALD_TEST_POSTGRES_CONNECTION_STRING;
+  if (!pgUrl) {
+    return;
+  }
+  const database = `herald_bench_inbox_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: pgUrl });
+  await admin.raw(`CREATE DATABASE ${database}`);
+  const scratchUrl = new URL(pgUrl);
+  scratchUrl.pathname = `/${database}`;
+  const pg = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
+  try {
+    await measure('PostgreSQL', pg);
+  } finally {
+    await pg.destroy();
+    await admin.raw(`DROP DATABASE ${database}`);
+    await admin.destroy();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
