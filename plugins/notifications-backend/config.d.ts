@@ -36,6 +36,14 @@ export interface Config {
     };
 
     /**
+     * Largest JSON body `POST /notifications` accepts: a number of bytes or
+     * a size such as `'2mb'`. Larger bodies are answered with 413. Other
+     * endpoints keep a 100 kB limit. Default `'1mb'`, room for a send to
+     * 10,000 explicit user refs.
+     */
+    maxRequestBodySize?: number | string;
+
+    /**
      * Longest a processor's processOptions or preProcess may take before it
      * is skipped for that send. Default 5 seconds.
      */

@@ -1,7 +1,10 @@
 /*
- * Measures a send to a group of 1,000 users through the delivery pipeline:
- * catalog resolution, the settings query, storing every row and one outbox
- * job per recipient in one transaction, and the signal publish.
+ * Measures sends through the delivery pipeline: to a catalog group of 1,000
+ * users with one processor (catalog resolution, the settings query, every row
+ * and one outbox job per recipient in one transaction, the signal publish),
+ * and to 1,000 and 10,000 explicit user refs without processors, as a plain
+ * backend receives them over REST. The signal is serialised as a signal bus
+ * would, and its size printed.
  *
  *   yarn bench                      SQLite (in memory)
  *   HERALD_TEST_POSTGRES_CONNECTION_STRING=postgresql://user@host:5432 yarn bench
@@ -11,13 +14,17 @@ import { randomUUID } from 'node:crypto';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import knexFactory, { Knex } from 'knex';
 import { DeliveryStore } from '../src/delivery/DeliveryStore';
 import { NotificationSender } from '../src/delivery/NotificationSender';
 import { OutboxStore } from '../src/outbox';
 import { NotificationProcessors } from '../src/processing';
 import { CatalogRecipientResolver } from '../src/recipients';
-import { DefaultNotificationSettingsService, SettingsStore } from '../src/settings';
+import {
+  DefaultNotificationSettingsService,
+  SettingsStore,
+} from '../src/settings';
 
 const USERS = 1000;
 const ROUNDS = 10;
@@ -55,19 +62,66 @@ const catalog = {
 
 const auth: any = { getOwnServiceCredentials: async () => ({}) };
 
-async function measure(name: string, knex: Knex) {
+type Workload = {
+  label: string;
+  users: number;
+  rounds: number;
+  withProcessor: boolean;
+  recipients: NotificationSendOptions['recipients'];
+};
+
+const explicitUsers = (count: number) =>
+  Array.from({ length: count }, (_, i) => `user:default/explicit-${i}`);
+
+const workloads: Workload[] = [
+  {
+    label: `send to a group of ${USERS} users with one processor`,
+    users: USERS,
+    rounds: ROUNDS,
+    withProcessor: true,
+    recipients: { type: 'entity', entityRef: 'group:default/everyone' },
+  },
+  {
+    label: 'send to 1,000 explicit users',
+    users: 1000,
+    rounds: ROUNDS,
+    withProcessor: false,
+    recipients: { type: 'entity', entityRef: explicitUsers(1000) },
+  },
+  {
+    label: 'send to 10,000 explicit users',
+    users: 10_000,
+    rounds: 5,
+    withProcessor: false,
+    recipients: { type: 'entity', entityRef: explicitUsers(10_000) },
+  },
+];
+
+async function measure(name: string, knex: Knex, workload: Workload) {
   await knex.migrate.latest({
-    directory: resolvePackagePath('@herald/plugin-notifications-backend', 'migrations'),
+    directory: resolvePackagePath(
+      '@herald/plugin-notifications-backend',
+      'migrations',
+    ),
   });
   const processors = new NotificationProcessors(
-    () => [{ getName: () => 'Email', postProcess: async () => {} }],
+    () =>
+      workload.withProcessor
+        ? [{ getName: () => 'Email', postProcess: async () => {} }]
+        : [],
     silentLogger,
     5000,
   );
   let signals = 0;
+  let signalBytes = 0;
   const sender = new NotificationSender({
     store: new DeliveryStore(knex),
-    signals: { publish: async () => void (signals += 1) },
+    signals: {
+      publish: async signal => {
+        signals += 1;
+        signalBytes = Buffer.byteLength(JSON.stringify(signal));
+      },
+    },
     recipientResolver: new CatalogRecipientResolver(catalog, auth),
     appBaseUrl: 'http://localhost:3000',
     logger: silentLogger,
@@ -84,27 +138,44 @@ async function measure(name: string, knex: Knex) {
     sender.send({
       origin: 'plugin:bench',
       options: {
-        recipients: { type: 'entity', entityRef: 'group:default/everyone' },
-        payload: { title: `Release ${randomUUID()}`, description: 'Bench' },
+        recipients: workload.recipients,
+        payload: {
+          title: `Release ${randomUUID()}`,
+          description: 'Version 2.4.1 is out, see the changelog for details.',
+          link: '/catalog/default/component/service',
+          topic: 'releases',
+        },
       },
     });
 
   await send(); // warm-up: connections, statement caches, JIT
   const times: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < workload.rounds; round++) {
     const start = process.hrtime.bigint();
     const stored = await send();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (stored.length !== USERS) {
-      throw new Error(`expected ${USERS} rows, stored ${stored.length}`);
+    if (stored.length !== workload.users) {
+      throw new Error(
+        `expected ${workload.users} rows, stored ${stored.length}`,
+      );
     }
   }
   const [{ count: rows }] = await knex('notification').count({ count: '*' });
-  const [{ count: jobs }] = await knex('notification_outbox').count({ count: '*' });
+  const [{ count: jobs }] = await knex('notification_outbox').count({
+    count: '*',
+  });
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   console.log(
-    `${name}: send to ${USERS} users: median ${median.toFixed(1)} ms, best ${times[0].toFixed(1)} ms, worst ${times[times.length - 1].toFixed(1)} ms over ${ROUNDS} sends; ${rows} rows and ${jobs} outbox jobs stored in total, ${signals} signal publishes`,
+    `${name}: ${workload.label}: median ${median.toFixed(
+      1,
+    )} ms, best ${times[0].toFixed(1)} ms, worst ${times[
+      times.length - 1
+    ].toFixed(1)} ms over ${
+      workload.rounds
+    } sends; ${rows} rows and ${jobs} outbox jobs stored in total, ${signals} signal publishes of ${(
+      signalBytes / 1024
+    ).toFixed(0)} KB each`,
   );
 }
 
@@ -115,7 +186,9 @@ async function main() {
     useNullAsDefault: true,
   });
   try {
-    await measure('SQLite', sqlite);
+    for (const workload of workloads) {
+      await measure('SQLite', sqlite, workload);
+    }
   } finally {
     await sqlite.destroy();
   }
@@ -131,7 +204,9 @@ async function main() {
   scratchUrl.pathname = `/${database}`;
   const pg = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
   try {
-    await measure('PostgreSQL', pg);
+    for (const workload of workloads) {
+      await measure('PostgreSQL', pg, workload);
+    }
   } finally {
     await pg.destroy();
     await admin.raw(`DROP DATABASE ${database}`);

@@ -87,7 +87,8 @@ export const notificationsPlugin = createBackendPlugin({
         lifecycle,
         actionsRegistry,
       }) {
-        const { appBaseUrl } = readNotificationsBackendConfig(config);
+        const { appBaseUrl, maxRequestBodySize } =
+          readNotificationsBackendConfig(config);
         const knex = await connectToDatabase(database);
         const store = new NotificationsStore(knex);
 
@@ -133,6 +134,7 @@ export const notificationsPlugin = createBackendPlugin({
             signals,
             logger,
             settings,
+            maxSendBodySize: maxRequestBodySize,
           }),
         );
         httpRouter.use(createOutboxAdminRouter({ httpAuth, store: outbox }));

@@ -247,7 +247,8 @@ const sendOperation = {
       ...jsonContent({ type: 'array', items: ref('Notification') }),
     },
     '413': {
-      description: 'Body larger than 100 kB',
+      description:
+        'Body larger than notifications.maxRequestBodySize (default 1 MB)',
       ...jsonContent(ref('Error')),
     },
     ...errorResponses,

@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
   clearNotificationTables,
@@ -413,22 +414,34 @@ describe.each(databases.eachSupportedId())(
         expect(await storedCount()).toBe(0);
       });
 
-      it('rejects bodies over 100 kB with 413', async () => {
+      it('rejects send bodies over the default 1 MB with 413', async () => {
         const response = await send({
           recipients: { type: 'broadcast' },
-          payload: { title: 'big', description: 'x'.repeat(110 * 1024) },
+          payload: { title: 'big', description: 'x'.repeat(1100 * 1024) },
         });
         expect(response.status).toBe(413);
         expect(response.body.response).toEqual({ statusCode: 413 });
         expect(await storedCount()).toBe(0);
       });
 
-      it('accepts a body just under 100 kB', async () => {
+      it('accepts a send body just under 1 MB', async () => {
         const response = await send({
           recipients: { type: 'broadcast' },
-          payload: { title: 'big', description: 'x'.repeat(90 * 1024) },
+          payload: { title: 'big', description: 'x'.repeat(1000 * 1024) },
         });
         expect(response.status).toBe(200);
+      });
+
+      it('keeps the 100 kB limit for bodies other than a send', async () => {
+        const response = await request(server)
+          .post('/api/notifications/notifications/update')
+          .set('Authorization', asUser(ALICE))
+          .send({
+            ids: Array.from({ length: 3000 }, () => randomUUID()),
+            read: true,
+          });
+        expect(response.status).toBe(413);
+        expect(response.body.response).toEqual({ statusCode: 413 });
       });
     });
 

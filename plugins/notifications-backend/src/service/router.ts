@@ -11,6 +11,7 @@ import {
 import { SignalsService } from '@herald/plugin-signals-node';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { DEFAULT_MAX_REQUEST_BODY_SIZE } from '../config';
 import { NotificationSender } from '../delivery/NotificationSender';
 import { notificationToJson } from '../notificationJson';
 import { NotificationSettingsService } from '../settings/types';
@@ -33,10 +34,19 @@ export type RouterOptions = {
   logger: LoggerService;
   /** Serves `/settings` when present. */
   settings?: NotificationSettingsService;
+  /** Body limit of a send (bytes, or express notation like '1mb'); default 1 MB. */
+  maxSendBodySize?: number | string;
 };
 
-/** Upstream's default body limit; larger bodies are answered with 413. */
+/** Limit of every other body, as upstream; larger bodies are answered with 413. */
 const JSON_BODY_LIMIT = '100kb';
+
+/** A send to thousands of explicit users outgrows the limit of other bodies. */
+function isSendRequest(req: Request): boolean {
+  return (
+    req.method === 'POST' && (req.path === '/notifications' || req.path === '/')
+  );
+}
 
 export function createRouter(options: RouterOptions): express.Router {
   const { store, sender, httpAuth, userInfo, signals, logger, settings } =
@@ -49,7 +59,15 @@ export function createRouter(options: RouterOptions): express.Router {
   }
 
   const router = Router();
-  router.use(express.json({ limit: JSON_BODY_LIMIT }));
+  const jsonBody = express.json({ limit: JSON_BODY_LIMIT });
+  const sendJsonBody = express.json({
+    limit: options.maxSendBodySize ?? DEFAULT_MAX_REQUEST_BODY_SIZE,
+  });
+  router.use((req, res, next) =>
+    isSendRequest(req)
+      ? sendJsonBody(req, res, next)
+      : jsonBody(req, res, next),
+  );
 
   router.get('/openapi.json', async (req, res) => {
     await httpAuth.credentials(req);
