@@ -1,8 +1,8 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
 import {
   NotificationProcessorFilters,
   getProcessorFiltersFromConfig,
+  readDurationMs,
 } from '@herald/plugin-notifications-common';
 import { isValidEmailAddress, isValidMailboxHeader } from './addresses';
 
@@ -72,20 +72,13 @@ export class EmailConfigError extends Error {
   }
 }
 
-function readDurationMs(
+function readDurationConfigMs(
   config: Config,
   key: string,
   defaultMs: number,
 ): number {
-  if (!config.has(key)) {
-    return defaultMs;
-  }
-  const raw = config.get(key);
-  if (typeof raw === 'number') {
-    return raw;
-  }
   try {
-    return durationToMilliseconds(readDurationFromConfig(config, { key }));
+    return readDurationMs(config, key, defaultMs);
   } catch (error) {
     throw new EmailConfigError(
       key,
@@ -253,7 +246,7 @@ export function readEmailProcessorConfig(
       'must be a positive integer',
     );
   }
-  const throttleIntervalMs = readDurationMs(
+  const throttleIntervalMs = readDurationConfigMs(
     config,
     'throttleInterval',
     DEFAULT_THROTTLE_INTERVAL_MS,
@@ -275,7 +268,7 @@ export function readEmailProcessorConfig(
     replyTo: readMailbox(config, 'replyTo'),
     concurrencyLimit,
     throttleIntervalMs,
-    cacheTtlMs: readDurationMs(config, 'cache.ttl', DEFAULT_CACHE_TTL_MS),
+    cacheTtlMs: readDurationConfigMs(config, 'cache.ttl', DEFAULT_CACHE_TTL_MS),
     broadcast: readBroadcast(config),
     filters,
     allowedEmailDomains: config.getOptionalStringArray('allowedEmailDomains'),

@@ -2,8 +2,8 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { readPostProcessTimeoutMs } from '@herald/plugin-notifications-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
@@ -21,15 +21,8 @@ import { createEmailTransport, sesMessageOptions } from './transport';
 
 /** Retries end long before this; the records only need to outlive them. */
 const DELIVERY_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-/** The notifications backend's default `notifications.outbox.timeout`. */
-const DEFAULT_OUTBOX_TIMEOUT_MS = 60_000;
-
 function readSendBudgetMs(config: Config): number {
-  const key = 'notifications.outbox.timeout';
-  const timeoutMs = config.has(key)
-    ? durationToMilliseconds(readDurationFromConfig(config, { key }))
-    : DEFAULT_OUTBOX_TIMEOUT_MS;
-  return timeoutMs / 2;
+  return readPostProcessTimeoutMs(config) / 2;
 }
 
 /**

@@ -8,3 +8,4 @@ export * from './signals';
 export * from './severity';
 export * from './settings';
 export * from './filters';
+export * from './duration';

@@ -1,5 +1,4 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { notificationsProcessingExtensionPoint as upstreamProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { createDeferred } from '@backstage/types';

@@ -112,7 +112,14 @@ export class OutboxStore {
             .forUpdate()
             .skipLocked(),
         )
-        .returning(['id', 'processor', 'notification', 'options', 'attempts', 'locked_by']);
+        .returning([
+          'id',
+          'processor',
+          'notification',
+          'options',
+          'attempts',
+          'locked_by',
+        ]);
     } else {
       // The update re-checks the due condition, so of two racing claimers only one wins a row.
       const candidates = await due(this.knex(TABLE).select('id'))
@@ -124,7 +131,14 @@ export class OutboxStore {
       const ids = candidates.map((row: { id: string }) => row.id);
       await due(this.knex(TABLE).update(lease).whereIn('id', ids));
       rows = await this.knex(TABLE)
-        .select('id', 'processor', 'notification', 'options', 'attempts', 'locked_by')
+        .select(
+          'id',
+          'processor',
+          'notification',
+          'options',
+          'attempts',
+          'locked_by',
+        )
         .whereIn('id', ids)
         .andWhere('locked_by', claimToken);
     }
@@ -143,6 +157,19 @@ export class OutboxStore {
     await this.knex(TABLE)
       .where({ id: job.id, locked_by: job.claimToken })
       .delete();
+  }
+
+  /** Gives back claimed jobs that were never attempted, due at once. */
+  async release(jobs: OutboxJob[]): Promise<void> {
+    for (const job of jobs) {
+      await this.knex(TABLE)
+        .where({ id: job.id, locked_by: job.claimToken })
+        .update({
+          locked_by: null,
+          locked_until: null,
+          attempts: this.knex.raw('attempts - 1'),
+        });
+    }
   }
 
   async retryLater(job: OutboxJob, error: string, delayMs: number) {

@@ -112,6 +112,42 @@ describe('OutboxWorker', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'hands back jobs claimed while stopping, so a restart takes them at once, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      await enqueue(store, knex, ['a', 'b']);
+      const postProcess = jest.fn(async () => {});
+      const claim = jest.spyOn(store, 'claim');
+      const stopping = startWorker(store, [
+        { getName: () => 'Test', postProcess },
+      ]);
+      // The first claim is on its way to the database when the stop comes.
+      expect(claim).toHaveBeenCalledTimes(1);
+      await stopping.stop();
+      await claim.mock.results[0].value;
+      expect(postProcess).not.toHaveBeenCalled();
+      expect(
+        await knex('notification_outbox')
+          .select('locked_by', 'locked_until', 'attempts')
+          .then(rows =>
+            rows.map(r => [r.locked_by, r.locked_until, Number(r.attempts)]),
+          ),
+      ).toEqual([
+        [null, null, 0],
+        [null, null, 0],
+      ]);
+
+      const delivered = createDeferred<void>();
+      postProcess.mockImplementation(async () => {
+        if (postProcess.mock.calls.length === 2) delivered.resolve();
+      });
+      startWorker(store, [{ getName: () => 'Test', postProcess }]);
+      await delivered;
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'marks a job dead after the configured attempts and logs it, on %p',
     async databaseId => {
       const knex = await setupDatabase(databaseId);

@@ -12,7 +12,7 @@ import { withTimeout } from './withTimeout';
  */
 export class OutboxWorker {
   private readonly inFlight = new Set<Promise<void>>();
-  private draining = false;
+  private draining?: Promise<void>;
   private drainRequested = false;
   private pollTimer?: NodeJS.Timeout;
   private stopped = true;
@@ -42,6 +42,8 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
+    // A claim in progress hands its jobs back before the worker goes.
+    await this.draining?.catch(() => {});
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -54,13 +56,12 @@ export class OutboxWorker {
       this.drainRequested = true;
       return;
     }
-    this.draining = true;
-    this.drain()
+    this.draining = this.drain()
       .catch(error =>
         this.logger.error('Failed to claim notification outbox jobs', error),
       )
       .finally(() => {
-        this.draining = false;
+        this.draining = undefined;
         if (this.drainRequested) {
           this.drainRequested = false;
           this.wake();
@@ -75,8 +76,10 @@ export class OutboxWorker {
         return;
       }
       const jobs = await this.store.claim(free, this.config.leaseMs);
-      if (this.stopped && jobs.length > 0) {
-        // Claimed during shutdown: the leases expire and another instance delivers them.
+      if (this.stopped) {
+        // Claimed during shutdown: hand them back at once rather than leave
+        // them locked until the lease expires.
+        await this.store.release(jobs);
         return;
       }
       for (const job of jobs) {

@@ -1,17 +1,8 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
-
-/** Reads a duration (ISO string, ms string, or `{ minutes: 5 }`) in milliseconds. */
-export function readOptionalDurationMs(
-  config: Config,
-  key: string,
-  defaultMs: number,
-): number {
-  if (!config.has(key)) {
-    return defaultMs;
-  }
-  return durationToMilliseconds(readDurationFromConfig(config, { key }));
-}
+import { Config } from '@backstage/config';
+import {
+  readDurationMs,
+  readPostProcessTimeoutMs,
+} from '@herald/plugin-notifications-common';
 
 export type OutboxConfig = {
   concurrency: number;
@@ -27,14 +18,14 @@ export type OutboxConfig = {
 export function readOutboxConfig(rootConfig: Config): OutboxConfig {
   const config = rootConfig.getOptionalConfig('notifications.outbox');
   const read = (key: string, defaultMs: number) =>
-    config ? readOptionalDurationMs(config, key, defaultMs) : defaultMs;
+    config ? readDurationMs(config, key, defaultMs) : defaultMs;
   const outbox: OutboxConfig = {
     concurrency: config?.getOptionalNumber('concurrency') ?? 10,
     maxAttempts: config?.getOptionalNumber('maxAttempts') ?? 8,
     initialBackoffMs: read('initialBackoff', 5_000),
     maxBackoffMs: read('maxBackoff', 3_600_000),
     pollIntervalMs: read('pollInterval', 5_000),
-    timeoutMs: read('timeout', 60_000),
+    timeoutMs: readPostProcessTimeoutMs(rootConfig),
     leaseMs: read('leaseDuration', 300_000),
   };
   if (outbox.concurrency < 1 || outbox.maxAttempts < 1) {

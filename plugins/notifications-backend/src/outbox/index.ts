@@ -1,7 +1,7 @@
 export { OutboxStore } from './OutboxStore';
 export type { OutboxJobInput, OutboxCounts } from './OutboxStore';
 export { OutboxWorker } from './OutboxWorker';
-export { readOutboxConfig, readOptionalDurationMs } from './config';
+export { readOutboxConfig } from './config';
 export type { OutboxConfig } from './config';
 export { withTimeout } from './withTimeout';
 export { createOutboxAdminRouter } from './router';

@@ -1,7 +1,7 @@
 import { Config } from '@backstage/config';
-import { readOptionalDurationMs } from '../outbox';
+import { readDurationMs } from '@herald/plugin-notifications-common';
 
 /** `notifications.processorTimeout`: how long processOptions and preProcess may take. */
 export function readProcessorTimeoutMs(config: Config): number {
-  return readOptionalDurationMs(config, 'notifications.processorTimeout', 5_000);
+  return readDurationMs(config, 'notifications.processorTimeout', 5_000);
 }

@@ -1,9 +1,6 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { readOptionalDurationMs } from '../outbox';
+import { readDurationMs } from '@herald/plugin-notifications-common';
 import { RetentionStore } from './RetentionStore';
 
 const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -13,7 +10,7 @@ export function readRetentionMs(config: Config): number | undefined {
   if (config.getOptional('notifications.retention') === false) {
     return undefined;
   }
-  return readOptionalDurationMs(config, 'notifications.retention', ONE_YEAR_MS);
+  return readDurationMs(config, 'notifications.retention', ONE_YEAR_MS);
 }
 
 export async function deleteExpiredNotifications(options: {
