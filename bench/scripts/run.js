@@ -395,27 +395,34 @@ async function runSockets(engine, backends, staticToken, record) {
   };
   // Two collections a moment apart let the allocator hand freed pages back
   // before the reading, so the difference is what the sockets hold.
-  const collectedRss = async side => {
+  const collectedMemory = async side => {
     const url = `${backends[side].baseUrl}/api/bench/memory`;
     await postJson(url, staticToken, {});
     await sleep(2000);
-    return JSON.parse((await postJson(url, staticToken, {})).text).rss;
+    const usage = JSON.parse((await postJson(url, staticToken, {})).text);
+    return { rss: usage.rss, heap: usage.heapUsed + usage.external };
   };
   try {
     const memoryWithoutSockets = {};
     for (const side of sideNames) {
-      memoryWithoutSockets[side] = await collectedRss(side);
+      memoryWithoutSockets[side] = await collectedMemory(side);
     }
     await open(plan.smallSockets);
     await broadcast('broadcast-small');
     await open(plan.largeSockets);
     for (const side of sideNames) {
-      const perSocketKb =
-        ((await collectedRss(side)) - memoryWithoutSockets[side]) /
+      const withSockets = await collectedMemory(side);
+      const perSocketKb = key =>
+        (withSockets[key] - memoryWithoutSockets[side][key]) /
         plan.largeSockets /
         1024;
-      record.add(engine, 'idle-socket-memory', side, perSocketKb);
-      log(`${engine} idle socket ${side}: ${perSocketKb.toFixed(1)} KB`);
+      record.add(engine, 'idle-socket-memory', side, perSocketKb('rss'));
+      record.add(engine, 'idle-socket-heap', side, perSocketKb('heap'));
+      log(
+        `${engine} idle socket ${side}: ${perSocketKb('rss').toFixed(
+          1,
+        )} KB resident, ${perSocketKb('heap').toFixed(1)} KB heap`,
+      );
     }
     await broadcast('broadcast-large');
     const step = plan.largeSockets / plan.signalUsers;

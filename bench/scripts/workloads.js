@@ -80,6 +80,11 @@ const workloads = [
     target: h => ({ text: '< 10 KB', met: h < 10 }),
     heraldOnlyTarget: true,
   },
+  {
+    id: 'idle-socket-heap',
+    label: 'JS heap per idle socket (after garbage collection)',
+    unit: 'KB',
+  },
 ];
 
 // The notifications page's first request (reference: NotificationsPage
