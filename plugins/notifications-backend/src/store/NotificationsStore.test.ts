@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabases } from '../testing/notificationsTestBackend';
 import { applyDatabaseMigrations } from './migrations';
-import { NotificationsStore } from './NotificationsStore';
+import { NotificationOrder, NotificationsStore } from './NotificationsStore';
 
 jest.setTimeout(60_000);
 
@@ -97,6 +97,63 @@ describe.each(databases.eachSupportedId())(
       expect(await search('G!')).toEqual(['bang!']);
       expect(await search('"QUOTED" \\')).toEqual(['it\'s "quoted" \\ here']);
       expect(await search('%')).toEqual(['50% off']);
+    });
+
+    it('pages through own rows and broadcasts as the whole list sorts them', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const store = new NotificationsStore(knex);
+      // Few distinct times, so ties between and within the sides are common.
+      const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, i % 4));
+      await knex('notification').insert(
+        Array.from({ length: 17 }, (_, i) => ({
+          id: randomUUID(),
+          user: ALICE,
+          title: `own ${i % 5}`,
+          severity: 'normal',
+          origin: 'plugin:test',
+          topic: i % 3 === 0 ? null : `t${i % 2}`,
+          created: at(i),
+          read: i % 2 === 0 ? at(i) : null,
+        })),
+      );
+      await knex('broadcast').insert(
+        Array.from({ length: 9 }, (_, i) => ({
+          id: randomUUID(),
+          title: `all ${i % 5}`,
+          severity: 'high',
+          origin: 'plugin:test',
+          topic: i % 2 === 0 ? null : `t${i % 3}`,
+          created: at(i + 1),
+        })),
+      );
+      const orders: NotificationOrder[][] = [
+        [{ field: 'created', direction: 'desc' }],
+        [{ field: 'created', direction: 'asc' }],
+        [{ field: 'title', direction: 'asc' }],
+        [{ field: 'topic', direction: 'desc' }],
+        [{ field: 'read' }, { field: 'created', direction: 'desc' }],
+      ];
+      for (const orderBy of orders) {
+        for (const read of [undefined, false]) {
+          const all = await store.list(ALICE, { orderBy, read });
+          const ids = all.notifications.map(n => n.id);
+          for (const limit of [1, 3, 7]) {
+            const paged: string[] = [];
+            for (let offset = 0; offset < ids.length + limit; offset += limit) {
+              const page = await store.list(ALICE, {
+                orderBy,
+                read,
+                limit,
+                offset,
+              });
+              expect(page.totalCount).toBe(ids.length);
+              paged.push(...page.notifications.map(n => n.id));
+            }
+            expect(paged).toEqual(ids);
+          }
+        }
+      }
     });
   },
 );
