@@ -3,8 +3,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { createSendNotificationAction } from './sendNotification';
 
 /** A checkpoint store that survives between runs, as the task's state does. */
-function checkpoints() {
-  const state = new Map<string, unknown>();
+function checkpoints(state = new Map<string, unknown>()) {
   return async (opts: { key: string; fn: () => unknown }) => {
     if (state.has(opts.key)) {
       return state.get(opts.key);
@@ -73,6 +72,41 @@ describe('notification:send', () => {
     expect(send).toHaveBeenCalledTimes(1);
   });
 
+  it('keys the checkpoint by title, so each differently titled step sends', async () => {
+    const { send, run } = setup();
+    const state = new Map<string, unknown>();
+    const checkpoint = checkpoints(state);
+    await run({ recipients: 'broadcast', title: 'First' }, checkpoint).done;
+    await run({ recipients: 'broadcast', title: 'Second' }, checkpoint).done;
+    await run({ recipients: 'broadcast', title: 'First' }, checkpoint).done;
+    expect([...state.keys()]).toEqual([
+      'send.notification.First',
+      'send.notification.Second',
+    ]);
+    expect(send.mock.calls.map(call => call[0].payload.title)).toEqual([
+      'First',
+      'Second',
+    ]);
+  });
+
+  it('declares recipients and title required and the enums of recipients and severity', () => {
+    const { action } = setup();
+    const input = action.schema?.input as any;
+    expect([...input.required].sort()).toEqual(['recipients', 'title']);
+    expect(input.properties.recipients.enum).toEqual(['broadcast', 'entity']);
+    expect(input.properties.severity.enum).toEqual([
+      'critical',
+      'high',
+      'normal',
+      'low',
+    ]);
+    expect(input.properties.entityRefs).toMatchObject({
+      type: 'array',
+      items: { type: 'string' },
+    });
+    expect(input.properties.optional.type).toBe('boolean');
+  });
+
   it('retries a send that failed before it was recorded', async () => {
     const send = jest
       .fn()
@@ -88,22 +122,34 @@ describe('notification:send', () => {
 
   it('requires entity refs unless optional', async () => {
     const { send, run } = setup();
-    await expect(run({ recipients: 'entity', title: 'x' }).done).rejects.toThrow(
-      'Entity references must be provided',
-    );
-    const { logger, done } = run({ recipients: 'entity', title: 'x', optional: true });
+    await expect(
+      run({ recipients: 'entity', title: 'x' }).done,
+    ).rejects.toThrow('Entity references must be provided');
+    const { logger, done } = run({
+      recipients: 'entity',
+      title: 'x',
+      optional: true,
+    });
     await done;
     expect(send).not.toHaveBeenCalled();
-    expect(logger.error).toHaveBeenCalledWith('Entity references must be provided');
+    expect(logger.error).toHaveBeenCalledWith(
+      'Entity references must be provided',
+    );
   });
 
   it('logs instead of failing when optional and the send fails', async () => {
     const { run } = setup(jest.fn().mockRejectedValue(new Error('nope')));
-    const optional = run({ recipients: 'broadcast', title: 'x', optional: true });
+    const optional = run({
+      recipients: 'broadcast',
+      title: 'x',
+      optional: true,
+    });
     await expect(optional.done).resolves.toBeUndefined();
     expect(optional.logger.error).toHaveBeenCalledWith(
       'Failed to send notification: Error: nope',
     );
-    await expect(run({ recipients: 'broadcast', title: 'x' }).done).rejects.toThrow('nope');
+    await expect(
+      run({ recipients: 'broadcast', title: 'x' }).done,
+    ).rejects.toThrow('nope');
   });
 });
