@@ -124,4 +124,83 @@ describe('notifications:get-notifications', () => {
       await expect(invoke({ limit: 101 })).rejects.toThrow();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'pages 10 from the newest by default, bounds the limit and keeps unread saved items in the saved view, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const base = Date.parse('2026-03-01T00:00:00Z');
+      for (let i = 0; i < 12; i++) {
+        await knex('notification').insert({
+          id: randomUUID(),
+          user: USER,
+          origin: 'plugin:test',
+          title: `n${i}`,
+          severity: 'normal',
+          created: new Date(base + i * 1000),
+          saved: i === 3 ? new Date(base) : null,
+        });
+      }
+
+      const registry = actionsRegistryServiceMock();
+      registerGetNotificationsAction({
+        actionsRegistry: registry,
+        store: new NotificationsStore(knex),
+        auth: mockServices.auth(),
+      });
+      const invoke = async (input: object) =>
+        (
+          await registry.invoke({
+            id: 'test:get-notifications',
+            input: input as any,
+            credentials: mockCredentials.user(USER),
+          })
+        ).output as any;
+      const titles = (output: any) =>
+        output.notifications.map((n: any) => n.payload.title);
+
+      const firstPage = await invoke({});
+      expect(titles(firstPage)).toEqual([
+        'n11',
+        'n10',
+        'n9',
+        'n8',
+        'n7',
+        'n6',
+        'n5',
+        'n4',
+        'n3',
+        'n2',
+      ]);
+      expect(firstPage.totalCount).toBe(12);
+      expect(titles(await invoke({ offset: 10 }))).toEqual(['n1', 'n0']);
+      expect(titles(await invoke({ limit: 100 }))).toHaveLength(12);
+      expect(titles(await invoke({ limit: 1 }))).toEqual(['n11']);
+
+      const saved = await invoke({ view: 'saved' });
+      expect(titles(saved)).toEqual(['n3']);
+      expect(saved.notifications[0].read).toBeNull();
+
+      for (const input of [
+        { limit: 0 },
+        { limit: 101 },
+        { limit: 1.5 },
+        { offset: -1 },
+        { view: 'archived' },
+      ]) {
+        await expect(invoke(input)).rejects.toThrow();
+      }
+      await expect(invoke({ createdAfter: 'yesterday' })).rejects.toThrow(
+        'Unexpected date format',
+      );
+      await expect(
+        registry.invoke({
+          id: 'test:get-notifications',
+          input: {},
+          credentials: mockCredentials.none(),
+        }),
+      ).rejects.toThrow('This action requires user credentials');
+    },
+  );
 });
