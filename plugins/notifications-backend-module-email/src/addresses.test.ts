@@ -79,4 +79,43 @@ describe('EmailAddressPolicy', () => {
     });
     expect(policy.screen(candidates).accepted).toEqual(['carol@other.org']);
   });
+
+  it('checks the format before the allowlist', () => {
+    const policy = new EmailAddressPolicy({
+      allowlistEmailAddresses: ['a b@example.com', 'ok@example.com'],
+    });
+    expect(policy.screen(['a b@example.com', 'ok@example.com'])).toEqual({
+      accepted: ['ok@example.com'],
+      invalid: ['a b@example.com'],
+      excluded: [],
+    });
+  });
+
+  it('lets the denylist beat an allowlisted address', () => {
+    const policy = new EmailAddressPolicy({
+      allowlistEmailAddresses: ['carol@other.org', 'dave@example.com'],
+      denylistEmailAddresses: ['carol@other.org'],
+    });
+    expect(policy.screen(candidates).accepted).toEqual(['dave@example.com']);
+  });
+
+  it('drops only denylisted addresses when the denylist is the only list', () => {
+    const policy = new EmailAddressPolicy({
+      denylistEmailAddresses: ['Bob@Sub.Example.com'],
+    });
+    const { accepted, excluded } = policy.screen(candidates);
+    expect(accepted).toEqual([
+      'alice@example.com',
+      'carol@other.org',
+      'dave@example.com',
+    ]);
+    expect(excluded).toEqual(['bob@sub.example.com']);
+  });
+
+  it('accepts only the allowed domains when they are the only list', () => {
+    const policy = new EmailAddressPolicy({
+      allowedEmailDomains: ['other.org'],
+    });
+    expect(policy.screen(candidates).accepted).toEqual(['carol@other.org']);
+  });
 });

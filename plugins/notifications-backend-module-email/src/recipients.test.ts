@@ -70,6 +70,46 @@ describe('EmailRecipientLookup', () => {
     expect(getEntities).toHaveBeenCalledTimes(1);
   });
 
+  it.each([
+    [{ receiver: 'none' as const }, []],
+    [
+      { receiver: 'config' as const, receiverEmails: ['team@example.com'] },
+      ['team@example.com'],
+    ],
+  ])(
+    'sends a broadcast for %j to the configured receivers without asking the catalog',
+    async (broadcast, expected) => {
+      const catalog = catalogServiceMock({ entities });
+      const getEntities = jest.spyOn(catalog, 'getEntities');
+      const lookup = new EmailRecipientLookup({
+        catalog,
+        auth: mockServices.auth(),
+        cache: recordingCache().cache,
+        cacheTtlMs: 5000,
+        broadcast,
+      });
+      expect(
+        await lookup.addressesFor(makeNotification({}, { user: null })),
+      ).toEqual(expected);
+      expect(getEntities).not.toHaveBeenCalled();
+    },
+  );
+
+  it('sends a user notification to that user only, whatever the broadcast receiver', async () => {
+    const lookup = new EmailRecipientLookup({
+      catalog: catalogServiceMock({ entities }),
+      auth: mockServices.auth(),
+      cache: recordingCache().cache,
+      cacheTtlMs: 5000,
+      broadcast: { receiver: 'config', receiverEmails: ['team@example.com'] },
+    });
+    expect(
+      await lookup.addressesFor(
+        makeNotification({}, { user: 'user:default/alice' }),
+      ),
+    ).toEqual(['alice@example.com']);
+  });
+
   it('fails when the catalog fails, so that the delivery is retried', async () => {
     const lookup = new EmailRecipientLookup({
       catalog: catalogServiceMock.mock({

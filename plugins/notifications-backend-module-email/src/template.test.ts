@@ -82,4 +82,22 @@ describe('EmailRenderer', () => {
       html: undefined,
     });
   });
+
+  it('uses the renderer’s subject and leaves out the text part when only HTML is rendered', async () => {
+    const renderer = new EmailRenderer(defaults, {
+      async getSubject() {
+        return 'Custom subject';
+      },
+      async getHtml(n) {
+        return `<p>${n.payload.title}</p>`;
+      },
+    });
+    await expect(
+      renderer.render(makeNotification({ description: 'd' })),
+    ).resolves.toEqual({
+      subject: 'Custom subject',
+      text: undefined,
+      html: '<p>Build failed</p>',
+    });
+  });
 });
