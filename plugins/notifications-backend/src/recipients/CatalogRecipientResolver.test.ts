@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   componentEntity as component,
@@ -18,7 +22,17 @@ function user(name: string): Entity {
 
 function setup(entities: Entity[]) {
   const catalog = catalogServiceMock({ entities });
-  const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+  const fetch = catalog.getEntitiesByRefs.bind(catalog);
+  // A traversal that never ends would starve the event loop before the test
+  // timeout could fire, so a runaway resolver fails here instead.
+  const getEntitiesByRefs = jest
+    .spyOn(catalog, 'getEntitiesByRefs')
+    .mockImplementation(async (...args) => {
+      if (getEntitiesByRefs.mock.calls.length > 20) {
+        throw new Error('The catalog was asked more than 20 times');
+      }
+      return fetch(...args);
+    });
   const resolver = new CatalogRecipientResolver(catalog, mockServices.auth());
   const resolve = async (entityRefs: string[], excludedEntityRefs?: string[]) =>
     (
@@ -104,6 +118,58 @@ describe('CatalogRecipientResolver', () => {
     await expect(
       resolve(['group:default/other', 'user:default/me'], ['user:default/me']),
     ).resolves.toEqual(['user:default/erin']);
+  });
+
+  it('never fetches an excluded ref and does not expand an excluded entity', async () => {
+    const { resolve, getEntitiesByRefs } = setup([
+      group('root', ['alice'], ['sub']),
+      group('sub', ['carol']),
+      group('team', ['bob']),
+      component('web', ['group:default/team']),
+    ]);
+    await expect(
+      resolve(['group:default/root'], ['group:default/sub']),
+    ).resolves.toEqual(['user:default/alice']);
+    const fetched = getEntitiesByRefs.mock.calls.flatMap(
+      ([request]) => request.entityRefs,
+    );
+    expect(fetched).toEqual(['group:default/root']);
+
+    await expect(
+      resolve(['component:default/web'], ['component:default/web']),
+    ).resolves.toEqual([]);
+  });
+
+  it('skips an entity whose full ref is excluded even when it was asked for by another spelling', async () => {
+    // The real catalog matches refs case-insensitively and fills in the
+    // default namespace, which the catalog mock does not.
+    const team = group('team', ['bob']);
+    const catalog = catalogServiceMock.mock({
+      async getEntitiesByRefs({ entityRefs }) {
+        return {
+          items: entityRefs.map(ref =>
+            stringifyEntityRef(parseEntityRef(ref)).toLocaleLowerCase(
+              'en-US',
+            ) === stringifyEntityRef(team)
+              ? team
+              : undefined,
+          ),
+        };
+      },
+    });
+    const resolver = new CatalogRecipientResolver(catalog, mockServices.auth());
+    const resolve = (entityRefs: string[], excludedEntityRefs: string[]) =>
+      resolver.resolveNotificationRecipients({
+        entityRefs,
+        excludedEntityRefs,
+      });
+
+    await expect(
+      resolve(['Group:team'], ['group:default/team']),
+    ).resolves.toEqual({ userEntityRefs: [] });
+    await expect(resolve(['Group:team'], [])).resolves.toEqual({
+      userEntityRefs: ['user:default/bob'],
+    });
   });
 
   it('skips unknown entities and keeps only users', async () => {

@@ -30,6 +30,11 @@ describe('retention', () => {
         old: { created: ago(400 * DAY), updated: null },
         oldButUpdated: { created: ago(400 * DAY), updated: ago(DAY) },
         updatedLongAgo: { created: ago(400 * DAY), updated: ago(31 * DAY) },
+        updatedAtCutoff: { created: ago(400 * DAY), updated: ago(30 * DAY) },
+        updatedJustInside: {
+          created: ago(400 * DAY),
+          updated: ago(30 * DAY - 1000),
+        },
         fresh: { created: ago(DAY), updated: null },
       };
       const ids: Record<string, string> = {};
@@ -66,11 +71,16 @@ describe('retention', () => {
         logger,
         now: NOW,
       });
-      expect(deleted).toBe(6);
+      expect(deleted).toBe(8);
       expect(logger.info).toHaveBeenCalledWith(
-        'Notification cleaner deleted 6 notifications',
+        'Notification cleaner deleted 8 notifications',
       );
-      const kept = ['justInside', 'oldButUpdated', 'fresh'];
+      const kept = [
+        'justInside',
+        'oldButUpdated',
+        'updatedJustInside',
+        'fresh',
+      ];
       expect(
         (await knex('notification').select('title')).map(r => r.title).sort(),
       ).toEqual([...kept].sort());
