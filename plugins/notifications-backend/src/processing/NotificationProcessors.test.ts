@@ -125,6 +125,33 @@ describe('NotificationProcessors', () => {
     ).toContain('Muted');
   });
 
+  it('skips a preProcess that hangs or returns nothing, keeping the last good notification', async () => {
+    const logger = mockServices.logger.mock();
+    const processors = new NotificationProcessors(
+      () => [
+        appender('A'),
+        appender('Hangs', { preProcess: () => new Promise(() => {}) }),
+        appender('Nothing', {
+          preProcess: async () => undefined as unknown as Notification,
+        }),
+        appender('B'),
+      ],
+      logger,
+      50,
+    );
+    const result = await processors.preProcess(
+      processors.select(notification.payload),
+      notification,
+      options,
+    );
+    expect(result.payload.title).toBe('hi+A+B');
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(
+      'Error while pre-processing notification with Hangs',
+      expect.any(Error),
+    );
+  });
+
   it('skips a processor whose filters cannot be read', () => {
     const processors = new NotificationProcessors(
       () => [
