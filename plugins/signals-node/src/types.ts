@@ -15,10 +15,11 @@ export type SignalPayload<TMessage extends JsonObject = JsonObject> = {
   channel: string;
   message: TMessage;
   /**
-   * Herald extension: additions merged into `message` for the connections of
-   * one user (keyed by user entity ref), so one publish can carry per-user
-   * data such as each recipient's own notification id. Consumers that do not
-   * know the field deliver `message` unchanged.
+   * Herald extension: additions deep-merged into `message` for the
+   * connections of one user (keyed by user entity ref; see
+   * `mergeRecipientMessage`), so one publish can carry shared content once and
+   * per-user data such as each recipient's own notification id. Consumers that
+   * do not know the field deliver `message` unchanged.
    */
   perRecipient?: { [userEntityRef: string]: JsonObject };
 };

@@ -12,7 +12,7 @@ import {
   NotificationRecipientResolver,
 } from '@herald/plugin-notifications-node';
 import { SignalsService } from '@herald/plugin-signals-node';
-import { JsonObject } from '@backstage/types';
+import { JsonObject, JsonValue } from '@backstage/types';
 import { randomUUID } from 'node:crypto';
 import { notificationToJson } from '../notificationJson';
 import { OutboxJobInput, OutboxStore } from '../outbox';
@@ -23,7 +23,11 @@ import {
   NotificationContent,
   UserNotificationDraft,
 } from './DeliveryStore';
-import { assertFits, toNotificationContent, validateSendOptions } from './validation';
+import {
+  assertFits,
+  toNotificationContent,
+  validateSendOptions,
+} from './validation';
 
 export type NotificationSenderOptions = {
   store: DeliveryStore;
@@ -50,7 +54,11 @@ function outboxJobs(
   notification: Notification,
   options: NotificationSendOptions,
 ): OutboxJobInput[] {
-  return processorNames.map(processor => ({ processor, notification, options }));
+  return processorNames.map(processor => ({
+    processor,
+    notification,
+    options,
+  }));
 }
 
 function withPostProcess(processors: NotificationProcessor[]): string[] {
@@ -282,29 +290,44 @@ export class NotificationSender {
   }
 
   /**
-   * One publish for the whole send; each user's own id travels in
-   * `perRecipient`. With a single recipient the base message carries it too,
-   * so signal backends that do not know `perRecipient` still deliver it.
+   * One publish for the whole send. What all recipients' notifications have
+   * in common travels once in the message; `perRecipient` carries each user's
+   * id and whatever else differs (preProcess may personalise, a scoped
+   * re-send keeps each user's own dates), which the signals backend
+   * deep-merges back into each user's complete notification. With a single
+   * recipient the base message carries everything, so signal backends that
+   * do not know `perRecipient` still deliver it.
    */
   private async publishToUsers(notifications: Notification[]) {
+    const documents = notifications.map(notificationToJson);
+    if (documents.length === 1) {
+      const [notification] = documents;
+      await this.publish({
+        recipients: { type: 'user', entityRef: [notification.user as string] },
+        channel: NOTIFICATIONS_SIGNAL_CHANNEL,
+        message: {
+          action: 'new_notification',
+          notification_id: notification.id,
+          notification,
+        },
+      });
+      return;
+    }
+    const shared = documents.reduce(sharedPart);
     const perRecipient: { [user: string]: JsonObject } = {};
-    for (const notification of notifications) {
-      perRecipient[notification.user!] = {
+    for (const notification of documents) {
+      perRecipient[notification.user as string] = {
         notification_id: notification.id,
-        notification: notificationToJson(notification),
+        notification: differences(shared, notification),
       };
     }
-    const message: JsonObject =
-      notifications.length === 1
-        ? { action: 'new_notification', ...perRecipient[notifications[0].user!] }
-        : { action: 'new_notification' };
     await this.publish({
       recipients: {
         type: 'user',
-        entityRef: notifications.map(notification => notification.user!),
+        entityRef: documents.map(notification => notification.user as string),
       },
       channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-      message,
+      message: { action: 'new_notification', notification: shared },
       perRecipient,
     });
   }
@@ -319,4 +342,46 @@ export class NotificationSender {
       );
     }
   }
+}
+
+function isPlainObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The keys (recursively) on which two documents agree. */
+function sharedPart(a: JsonObject, b: JsonObject): JsonObject {
+  const shared: JsonObject = {};
+  for (const [key, value] of Object.entries(a)) {
+    if (!(key in b)) {
+      continue;
+    }
+    const other = b[key];
+    if (isPlainObject(value) && isPlainObject(other)) {
+      shared[key] = sharedPart(value, other);
+    } else if (sameJson(value, other)) {
+      shared[key] = value;
+    }
+  }
+  return shared;
+}
+
+/** What `document` adds to `shared`; deep-merged back it gives `document`. */
+function differences(shared: JsonObject, document: JsonObject): JsonObject {
+  const added: JsonObject = {};
+  for (const [key, value] of Object.entries(document)) {
+    const common = shared[key];
+    if (isPlainObject(value) && isPlainObject(common)) {
+      const nested = differences(common, value);
+      if (Object.keys(nested).length > 0) {
+        added[key] = nested;
+      }
+    } else if (!(key in shared) || !sameJson(value, common)) {
+      added[key] = value;
+    }
+  }
+  return added;
 }

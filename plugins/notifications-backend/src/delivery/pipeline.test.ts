@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { notificationsProcessingExtensionPoint as upstreamProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { createDeferred } from '@backstage/types';
 import { Notification } from '@herald/plugin-notifications-common';
+import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import {
   NotificationProcessor,
   notificationsProcessingExtensionPoint,
@@ -194,6 +195,47 @@ describe.each(databases.eachSupportedId())(
       await post.done;
       const storedIds = [...sent, ...ownerSend].map((n: any) => n.id).sort();
       expect(post.calls.map(n => n.id).sort()).toEqual(storedIds);
+    });
+
+    it('signals each recipient its own notification when preProcess personalises them', async () => {
+      const { server, signals } = await start([
+        upstreamModule([
+          {
+            getName: () => 'Personal',
+            preProcess: async (n: any) => ({
+              ...n,
+              payload: {
+                ...n.payload,
+                description: `Hello ${n.user}`,
+                ...(n.user === 'user:default/bob'
+                  ? { metadata: { team: 'b' } }
+                  : {}),
+              },
+            }),
+          },
+        ]),
+      ]);
+      const sent = await send(server, {
+        recipients: {
+          type: 'entity',
+          entityRef: ['user:default/alice', 'user:default/bob'],
+        },
+        payload: { title: 'Shared title' },
+      });
+      expect(signals).toHaveLength(1);
+      const [signal] = signals;
+      for (const notification of sent) {
+        expect(
+          mergeRecipientMessage(
+            signal.message,
+            signal.perRecipient![notification.user as string],
+          ),
+        ).toEqual({
+          action: 'new_notification',
+          notification_id: notification.id,
+          notification,
+        });
+      }
     });
 
     it('gates by settings: Web off stores and signals nothing but other channels still deliver', async () => {

@@ -8,7 +8,10 @@ import { resolveNotificationLink } from '@herald/plugin-notifications-node';
 import { COLUMN_MAX_LENGTHS } from '../store/rows';
 import { NotificationContent } from './DeliveryStore';
 
-export function assertFits(field: keyof typeof COLUMN_MAX_LENGTHS, value?: string) {
+export function assertFits(
+  field: keyof typeof COLUMN_MAX_LENGTHS,
+  value?: string,
+) {
   const maxLength = COLUMN_MAX_LENGTHS[field];
   if (value !== undefined && value.length > maxLength) {
     throw new InputError(

@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import {
   clearNotificationTables,
   createTestDatabases,
@@ -143,12 +144,21 @@ describe.each(databases.eachSupportedId())(
           type: 'user',
           entityRef: expect.arrayContaining([ALICE, BOB]),
         });
-        expect(signal.message).toEqual({ action: 'new_notification' });
+        expect(signal.message).toEqual({
+          action: 'new_notification',
+          notification: expect.objectContaining({
+            payload: expect.objectContaining({ title: 'Hello' }),
+          }),
+        });
         for (const notification of sent) {
-          expect(signal.perRecipient[notification.user]).toEqual({
+          const own = signal.perRecipient[notification.user];
+          expect(mergeRecipientMessage(signal.message, own)).toEqual({
+            action: 'new_notification',
             notification_id: notification.id,
             notification,
           });
+          // The shared content travels once, not once per recipient.
+          expect(JSON.stringify(own)).not.toContain('Hello');
         }
       });
 

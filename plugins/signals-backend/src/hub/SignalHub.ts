@@ -4,6 +4,7 @@ import {
   SignalCloseCodes,
   parseClientFrame,
 } from '@herald/plugin-signals-common';
+import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
 import { WebSocket, RawData } from 'ws';
 import { SequencedSignal } from '../bus/types';
@@ -201,7 +202,7 @@ export class SignalHub {
     let frame = encoded[key];
     if (!frame) {
       const message: JsonObject = variant
-        ? { ...signal.message, ...personal![variant] }
+        ? mergeRecipientMessage(signal.message, personal![variant])
         : signal.message;
       const body = withOffset
         ? { channel: signal.channel, message, offset: signal.offset }
