@@ -59,10 +59,16 @@ export function matchesProcessorFilters(
   filters: NotificationProcessorFilters,
 ): boolean {
   const severity = payload.severity ?? DEFAULT_NOTIFICATION_SEVERITY;
-  if (filters.minSeverity && !isSeverityAtLeast(severity, filters.minSeverity)) {
+  if (
+    filters.minSeverity &&
+    !isSeverityAtLeast(severity, filters.minSeverity)
+  ) {
     return false;
   }
-  if (filters.maxSeverity && !isSeverityAtLeast(filters.maxSeverity, severity)) {
+  if (
+    filters.maxSeverity &&
+    !isSeverityAtLeast(filters.maxSeverity, severity)
+  ) {
     return false;
   }
   const topic = payload.topic;

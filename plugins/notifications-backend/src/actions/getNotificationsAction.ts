@@ -3,9 +3,15 @@ import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { notificationSeverities } from '@herald/plugin-notifications-common';
 import { notificationToJson } from '../notificationJson';
-import { NotificationFilter, NotificationsStore } from '../store/NotificationsStore';
+import {
+  NotificationFilter,
+  NotificationsStore,
+} from '../store/NotificationsStore';
 
-const VIEW_FILTERS: Record<string, Pick<NotificationFilter, 'read' | 'saved'>> = {
+const VIEW_FILTERS: Record<
+  string,
+  Pick<NotificationFilter, 'read' | 'saved'>
+> = {
   unread: { read: false },
   read: { read: true },
   saved: { saved: true },
@@ -36,7 +42,10 @@ export function registerGetNotificationsAction(options: {
             .enum(['unread', 'read', 'saved', 'all'])
             .default('unread')
             .describe('Which notifications to list'),
-          search: z.string().optional().describe('Text to find in title or description'),
+          search: z
+            .string()
+            .optional()
+            .describe('Text to find in title or description'),
           topic: z.string().optional().describe('Only this topic'),
           minimumSeverity: z
             .enum(severities)
@@ -45,7 +54,9 @@ export function registerGetNotificationsAction(options: {
           createdAfter: z
             .string()
             .optional()
-            .describe('ISO 8601 time; only notifications created at or after it'),
+            .describe(
+              'ISO 8601 time; only notifications created at or after it',
+            ),
           offset: z.number().int().min(0).default(0),
           limit: z.number().int().min(1).max(100).default(10),
         }),

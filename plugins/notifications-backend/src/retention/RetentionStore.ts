@@ -19,7 +19,9 @@ export class RetentionStore {
       const notifications = await expired(trx('notification')).delete();
       // Explicit, because SQLite only cascades with foreign keys switched on.
       await trx('broadcast_user_status')
-        .whereIn('broadcast_id', sub => expired(sub.select('id').from('broadcast')))
+        .whereIn('broadcast_id', sub =>
+          expired(sub.select('id').from('broadcast')),
+        )
         .delete();
       const broadcasts = await expired(trx('broadcast')).delete();
       return Number(notifications) + Number(broadcasts);

@@ -87,33 +87,35 @@ export function effectiveChannel(
   const channelEnabled = channelDefault?.enabled;
   const ownRows = stored.filter(row => row.channel === channelId);
 
-  const effectiveOrigins: OriginSetting[] = origins.map(({ origin, topics }) => {
-    const originRows = ownRows.filter(row => sameId(row.origin, origin));
-    const storedOrigin = originRows.find(row => row.topic === null);
-    const storedTopics = originRows.filter(row => row.topic !== null);
-    const originDefault = channelDefault?.origins?.find(o =>
-      sameId(o.id, origin),
-    );
-    let enabled: boolean;
-    if (storedOrigin) {
-      enabled = storedOrigin.enabled;
-    } else if (storedTopics.length > 0) {
-      enabled = true;
-    } else {
-      enabled = originDefault?.enabled ?? channelEnabled ?? true;
-    }
-    return {
-      id: origin,
-      enabled,
-      topics: topics.map(topic => ({
-        id: topic,
-        enabled:
-          storedTopics.find(row => row.topic === topic)?.enabled ??
-          originDefault?.topics?.find(t => t.id === topic)?.enabled ??
-          enabled,
-      })),
-    };
-  });
+  const effectiveOrigins: OriginSetting[] = origins.map(
+    ({ origin, topics }) => {
+      const originRows = ownRows.filter(row => sameId(row.origin, origin));
+      const storedOrigin = originRows.find(row => row.topic === null);
+      const storedTopics = originRows.filter(row => row.topic !== null);
+      const originDefault = channelDefault?.origins?.find(o =>
+        sameId(o.id, origin),
+      );
+      let enabled: boolean;
+      if (storedOrigin) {
+        enabled = storedOrigin.enabled;
+      } else if (storedTopics.length > 0) {
+        enabled = true;
+      } else {
+        enabled = originDefault?.enabled ?? channelEnabled ?? true;
+      }
+      return {
+        id: origin,
+        enabled,
+        topics: topics.map(topic => ({
+          id: topic,
+          enabled:
+            storedTopics.find(row => row.topic === topic)?.enabled ??
+            originDefault?.topics?.find(t => t.id === topic)?.enabled ??
+            enabled,
+        })),
+      };
+    },
+  );
 
   const channel: ChannelSetting = { id: channelId, origins: effectiveOrigins };
   if (channelEnabled !== undefined) {

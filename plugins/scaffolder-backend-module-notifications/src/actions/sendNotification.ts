@@ -41,30 +41,49 @@ export function createSendNotificationAction(options: {
         recipients: z =>
           z
             .enum(['broadcast', 'entity'])
-            .describe('`broadcast` for everyone, `entity` for the listed entities'),
+            .describe(
+              '`broadcast` for everyone, `entity` for the listed entities',
+            ),
         entityRefs: z =>
           z
             .array(z.string())
             .optional()
-            .describe('Entities to notify: users, groups (with their members) or owned entities'),
+            .describe(
+              'Entities to notify: users, groups (with their members) or owned entities',
+            ),
         title: z => z.string().describe('Notification title'),
         info: z => z.string().optional().describe('Notification description'),
         link: z => z.string().optional().describe('Link to open'),
         severity: z =>
           z.enum(severities).optional().describe('Notification severity'),
         scope: z =>
-          z.string().optional().describe('Re-sending with the same scope updates the notification'),
+          z
+            .string()
+            .optional()
+            .describe(
+              'Re-sending with the same scope updates the notification',
+            ),
         topic: z => z.string().optional().describe('Notification topic'),
         optional: z =>
           z
             .boolean()
             .optional()
-            .describe('Log instead of failing the step when the notification cannot be sent'),
+            .describe(
+              'Log instead of failing the step when the notification cannot be sent',
+            ),
       },
     },
     async handler(ctx) {
-      const { recipients, entityRefs, title, info, link, severity, scope, topic } =
-        ctx.input;
+      const {
+        recipients,
+        entityRefs,
+        title,
+        info,
+        link,
+        severity,
+        scope,
+        topic,
+      } = ctx.input;
 
       const fail = (message: string, cause?: unknown) => {
         if (ctx.input.optional) {
