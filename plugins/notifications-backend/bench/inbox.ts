@@ -11,12 +11,13 @@
  *   BENCH_PLANS=1 ...               also prints the query plans
  */
 import { randomUUID } from 'node:crypto';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../src/store/migrations';
 import {
   ListNotificationsOptions,
   NotificationsStore,
 } from '../src/store/NotificationsStore';
+import { onEachBenchDatabase } from './databases';
 
 const USER = 'user:default/inbox-owner';
 const ROWS = 100_000;
@@ -186,34 +187,7 @@ async function measure(name: string, knex: Knex) {
 }
 
 async function main() {
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
-  try {
-    await measure('SQLite', sqlite);
-  } finally {
-    await sqlite.destroy();
-  }
-
-  const pgUrl = process.env.HERALD_TEST_POSTGRES_CONNECTION_STRING;
-  if (!pgUrl) {
-    return;
-  }
-  const database = `herald_bench_inbox_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  await admin.raw(`CREATE DATABASE ${database}`);
-  const scratchUrl = new URL(pgUrl);
-  scratchUrl.pathname = `/${database}`;
-  const pg = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
-  try {
-    await measure('PostgreSQL', pg);
-  } finally {
-    await pg.destroy();
-    await admin.raw(`DROP DATABASE ${database}`);
-    await admin.destroy();
-  }
+  await onEachBenchDatabase(measure);
 }
 
 main().catch(error => {

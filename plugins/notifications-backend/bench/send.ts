@@ -15,7 +15,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { DeliveryStore } from '../src/delivery/DeliveryStore';
 import { NotificationSender } from '../src/delivery/NotificationSender';
 import { OutboxStore } from '../src/outbox';
@@ -25,6 +25,7 @@ import {
   DefaultNotificationSettingsService,
   SettingsStore,
 } from '../src/settings';
+import { onEachBenchDatabase } from './databases';
 
 const USERS = 1000;
 const ROUNDS = 10;
@@ -180,38 +181,11 @@ async function measure(name: string, knex: Knex, workload: Workload) {
 }
 
 async function main() {
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
+  await onEachBenchDatabase(async (label, knex) => {
+    for (const workload of workloads) {
+      await measure(label, knex, workload);
+    }
   });
-  try {
-    for (const workload of workloads) {
-      await measure('SQLite', sqlite, workload);
-    }
-  } finally {
-    await sqlite.destroy();
-  }
-
-  const pgUrl = process.env.HERALD_TEST_POSTGRES_CONNECTION_STRING;
-  if (!pgUrl) {
-    return;
-  }
-  const database = `herald_bench_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  await admin.raw(`CREATE DATABASE ${database}`);
-  const scratchUrl = new URL(pgUrl);
-  scratchUrl.pathname = `/${database}`;
-  const pg = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
-  try {
-    for (const workload of workloads) {
-      await measure('PostgreSQL', pg, workload);
-    }
-  } finally {
-    await pg.destroy();
-    await admin.raw(`DROP DATABASE ${database}`);
-    await admin.destroy();
-  }
 }
 
 main().catch(error => {
