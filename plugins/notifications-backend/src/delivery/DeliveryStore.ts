@@ -226,22 +226,116 @@ export class DeliveryStore {
 
       const newRows = drafts
         .filter(draft => !existingByUser.has(draft.user))
-        .map(({ id, user, content }) => ({
-          id,
-          user,
-          origin,
-          created: now,
-          scope: content.scope ?? null,
-          icon: content.icon ?? null,
-          ...replacedColumns(content, now),
-          updated: null,
-        }));
-      for (const rowChunk of chunk(newRows, INSERT_CHUNK_SIZE)) {
-        await tx('notification').insert(rowChunk);
-      }
+        .map(
+          ({ id, user, content }): NotificationRow => ({
+            id,
+            user,
+            origin,
+            created: now,
+            scope: content.scope ?? null,
+            icon: content.icon ?? null,
+            ...replacedColumns(content, now),
+            updated: null,
+          }),
+        );
+      await insertNotificationRows(tx, newRows);
       await options.inTransaction?.(tx, notifications);
       return notifications;
     });
+  }
+}
+
+type NotificationRow = {
+  id: string;
+  user: string;
+  origin: string;
+  created: Date;
+  scope: string | null;
+  icon: string | null;
+  title: string;
+  description: string | null;
+  link: string | null;
+  severity: string;
+  topic: string | null;
+  metadata: string | null;
+  updated: Date | null;
+};
+
+async function insertNotificationRows(
+  tx: Knex.Transaction,
+  rows: NotificationRow[],
+) {
+  if (rows.length === 0) {
+    return;
+  }
+  if (tx.client.config.client === 'pg') {
+    // One array per column keeps a send to thousands of users to a single
+    // statement with a dozen parameters, instead of many statements with
+    // thousands of parameters each for the driver to number and encode.
+    // pg sends null elements as NULL; knex's types only know arrays without them.
+    const column = (key: keyof NotificationRow) =>
+      rows.map(row => row[key]) as string[];
+    await tx.raw(
+      `INSERT INTO notification
+         (id, "user", origin, created, scope, icon, title, description, link, severity, topic, metadata, updated)
+       SELECT * FROM unnest(
+         ?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],
+         ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]
+       )`,
+      [
+        column('id'),
+        column('user'),
+        column('origin'),
+        column('created'),
+        column('scope'),
+        column('icon'),
+        column('title'),
+        column('description'),
+        column('link'),
+        column('severity'),
+        column('topic'),
+        column('metadata'),
+        column('updated'),
+      ],
+    );
+    return;
+  }
+  if (tx.client.config.client === 'better-sqlite3') {
+    // SQLite compiles every statement anew; one statement reading the rows
+    // from a single JSON parameter spares it compiling thousands of
+    // placeholders. Dates are stored as epoch milliseconds, as the driver
+    // stores them for every other statement.
+    const time = (date: Date | null) => (date ? date.getTime() : null);
+    await tx.raw(
+      `INSERT INTO notification
+         (id, user, origin, created, scope, icon, title, description, link, severity, topic, metadata, updated)
+       SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
+              value->>7, value->>8, value->>9, value->>10, value->>11, value->>12
+       FROM json_each(?)`,
+      [
+        JSON.stringify(
+          rows.map(row => [
+            row.id,
+            row.user,
+            row.origin,
+            time(row.created),
+            row.scope,
+            row.icon,
+            row.title,
+            row.description,
+            row.link,
+            row.severity,
+            row.topic,
+            row.metadata,
+            time(row.updated),
+          ]),
+        ),
+      ],
+    );
+    return;
+  }
+  for (const rowChunk of chunk(rows, INSERT_CHUNK_SIZE)) {
+    await tx('notification').insert(rowChunk);
   }
 }
 

@@ -313,7 +313,7 @@ export class NotificationSender {
       });
       return;
     }
-    const shared = documents.reduce(sharedPart);
+    const shared = sharedPart(documents);
     const perRecipient: { [user: string]: JsonObject } = {};
     for (const notification of documents) {
       perRecipient[notification.user as string] = {
@@ -349,20 +349,42 @@ function isPlainObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  // Most fields are strings; comparing those directly keeps a send to
+  // thousands of users from serialising every field of every notification.
+  if (a === b) {
+    return true;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    return false;
+  }
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The keys (recursively) on which two documents agree. */
-function sharedPart(a: JsonObject, b: JsonObject): JsonObject {
+/**
+ * The keys (recursively) on which all documents agree, in the key order of
+ * the first. One pass per key over all documents, rather than folding them
+ * pairwise, so a large send builds no intermediate objects.
+ */
+function sharedPart(documents: JsonObject[]): JsonObject {
   const shared: JsonObject = {};
-  for (const [key, value] of Object.entries(a)) {
-    if (!(key in b)) {
-      continue;
-    }
-    const other = b[key];
-    if (isPlainObject(value) && isPlainObject(other)) {
-      shared[key] = sharedPart(value, other);
-    } else if (sameJson(value, other)) {
+  for (const [key, value] of Object.entries(documents[0])) {
+    if (isPlainObject(value)) {
+      const nested: JsonObject[] = [];
+      for (const document of documents) {
+        const other = key in document ? document[key] : undefined;
+        if (!isPlainObject(other)) {
+          break;
+        }
+        nested.push(other);
+      }
+      if (nested.length === documents.length) {
+        shared[key] = sharedPart(nested);
+      }
+    } else if (
+      documents.every(
+        document => key in document && sameJson(value, document[key]),
+      )
+    ) {
       shared[key] = value;
     }
   }
