@@ -81,14 +81,15 @@ export type ServerFrame = SignalFrame | SubscribedFrame | GapFrame;
 
 /**
  * Close codes the Herald backend uses when it ends a connection on purpose.
- * All of them are "abnormal" to a client, which reconnects and resumes.
+ * None of them is 1000 or 1001, the two codes after which the upstream
+ * browser client stays disconnected, so every client reconnects and resumes.
  * @public
  */
 export const SignalCloseCodes = {
   /** The client did not read fast enough and its send buffer overflowed. */
   slowConsumer: 1013,
-  /** The backend is shutting down. */
-  goingAway: 1001,
+  /** The backend is stopping (a restart or deploy): reconnect shortly. */
+  serviceRestart: 1012,
 } as const;
 
 /**

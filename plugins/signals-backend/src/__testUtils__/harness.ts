@@ -30,6 +30,8 @@ export async function startSignalsBackend(
     config?: JsonObject;
     knex?: Knex;
     anonymousByDefault?: boolean;
+    /** A fixed port, for restarting a backend where clients expect it. */
+    port?: number;
   } = {},
 ) {
   let signals!: SignalsService;
@@ -61,7 +63,7 @@ export async function startSignalsBackend(
         ...options.config,
         backend: {
           baseUrl: 'http://127.0.0.1',
-          listen: { host: '127.0.0.1', port: 0 },
+          listen: { host: '127.0.0.1', port: options.port ?? 0 },
           database: { client: 'better-sqlite3', connection: ':memory:' },
         },
         events: { useEventBus: 'never' },

@@ -76,12 +76,19 @@ export class SignalHub {
     this.pingTimer.unref?.();
   }
 
-  /** Closes every connection with "going away" so clients reconnect elsewhere. */
+  /**
+   * Closes every connection with "service restart", which upstream's browser
+   * client and Herald's both answer by reconnecting, to another replica or to
+   * this one once it is back.
+   */
   shutdown() {
     clearInterval(this.pingTimer);
     this.pingTimer = undefined;
     for (const connection of [...this.connections]) {
-      connection.socket.close(SignalCloseCodes.goingAway, 'Server shutdown');
+      connection.socket.close(
+        SignalCloseCodes.serviceRestart,
+        'Server restart',
+      );
       this.remove(connection);
     }
   }
