@@ -9,3 +9,5 @@ export * from './severity';
 export * from './settings';
 export * from './filters';
 export * from './duration';
+export * from './link';
+export * from './json';
