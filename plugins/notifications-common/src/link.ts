@@ -17,12 +17,14 @@ export type NotificationLinkTarget =
 const EXPLICIT_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
- * What the URL parser ignores before it reads anything: leading and trailing
- * C0 controls and spaces, and ASCII tab and newline anywhere. Checks made on
- * the raw string (does it start with `/`? with `javascript:`?) are fooled by
- * exactly these characters.
+ * Removes what the URL parser ignores before it reads anything: leading and
+ * trailing C0 controls and spaces, and ASCII tab and newline anywhere. Checks
+ * made on the raw string (does it start with `/`? with `javascript:`?) are
+ * fooled by exactly these characters.
+ *
+ * @public
  */
-function stripIgnoredCharacters(link: string): string {
+export function stripUrlIgnoredCharacters(link: string): string {
   return (
     link
       // eslint-disable-next-line no-control-regex
@@ -50,7 +52,7 @@ export function classifyNotificationLink(
   if (typeof link !== 'string') {
     return { kind: 'rejected', reason: 'the link is not a string' };
   }
-  const stripped = stripIgnoredCharacters(link);
+  const stripped = stripUrlIgnoredCharacters(link);
   if (stripped === '') {
     return { kind: 'rejected', reason: 'the link is empty' };
   }

@@ -25,6 +25,20 @@ describe('resolveNotificationLink', () => {
     ).toBe('http://localhost:3000/evil.example.com/x');
   });
 
+  it.each([
+    ['/\t/evil.test/x'],
+    ['/\n/evil.test/x'],
+    ['\t//evil.test/x'],
+    [' //evil.test/x'],
+    ['/\\evil.test/x'],
+    ['\\\\evil.test/x'],
+    ['\u0000/\t\\evil.test/x'],
+  ])('keeps the relative link %j under the base', link => {
+    expect(resolveNotificationLink(link, 'http://localhost:3000')).toBe(
+      'http://localhost:3000/evil.test/x',
+    );
+  });
+
   it('returns undefined for an empty link', () => {
     expect(
       resolveNotificationLink(undefined, 'http://localhost:3000'),

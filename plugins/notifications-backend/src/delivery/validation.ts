@@ -2,9 +2,10 @@ import { InputError } from '@backstage/errors';
 import {
   NotificationPayload,
   NotificationSendOptions,
+  classifyNotificationLink,
   normalizeSeverity,
+  notificationLinkHref,
 } from '@herald/plugin-notifications-common';
-import { resolveNotificationLink } from '@herald/plugin-notifications-node';
 import { COLUMN_MAX_LENGTHS } from '../store/rows';
 import { NotificationContent } from './DeliveryStore';
 
@@ -21,21 +22,16 @@ export function assertFits(
 }
 
 /**
- * Relative links are allowed (the app resolves them), but whatever a link
- * resolves to against the app's base URL must be http or https, which keeps
- * `javascript:` and similar out of the inbox.
+ * Links are read as a browser reads them (see `classifyNotificationLink`) and
+ * stored normalised: an in-app path or an absolute http(s) URL. Anything else,
+ * `javascript:` or a path a browser would take to another host, is refused.
  */
-function assertSafeLink(link: string, appBaseUrl: string) {
-  const resolved = resolveNotificationLink(link, appBaseUrl);
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(resolved ?? '').protocol;
-  } catch {
-    protocol = undefined;
+function normalizeLink(link: string, appBaseUrl: string): string {
+  const target = classifyNotificationLink(link, appBaseUrl);
+  if (target.kind === 'rejected') {
+    throw new InputError(`Invalid link provided: ${target.reason}`);
   }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new InputError('Invalid link provided');
-  }
+  return notificationLinkHref(target)!;
 }
 
 /**
@@ -62,13 +58,10 @@ export function validateSendOptions(
   assertFits('scope', payload.scope);
   assertFits('icon', payload.icon);
   assertFits('origin', origin);
-  if (payload.link) {
-    assertSafeLink(payload.link, appBaseUrl);
-  }
   return {
     title: payload.title,
     description: payload.description,
-    link: payload.link || undefined,
+    link: payload.link ? normalizeLink(payload.link, appBaseUrl) : undefined,
     severity: normalizeSeverity(payload.severity),
     topic: payload.topic,
     scope: payload.scope,
