@@ -4,7 +4,10 @@ import {
   useSignalConnectionState,
   useSignalGap,
 } from '@herald/plugin-signals-react';
-import { NotificationSignal } from '@herald/plugin-notifications-common';
+import {
+  NOTIFICATIONS_SIGNAL_CHANNEL,
+  NotificationSignal,
+} from '@herald/plugin-notifications-common';
 
 /**
  * The latest message on the notifications channel, plus what a consumer
@@ -16,14 +19,14 @@ import { NotificationSignal } from '@herald/plugin-notifications-common';
  *   installed, or its connection is down.
  */
 export function useNotificationSignal() {
-  // The embedded notification carries its dates as ISO strings on the wire,
-  // which the JSON-typed hook cannot express; consumers parse dates anyway.
-  const { lastSignal: message, isSignalsAvailable } =
-    useSignal('notifications');
-  const lastSignal = message as NotificationSignal | null;
+  const { lastSignal, isSignalsAvailable } = useSignal<NotificationSignal>(
+    NOTIFICATIONS_SIGNAL_CHANNEL,
+  );
   const connection = useSignalConnectionState();
   const [resyncCount, setResyncCount] = useState(0);
-  useSignalGap('notifications', () => setResyncCount(count => count + 1));
+  useSignalGap(NOTIFICATIONS_SIGNAL_CHANNEL, () =>
+    setResyncCount(count => count + 1),
+  );
 
   const connectedBefore = useRef(false);
   useEffect(() => {

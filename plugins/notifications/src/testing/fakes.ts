@@ -181,9 +181,21 @@ export class ManualSignalApi {
     };
   }
 
-  publish(message: NotificationSignal) {
+  /**
+   * Delivers a signal as the socket would: serialised to JSON, so an embedded
+   * notification arrives with its dates as strings.
+   */
+  publish(
+    message:
+      | NotificationSignal
+      | {
+          action: 'new_notification';
+          notification_id: string;
+          notification: Notification;
+        },
+  ) {
     for (const callback of this.subscribers.get('notifications') ?? []) {
-      callback({ ...message });
+      callback(JSON.parse(JSON.stringify(message)));
     }
   }
 

@@ -1,6 +1,9 @@
 import { SidebarItem } from '@backstage/core-components';
 import { alertApiRef, IconComponent, useApi } from '@backstage/core-plugin-api';
-import { Notification } from '@herald/plugin-notifications-common';
+import {
+  Notification,
+  notificationFromJson,
+} from '@herald/plugin-notifications-common';
 import Badge from '@material-ui/core/Badge';
 import NotificationsIcon from '@material-ui/icons/Notifications';
 import { ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
@@ -194,7 +197,7 @@ export function NotificationsSidebarItem(
       return;
     }
     if (lastSignal.notification) {
-      announce(lastSignal.notification);
+      announce(notificationFromJson(lastSignal.notification));
       return;
     }
     api.getNotification(lastSignal.notification_id).then(announce, () =>

@@ -1,0 +1,62 @@
+import { JsonValue } from '@backstage/types';
+import { Notification, NotificationSeverity } from './types';
+
+/**
+ * A notification as the backend sends it over HTTP and in signals: dates are
+ * ISO 8601 strings, and fields without a value may be `null`.
+ *
+ * @public
+ */
+export type NotificationJson = {
+  id: string;
+  user: string | null;
+  created: string;
+  saved?: string | null;
+  read?: string | null;
+  updated?: string | null;
+  origin: string;
+  payload: {
+    title: string;
+    description?: string | null;
+    link?: string | null;
+    severity?: NotificationSeverity | null;
+    topic?: string | null;
+    scope?: string | null;
+    icon?: string | null;
+    metadata?: { [key: string]: JsonValue };
+  };
+};
+
+/** The fields of `fields` that have a value. */
+function withValues<T extends object>(fields: T) {
+  return Object.fromEntries(
+    Object.entries(fields).filter(
+      ([, value]) => value !== null && value !== undefined,
+    ),
+  ) as { [K in keyof T]?: NonNullable<T[K]> };
+}
+
+function toDate(value: string | null | undefined): Date | undefined {
+  return value ? new Date(value) : undefined;
+}
+
+/**
+ * Turns the wire shape of a notification into a {@link Notification} with
+ * real dates and unset fields left out.
+ *
+ * @public
+ */
+export function notificationFromJson(json: NotificationJson): Notification {
+  return {
+    id: json.id,
+    user: json.user,
+    origin: json.origin,
+    created: new Date(json.created),
+    ...withValues({
+      saved: toDate(json.saved),
+      read: toDate(json.read),
+      updated: toDate(json.updated),
+    }),
+    payload: { ...withValues(json.payload), title: json.payload.title },
+  };
+}
