@@ -70,5 +70,8 @@ export const notificationsTranslationRef = createTranslationRef({
       viewAll: 'View All',
       allCaughtUp: 'All caught up!',
     },
+    renderError: {
+      placeholder: 'This notification could not be shown',
+    },
   },
 });
