@@ -22,6 +22,74 @@ export function assertFits(
 }
 
 /**
+ * Deepest nesting of a notification's metadata (the metadata object itself is
+ * level 1). Deeper values cannot be serialised safely, and no renderer needs
+ * them.
+ */
+export const MAX_METADATA_DEPTH = 32;
+
+/** Longest path shown in an error message; keys are the caller's and may be huge. */
+const MAX_PATH_IN_MESSAGE = 200;
+
+function childPath(parent: string, key: string, inArray: boolean): string {
+  if (inArray) {
+    return `${parent}[${key}]`;
+  }
+  return parent ? `${parent}.${key}` : key;
+}
+
+function isStorableText(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('\0');
+}
+
+/**
+ * Why a JSON value cannot be stored, or undefined: a NUL character in a string
+ * or key (PostgreSQL text refuses it), or objects and arrays nested deeper
+ * than `maxDepth` (the value itself is level 1). `path` names the value in the
+ * message. Walks without recursion, so no nesting can overflow the stack.
+ */
+export function findUnstorableJson(
+  value: unknown,
+  options: { path: string; maxDepth: number },
+): string | undefined {
+  const subject = (path: string) =>
+    path ? `${path.slice(0, MAX_PATH_IN_MESSAGE)} ` : '';
+  const pending: Array<{ value: unknown; path: string; depth: number }> = [
+    { value, path: options.path, depth: 0 },
+  ];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (typeof current.value === 'string') {
+      if (current.value.includes('\0')) {
+        return `${subject(current.path)}contains a NUL character`;
+      }
+      continue;
+    }
+    if (current.value === null || typeof current.value !== 'object') {
+      continue;
+    }
+    const depth = current.depth + 1;
+    if (depth > options.maxDepth) {
+      return `${subject(current.path)}is nested deeper than ${
+        options.maxDepth
+      } levels`;
+    }
+    const inArray = Array.isArray(current.value);
+    for (const [key, child] of Object.entries(current.value)) {
+      if (key.includes('\0')) {
+        return `${subject(current.path)}has a key with a NUL character`;
+      }
+      pending.push({
+        value: child,
+        path: childPath(current.path, key, inArray),
+        depth,
+      });
+    }
+  }
+  return undefined;
+}
+
+/**
  * Links are read as a browser reads them (see `classifyNotificationLink`) and
  * stored normalised: an in-app path or an absolute http(s) URL. Anything else,
  * `javascript:` or a path a browser would take to another host, is refused.
@@ -58,6 +126,14 @@ export function validateSendOptions(
   assertFits('scope', payload.scope);
   assertFits('icon', payload.icon);
   assertFits('origin', origin);
+  const problem =
+    findUnstorableJson(payload.metadata, {
+      path: 'payload.metadata',
+      maxDepth: MAX_METADATA_DEPTH,
+    }) ?? findUnstorableJson(options, { path: '', maxDepth: Infinity });
+  if (problem) {
+    throw new InputError(`Invalid notification request received: ${problem}`);
+  }
   return {
     title: payload.title,
     description: payload.description,
@@ -81,21 +157,28 @@ export function toNotificationContent(
 ): NotificationContent {
   const fitting = (field: 'title' | 'topic' | 'scope' | 'icon') => {
     const value = payload[field];
-    if (value !== undefined && typeof value !== 'string') {
+    if (value !== undefined && !isStorableText(value)) {
       return validated[field];
     }
     return value !== undefined && value.length > COLUMN_MAX_LENGTHS[field]
       ? validated[field]
       : value;
   };
+  const metadataProblem = findUnstorableJson(payload.metadata, {
+    path: 'metadata',
+    maxDepth: MAX_METADATA_DEPTH,
+  });
   return {
     title: fitting('title') || validated.title,
-    description: payload.description,
+    description:
+      payload.description === undefined || isStorableText(payload.description)
+        ? payload.description
+        : validated.description,
     link: payload.link || undefined,
     severity: normalizeSeverity(payload.severity),
     topic: fitting('topic'),
     scope: fitting('scope'),
     icon: fitting('icon'),
-    metadata: payload.metadata,
+    metadata: metadataProblem ? validated.metadata : payload.metadata,
   };
 }

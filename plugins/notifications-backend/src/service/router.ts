@@ -17,8 +17,10 @@ import { notificationToJson } from '../notificationJson';
 import { NotificationSettingsService } from '../settings/types';
 import { NotificationsStore } from '../store/NotificationsStore';
 import { createOpenApiDocument } from './openapi';
+import { createErrorSanitizer } from './sanitizeErrors';
 import {
   assertNoQuery,
+  assertStorableRequest,
   parseListQuery,
   parseSendBody,
   parseTopicsQuery,
@@ -68,6 +70,10 @@ export function createRouter(options: RouterOptions): express.Router {
       ? sendJsonBody(req, res, next)
       : jsonBody(req, res, next),
   );
+  router.use((req, _res, next) => {
+    assertStorableRequest(req);
+    next();
+  });
 
   router.get('/openapi.json', async (req, res) => {
     await httpAuth.credentials(req);
@@ -167,5 +173,6 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/update', update);
   router.get('/:id', getOne);
 
+  router.use(createErrorSanitizer(logger));
   return router;
 }

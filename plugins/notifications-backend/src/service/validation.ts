@@ -3,7 +3,9 @@ import {
   NotificationSendOptions,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
+import { Request } from 'express';
 import { z } from 'zod';
+import { findUnstorableJson } from '../delivery/validation';
 import {
   ListNotificationsOptions,
   NotificationFilter,
@@ -38,13 +40,40 @@ function parseWith<T extends z.ZodTypeAny>(
   return result.data;
 }
 
+/**
+ * Deepest nesting of any JSON request body. A send's metadata at its own cap
+ * sits well inside it; the cap bounds every walk over a body (validation,
+ * serialisation), which would otherwise overflow the stack on a few thousand
+ * levels.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Largest `limit` and `offset`. Beyond a 32-bit integer some databases
+ * overflow their LIMIT/OFFSET arguments, and no inbox is that long.
+ */
+export const MAX_PAGE_PARAMETER = 2_147_483_647;
+
+/**
+ * The dates a filter may name: four-digit years, which every database can
+ * compare with its timestamp columns (PostgreSQL refuses dates before 4713 BC,
+ * and a JavaScript date reaches beyond year 275,000).
+ */
+export const DATE_PARAMETER_RANGE = {
+  earliest: '0001-01-01T00:00:00.000Z',
+  latest: '9999-12-31T23:59:59.999Z',
+} as const;
+
 const booleanParam = z
   .enum(['true', 'false'])
   .transform(value => value === 'true');
 const nonNegativeIntegerParam = z
   .string()
   .regex(/^\d+$/, 'must be an integer of at least 0')
-  .transform(Number);
+  .transform(Number)
+  .refine(value => value <= MAX_PAGE_PARAMETER, {
+    message: `must be at most ${MAX_PAGE_PARAMETER}`,
+  });
 const severityParam = z.enum(
   notificationSeverities as [string, ...string[]],
 ) as z.ZodType<(typeof notificationSeverities)[number]>;
@@ -52,6 +81,14 @@ const createdAfterParam = z.string().transform(value => {
   const time = Date.parse(value);
   if (Number.isNaN(time)) {
     throw new InputError('Unexpected date format');
+  }
+  if (
+    time < Date.parse(DATE_PARAMETER_RANGE.earliest) ||
+    time > Date.parse(DATE_PARAMETER_RANGE.latest)
+  ) {
+    throw new InputError(
+      `Invalid query parameters: createdAfter must be between ${DATE_PARAMETER_RANGE.earliest} and ${DATE_PARAMETER_RANGE.latest}`,
+    );
   }
   return new Date(time);
 });
@@ -168,4 +205,38 @@ export function parseSendBody(body: unknown): NotificationSendOptions {
     body,
     'request body',
   ) as NotificationSendOptions;
+}
+
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    // Express answers a malformed escape in a route parameter with a 400.
+    return path;
+  }
+}
+
+/**
+ * Refuses, for every route, what no database can store or compare: a NUL
+ * character anywhere in the path, the query or the body (PostgreSQL text
+ * refuses it), and bodies nested deeper than {@link MAX_BODY_DEPTH}.
+ */
+export function assertStorableRequest(req: Request) {
+  if (decodedPath(req.path).includes('\0')) {
+    throw new InputError('Invalid path: contains a NUL character');
+  }
+  const queryProblem = findUnstorableJson(req.query, {
+    path: '',
+    maxDepth: Infinity,
+  });
+  if (queryProblem) {
+    throw new InputError(`Invalid query parameters: ${queryProblem}`);
+  }
+  const bodyProblem = findUnstorableJson(req.body, {
+    path: '',
+    maxDepth: MAX_BODY_DEPTH,
+  });
+  if (bodyProblem) {
+    throw new InputError(`Invalid request body: ${bodyProblem}`);
+  }
 }
