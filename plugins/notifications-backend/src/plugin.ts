@@ -20,6 +20,11 @@ import {
   createOutboxAdminRouter,
   readOutboxConfig,
 } from './outbox';
+import {
+  IdempotencyKeyStore,
+  IdempotentRequests,
+  scheduleIdempotencyKeyCleanup,
+} from './idempotency';
 import { NotificationProcessors, readProcessorTimeoutMs } from './processing';
 import { CatalogRecipientResolver } from './recipients';
 import { RetentionStore, scheduleRetention } from './retention';
@@ -125,6 +130,7 @@ export const notificationsPlugin = createBackendPlugin({
           wakeOutbox: () => outboxWorker.wake(),
         });
 
+        const idempotencyKeys = new IdempotencyKeyStore(knex);
         httpRouter.use(
           createRouter({
             store,
@@ -135,6 +141,7 @@ export const notificationsPlugin = createBackendPlugin({
             logger,
             settings,
             maxSendBodySize: maxRequestBodySize,
+            idempotency: new IdempotentRequests(idempotencyKeys),
           }),
         );
         httpRouter.use(createOutboxAdminRouter({ httpAuth, store: outbox }));
@@ -142,6 +149,11 @@ export const notificationsPlugin = createBackendPlugin({
           config,
           scheduler,
           store: new RetentionStore(knex),
+          logger,
+        });
+        await scheduleIdempotencyKeyCleanup({
+          scheduler,
+          store: idempotencyKeys,
           logger,
         });
         registerGetNotificationsAction({ actionsRegistry, store, auth });

@@ -1,4 +1,8 @@
 import { JsonObject } from '@backstage/types';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from '../idempotency';
 import { SORTABLE_FIELDS } from '../store/NotificationsStore';
 
 const severity = {
@@ -234,9 +238,23 @@ const listOperation = {
   },
 };
 
+const idempotencyKeyParameter = {
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description:
+    'Makes retries safe: a repeat with the same key and body within 24 hours gets the first answer (with the header `Idempotent-Replayed: true`) and sends nothing. Keys are per caller.',
+  schema: {
+    type: 'string',
+    minLength: 1,
+    maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
+  },
+};
+
 const sendOperation = {
   operationId: 'createNotification',
   summary: 'Send a notification; service principals only',
+  parameters: [idempotencyKeyParameter],
   requestBody: {
     required: true,
     ...jsonContent(ref('NotificationSendOptions')),
@@ -246,9 +264,17 @@ const sendOperation = {
       description: 'The stored notifications',
       ...jsonContent({ type: 'array', items: ref('Notification') }),
     },
+    '409': {
+      description: `A request with the same ${IDEMPOTENCY_KEY_HEADER} is still in progress`,
+      ...jsonContent(ref('Error')),
+    },
     '413': {
       description:
         'Body larger than notifications.maxRequestBodySize (default 1 MB)',
+      ...jsonContent(ref('Error')),
+    },
+    '422': {
+      description: `The ${IDEMPOTENCY_KEY_HEADER} was used before with a different body`,
       ...jsonContent(ref('Error')),
     },
     ...errorResponses,

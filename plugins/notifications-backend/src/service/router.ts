@@ -13,6 +13,12 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { DEFAULT_MAX_REQUEST_BODY_SIZE } from '../config';
 import { NotificationSender } from '../delivery/NotificationSender';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotentRequests,
+  parseIdempotencyKey,
+} from '../idempotency';
 import { notificationToJson } from '../notificationJson';
 import { NotificationSettingsService } from '../settings/types';
 import { NotificationsStore } from '../store/NotificationsStore';
@@ -38,6 +44,8 @@ export type RouterOptions = {
   settings?: NotificationSettingsService;
   /** Body limit of a send (bytes, or express notation like '1mb'); default 1 MB. */
   maxSendBodySize?: number | string;
+  /** Honours the `Idempotency-Key` header of sends when present. */
+  idempotency?: IdempotentRequests;
 };
 
 /** Limit of every other body, as upstream; larger bodies are answered with 413. */
@@ -51,8 +59,16 @@ function isSendRequest(req: Request): boolean {
 }
 
 export function createRouter(options: RouterOptions): express.Router {
-  const { store, sender, httpAuth, userInfo, signals, logger, settings } =
-    options;
+  const {
+    store,
+    sender,
+    httpAuth,
+    userInfo,
+    signals,
+    logger,
+    settings,
+    idempotency,
+  } = options;
 
   async function currentUser(req: Request): Promise<string> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -113,12 +129,25 @@ export function createRouter(options: RouterOptions): express.Router {
 
   const send = async (req: Request, res: express.Response) => {
     const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
     const sendOptions = parseSendBody(req.body);
-    const notifications = await sender.send({
-      origin: credentials.principal.subject,
-      options: sendOptions,
-    });
-    res.json(notifications.map(notificationToJson));
+    const origin = credentials.principal.subject;
+    const deliver = async () =>
+      (await sender.send({ origin, options: sendOptions })).map(
+        notificationToJson,
+      );
+    if (key === undefined || !idempotency) {
+      res.json(await deliver());
+      return;
+    }
+    const response = await idempotency.run(
+      { principal: origin, key, body: req.body },
+      async () => ({ status: 200, body: JSON.stringify(await deliver()) }),
+    );
+    if (response.replayed) {
+      res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    }
+    res.status(response.status).type('application/json').send(response.body);
   };
 
   async function publishReadState(user: string, ids: string[], read: boolean) {

@@ -1,0 +1,172 @@
+import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  IdempotencyKeyClaim,
+  IdempotencyKeyRecord,
+  IdempotencyKeyStore,
+} from './IdempotencyKeyStore';
+
+/** The request header carrying the key. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** The response header telling a caller it got the stored first answer. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** Longest key accepted, in characters. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** How long a key keeps its first answer. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How long an unanswered request holds its key. Longer than any send takes;
+ * after a crash the key is free again once it runs out.
+ */
+export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
+
+/** 422: the key was used before with a different request. */
+export class IdempotencyKeyReusedError extends CustomErrorBase {
+  name = 'IdempotencyKeyReusedError' as const;
+  statusCode = 422 as const;
+}
+
+export type IdempotentResponse = {
+  status: number;
+  /** The response body, serialised. */
+  body: string;
+  /** True when this is the stored answer of an earlier request. */
+  replayed: boolean;
+};
+
+/**
+ * The key of a request from its header value, or undefined without one.
+ * Throws a 400 for an empty or over-long key.
+ */
+export function parseIdempotencyKey(
+  header: string | undefined,
+): string | undefined {
+  if (header === undefined) {
+    return undefined;
+  }
+  if (header.length === 0 || header.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InputError(
+      `${IDEMPOTENCY_KEY_HEADER} must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long`,
+    );
+  }
+  return header;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so key order does not make bodies differ. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) => {
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      return Object.fromEntries(
+        Object.keys(inner)
+          .sort()
+          .map(key => [key, inner[key]]),
+      );
+    }
+    return inner;
+  });
+}
+
+function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
+  return record.state === 'done'
+    ? record.expiresAt <= now
+    : record.leaseUntil <= now;
+}
+
+/**
+ * Runs a request at most once per caller and key: a repeat with the same
+ * body gets the first answer, a repeat with another body a 422, and a repeat
+ * while the first is still running a 409. Failed requests free their key, as
+ * they leave nothing written.
+ */
+export class IdempotentRequests {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: IdempotencyKeyStore,
+    options: { now?: () => number } = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async run(
+    request: { principal: string; key: string; body: unknown },
+    execute: () => Promise<{ status: number; body: string }>,
+  ): Promise<IdempotentResponse> {
+    const id = sha256(JSON.stringify([request.principal, request.key]));
+    const requestHash = sha256(canonicalJson(request.body));
+    const claimed = await this.claim(id, requestHash);
+    if ('replay' in claimed) {
+      return claimed.replay;
+    }
+    let response: { status: number; body: string };
+    try {
+      response = await execute();
+    } catch (error) {
+      await this.store.release(claimed.claim);
+      throw error;
+    }
+    // If this attempt outlived its lease and another took the key over, the
+    // caller still gets this answer; the other attempt stores its own.
+    await this.store.complete(claimed.claim, response);
+    return { ...response, replayed: false };
+  }
+
+  private async claim(
+    id: string,
+    requestHash: string,
+  ): Promise<{ claim: IdempotencyKeyClaim } | { replay: IdempotentResponse }> {
+    // A key freed or expired between our insert and our read means another
+    // round; more than a few rounds means something keeps racing us.
+    for (let round = 0; round < 3; round++) {
+      const now = this.now();
+      const claim: IdempotencyKeyClaim = {
+        id,
+        requestHash,
+        owner: randomUUID(),
+        leaseUntil: now + IDEMPOTENCY_LEASE_MS,
+        expiresAt: now + IDEMPOTENCY_KEY_TTL_MS,
+      };
+      if (await this.store.tryInsert(claim)) {
+        return { claim };
+      }
+      const existing = await this.store.get(id);
+      if (!existing) {
+        continue;
+      }
+      if (hasLapsed(existing, now)) {
+        if (await this.store.tryReclaim(existing, claim, now)) {
+          return { claim };
+        }
+        continue;
+      }
+      if (existing.requestHash !== requestHash) {
+        throw new IdempotencyKeyReusedError(
+          `${IDEMPOTENCY_KEY_HEADER} was already used with a different request`,
+        );
+      }
+      if (existing.state === 'in_flight') {
+        throw new ConflictError(
+          `A request with this ${IDEMPOTENCY_KEY_HEADER} is still in progress`,
+        );
+      }
+      return {
+        replay: {
+          status: existing.responseStatus ?? 200,
+          body: existing.responseBody ?? '',
+          replayed: true,
+        },
+      };
+    }
+    throw new ConflictError(
+      `A request with this ${IDEMPOTENCY_KEY_HEADER} is still in progress`,
+    );
+  }
+}

@@ -1,0 +1,357 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { createDeferred } from '@backstage/types';
+import {
+  NotificationProcessor,
+  notificationsProcessingExtensionPoint,
+} from '@herald/plugin-notifications-node';
+import { knex as createKnex, Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { asService } from '../testing/fixtures';
+import {
+  clearNotificationTables,
+  createTestDatabases,
+  startNotificationsBackend,
+} from '../testing/notificationsTestBackend';
+import { IdempotencyKeyStore } from './IdempotencyKeyStore';
+import {
+  IDEMPOTENCY_KEY_TTL_MS,
+  IdempotentRequests,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from './IdempotentRequests';
+
+jest.setTimeout(120_000);
+
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+const CAROL = 'user:default/carol';
+const SEND_PATH = '/api/notifications/notifications';
+
+/** A processor whose preProcess waits until the test lets it go on. */
+function gatedProcessorModule() {
+  let gate = createDeferred<void>();
+  let entered = createDeferred<void>();
+  const processor: NotificationProcessor = {
+    getName: () => 'gate',
+    async preProcess(notification) {
+      entered.resolve();
+      await gate;
+      return notification;
+    },
+  };
+  const feature = createBackendModule({
+    pluginId: 'notifications',
+    moduleId: 'gated-processor',
+    register(reg) {
+      reg.registerInit({
+        deps: { processing: notificationsProcessingExtensionPoint },
+        async init({ processing }) {
+          processing.addProcessor(processor);
+        },
+      });
+    },
+  });
+  return {
+    feature,
+    entered: () => entered,
+    open: () => gate.resolve(),
+    close: () => {
+      gate = createDeferred<void>();
+      entered = createDeferred<void>();
+    },
+  };
+}
+
+async function countNotifications(knex: Knex, title: string) {
+  const rows = await knex('notification')
+    .where({ title })
+    .select('user')
+    .count({ count: '*' })
+    .groupBy('user');
+  return Object.fromEntries(rows.map(row => [row.user, Number(row.count)]));
+}
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
+  let knex: Knex;
+  let server: any;
+  let stop: () => Promise<void>;
+  const gate = gatedProcessorModule();
+
+  beforeAll(async () => {
+    knex = await databases.init(id);
+    const started = await startNotificationsBackend({
+      knex,
+      features: [gate.feature],
+    });
+    server = started.server;
+    stop = () => started.backend.stop();
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  beforeEach(async () => {
+    await clearNotificationTables(knex);
+    await knex('notification_idempotency_key').delete();
+    gate.open();
+  });
+
+  function send(body: object, key?: string, caller?: string) {
+    const req = request(server)
+      .post(SEND_PATH)
+      .set('Authorization', asService(caller));
+    if (key !== undefined) {
+      req.set('Idempotency-Key', key);
+    }
+    return req.send(body);
+  }
+
+  const body = (title: string, users = [ALICE, BOB]) => ({
+    recipients: { type: 'entity', entityRef: users },
+    payload: { title },
+  });
+
+  it('answers a repeat with the first response and sends nothing again', async () => {
+    const key = randomUUID();
+    const first = await send(body('Once'), key);
+    expect(first.status).toBe(200);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+
+    const second = await send(body('Once'), key);
+    expect(second.status).toBe(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.headers['content-type']).toMatch(/^application\/json/);
+    expect(second.body).toEqual(first.body);
+    expect(await countNotifications(knex, 'Once')).toEqual({
+      [ALICE]: 1,
+      [BOB]: 1,
+    });
+  });
+
+  it('treats bodies differing only in key order as the same request', async () => {
+    const key = randomUUID();
+    const first = await send(
+      {
+        recipients: { type: 'entity', entityRef: ALICE },
+        payload: { title: 'Order', severity: 'high' },
+      },
+      key,
+    );
+    const second = await send(
+      {
+        payload: { severity: 'high', title: 'Order' },
+        recipients: { entityRef: ALICE, type: 'entity' },
+      },
+      key,
+    );
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(await countNotifications(knex, 'Order')).toEqual({ [ALICE]: 1 });
+  });
+
+  it('rejects the same key with another body with 422 and sends nothing', async () => {
+    const key = randomUUID();
+    expect((await send(body('First'), key)).status).toBe(200);
+    const changed = await send(body('Second'), key);
+    expect(changed.status).toBe(422);
+    expect(changed.body.error.name).toBe('IdempotencyKeyReusedError');
+    expect(changed.body.error.message).toMatch(/Idempotency-Key/);
+    expect(await countNotifications(knex, 'Second')).toEqual({});
+  });
+
+  it('answers 409 while the first request with the key is in flight', async () => {
+    const key = randomUUID();
+    gate.close();
+    const first = send(body('Slow'), key).then(r => r);
+    await gate.entered();
+
+    const concurrent = await send(body('Slow'), key);
+    expect(concurrent.status).toBe(409);
+    expect(concurrent.body.error.name).toBe('ConflictError');
+    const changedWhileInFlight = await send(body('Other'), key);
+    expect(changedWhileInFlight.status).toBe(422);
+
+    gate.open();
+    expect((await first).status).toBe(200);
+    const retried = await send(body('Slow'), key);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual((await first).body);
+    expect(await countNotifications(knex, 'Slow')).toEqual({
+      [ALICE]: 1,
+      [BOB]: 1,
+    });
+  });
+
+  it('keeps each caller’s keys apart', async () => {
+    const key = randomUUID();
+    expect((await send(body('Mine', [ALICE]), key, 'catalog')).status).toBe(
+      200,
+    );
+    const other = await send(body('Theirs', [ALICE]), key, 'scaffolder');
+    expect(other.status).toBe(200);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(await countNotifications(knex, 'Mine')).toEqual({ [ALICE]: 1 });
+    expect(await countNotifications(knex, 'Theirs')).toEqual({ [ALICE]: 1 });
+  });
+
+  it('frees the key of a request that failed, so a corrected retry sends', async () => {
+    const key = randomUUID();
+    const rejected = await send(
+      {
+        recipients: { type: 'entity', entityRef: ALICE },
+        payload: { title: 'Bad', severity: 'loud' },
+      },
+      key,
+    );
+    expect(rejected.status).toBe(400);
+    const corrected = await send(body('Good', [ALICE]), key);
+    expect(corrected.status).toBe(200);
+    expect(await countNotifications(knex, 'Good')).toEqual({ [ALICE]: 1 });
+  });
+
+  it('rejects empty and over-long keys with 400 and accepts the longest', async () => {
+    const longest = 'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH);
+    expect((await send(body('Long', [ALICE]), longest)).status).toBe(200);
+    const overLong = await send(body('Long', [ALICE]), `${longest}k`);
+    expect(overLong.status).toBe(400);
+    expect(overLong.body.error.name).toBe('InputError');
+    expect((await send(body('Empty', [ALICE]), '')).status).toBe(400);
+    expect(await countNotifications(knex, 'Long')).toEqual({ [ALICE]: 1 });
+    expect(await countNotifications(knex, 'Empty')).toEqual({});
+  });
+
+  it('sends as before without a key', async () => {
+    expect((await send(body('Plain', [ALICE]))).status).toBe(200);
+    expect((await send(body('Plain', [ALICE]))).status).toBe(200);
+    expect(await countNotifications(knex, 'Plain')).toEqual({ [ALICE]: 2 });
+  });
+
+  describe('lifetime of a key', () => {
+    let clock = 0;
+    const store = () => new IdempotencyKeyStore(knex);
+    const requests = () =>
+      new IdempotentRequests(store(), { now: () => clock });
+    const request1 = { principal: 'plugin:test', key: 'k', body: { a: 1 } };
+
+    beforeEach(() => {
+      clock = 1_000_000;
+    });
+
+    it('runs again once the first answer expired, and cleanup deletes it', async () => {
+      let runs = 0;
+      const execute = async () => ({ status: 200, body: `${++runs}` });
+      expect((await requests().run(request1, execute)).body).toBe('1');
+      clock += IDEMPOTENCY_KEY_TTL_MS - 1;
+      expect(await requests().run(request1, execute)).toEqual({
+        status: 200,
+        body: '1',
+        replayed: true,
+      });
+      expect(await store().deleteExpired(clock)).toBe(0);
+
+      clock += 1;
+      expect(await store().deleteExpired(clock)).toBe(1);
+      expect((await requests().run(request1, execute)).body).toBe('2');
+      clock += IDEMPOTENCY_KEY_TTL_MS;
+      // An expired answer not yet cleaned up does not block the key either.
+      expect((await requests().run(request1, execute)).body).toBe('3');
+    });
+
+    it('lets a retry take over a key whose request died holding it', async () => {
+      const dead = createDeferred<{ status: number; body: string }>();
+      const abandoned = requests().run(request1, () => dead);
+      await expect(
+        requests().run(request1, async () => ({ status: 200, body: 'x' })),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+
+      clock += 5 * 60 * 1000;
+      expect(
+        await requests().run(request1, async () => ({
+          status: 200,
+          body: 'retry',
+        })),
+      ).toEqual({ status: 200, body: 'retry', replayed: false });
+      // The abandoned attempt no longer owns the key: its late answer is not
+      // stored over the retry's.
+      dead.resolve({ status: 200, body: 'late' });
+      expect((await abandoned).body).toBe('late');
+      expect(
+        (
+          await requests().run(request1, async () => ({
+            status: 200,
+            body: '',
+          }))
+        ).body,
+      ).toBe('retry');
+    });
+  });
+});
+
+const postgres = TestDatabases.create({ ids: ['POSTGRES_15'] });
+const postgresIds = postgres.eachSupportedId();
+
+(postgresIds.length > 0 ? describe : describe.skip)(
+  'idempotent sends on two replicas sharing PostgreSQL',
+  () => {
+    it('leaves exactly one notification per recipient for 20 concurrent retries', async () => {
+      const knexA = await postgres.init('POSTGRES_15');
+      // The second replica has its own connection pool, as another process would.
+      const knexB = createKnex(knexA.client.config);
+      const replicas = [
+        await startNotificationsBackend({ knex: knexA }),
+        await startNotificationsBackend({ knex: knexB }),
+      ];
+      try {
+        const key = randomUUID();
+        const sendBody = body20();
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            request(replicas[i % 2].server)
+              .post(SEND_PATH)
+              .set('Authorization', asService())
+              .set('Idempotency-Key', key)
+              .send(sendBody),
+          ),
+        );
+        const statuses = responses.map(r => r.status);
+        expect(statuses.every(s => s === 200 || s === 409)).toBe(true);
+        expect(statuses.filter(s => s === 200).length).toBeGreaterThanOrEqual(
+          1,
+        );
+
+        // The callers that got 409 retry, as a client would, until answered.
+        for (let i = 0; i < 20; i++) {
+          const retried = await request(replicas[i % 2].server)
+            .post(SEND_PATH)
+            .set('Authorization', asService())
+            .set('Idempotency-Key', key)
+            .send(sendBody);
+          expect(retried.status).toBe(200);
+          const firstOk = responses.find(r => r.status === 200)!;
+          expect(retried.body).toEqual(firstOk.body);
+        }
+        expect(await countNotifications(knexA, 'Twenty')).toEqual({
+          [ALICE]: 1,
+          [BOB]: 1,
+          [CAROL]: 1,
+        });
+      } finally {
+        for (const replica of replicas) {
+          await replica.backend.stop();
+        }
+        await knexB.destroy();
+      }
+    });
+  },
+);
+
+function body20() {
+  return {
+    recipients: { type: 'entity', entityRef: [ALICE, BOB, CAROL] },
+    payload: { title: 'Twenty' },
+  };
+}

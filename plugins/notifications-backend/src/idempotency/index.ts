@@ -1,0 +1,3 @@
+export * from './IdempotencyKeyStore';
+export * from './IdempotentRequests';
+export * from './scheduleIdempotencyKeyCleanup';
