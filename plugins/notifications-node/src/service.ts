@@ -6,16 +6,34 @@ import {
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** @public */
 export interface NotificationService {
   send(options: NotificationSendOptions): Promise<void>;
 }
 
+/** Waits before each retry of a send; its length bounds the retries. */
+const RETRY_DELAYS_MS = [250, 1000, 4000];
+
+/**
+ * Answers worth another attempt with the same key: the backend failed or was
+ * unreachable (5xx), or the first attempt is still running there (409).
+ */
+function isRetryable(status: number): boolean {
+  return status >= 500 || status === 409;
+}
+
 /**
  * Sends notifications through the notifications backend's REST API with a
  * plugin token on behalf of the calling plugin, so the backend records the
  * caller as the origin (`plugin:<id>`).
+ *
+ * Each call carries a fresh `Idempotency-Key` and retries network errors and
+ * 5xx answers a few times with that same key, so a retry of a send the
+ * backend already stored is answered from its record instead of sending
+ * twice.
  *
  * @public
  */
@@ -39,17 +57,38 @@ export class DefaultNotificationService implements NotificationService {
         onBehalfOf: await this.auth.getOwnServiceCredentials(),
         targetPluginId: 'notifications',
       });
-      const response = await fetch(baseUrl, {
-        method: 'POST',
-        body: JSON.stringify(options),
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          Authorization: `Bearer ${token}`,
-        },
-      });
-      if (!response.ok) {
-        throw new Error(`Request failed with status ${response.status}`);
+      const body = JSON.stringify(options);
+      const idempotencyKey = randomUUID();
+      for (let attempt = 0; ; attempt++) {
+        const retryDelay = RETRY_DELAYS_MS[attempt];
+        let response: Response;
+        try {
+          response = await fetch(baseUrl, {
+            method: 'POST',
+            body,
+            headers: {
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+              Authorization: `Bearer ${token}`,
+              'Idempotency-Key': idempotencyKey,
+            },
+          });
+        } catch (error) {
+          if (retryDelay === undefined) {
+            throw error;
+          }
+          await sleep(retryDelay);
+          continue;
+        }
+        if (response.ok) {
+          return;
+        }
+        if (retryDelay === undefined || !isRetryable(response.status)) {
+          throw new Error(`Request failed with status ${response.status}`);
+        }
+        // Frees the connection for the next attempt.
+        await response.arrayBuffer().catch(() => undefined);
+        await sleep(retryDelay);
       }
     } catch (error) {
       throw new Error(`Failed to send notifications: ${error}`);
