@@ -152,96 +152,102 @@ export class DeliveryStore {
     });
   }
 
-  /**
-   * Stores one row per draft. With a scope, a user's earlier notification of
-   * the same scope and origin is updated instead: new content, `updated` set,
-   * back to unread, while saved, created, icon and id are kept.
-   */
-  async storeUserNotifications(options: {
-    origin: string;
-    drafts: UserNotificationDraft[];
-    now: Date;
-    inTransaction?: InTransaction;
-  }): Promise<Notification[]> {
-    const { origin, drafts, now } = options;
-    return await this.knex.transaction(async tx => {
-      const existingByUser = new Map<
-        string,
-        { id: string; created: unknown; saved: unknown; icon: string | null }
-      >();
-      const scoped = groupBy(
-        drafts.filter(draft => draft.content.scope),
-        draft => draft.content.scope!,
-      );
-      for (const [scope, scopeDrafts] of scoped) {
-        const users = scopeDrafts.map(draft => draft.user);
-        for (const userChunk of chunk(users, INSERT_CHUNK_SIZE)) {
-          const rows = await tx('notification')
-            .where({ scope, origin })
-            .whereIn('user', userChunk)
-            .orderBy('created', 'asc')
-            .select('id', 'user', 'created', 'saved', 'icon');
-          for (const row of rows) {
-            existingByUser.set(row.user, row);
-          }
-        }
-      }
-      // Drafts usually share their content, so updates go in a few bulk statements.
-      const updates = groupBy(
-        drafts.filter(draft => existingByUser.has(draft.user)),
-        draft => JSON.stringify(draft.content),
-      );
-      for (const group of updates.values()) {
-        const ids = group.map(draft => existingByUser.get(draft.user)!.id);
-        for (const idChunk of chunk(ids, INSERT_CHUNK_SIZE)) {
-          await tx('notification')
-            .whereIn('id', idChunk)
-            .update({ ...replacedColumns(group[0].content, now), read: null });
-        }
-      }
+  /** Runs `work` in one transaction: a send is stored whole or not at all. */
+  async transaction<T>(work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
+    return await this.knex.transaction(work);
+  }
 
-      const notifications = drafts.map(({ id, user, content }) => {
-        const existing = existingByUser.get(user);
-        if (existing) {
-          return toNotification({
-            id: existing.id,
-            user,
-            origin,
-            content,
-            created: toDate(existing.created) ?? now,
-            updated: now,
-            saved: toDate(existing.saved),
-            icon: existing.icon ?? undefined,
-          });
+  /**
+   * Stores one row per draft, inside the send's transaction; a large send
+   * calls it once per batch of recipients. With a scope, a user's earlier
+   * notification of the same scope and origin is updated instead: new
+   * content, `updated` set, back to unread, while saved, created, icon and id
+   * are kept.
+   */
+  async storeUserNotifications(
+    tx: Knex.Transaction,
+    options: {
+      origin: string;
+      drafts: UserNotificationDraft[];
+      now: Date;
+    },
+  ): Promise<Notification[]> {
+    const { origin, drafts, now } = options;
+    const existingByUser = new Map<
+      string,
+      { id: string; created: unknown; saved: unknown; icon: string | null }
+    >();
+    const scoped = groupBy(
+      drafts.filter(draft => draft.content.scope),
+      draft => draft.content.scope!,
+    );
+    for (const [scope, scopeDrafts] of scoped) {
+      const users = scopeDrafts.map(draft => draft.user);
+      for (const userChunk of chunk(users, INSERT_CHUNK_SIZE)) {
+        const rows = await tx('notification')
+          .where({ scope, origin })
+          .whereIn('user', userChunk)
+          .orderBy('created', 'asc')
+          .select('id', 'user', 'created', 'saved', 'icon');
+        for (const row of rows) {
+          existingByUser.set(row.user, row);
         }
+      }
+    }
+    // Drafts usually share their content, so updates go in a few bulk statements.
+    const updates = groupBy(
+      drafts.filter(draft => existingByUser.has(draft.user)),
+      draft => JSON.stringify(draft.content),
+    );
+    for (const group of updates.values()) {
+      const ids = group.map(draft => existingByUser.get(draft.user)!.id);
+      for (const idChunk of chunk(ids, INSERT_CHUNK_SIZE)) {
+        await tx('notification')
+          .whereIn('id', idChunk)
+          .update({ ...replacedColumns(group[0].content, now), read: null });
+      }
+    }
+
+    const notifications = drafts.map(({ id, user, content }) => {
+      const existing = existingByUser.get(user);
+      if (existing) {
         return toNotification({
-          id,
+          id: existing.id,
           user,
           origin,
           content,
-          created: now,
-          icon: content.icon,
+          created: toDate(existing.created) ?? now,
+          updated: now,
+          saved: toDate(existing.saved),
+          icon: existing.icon ?? undefined,
         });
+      }
+      return toNotification({
+        id,
+        user,
+        origin,
+        content,
+        created: now,
+        icon: content.icon,
       });
-
-      const newRows = drafts
-        .filter(draft => !existingByUser.has(draft.user))
-        .map(
-          ({ id, user, content }): NotificationRow => ({
-            id,
-            user,
-            origin,
-            created: now,
-            scope: content.scope ?? null,
-            icon: content.icon ?? null,
-            ...replacedColumns(content, now),
-            updated: null,
-          }),
-        );
-      await insertNotificationRows(tx, newRows);
-      await options.inTransaction?.(tx, notifications);
-      return notifications;
     });
+
+    const newRows = drafts
+      .filter(draft => !existingByUser.has(draft.user))
+      .map(
+        ({ id, user, content }): NotificationRow => ({
+          id,
+          user,
+          origin,
+          created: now,
+          scope: content.scope ?? null,
+          icon: content.icon ?? null,
+          ...replacedColumns(content, now),
+          updated: null,
+        }),
+      );
+    await insertNotificationRows(tx, newRows);
+    return notifications;
   }
 }
 

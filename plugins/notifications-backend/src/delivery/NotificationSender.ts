@@ -15,14 +15,10 @@ import { SignalsService } from '@herald/plugin-signals-node';
 import { JsonObject, JsonValue } from '@backstage/types';
 import { randomUUID } from 'node:crypto';
 import { notificationToJson } from '../notificationJson';
-import { OutboxJobInput, OutboxStore } from '../outbox';
+import { OutboxStore } from '../outbox';
 import { NotificationProcessors } from '../processing';
 import { DefaultNotificationSettingsService } from '../settings';
-import {
-  DeliveryStore,
-  NotificationContent,
-  UserNotificationDraft,
-} from './DeliveryStore';
+import { DeliveryStore, NotificationContent } from './DeliveryStore';
 import {
   assertFits,
   toNotificationContent,
@@ -49,16 +45,19 @@ type PreparedNotification = {
   postProcessors: string[];
 };
 
-function outboxJobs(
-  processorNames: string[],
-  notification: Notification,
-  options: NotificationSendOptions,
-): OutboxJobInput[] {
-  return processorNames.map(processor => ({
-    processor,
-    notification,
-    options,
-  }));
+/**
+ * Recipients handled together: preProcess runs for this many at a time, and
+ * their rows and outbox jobs are written in one go, so a send's memory and
+ * statement sizes stay bounded whatever its recipient count.
+ */
+const RECIPIENT_BATCH = 1000;
+
+function batches<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
 }
 
 function withPostProcess(processors: NotificationProcessor[]): string[] {
@@ -149,10 +148,9 @@ export class NotificationSender {
       content: toNotificationContent(prepared.payload, content),
       now,
       inTransaction: (tx, [stored]) =>
-        this.options.outbox.enqueue(
-          tx,
-          outboxJobs(postProcessors, stored, options),
-        ),
+        this.options.outbox
+          .openSend(tx, options)
+          .add([{ notification: stored, processors: postProcessors }]),
     });
     await this.publishBroadcast(notification);
     if (postProcessors.length > 0) {
@@ -197,39 +195,60 @@ export class NotificationSender {
       origin,
       content.topic,
     );
-    const prepared = await Promise.all(
-      users.map(user =>
-        this.prepare(user, origin, options, content, now, channel =>
-          channels.isEnabled(user, channel),
-        ),
-      ),
-    );
-
-    const drafts: UserNotificationDraft[] = prepared
-      .filter(p => p.web)
-      .map(p => ({
-        id: p.notification.id,
-        user: p.notification.user!,
-        content: toNotificationContent(p.notification.payload, content),
-      }));
-    let jobCount = 0;
-    const notifications = await this.options.store.storeUserNotifications({
-      origin,
-      drafts,
-      now,
-      inTransaction: async (tx, stored) => {
-        const storedByUser = new Map(stored.map(n => [n.user!, n]));
-        // Users who turned the Web channel off still get the other channels.
-        const jobs = prepared.flatMap(p =>
-          outboxJobs(
-            p.postProcessors,
-            storedByUser.get(p.notification.user!) ?? p.notification,
-            options,
+    const prepareBatch = (batch: string[]) =>
+      Promise.all(
+        batch.map(user =>
+          this.prepare(user, origin, options, content, now, channel =>
+            channels.isEnabled(user, channel),
           ),
+        ),
+      );
+    const userBatches = batches(users, RECIPIENT_BATCH);
+    // preProcess may call other services, so it runs before the transaction
+    // opens; without it, each batch is prepared just before it is stored.
+    const preparedUpfront: Array<PreparedNotification[] | undefined> = [];
+    if (this.options.processors.anyPreProcess()) {
+      for (const batch of userBatches) {
+        preparedUpfront.push(await prepareBatch(batch));
+      }
+    }
+
+    let jobCount = 0;
+    const notifications = await this.options.store.transaction(async tx => {
+      const outbox = this.options.outbox.openSend(tx, options);
+      const stored: Notification[] = [];
+      for (const [index, batch] of userBatches.entries()) {
+        const prepared = preparedUpfront[index] ?? (await prepareBatch(batch));
+        preparedUpfront[index] = undefined;
+        const storedBatch = await this.options.store.storeUserNotifications(
+          tx,
+          {
+            origin,
+            now,
+            drafts: prepared
+              .filter(p => p.web)
+              .map(p => ({
+                id: p.notification.id,
+                user: p.notification.user!,
+                content: toNotificationContent(p.notification.payload, content),
+              })),
+          },
         );
-        jobCount = jobs.length;
-        await this.options.outbox.enqueue(tx, jobs);
-      },
+        const storedByUser = new Map(storedBatch.map(n => [n.user!, n]));
+        // Users who turned the Web channel off still get the other channels.
+        await outbox.add(
+          prepared.map(p => ({
+            notification:
+              storedByUser.get(p.notification.user!) ?? p.notification,
+            processors: p.postProcessors,
+          })),
+        );
+        for (const notification of storedBatch) {
+          stored.push(notification);
+        }
+      }
+      jobCount = outbox.jobCount;
+      return stored;
     });
     if (notifications.length > 0) {
       await this.publishToUsers(notifications);

@@ -4,18 +4,26 @@ import {
   Notification,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
+import { deliveryIdOf } from './deliveryId';
 
 const TABLE = 'notification_outbox';
+const SENDS = 'notification_outbox_send';
 
-/** What a worker needs to call one processor's postProcess later. */
-export type OutboxJobInput = {
+/** One stored notification and the processors whose postProcess it awaits. */
+export type OutboxDelivery = {
+  notification: Notification;
+  processors: string[];
+};
+
+/** One processor's postProcess of one notification, as a worker runs it. */
+export type OutboxJob = {
+  id: string;
   processor: string;
   notification: Notification;
   options: NotificationSendOptions;
-};
-
-export type OutboxJob = OutboxJobInput & {
-  id: string;
+  sendId: string;
+  /** The same on every attempt; see `deliveryIdOf`. */
+  deliveryId: string;
   /** Includes the attempt in progress. */
   attempts: number;
   claimToken: string;
@@ -23,20 +31,55 @@ export type OutboxJob = OutboxJobInput & {
 
 export type OutboxCounts = { pending: number; dead: number };
 
+/** Adds the jobs of one send, inside the send's transaction. */
+export interface OutboxSendWriter {
+  add(deliveries: OutboxDelivery[]): Promise<void>;
+  /** Jobs added so far. */
+  readonly jobCount: number;
+}
+
+/** id, processor, notification */
+type JobRow = [string, string, string];
+
 type OutboxRow = {
   id: string;
+  send_id: string;
   processor: string;
   notification: string;
-  options: string;
   attempts: number | string;
   locked_by: string;
 };
 
-/** Rows per insert statement, well below every database's bind limit. */
-const INSERT_CHUNK = 500;
+const JOB_COLUMNS = [
+  'id',
+  'send_id',
+  'processor',
+  'notification',
+  'attempts',
+  'locked_by',
+];
 
-function reviveNotification(json: string): Notification {
-  const raw = JSON.parse(json);
+type SendEntry = { options: NotificationSendOptions; shared: string };
+
+/** Job rows per insert statement, well below every database's bind limit. */
+const INSERT_CHUNK = 500;
+/**
+ * Sends whose options a worker keeps parsed. Jobs are claimed in the order
+ * they were queued, so the jobs of one send mostly follow each other; a few
+ * entries spare re-reading a large recipient list for every job.
+ */
+const SEND_CACHE_SIZE = 4;
+
+/** The notification without its identity: what the jobs of a send share. */
+function sharedJson(notification: Notification): string {
+  return JSON.stringify({ ...notification, id: undefined, user: undefined });
+}
+
+function reviveNotification(own: string, shared: string): Notification {
+  const parsed = JSON.parse(own);
+  // A job holds only id and user when the rest is the send's shared part.
+  const raw =
+    'payload' in parsed ? parsed : { ...parsed, ...JSON.parse(shared) };
   const date = (value: unknown) =>
     value === undefined || value === null ? undefined : new Date(String(value));
   return {
@@ -48,35 +91,131 @@ function reviveNotification(json: string): Notification {
   };
 }
 
-/** Owns the SQL of the `notification_outbox` table. */
+/** Owns the SQL of the `notification_outbox` and `notification_outbox_send` tables. */
 export class OutboxStore {
+  private readonly sends = new Map<string, SendEntry>();
+
   constructor(
     private readonly knex: Knex,
     private readonly now: () => number = Date.now,
   ) {}
 
   /**
-   * Stores jobs inside the caller's transaction, so they commit or roll back
-   * together with the notification rows they deliver.
+   * Starts the jobs of one send inside the caller's transaction, so they
+   * commit or roll back together with the notification rows they deliver.
+   * The options are written once, with the first job; each job then holds
+   * only its notification's id and user, or the whole notification when a
+   * preProcess made it differ from the first.
    */
+  openSend(
+    trx: Knex.Transaction,
+    options: NotificationSendOptions,
+  ): OutboxSendWriter {
+    const sendId = randomUUID();
+    const createdAt = this.now();
+    let shared: string | undefined;
+    let jobCount = 0;
+    const insertJobs = (rows: JobRow[]) =>
+      this.insertJobs(trx, sendId, createdAt, rows);
+    return {
+      get jobCount() {
+        return jobCount;
+      },
+      async add(deliveries) {
+        let rows: JobRow[] = [];
+        for (const { notification, processors } of deliveries) {
+          if (processors.length === 0) {
+            continue;
+          }
+          if (shared === undefined) {
+            shared = sharedJson(notification);
+            await trx(SENDS).insert({
+              id: sendId,
+              options: JSON.stringify(options),
+              notification: shared,
+              created_at: createdAt,
+            });
+          }
+          const own =
+            sharedJson(notification) === shared
+              ? JSON.stringify({ id: notification.id, user: notification.user })
+              : JSON.stringify(notification);
+          for (const processor of processors) {
+            rows.push([randomUUID(), processor, own]);
+          }
+          if (rows.length >= INSERT_CHUNK) {
+            jobCount += rows.length;
+            await insertJobs(rows);
+            rows = [];
+          }
+        }
+        jobCount += rows.length;
+        await insertJobs(rows);
+      },
+    };
+  }
+
+  /** Stores the jobs of one send in a transaction of its own. */
   async enqueue(
-    trx: Knex | Knex.Transaction,
-    jobs: OutboxJobInput[],
+    options: NotificationSendOptions,
+    deliveries: OutboxDelivery[],
   ): Promise<void> {
-    const now = this.now();
-    const rows = jobs.map(job => ({
-      id: randomUUID(),
-      processor: job.processor,
-      notification: JSON.stringify(job.notification),
-      options: JSON.stringify(job.options),
-      status: 'pending',
-      attempts: 0,
-      available_at: now,
-      created_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx(TABLE).insert(rows.slice(i, i + INSERT_CHUNK));
+    await this.knex.transaction(trx =>
+      this.openSend(trx, options).add(deliveries),
+    );
+  }
+
+  private async insertJobs(
+    trx: Knex.Transaction,
+    sendId: string,
+    createdAt: number,
+    rows: JobRow[],
+  ) {
+    if (rows.length === 0) {
+      return;
     }
+    const client = trx.client.config.client;
+    if (client === 'pg') {
+      // Three array parameters instead of thousands of scalar ones.
+      await trx.raw(
+        `INSERT INTO ${TABLE}
+           (id, send_id, processor, notification, status, attempts, available_at, created_at)
+         SELECT job.id, ?, job.processor, job.notification, 'pending', 0, ?, ?
+         FROM unnest(?::text[], ?::text[], ?::text[]) AS job(id, processor, notification)`,
+        [
+          sendId,
+          createdAt,
+          createdAt,
+          rows.map(row => row[0]),
+          rows.map(row => row[1]),
+          rows.map(row => row[2]),
+        ],
+      );
+      return;
+    }
+    if (client === 'better-sqlite3' || client === 'sqlite3') {
+      // One JSON parameter spares SQLite compiling thousands of placeholders.
+      await trx.raw(
+        `INSERT INTO ${TABLE}
+           (id, send_id, processor, notification, status, attempts, available_at, created_at)
+         SELECT value->>0, ?, value->>1, value->>2, 'pending', 0, ?, ?
+         FROM json_each(?)`,
+        [sendId, createdAt, createdAt, JSON.stringify(rows)],
+      );
+      return;
+    }
+    await trx(TABLE).insert(
+      rows.map(([id, processor, notification]) => ({
+        id,
+        send_id: sendId,
+        processor,
+        notification,
+        status: 'pending',
+        attempts: 0,
+        available_at: createdAt,
+        created_at: createdAt,
+      })),
+    );
   }
 
   /**
@@ -112,14 +251,7 @@ export class OutboxStore {
             .forUpdate()
             .skipLocked(),
         )
-        .returning([
-          'id',
-          'processor',
-          'notification',
-          'options',
-          'attempts',
-          'locked_by',
-        ]);
+        .returning(JOB_COLUMNS);
     } else {
       // The update re-checks the due condition, so of two racing claimers only one wins a row.
       const candidates = await due(this.knex(TABLE).select('id'))
@@ -131,32 +263,103 @@ export class OutboxStore {
       const ids = candidates.map((row: { id: string }) => row.id);
       await due(this.knex(TABLE).update(lease).whereIn('id', ids));
       rows = await this.knex(TABLE)
-        .select(
-          'id',
-          'processor',
-          'notification',
-          'options',
-          'attempts',
-          'locked_by',
-        )
+        .select(JOB_COLUMNS)
         .whereIn('id', ids)
         .andWhere('locked_by', claimToken);
     }
-    return rows.map(row => ({
-      id: row.id,
-      processor: row.processor,
-      notification: reviveNotification(row.notification),
-      options: JSON.parse(row.options),
-      attempts: Number(row.attempts),
-      claimToken: row.locked_by,
-    }));
+    return await this.toJobs(rows);
   }
 
-  /** Removes a delivered job, unless another worker took it over meanwhile. */
-  async complete(job: OutboxJob): Promise<void> {
-    await this.knex(TABLE)
+  private async toJobs(rows: OutboxRow[]): Promise<OutboxJob[]> {
+    const sends = await this.loadSends(rows.map(row => row.send_id));
+    const jobs: OutboxJob[] = [];
+    for (const row of rows) {
+      const send = sends.get(row.send_id);
+      if (!send) {
+        await this.markDead(
+          { id: row.id, claimToken: row.locked_by },
+          `The send of this job (${row.send_id}) is gone`,
+        );
+        continue;
+      }
+      const notification = reviveNotification(row.notification, send.shared);
+      jobs.push({
+        id: row.id,
+        processor: row.processor,
+        notification,
+        options: send.options,
+        sendId: row.send_id,
+        deliveryId: deliveryIdOf(notification, row.processor),
+        attempts: Number(row.attempts),
+        claimToken: row.locked_by,
+      });
+    }
+    return jobs;
+  }
+
+  /** The options and shared notification of the given sends, cached. */
+  private async loadSends(ids: string[]): Promise<Map<string, SendEntry>> {
+    const found = new Map<string, SendEntry>();
+    const missing = new Set<string>();
+    for (const id of ids) {
+      const cached = this.sends.get(id);
+      if (cached) {
+        found.set(id, cached);
+      } else {
+        missing.add(id);
+      }
+    }
+    if (missing.size > 0) {
+      const rows: Array<{ id: string; options: string; notification: string }> =
+        await this.knex(SENDS)
+          .select('id', 'options', 'notification')
+          .whereIn('id', [...missing]);
+      for (const row of rows) {
+        const entry = {
+          options: JSON.parse(row.options),
+          shared: row.notification,
+        };
+        found.set(row.id, entry);
+        this.sends.set(row.id, entry);
+      }
+    }
+    // Most recently used last; the oldest go first.
+    for (const [id, entry] of found) {
+      this.sends.delete(id);
+      this.sends.set(id, entry);
+    }
+    for (const id of this.sends.keys()) {
+      if (this.sends.size <= SEND_CACHE_SIZE) {
+        break;
+      }
+      this.sends.delete(id);
+    }
+    return found;
+  }
+
+  /**
+   * Removes a delivered job, unless another worker took it over meanwhile,
+   * and the send's options once no job of the send is left. Dead jobs keep
+   * their send, for operators to inspect.
+   */
+  async complete(
+    job: Pick<OutboxJob, 'id' | 'claimToken' | 'sendId'>,
+  ): Promise<void> {
+    const deleted = await this.knex(TABLE)
       .where({ id: job.id, locked_by: job.claimToken })
       .delete();
+    if (deleted === 0) {
+      return;
+    }
+    const sendGone = await this.knex(SENDS)
+      .where('id', job.sendId)
+      .whereNotExists(
+        this.knex(TABLE).select('id').where('send_id', job.sendId),
+      )
+      .delete();
+    if (sendGone > 0) {
+      this.sends.delete(job.sendId);
+    }
   }
 
   /** Gives back claimed jobs that were never attempted, due at once. */
@@ -183,7 +386,7 @@ export class OutboxStore {
       });
   }
 
-  async markDead(job: OutboxJob, error: string) {
+  async markDead(job: Pick<OutboxJob, 'id' | 'claimToken'>, error: string) {
     await this.knex(TABLE)
       .where({ id: job.id, locked_by: job.claimToken })
       .update({

@@ -1,8 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createDeferred } from '@backstage/types';
-import knexFactory, { Knex } from 'knex';
+import knexFactory from 'knex';
 import { Notification } from '@herald/plugin-notifications-common';
-import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import {
+  NotificationPostProcessContext,
+  NotificationProcessor,
+} from '@herald/plugin-notifications-node';
+import { NotificationSendOptions } from '@herald/plugin-notifications-common';
+import { deliveryIdOf } from './deliveryId';
 import { OutboxConfig } from './config';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
@@ -39,24 +44,19 @@ async function setupDatabase(databaseId: Parameters<typeof databases.init>[0]) {
   return knex;
 }
 
-async function enqueue(
-  store: OutboxStore,
-  knex: Knex,
-  ids: string[],
-  processor = 'Test',
-) {
-  await knex.transaction(trx =>
-    store.enqueue(
-      trx,
-      ids.map(id => ({
-        processor,
-        notification: notification(id),
-        options: {
-          recipients: { type: 'entity', entityRef: `user:default/${id}` },
-          payload: { title: `hello ${id}` },
-        },
-      })),
-    ),
+async function enqueue(store: OutboxStore, ids: string[], processor = 'Test') {
+  await store.enqueue(
+    {
+      recipients: {
+        type: 'entity',
+        entityRef: ids.map(id => `user:default/${id}`),
+      },
+      payload: { title: 'hello' },
+    },
+    ids.map(id => ({
+      notification: notification(id),
+      processors: [processor],
+    })),
   );
 }
 
@@ -90,20 +90,29 @@ describe('OutboxWorker', () => {
       const store = new OutboxStore(knex);
       const delivered = createDeferred<Notification>();
       let calls = 0;
+      const contexts: NotificationPostProcessContext[] = [];
       const processor: NotificationProcessor = {
         getName: () => 'Test',
-        postProcess: async n => {
+        postProcess: async (n, _options, context) => {
           calls += 1;
+          contexts.push(context!);
           if (calls < 3) {
             throw new Error('smtp unavailable');
           }
           delivered.resolve(n);
         },
       };
-      await enqueue(store, knex, ['a']);
+      await enqueue(store, ['a']);
       startWorker(store, [processor]);
       const result = await delivered;
       expect(calls).toBe(3);
+      // A retried delivery keeps its id, so receivers can drop the repeat.
+      expect(contexts).toEqual(
+        [1, 2, 3].map(attempt => ({
+          deliveryId: deliveryIdOf(result, 'Test'),
+          attempt,
+        })),
+      );
       expect(result.payload.title).toBe('hello a');
       expect(result.created).toEqual(new Date('2026-01-01T00:00:00Z'));
       await workers[0].stop();
@@ -112,11 +121,103 @@ describe('OutboxWorker', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'stores the options of a send once, and gives each processor the notifications and options it was queued with, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const users = ['ann', 'ben', 'cid'];
+      const options: NotificationSendOptions = {
+        recipients: {
+          type: 'entity',
+          entityRef: users.map(user => `user:default/${user}`),
+        },
+        payload: { title: 'Release', description: 'Out now' },
+      };
+      const created = new Date('2026-02-03T04:05:06.789Z');
+      const queued: Notification[] = users.map(user => ({
+        id: `id-${user}`,
+        user: `user:default/${user}`,
+        created,
+        origin: 'plugin:test',
+        payload: {
+          title: 'Release',
+          description: user === 'cid' ? 'Out now, cid' : 'Out now',
+          severity: 'normal',
+          metadata: { build: 7 },
+        },
+      }));
+      await store.enqueue(
+        options,
+        queued.map(notification => ({
+          notification,
+          processors: ['Email', 'Chat'],
+        })),
+      );
+
+      const [{ count: sends }] = await knex('notification_outbox_send').count({
+        count: '*',
+      });
+      expect(Number(sends)).toBe(1);
+      const jobs = await knex('notification_outbox').select('notification');
+      expect(jobs).toHaveLength(6);
+      // Only the notification preProcess made different carries its payload.
+      expect(
+        jobs.filter(job => job.notification.includes('payload')),
+      ).toHaveLength(2);
+
+      const calls: Array<{
+        processor: string;
+        notification: Notification;
+        options: NotificationSendOptions;
+        deliveryId: string;
+      }> = [];
+      const allDelivered = createDeferred<void>();
+      const recording = (name: string): NotificationProcessor => ({
+        getName: () => name,
+        postProcess: async (notification, sendOptions, context) => {
+          calls.push({
+            processor: name,
+            notification,
+            options: sendOptions,
+            deliveryId: context!.deliveryId,
+          });
+          if (calls.length === 6) {
+            allDelivered.resolve();
+          }
+        },
+      });
+      startWorker(store, [recording('Email'), recording('Chat')]);
+      await allDelivered;
+      await workers[0].stop();
+
+      for (const processor of ['Email', 'Chat']) {
+        const received = calls
+          .filter(call => call.processor === processor)
+          .sort((a, b) => a.notification.id.localeCompare(b.notification.id));
+        expect(received.map(call => call.notification)).toEqual(queued);
+        expect(received[0].notification.created).toBeInstanceOf(Date);
+        for (const call of received) {
+          expect(call.options).toEqual(options);
+          expect(call.deliveryId).toBe(
+            deliveryIdOf(call.notification, processor),
+          );
+        }
+      }
+      expect(new Set(calls.map(call => call.deliveryId)).size).toBe(6);
+      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+      // The send's options go with its last job.
+      await expect(knex('notification_outbox_send').select()).resolves.toEqual(
+        [],
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'hands back jobs claimed while stopping, so a restart takes them at once, on %p',
     async databaseId => {
       const knex = await setupDatabase(databaseId);
       const store = new OutboxStore(knex);
-      await enqueue(store, knex, ['a', 'b']);
+      await enqueue(store, ['a', 'b']);
       const postProcess = jest.fn(async () => {});
       const claim = jest.spyOn(store, 'claim');
       const stopping = startWorker(store, [
@@ -169,7 +270,7 @@ describe('OutboxWorker', () => {
         ],
         logger,
       );
-      await enqueue(store, knex, ['b']);
+      await enqueue(store, ['b']);
       workers[0].wake();
       expect(await dead).toMatch(/dead after 3 attempts.*always broken/);
       expect(calls).toBe(3);
@@ -201,7 +302,7 @@ describe('OutboxWorker', () => {
         undefined,
         { timeoutMs: 50 },
       );
-      await enqueue(store, knex, ['c']);
+      await enqueue(store, ['c']);
       workers[0].wake();
       await delivered;
       expect(calls).toBe(2);
@@ -236,7 +337,7 @@ describe('OutboxWorker', () => {
           new OutboxStore(otherKnex),
           new OutboxStore(knex),
         ];
-        await enqueue(stores[0], knex, ids);
+        await enqueue(stores[0], ids);
         for (const store of stores) {
           startWorker(store, [processor]);
         }
@@ -261,7 +362,7 @@ describe('OutboxWorker', () => {
       const knex = await setupDatabase(databaseId);
       let now = 1_000_000;
       const store = new OutboxStore(knex, () => now);
-      await enqueue(store, knex, ['leased']);
+      await enqueue(store, ['leased']);
 
       const [first] = await store.claim(10, 5_000);
       expect(first.attempts).toBe(1);

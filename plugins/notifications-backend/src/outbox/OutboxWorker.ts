@@ -105,7 +105,10 @@ export class OutboxWorker {
       }
       if (processor.postProcess) {
         await withTimeout(
-          processor.postProcess(job.notification, job.options),
+          processor.postProcess(job.notification, job.options, {
+            deliveryId: job.deliveryId,
+            attempt: job.attempts,
+          }),
           this.config.timeoutMs,
           `postProcess of ${job.processor}`,
         );

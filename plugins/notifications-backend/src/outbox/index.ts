@@ -1,5 +1,9 @@
 export { OutboxStore } from './OutboxStore';
-export type { OutboxJobInput, OutboxCounts } from './OutboxStore';
+export type {
+  OutboxCounts,
+  OutboxDelivery,
+  OutboxSendWriter,
+} from './OutboxStore';
 export { OutboxWorker } from './OutboxWorker';
 export { readOutboxConfig } from './config';
 export type { OutboxConfig } from './config';

@@ -28,6 +28,11 @@ export class NotificationProcessors {
     return this.processors().map(processor => processor.getName());
   }
 
+  /** Whether any registered processor decorates notifications before storing. */
+  anyPreProcess(): boolean {
+    return this.processors().some(processor => processor.preProcess);
+  }
+
   find(name: string): NotificationProcessor | undefined {
     return this.processors().find(processor => processor.getName() === name);
   }
