@@ -5,11 +5,13 @@ import {
 import { createExtensionTester } from '@backstage/frontend-test-utils';
 import notificationsPlugin, {
   notificationsApi,
+  notificationsHomeModule,
   notificationsPage,
   unreadNotificationsWidget,
 } from './alpha';
 import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { notificationsApiRef } from './api';
+import notificationsHomeModuleEntry from './notificationsHomeModuleEntry';
 
 describe('notifications plugin for the new frontend system', () => {
   it('describes the unread home widget with the upstream layout and settings', () => {
@@ -39,6 +41,31 @@ describe('notifications plugin for the new frontend system', () => {
         'home-page-widget:notifications/unread-notifications',
       ),
     ).toBeDefined();
+  });
+
+  it('loads its package.json for the plugin info the app shows', async () => {
+    // The app reads these options when it installs the plugin; info() only
+    // answers inside an app.
+    const { infoOptions } = notificationsPlugin as unknown as {
+      infoOptions: { packageJson: () => Promise<{ name: string }> };
+    };
+    await expect(infoOptions.packageJson()).resolves.toMatchObject({
+      name: '@herald/plugin-notifications',
+    });
+  });
+
+  it('offers the widget to the home plugin as a module that starts disabled', () => {
+    expect(notificationsHomeModuleEntry).toBe(notificationsHomeModule);
+    expect(notificationsHomeModule.$$type).toBe('@backstage/FrontendModule');
+    expect(notificationsHomeModule.pluginId).toBe('home');
+    const { extensions } = notificationsHomeModule as unknown as {
+      extensions: Array<{ id: string; disabled: boolean }>;
+    };
+    expect(
+      extensions.map(({ id, disabled }) => ({ id, disabled })),
+    ).toEqual([
+      { id: 'home-page-widget:home/unread-notifications', disabled: true },
+    ]);
   });
 
   it('mounts the page at /notifications with a title and icon for navigation', () => {

@@ -11,6 +11,9 @@ import NotificationsIcon from '@material-ui/icons/Notifications';
 import { NotificationsClient, notificationsApiRef } from './api';
 import { rootRouteRef } from './routes';
 import { notificationsTranslationRef as translationRef } from './translation';
+import { unreadNotificationsWidgetParams } from './unreadNotificationsWidget';
+
+export { notificationsHomeModule } from './notificationsHomeModule';
 
 const routes = convertLegacyRouteRefs({ root: rootRouteRef });
 
@@ -46,41 +49,7 @@ export const notificationsPage = PageBlueprint.make({
 /** @alpha */
 export const unreadNotificationsWidget = HomePageWidgetBlueprint.make({
   name: 'unread-notifications',
-  params: {
-    name: 'UnreadNotifications',
-    title: 'Unread notifications',
-    description: 'Shows the latest unread notifications',
-    layout: {
-      width: { minColumns: 4, maxColumns: 12, defaultColumns: 6 },
-      height: { minRows: 5, maxRows: 14, defaultRows: 10 },
-    },
-    settings: {
-      schema: {
-        title: 'Unread notifications',
-        type: 'object',
-        properties: {
-          maxMessages: {
-            title: 'Number of notifications',
-            type: 'number',
-            default: 5,
-            minimum: 1,
-            maximum: 20,
-          },
-          charLimit: {
-            title: 'Characters of a title',
-            type: 'number',
-            default: 80,
-            minimum: 20,
-            maximum: 200,
-          },
-        },
-      },
-    },
-    components: () =>
-      import('./components/UnreadNotificationsCard').then(m => ({
-        Content: m.UnreadNotificationsWidgetContent,
-      })),
-  },
+  params: unreadNotificationsWidgetParams,
 });
 
 /**
@@ -91,6 +60,7 @@ export default createFrontendPlugin({
   pluginId: 'notifications',
   title: 'Notifications',
   icon: <NotificationsIcon />,
+  info: { packageJson: () => import('../package.json') },
   routes,
   extensions: [notificationsApi, notificationsPage, unreadNotificationsWidget],
 });

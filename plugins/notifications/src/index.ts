@@ -10,6 +10,7 @@ export * from './api';
 export { useNotificationsApi } from './hooks/useNotificationsApi';
 export {
   NotificationsSidebarItem,
+  type NotificationsRenderItemProps,
   type NotificationsSideBarItemProps,
   type NotificationSnackbarProperties,
 } from './components/NotificationsSidebarItem';
@@ -17,6 +18,10 @@ export {
   NotificationsTable,
   type NotificationsTableProps,
 } from './components/NotificationsTable';
+export {
+  UnreadNotificationsCard,
+  type UnreadNotificationsCardProps,
+} from './components/UnreadNotificationsCard';
 export {
   UserNotificationSettingsCard,
   type UserNotificationSettingsCardProps,

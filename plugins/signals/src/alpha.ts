@@ -5,6 +5,8 @@ import {
   identityApiRef,
 } from '@backstage/frontend-plugin-api';
 import { signalApiRef } from '@herald/plugin-signals-react';
+import { createElement } from 'react';
+import { BroadcastIcon } from './BroadcastIcon';
 import { SignalClient } from './api/SignalClient';
 
 /** @alpha */
@@ -21,5 +23,8 @@ export const signalsApi = ApiBlueprint.make({
 /** The signals plugin for the new frontend system: one `api:signals`. @alpha */
 export default createFrontendPlugin({
   pluginId: 'signals',
+  title: 'Signals',
+  icon: createElement(BroadcastIcon),
+  info: { packageJson: () => import('../package.json') },
   extensions: [signalsApi],
 });

@@ -26,4 +26,20 @@ describe('signals plugin', () => {
       name: undefined,
     });
   });
+
+  it('gives the app a title, an icon and the package for its plugin info', async () => {
+    expect(signalsFrontendPlugin.title).toBe('Signals');
+    const { container } = await renderInTestApp(
+      createElement('span', null, signalsFrontendPlugin.icon),
+    );
+    expect(container.querySelector('svg')).not.toBeNull();
+    // The app reads these options when it installs the plugin; info() only
+    // answers inside an app.
+    const { infoOptions } = signalsFrontendPlugin as unknown as {
+      infoOptions: { packageJson: () => Promise<{ name: string }> };
+    };
+    await expect(infoOptions.packageJson()).resolves.toMatchObject({
+      name: '@herald/plugin-signals',
+    });
+  });
 });

@@ -27,6 +27,18 @@ import { useWebNotifications } from './useWebNotifications';
 /** How often the unread count is re-read when signals are not installed. */
 const STATUS_POLL_INTERVAL_MS = 30_000;
 
+/**
+ * What a custom `renderItem` of the sidebar item gets.
+ * @public
+ */
+export type NotificationsRenderItemProps = {
+  unreadCount: number;
+  /** The path of the notifications page. */
+  to: string;
+  /** Asks for permission to show web notifications, when they are enabled. */
+  onClick: () => void;
+};
+
 /** @public */
 export type NotificationsSideBarItemProps = {
   webNotificationsEnabled?: boolean;
@@ -41,11 +53,7 @@ export type NotificationsSideBarItemProps = {
   text?: string;
   disableHighlight?: boolean;
   noTrack?: boolean;
-  renderItem?: (props: {
-    unreadCount: number;
-    to: string;
-    onClick: () => void;
-  }) => ReactNode;
+  renderItem?: (props: NotificationsRenderItemProps) => ReactNode;
   /**
    * Milliseconds between unread-count polls while signals are unavailable
    * (not installed, or disconnected).
