@@ -14,6 +14,12 @@ export interface NotificationService {
   send(options: NotificationSendOptions): Promise<void>;
 }
 
+/** @public */
+export type NotificationServiceOptions = {
+  auth: AuthService;
+  discovery: DiscoveryService;
+};
+
 /** Waits before each retry of a send; its length bounds the retries. */
 const RETRY_DELAYS_MS = [250, 1000, 4000];
 
@@ -38,10 +44,9 @@ function isRetryable(status: number): boolean {
  * @public
  */
 export class DefaultNotificationService implements NotificationService {
-  static create(options: {
-    auth: AuthService;
-    discovery: DiscoveryService;
-  }): DefaultNotificationService {
+  static create(
+    options: NotificationServiceOptions,
+  ): DefaultNotificationService {
     return new DefaultNotificationService(options.auth, options.discovery);
   }
 

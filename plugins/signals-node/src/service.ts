@@ -6,6 +6,11 @@ import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { JsonObject } from '@backstage/types';
 import { SIGNALS_EVENT_TOPIC, SignalPayload, SignalsService } from './types';
 
+/** @public */
+export type SignalsServiceOptions = {
+  events: EventsService;
+};
+
 /**
  * Publishes signals as events on the `signals` topic with the signal itself as
  * the payload, exactly as upstream publishers do, so the Herald signals
@@ -14,7 +19,7 @@ import { SIGNALS_EVENT_TOPIC, SignalPayload, SignalsService } from './types';
  * @public
  */
 export class DefaultSignalsService implements SignalsService {
-  static create(options: { events: EventsService }): DefaultSignalsService {
+  static create(options: SignalsServiceOptions): DefaultSignalsService {
     return new DefaultSignalsService(options.events);
   }
 
