@@ -16,6 +16,8 @@ function notification(origin: string): Notification {
   };
 }
 
+const DELIVERY_ID = '0f6a2c4e-8b1d-8e3f-a5c7-9d0b2e4f6a8c';
+
 const options = {
   recipients: { type: 'entity' as const, entityRef: 'user:default/jane' },
   payload: { title: 'Todo completed' },
@@ -29,14 +31,25 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+type Received = {
+  method?: string;
+  type?: string;
+  deliveryHeaders: unknown[];
+  body: unknown;
+};
+
 async function listen(
   status: number,
-  received: Array<{ method?: string; type?: string; body: unknown }>,
+  received: Received[],
 ): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     received.push({
       method: req.method,
       type: req.headers['content-type'],
+      deliveryHeaders: [
+        req.headers['webhook-id'],
+        req.headers['idempotency-key'],
+      ],
       body: JSON.parse(await readBody(req)),
     });
     res.statusCode = status;
@@ -71,20 +84,21 @@ describe('ExampleWebhookProcessor', () => {
   });
 
   it('POSTs the notification as JSON to the webhook', async () => {
-    const received: Array<{ method?: string; type?: string; body: unknown }> =
-      [];
+    const received: Received[] = [];
     const { server, url } = await listen(204, received);
     servers.push(server);
 
     await new ExampleWebhookProcessor(url).postProcess(
       notification('plugin:example-todo'),
       options,
+      { deliveryId: DELIVERY_ID, attempt: 1 },
     );
 
     expect(received).toEqual([
       {
         method: 'POST',
         type: 'application/json',
+        deliveryHeaders: [DELIVERY_ID, DELIVERY_ID],
         body: {
           id: 'n-1',
           user: 'user:default/jane',
@@ -96,9 +110,21 @@ describe('ExampleWebhookProcessor', () => {
     ]);
   });
 
+  it('sends no delivery headers when the host gives no delivery id', async () => {
+    const received: Received[] = [];
+    const { server, url } = await listen(204, received);
+    servers.push(server);
+
+    await new ExampleWebhookProcessor(url).postProcess(
+      notification('plugin:example-todo'),
+      options,
+    );
+
+    expect(received[0].deliveryHeaders).toEqual([undefined, undefined]);
+  });
+
   it('throws when the webhook answers with an error, so the outbox retries', async () => {
-    const received: Array<{ method?: string; type?: string; body: unknown }> =
-      [];
+    const received: Received[] = [];
     const { server, url } = await listen(503, received);
     servers.push(server);
 

@@ -2,7 +2,10 @@ import {
   Notification,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
-import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import {
+  NotificationPostProcessContext,
+  NotificationProcessor,
+} from '@herald/plugin-notifications-node';
 
 /** The origin the notifications service gives the example todo plugin. */
 export const EXAMPLE_TODO_ORIGIN = 'plugin:example-todo';
@@ -17,6 +20,9 @@ export const EXAMPLE_TODO_ICON = 'dashboard';
  * `postProcess` throws on network errors and non-2xx answers: the
  * notifications backend runs it from its durable outbox and retries until it
  * resolves, so a webhook that is down receives the notification later.
+ * Every attempt of one delivery carries the same delivery id in the
+ * `webhook-id` and `Idempotency-Key` headers, so the receiver can drop
+ * repeats.
  *
  * @public
  */
@@ -40,10 +46,20 @@ export class ExampleWebhookProcessor implements NotificationProcessor {
   async postProcess(
     notification: Notification,
     _options: NotificationSendOptions,
+    context?: NotificationPostProcessContext,
   ): Promise<void> {
     const response = await fetch(this.webhookUrl, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        // A host without delivery ids (the upstream backend) sends none.
+        ...(context
+          ? {
+              'webhook-id': context.deliveryId,
+              'Idempotency-Key': context.deliveryId,
+            }
+          : {}),
+      },
       body: JSON.stringify(notification),
     });
     // Drain the body so the connection can be reused.
