@@ -3,7 +3,7 @@ import { AnchorHTMLAttributes } from 'react';
 import ReactMarkdown from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
-import { isExternalHref, isSafeHref } from './safeLink';
+import { notificationHref } from './safeLink';
 
 const allowedElements = [
   'p',
@@ -34,16 +34,17 @@ const allowedElements = [
 ];
 
 function SafeAnchor(props: AnchorHTMLAttributes<HTMLAnchorElement>) {
-  const { href, children } = props;
-  if (!isSafeHref(href)) {
+  const { children } = props;
+  const target = notificationHref(props.href);
+  if (!target) {
     return <span>{children}</span>;
   }
-  return isExternalHref(href) ? (
-    <a href={href} target="_blank" rel="noopener noreferrer">
+  return target.external ? (
+    <a href={target.href} target="_blank" rel="noopener noreferrer">
       {children}
     </a>
   ) : (
-    <a href={href}>{children}</a>
+    <a href={target.href}>{children}</a>
   );
 }
 

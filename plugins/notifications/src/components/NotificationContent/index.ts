@@ -8,5 +8,9 @@ export { NotificationMeta } from './NotificationMeta';
 export { NotificationTitle } from './NotificationTitle';
 export { NotificationIcon, SeverityIcon } from './SeverityIcon';
 export { RelativeTime, formatRelative } from './RelativeTime';
-export { isSafeHref, isExternalHref } from './safeLink';
-export { toPlainText, truncate } from './plainText';
+export { notificationHref, type NotificationHref } from './safeLink';
+export { toDisplayableText, toPlainText, truncate } from './plainText';
+export {
+  NotificationErrorBoundary,
+  NotificationUnavailable,
+} from './NotificationErrorBoundary';

@@ -1,25 +1,29 @@
-/**
- * Whether a payload link may be rendered as a link: absolute http(s) URLs and
- * paths inside the app. Everything else (javascript:, data:, protocol-relative
- * `//host`) is shown as text, because payloads come from outside the app.
- */
-export function isSafeHref(href: string | undefined | null): href is string {
-  if (!href) {
-    return false;
-  }
-  const trimmed = href.trim();
-  if (trimmed.startsWith('/')) {
-    return !trimmed.startsWith('//') && !trimmed.startsWith('/\\');
-  }
-  try {
-    const { protocol } = new URL(trimmed);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+import { classifyNotificationLink } from '@herald/plugin-notifications-common';
 
-/** Whether a link leaves the app, so it opens in a new tab. */
-export function isExternalHref(href: string): boolean {
-  return !href.trim().startsWith('/');
+/** Where a payload link leads, in the form to render it. */
+export type NotificationHref = {
+  href: string;
+  /** Outside the app: opened in a new tab. */
+  external: boolean;
+};
+
+/**
+ * The href to render for a payload link, or undefined when it must be shown
+ * as text. Payloads come from outside the app, so the link is read as the
+ * browser will read it (tabs, newlines and backslashes included) against
+ * this page's origin, and only the normalised result is ever rendered: an
+ * in-app path or an absolute http(s) URL.
+ */
+export function notificationHref(link: unknown): NotificationHref | undefined {
+  if (!link) {
+    return undefined;
+  }
+  const target = classifyNotificationLink(link, window.location.origin);
+  if (target.kind === 'internal') {
+    return { href: target.path, external: false };
+  }
+  if (target.kind === 'external') {
+    return { href: target.url, external: true };
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import Button from '@material-ui/core/Button';
 import {
   Notification,
   NotificationSeverity,
+  isNotificationSeverity,
 } from '@herald/plugin-notifications-common';
 import { ReactNode, useEffect, CSSProperties } from 'react';
 import {
@@ -10,7 +11,13 @@ import {
   SnackbarProviderProps,
   useSnackbar,
 } from 'notistack';
-import { SeverityIcon, toPlainText, truncate } from '../NotificationContent';
+import {
+  NotificationErrorBoundary,
+  NotificationUnavailable,
+  SeverityIcon,
+  toPlainText,
+  truncate,
+} from '../NotificationContent';
 
 declare module 'notistack' {
   interface VariantOverrides {
@@ -49,6 +56,11 @@ const defaultComponents = {
   low: MaterialDesignContent,
 };
 
+/** The snackbar's text, made plain when the snackbar renders. */
+function SnackbarTitle(props: { title: unknown }) {
+  return <>{truncate(toPlainText(props.title), SNACKBAR_TITLE_MAX)}</>;
+}
+
 /** A notification to show as a snackbar, with what its actions do. */
 export type SnackbarRequest = {
   notification: Notification;
@@ -73,11 +85,14 @@ function SnackbarEnqueuer(props: {
     }
     const { notification, onOpen, onMarkRead } = request;
     const key = notification.id;
+    const { severity } = notification.payload;
     enqueueSnackbar(
-      truncate(toPlainText(notification.payload.title), SNACKBAR_TITLE_MAX),
+      <NotificationErrorBoundary fallback={<NotificationUnavailable />}>
+        <SnackbarTitle title={notification.payload.title} />
+      </NotificationErrorBoundary>,
       {
         key,
-        variant: notification.payload.severity ?? 'normal',
+        variant: isNotificationSeverity(severity) ? severity : 'normal',
         style: snackStyle,
         autoHideDuration,
         preventDuplicate: true,

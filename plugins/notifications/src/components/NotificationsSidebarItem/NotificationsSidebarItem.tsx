@@ -12,8 +12,8 @@ import { useNotificationSignal } from '../../hooks/useNotificationSignal';
 import { useVisibleInterval } from '../../hooks/useInterval';
 import { useNotificationsPath } from '../../hooks/useNotificationsPath';
 import {
-  isExternalHref,
-  isSafeHref,
+  NotificationErrorBoundary,
+  notificationHref,
   toPlainText,
 } from '../NotificationContent';
 import {
@@ -90,6 +90,32 @@ function withBadge(Icon: IconComponent, unreadCount: number): IconComponent {
 export function NotificationsSidebarItem(
   props?: NotificationsSideBarItemProps,
 ) {
+  return (
+    <NotificationErrorBoundary
+      fallback={<PlainNotificationsSidebarItem {...props} />}
+    >
+      <LiveNotificationsSidebarItem {...props} />
+    </NotificationErrorBoundary>
+  );
+}
+
+/**
+ * The entry without anything live, so that a notification the live item
+ * cannot handle still leaves the way to the page.
+ */
+function PlainNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
+  const to = useNotificationsPath();
+  return (
+    <SidebarItem
+      className={props?.className}
+      to={to}
+      text={props?.text ?? 'Notifications'}
+      icon={props?.icon ?? NotificationsIcon}
+    />
+  );
+}
+
+function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
   const {
     webNotificationsEnabled = false,
     titleCounterEnabled = true,
@@ -151,10 +177,12 @@ export function NotificationsSidebarItem(
 
   const open = useCallback(
     (notification: Notification) => {
-      const link = notification.payload.link;
-      if (isSafeHref(link)) {
+      const target = notificationHref(notification.payload.link);
+      if (target) {
         window.open(
-          isExternalHref(link) ? link : `${window.location.origin}${link}`,
+          target.external
+            ? target.href
+            : `${window.location.origin}${target.href}`,
           '_blank',
           'noopener,noreferrer',
         );

@@ -19,9 +19,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { markAllRead, notificationsApiRef } from '../../api';
 import {
   NotificationBody,
+  NotificationErrorBoundary,
   NotificationIcon,
   NotificationMeta,
   NotificationTitle,
+  NotificationUnavailable,
 } from '../NotificationContent';
 import { MarkAllReadButton, SaveAndReadToggles } from './BulkActions';
 
@@ -232,54 +234,65 @@ export function NotificationsTable(props: NotificationsTableProps) {
           {notifications.map(notification => {
             const highlighted = notification.id === highlightedNotificationId;
             return (
-              <TableRow
+              <NotificationErrorBoundary
                 key={notification.id}
-                hover
-                tabIndex={highlighted ? -1 : undefined}
-                ref={highlighted ? highlightedRef : undefined}
-                className={highlighted ? classes.highlighted : undefined}
-                data-testid="notification-row"
+                fallback={
+                  <TableRow data-testid="notification-row">
+                    <TableCell />
+                    <TableCell colSpan={2}>
+                      <NotificationUnavailable />
+                    </TableCell>
+                  </TableRow>
+                }
               >
-                <TableCell padding="checkbox">
-                  <Checkbox
-                    checked={selectedIds.has(notification.id)}
-                    onChange={() => toggleOne(notification.id)}
-                    inputProps={{
-                      'aria-label': `Select ${notification.payload.title}`,
-                    }}
-                  />
-                </TableCell>
-                <TableCell>
-                  <div
-                    id={`notification-${notification.id}`}
-                    className={classes.content}
-                  >
-                    <NotificationIcon
-                      icon={notification.payload.icon}
-                      severity={notification.payload.severity}
+                <TableRow
+                  hover
+                  tabIndex={highlighted ? -1 : undefined}
+                  ref={highlighted ? highlightedRef : undefined}
+                  className={highlighted ? classes.highlighted : undefined}
+                  data-testid="notification-row"
+                >
+                  <TableCell padding="checkbox">
+                    <Checkbox
+                      checked={selectedIds.has(notification.id)}
+                      onChange={() => toggleOne(notification.id)}
+                      inputProps={{
+                        'aria-label': `Select ${notification.payload.title}`,
+                      }}
                     />
-                    <div>
-                      <NotificationTitle
-                        notification={notification}
-                        onLinkClick={
-                          markAsReadOnLinkOpen && !notification.read
-                            ? () => onRead([notification], true)
-                            : undefined
-                        }
+                  </TableCell>
+                  <TableCell>
+                    <div
+                      id={`notification-${notification.id}`}
+                      className={classes.content}
+                    >
+                      <NotificationIcon
+                        icon={notification.payload.icon}
+                        severity={notification.payload.severity}
                       />
-                      <NotificationBody payload={notification.payload} />
-                      <NotificationMeta notification={notification} />
+                      <div>
+                        <NotificationTitle
+                          notification={notification}
+                          onLinkClick={
+                            markAsReadOnLinkOpen && !notification.read
+                              ? () => onRead([notification], true)
+                              : undefined
+                          }
+                        />
+                        <NotificationBody payload={notification.payload} />
+                        <NotificationMeta notification={notification} />
+                      </div>
                     </div>
-                  </div>
-                </TableCell>
-                <TableCell className={classes.actions}>
-                  <SaveAndReadToggles
-                    notifications={[notification]}
-                    onSave={onSave}
-                    onRead={onRead}
-                  />
-                </TableCell>
-              </TableRow>
+                  </TableCell>
+                  <TableCell className={classes.actions}>
+                    <SaveAndReadToggles
+                      notifications={[notification]}
+                      onSave={onSave}
+                      onRead={onRead}
+                    />
+                  </TableCell>
+                </TableRow>
+              </NotificationErrorBoundary>
             );
           })}
         </TableBody>

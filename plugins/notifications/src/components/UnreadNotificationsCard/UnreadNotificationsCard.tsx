@@ -18,8 +18,10 @@ import { useNotificationsApi } from '../../hooks/useNotificationsApi';
 import { useNotificationSignal } from '../../hooks/useNotificationSignal';
 import { useNotificationsPath } from '../../hooks/useNotificationsPath';
 import {
+  NotificationErrorBoundary,
   NotificationIcon,
   NotificationMeta,
+  NotificationUnavailable,
   toPlainText,
   truncate,
 } from '../NotificationContent';
@@ -41,6 +43,59 @@ export type UnreadNotificationsCardProps = {
 };
 
 type Frame = 'card' | 'borderless';
+
+type Change = { read?: boolean; saved?: boolean };
+
+/** One unread notification of the card, its title and description as text. */
+function UnreadNotificationItem(props: {
+  notification: Notification;
+  path: string;
+  charLimit: number;
+  descriptionMaxChars: number;
+  onUpdate: (targets: Notification[], change: Change) => void;
+}) {
+  const { notification, path, charLimit, descriptionMaxChars, onUpdate } =
+    props;
+  const plainTitle = toPlainText(notification.payload.title);
+  const description = toPlainText(notification.payload.description);
+  return (
+    <ListItem>
+      <ListItemIcon>
+        <NotificationIcon
+          icon={notification.payload.icon}
+          severity={notification.payload.severity}
+        />
+      </ListItemIcon>
+      <ListItemText
+        primary={
+          <Tooltip title={plainTitle}>
+            <Link to={`${path}?id=${encodeURIComponent(notification.id)}`}>
+              {truncate(plainTitle, charLimit)}
+            </Link>
+          </Tooltip>
+        }
+        secondary={
+          <>
+            {description && (
+              <Tooltip title={description}>
+                <span>{truncate(description, descriptionMaxChars)}</span>
+              </Tooltip>
+            )}
+            <NotificationMeta notification={notification} />
+          </>
+        }
+        secondaryTypographyProps={{ component: 'div' }}
+      />
+      <ListItemSecondaryAction>
+        <SaveAndReadToggles
+          notifications={[notification]}
+          onSave={(targets, saved) => onUpdate(targets, { saved })}
+          onRead={(targets, read) => onUpdate(targets, { read })}
+        />
+      </ListItemSecondaryAction>
+    </ListItem>
+  );
+}
 
 function UnreadNotifications(
   props: UnreadNotificationsCardProps & { frame: Frame },
@@ -92,10 +147,7 @@ function UnreadNotifications(
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [refresh]);
 
-  const update = async (
-    targets: Notification[],
-    change: { read?: boolean; saved?: boolean },
-  ) => {
+  const update = async (targets: Notification[], change: Change) => {
     try {
       await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
     } catch (e) {
@@ -122,51 +174,24 @@ function UnreadNotifications(
       )}
       {notifications.length > 0 && (
         <List dense>
-          {notifications.map(notification => {
-            const plainTitle = toPlainText(notification.payload.title);
-            const description = toPlainText(notification.payload.description);
-            return (
-              <ListItem key={notification.id}>
-                <ListItemIcon>
-                  <NotificationIcon
-                    icon={notification.payload.icon}
-                    severity={notification.payload.severity}
-                  />
-                </ListItemIcon>
-                <ListItemText
-                  primary={
-                    <Tooltip title={plainTitle}>
-                      <Link
-                        to={`${path}?id=${encodeURIComponent(notification.id)}`}
-                      >
-                        {truncate(plainTitle, charLimit)}
-                      </Link>
-                    </Tooltip>
-                  }
-                  secondary={
-                    <>
-                      {description && (
-                        <Tooltip title={description}>
-                          <span>
-                            {truncate(description, descriptionMaxChars)}
-                          </span>
-                        </Tooltip>
-                      )}
-                      <NotificationMeta notification={notification} />
-                    </>
-                  }
-                  secondaryTypographyProps={{ component: 'div' }}
-                />
-                <ListItemSecondaryAction>
-                  <SaveAndReadToggles
-                    notifications={[notification]}
-                    onSave={(targets, saved) => update(targets, { saved })}
-                    onRead={(targets, read) => update(targets, { read })}
-                  />
-                </ListItemSecondaryAction>
-              </ListItem>
-            );
-          })}
+          {notifications.map(notification => (
+            <NotificationErrorBoundary
+              key={notification.id}
+              fallback={
+                <ListItem>
+                  <NotificationUnavailable />
+                </ListItem>
+              }
+            >
+              <UnreadNotificationItem
+                notification={notification}
+                path={path}
+                charLimit={charLimit}
+                descriptionMaxChars={descriptionMaxChars}
+                onUpdate={update}
+              />
+            </NotificationErrorBoundary>
+          ))}
         </List>
       )}
       {notifications.length > 0 && (
