@@ -1,41 +1,16 @@
-import { fork } from 'child_process';
-import { resolve } from 'path';
 import { FanoutTarget, runFanout } from './fanout';
+import { startReplica } from './replica';
 
 /** Starts our backend in a child process and runs the fan-out benchmark. */
 async function main() {
-  const child = fork(resolve(__dirname, 'server.ts'), [], {
-    execArgv: [
-      '--expose-gc',
-      '--require',
-      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-    ],
-  });
-  let nextId = 0;
-  const pending = new Map<number, (value: any) => void>();
-  const url = await new Promise<string>(done => {
-    child.on('message', (message: any) => {
-      if (message.type === 'ready') {
-        done(message.url);
-      } else {
-        pending.get(message.id)?.(message);
-        pending.delete(message.id);
-      }
-    });
-  });
-  const call = (message: object) =>
-    new Promise<any>(done => {
-      const id = nextId++;
-      pending.set(id, done);
-      child.send({ ...message, id });
-    });
+  const replica = await startReplica();
   const target: FanoutTarget = {
-    url,
+    url: replica.url,
     tokenFor: index => `user-u${index}`,
     publish: async signal => {
-      await call({ type: 'publish', signal });
+      await replica.call({ type: 'publish', signal });
     },
-    memory: async () => (await call({ type: 'memory' })).usage,
+    memory: async () => (await replica.call({ type: 'memory' })).usage,
   };
   const result = await runFanout(target, {
     sockets: Number(process.env.BENCH_SOCKETS ?? 5000),
@@ -55,7 +30,7 @@ async function main() {
       2,
     )}\n`,
   );
-  child.send({ type: 'stop' });
+  await replica.stop();
 }
 
 main().catch(error => {

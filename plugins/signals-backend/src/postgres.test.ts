@@ -51,9 +51,16 @@ withPostgres(
       ]);
       await onA.close();
 
+      // A publish returns once its signal is committed; the other replica
+      // has it a notification later.
+      const watcher = await TestClient.open(replicaB.url, alice);
+      await watcher.subscribe('replicated', 2);
+      await watcher.take();
       for (let n = 3; n <= 5; n++) {
         await replicaA.signals.publish(toAlice({ n }));
       }
+      await watcher.take(3);
+      await watcher.close();
       const onB = await TestClient.open(replicaB.url, alice);
       await onB.subscribe('replicated', 2);
       expect(await onB.take(4)).toEqual([
@@ -96,6 +103,47 @@ withPostgres(
       expect(await onA.take(2)).toEqual([
         { channel: 'replicated', message: { n: 7 }, offset: 7 },
         { channel: 'replicated', message: { n: 8 }, offset: 8 },
+      ]);
+      await onA.close();
+    });
+
+    it('keeps offset order when large and small signals from both replicas interleave', async () => {
+      const onA = await TestClient.open(replicaA.url, alice);
+      await onA.subscribe('interleaved', null);
+      expect(await onA.take()).toEqual([
+        { channel: 'interleaved', event: 'subscribed', offset: 0 },
+      ]);
+      const large = 'y'.repeat(10_000);
+      await Promise.all(
+        Array.from({ length: 40 }, (_, n) =>
+          (n % 2 ? replicaA : replicaB).signals.publish({
+            ...toAlice(n % 3 ? { n } : { n, large }),
+            channel: 'interleaved',
+          }),
+        ),
+      );
+      const frames = await onA.take(40);
+      expect(frames.map(frame => frame.offset)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      expect(new Set(frames.map(frame => frame.message.n)).size).toBe(40);
+      await onA.close();
+    });
+
+    it('skips an offset missing from the log instead of holding the channel', async () => {
+      const onA = await TestClient.open(replicaA.url, alice);
+      await onA.subscribe('replicated', 8);
+      expect(await onA.take()).toEqual([
+        { channel: 'replicated', event: 'subscribed', offset: 8 },
+      ]);
+      // An offset taken without a logged signal, which only a lost
+      // notification or a hand edit could leave behind.
+      await knex('signals_channel_offsets')
+        .where({ channel: 'replicated' })
+        .increment('last_offset', 1);
+      await replicaA.signals.publish(toAlice({ n: 10 }));
+      expect(await onA.take()).toEqual([
+        { channel: 'replicated', message: { n: 10 }, offset: 10 },
       ]);
       await onA.close();
     });

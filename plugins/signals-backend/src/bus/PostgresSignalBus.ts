@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignalPayload } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
 import { Client, ClientConfig } from 'pg';
+import { ChannelSequencer } from './ChannelSequencer';
 import {
   Announcement,
   NOTIFY_CHANNEL,
@@ -12,21 +13,40 @@ import { SequencedSignal, SignalBus } from './types';
 /** Catch-up after a lost listener reads this far before the disconnect. */
 const CATCH_UP_MARGIN_MS = 5_000;
 const MAX_RECONNECT_DELAY_MS = 30_000;
+/**
+ * How long a channel waits for a missing offset before reading it from the
+ * log. Offsets are committed in order, so a gap closes within a round trip
+ * unless a notification was lost.
+ */
+const STALL_MS = 2_000;
+const READ_RETRY_MS = 1_000;
 
 /**
  * Carries signals between replicas through PostgreSQL LISTEN/NOTIFY on a
  * dedicated connection opened with the plugin database's settings. Every
  * signal is also logged, so a listener that lost its connection catches up
  * from the log and a replica that starts later can serve resuming clients.
+ *
+ * Nothing waits in line behind anything else: the publishing replica
+ * delivers its own signal as soon as the insert returns its offset, the
+ * notifications of other replicas' signals are handled as they arrive, and
+ * signals too large for NOTIFY are read from the log in batches. A
+ * sequencer restores offset order per channel.
  */
 export class PostgresSignalBus implements SignalBus {
   readonly kind = 'postgres';
   private readonly store: PostgresSignalStore;
   private listener?: Client;
-  private onSignal?: (signal: SequencedSignal) => void;
-  private queue: Promise<void> = Promise.resolve();
+  private sequencer?: ChannelSequencer;
+  /** Notifications that arrive while the history loads. */
+  private early: Announcement[] = [];
+  /** Announced signals too large for NOTIFY, by log id. */
+  private readonly unread = new Map<string, Announcement>();
+  private reading = false;
+  private filling = false;
   private stopped = false;
   private cleanupTimer?: NodeJS.Timeout;
+  private stallTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
 
   constructor(
@@ -43,16 +63,20 @@ export class PostgresSignalBus implements SignalBus {
   ) {
     const startedAt = new Date();
     await this.listen();
-    // Announcements that arrive while the history loads are queued behind it
-    // and the hub drops the ones the history already covered, by offset.
-    await this.enqueue(async () => {
-      onHistory(
-        await this.store.since(
-          new Date(startedAt.getTime() - this.retentionSeconds * 1000),
-        ),
-      );
-      this.onSignal = onSignal;
-    });
+    const history = await this.store.since(
+      new Date(startedAt.getTime() - this.retentionSeconds * 1000),
+    );
+    onHistory(history);
+    const sequencer = new ChannelSequencer(onSignal);
+    for (const signal of history) {
+      sequencer.advanceTo(signal.channel, signal.offset);
+    }
+    this.sequencer = sequencer;
+    // Those the history already covered are dropped by offset.
+    const early = this.early;
+    this.early = [];
+    early.forEach(announcement => this.announce(announcement));
+
     this.cleanupTimer = setInterval(() => {
       this.store
         .deleteOlderThan(new Date(Date.now() - this.retentionSeconds * 1000))
@@ -61,28 +85,23 @@ export class PostgresSignalBus implements SignalBus {
         );
     }, Math.min(60_000, this.retentionSeconds * 1000));
     this.cleanupTimer.unref?.();
+    this.stallTimer = setInterval(() => this.fillGaps(), STALL_MS / 2);
+    this.stallTimer.unref?.();
   }
 
-  publish(signal: SignalPayload): Promise<void> {
-    return this.store.publish(signal);
+  async publish(signal: SignalPayload): Promise<void> {
+    const offset = await this.store.publish(signal);
+    this.sequencer?.offer({ ...signal, offset });
   }
 
   async stop() {
     this.stopped = true;
     clearInterval(this.cleanupTimer);
+    clearInterval(this.stallTimer);
     clearTimeout(this.reconnectTimer);
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
-    await this.queue;
-  }
-
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(error =>
-      this.logger.error(`Signals bus failed to handle a signal: ${error}`),
-    );
-    return run;
   }
 
   private async connectionConfig(): Promise<ClientConfig | string> {
@@ -96,9 +115,14 @@ export class PostgresSignalBus implements SignalBus {
   private async listen() {
     const client = new Client(await this.connectionConfig());
     client.on('notification', message => {
-      if (message.channel === NOTIFY_CHANNEL && message.payload) {
-        const payload = message.payload;
-        this.enqueue(() => this.announce(payload));
+      if (message.channel !== NOTIFY_CHANNEL || !message.payload) {
+        return;
+      }
+      const announcement = JSON.parse(message.payload) as Announcement;
+      if (this.sequencer) {
+        this.announce(announcement);
+      } else {
+        this.early.push(announcement);
       }
     });
     const lost = (reason: string) => this.lost(client, reason);
@@ -109,12 +133,89 @@ export class PostgresSignalBus implements SignalBus {
     this.listener = client;
   }
 
-  private async announce(payload: string) {
-    const announcement = JSON.parse(payload) as Announcement;
-    const signal =
-      announcement.signal ?? (await this.store.read(announcement.id));
+  /** Handles a notification; the listener sees commits in order. */
+  private announce(announcement: Announcement) {
+    const sequencer = this.sequencer!;
+    const { signal, offset } = announcement;
+    const channel = signal?.channel ?? announcement.channel;
+    if (channel !== undefined) {
+      sequencer.anchor(channel, offset);
+      if (sequencer.has(channel, offset)) {
+        return;
+      }
+    }
     if (signal) {
-      this.onSignal?.(signal);
+      sequencer.offer({ ...signal, offset });
+      return;
+    }
+    this.unread.set(announcement.id, announcement);
+    if (!this.reading) {
+      this.reading = true;
+      setImmediate(() => this.readAnnounced());
+    }
+  }
+
+  /** Reads every announced large signal not yet delivered, one query per batch. */
+  private async readAnnounced() {
+    const sequencer = this.sequencer!;
+    while (this.unread.size > 0 && !this.stopped) {
+      const batch = [...this.unread.values()];
+      this.unread.clear();
+      const ids = batch
+        .filter(
+          ({ channel, offset }) =>
+            channel === undefined || !sequencer.has(channel, offset),
+        )
+        .map(({ id }) => id);
+      try {
+        for (const signal of await this.store.read(ids)) {
+          sequencer.anchor(signal.channel, signal.offset);
+          sequencer.offer(signal);
+        }
+      } catch (error) {
+        this.logger.warn(`Signals bus failed to read large signals: ${error}`);
+        batch.forEach(announcement =>
+          this.unread.set(announcement.id, announcement),
+        );
+        await new Promise(resolve => setTimeout(resolve, READ_RETRY_MS));
+      }
+    }
+    this.reading = false;
+  }
+
+  /**
+   * Reads from the log the offsets a channel has waited for too long, and
+   * gives up on those the log does not have, so one lost notification never
+   * holds a channel back for good.
+   */
+  private async fillGaps() {
+    if (this.filling) {
+      return;
+    }
+    this.filling = true;
+    const sequencer = this.sequencer!;
+    try {
+      for (const { channel, after, before } of sequencer.stalledSince(
+        Date.now() - STALL_MS,
+      )) {
+        const missing = await this.store.between(channel, after ?? 0, before);
+        if (after === undefined) {
+          // Not anchored: the listener never announced this channel, so
+          // the log is the only source of where it stands.
+          sequencer.anchor(channel, missing[0]?.offset ?? before);
+        }
+        missing.forEach(signal => sequencer.offer(signal));
+        if (!sequencer.has(channel, before - 1)) {
+          this.logger.warn(
+            `Signals bus skipped offsets of ${channel} before ${before}: not in the log`,
+          );
+          sequencer.advanceTo(channel, before - 1);
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`Signals bus failed to fill a gap: ${error}`);
+    } finally {
+      this.filling = false;
     }
   }
 
@@ -145,14 +246,17 @@ export class PostgresSignalBus implements SignalBus {
         return;
       }
       this.logger.info('Signals bus reconnected its PostgreSQL listener');
-      this.enqueue(async () => {
+      try {
         const missed = await this.store.since(
           new Date(disconnectedAt - CATCH_UP_MARGIN_MS),
         );
         for (const signal of missed) {
-          this.onSignal?.(signal);
+          this.sequencer?.anchor(signal.channel, signal.offset);
+          this.sequencer?.offer(signal);
         }
-      }).catch(() => undefined);
+      } catch (error) {
+        this.logger.warn(`Signals bus catch-up failed: ${error}`);
+      }
     }, delay * (0.5 + Math.random()));
     this.reconnectTimer.unref?.();
   }

@@ -11,6 +11,12 @@ export const NOTIFY_CHANNEL = 'herald_signals';
  */
 const MAX_NOTIFY_BYTES = 7900;
 
+/** Room for the id, offset and keys an announcement wraps around a signal. */
+const ANNOUNCEMENT_OVERHEAD_BYTES = 100;
+
+/** Ids per log read, to keep one read's rows and query text bounded. */
+const MAX_IDS_PER_READ = 500;
+
 type LogRow = {
   id: string | number;
   channel: string;
@@ -18,10 +24,17 @@ type LogRow = {
   payload: string;
 };
 
-/** What a notification carries: the signal itself, or the id of its row. */
-export type Announcement =
-  | { id: string; signal: SequencedSignal }
-  | { id: string; signal?: undefined };
+/**
+ * What a notification carries: the signal itself; or, for a signal too large
+ * for NOTIFY, its channel so a replica that already has it skips the read;
+ * or only its id when even the channel name is too large.
+ */
+export type Announcement = {
+  id: string;
+  offset: number;
+  signal?: SignalPayload;
+  channel?: string;
+};
 
 function toSignal(row: LogRow): SequencedSignal {
   return {
@@ -30,46 +43,85 @@ function toSignal(row: LogRow): SequencedSignal {
   };
 }
 
+/** The announcement's JSON is completed in SQL around the id and offset. */
+function announcementTail(signal: SignalPayload, payload: string): string {
+  if (
+    Buffer.byteLength(payload) + ANNOUNCEMENT_OVERHEAD_BYTES <=
+    MAX_NOTIFY_BYTES
+  ) {
+    return `,"signal":${payload}}`;
+  }
+  const channel = JSON.stringify(signal.channel);
+  if (
+    Buffer.byteLength(channel) + ANNOUNCEMENT_OVERHEAD_BYTES <=
+    MAX_NOTIFY_BYTES
+  ) {
+    return `,"channel":${channel}}`;
+  }
+  return '}';
+}
+
 /** SQL of the PostgreSQL signal bus. */
 export class PostgresSignalStore {
   constructor(private readonly knex: Knex) {}
 
   /**
    * Assigns the next offset of the channel, logs the signal and notifies all
-   * listeners, in one transaction. The offsets row stays locked until commit,
-   * so notifications of one channel are delivered in offset order.
+   * listeners in one statement, so in one round trip and one transaction.
+   * The offsets row stays locked until commit, so the notifications of one
+   * channel are delivered in offset order.
    */
-  async publish(signal: SignalPayload): Promise<void> {
-    await this.knex.transaction(async tx => {
-      const assigned = await tx.raw(
-        `INSERT INTO signals_channel_offsets (channel, last_offset) VALUES (?, 1)
+  async publish(signal: SignalPayload): Promise<number> {
+    const payload = JSON.stringify(signal);
+    const result = await this.knex.raw(
+      `WITH assigned AS (
+         INSERT INTO signals_channel_offsets (channel, last_offset) VALUES (?, 1)
          ON CONFLICT (channel) DO UPDATE
          SET last_offset = signals_channel_offsets.last_offset + 1
-         RETURNING last_offset`,
-        [signal.channel],
-      );
-      const offset = Number(assigned.rows[0].last_offset);
-      const payload = JSON.stringify(signal);
-      const [row] = await tx('signals_log')
-        .insert({
-          channel: signal.channel,
-          channel_offset: offset,
-          payload,
-        })
-        .returning('id');
-      const id = String(typeof row === 'object' ? row.id : row);
-      const full = JSON.stringify({ id, signal: { ...signal, offset } });
-      const announcement =
-        Buffer.byteLength(full) <= MAX_NOTIFY_BYTES
-          ? full
-          : JSON.stringify({ id });
-      await tx.raw('SELECT pg_notify(?, ?)', [NOTIFY_CHANNEL, announcement]);
-    });
+         RETURNING last_offset
+       ), logged AS (
+         INSERT INTO signals_log (channel, channel_offset, payload)
+         SELECT ?, last_offset, ? FROM assigned
+         RETURNING id, channel_offset
+       )
+       SELECT channel_offset,
+         pg_notify(?, '{"id":"' || id || '","offset":' || channel_offset || ?)
+       FROM logged`,
+      [
+        signal.channel,
+        signal.channel,
+        payload,
+        NOTIFY_CHANNEL,
+        announcementTail(signal, payload),
+      ],
+    );
+    return Number(result.rows[0].channel_offset);
   }
 
-  async read(id: string): Promise<SequencedSignal | undefined> {
-    const row = await this.knex<LogRow>('signals_log').where({ id }).first();
-    return row ? toSignal(row) : undefined;
+  /** Logged signals by id, in offset order per channel. */
+  async read(ids: string[]): Promise<SequencedSignal[]> {
+    const signals: SequencedSignal[] = [];
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
+      const rows = await this.knex<LogRow>('signals_log')
+        .whereIn('id', ids.slice(start, start + MAX_IDS_PER_READ))
+        .orderBy('id');
+      signals.push(...rows.map(toSignal));
+    }
+    return signals;
+  }
+
+  /** Logged signals of a channel with offsets strictly between two bounds. */
+  async between(
+    channel: string,
+    after: number,
+    before: number,
+  ): Promise<SequencedSignal[]> {
+    const rows = await this.knex<LogRow>('signals_log')
+      .where({ channel })
+      .andWhere('channel_offset', '>', after)
+      .andWhere('channel_offset', '<', before)
+      .orderBy('channel_offset');
+    return rows.map(toSignal);
   }
 
   /** Signals logged since a point in time, in commit order per channel. */

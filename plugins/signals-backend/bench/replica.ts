@@ -1,0 +1,51 @@
+import { fork } from 'child_process';
+import { resolve } from 'path';
+
+/** A backend replica running `server.ts` in a child process. */
+export type Replica = {
+  url: string;
+  /** Sends a request over IPC and resolves with the child's answer. */
+  call(message: object): Promise<any>;
+  stop(): Promise<void>;
+};
+
+export async function startReplica(
+  env: Record<string, string> = {},
+): Promise<Replica> {
+  const child = fork(resolve(__dirname, 'server.ts'), [], {
+    env: { ...process.env, ...env },
+    execArgv: [
+      '--expose-gc',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+    ],
+  });
+  let nextId = 0;
+  const pending = new Map<number, (value: any) => void>();
+  const url = await new Promise<string>((done, fail) => {
+    child.once('exit', code => fail(new Error(`replica exited with ${code}`)));
+    child.on('message', (message: any) => {
+      if (message.type === 'ready') {
+        done(message.url);
+      } else {
+        pending.get(message.id)?.(message);
+        pending.delete(message.id);
+      }
+    });
+  });
+  return {
+    url,
+    call: message =>
+      new Promise<any>(done => {
+        const id = nextId++;
+        pending.set(id, done);
+        child.send({ ...message, id });
+      }),
+    stop: () =>
+      new Promise<void>(done => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => done());
+        child.send({ type: 'stop' });
+      }),
+  };
+}
