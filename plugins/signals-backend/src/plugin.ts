@@ -3,7 +3,10 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { SIGNALS_EVENT_TOPIC } from '@herald/plugin-signals-node';
+import {
+  SIGNALS_EVENT_TOPIC,
+  perRecipientSupportServiceRef,
+} from '@herald/plugin-signals-node';
 import { createSignalBus } from './bus/createSignalBus';
 import { signalFromEvent } from './eventsBridge';
 import { healthRoute } from './healthRoute';
@@ -30,6 +33,7 @@ export const signalsPlugin = createBackendPlugin({
         database: coreServices.database,
         instance: coreServices.rootInstanceMetadata,
         events: eventsServiceRef,
+        perRecipientSupport: perRecipientSupportServiceRef,
       },
       async init(deps) {
         const { httpRouter, logger, lifecycle, events } = deps;
@@ -61,6 +65,8 @@ export const signalsPlugin = createBackendPlugin({
             }
           },
         });
+        // From now on publishers here may send `perRecipient` in one event.
+        deps.perRecipientSupport.announce();
 
         const endpoint = new WebSocketEndpoint({
           auth: deps.auth,

@@ -6,3 +6,4 @@
 export * from './types';
 export * from './service';
 export * from './recipientMessage';
+export * from './perRecipientSupport';

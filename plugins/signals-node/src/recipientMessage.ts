@@ -1,4 +1,5 @@
 import { JsonObject, JsonValue } from '@backstage/types';
+import { SignalPayload } from './types';
 
 function isPlainObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -25,4 +26,44 @@ export function mergeRecipientMessage(
         : value;
   }
   return merged;
+}
+
+/**
+ * The same signal as plain signals that need no `perRecipient` support: one
+ * per listed recipient with an entry, carrying that user's merged message,
+ * and one with the shared message for the other recipients. Without
+ * membership data a publisher cannot tell which users a group ref reaches, so
+ * those get the shared message, as does a broadcast, which cannot leave
+ * anyone out.
+ *
+ * @public
+ */
+export function splitPerRecipient<TMessage extends JsonObject = JsonObject>(
+  signal: SignalPayload<TMessage>,
+): SignalPayload[] {
+  const { perRecipient, ...plain } = signal;
+  if (!perRecipient || signal.recipients.type !== 'user') {
+    return [plain];
+  }
+  const refs = signal.recipients.entityRef;
+  const signals: SignalPayload[] = [];
+  const others: string[] = [];
+  for (const ref of new Set(Array.isArray(refs) ? refs : [refs])) {
+    const additions = Object.prototype.hasOwnProperty.call(perRecipient, ref)
+      ? perRecipient[ref]
+      : undefined;
+    if (additions) {
+      signals.push({
+        recipients: { type: 'user', entityRef: ref },
+        channel: signal.channel,
+        message: mergeRecipientMessage(signal.message, additions),
+      });
+    } else {
+      others.push(ref);
+    }
+  }
+  if (others.length > 0) {
+    signals.push({ ...plain, recipients: { type: 'user', entityRef: others } });
+  }
+  return signals;
 }

@@ -18,8 +18,11 @@ export type SignalPayload<TMessage extends JsonObject = JsonObject> = {
    * Herald extension: additions deep-merged into `message` for the
    * connections of one user (keyed by user entity ref; see
    * `mergeRecipientMessage`), so one publish can carry shared content once and
-   * per-user data such as each recipient's own notification id. Consumers that
-   * do not know the field deliver `message` unchanged.
+   * per-user data such as each recipient's own notification id.
+   * `DefaultSignalsService` publishes it as one event only when the Herald
+   * signals backend of the same backend announced that it merges the field
+   * (`perRecipientSupportServiceRef`); otherwise it publishes one plain signal
+   * per user, which any consumer delivers.
    */
   perRecipient?: { [userEntityRef: string]: JsonObject };
 };
