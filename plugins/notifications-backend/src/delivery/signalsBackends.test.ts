@@ -13,6 +13,8 @@ import { AuthenticationError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import upstreamSignalsPlugin from '@backstage/plugin-signals-backend';
+// Both signals backends run next to this plugin, as installations run them.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import heraldSignalsPlugin from '@herald/plugin-signals-backend';
 import { SIGNALS_EVENT_TOPIC } from '@herald/plugin-signals-node';
 import { Server } from 'node:http';
