@@ -64,12 +64,14 @@ function gatedProcessorModule() {
 }
 
 async function countNotifications(knex: Knex, title: string) {
-  const rows = await knex('notification')
+  const users: string[] = await knex('notification')
     .where({ title })
-    .select('user')
-    .count({ count: '*' })
-    .groupBy('user');
-  return Object.fromEntries(rows.map(row => [row.user, Number(row.count)]));
+    .pluck('user');
+  const counts: Record<string, number> = {};
+  for (const user of users) {
+    counts[user] = (counts[user] ?? 0) + 1;
+  }
+  return counts;
 }
 
 const databases = createTestDatabases();
