@@ -120,7 +120,12 @@ function serveApp(port) {
   );
 }
 
-function startBackend(configFile, logFile) {
+/**
+ * Starts the sample backend with app-config.yaml, then `baseConfigs` (paths
+ * relative to the repository), then `configFile`; later files win.
+ */
+function startBackend(configFile, logFile, options = {}) {
+  const { baseConfigs = [], env = {} } = options;
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
@@ -131,14 +136,21 @@ function startBackend(configFile, logFile) {
         paths: [backendDir],
       }),
       'src/index',
-      '--config',
-      path.join(repoRoot, 'app-config.yaml'),
+      ...['app-config.yaml', ...baseConfigs].flatMap(file => [
+        '--config',
+        path.join(repoRoot, file),
+      ]),
       '--config',
       configFile,
     ],
     {
       cwd: backendDir,
-      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', log, log],
       detached: true,
     },
@@ -195,6 +207,7 @@ function stopBackend(child) {
 module.exports = {
   EXTERNAL_TOKEN,
   appDir,
+  repoRoot,
   buildApp,
   freePort,
   serveApp,

@@ -362,4 +362,17 @@ const tests = [
   },
 ];
 
-module.exports = { tests };
+module.exports = {
+  tests,
+  helpers: {
+    TIMEOUT,
+    badgeCount,
+    broadcast,
+    expect,
+    row,
+    sendWithFetch,
+    signInIfAsked,
+    uniqueTitle,
+    waitForBadge,
+  },
+};
