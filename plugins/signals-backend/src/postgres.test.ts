@@ -130,6 +130,31 @@ withPostgres(
       await onA.close();
     });
 
+    it('never hands out an offset again after PostgreSQL forgot it', async () => {
+      const onA = await TestClient.open(replicaA.url, alice);
+      await onA.subscribe('forgotten', null);
+      await onA.take();
+      for (let n = 1; n <= 3; n++) {
+        await replicaA.signals.publish({
+          ...toAlice({ n }),
+          channel: 'forgotten',
+        });
+      }
+      expect((await onA.take(3)).map(frame => frame.offset)).toEqual([1, 2, 3]);
+      // What a crash losing the last unflushed commits leaves behind.
+      await knex('signals_channel_offsets')
+        .where({ channel: 'forgotten' })
+        .update({ last_offset: 1 });
+      await replicaA.signals.publish({
+        ...toAlice({ n: 4 }),
+        channel: 'forgotten',
+      });
+      expect(await onA.take()).toEqual([
+        { channel: 'forgotten', message: { n: 4 }, offset: 4 },
+      ]);
+      await onA.close();
+    });
+
     it('skips an offset missing from the log instead of holding the channel', async () => {
       const onA = await TestClient.open(replicaA.url, alice);
       await onA.subscribe('replicated', 8);

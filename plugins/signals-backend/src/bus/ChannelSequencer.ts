@@ -35,6 +35,11 @@ export class ChannelSequencer {
     return delivered !== undefined && offset <= delivered;
   }
 
+  /** The offset after the last one handed on, 1 for a channel not seen. */
+  nextOffset(channel: string): number {
+    return (this.channels.get(channel)?.delivered ?? 0) + 1;
+  }
+
   /**
    * Learns where a channel stands from a source that sees commits in order
    * (the listener or the log): nothing before `offset` is still to come.

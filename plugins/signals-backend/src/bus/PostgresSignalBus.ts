@@ -90,7 +90,10 @@ export class PostgresSignalBus implements SignalBus {
   }
 
   async publish(signal: SignalPayload): Promise<void> {
-    const offset = await this.store.publish(signal);
+    const offset = await this.store.publish(
+      signal,
+      this.sequencer?.nextOffset(signal.channel) ?? 1,
+    );
     this.sequencer?.offer({ ...signal, offset });
   }
 
