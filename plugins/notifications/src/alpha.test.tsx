@@ -61,9 +61,7 @@ describe('notifications plugin for the new frontend system', () => {
     const { extensions } = notificationsHomeModule as unknown as {
       extensions: Array<{ id: string; disabled: boolean }>;
     };
-    expect(
-      extensions.map(({ id, disabled }) => ({ id, disabled })),
-    ).toEqual([
+    expect(extensions.map(({ id, disabled }) => ({ id, disabled }))).toEqual([
       { id: 'home-page-widget:home/unread-notifications', disabled: true },
     ]);
   });

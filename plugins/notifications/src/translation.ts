@@ -2,28 +2,86 @@ import { createTranslationRef } from '@backstage/core-plugin-api/alpha';
 
 /**
  * The texts of the notifications plugin; apps may translate them.
+ *
+ * The id and every key of upstream's `notificationsTranslationRef` are kept,
+ * so translations written for the upstream plugin apply unchanged. Keys that
+ * only Herald has are marked below.
+ *
  * @public
  */
 export const notificationsTranslationRef = createTranslationRef({
   id: 'plugin.notifications',
   messages: {
-    notificationsPage: {
-      title: 'Notifications',
-      tableTitle: {
-        all: 'All notifications ({{count}})',
-        saved: 'Saved notifications ({{count}})',
-        unread: 'Unread notifications ({{count}})',
-        read: 'Read notifications ({{count}})',
+    table: {
+      errors: {
+        markAllReadFailed: 'Failed to mark all notifications as read',
+        // Herald only
+        updateFailed: 'Failed to update notifications: {{message}}',
       },
+      // Single braces as upstream: filled in by the table, not by i18next.
+      pagination: {
+        labelDisplayedRows: '{from}-{to} of {count}',
+        firstTooltip: 'First Page',
+        labelRowsSelect: 'rows',
+        lastTooltip: 'Last Page',
+        nextTooltip: 'Next Page',
+        previousTooltip: 'Previous Page',
+        // Herald only
+        labelRowsPerPage: 'Rows per page:',
+      },
+      emptyMessage: 'No records to display',
+      bulkActions: {
+        markAllRead: 'Mark all read',
+        markSelectedAsRead: 'Mark selected as read',
+        returnSelectedAmongUnread: 'Return selected among unread',
+        saveSelectedForLater: 'Save selected for later',
+        undoSaveForSelected: 'Undo save for selected',
+      },
+      // Herald only: the actions of a single row.
+      rowActions: {
+        markAsRead: 'Mark as read',
+        returnAmongUnread: 'Return among unread',
+        saveForLater: 'Save for later',
+        undoSave: 'Undo save',
+      },
+      confirmDialog: {
+        cancel: 'Cancel',
+        title: 'Are you sure?',
+        markAllReadDescription: 'Mark all notifications as read.',
+        markAllReadConfirmation: 'Mark All',
+      },
+      // Herald only
+      search: {
+        placeholder: 'Search',
+        label: 'Search notifications',
+      },
+      // Herald only
+      selection: {
+        selectAll: 'Select all',
+        selectOne: 'Select {{title}}',
+      },
+      // Herald only
+      loading: 'Loading…',
     },
     filters: {
-      title: 'Filters',
       view: {
+        all: 'All',
         label: 'View',
-        unread: 'Unread notifications',
         read: 'Read notifications',
         saved: 'Saved',
-        all: 'All',
+        unread: 'Unread notifications',
+      },
+      title: 'Filters',
+      severity: {
+        normal: 'Normal',
+        high: 'High',
+        low: 'Low',
+        label: 'Min severity',
+        critical: 'Critical',
+      },
+      topic: {
+        label: 'Topic',
+        anyTopic: 'Any topic',
       },
       createdAfter: {
         label: 'Sent out',
@@ -33,43 +91,86 @@ export const notificationsTranslationRef = createTranslationRef({
         anyTime: 'Any time',
       },
       sortBy: {
+        origin: 'Origin',
         label: 'Sort by',
         placeholder: 'Field to sort by',
         newest: 'Newest on top',
         oldest: 'Oldest on top',
         topic: 'Topic',
-        origin: 'Origin',
       },
-      severity: {
-        label: 'Min severity',
-        critical: 'Critical',
-        high: 'High',
-        normal: 'Normal',
-        low: 'Low',
-      },
-      topic: {
-        label: 'Topic',
-        anyTopic: 'Any topic',
-      },
-    },
-    sidebar: {
-      title: 'Notifications',
     },
     settings: {
-      title: 'Notification settings',
-      errorTitle: 'Failed to load settings',
-      noSettingsAvailable:
-        'No notification settings available, check back later',
       table: {
         origin: 'Origin',
         topic: 'Topic',
+        // Herald only: the topic column of a row for a whole origin.
+        allTopics: 'all',
+        // Herald only: labels of the switches.
+        originSwitch: '{{channel}} notifications from {{origin}}',
+        showTopics: 'Show Topics for the {{origin}} origin',
+        topicSwitch:
+          '{{channel}} notifications from {{origin}} about {{topic}}',
       },
+      title: 'Notification settings',
+      errors: {
+        useNotificationFormat:
+          'useNotificationFormat must be used within a NotificationFormatProvider',
+        // Herald only
+        saveFailed: 'Failed to save notification settings: {{message}}',
+      },
+      errorTitle: 'Failed to load settings',
+      noSettingsAvailable:
+        'No notification settings available, check back later',
+    },
+    sidebar: {
+      title: 'Notifications',
+      errors: {
+        markAsReadFailed: 'Failed to mark notification as read',
+        fetchNotificationFailed: 'Failed to fetch notification',
+      },
+      // Herald only
+      unreadBadge: 'Unread notifications',
+    },
+    // Herald only: the buttons of a snackbar.
+    snackbar: {
+      open: 'Open',
+      markAsRead: 'Mark as read',
+    },
+    notificationsPage: {
+      title: 'Notifications',
+      tableTitle: {
+        all_one: 'All notifications ({{count}})',
+        all_other: 'All notifications ({{count}})',
+        saved_one: 'Saved notifications ({{count}})',
+        saved_other: 'Saved notifications ({{count}})',
+        unread_one: 'Unread notifications ({{count}})',
+        unread_other: 'Unread notifications ({{count}})',
+        read_one: 'Read notifications ({{count}})',
+        read_other: 'Read notifications ({{count}})',
+      },
+      // Herald only
+      errorTitle: 'Failed to load notifications',
     },
     unreadCard: {
-      title: 'Last unread notifications ({{count}})',
+      emptyState: 'All caught up!',
+      title_one: 'Last unread notifications ({{count}})',
+      title_other: 'Last unread notifications ({{count}})',
       viewAll: 'View All',
-      allCaughtUp: 'All caught up!',
+      columnNotification: 'Notification',
+      columnActions: 'Actions',
+      resultsCount: '{{displayed}} results out of {{total}}',
+      // Herald only
+      errors: {
+        updateFailed: 'Failed to update notifications',
+      },
     },
+    // Herald only: texts around a single notification.
+    notification: {
+      broadcast: 'Broadcast',
+      showMore: 'Show more',
+      showLess: 'Show less',
+    },
+    // Herald only
     renderError: {
       placeholder: 'This notification could not be shown',
     },

@@ -1,3 +1,4 @@
+import { JsonObject } from '@backstage/types';
 import {
   Notification,
   NotificationSettings,
@@ -183,7 +184,8 @@ export class ManualSignalApi {
 
   /**
    * Delivers a signal as the socket would: serialised to JSON, so an embedded
-   * notification arrives with its dates as strings.
+   * notification arrives with its dates as strings. Any JSON is accepted, as
+   * a server may send malformed messages.
    */
   publish(
     message:
@@ -192,7 +194,8 @@ export class ManualSignalApi {
           action: 'new_notification';
           notification_id: string;
           notification: Notification;
-        },
+        }
+      | JsonObject,
   ) {
     for (const callback of this.subscribers.get('notifications') ?? []) {
       callback(JSON.parse(JSON.stringify(message)));

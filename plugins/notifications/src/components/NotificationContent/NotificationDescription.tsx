@@ -2,6 +2,8 @@ import { createSwappableComponent } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { notificationsTranslationRef } from '../../translation';
 
 /** Descriptions longer than this are folded behind "Show more". */
 const FOLDED_LENGTH = 100;
@@ -20,6 +22,7 @@ export function DefaultNotificationDescription(
 ) {
   const { description } = props;
   const [expanded, setExpanded] = useState(false);
+  const { t } = useTranslationRef(notificationsTranslationRef);
   const foldable = description.length > FOLDED_LENGTH;
   const text =
     foldable && !expanded
@@ -39,7 +42,7 @@ export function DefaultNotificationDescription(
           onClick={() => setExpanded(!expanded)}
           style={{ textTransform: 'none', padding: '0 4px', minWidth: 0 }}
         >
-          {expanded ? 'Show less' : 'Show more'}
+          {expanded ? t('notification.showLess') : t('notification.showMore')}
         </Button>
       )}
     </Typography>

@@ -143,7 +143,9 @@ export function NotificationsPageContent(props: {
   };
 
   if (error) {
-    return <ErrorPanel title="Failed to load notifications" error={error} />;
+    return (
+      <ErrorPanel title={t('notificationsPage.errorTitle')} error={error} />
+    );
   }
 
   let notifications = value?.list.notifications ?? [];
@@ -151,10 +153,7 @@ export function NotificationsPageContent(props: {
     notifications = [deepLinked, ...notifications];
   }
   const totalCount = value?.list.totalCount ?? 0;
-  const titleKey =
-    filters.view === 'saved'
-      ? 'notificationsPage.tableTitle.saved'
-      : (`notificationsPage.tableTitle.${filters.view}` as const);
+  const titleKey = `notificationsPage.tableTitle.${filters.view}` as const;
 
   return (
     <Grid container spacing={2}>

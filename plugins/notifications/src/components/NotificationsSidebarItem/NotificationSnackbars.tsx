@@ -18,6 +18,8 @@ import {
   toPlainText,
   truncate,
 } from '../NotificationContent';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { notificationsTranslationRef } from '../../translation';
 
 declare module 'notistack' {
   interface VariantOverrides {
@@ -76,6 +78,9 @@ function SnackbarEnqueuer(props: {
 }) {
   const { request, dismissedIds, snackStyle, autoHideDuration } = props;
   const { enqueueSnackbar, closeSnackbar } = useSnackbar();
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const openLabel = t('snackbar.open');
+  const markAsReadLabel = t('snackbar.markAsRead');
   useEffect(() => {
     dismissedIds?.forEach(id => closeSnackbar(id));
   }, [dismissedIds, closeSnackbar]);
@@ -106,7 +111,7 @@ function SnackbarEnqueuer(props: {
                 closeSnackbar(key);
               }}
             >
-              Open
+              {openLabel}
             </Button>
             <Button
               color="inherit"
@@ -115,13 +120,21 @@ function SnackbarEnqueuer(props: {
                 onMarkRead().then(() => closeSnackbar(key));
               }}
             >
-              Mark as read
+              {markAsReadLabel}
             </Button>
           </>
         ),
       },
     );
-  }, [request, enqueueSnackbar, closeSnackbar, snackStyle, autoHideDuration]);
+  }, [
+    request,
+    enqueueSnackbar,
+    closeSnackbar,
+    snackStyle,
+    autoHideDuration,
+    openLabel,
+    markAsReadLabel,
+  ]);
   return null;
 }
 

@@ -23,6 +23,8 @@ import {
 } from './NotificationSnackbars';
 import { useTitleCounter } from './useTitleCounter';
 import { useWebNotifications } from './useWebNotifications';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { notificationsTranslationRef } from '../../translation';
 
 /** How often the unread count is re-read when signals are not installed. */
 const STATUS_POLL_INTERVAL_MS = 30_000;
@@ -65,7 +67,11 @@ function formatCount(count: number): string {
   return count > 99 ? '99+' : String(count);
 }
 
-function withBadge(Icon: IconComponent, unreadCount: number): IconComponent {
+function withBadge(
+  Icon: IconComponent,
+  unreadCount: number,
+  label: string,
+): IconComponent {
   return (props: { fontSize?: 'medium' | 'large' | 'small' | 'inherit' }) => (
     <Badge
       badgeContent={formatCount(unreadCount)}
@@ -73,7 +79,7 @@ function withBadge(Icon: IconComponent, unreadCount: number): IconComponent {
       invisible={unreadCount <= 0}
       overlap="rectangular"
       role="group"
-      aria-label="Unread notifications"
+      aria-label={label}
       data-testid="notifications-unread-badge"
     >
       <Icon {...props} />
@@ -105,11 +111,12 @@ export function NotificationsSidebarItem(
  */
 function PlainNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
   const to = useNotificationsPath();
+  const { t } = useTranslationRef(notificationsTranslationRef);
   return (
     <SidebarItem
       className={props?.className}
       to={to}
-      text={props?.text ?? 'Notifications'}
+      text={props?.text ?? t('sidebar.title')}
       icon={props?.icon ?? NotificationsIcon}
     />
   );
@@ -123,7 +130,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     snackbarAutoHideDuration = 15000,
     snackbarProps,
     icon = NotificationsIcon,
-    text = 'Notifications',
+    text,
     renderItem,
     pollingIntervalMs = STATUS_POLL_INTERVAL_MS,
     ...sidebarItemProps
@@ -138,6 +145,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
 
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(notificationsTranslationRef);
   const to = useNotificationsPath();
   const { lastSignal, needsPolling, resyncCount } = useNotificationSignal();
   const [unreadCount, setUnreadCount] = useState(0);
@@ -166,13 +174,13 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
         await api.updateNotifications({ ids: [notification.id], read: true });
       } catch (e) {
         alertApi.post({
-          message: 'Failed to mark notification as read',
+          message: t('sidebar.errors.markAsReadFailed'),
           severity: 'error',
         });
         throw e;
       }
     },
-    [api, alertApi],
+    [api, alertApi, t],
   );
 
   const open = useCallback(
@@ -238,7 +246,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     }
     api.getNotification(lastSignal.notification_id).then(announce, () =>
       alertApi.post({
-        message: 'Failed to fetch notification',
+        message: t('sidebar.errors.fetchNotificationFailed'),
         severity: 'error',
       }),
     );
@@ -247,7 +255,11 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
   }, [lastSignal]);
 
   const count = statusFailed ? 0 : unreadCount;
-  const BadgedIcon = useMemo(() => withBadge(icon, count), [icon, count]);
+  const badgeLabel = t('sidebar.unreadBadge');
+  const BadgedIcon = useMemo(
+    () => withBadge(icon, count, badgeLabel),
+    [icon, count, badgeLabel],
+  );
 
   return (
     <>
@@ -264,7 +276,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
         <SidebarItem
           {...sidebarItemProps}
           to={to}
-          text={text}
+          text={text ?? t('sidebar.title')}
           icon={BadgedIcon}
           onClick={web.requestPermission}
         />

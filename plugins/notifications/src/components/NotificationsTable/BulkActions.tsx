@@ -12,6 +12,8 @@ import Drafts from '@material-ui/icons/Drafts';
 import Markunread from '@material-ui/icons/Markunread';
 import { Notification } from '@herald/plugin-notifications-common';
 import { useState } from 'react';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { notificationsTranslationRef } from '../../translation';
 
 /**
  * Save and read toggles for a set of notifications. The direction follows
@@ -21,18 +23,31 @@ export function SaveAndReadToggles(props: {
   notifications: Notification[];
   onSave: (notifications: Notification[], saved: boolean) => void;
   onRead: (notifications: Notification[], read: boolean) => void;
-  suffix?: string;
+  /** Labels the buttons as acting on the selected rows. */
+  selection?: boolean;
 }) {
-  const { notifications, onSave, onRead, suffix = '' } = props;
+  const { notifications, onSave, onRead, selection = false } = props;
+  const { t } = useTranslationRef(notificationsTranslationRef);
   const disabled = notifications.length === 0;
   const anySaved = notifications.some(n => !!n.saved);
   const anyRead = notifications.some(n => !!n.read);
-  const saveLabel = anySaved
-    ? `Undo save${suffix}`
-    : `Save${suffix ? `${suffix} for later` : ' for later'}`;
-  const readLabel = anyRead
-    ? `Return${suffix} among unread`
-    : `Mark${suffix} as read`;
+  let saveLabel: string;
+  let readLabel: string;
+  if (selection) {
+    saveLabel = anySaved
+      ? t('table.bulkActions.undoSaveForSelected')
+      : t('table.bulkActions.saveSelectedForLater');
+    readLabel = anyRead
+      ? t('table.bulkActions.returnSelectedAmongUnread')
+      : t('table.bulkActions.markSelectedAsRead');
+  } else {
+    saveLabel = anySaved
+      ? t('table.rowActions.undoSave')
+      : t('table.rowActions.saveForLater');
+    readLabel = anyRead
+      ? t('table.rowActions.returnAmongUnread')
+      : t('table.rowActions.markAsRead');
+  }
   return (
     <>
       <Tooltip title={saveLabel}>
@@ -69,13 +84,14 @@ export function MarkAllReadButton(props: {
   onConfirm: () => void;
 }) {
   const [open, setOpen] = useState(false);
+  const { t } = useTranslationRef(notificationsTranslationRef);
   return (
     <>
-      <Tooltip title="Mark all read">
+      <Tooltip title={t('table.bulkActions.markAllRead')}>
         <span>
           <IconButton
             size="small"
-            aria-label="Mark all read"
+            aria-label={t('table.bulkActions.markAllRead')}
             disabled={!props.enabled}
             onClick={() => setOpen(true)}
           >
@@ -84,10 +100,14 @@ export function MarkAllReadButton(props: {
         </span>
       </Tooltip>
       <Dialog open={open} onClose={() => setOpen(false)}>
-        <DialogTitle>Are you sure?</DialogTitle>
-        <DialogContent>Mark all notifications as read.</DialogContent>
+        <DialogTitle>{t('table.confirmDialog.title')}</DialogTitle>
+        <DialogContent>
+          {t('table.confirmDialog.markAllReadDescription')}
+        </DialogContent>
         <DialogActions>
-          <Button onClick={() => setOpen(false)}>Cancel</Button>
+          <Button onClick={() => setOpen(false)}>
+            {t('table.confirmDialog.cancel')}
+          </Button>
           <Button
             color="primary"
             variant="contained"
@@ -96,7 +116,7 @@ export function MarkAllReadButton(props: {
               props.onConfirm();
             }}
           >
-            Mark All
+            {t('table.confirmDialog.markAllReadConfirmation')}
           </Button>
         </DialogActions>
       </Dialog>

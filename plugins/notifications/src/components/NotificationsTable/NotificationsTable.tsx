@@ -26,6 +26,8 @@ import {
   NotificationUnavailable,
 } from '../NotificationContent';
 import { MarkAllReadButton, SaveAndReadToggles } from './BulkActions';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { notificationsTranslationRef } from '../../translation';
 
 const SEARCH_THROTTLE_MS = 1000;
 
@@ -86,6 +88,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
   const classes = useStyles();
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
+  const { t } = useTranslationRef(notificationsTranslationRef);
   const [selectedIds, setSelectedIds] = useState<Set<string>>(new Set());
   const [search, setSearch] = useState('');
 
@@ -132,7 +135,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
       await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
     } catch (e) {
       alertApi.post({
-        message: `Failed to update notifications: ${e.message}`,
+        message: t('table.errors.updateFailed', { message: e.message }),
         severity: 'error',
       });
     }
@@ -148,7 +151,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
       await markAllRead(api);
     } catch (e) {
       alertApi.post({
-        message: 'Failed to mark all notifications as read',
+        message: t('table.errors.markAllReadFailed'),
         severity: 'error',
       });
     }
@@ -180,10 +183,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
           {title}
         </Typography>
         <TextField
-          placeholder="Search"
+          placeholder={t('table.search.placeholder')}
           size="small"
           value={search}
-          inputProps={{ 'aria-label': 'Search notifications' }}
+          inputProps={{ 'aria-label': t('table.search.label') }}
           onChange={event => {
             setSearch(event.target.value);
             throttledSearch(event.target.value);
@@ -200,7 +203,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
                   checked={selected.length > 0}
                   indeterminate={selected.length > 0 && !allSelected}
                   onChange={toggleAll}
-                  inputProps={{ 'aria-label': 'Select all' }}
+                  inputProps={{ 'aria-label': t('table.selection.selectAll') }}
                 />
               </TableCell>
               <TableCell>
@@ -211,7 +214,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
                   notifications={selected}
                   onSave={onSave}
                   onRead={onRead}
-                  suffix=" selected"
+                  selection
                 />
                 <MarkAllReadButton
                   enabled={isUnread}
@@ -226,7 +229,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
             <TableRow>
               <TableCell colSpan={3} align="center">
                 <Typography color="textSecondary" style={{ padding: 24 }}>
-                  {isLoading ? 'Loading…' : 'No records to display'}
+                  {isLoading ? t('table.loading') : t('table.emptyMessage')}
                 </Typography>
               </TableCell>
             </TableRow>
@@ -257,7 +260,9 @@ export function NotificationsTable(props: NotificationsTableProps) {
                       checked={selectedIds.has(notification.id)}
                       onChange={() => toggleOne(notification.id)}
                       inputProps={{
-                        'aria-label': `Select ${notification.payload.title}`,
+                        'aria-label': t('table.selection.selectOne', {
+                          title: notification.payload.title,
+                        }),
                       }}
                     />
                   </TableCell>
@@ -303,6 +308,15 @@ export function NotificationsTable(props: NotificationsTableProps) {
         page={page}
         rowsPerPage={pageSize}
         rowsPerPageOptions={[5, 10, 20]}
+        labelRowsPerPage={t('table.pagination.labelRowsPerPage')}
+        labelDisplayedRows={({ from, to, count }) =>
+          t('table.pagination.labelDisplayedRows')
+            .replace('{from}', String(from))
+            .replace('{to}', String(to))
+            .replace('{count}', String(count))
+        }
+        backIconButtonText={t('table.pagination.previousTooltip')}
+        nextIconButtonText={t('table.pagination.nextTooltip')}
         onPageChange={(_event, next) => onPageChange(next)}
         onRowsPerPageChange={event =>
           onRowsPerPageChange(parseInt(event.target.value, 10))

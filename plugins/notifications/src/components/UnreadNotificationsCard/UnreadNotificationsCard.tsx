@@ -152,7 +152,7 @@ function UnreadNotifications(
       await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
     } catch (e) {
       alertApi.post({
-        message: 'Failed to update notifications',
+        message: t('unreadCard.errors.updateFailed'),
         severity: 'error',
       });
     }
@@ -169,7 +169,7 @@ function UnreadNotifications(
       {value && notifications.length === 0 && (
         <Typography align="center" style={{ padding: 24 }} component="div">
           <CheckCircleOutline color="primary" fontSize="large" />
-          <div>{t('unreadCard.allCaughtUp')}</div>
+          <div>{t('unreadCard.emptyState')}</div>
         </Typography>
       )}
       {notifications.length > 0 && (

@@ -59,7 +59,7 @@ export function UserNotificationSettingsCard(
       setSettings(await api.updateNotificationSettings(next));
     } catch (e) {
       alertApi.post({
-        message: `Failed to save notification settings: ${e.message}`,
+        message: t('settings.errors.saveFailed', { message: e.message }),
         severity: 'error',
       });
     } finally {
@@ -123,11 +123,15 @@ export function UserNotificationSettingsCard(
                   <TableCell padding="checkbox">
                     {origin.topics.length > 0 && (
                       <Tooltip
-                        title={`Show Topics for the ${originName} origin`}
+                        title={t('settings.table.showTopics', {
+                          origin: originName,
+                        })}
                       >
                         <IconButton
                           size="small"
-                          aria-label={`Show Topics for the ${originName} origin`}
+                          aria-label={t('settings.table.showTopics', {
+                            origin: originName,
+                          })}
                           onClick={() => toggleExpanded(origin.id)}
                         >
                           {isExpanded ? <ExpandLess /> : <ExpandMore />}
@@ -136,7 +140,7 @@ export function UserNotificationSettingsCard(
                     )}
                   </TableCell>
                   <TableCell>{originName}</TableCell>
-                  <TableCell>all</TableCell>
+                  <TableCell>{t('settings.table.allTopics')}</TableCell>
                   {settings.channels.map(channel => {
                     const checked = isNotificationsEnabledFor(
                       settings,
@@ -151,7 +155,10 @@ export function UserNotificationSettingsCard(
                           checked={checked}
                           disabled={saving}
                           inputProps={{
-                            'aria-label': `${channel.id} notifications from ${originName}`,
+                            'aria-label': t('settings.table.originSwitch', {
+                              channel: channel.id,
+                              origin: originName,
+                            }),
                           }}
                           onChange={(_event, on) =>
                             save(
@@ -197,7 +204,11 @@ export function UserNotificationSettingsCard(
                                 )
                               }
                               inputProps={{
-                                'aria-label': `${channel.id} notifications from ${originName} about ${topicName}`,
+                                'aria-label': t('settings.table.topicSwitch', {
+                                  channel: channel.id,
+                                  origin: originName,
+                                  topic: topicName,
+                                }),
                               }}
                               onChange={(_event, on) =>
                                 save(
