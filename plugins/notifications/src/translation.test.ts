@@ -1,13 +1,12 @@
 import { TranslationRef } from '@backstage/core-plugin-api/alpha';
 import { notificationsTranslationRef } from './translation';
 
-type HeraldKey =
-  typeof notificationsTranslationRef extends TranslationRef<
-    string,
-    infer TMessages
-  >
-    ? keyof TMessages
-    : never;
+type HeraldKey = typeof notificationsTranslationRef extends TranslationRef<
+  string,
+  infer TMessages
+>
+  ? keyof TMessages
+  : never;
 
 /**
  * Every key of upstream's `notificationsTranslationRef` (version 0.6.2).
