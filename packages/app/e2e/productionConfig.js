@@ -14,7 +14,7 @@ function expect(condition, message) {
   }
 }
 
-async function withProductionBackend(use) {
+async function withProductionBackend(check) {
   const dir = path.join(harness.appDir, 'e2e-artifacts');
   const port = await harness.freePort();
   const backendUrl = `http://localhost:${port}`;
@@ -43,7 +43,7 @@ async function withProductionBackend(use) {
   );
   try {
     await harness.waitForBackend(backendUrl, backend);
-    await use({ backendUrl, token });
+    await check({ backendUrl, token });
   } finally {
     await harness.stopBackend(backend);
   }

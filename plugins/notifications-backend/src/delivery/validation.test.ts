@@ -3,6 +3,9 @@ import { validateSendOptions } from './validation';
 
 const APP = 'http://localhost:3000';
 
+// The script URLs are inputs under test, never evaluated.
+/* eslint-disable no-script-url */
+
 function send(link: string) {
   return validateSendOptions(
     { recipients: { type: 'broadcast' }, payload: { title: 't', link } },
