@@ -16,8 +16,13 @@ exports.up = async function up(knex) {
     table.bigInteger('lease_until').notNullable();
     table.bigInteger('expires_at').notNullable();
     table.integer('response_status').nullable();
-    // A send to thousands of users answers with megabytes.
-    table.text('response_body', 'longtext').nullable();
+    // Gzipped: a send to thousands of users answers with megabytes of
+    // nearly identical notifications.
+    if (String(knex.client.config.client).includes('mysql')) {
+      table.specificType('response_body', 'longblob').nullable();
+    } else {
+      table.binary('response_body').nullable();
+    }
     table.index(['expires_at'], 'notification_idempotency_key_expires_idx');
   });
 };

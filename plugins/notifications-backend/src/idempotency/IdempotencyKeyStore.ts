@@ -17,7 +17,8 @@ export type IdempotencyKeyRecord = {
   /** Epoch ms after which the key is free again. */
   expiresAt: number;
   responseStatus?: number;
-  responseBody?: string;
+  /** The response body, gzipped. */
+  responseBody?: Buffer;
 };
 
 export type IdempotencyKeyClaim = Pick<
@@ -33,7 +34,7 @@ type Row = {
   lease_until: number | string;
   expires_at: number | string;
   response_status: number | null;
-  response_body: string | null;
+  response_body: Buffer | null;
 };
 
 function toRecord(row: Row): IdempotencyKeyRecord {
@@ -108,7 +109,7 @@ export class IdempotencyKeyStore {
   /** Stores the answer of the attempt holding the key. */
   async complete(
     claim: IdempotencyKeyClaim,
-    response: { status: number; body: string },
+    response: { status: number; body: Buffer },
   ): Promise<boolean> {
     const updated = await this.knex(TABLE)
       .where({ id: claim.id, owner: claim.owner, state: 'in_flight' })

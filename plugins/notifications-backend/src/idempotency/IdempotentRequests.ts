@@ -1,5 +1,7 @@
 import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
 import { createHash, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import {
   IdempotencyKeyClaim,
   IdempotencyKeyRecord,
@@ -74,6 +76,10 @@ function canonicalJson(value: unknown): string {
   });
 }
 
+// Asynchronous, so a large answer is packed off the event loop.
+const pack = promisify(gzip);
+const unpack = promisify(gunzip);
+
 function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
   return record.state === 'done'
     ? record.expiresAt <= now
@@ -115,7 +121,10 @@ export class IdempotentRequests {
     }
     // If this attempt outlived its lease and another took the key over, the
     // caller still gets this answer; the other attempt stores its own.
-    await this.store.complete(claimed.claim, response);
+    await this.store.complete(claimed.claim, {
+      status: response.status,
+      body: await pack(response.body),
+    });
     return { ...response, replayed: false };
   }
 
@@ -160,7 +169,9 @@ export class IdempotentRequests {
       return {
         replay: {
           status: existing.responseStatus ?? 200,
-          body: existing.responseBody ?? '',
+          body: existing.responseBody
+            ? (await unpack(existing.responseBody)).toString('utf8')
+            : '',
           replayed: true,
         },
       };

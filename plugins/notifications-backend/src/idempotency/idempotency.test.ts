@@ -226,6 +226,22 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     expect(await countNotifications(knex, 'Empty')).toEqual({});
   });
 
+  it('replays a large answer exactly, stored compressed', async () => {
+    const key = randomUUID();
+    const users = Array.from({ length: 1000 }, (_, i) => `user:default/u${i}`);
+    const first = await send(body('Many', users), key);
+    expect(first.status).toBe(200);
+    expect(first.body).toHaveLength(1000);
+    const second = await send(body('Many', users), key);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.text).toBe(first.text);
+
+    const [stored] = await knex('notification_idempotency_key').select(
+      'response_body',
+    );
+    expect(stored.response_body.length).toBeLessThan(first.text.length / 5);
+  });
+
   it('sends as before without a key', async () => {
     expect((await send(body('Plain', [ALICE]))).status).toBe(200);
     expect((await send(body('Plain', [ALICE]))).status).toBe(200);
@@ -265,7 +281,12 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
 
     it('lets a retry take over a key whose request died holding it', async () => {
       const dead = createDeferred<{ status: number; body: string }>();
-      const abandoned = requests().run(request1, () => dead);
+      const holding = createDeferred<void>();
+      const abandoned = requests().run(request1, () => {
+        holding.resolve();
+        return dead;
+      });
+      await holding;
       await expect(
         requests().run(request1, async () => ({ status: 200, body: 'x' })),
       ).rejects.toMatchObject({ name: 'ConflictError' });
