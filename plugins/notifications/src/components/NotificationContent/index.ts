@@ -8,8 +8,8 @@ export { NotificationMeta } from './NotificationMeta';
 export { NotificationTitle } from './NotificationTitle';
 export { NotificationIcon, SeverityIcon } from './SeverityIcon';
 export { RelativeTime, formatRelative } from './RelativeTime';
-export { notificationHref, type NotificationHref } from './safeLink';
-export { toDisplayableText, toPlainText, truncate } from './plainText';
+export { notificationHref } from './safeLink';
+export { toPlainText, truncate } from './plainText';
 export {
   NotificationErrorBoundary,
   NotificationUnavailable,
