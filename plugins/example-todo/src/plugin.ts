@@ -28,7 +28,7 @@ export const exampleTodoPlugin = createPlugin({
  * Lists the example todos and follows their changes live through signals.
  * @public
  */
-export const ExampleTodoPage = exampleTodoPlugin.provide(
+export const ExampleTodoPage: () => JSX.Element = exampleTodoPlugin.provide(
   createRoutableExtension({
     name: 'ExampleTodoPage',
     component: () =>

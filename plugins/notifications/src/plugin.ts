@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { NotificationsClient, notificationsApiRef } from './api';
 import { rootRouteRef } from './routes';
+import type { NotificationsPageProps } from './components/NotificationsPage';
 
 /** @public */
 export const notificationsPlugin = createPlugin({
@@ -25,7 +26,9 @@ export const notificationsPlugin = createPlugin({
 });
 
 /** @public */
-export const NotificationsPage = notificationsPlugin.provide(
+export const NotificationsPage: (
+  props?: NotificationsPageProps,
+) => JSX.Element = notificationsPlugin.provide(
   createRoutableExtension({
     name: 'NotificationsPage',
     component: () =>

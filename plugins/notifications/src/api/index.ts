@@ -1,3 +1,2 @@
 export * from './NotificationsApi';
 export { NotificationsClient } from './NotificationsClient';
-export { markAllRead } from './markAllRead';

@@ -11,6 +11,8 @@ const severities = notificationSeverities as [string, ...string[]];
  * `notification:send`: sends a notification from a template step. The send
  * runs inside a task checkpoint, so a task that is retried after the send
  * succeeded does not notify twice.
+ *
+ * @public
  */
 export function createSendNotificationAction(options: {
   notifications: NotificationService;

@@ -8,7 +8,10 @@ import {
   SignalSubscriber,
 } from '@herald/plugin-signals-react';
 
-/** The parts of the browser WebSocket class the client uses. */
+/**
+ * The parts of the browser WebSocket class the client uses.
+ * @public
+ */
 export type WebSocketConstructor = new (
   url: string,
   protocols?: string | string[],

@@ -16,7 +16,8 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import throttle from 'lodash/throttle';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { markAllRead, notificationsApiRef } from '../../api';
+import { notificationsApiRef } from '../../api';
+import { markAllRead } from '../../api/markAllRead';
 import {
   NotificationBody,
   NotificationErrorBoundary,
