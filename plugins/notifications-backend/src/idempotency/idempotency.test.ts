@@ -8,6 +8,7 @@ import {
 import { knex as createKnex, Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createOpenApiDocument } from '../service/openapi';
 import { asService } from '../testing/fixtures';
 import {
   clearNotificationTables,
@@ -378,3 +379,27 @@ function body20() {
     payload: { title: 'Twenty' },
   };
 }
+
+describe('the OpenAPI document', () => {
+  it('documents the key, the replay header and the 409 and 422 answers on both send paths', () => {
+    const document = createOpenApiDocument('') as any;
+    for (const path of ['/notifications', '/']) {
+      const operation = document.paths[path].post;
+      expect(operation.parameters).toContainEqual(
+        expect.objectContaining({
+          name: 'Idempotency-Key',
+          in: 'header',
+          schema: expect.objectContaining({
+            maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
+          }),
+        }),
+      );
+      expect(Object.keys(operation.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '409', '422']),
+      );
+      expect(operation.responses['200'].headers).toHaveProperty(
+        'Idempotent-Replayed',
+      );
+    }
+  });
+});

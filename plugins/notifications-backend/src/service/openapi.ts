@@ -1,6 +1,7 @@
 import { JsonObject } from '@backstage/types';
 import {
   IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
   MAX_IDEMPOTENCY_KEY_LENGTH,
 } from '../idempotency';
 import { SORTABLE_FIELDS } from '../store/NotificationsStore';
@@ -243,7 +244,7 @@ const idempotencyKeyParameter = {
   in: 'header',
   required: false,
   description:
-    'Makes retries safe: a repeat with the same key and body within 24 hours gets the first answer (with the header `Idempotent-Replayed: true`) and sends nothing. Keys are per caller.',
+    'Makes retries safe: a repeat with the same key and body within 24 hours gets the first answer and sends nothing. Keys are per caller.',
   schema: {
     type: 'string',
     minLength: 1,
@@ -262,6 +263,12 @@ const sendOperation = {
   responses: {
     '200': {
       description: 'The stored notifications',
+      headers: {
+        [IDEMPOTENT_REPLAYED_HEADER]: {
+          description: `\`true\` when this is the stored answer to an earlier request with the same ${IDEMPOTENCY_KEY_HEADER}`,
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
       ...jsonContent({ type: 'array', items: ref('Notification') }),
     },
     '409': {

@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -118,6 +118,10 @@ async function appliedMigrations(knex: Knex): Promise<string[]> {
 
 const databases = createTestDatabases();
 
+/** Runs the command as an operator would, with node. */
+const run = (args: string[]) =>
+  promisify(execFile)(process.execPath, [script, ...args]);
+
 describe.each(databases.eachSupportedId())(
   'going back to upstream on %p',
   databaseId => {
@@ -190,9 +194,6 @@ describe.each(databases.eachSupportedId())(
 );
 
 describe('the back-to-upstream command', () => {
-  const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [script, ...args]);
-
   it('reverts a SQLite database file and prints what it did', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'back-to-upstream-'));
     const filename = join(dir, 'notifications.sqlite');
@@ -251,3 +252,46 @@ describe('the back-to-upstream command', () => {
     });
   });
 });
+
+const postgres = TestDatabases.create({ ids: ['POSTGRES_15'] });
+
+(postgres.eachSupportedId().length > 0 ? describe : describe.skip)(
+  'the back-to-upstream command on PostgreSQL',
+  () => {
+    it('reverts the schema of a backend using pluginDivisionMode schema', async () => {
+      const database = await postgres.init('POSTGRES_15');
+      const connection = database.client.config
+        .connection as Knex.PgConnectionConfig;
+      const url = `postgresql://${encodeURIComponent(String(connection.user))}${
+        connection.password
+          ? `:${encodeURIComponent(String(connection.password))}`
+          : ''
+      }@${connection.host}:${connection.port}/${connection.database}`;
+      await database.raw('CREATE SCHEMA notifications');
+      const inSchema = createKnex({
+        client: 'pg',
+        connection: url,
+        searchPath: ['notifications'],
+      });
+      try {
+        await useHerald(inSchema);
+        const { stdout } = await run([
+          '--client',
+          'pg',
+          '--connection',
+          url,
+          '--schema',
+          'notifications',
+        ]);
+        expect(stdout).toMatch(/Reverted \d+ migration\(s\)/);
+        await inSchema.migrate.latest({ directory: upstreamMigrations });
+        expect(await appliedMigrations(inSchema)).toEqual(UPSTREAM_MIGRATIONS);
+        expect(
+          await database('notifications.notification').count({ n: '*' }),
+        ).toEqual([{ n: '2' }]);
+      } finally {
+        await inSchema.destroy();
+      }
+    });
+  },
+);
