@@ -18,6 +18,28 @@ export interface Config {
      * slow consumer (close code 1013). Default 4194304.
      */
     maxBufferedBytes?: number;
+    /**
+     * Longest channel name a client may subscribe to, in UTF-16 code units.
+     * A longer one closes the connection with 1008. Default 256.
+     */
+    maxChannelNameLength?: number;
+    /**
+     * Open connections on one replica, all users together; more are refused
+     * with 503. Default 20000.
+     */
+    maxConnectionsPerReplica?: number;
+    /**
+     * Subscriptions on one replica, all connections together. A subscribe
+     * above it closes its connection with 1013, so the client retries later,
+     * possibly on another replica. Default 100000.
+     */
+    maxSubscriptionsPerReplica?: number;
+    /**
+     * Bytes queued for sending on one replica, all connections together.
+     * Above it the connection with the most queued bytes is closed with 1013.
+     * Default 67108864.
+     */
+    maxBufferedBytesPerReplica?: number;
     /** Interval between protocol pings, in milliseconds. Default 30000. */
     pingIntervalMs?: number;
     /**

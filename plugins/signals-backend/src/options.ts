@@ -7,6 +7,10 @@ export type SignalsOptions = {
   maxSubscriptionsPerConnection: number;
   maxConnectionsPerUser: number;
   maxBufferedBytes: number;
+  maxChannelNameLength: number;
+  maxConnectionsPerReplica: number;
+  maxSubscriptionsPerReplica: number;
+  maxBufferedBytesPerReplica: number;
   pingIntervalMs: number;
   subscribeGraceMs: number;
   replayBufferSize: number;
@@ -19,6 +23,10 @@ export const defaultSignalsOptions: SignalsOptions = {
   maxSubscriptionsPerConnection: 100,
   maxConnectionsPerUser: 50,
   maxBufferedBytes: 4 * 1024 * 1024,
+  maxChannelNameLength: 256,
+  maxConnectionsPerReplica: 20_000,
+  maxSubscriptionsPerReplica: 100_000,
+  maxBufferedBytesPerReplica: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   subscribeGraceMs: 10_000,
   replayBufferSize: 1000,
@@ -59,6 +67,26 @@ export function readSignalsOptions(rootConfig: Config): SignalsOptions {
       d.maxConnectionsPerUser,
     ),
     maxBufferedBytes: positive(config, 'maxBufferedBytes', d.maxBufferedBytes),
+    maxChannelNameLength: positive(
+      config,
+      'maxChannelNameLength',
+      d.maxChannelNameLength,
+    ),
+    maxConnectionsPerReplica: positive(
+      config,
+      'maxConnectionsPerReplica',
+      d.maxConnectionsPerReplica,
+    ),
+    maxSubscriptionsPerReplica: positive(
+      config,
+      'maxSubscriptionsPerReplica',
+      d.maxSubscriptionsPerReplica,
+    ),
+    maxBufferedBytesPerReplica: positive(
+      config,
+      'maxBufferedBytesPerReplica',
+      d.maxBufferedBytesPerReplica,
+    ),
     pingIntervalMs: positive(config, 'pingIntervalMs', d.pingIntervalMs),
     subscribeGraceMs: positive(config, 'subscribeGraceMs', d.subscribeGraceMs),
     replayBufferSize: positive(config, 'replay.bufferSize', d.replayBufferSize),

@@ -33,7 +33,10 @@ export class WebSocketEndpoint {
       userInfo: UserInfoService;
       hub: SignalHub;
       logger: LoggerService;
-      options: Pick<SignalsOptions, 'maxFrameBytes' | 'maxConnectionsPerUser'>;
+      options: Pick<
+        SignalsOptions,
+        'maxFrameBytes' | 'maxConnectionsPerUser' | 'maxConnectionsPerReplica'
+      >;
     },
   ) {
     this.server = new WebSocketServer({
@@ -55,6 +58,13 @@ export class WebSocketEndpoint {
     }
     if (!auth.isPrincipal(credentials, 'user')) {
       reject(socket, '403 Forbidden');
+      return;
+    }
+    if (hub.connectionCount >= options.maxConnectionsPerReplica) {
+      this.deps.logger.warn(
+        `Rejecting signals connection: ${options.maxConnectionsPerReplica} connections already open on this replica`,
+      );
+      reject(socket, '503 Service Unavailable');
       return;
     }
     const info = await userInfo.getUserInfo(credentials);

@@ -88,6 +88,16 @@ export type ServerFrame = SignalFrame | SubscribedFrame | GapFrame;
 export const SignalCloseCodes = {
   /** The client did not read fast enough and its send buffer overflowed. */
   slowConsumer: 1013,
+  /**
+   * The replica holds as many subscriptions as it may: try again later,
+   * possibly on another replica.
+   */
+  capacityReached: 1013,
+  /**
+   * The client broke a limit that retrying will not fix, such as a channel
+   * name above the maximum length.
+   */
+  policyViolation: 1008,
   /** The backend is stopping (a restart or deploy): reconnect shortly. */
   serviceRestart: 1012,
 } as const;

@@ -6,6 +6,8 @@ export class Connection {
   readonly subscriptions = new Map<string, { withOffsets: boolean }>();
   readonly ownership: ReadonlySet<string>;
   readonly connectedAt = Date.now();
+  /** Bytes handed to the socket that it has not yet written out. */
+  pendingBytes = 0;
   alive = true;
   closed = false;
 

@@ -46,6 +46,10 @@ export class SignalHub {
   private readonly channels = new Map<string, ChannelIndex>();
   private readonly buffers = new Map<string, ReplayBuffer>();
   private arrival = 0;
+  /** Subscriptions of all connections, against the replica's cap. */
+  private subscriptionCount = 0;
+  /** Pending bytes of all open connections, against the replica's cap. */
+  private bufferedBytes = 0;
   private pingTimer?: NodeJS.Timeout;
 
   constructor(
@@ -53,6 +57,9 @@ export class SignalHub {
       SignalsOptions,
       | 'maxSubscriptionsPerConnection'
       | 'maxBufferedBytes'
+      | 'maxChannelNameLength'
+      | 'maxSubscriptionsPerReplica'
+      | 'maxBufferedBytesPerReplica'
       | 'pingIntervalMs'
       | 'subscribeGraceMs'
       | 'replayBufferSize'
@@ -243,20 +250,60 @@ export class SignalHub {
     if (connection.closed || socket.readyState !== WebSocket.OPEN) {
       return;
     }
-    if (socket.bufferedAmount + frame.length > this.options.maxBufferedBytes) {
+    if (
+      connection.pendingBytes + frame.length >
+      this.options.maxBufferedBytes
+    ) {
       this.dropSlowConsumer(connection);
       return;
     }
-    socket.send(frame, { binary: false });
+    while (
+      this.bufferedBytes + frame.length >
+      this.options.maxBufferedBytesPerReplica
+    ) {
+      const slowest = this.slowestConnection();
+      if (!slowest) {
+        break;
+      }
+      this.dropSlowConsumer(slowest);
+      if (slowest === connection) {
+        return;
+      }
+    }
+    const bytes = frame.length;
+    connection.pendingBytes += bytes;
+    this.bufferedBytes += bytes;
+    // Called once the frame is written out, or with an error when the
+    // socket is gone first.
+    socket.send(frame, { binary: false }, () => {
+      connection.pendingBytes -= bytes;
+      if (!connection.closed) {
+        this.bufferedBytes -= bytes;
+      }
+    });
+  }
+
+  private slowestConnection(): Connection | undefined {
+    let slowest: Connection | undefined;
+    for (const connection of this.connections) {
+      if (connection.pendingBytes > (slowest?.pendingBytes ?? 0)) {
+        slowest = connection;
+      }
+    }
+    return slowest;
   }
 
   private dropSlowConsumer(connection: Connection) {
     this.logger.warn(
-      `Closing signals connection of ${connection.userEntityRef}: more than ${this.options.maxBufferedBytes} bytes waiting to be sent`,
+      `Closing signals connection of ${connection.userEntityRef}: ${connection.pendingBytes} bytes waiting to be sent`,
     );
+    this.closeWith(connection, SignalCloseCodes.slowConsumer, 'Slow consumer');
+  }
+
+  private closeWith(connection: Connection, code: number, reason: string) {
     this.remove(connection);
-    connection.socket.close(SignalCloseCodes.slowConsumer, 'Slow consumer');
-    // The close frame queues behind the unsent data, so it may never leave.
+    connection.socket.close(code, reason);
+    // The close frame queues behind unsent data, so it may never leave.
     setTimeout(() => connection.socket.terminate(), 1000).unref?.();
   }
 
@@ -283,6 +330,17 @@ export class SignalHub {
       return;
     }
     const { channel } = frame;
+    if (channel.length > this.options.maxChannelNameLength) {
+      this.logger.debug(
+        `Closing signals connection of ${connection.userEntityRef}: channel name of ${channel.length} characters`,
+      );
+      this.closeWith(
+        connection,
+        SignalCloseCodes.policyViolation,
+        'Channel name too long',
+      );
+      return;
+    }
     const withOffsets = frame.offset !== undefined;
     const existing = connection.subscriptions.get(channel);
     if (!existing) {
@@ -292,6 +350,17 @@ export class SignalHub {
       ) {
         this.logger.debug(
           `Ignoring subscribe to ${channel} from ${connection.userEntityRef}: subscription limit reached`,
+        );
+        return;
+      }
+      if (this.subscriptionCount >= this.options.maxSubscriptionsPerReplica) {
+        this.logger.warn(
+          `Closing signals connection of ${connection.userEntityRef}: ${this.subscriptionCount} subscriptions on this replica`,
+        );
+        this.closeWith(
+          connection,
+          SignalCloseCodes.capacityReached,
+          'Subscription capacity reached',
         );
         return;
       }
@@ -366,6 +435,7 @@ export class SignalHub {
       this.channels.set(channel, index);
     }
     index.all.add(connection);
+    this.subscriptionCount++;
     for (const ref of connection.ownership) {
       let holders = index.byRef.get(ref);
       if (!holders) {
@@ -381,7 +451,9 @@ export class SignalHub {
     if (!index) {
       return;
     }
-    index.all.delete(connection);
+    if (index.all.delete(connection)) {
+      this.subscriptionCount--;
+    }
     for (const ref of connection.ownership) {
       const holders = index.byRef.get(ref);
       holders?.delete(connection);
@@ -399,6 +471,7 @@ export class SignalHub {
       return;
     }
     connection.closed = true;
+    this.bufferedBytes -= connection.pendingBytes;
     for (const channel of connection.subscriptions.keys()) {
       this.unindex(connection, channel);
     }

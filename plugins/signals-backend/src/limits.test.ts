@@ -1,0 +1,140 @@
+import WebSocket from 'ws';
+import {
+  TestClient,
+  handshakeStatus,
+  startSignalsBackend,
+  userToken,
+} from './__testUtils__/harness';
+
+const alice = userToken('alice');
+const bob = userToken('bob');
+const carol = userToken('carol');
+
+describe('replica-wide limits', () => {
+  describe('channel names', () => {
+    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
+    beforeAll(async () => {
+      server = await startSignalsBackend({
+        config: { signals: { maxChannelNameLength: 16 } },
+      });
+    });
+    afterAll(() => server.backend.stop());
+
+    it('serves a name at the limit and closes with 1008 on a longer one', async () => {
+      const client = await TestClient.open(server.url, alice);
+      const longest = 'c'.repeat(16);
+      await client.subscribe(longest);
+      await server.signals.publish({
+        recipients: { type: 'user', entityRef: 'user:default/alice' },
+        channel: longest,
+        message: { ok: true },
+      });
+      expect(await client.take()).toEqual([
+        { channel: longest, message: { ok: true } },
+      ]);
+      client.send({ action: 'subscribe', channel: 'c'.repeat(17) });
+      expect(await client.closed).toEqual({
+        code: 1008,
+        reason: 'Channel name too long',
+      });
+    });
+  });
+
+  describe('subscriptions and connections', () => {
+    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
+    beforeAll(async () => {
+      server = await startSignalsBackend({
+        config: {
+          signals: {
+            maxSubscriptionsPerReplica: 3,
+            maxConnectionsPerReplica: 2,
+          },
+        },
+      });
+    });
+    afterAll(() => server.backend.stop());
+
+    it('closes the subscriber that goes above the replica cap with 1013 and frees its share on close', async () => {
+      const a = await TestClient.open(server.url, alice);
+      const b = await TestClient.open(server.url, bob);
+      await a.subscribe('one');
+      await a.subscribe('two');
+      await b.subscribe('one');
+      // Subscribing again to a channel it holds costs nothing.
+      await b.subscribe('one');
+      expect(b.socket.readyState).toBe(WebSocket.OPEN);
+      b.send({ action: 'subscribe', channel: 'three' });
+      expect(await b.closed).toEqual({
+        code: 1013,
+        reason: 'Subscription capacity reached',
+      });
+
+      await a.close();
+      const c = await TestClient.open(server.url, carol);
+      for (const channel of ['one', 'two', 'three']) {
+        await c.subscribe(channel);
+      }
+      await server.signals.publish({
+        recipients: { type: 'broadcast' },
+        channel: 'three',
+        message: { n: 3 },
+      });
+      expect(await c.take()).toEqual([{ channel: 'three', message: { n: 3 } }]);
+      await c.close();
+    });
+
+    it('refuses handshakes above the replica connection cap with 503', async () => {
+      const a = await TestClient.open(server.url, alice);
+      const b = await TestClient.open(server.url, bob);
+      expect(await handshakeStatus(server.url, [carol])).toBe(503);
+      await b.close();
+      const c = await TestClient.open(server.url, carol);
+      await Promise.all([a.close(), c.close()]);
+    });
+  });
+
+  describe('buffered bytes', () => {
+    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
+    beforeAll(async () => {
+      server = await startSignalsBackend({
+        config: {
+          signals: {
+            maxBufferedBytes: 4 * 1024 * 1024,
+            maxBufferedBytesPerReplica: 1024 * 1024,
+          },
+        },
+      });
+    });
+    afterAll(() => server.backend.stop());
+
+    it('closes the connection with the most unsent bytes when the replica total is reached', async () => {
+      const slow = await TestClient.open(server.url, alice);
+      const healthy = await TestClient.open(server.url, bob);
+      await slow.subscribe('firehose');
+      await healthy.subscribe('firehose');
+      const rawSocket = (slow.socket as any)._socket;
+      rawSocket.pause();
+      const payload = 'x'.repeat(64 * 1024);
+      const count = 200;
+      for (let n = 0; n < count; n++) {
+        await server.signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: 'firehose',
+          message: { n, payload },
+        });
+        await new Promise(resolve => setImmediate(resolve));
+      }
+      rawSocket.resume();
+      // Far below its own 4 MB, but the replica's 1 MB is full.
+      expect(await slow.closed).toEqual({
+        code: 1013,
+        reason: 'Slow consumer',
+      });
+      const received = await healthy.take(count);
+      expect(received.map(f => f.message.n)).toEqual(
+        Array.from({ length: count }, (_, n) => n),
+      );
+      await healthy.close();
+    }, 20_000);
+  });
+});
