@@ -137,9 +137,9 @@ describe('classifyNotificationLink', () => {
 
 describe('notificationLinkHref', () => {
   it('gives the path, the URL or nothing', () => {
-    expect(
-      notificationLinkHref(classifyNotificationLink('/x?y', APP)),
-    ).toBe('/x?y');
+    expect(notificationLinkHref(classifyNotificationLink('/x?y', APP))).toBe(
+      '/x?y',
+    );
     expect(
       notificationLinkHref(classifyNotificationLink('https://e.com', APP)),
     ).toBe('https://e.com/');
