@@ -126,6 +126,10 @@ export function validateSendOptions(
   assertFits('scope', payload.scope);
   assertFits('icon', payload.icon);
   assertFits('origin', origin);
+  // The link's own check comes first: it says why a link is refused.
+  const link = payload.link
+    ? normalizeLink(payload.link, appBaseUrl)
+    : undefined;
   const problem =
     findUnstorableJson(payload.metadata, {
       path: 'payload.metadata',
@@ -137,7 +141,7 @@ export function validateSendOptions(
   return {
     title: payload.title,
     description: payload.description,
-    link: payload.link ? normalizeLink(payload.link, appBaseUrl) : undefined,
+    link,
     severity: normalizeSeverity(payload.severity),
     topic: payload.topic,
     scope: payload.scope,
