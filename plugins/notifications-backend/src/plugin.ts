@@ -12,7 +12,6 @@ import {
 import { signalsServiceRef } from '@herald/plugin-signals-node';
 import { registerGetNotificationsAction } from './actions';
 import { readNotificationsBackendConfig } from './config';
-import { DeliveryStore } from './delivery/DeliveryStore';
 import { NotificationSender } from './delivery/NotificationSender';
 import {
   OutboxStore,
@@ -21,6 +20,7 @@ import {
   readOutboxConfig,
 } from './outbox';
 import {
+  AnsweringDeliveryStore,
   IdempotencyKeyStore,
   IdempotentRequests,
   scheduleIdempotencyKeyCleanup,
@@ -117,8 +117,10 @@ export const notificationsPlugin = createBackendPlugin({
         lifecycle.addStartupHook(() => outboxWorker.start());
         lifecycle.addShutdownHook(() => outboxWorker.stop());
 
+        const idempotencyKeys = new IdempotencyKeyStore(knex);
+        const idempotentSends = new IdempotentRequests(idempotencyKeys);
         const sender = new NotificationSender({
-          store: new DeliveryStore(knex),
+          store: new AnsweringDeliveryStore(knex, idempotentSends),
           signals,
           recipientResolver:
             recipientResolver ?? new CatalogRecipientResolver(catalog, auth),
@@ -130,7 +132,6 @@ export const notificationsPlugin = createBackendPlugin({
           wakeOutbox: () => outboxWorker.wake(),
         });
 
-        const idempotencyKeys = new IdempotencyKeyStore(knex);
         httpRouter.use(
           createRouter({
             store,
@@ -141,7 +142,7 @@ export const notificationsPlugin = createBackendPlugin({
             logger,
             settings,
             maxSendBodySize: maxRequestBodySize,
-            idempotency: new IdempotentRequests(idempotencyKeys),
+            idempotency: idempotentSends,
           }),
         );
         httpRouter.use(createOutboxAdminRouter({ httpAuth, store: outbox }));

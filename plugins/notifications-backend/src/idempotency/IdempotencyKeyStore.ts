@@ -106,12 +106,16 @@ export class IdempotencyKeyStore {
     return Number(updated) === 1;
   }
 
-  /** Stores the answer of the attempt holding the key. */
+  /**
+   * Stores the answer of the attempt holding the key; in `tx` when given, so
+   * it commits with the send.
+   */
   async complete(
     claim: IdempotencyKeyClaim,
     response: { status: number; body: Buffer },
+    tx: Knex = this.knex,
   ): Promise<boolean> {
-    const updated = await this.knex(TABLE)
+    const updated = await tx(TABLE)
       .where({ id: claim.id, owner: claim.owner, state: 'in_flight' })
       .update({
         state: 'done',

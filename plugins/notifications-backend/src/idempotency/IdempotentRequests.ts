@@ -1,7 +1,11 @@
 import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
+import { Notification } from '@herald/plugin-notifications-common';
+import { Knex } from 'knex';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { notificationToJson } from '../notificationJson';
 import {
   IdempotencyKeyClaim,
   IdempotencyKeyRecord,
@@ -80,6 +84,14 @@ function canonicalJson(value: unknown): string {
 const pack = promisify(gzip);
 const unpack = promisify(gunzip);
 
+/** The answer to a send: the stored notifications, as the router writes them. */
+function answerOf(notifications: Notification[]) {
+  return {
+    status: 200,
+    body: JSON.stringify(notifications.map(notificationToJson)),
+  };
+}
+
 function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
   return record.state === 'done'
     ? record.expiresAt <= now
@@ -87,13 +99,17 @@ function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
 }
 
 /**
- * Runs a request at most once per caller and key: a repeat with the same
- * body gets the first answer, a repeat with another body a 422, and a repeat
- * while the first is still running a 409. Failed requests free their key, as
- * they leave nothing written.
+ * Runs a send at most once per caller and key: a repeat with the same body
+ * gets the first answer, a repeat with another body a 422, and a repeat while
+ * the first is still running a 409. The answer is stored in the send's own
+ * transaction (see `AnsweringDeliveryStore`), so once the notifications are
+ * committed a retry gets them, even if the replica died before answering.
+ * Failed sends free their key, as they leave nothing written.
  */
 export class IdempotentRequests {
   private readonly now: () => number;
+  /** The claim of the send running in this async context. */
+  private readonly sending = new AsyncLocalStorage<IdempotencyKeyClaim>();
 
   constructor(
     private readonly store: IdempotencyKeyStore,
@@ -104,7 +120,7 @@ export class IdempotentRequests {
 
   async run(
     request: { principal: string; key: string; body: unknown },
-    execute: () => Promise<{ status: number; body: string }>,
+    send: () => Promise<Notification[]>,
   ): Promise<IdempotentResponse> {
     const id = sha256(JSON.stringify([request.principal, request.key]));
     const requestHash = sha256(canonicalJson(request.body));
@@ -112,20 +128,44 @@ export class IdempotentRequests {
     if ('replay' in claimed) {
       return claimed.replay;
     }
-    let response: { status: number; body: string };
+    let notifications: Notification[];
     try {
-      response = await execute();
+      notifications = await this.sending.run(claimed.claim, send);
     } catch (error) {
+      // A no-op if the answer was committed with the send.
       await this.store.release(claimed.claim);
       throw error;
     }
-    // If this attempt outlived its lease and another took the key over, the
-    // caller still gets this answer; the other attempt stores its own.
+    const answer = answerOf(notifications);
+    // Stores the answer of a send that did not go through a transaction of
+    // its own (no recipients); a no-op when the send stored it. If this
+    // attempt outlived its lease and another took the key over, the caller
+    // still gets this answer.
     await this.store.complete(claimed.claim, {
-      status: response.status,
-      body: await pack(response.body),
+      status: answer.status,
+      body: await pack(answer.body),
     });
-    return { ...response, replayed: false };
+    return { ...answer, replayed: false };
+  }
+
+  /**
+   * Stores the answer of the send running in this async context, if it has a
+   * key, inside the transaction that stores its notifications.
+   */
+  async answerInTransaction(
+    tx: Knex.Transaction,
+    notifications: Notification[],
+  ): Promise<void> {
+    const claim = this.sending.getStore();
+    if (!claim) {
+      return;
+    }
+    const answer = answerOf(notifications);
+    await this.store.complete(
+      claim,
+      { status: answer.status, body: await pack(answer.body) },
+      tx,
+    );
   }
 
   private async claim(

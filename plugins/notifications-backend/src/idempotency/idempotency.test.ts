@@ -1,6 +1,16 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  TestDatabases,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { signalsServiceRef } from '@herald/plugin-signals-node';
 import { createDeferred } from '@backstage/types';
+import { Notification } from '@herald/plugin-notifications-common';
 import {
   NotificationProcessor,
   notificationsProcessingExtensionPoint,
@@ -8,6 +18,7 @@ import {
 import { knex as createKnex, Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { notificationsPlugin } from '../plugin';
 import { createOpenApiDocument } from '../service/openapi';
 import { asService } from '../testing/fixtures';
 import {
@@ -260,28 +271,39 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
       clock = 1_000_000;
     });
 
+    /** A send's result: one notification titled `title`. */
+    const sent = (title: string): Notification[] => [
+      {
+        id: randomUUID(),
+        user: ALICE,
+        origin: 'plugin:test',
+        created: new Date('2026-01-01T00:00:00.000Z'),
+        payload: { title },
+      },
+    ];
+    const titleOf = (response: { body: string }) =>
+      JSON.parse(response.body)[0].payload.title;
+
     it('runs again once the first answer expired, and cleanup deletes it', async () => {
       let runs = 0;
-      const execute = async () => ({ status: 200, body: `${++runs}` });
-      expect((await requests().run(request1, execute)).body).toBe('1');
+      const sendNext = async () => sent(`${++runs}`);
+      expect(titleOf(await requests().run(request1, sendNext))).toBe('1');
       clock += IDEMPOTENCY_KEY_TTL_MS - 1;
-      expect(await requests().run(request1, execute)).toEqual({
-        status: 200,
-        body: '1',
-        replayed: true,
-      });
+      const replay = await requests().run(request1, sendNext);
+      expect(replay).toMatchObject({ status: 200, replayed: true });
+      expect(titleOf(replay)).toBe('1');
       expect(await store().deleteExpired(clock)).toBe(0);
 
       clock += 1;
       expect(await store().deleteExpired(clock)).toBe(1);
-      expect((await requests().run(request1, execute)).body).toBe('2');
+      expect(titleOf(await requests().run(request1, sendNext))).toBe('2');
       clock += IDEMPOTENCY_KEY_TTL_MS;
       // An expired answer not yet cleaned up does not block the key either.
-      expect((await requests().run(request1, execute)).body).toBe('3');
+      expect(titleOf(await requests().run(request1, sendNext))).toBe('3');
     });
 
     it('lets a retry take over a key whose request died holding it', async () => {
-      const dead = createDeferred<{ status: number; body: string }>();
+      const dead = createDeferred<Notification[]>();
       const holding = createDeferred<void>();
       const abandoned = requests().run(request1, () => {
         holding.resolve();
@@ -289,28 +311,20 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
       });
       await holding;
       await expect(
-        requests().run(request1, async () => ({ status: 200, body: 'x' })),
+        requests().run(request1, async () => sent('x')),
       ).rejects.toMatchObject({ name: 'ConflictError' });
 
       clock += 5 * 60 * 1000;
-      expect(
-        await requests().run(request1, async () => ({
-          status: 200,
-          body: 'retry',
-        })),
-      ).toEqual({ status: 200, body: 'retry', replayed: false });
+      const retry = await requests().run(request1, async () => sent('retry'));
+      expect(retry.replayed).toBe(false);
+      expect(titleOf(retry)).toBe('retry');
       // The abandoned attempt no longer owns the key: its late answer is not
       // stored over the retry's.
-      dead.resolve({ status: 200, body: 'late' });
-      expect((await abandoned).body).toBe('late');
-      expect(
-        (
-          await requests().run(request1, async () => ({
-            status: 200,
-            body: '',
-          }))
-        ).body,
-      ).toBe('retry');
+      dead.resolve(sent('late'));
+      expect(titleOf(await abandoned)).toBe('late');
+      expect(titleOf(await requests().run(request1, async () => []))).toBe(
+        'retry',
+      );
     });
   });
 });
@@ -403,3 +417,78 @@ describe('the OpenAPI document', () => {
     }
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'a send whose replica stalls between commit and answer on %p',
+  id => {
+    it('answers a retry from the answer committed with the notifications', async () => {
+      const knex = await databases.init(id);
+      let committed = createDeferred<void>();
+      let resume = createDeferred<void>();
+      // Publishing the signal is the first step after the commit; holding it
+      // holds the answer, as a replica dying right there would.
+      const stalledSignals = createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          async publish() {
+            committed.resolve();
+            await resume;
+          },
+        }),
+      });
+      const backend = await startTestBackend({
+        features: [
+          notificationsPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: { app: { baseUrl: 'http://localhost:3000' } },
+          }),
+          stalledSignals,
+          catalogServiceMock.factory({ entities: [] }),
+        ],
+      });
+      const post = (key: string, sendBody: object) =>
+        request(backend.server)
+          .post(SEND_PATH)
+          .set('Authorization', asService())
+          .set('Idempotency-Key', key)
+          .send(sendBody);
+      try {
+        for (const [title, recipients] of [
+          ['Stalled', { type: 'entity', entityRef: [ALICE, BOB] }],
+          ['Stalled broadcast', { type: 'broadcast' }],
+        ] as const) {
+          committed = createDeferred<void>();
+          resume = createDeferred<void>();
+          const key = randomUUID();
+          const sendBody = { recipients, payload: { title } };
+          const first = post(key, sendBody).then(response => response);
+          await committed;
+
+          const retry = await post(key, sendBody);
+          expect(retry.status).toBe(200);
+          expect(retry.headers['idempotent-replayed']).toBe('true');
+          resume.resolve();
+          expect((await first).body).toEqual(retry.body);
+        }
+        expect(await countNotifications(knex, 'Stalled')).toEqual({
+          [ALICE]: 1,
+          [BOB]: 1,
+        });
+        expect(
+          Number(
+            (
+              await knex('broadcast')
+                .where({ title: 'Stalled broadcast' })
+                .count({ n: '*' })
+            )[0].n,
+          ),
+        ).toBe(1);
+      } finally {
+        resume.resolve();
+        await backend.stop();
+      }
+    });
+  },
+);

@@ -1,3 +1,4 @@
 export * from './IdempotencyKeyStore';
 export * from './IdempotentRequests';
 export * from './scheduleIdempotencyKeyCleanup';
+export * from './AnsweringDeliveryStore';

@@ -132,17 +132,14 @@ export function createRouter(options: RouterOptions): express.Router {
     const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
     const sendOptions = parseSendBody(req.body);
     const origin = credentials.principal.subject;
-    const deliver = async () =>
-      (await sender.send({ origin, options: sendOptions })).map(
-        notificationToJson,
-      );
+    const deliver = () => sender.send({ origin, options: sendOptions });
     if (key === undefined || !idempotency) {
-      res.json(await deliver());
+      res.json((await deliver()).map(notificationToJson));
       return;
     }
     const response = await idempotency.run(
       { principal: origin, key, body: req.body },
-      async () => ({ status: 200, body: JSON.stringify(await deliver()) }),
+      deliver,
     );
     if (response.replayed) {
       res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
