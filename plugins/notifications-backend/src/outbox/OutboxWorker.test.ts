@@ -148,8 +148,8 @@ describe('OutboxWorker', () => {
       }));
       await store.enqueue(
         options,
-        queued.map(notification => ({
-          notification,
+        queued.map(queuedNotification => ({
+          notification: queuedNotification,
           processors: ['Email', 'Chat'],
         })),
       );
@@ -174,10 +174,10 @@ describe('OutboxWorker', () => {
       const allDelivered = createDeferred<void>();
       const recording = (name: string): NotificationProcessor => ({
         getName: () => name,
-        postProcess: async (notification, sendOptions, context) => {
+        postProcess: async (received, sendOptions, context) => {
           calls.push({
             processor: name,
-            notification,
+            notification: received,
             options: sendOptions,
             deliveryId: context!.deliveryId,
           });
