@@ -12,6 +12,7 @@ import { signalFromEvent } from './eventsBridge';
 import { healthRoute } from './healthRoute';
 import { SignalHub } from './hub/SignalHub';
 import { readSignalsOptions } from './options';
+import { serveWebSockets } from './serveWebSockets';
 import { WebSocketEndpoint } from './webSocketEndpoint';
 
 /**
@@ -31,6 +32,8 @@ export const signalsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         database: coreServices.database,
+        discovery: coreServices.discovery,
+        pluginMetadata: coreServices.pluginMetadata,
         instance: coreServices.rootInstanceMetadata,
         events: eventsServiceRef,
         perRecipientSupport: perRecipientSupportServiceRef,
@@ -75,8 +78,13 @@ export const signalsPlugin = createBackendPlugin({
           logger,
           options,
         });
-        httpRouter.addWebSocketHandler({
-          path: '/',
+        serveWebSockets({
+          httpRouter,
+          auth: deps.auth,
+          discovery: deps.discovery,
+          lifecycle,
+          logger,
+          pluginId: deps.pluginMetadata.getId(),
           handler: context => endpoint.handleUpgrade(context),
         });
         httpRouter.use(healthRoute);

@@ -11,7 +11,7 @@ import { SignalHub } from './hub/SignalHub';
 import { SignalsOptions } from './options';
 
 /** Ends a handshake with a bare status line that proxies pass through as is. */
-function reject(socket: Duplex, status: string) {
+export function rejectUpgrade(socket: Duplex, status: string) {
   socket.end(
     `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
     () => socket.destroy(),
@@ -53,18 +53,18 @@ export class WebSocketEndpoint {
     const { request, socket, head, credentials, authProtocol } = context;
     const { auth, userInfo, hub, options } = this.deps;
     if (auth.isPrincipal(credentials, 'none')) {
-      reject(socket, '401 Unauthorized');
+      rejectUpgrade(socket, '401 Unauthorized');
       return;
     }
     if (!auth.isPrincipal(credentials, 'user')) {
-      reject(socket, '403 Forbidden');
+      rejectUpgrade(socket, '403 Forbidden');
       return;
     }
     if (hub.connectionCount >= options.maxConnectionsPerReplica) {
       this.deps.logger.warn(
         `Rejecting signals connection: ${options.maxConnectionsPerReplica} connections already open on this replica`,
       );
-      reject(socket, '503 Service Unavailable');
+      rejectUpgrade(socket, '503 Service Unavailable');
       return;
     }
     const info = await userInfo.getUserInfo(credentials);
@@ -74,7 +74,7 @@ export class WebSocketEndpoint {
       this.deps.logger.warn(
         `Rejecting signals connection of ${info.userEntityRef}: ${options.maxConnectionsPerUser} connections already open`,
       );
-      reject(socket, '429 Too Many Requests');
+      rejectUpgrade(socket, '429 Too Many Requests');
       return;
     }
     if (authProtocol) {

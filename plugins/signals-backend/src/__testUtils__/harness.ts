@@ -1,6 +1,7 @@
 import { AuthenticationError } from '@backstage/errors';
 import {
   AuthService,
+  HttpRouterService,
   coreServices,
   createBackendPlugin,
   createServiceFactory,
@@ -10,7 +11,11 @@ import { createBackend } from '@backstage/backend-defaults';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { JsonObject } from '@backstage/types';
 import { SignalsService, signalsServiceRef } from '@herald/plugin-signals-node';
-import { httpRouterServiceFactory } from '@backstage/backend-defaults/httpRouter';
+import {
+  createCredentialsBarrier,
+  createLifecycleMiddleware,
+  httpRouterServiceFactory,
+} from '@backstage/backend-defaults/httpRouter';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { Server } from 'http';
 import { AddressInfo, connect } from 'net';
@@ -25,6 +30,49 @@ const memberships: Record<string, string[]> = {
   'user:default/carol': ['group:default/team-b'],
 };
 
+/**
+ * A plugin httpRouter like the one of `@backstage/backend-defaults` 0.18:
+ * the framework's lifecycle and credentials middleware in front of the
+ * plugin's handlers under `/api/<pluginId>`, and no `addWebSocketHandler`.
+ */
+const legacyHttpRouterServiceFactory = createServiceFactory({
+  service: coreServices.httpRouter,
+  deps: {
+    plugin: coreServices.pluginMetadata,
+    rootHttpRouter: coreServices.rootHttpRouter,
+    httpAuth: coreServices.httpAuth,
+    config: coreServices.rootConfig,
+    lifecycle: coreServices.lifecycle,
+  },
+  factory({ plugin, rootHttpRouter, httpAuth, config, lifecycle }) {
+    type Handler = Parameters<HttpRouterService['use']>[0];
+    const barrier = createCredentialsBarrier({ httpAuth, config });
+    const handlers: Handler[] = [
+      createLifecycleMiddleware({ config, lifecycle }),
+      barrier.middleware,
+    ];
+    rootHttpRouter.use(`/api/${plugin.getId()}`, (req, res, next) => {
+      let index = 0;
+      const step = (error?: unknown) => {
+        const handler = handlers[index++];
+        if (error || !handler) {
+          next(error);
+        } else {
+          handler(req, res, step);
+        }
+      };
+      step();
+    });
+    const router: Omit<HttpRouterService, 'addWebSocketHandler'> = {
+      use: handler => {
+        handlers.push(handler);
+      },
+      addAuthPolicy: policy => barrier.addAuthPolicy(policy),
+    };
+    return router as HttpRouterService;
+  },
+});
+
 export async function startSignalsBackend(
   options: {
     config?: JsonObject;
@@ -32,6 +80,8 @@ export async function startSignalsBackend(
     anonymousByDefault?: boolean;
     /** A fixed port, for restarting a backend where clients expect it. */
     port?: number;
+    /** Serve plugins with an httpRouter without WebSocket routes, as backend-defaults 0.18 does. */
+    legacyHttpRouter?: boolean;
   } = {},
 ) {
   let signals!: SignalsService;
@@ -62,7 +112,9 @@ export async function startSignalsBackend(
       data: {
         ...options.config,
         backend: {
-          baseUrl: 'http://127.0.0.1',
+          baseUrl: options.port
+            ? `http://127.0.0.1:${options.port}`
+            : 'http://127.0.0.1',
           listen: { host: '127.0.0.1', port: options.port ?? 0 },
           database: { client: 'better-sqlite3', connection: ':memory:' },
         },
@@ -75,7 +127,9 @@ export async function startSignalsBackend(
         context.applyDefaults();
       },
     }),
-    httpRouterServiceFactory,
+    options.legacyHttpRouter
+      ? legacyHttpRouterServiceFactory
+      : httpRouterServiceFactory,
     mockServices.rootLogger.factory({ level: 'none' }),
     createServiceFactory({
       service: coreServices.auth,
