@@ -1,8 +1,13 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { notificationSeverities } from '@herald/plugin-notifications-common';
 import { notificationToJson } from '../notificationJson';
+import {
+  MAX_PAGE_PARAMETER,
+  assertStorableInput,
+  parseCreatedAfter,
+} from '../service/validation';
 import {
   NotificationFilter,
   NotificationsStore,
@@ -57,7 +62,7 @@ export function registerGetNotificationsAction(options: {
             .describe(
               'ISO 8601 time; only notifications created at or after it',
             ),
-          offset: z.number().int().min(0).default(0),
+          offset: z.number().int().min(0).max(MAX_PAGE_PARAMETER).default(0),
           limit: z.number().int().min(1).max(100).default(10),
         }),
       output: z =>
@@ -70,13 +75,11 @@ export function registerGetNotificationsAction(options: {
       if (!auth.isPrincipal(credentials, 'user')) {
         throw new NotAllowedError('This action requires user credentials');
       }
-      let createdAfter: Date | undefined;
-      if (input.createdAfter !== undefined) {
-        createdAfter = new Date(input.createdAfter);
-        if (Number.isNaN(createdAfter.getTime())) {
-          throw new InputError('Unexpected date format');
-        }
-      }
+      assertStorableInput(input, 'input');
+      const createdAfter =
+        input.createdAfter === undefined
+          ? undefined
+          : parseCreatedAfter(input.createdAfter);
       const { notifications, totalCount } = await store.list(
         credentials.principal.userEntityRef,
         {

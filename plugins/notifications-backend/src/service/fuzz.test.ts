@@ -1012,6 +1012,55 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('answers the get-notifications action whatever the input', async () => {
+      const url =
+        '/api/notifications/.backstage/actions/v1/actions/notifications:get-notifications/invoke';
+      await check(
+        fc.asyncProperty(
+          fc.oneof(
+            {
+              weight: 5,
+              arbitrary: fc.record(
+                {
+                  view: fc.oneof(
+                    fc.constantFrom('unread', 'read', 'saved', 'all'),
+                    hostileJson,
+                  ),
+                  search: fc.oneof(hostileString, hostileJson),
+                  topic: fc.oneof(hostileString, hostileJson),
+                  minimumSeverity: fc.oneof(
+                    fc.constantFrom(...notificationSeverities),
+                    hostileJson,
+                  ),
+                  createdAfter: fc.oneof(dateString, hostileJson),
+                  offset: fc.oneof(fc.nat(), hostileNumber, hostileJson),
+                  limit: fc.oneof(
+                    fc.integer({ min: 1, max: 100 }),
+                    hostileNumber,
+                  ),
+                },
+                { requiredKeys: [] },
+              ),
+            },
+            { weight: 1, arbitrary: hostileJson },
+          ),
+          async input => {
+            const json = JSON.stringify(input);
+            await attempt(
+              `POST action ${json.slice(0, 300)}`,
+              () =>
+                request(server)
+                  .post(url)
+                  .set('Authorization', asUser(ALICE))
+                  .set('Content-Type', 'application/json')
+                  .send(json),
+              { writes: false },
+            );
+          },
+        ),
+      );
+    });
+
     it('answers a database failure with a bare 500', async () => {
       await knex.schema.renameTable('broadcast_user_status', 'fuzz_moved_away');
       try {

@@ -119,7 +119,7 @@ describe('list and topics query limits', () => {
     '+275760-09-13T00:00:00.000Z',
   ])('refuses createdAfter %s', createdAfter => {
     expect(() => parseListQuery({ createdAfter })).toThrow(
-      'Invalid query parameters: createdAfter must be between 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z',
+      'createdAfter must be between 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z',
     );
   });
 

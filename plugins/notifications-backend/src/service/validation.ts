@@ -77,7 +77,11 @@ const nonNegativeIntegerParam = z
 const severityParam = z.enum(
   notificationSeverities as [string, ...string[]],
 ) as z.ZodType<(typeof notificationSeverities)[number]>;
-const createdAfterParam = z.string().transform(value => {
+/**
+ * A `createdAfter` filter, shared with the get-notifications action: any date
+ * JavaScript parses, within {@link DATE_PARAMETER_RANGE}.
+ */
+export function parseCreatedAfter(value: string): Date {
   const time = Date.parse(value);
   if (Number.isNaN(time)) {
     throw new InputError('Unexpected date format');
@@ -87,11 +91,13 @@ const createdAfterParam = z.string().transform(value => {
     time > Date.parse(DATE_PARAMETER_RANGE.latest)
   ) {
     throw new InputError(
-      `Invalid query parameters: createdAfter must be between ${DATE_PARAMETER_RANGE.earliest} and ${DATE_PARAMETER_RANGE.latest}`,
+      `createdAfter must be between ${DATE_PARAMETER_RANGE.earliest} and ${DATE_PARAMETER_RANGE.latest}`,
     );
   }
   return new Date(time);
-});
+}
+
+const createdAfterParam = z.string().transform(parseCreatedAfter);
 
 const filterParams = {
   search: z.string(),
@@ -225,18 +231,20 @@ export function assertStorableRequest(req: Request) {
   if (decodedPath(req.path).includes('\0')) {
     throw new InputError('Invalid path: contains a NUL character');
   }
-  const queryProblem = findUnstorableJson(req.query, {
-    path: '',
-    maxDepth: Infinity,
-  });
-  if (queryProblem) {
-    throw new InputError(`Invalid query parameters: ${queryProblem}`);
-  }
-  const bodyProblem = findUnstorableJson(req.body, {
+  assertStorableInput(req.query, 'query parameters');
+  assertStorableInput(req.body, 'request body');
+}
+
+/**
+ * Refuses a NUL character anywhere in a JSON input, and nesting deeper than
+ * {@link MAX_BODY_DEPTH}; `what` names the input in the message.
+ */
+export function assertStorableInput(value: unknown, what: string) {
+  const problem = findUnstorableJson(value, {
     path: '',
     maxDepth: MAX_BODY_DEPTH,
   });
-  if (bodyProblem) {
-    throw new InputError(`Invalid request body: ${bodyProblem}`);
+  if (problem) {
+    throw new InputError(`Invalid ${what}: ${problem}`);
   }
 }
