@@ -130,6 +130,38 @@ withPostgres(
       await onA.close();
     });
 
+    it('numbers each channel on its own when one batch carries several', async () => {
+      const onA = await TestClient.open(replicaA.url, alice);
+      for (const channel of ['batch-a', 'batch-b']) {
+        await onA.subscribe(channel, null);
+        await onA.take();
+      }
+      await Promise.all(
+        Array.from({ length: 30 }, (_, n) =>
+          replicaA.signals.publish({
+            ...toAlice({ n }),
+            channel: n % 3 ? 'batch-a' : 'batch-b',
+          }),
+        ),
+      );
+      const frames = await onA.take(30);
+      for (const [channel, count] of [
+        ['batch-a', 20],
+        ['batch-b', 10],
+      ] as const) {
+        const own = frames.filter(frame => frame.channel === channel);
+        expect(own.map(frame => frame.offset)).toEqual(
+          Array.from({ length: count }, (_, i) => i + 1),
+        );
+        expect(own.map(frame => frame.message.n)).toEqual(
+          Array.from({ length: 30 }, (_, n) => n).filter(
+            n => (n % 3 ? 'batch-a' : 'batch-b') === channel,
+          ),
+        );
+      }
+      await onA.close();
+    });
+
     it('never hands out an offset again after PostgreSQL forgot it', async () => {
       const onA = await TestClient.open(replicaA.url, alice);
       await onA.subscribe('forgotten', null);

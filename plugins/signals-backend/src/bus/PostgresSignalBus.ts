@@ -20,6 +20,8 @@ const MAX_RECONNECT_DELAY_MS = 30_000;
  */
 const STALL_MS = 2_000;
 const READ_RETRY_MS = 1_000;
+/** Signals per publish statement, to keep one statement's size bounded. */
+const MAX_PUBLISH_BATCH = 200;
 
 /**
  * Carries signals between replicas through PostgreSQL LISTEN/NOTIFY on a
@@ -43,6 +45,12 @@ export class PostgresSignalBus implements SignalBus {
   /** Announced signals too large for NOTIFY, by log id. */
   private readonly unread = new Map<string, Announcement>();
   private reading = false;
+  private readonly unpublished: Array<{
+    signal: SignalPayload;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  private publishing = false;
   private filling = false;
   private stopped = false;
   private cleanupTimer?: NodeJS.Timeout;
@@ -89,12 +97,40 @@ export class PostgresSignalBus implements SignalBus {
     this.stallTimer.unref?.();
   }
 
-  async publish(signal: SignalPayload): Promise<void> {
-    const offset = await this.store.publish(
-      signal,
-      this.sequencer?.nextOffset(signal.channel) ?? 1,
-    );
-    this.sequencer?.offer({ ...signal, offset });
+  /**
+   * Publishes in batches: one statement in flight per replica, and every
+   * signal published meanwhile goes into the next one, so a busy or starved
+   * database costs round trips per batch rather than per signal.
+   */
+  publish(signal: SignalPayload): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.unpublished.push({ signal, resolve, reject });
+      if (!this.publishing) {
+        this.publishing = true;
+        this.publishBatches();
+      }
+    });
+  }
+
+  private async publishBatches() {
+    while (this.unpublished.length > 0) {
+      const batch = this.unpublished.splice(0, MAX_PUBLISH_BATCH);
+      try {
+        const offsets = await this.store.publish(
+          batch.map(({ signal }) => ({
+            signal,
+            floor: this.sequencer?.nextOffset(signal.channel) ?? 1,
+          })),
+        );
+        batch.forEach(({ signal, resolve }, index) => {
+          this.sequencer?.offer({ ...signal, offset: offsets[index] });
+          resolve();
+        });
+      } catch (error) {
+        batch.forEach(({ reject }) => reject(error));
+      }
+    }
+    this.publishing = false;
   }
 
   async stop() {

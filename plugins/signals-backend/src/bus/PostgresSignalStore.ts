@@ -66,47 +66,82 @@ export class PostgresSignalStore {
   constructor(private readonly knex: Knex) {}
 
   /**
-   * Assigns the next offset of the channel, logs the signal and notifies all
-   * listeners in one statement, so in one round trip and one transaction.
-   * The offsets row stays locked until commit, so the notifications of one
-   * channel are delivered in offset order.
+   * Assigns the next offsets of their channels to a batch of signals, logs
+   * them and notifies all listeners in one statement, so in one round trip
+   * and one transaction. Each channel's offsets row stays locked until
+   * commit, so offsets are committed in order; rows are locked in channel
+   * order, so two batches never deadlock.
    *
    * The row lock serialises a channel's publishes, so the commit does not
    * wait for its WAL flush: with a flush inside the lock a busy channel
    * managed only a few hundred signals a second. A PostgreSQL crash (not a
    * clean stop) can therefore forget the last fraction of a second of
-   * offsets; `floor`, the offset after the last one this replica delivered,
-   * keeps a forgotten offset from being handed out again.
+   * offsets; each signal's `floor`, the offset after the last one this
+   * replica delivered on its channel, keeps a forgotten offset from being
+   * handed out again.
+   *
+   * Resolves with the offsets, in the order of `batch`.
    */
-  async publish(signal: SignalPayload, floor: number): Promise<number> {
-    const payload = JSON.stringify(signal);
+  async publish(
+    batch: Array<{ signal: SignalPayload; floor: number }>,
+  ): Promise<number[]> {
+    const channels: string[] = [];
+    const payloads: string[] = [];
+    const tails: string[] = [];
+    const floors: number[] = [];
+    for (const { signal, floor } of batch) {
+      const payload = JSON.stringify(signal);
+      channels.push(signal.channel);
+      payloads.push(payload);
+      tails.push(announcementTail(signal, payload));
+      floors.push(floor);
+    }
     const result = await this.knex.raw(
-      `WITH assigned AS (
+      `WITH async_commit AS (
+         SELECT set_config('synchronous_commit', 'off', true)
+       ), input AS (
+         SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[])
+           WITH ORDINALITY AS i(channel, payload, tail, floor, ord)
+       ), counts AS (
+         SELECT channel, count(*) AS n, max(floor) AS floor
+         FROM input GROUP BY channel
+       ), assigned AS (
          INSERT INTO signals_channel_offsets (channel, last_offset)
-         SELECT ?, ?
-         FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+         SELECT channel, floor - 1 + n FROM counts, async_commit
+         ORDER BY channel
          ON CONFLICT (channel) DO UPDATE
          SET last_offset = GREATEST(
-           signals_channel_offsets.last_offset + 1, EXCLUDED.last_offset)
-         RETURNING last_offset
+           signals_channel_offsets.last_offset
+             + (SELECT n FROM counts WHERE counts.channel = EXCLUDED.channel),
+           EXCLUDED.last_offset)
+         RETURNING channel, last_offset
+       ), numbered AS (
+         SELECT input.ord, input.channel, input.payload, input.tail,
+           assigned.last_offset - counts.n
+             + row_number() OVER (PARTITION BY input.channel ORDER BY input.ord)
+             AS channel_offset
+         FROM input
+         JOIN assigned ON assigned.channel = input.channel
+         JOIN counts ON counts.channel = input.channel
        ), logged AS (
          INSERT INTO signals_log (channel, channel_offset, payload)
-         SELECT ?, last_offset, ? FROM assigned
-         RETURNING id, channel_offset
+         SELECT channel, channel_offset, payload FROM numbered ORDER BY ord
+         RETURNING id, channel, channel_offset
        )
-       SELECT channel_offset,
-         pg_notify(?, '{"id":"' || id || '","offset":' || channel_offset || ?)
-       FROM logged`,
-      [
-        signal.channel,
-        floor,
-        signal.channel,
-        payload,
-        NOTIFY_CHANNEL,
-        announcementTail(signal, payload),
-      ],
+       SELECT numbered.ord, logged.channel_offset, pg_notify(?,
+         '{"id":"' || logged.id || '","offset":' || logged.channel_offset
+           || numbered.tail)
+       FROM logged
+       JOIN numbered ON numbered.channel = logged.channel
+         AND numbered.channel_offset = logged.channel_offset
+       ORDER BY logged.id`,
+      [channels, payloads, tails, floors, NOTIFY_CHANNEL],
     );
-    return Number(result.rows[0].channel_offset);
+    const offsets: number[] = [];
+    for (const row of result.rows) {
+      offsets[Number(row.ord) - 1] = Number(row.channel_offset);
+    }
+    return offsets;
   }
 
   /** Logged signals by id, in offset order per channel. */
