@@ -50,7 +50,7 @@ type PreparedNotification = {
  * their rows and outbox jobs are written in one go, so a send's memory and
  * statement sizes stay bounded whatever its recipient count.
  */
-const RECIPIENT_BATCH = 1000;
+const RECIPIENT_BATCH = 2000;
 
 function batches<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];

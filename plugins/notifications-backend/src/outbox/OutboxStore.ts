@@ -61,8 +61,13 @@ const JOB_COLUMNS = [
 
 type SendEntry = { options: NotificationSendOptions; shared: string };
 
-/** Job rows per insert statement, well below every database's bind limit. */
-const INSERT_CHUNK = 500;
+/**
+ * Job rows per insert statement. PostgreSQL and SQLite take them as a few
+ * array or JSON parameters; MySQL as one placeholder per value, well below
+ * its bind limit.
+ */
+const INSERT_CHUNK = 5000;
+const MYSQL_INSERT_CHUNK = 500;
 /**
  * Sends whose options a worker keeps parsed. Jobs are claimed in the order
  * they were queued, so the jobs of one send mostly follow each other; a few
@@ -204,18 +209,22 @@ export class OutboxStore {
       );
       return;
     }
-    await trx(TABLE).insert(
-      rows.map(([id, processor, notification]) => ({
-        id,
-        send_id: sendId,
-        processor,
-        notification,
-        status: 'pending',
-        attempts: 0,
-        available_at: createdAt,
-        created_at: createdAt,
-      })),
-    );
+    for (let i = 0; i < rows.length; i += MYSQL_INSERT_CHUNK) {
+      await trx(TABLE).insert(
+        rows
+          .slice(i, i + MYSQL_INSERT_CHUNK)
+          .map(([id, processor, notification]) => ({
+            id,
+            send_id: sendId,
+            processor,
+            notification,
+            status: 'pending',
+            attempts: 0,
+            available_at: createdAt,
+            created_at: createdAt,
+          })),
+      );
+    }
   }
 
   /**
