@@ -49,8 +49,9 @@ function parseWith<T extends z.ZodTypeAny>(
 export const MAX_BODY_DEPTH = 64;
 
 /**
- * Largest `limit` and `offset`. Beyond a 32-bit integer some databases
- * overflow their LIMIT/OFFSET arguments, and no inbox is that long.
+ * Largest `limit` and `offset`. PostgreSQL refuses LIMIT and OFFSET past 2^63
+ * and JavaScript numbers lose precision past 2^53; a 32-bit bound stays far
+ * from both, and no inbox is that long.
  */
 export const MAX_PAGE_PARAMETER = 2_147_483_647;
 
@@ -77,6 +78,7 @@ const nonNegativeIntegerParam = z
 const severityParam = z.enum(
   notificationSeverities as [string, ...string[]],
 ) as z.ZodType<(typeof notificationSeverities)[number]>;
+
 /**
  * A `createdAfter` filter, shared with the get-notifications action: any date
  * JavaScript parses, within {@link DATE_PARAMETER_RANGE}.
