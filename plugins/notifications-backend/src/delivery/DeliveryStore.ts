@@ -1,6 +1,6 @@
-import { JsonValue } from '@backstage/types';
 import {
   Notification,
+  NotificationPayload,
   NotificationSeverity,
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
@@ -15,7 +15,7 @@ export type NotificationContent = {
   topic?: string;
   scope?: string;
   icon?: string;
-  metadata?: { [key: string]: JsonValue };
+  metadata?: NotificationPayload['metadata'];
 };
 
 /**
