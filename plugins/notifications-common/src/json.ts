@@ -23,7 +23,7 @@ export type NotificationJson = {
     topic?: string | null;
     scope?: string | null;
     icon?: string | null;
-    metadata?: { [key: string]: JsonValue };
+    metadata?: { [key in string]?: JsonValue };
   };
 };
 

@@ -23,7 +23,7 @@ export type NotificationPayload = {
   topic?: string;
   scope?: string;
   icon?: string;
-  metadata?: { [key: string]: JsonValue };
+  metadata?: { [key in string]?: JsonValue };
 };
 
 /** @public */

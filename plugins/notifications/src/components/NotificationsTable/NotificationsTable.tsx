@@ -1,3 +1,4 @@
+import { TableProps } from '@backstage/core-components';
 import { useApi, alertApiRef } from '@backstage/core-plugin-api';
 import { Notification } from '@herald/plugin-notifications-common';
 import Box from '@material-ui/core/Box';
@@ -48,9 +49,15 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** @public */
-export type NotificationsTableProps = {
-  title?: string;
+/**
+ * The paging props keep the shapes of the Backstage table's, as upstream's
+ * do, so code written for upstream's table passes them unchanged.
+ * @public
+ */
+export type NotificationsTableProps = Pick<
+  TableProps,
+  'onPageChange' | 'onRowsPerPageChange' | 'page' | 'totalCount' | 'title'
+> & {
   markAsReadOnLinkOpen?: boolean;
   isLoading?: boolean;
   isUnread: boolean;
@@ -58,11 +65,7 @@ export type NotificationsTableProps = {
   highlightedNotificationId?: string;
   onUpdate: () => void;
   setContainsText: (search: string) => void;
-  onPageChange: (page: number) => void;
-  onRowsPerPageChange: (pageSize: number) => void;
-  page: number;
   pageSize: number;
-  totalCount?: number;
 };
 
 /**
@@ -82,7 +85,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
     setContainsText,
     onPageChange,
     onRowsPerPageChange,
-    page,
+    page = 0,
     pageSize,
     totalCount,
   } = props;
@@ -195,7 +198,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
         />
       </Toolbar>
       {isLoading ? <LinearProgress /> : <Box height={4} />}
-      <Table size="small" aria-label={title}>
+      <Table
+        size="small"
+        aria-label={typeof title === 'string' ? title : undefined}
+      >
         {notifications.length > 0 && (
           <TableHead>
             <TableRow>
@@ -318,9 +324,9 @@ export function NotificationsTable(props: NotificationsTableProps) {
         }
         backIconButtonText={t('table.pagination.previousTooltip')}
         nextIconButtonText={t('table.pagination.nextTooltip')}
-        onPageChange={(_event, next) => onPageChange(next)}
+        onPageChange={(_event, next) => onPageChange?.(next, pageSize)}
         onRowsPerPageChange={event =>
-          onRowsPerPageChange(parseInt(event.target.value, 10))
+          onRowsPerPageChange?.(parseInt(event.target.value, 10))
         }
       />
     </Paper>
