@@ -14,6 +14,8 @@ import { SIGNALS_EVENT_TOPIC, SignalPayload, SignalsService } from './types';
 /** @public */
 export type SignalsServiceOptions = {
   events: EventsService;
+  /** Tells whether this backend's signals backend merges `perRecipient`. */
+  perRecipientSupport?: PerRecipientSupportService;
 };
 
 /** Events in flight at once when a signal goes out per user. */
@@ -30,10 +32,7 @@ const PARALLEL_PUBLISHES = 16;
  * @public
  */
 export class DefaultSignalsService implements SignalsService {
-  static create(options: {
-    events: EventsService;
-    perRecipientSupport?: PerRecipientSupportService;
-  }): DefaultSignalsService {
+  static create(options: SignalsServiceOptions): DefaultSignalsService {
     return new DefaultSignalsService(
       options.events,
       options.perRecipientSupport,
