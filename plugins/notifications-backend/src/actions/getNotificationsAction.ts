@@ -3,6 +3,7 @@ import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotAllowedError } from '@backstage/errors';
 import { notificationSeverities } from '@herald/plugin-notifications-common';
 import { notificationToJson } from '../notificationJson';
+import { sanitizeError } from '../service/sanitizeErrors';
 import {
   MAX_PAGE_PARAMETER,
   assertStorableInput,
@@ -71,7 +72,7 @@ export function registerGetNotificationsAction(options: {
           totalCount: z.number(),
         }),
     },
-    action: async ({ input, credentials }) => {
+    action: async ({ input, credentials, logger }) => {
       if (!auth.isPrincipal(credentials, 'user')) {
         throw new NotAllowedError('This action requires user credentials');
       }
@@ -80,9 +81,9 @@ export function registerGetNotificationsAction(options: {
         input.createdAfter === undefined
           ? undefined
           : parseCreatedAfter(input.createdAfter);
-      const { notifications, totalCount } = await store.list(
-        credentials.principal.userEntityRef,
-        {
+      let page: Awaited<ReturnType<NotificationsStore['list']>>;
+      try {
+        page = await store.list(credentials.principal.userEntityRef, {
           ...VIEW_FILTERS[input.view],
           search: input.search,
           topic: input.topic,
@@ -91,12 +92,16 @@ export function registerGetNotificationsAction(options: {
           offset: input.offset,
           limit: input.limit,
           orderBy: [{ field: 'created', direction: 'desc' }],
-        },
-      );
+        });
+      } catch (error) {
+        // The actions registry answers with its own router, which the
+        // REST router's sanitiser never sees.
+        throw sanitizeError(error, logger, 'notifications:get-notifications');
+      }
       return {
         output: {
-          notifications: notifications.map(notificationToJson),
-          totalCount,
+          notifications: page.notifications.map(notificationToJson),
+          totalCount: page.totalCount,
         },
       };
     },

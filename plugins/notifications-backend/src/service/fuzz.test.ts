@@ -1061,18 +1061,28 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
-    it('answers a database failure with a bare 500', async () => {
+    it('answers a database failure with a bare 500, on the action too', async () => {
       await knex.schema.renameTable('broadcast_user_status', 'fuzz_moved_away');
       try {
-        const response = await request(server)
-          .get('/api/notifications/notifications?search=secret')
-          .set('Authorization', asUser(ALICE));
-        expect(response.status).toBe(500);
-        expect(response.body.error).toEqual({
-          name: 'Error',
-          message: 'Internal server error',
-        });
-        expect(response.body.response).toEqual({ statusCode: 500 });
+        const responses = [
+          await request(server)
+            .get('/api/notifications/notifications?search=secret')
+            .set('Authorization', asUser(ALICE)),
+          await request(server)
+            .post(
+              '/api/notifications/.backstage/actions/v1/actions/notifications:get-notifications/invoke',
+            )
+            .set('Authorization', asUser(ALICE))
+            .send({ search: 'secret' }),
+        ];
+        for (const response of responses) {
+          expect(response.status).toBe(500);
+          expect(response.body.error).toEqual({
+            name: 'Error',
+            message: 'Internal server error',
+          });
+          expect(response.body.response).toEqual({ statusCode: 500 });
+        }
       } finally {
         await knex.schema.renameTable(
           'fuzz_moved_away',

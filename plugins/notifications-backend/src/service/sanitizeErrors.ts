@@ -37,6 +37,25 @@ function isForTheCaller(error: unknown): boolean {
 }
 
 /**
+ * What the caller may see of an error: the error itself when it is meant for
+ * the caller, otherwise a bare 500 without message, stack or cause, after the
+ * original went to the log under `what` (the request or action that failed).
+ */
+export function sanitizeError(
+  error: unknown,
+  logger: LoggerService,
+  what: string,
+): unknown {
+  if (isForTheCaller(error)) {
+    return error;
+  }
+  logger.error(`${what} failed`, toError(error));
+  const sanitized = new Error('Internal server error');
+  delete sanitized.stack;
+  return sanitized;
+}
+
+/**
  * Keeps server-side failures out of response bodies. Database drivers put the
  * statement, its bound values (user refs, search text) and schema names in
  * their messages, which the Backstage error handler would send to the caller.
@@ -49,13 +68,6 @@ export function createErrorSanitizer(
   logger: LoggerService,
 ): ErrorRequestHandler {
   return (error, req, _res, next) => {
-    if (isForTheCaller(error)) {
-      next(error);
-      return;
-    }
-    logger.error(`${req.method} ${req.originalUrl} failed`, toError(error));
-    const sanitized = new Error('Internal server error');
-    delete sanitized.stack;
-    next(sanitized);
+    next(sanitizeError(error, logger, `${req.method} ${req.originalUrl}`));
   };
 }
