@@ -80,6 +80,74 @@ function sharedJson(notification: Notification): string {
   return JSON.stringify({ ...notification, id: undefined, user: undefined });
 }
 
+/** Whether two values serialise to the same JSON. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) {
+    return true;
+  }
+  if (a instanceof Date && b instanceof Date) {
+    return a.getTime() === b.getTime();
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    return false;
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Whether every key of `a` or `b`, apart from `skipped`, has the same JSON. */
+function sameFields(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  compare: (key: string, x: unknown, y: unknown) => boolean,
+  skipped: string[] = [],
+): boolean {
+  for (const key of Object.keys(a)) {
+    if (!skipped.includes(key) && !compare(key, a[key], b[key])) {
+      return false;
+    }
+  }
+  for (const key of Object.keys(b)) {
+    if (
+      !(key in a) &&
+      !skipped.includes(key) &&
+      !compare(key, undefined, b[key])
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether `notification` serialises like `first` apart from id and user.
+ * Field by field, since the notifications of a send usually share their
+ * payload's values and serialising each one would cost more than the rest
+ * of queuing it.
+ */
+function sameApartFromIdentity(
+  first: Notification,
+  notification: Notification,
+) {
+  return sameFields(
+    first,
+    notification,
+    (key, a, b) =>
+      key === 'payload' &&
+      a &&
+      b &&
+      typeof a === 'object' &&
+      typeof b === 'object'
+        ? a === b ||
+          sameFields(
+            a as Record<string, unknown>,
+            b as Record<string, unknown>,
+            (_, x, y) => sameJson(x, y),
+          )
+        : sameJson(a, b),
+    ['id', 'user'],
+  );
+}
+
 function reviveNotification(own: string, shared: string): Notification {
   const parsed = JSON.parse(own);
   // A job holds only id and user when the rest is the send's shared part.
@@ -118,7 +186,7 @@ export class OutboxStore {
   ): OutboxSendWriter {
     const sendId = randomUUID();
     const createdAt = this.now();
-    let shared: string | undefined;
+    let first: Notification | undefined;
     let jobCount = 0;
     const insertJobs = (rows: JobRow[]) =>
       this.insertJobs(trx, sendId, createdAt, rows);
@@ -132,17 +200,17 @@ export class OutboxStore {
           if (processors.length === 0) {
             continue;
           }
-          if (shared === undefined) {
-            shared = sharedJson(notification);
+          if (first === undefined) {
+            first = notification;
             await trx(SENDS).insert({
               id: sendId,
               options: JSON.stringify(options),
-              notification: shared,
+              notification: sharedJson(notification),
               created_at: createdAt,
             });
           }
           const own =
-            sharedJson(notification) === shared
+            notification === first || sameApartFromIdentity(first, notification)
               ? JSON.stringify({ id: notification.id, user: notification.user })
               : JSON.stringify(notification);
           for (const processor of processors) {

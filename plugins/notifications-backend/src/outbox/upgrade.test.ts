@@ -133,5 +133,64 @@ describe.each(databases.eachSupportedId())(
         [],
       );
     });
+
+    it('are given back whole when the migration is reverted', async () => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest(migrations);
+      const options: NotificationSendOptions = {
+        recipients: {
+          type: 'entity',
+          entityRef: ['user:default/ann', 'user:default/bo'],
+        },
+        payload: { title: 'Team' },
+      };
+      const shared = oldNotification('ann');
+      const personalised = {
+        ...oldNotification('bo'),
+        payload: { title: 'Only for bo', severity: 'high' as const },
+      };
+      const plain = {
+        ...shared,
+        id: oldNotification('cy').id,
+        user: 'user:default/cy',
+      };
+      await new OutboxStore(knex).enqueue(
+        options,
+        [shared, personalised, plain].map(notification => ({
+          notification,
+          processors: ['Email'],
+        })),
+      );
+
+      const applied = (await knex.migrate.list(migrations))[0]
+        .map((migration: { name: string }) => migration.name)
+        .reverse();
+      for (const name of applied) {
+        await knex.migrate.down({ ...migrations, name });
+        if (name === '20261203a_outbox_sends.js') {
+          break;
+        }
+      }
+
+      expect(await knex.schema.hasTable('notification_outbox_send')).toBe(
+        false,
+      );
+      const rows = await knex('notification_outbox').select(
+        'notification',
+        'options',
+      );
+      const restored = rows
+        .map(row => ({
+          notification: JSON.parse(row.notification),
+          options: JSON.parse(row.options),
+        }))
+        .sort((a, b) => a.notification.user.localeCompare(b.notification.user));
+      expect(restored).toEqual(
+        [shared, personalised, plain].map(notification => ({
+          notification: JSON.parse(JSON.stringify(notification)),
+          options,
+        })),
+      );
+    });
   },
 );
