@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds every publishable Herald package and packs it as <out-dir>/<name without @herald/>.tgz,
+# e.g. plugin-notifications.tgz. The names carry no version so that an app's `resolutions` keep working
+# when the tarballs are rebuilt.
+#
+# Usage: scripts/install-test/pack.sh <out-dir>
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 <out-dir>" >&2
+  exit 2
+fi
+mkdir -p "$1"
+out_dir="$(cd "$1" && pwd)"
+cd "$(dirname "$0")/../.."
+
+# The packages' .d.ts files are made from the type check's output.
+yarn tsc
+yarn backstage-cli repo build
+
+# prepack rewrites each package.json to point at dist; postpack restores it.
+yarn workspaces foreach --all --no-private --parallel --jobs 4 pack --out "$out_dir/%s.tgz"
+for tarball in "$out_dir"/@herald-*.tgz; do
+  mv "$tarball" "$out_dir/$(basename "$tarball" | sed 's/^@herald-//')"
+done
