@@ -145,7 +145,9 @@ export const notificationsPlugin = createBackendPlugin({
             idempotency: idempotentSends,
           }),
         );
-        httpRouter.use(createOutboxAdminRouter({ httpAuth, store: outbox }));
+        httpRouter.use(
+          createOutboxAdminRouter({ httpAuth, store: outbox, logger }),
+        );
         await scheduleRetention({
           config,
           scheduler,

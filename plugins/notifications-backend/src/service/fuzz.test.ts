@@ -1061,8 +1061,9 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
-    it('answers a database failure with a bare 500, on the action too', async () => {
+    it('answers a database failure with a bare 500, on the action and the outbox route too', async () => {
       await knex.schema.renameTable('broadcast_user_status', 'fuzz_moved_away');
+      await knex.schema.renameTable('notification_outbox', 'fuzz_outbox_away');
       try {
         const responses = [
           await request(server)
@@ -1074,6 +1075,9 @@ describe.each(databases.eachSupportedId())(
             )
             .set('Authorization', asUser(ALICE))
             .send({ search: 'secret' }),
+          await request(server)
+            .get('/api/notifications/admin/outbox')
+            .set('Authorization', asService(SENDER)),
         ];
         for (const response of responses) {
           expect(response.status).toBe(500);
@@ -1087,6 +1091,10 @@ describe.each(databases.eachSupportedId())(
         await knex.schema.renameTable(
           'fuzz_moved_away',
           'broadcast_user_status',
+        );
+        await knex.schema.renameTable(
+          'fuzz_outbox_away',
+          'notification_outbox',
         );
       }
     });

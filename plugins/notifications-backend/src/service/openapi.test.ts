@@ -53,6 +53,7 @@ describe('createOpenApiDocument', () => {
       createOutboxAdminRouter({
         httpAuth: mockServices.httpAuth(),
         store: unused,
+        logger: mockServices.logger.mock(),
       }),
     ),
   ].filter(route => route !== 'GET /openapi.json');
