@@ -2,10 +2,15 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { NotificationService } from '@herald/plugin-notifications-node';
 import {
   NotificationRecipients,
+  NotificationSeverity,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
 
-const severities = notificationSeverities as [string, ...string[]];
+// z.enum wants a non-empty tuple; the list is never empty.
+const severities = notificationSeverities as [
+  NotificationSeverity,
+  ...NotificationSeverity[],
+];
 
 /**
  * `notification:send`: sends a notification from a template step. The send
@@ -116,7 +121,7 @@ export function createSendNotificationAction(options: {
                 title,
                 description: info,
                 link,
-                severity: severity as any,
+                severity,
                 scope,
                 topic,
               },
