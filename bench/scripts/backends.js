@@ -25,18 +25,18 @@ const sides = {
   },
 };
 
-function nodeTransformPath(side) {
+function nodeTransformPath(resolveFrom) {
   for (const candidate of [
     '@backstage/cli-node/config/nodeTransform.cjs',
     '@backstage/cli/config/nodeTransform.cjs',
   ]) {
     try {
-      return require.resolve(candidate, { paths: [sides[side].resolveFrom] });
+      return require.resolve(candidate, { paths: [resolveFrom] });
     } catch {
       // try the next package that ships the transform
     }
   }
-  throw new Error(`no nodeTransform.cjs reachable from ${side}`);
+  throw new Error(`no nodeTransform.cjs reachable from ${resolveFrom}`);
 }
 
 function freePort() {
@@ -60,7 +60,8 @@ function databaseConfig(engine, { sqliteDirectory, postgresUrl, prefix }) {
   return { client: 'pg', connection: postgresUrl, prefix };
 }
 
-function writeConfig({ file, port, database, staticToken }) {
+// `extra` adds top-level config sections (the load benchmark's processors).
+function writeConfig({ file, port, database, staticToken, extra = {} }) {
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = {
     app: { baseUrl: 'http://127.0.0.1:3000' },
@@ -88,6 +89,7 @@ function writeConfig({ file, port, database, staticToken }) {
     // Neither side runs the events backend; probing for its bus only adds a
     // failing HTTP call at startup.
     events: { useEventBus: 'never' },
+    ...extra,
   };
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
   return baseUrl;
@@ -133,7 +135,20 @@ function tail(file) {
   }
 }
 
-async function startBackend({ side, configFile, baseUrl, logFile }) {
+/*
+ * `entry`, `resolveFrom`, `nodeArgs` and `env` default to the side's; the
+ * load benchmark passes its own entry, checkout and preload.
+ */
+async function startBackend({
+  side,
+  configFile,
+  baseUrl,
+  logFile,
+  entry = sides[side].entry,
+  resolveFrom = sides[side].resolveFrom,
+  nodeArgs = [],
+  env = {},
+}) {
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     process.execPath,
@@ -141,15 +156,21 @@ async function startBackend({ side, configFile, baseUrl, logFile }) {
       '--enable-source-maps',
       // Lets the bench plugin collect garbage before a memory reading.
       '--expose-gc',
+      ...nodeArgs,
       '--require',
-      nodeTransformPath(side),
-      sides[side].entry,
+      nodeTransformPath(resolveFrom),
+      entry,
       '--config',
       configFile,
     ],
     {
-      cwd: path.dirname(sides[side].entry),
-      env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      cwd: path.dirname(entry),
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', log, log],
     },
   );
@@ -170,6 +191,7 @@ async function startBackend({ side, configFile, baseUrl, logFile }) {
     baseUrl,
     pid: child.pid,
     logFile,
+    signal: name => child.kill(name),
     rss: () => residentMemoryBytes(child.pid),
     stop: () =>
       new Promise(resolve => {
