@@ -140,7 +140,10 @@ async function peakRss<T>(work: () => Promise<T>): Promise<{
   peak: number;
   heapBefore: number;
   heapPeak: number;
+  ms: number;
+  cpuMs: number;
 }> {
+  // Collected before the clocks start, so the time is the work's alone.
   global.gc?.();
   global.gc?.();
   const baseline = process.memoryUsage.rss();
@@ -153,15 +156,27 @@ async function peakRss<T>(work: () => Promise<T>): Promise<{
     peak = Math.max(peak, usage.rss);
     heapPeak = Math.max(heapPeak, usage.heapUsed);
   }, 5);
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
   try {
     const value = await work();
+    const ms = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
     peak = Math.max(peak, process.memoryUsage.rss());
     const maxAfter = process.resourceUsage().maxRSS * 1024;
     if (maxAfter > maxBefore) {
       peak = Math.max(peak, maxAfter);
     }
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-    return { value, baseline, peak, heapBefore, heapPeak };
+    return {
+      value,
+      baseline,
+      peak,
+      heapBefore,
+      heapPeak,
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -273,15 +288,8 @@ async function measure(knex: Knex, workload: Workload): Promise<Result> {
         ? 'group:default/everyone'
         : Array.from({ length: workload.users }, (_, i) => userRef(i));
     const timed = async (title: string) => {
-      const start = performance.now();
-      const cpuStart = process.cpuUsage();
       const memory = await peakRss(() => post(recipients, title));
-      const cpu = process.cpuUsage(cpuStart);
-      return {
-        memory,
-        ms: performance.now() - start,
-        cpuMs: (cpu.user + cpu.system) / 1000,
-      };
+      return { memory, ms: memory.ms, cpuMs: memory.cpuMs };
     };
     // The first send of the process shows the memory a send takes; later
     // ones reuse what it left, so they only add timings, whose median
@@ -306,9 +314,8 @@ async function measure(knex: Knex, workload: Workload): Promise<Result> {
       stored: Math.min(...rounds.map(r => r.memory.value)),
     };
     if (workload.drain) {
-      const drainStart = performance.now();
       const drain = await peakRss(drained);
-      result.drainMs = performance.now() - drainStart + sendMs;
+      result.drainMs = sendMs + drain.ms;
       result.drainRssDeltaMb = (drain.peak - send.memory.baseline) / MB;
     }
     return result;
@@ -316,6 +323,9 @@ async function measure(knex: Knex, workload: Workload): Promise<Result> {
     await backend.stop();
   }
 }
+
+/** Also called when the parent ends this process early. */
+let dropScratchDatabase = async () => {};
 
 async function withDatabase<T>(
   database: 'sqlite' | 'postgres',
@@ -340,12 +350,19 @@ async function withDatabase<T>(
   const scratchUrl = new URL(pgUrl);
   scratchUrl.pathname = `/${name}`;
   const knex = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
+  let dropped: Promise<void> | undefined;
+  dropScratchDatabase = () => {
+    dropped ??= (async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE ${name}`);
+      await admin.destroy();
+    })();
+    return dropped;
+  };
   try {
     return await run(knex);
   } finally {
-    await knex.destroy();
-    await admin.raw(`DROP DATABASE ${name}`);
-    await admin.destroy();
+    await dropScratchDatabase();
   }
 }
 
@@ -400,7 +417,9 @@ function describeWorkload(workload: Workload) {
 async function main() {
   const [mode, database, workloadJson] = process.argv.slice(2);
   if (mode === 'child') {
-    process.on('disconnect', () => process.exit(1));
+    process.on('disconnect', () => {
+      dropScratchDatabase().finally(() => process.exit(1));
+    });
     process.channel?.unref();
     const workload: Workload = JSON.parse(workloadJson);
     const result = await withDatabase(database as 'sqlite' | 'postgres', knex =>
