@@ -1,13 +1,17 @@
-import { JsonObject } from '@backstage/types';
-import { Notification } from '@herald/plugin-notifications-common';
+import {
+  Notification,
+  NotificationJson,
+} from '@herald/plugin-notifications-common';
 
 /**
  * The wire shape of a notification: dates as ISO strings on every database,
  * unset fields as null, and `metadata` left out when there is none.
  */
-export function notificationToJson(notification: Notification): JsonObject {
+export function notificationToJson(
+  notification: Notification,
+): NotificationJson {
   const { payload } = notification;
-  const json: JsonObject = {
+  const json: NotificationJson = {
     id: notification.id,
     user: notification.user,
     created: notification.created.toISOString(),
