@@ -105,6 +105,9 @@ describe.each(databases.eachSupportedId())(
       await knex('notification_outbox')
         .delete()
         .catch(() => {});
+      await knex('notification_outbox_send')
+        .delete()
+        .catch(() => {});
       await knex('user_settings')
         .delete()
         .catch(() => {});
@@ -453,6 +456,74 @@ describe.each(databases.eachSupportedId())(
       expect(post.calls[0].id).toBe(sent.id);
       expect(post.calls[0].payload.title).toBe('Persistent');
     });
+
+    it.each([
+      ['without preProcess', false],
+      ['with a personalising preProcess', true],
+    ])(
+      'stores and queues a send larger than one batch of recipients, %s',
+      async (_, personalise) => {
+        const users = Array.from(
+          { length: 4500 },
+          (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
+        );
+        const personal = 'user:default/u4321';
+        const processors: NotificationProcessor[] = [
+          {
+            getName: () => 'Email',
+            // Jobs stay queued, so the test can read them.
+            postProcess: async () => {
+              throw new Error('not now');
+            },
+          },
+        ];
+        if (personalise) {
+          processors.unshift({
+            getName: () => 'Personal',
+            preProcess: async n =>
+              n.user === personal
+                ? { ...n, payload: { ...n.payload, title: 'Just for you' } }
+                : n,
+          });
+        }
+        const { server } = await start([heraldModule(processors)], {
+          notifications: { outbox: { initialBackoff: { hours: 1 } } },
+        });
+        const sent = await send(server, {
+          recipients: { type: 'entity', entityRef: users },
+          payload: { title: 'Everyone' },
+        });
+
+        expect(sent.map((n: any) => n.user)).toEqual(users);
+        const [{ count: rows }] = await knex('notification').count({
+          count: '*',
+        });
+        expect(Number(rows)).toBe(users.length);
+        const jobs = await knex('notification_outbox').select(
+          'notification',
+          'send_id',
+        );
+        expect(jobs).toHaveLength(users.length);
+        expect(new Set(jobs.map(job => job.send_id)).size).toBe(1);
+        const whole = jobs
+          .map(job => JSON.parse(job.notification))
+          .filter(job => 'payload' in job);
+        if (personalise) {
+          expect(whole).toEqual([
+            expect.objectContaining({
+              user: personal,
+              payload: expect.objectContaining({ title: 'Just for you' }),
+            }),
+          ]);
+        } else {
+          expect(whole).toEqual([]);
+        }
+        const [{ options }] = await knex('notification_outbox_send')
+          .select('options')
+          .where('id', jobs[0].send_id);
+        expect(JSON.parse(options).recipients.entityRef).toEqual(users);
+      },
+    );
 
     it('uses a resolver set through the extension point, and allows only one', async () => {
       const resolverModule = (moduleId: string, users: string[]) =>
