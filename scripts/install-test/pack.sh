@@ -23,3 +23,18 @@ yarn workspaces foreach --all --no-private --parallel --jobs 4 pack --out "$out_
 for tarball in "$out_dir"/@herald-*.tgz; do
   mv "$tarball" "$out_dir/$(basename "$tarball" | sed 's/^@herald-//')"
 done
+
+# What a registry would get: manifests pointing at the build output, with no workspace ranges left.
+for tarball in "$out_dir"/*.tgz; do
+  tar -xzOf "$tarball" package/package.json | node -e '
+    const manifest = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const problems = [];
+    if (!/^\.?\/?dist\//.test(manifest.main ?? "")) problems.push(`main is ${manifest.main}`);
+    if (!/^\.?\/?dist\//.test(manifest.types ?? "")) problems.push(`types is ${manifest.types}`);
+    if (JSON.stringify(manifest).includes("workspace:")) problems.push("a workspace: range is left");
+    if (problems.length) {
+      console.error(`${process.argv[1]}: ${problems.join(", ")}`);
+      process.exit(1);
+    }' "$(basename "$tarball")"
+done
+echo "packed $(ls "$out_dir"/*.tgz | wc -l) packages into $out_dir"
