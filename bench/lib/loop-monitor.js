@@ -10,9 +10,12 @@
  */
 const fs = require('node:fs');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { isMainThread } = require('node:worker_threads');
 
 const file = process.env.BENCH_LOOP_FILE;
-if (file) {
+// Preloads also run in the module loader's worker thread; only the main
+// thread's loop serves requests.
+if (file && isMainThread) {
   const resolution = 10;
   const perSecond = monitorEventLoopDelay({ resolution });
   const window = monitorEventLoopDelay({ resolution });

@@ -536,8 +536,9 @@ async function runSide({ engine, side, root, dir, staticToken }) {
       probeToken: users[0].token,
       onTick: settings.soak
         ? async at => {
+            const wallAt = now();
             const usage = await memory(backend, staticToken);
-            samples.push({ at, ...usage });
+            samples.push({ at, wallAt, wallEnd: now(), ...usage });
             log(
               `${engine} ${side} t=${at.toFixed(0)} s heap ${(
                 usage.heap / 1048576
@@ -587,6 +588,20 @@ async function runSide({ engine, side, root, dir, staticToken }) {
         .slice(0, 5)
         .map(line => ({ t: (line.at - loadStart) / 1000, max: line.max })),
     };
+    if (samples.length > 0) {
+      // The soak's forced collections pause the loop themselves; this is the
+      // worst second that did not contain one.
+      const quiet = seconds.filter(
+        line =>
+          !samples.some(
+            sample =>
+              sample.wallEnd >= line.at - 1000 && sample.wallAt <= line.at,
+          ),
+      );
+      result.eventLoop.maxOutsideCollections = Math.max(
+        ...quiet.map(line => line.max),
+      );
+    }
     if (samples.length > 0) {
       // The first samples include warm-up growth (caches, JIT); the trend is
       // read over the second half of the run.
@@ -699,6 +714,10 @@ function rows(result) {
     ['postProcess timeouts', String(r.postProcessTimeouts)],
     ...(r.soak
       ? [
+          [
+            'Event-loop delay max outside the forced collections',
+            fmtMs(r.eventLoop.maxOutsideCollections),
+          ],
           [
             'Heap slope, second half (MB/min)',
             r.soak.heapSlopeMbPerMin.toFixed(2),
