@@ -12,7 +12,12 @@ if [ ! -x "$node22_dir/bin/node" ]; then
   tar -xzf "$node22_dir/$node22_tarball" -C "$node22_dir" --strip-components=1
   rm "$node22_dir/$node22_tarball"
 fi
+# Under `yarn run`, PATH starts with Yarn's own `node` and `yarn` wrappers for the Node.js running that Yarn. The
+# apps must get Node.js 22 and their own Yarn version (from their packageManager field), so yarn goes through corepack.
+corepack_bin="$(command -v corepack)"
+printf '#!/bin/sh\nexec "%s" yarn "$@"\n' "$corepack_bin" >"$node22_dir/bin/yarn"
+chmod +x "$node22_dir/bin/yarn"
 export PATH="$node22_dir/bin:$PATH"
 # Native modules (better-sqlite3) build against this Node.js's headers, with nothing downloaded.
 export npm_config_nodedir="$node22_dir"
-node --version
+echo "node $(node --version), yarn through $corepack_bin"

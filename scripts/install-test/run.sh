@@ -63,7 +63,8 @@ stop_server() {
 wait_for_url() {
   local url="$1" seconds="$2" log="$3"
   for _ in $(seq 1 "$seconds"); do
-    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    node -e "fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$url" &&
+      return 0
     sleep 1
   done
   tail -n 60 "$artifacts/$log.log"
