@@ -810,7 +810,15 @@ async function main() {
   const base = path.join(resultsDir, settings.name);
   fs.writeFileSync(
     `${base}.json`,
-    JSON.stringify({ settings, results: all }, null, 2),
+    JSON.stringify(
+      // Checkout locations are this machine's; the commits are in the results.
+      {
+        settings: { ...settings, base: undefined, newRoot: undefined },
+        results: all,
+      },
+      null,
+      2,
+    ),
   );
   const markdown = report(all, startedAt);
   fs.writeFileSync(`${base}.md`, markdown);
