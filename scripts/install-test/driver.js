@@ -347,6 +347,11 @@ async function main() {
       results.length
     } checks passed`,
   );
+  // run.sh adds these up into the closing summary line.
+  fs.appendFileSync(
+    path.join(artifacts, 'results.tsv'),
+    `${label}\t${results.length - failed.length}\t${failed.length}\n`,
+  );
   process.exitCode = failed.length ? 1 : 0;
 }
 

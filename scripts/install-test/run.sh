@@ -23,6 +23,7 @@ step() { echo "--- install test [$((SECONDS - started)) s] $*"; }
 
 mkdir -p "$work" "$artifacts"
 rm -f "$artifacts"/*
+: >"$artifacts/results.tsv"
 registry="$(npm config get registry | sed 's#/$##')"
 export COREPACK_NPM_REGISTRY="$registry" YARN_NPM_REGISTRY_SERVER="$registry"
 export COREPACK_DEFAULT_TO_LATEST=0 YARN_ENABLE_IMMUTABLE_INSTALLS=false
@@ -33,7 +34,18 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
   pids=()
 }
-trap stop_all EXIT
+# The closing summary counts the browser checks of every app run (driver.js appends them to results.tsv); a step
+# that fails before its checks counts as one failure.
+summary() {
+  local status=$?
+  stop_all
+  awk -F '\t' -v status="$status" '{ p += $2; f += $3 } END {
+    if (status != 0 && f == 0) f = 1
+    printf "install-test: %d passed, %d failed\n", p, f
+  }' "$artifacts/results.tsv"
+  exit "$status"
+}
+trap summary EXIT
 
 # Runs a command quietly into a log under artifacts/, showing the log's end when it fails.
 logged() {
