@@ -46,3 +46,37 @@ describe('validateSendOptions links', () => {
     expect(send('').link).toBeUndefined();
   });
 });
+
+describe('validateSendOptions entity refs', () => {
+  const sendTo = (entityRef: string | string[], excludeEntityRef?: string) =>
+    validateSendOptions(
+      {
+        recipients: { type: 'entity', entityRef, excludeEntityRef },
+        payload: { title: 't' },
+      },
+      'external:ci',
+      APP,
+    );
+
+  it.each([
+    [['user:default/alice ']],
+    [[' user:default/alice']],
+    [['user:default/a\tlice']],
+    [['user:default/alice', 'group:default/team\n']],
+  ])('refuses %j with a 400', refs => {
+    expect(() => sendTo(refs)).toThrow(InputError);
+    expect(() => sendTo(refs)).toThrow(/white space or a control character/);
+  });
+
+  it('refuses a malformed excluded ref too', () => {
+    expect(() => sendTo('group:default/team', 'user:default/bob ')).toThrow(
+      InputError,
+    );
+  });
+
+  it('accepts well-formed refs', () => {
+    expect(sendTo(['user:default/alice', 'group:default/team']).title).toBe(
+      't',
+    );
+  });
+});

@@ -102,6 +102,44 @@ function normalizeLink(link: string, appBaseUrl: string): string {
   return notificationLinkHref(target)!;
 }
 
+function hasSpaceOrControl(ref: string): boolean {
+  if (/\s/.test(ref)) {
+    return true;
+  }
+  for (let i = 0; i < ref.length; i++) {
+    const code = ref.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * No entity name or namespace may hold white space, so a ref that does can
+ * reach no one. Refused rather than stored: MySQL and MariaDB compare strings
+ * ignoring trailing spaces, so a row for `user:default/alice ` would show in
+ * alice's inbox there and nowhere else.
+ */
+function assertEntityRefsWellFormed(
+  recipients: NotificationSendOptions['recipients'],
+) {
+  if (recipients?.type !== 'entity') {
+    return;
+  }
+  const refs = [recipients.entityRef, recipients.excludeEntityRef]
+    .flat()
+    .filter(ref => typeof ref === 'string');
+  const malformed = refs.find(hasSpaceOrControl);
+  if (malformed !== undefined) {
+    throw new InputError(
+      `Invalid notification request received: entity ref ${JSON.stringify(
+        malformed.slice(0, 200),
+      )} contains white space or a control character`,
+    );
+  }
+}
+
 /**
  * The checks that run on what a sender (after any processor rewrote it) asks
  * for, and the normalised content that gets stored.
@@ -138,6 +176,7 @@ export function validateSendOptions(
   if (problem) {
     throw new InputError(`Invalid notification request received: ${problem}`);
   }
+  assertEntityRefsWellFormed(options.recipients);
   return {
     title: payload.title,
     description: payload.description,

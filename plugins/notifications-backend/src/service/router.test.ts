@@ -392,6 +392,15 @@ describe.each(databases.eachSupportedId())(
           /topic is 300 characters long/,
         ],
         [
+          // MySQL and MariaDB would show this row in alice's inbox.
+          'a recipient ref with a trailing space',
+          {
+            recipients: { type: 'entity', entityRef: `${ALICE} ` },
+            payload: { title: 'x' },
+          },
+          /contains white space or a control character/,
+        ],
+        [
           'an unparsable recipient',
           {
             recipients: { type: 'entity', entityRef: 'jdoe' },
