@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import {
   TestClient,
   handshakeStatus,
+  publishWhileStalled,
   startSignalsBackend,
   userToken,
 } from './__testUtils__/harness';
@@ -112,19 +113,8 @@ describe('replica-wide limits', () => {
       const healthy = await TestClient.open(server.url, bob);
       await slow.subscribe('firehose');
       await healthy.subscribe('firehose');
-      const rawSocket = (slow.socket as any)._socket;
-      rawSocket.pause();
-      const payload = 'x'.repeat(64 * 1024);
       const count = 200;
-      for (let n = 0; n < count; n++) {
-        await server.signals.publish({
-          recipients: { type: 'broadcast' },
-          channel: 'firehose',
-          message: { n, payload },
-        });
-        await new Promise(resolve => setImmediate(resolve));
-      }
-      rawSocket.resume();
+      await publishWhileStalled(server.signals, slow, 'firehose', count);
       // Far below its own 4 MB, but the replica's 1 MB is full.
       expect(await slow.closed).toEqual({
         code: 1013,

@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import {
   TestClient,
   handshakeStatus,
+  publishWhileStalled,
   rawHandshake,
   serviceToken,
   startSignalsBackend,
@@ -486,20 +487,8 @@ describe('signals backend', () => {
       const healthy = await TestClient.open(server.url, bob);
       await slow.subscribe('firehose');
       await healthy.subscribe('firehose');
-      const rawSocket = (slow.socket as any)._socket;
-      rawSocket.pause();
-      const payload = 'x'.repeat(64 * 1024);
       const count = 400;
-      for (let n = 0; n < count; n++) {
-        await server.signals.publish({
-          recipients: { type: 'broadcast' },
-          channel: 'firehose',
-          message: { n, payload },
-        });
-        // Lets the healthy client read, as a real one on its own machine would.
-        await new Promise(resolve => setImmediate(resolve));
-      }
-      rawSocket.resume();
+      await publishWhileStalled(server.signals, slow, 'firehose', count);
       expect((await slow.closed).code).toBe(1013);
       const received = await healthy.take(count);
       expect(received.map(f => f.message.n)).toEqual(

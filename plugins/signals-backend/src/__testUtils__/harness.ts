@@ -335,3 +335,29 @@ export function rawHandshake(port: number, path: string, protocols: string[]) {
     );
   });
 }
+
+/**
+ * Publishes `count` broadcasts of 64 KB on `channel` while `slow` reads
+ * nothing, as a consumer on a stalled network would, then lets it read again.
+ * Each publish yields once so other clients read, as real ones on their own
+ * machines would.
+ */
+export async function publishWhileStalled(
+  signals: SignalsService,
+  slow: TestClient,
+  channel: string,
+  count: number,
+) {
+  const rawSocket = (slow.socket as any)._socket;
+  rawSocket.pause();
+  const payload = 'x'.repeat(64 * 1024);
+  for (let n = 0; n < count; n++) {
+    await signals.publish({
+      recipients: { type: 'broadcast' },
+      channel,
+      message: { n, payload },
+    });
+    await new Promise(resolve => setImmediate(resolve));
+  }
+  rawSocket.resume();
+}
