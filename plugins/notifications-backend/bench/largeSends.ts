@@ -193,7 +193,8 @@ async function countNotifications(response: Response): Promise<number> {
   const decoder = new TextDecoder();
   let count = 0;
   let tail = '';
-  for await (const chunk of response.body!) {
+  // Node's fetch body is async-iterable; the DOM typings of the repo don't say so.
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     const text = tail + decoder.decode(chunk, { stream: true });
     for (
       let at = text.indexOf(marker);
@@ -388,8 +389,8 @@ function runChild(
     );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
+    child.stdout!.on('data', chunk => (stdout += chunk));
+    child.stderr!.on('data', chunk => (stderr += chunk));
     child.on('close', code => {
       const line = stdout.split('\n').find(l => l.startsWith('RESULT '));
       if (code === 0 && line) {
