@@ -1,6 +1,7 @@
+import { useApiHolder } from '@backstage/core-plugin-api';
 import { useEffect, useRef, useState } from 'react';
 import {
-  useSignal,
+  signalApiRef,
   useSignalConnectionState,
   useSignalGap,
 } from '@herald/plugin-signals-react';
@@ -10,18 +11,39 @@ import {
 } from '@herald/plugin-notifications-common';
 
 /**
- * The latest message on the notifications channel, plus what a consumer
- * needs to stay correct when signals are not enough:
+ * Calls `onSignal` for every message on the notifications channel, and
+ * reports what a consumer needs to stay correct when signals are not enough:
  *
  * - `resyncCount` grows whenever signals may have been missed (a reconnect,
  *   or a gap the server could not replay), so state should be refetched;
  * - `needsPolling` is true when no signals arrive: the signals plugin is not
- *   installed, or its connection is down.
+ *   installed, or its connection is down;
+ * - `disconnected` is true while an installed signals connection is down.
+ *
+ * Messages go to a callback rather than into state because a burst delivers
+ * many of them in one tick, and state would keep only the last.
  */
-export function useNotificationSignal() {
-  const { lastSignal, isSignalsAvailable } = useSignal<NotificationSignal>(
-    NOTIFICATIONS_SIGNAL_CHANNEL,
-  );
+export function useNotificationSignal(
+  onSignal?: (signal: NotificationSignal) => void,
+) {
+  const signals = useApiHolder().get(signalApiRef);
+  const latest = useRef(onSignal);
+  latest.current = onSignal;
+  useEffect(() => {
+    if (!signals) {
+      return undefined;
+    }
+    const subscription = signals.subscribe<NotificationSignal>(
+      NOTIFICATIONS_SIGNAL_CHANNEL,
+      message => {
+        if (message && typeof message === 'object' && 'action' in message) {
+          latest.current?.(message);
+        }
+      },
+    );
+    return () => subscription.unsubscribe();
+  }, [signals]);
+
   const connection = useSignalConnectionState();
   const [resyncCount, setResyncCount] = useState(0);
   useSignalGap(NOTIFICATIONS_SIGNAL_CHANNEL, () =>
@@ -39,8 +61,13 @@ export function useNotificationSignal() {
     connectedBefore.current = true;
   }, [connection]);
 
-  const needsPolling =
-    !isSignalsAvailable ||
-    (connection !== undefined && connection !== 'connected');
-  return { lastSignal, isSignalsAvailable, needsPolling, resyncCount };
+  const disconnected =
+    Boolean(signals) && connection !== undefined && connection !== 'connected';
+  const needsPolling = !signals || disconnected;
+  return {
+    isSignalsAvailable: Boolean(signals),
+    needsPolling,
+    disconnected,
+    resyncCount,
+  };
 }

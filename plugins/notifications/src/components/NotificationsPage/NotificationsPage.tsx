@@ -7,12 +7,12 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Notification } from '@herald/plugin-notifications-common';
 import Grid from '@material-ui/core/Grid';
-import throttle from 'lodash/throttle';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { notificationsApiRef } from '../../api';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
-import { useNotificationSignal } from '../../hooks/useNotificationSignal';
+import { useRefreshOnSignal } from '../../hooks/useRefreshOnSignal';
+import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { notificationsTranslationRef } from '../../translation';
 import { NotificationsTable } from '../NotificationsTable';
 import { NotificationsFiltersPanel } from './NotificationsFiltersPanel';
@@ -45,7 +45,10 @@ export function NotificationsPageContent(props: {
   const [filters, setFilters] = useState<NotificationsFilters>(defaultFilters);
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
-  const [refreshCount, setRefreshCount] = useState(0);
+  const { refreshCount, reload, setBusy } = useRefreshOnSignal({
+    throttleMs: SIGNAL_REFRESH_THROTTLE_MS,
+  });
+  const { unreadCount = 0, reload: reloadUnreadCount } = useUnreadCount();
   const [searchParams] = useSearchParams();
   const deepLinkId = searchParams.get('id') ?? undefined;
   const [deepLinked, setDeepLinked] = useState<Notification | undefined>();
@@ -55,12 +58,11 @@ export function NotificationsPageContent(props: {
       const listOptions = toListOptions(filters, page, pageSize);
       const { limit, offset, sort, sortOrder, topic, ...commonOptions } =
         listOptions;
-      const [list, status, topics] = await Promise.all([
+      const [list, topics] = await Promise.all([
         notificationsApi.getNotifications(listOptions),
-        notificationsApi.getStatus(),
         notificationsApi.getTopics(commonOptions),
       ]);
-      return { list, status, topics: topics.topics };
+      return { list, topics: topics.topics };
     },
     [filters, page, pageSize, refreshCount],
   );
@@ -94,47 +96,14 @@ export function NotificationsPageContent(props: {
     };
   }, [api, deepLinkId]);
 
-  // A refresh asked for while a load runs waits for it, so a burst of
-  // signals never stacks requests.
-  const loadingRef = useRef(loading);
-  loadingRef.current = loading;
-  const pendingRefresh = useRef(false);
-  const refresh = useMemo(
-    () =>
-      throttle(() => {
-        if (loadingRef.current) {
-          pendingRefresh.current = true;
-        } else {
-          setRefreshCount(count => count + 1);
-        }
-      }, SIGNAL_REFRESH_THROTTLE_MS),
-    [],
-  );
-  useEffect(() => () => refresh.cancel(), [refresh]);
-  useEffect(() => {
-    if (!loading && pendingRefresh.current) {
-      pendingRefresh.current = false;
-      setRefreshCount(count => count + 1);
-    }
-  }, [loading]);
-
-  const { lastSignal, resyncCount } = useNotificationSignal();
-  useEffect(() => {
-    if (lastSignal && 'action' in lastSignal && lastSignal.action) {
-      refresh();
-    }
-  }, [lastSignal, refresh]);
-  useEffect(() => {
-    if (resyncCount > 0) {
-      refresh();
-    }
-  }, [resyncCount, refresh]);
+  useEffect(() => setBusy(loading), [loading, setBusy]);
 
   // The deep-linked row is pinned on top only until the user acts; after
   // that the list reflects the server again.
   const onUpdate = () => {
     setDeepLinked(undefined);
-    setRefreshCount(count => count + 1);
+    reload();
+    reloadUnreadCount();
   };
   const onFiltersChange = (change: Partial<NotificationsFilters>) => {
     setDeepLinked(undefined);
@@ -169,7 +138,7 @@ export function NotificationsPageContent(props: {
           title={t(titleKey, { count: totalCount })}
           markAsReadOnLinkOpen={props.markAsReadOnLinkOpen}
           isLoading={loading}
-          isUnread={(value?.status.unread ?? 0) > 0}
+          isUnread={unreadCount > 0}
           notifications={notifications}
           highlightedNotificationId={deepLinkId}
           onUpdate={onUpdate}

@@ -67,7 +67,8 @@ function SnackbarTitle(props: { title: unknown }) {
 export type SnackbarRequest = {
   notification: Notification;
   onOpen: () => void;
-  onMarkRead: () => Promise<void>;
+  /** Resolves to whether the notification is now read. */
+  onMarkRead: () => Promise<boolean>;
 };
 
 function SnackbarEnqueuer(props: {
@@ -117,7 +118,11 @@ function SnackbarEnqueuer(props: {
               color="inherit"
               size="small"
               onClick={() => {
-                onMarkRead().then(() => closeSnackbar(key));
+                onMarkRead().then(done => {
+                  if (done) {
+                    closeSnackbar(key);
+                  }
+                });
               }}
             >
               {markAsReadLabel}

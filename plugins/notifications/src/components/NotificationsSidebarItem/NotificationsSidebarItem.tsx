@@ -2,14 +2,15 @@ import { SidebarItem } from '@backstage/core-components';
 import { alertApiRef, IconComponent, useApi } from '@backstage/core-plugin-api';
 import {
   Notification,
+  NotificationSignal,
   notificationFromJson,
 } from '@herald/plugin-notifications-common';
 import Badge from '@material-ui/core/Badge';
 import NotificationsIcon from '@material-ui/icons/Notifications';
-import { ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { ReactNode, useCallback, useMemo, useState } from 'react';
 import { notificationsApiRef } from '../../api';
-import { useNotificationSignal } from '../../hooks/useNotificationSignal';
-import { useVisibleInterval } from '../../hooks/useInterval';
+import { useUnreadCount } from '../../hooks/useUnreadCount';
+import { useUpdateNotifications } from '../../hooks/useUpdateNotifications';
 import { useNotificationsPath } from '../../hooks/useNotificationsPath';
 import {
   NotificationErrorBoundary,
@@ -147,40 +148,20 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
   const to = useNotificationsPath();
-  const { lastSignal, needsPolling, resyncCount } = useNotificationSignal();
-  const [unreadCount, setUnreadCount] = useState(0);
-  const [statusFailed, setStatusFailed] = useState(false);
   const [snackbarRequest, setSnackbarRequest] = useState<SnackbarRequest>();
   const [readIds, setReadIds] = useState<string[]>();
+  const [brokenSignal, setBrokenSignal] = useState<Error>();
+  if (brokenSignal) {
+    throw brokenSignal;
+  }
   const web = useWebNotifications(webNotificationsEnabled);
-
-  const refreshStatus = useCallback(() => {
-    api.getStatus().then(
-      status => {
-        setUnreadCount(status.unread);
-        setStatusFailed(false);
-      },
-      () => setStatusFailed(true),
-    );
-  }, [api]);
-
-  useEffect(() => refreshStatus(), [refreshStatus, resyncCount]);
-  useVisibleInterval(refreshStatus, pollingIntervalMs, needsPolling);
-  useTitleCounter(statusFailed ? 0 : unreadCount, titleCounterEnabled);
+  const update = useUpdateNotifications(() =>
+    t('sidebar.errors.markAsReadFailed'),
+  );
 
   const markRead = useCallback(
-    async (notification: Notification) => {
-      try {
-        await api.updateNotifications({ ids: [notification.id], read: true });
-      } catch (e) {
-        alertApi.post({
-          message: t('sidebar.errors.markAsReadFailed'),
-          severity: 'error',
-        });
-        throw e;
-      }
-    },
-    [api, alertApi, t],
+    (notification: Notification) => update([notification.id], { read: true }),
+    [update],
   );
 
   const open = useCallback(
@@ -194,7 +175,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
           '_blank',
           'noopener,noreferrer',
         );
-        markRead(notification).catch(() => {});
+        markRead(notification);
       } else {
         window.open(
           `${window.location.origin}${to}`,
@@ -218,41 +199,49 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
         setSnackbarRequest({
           notification,
           onOpen: () => open(notification),
-          onMarkRead: () => markRead(notification).catch(() => {}),
+          onMarkRead: () => markRead(notification),
         });
       }
     },
     [web, snackbarsOn, open, markRead],
   );
 
-  useEffect(() => {
-    if (!lastSignal || !('action' in lastSignal) || !lastSignal.action) {
+  const onSignal = (signal: NotificationSignal) => {
+    if (signal.action === 'notification_read') {
+      setReadIds(signal.notification_ids);
       return;
     }
-    refreshStatus();
-    if (lastSignal.action === 'notification_read') {
-      setReadIds(lastSignal.notification_ids);
-      return;
-    }
-    if (lastSignal.action !== 'new_notification') {
+    if (signal.action !== 'new_notification') {
       return;
     }
     if (!webNotificationsEnabled && !snackbarsOn) {
       return;
     }
-    if (lastSignal.notification) {
-      announce(notificationFromJson(lastSignal.notification));
+    if (signal.notification) {
+      let notification: Notification;
+      try {
+        notification = notificationFromJson(signal.notification);
+      } catch (e) {
+        // Thrown from render, so the error boundary swaps in the plain item.
+        setBrokenSignal(() => e);
+        return;
+      }
+      announce(notification);
       return;
     }
-    api.getNotification(lastSignal.notification_id).then(announce, () =>
+    api.getNotification(signal.notification_id).then(announce, () =>
       alertApi.post({
         message: t('sidebar.errors.fetchNotificationFailed'),
         severity: 'error',
       }),
     );
-    // Only a new signal should announce; the callbacks change with props.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lastSignal]);
+  };
+
+  const { unreadCount = 0, failed: statusFailed } = useUnreadCount({
+    pollIntervalMs: pollingIntervalMs,
+    onSignal,
+  });
+  useTitleCounter(statusFailed ? 0 : unreadCount, titleCounterEnabled);
 
   const count = statusFailed ? 0 : unreadCount;
   const badgeLabel = t('sidebar.unreadBadge');

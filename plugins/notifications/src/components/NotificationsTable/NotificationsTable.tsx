@@ -20,6 +20,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { markAllRead } from '../../api/markAllRead';
 import {
+  NotificationChange,
+  useUpdateNotifications,
+} from '../../hooks/useUpdateNotifications';
+import {
   NotificationBody,
   NotificationErrorBoundary,
   NotificationIcon,
@@ -131,18 +135,14 @@ export function NotificationsTable(props: NotificationsTableProps) {
     }
   }, [highlightedNotificationId, notifications]);
 
-  const update = async (
-    targets: Notification[],
-    change: { read?: boolean; saved?: boolean },
-  ) => {
-    try {
-      await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
-    } catch (e) {
-      alertApi.post({
-        message: t('table.errors.updateFailed', { message: e.message }),
-        severity: 'error',
-      });
-    }
+  const updateNotifications = useUpdateNotifications(e =>
+    t('table.errors.updateFailed', { message: e.message }),
+  );
+  const update = async (targets: Notification[], change: NotificationChange) => {
+    await updateNotifications(
+      targets.map(n => n.id),
+      change,
+    );
     onUpdate();
   };
   const onSave = (targets: Notification[], saved: boolean) =>

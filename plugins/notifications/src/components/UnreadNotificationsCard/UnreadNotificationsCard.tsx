@@ -1,5 +1,4 @@
 import { InfoCard, Link, Progress } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Notification } from '@herald/plugin-notifications-common';
 import List from '@material-ui/core/List';
@@ -10,12 +9,13 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
-import throttle from 'lodash/throttle';
-import { useEffect, useMemo, useState } from 'react';
-import { notificationsApiRef } from '../../api';
-import { useVisibleInterval } from '../../hooks/useInterval';
+import { useEffect } from 'react';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
-import { useNotificationSignal } from '../../hooks/useNotificationSignal';
+import { useRefreshOnSignal } from '../../hooks/useRefreshOnSignal';
+import {
+  NotificationChange,
+  useUpdateNotifications,
+} from '../../hooks/useUpdateNotifications';
 import { useNotificationsPath } from '../../hooks/useNotificationsPath';
 import {
   NotificationErrorBoundary,
@@ -44,15 +44,13 @@ export type UnreadNotificationsCardProps = {
 
 type Frame = 'card' | 'borderless';
 
-type Change = { read?: boolean; saved?: boolean };
-
 /** One unread notification of the card, its title and description as text. */
 function UnreadNotificationItem(props: {
   notification: Notification;
   path: string;
   charLimit: number;
   descriptionMaxChars: number;
-  onUpdate: (targets: Notification[], change: Change) => void;
+  onUpdate: (targets: Notification[], change: NotificationChange) => void;
 }) {
   const { notification, path, charLimit, descriptionMaxChars, onUpdate } =
     props;
@@ -104,10 +102,11 @@ function UnreadNotifications(
   const charLimit = props.charLimit ?? props.maxChars ?? 80;
   const descriptionMaxChars = props.descriptionMaxChars ?? 120;
   const { t } = useTranslationRef(notificationsTranslationRef);
-  const api = useApi(notificationsApiRef);
-  const alertApi = useApi(alertApiRef);
   const path = useNotificationsPath();
-  const [refreshCount, setRefreshCount] = useState(0);
+  const { refreshCount, refresh, setBusy } = useRefreshOnSignal({
+    throttleMs: REFRESH_THROTTLE_MS,
+    pollIntervalMs: POLL_INTERVAL_MS,
+  });
   const { value, loading } = useNotificationsApi(
     a =>
       a.getNotifications({
@@ -118,44 +117,16 @@ function UnreadNotifications(
       }),
     [maxMessages, refreshCount],
   );
+  useEffect(() => setBusy(loading), [loading, setBusy]);
 
-  const refresh = useMemo(
-    () => throttle(() => setRefreshCount(c => c + 1), REFRESH_THROTTLE_MS),
-    [],
+  const updateNotifications = useUpdateNotifications(() =>
+    t('unreadCard.errors.updateFailed'),
   );
-  useEffect(() => () => refresh.cancel(), [refresh]);
-
-  const { lastSignal, needsPolling, resyncCount } = useNotificationSignal();
-  useEffect(() => {
-    if (lastSignal && 'action' in lastSignal && lastSignal.action) {
-      refresh();
-    }
-  }, [lastSignal, refresh]);
-  useVisibleInterval(refresh, POLL_INTERVAL_MS, needsPolling);
-  useEffect(() => {
-    if (resyncCount > 0) {
-      refresh();
-    }
-  }, [resyncCount, refresh]);
-  useEffect(() => {
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') {
-        refresh();
-      }
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => document.removeEventListener('visibilitychange', onVisible);
-  }, [refresh]);
-
-  const update = async (targets: Notification[], change: Change) => {
-    try {
-      await api.updateNotifications({ ids: targets.map(n => n.id), ...change });
-    } catch (e) {
-      alertApi.post({
-        message: t('unreadCard.errors.updateFailed'),
-        severity: 'error',
-      });
-    }
+  const update = async (targets: Notification[], change: NotificationChange) => {
+    await updateNotifications(
+      targets.map(n => n.id),
+      change,
+    );
     refresh();
   };
 

@@ -1,0 +1,57 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { NotificationSignal } from '@herald/plugin-notifications-common';
+import { useEffect, useRef, useState } from 'react';
+import { notificationsApiRef } from '../api';
+import { useRefreshOnSignal } from './useRefreshOnSignal';
+
+/** Status reads are cheap, but a burst of signals should not cost one each. */
+const STATUS_REFRESH_THROTTLE_MS = 500;
+
+/**
+ * The user's unread count, kept current by signals, or by polling every
+ * `pollIntervalMs` while signals are unavailable. `onSignal` sees every
+ * notifications signal, for components that react to more than the count.
+ */
+export function useUnreadCount(
+  options: {
+    pollIntervalMs?: number;
+    onSignal?: (signal: NotificationSignal) => void;
+  } = {},
+) {
+  const api = useApi(notificationsApiRef);
+  const { refreshCount, reload, setBusy, signal } = useRefreshOnSignal({
+    throttleMs: STATUS_REFRESH_THROTTLE_MS,
+    pollIntervalMs: options.pollIntervalMs,
+    onSignal: options.onSignal,
+  });
+  const [unreadCount, setUnreadCount] = useState<number | undefined>();
+  const [failed, setFailed] = useState(false);
+  const latestRequest = useRef(0);
+
+  useEffect(() => {
+    const request = ++latestRequest.current;
+    setBusy(true);
+    api
+      .getStatus()
+      .then(
+        status => {
+          if (request === latestRequest.current) {
+            setUnreadCount(status.unread);
+            setFailed(false);
+          }
+        },
+        () => {
+          if (request === latestRequest.current) {
+            setFailed(true);
+          }
+        },
+      )
+      .finally(() => {
+        if (request === latestRequest.current) {
+          setBusy(false);
+        }
+      });
+  }, [api, refreshCount, setBusy]);
+
+  return { unreadCount, failed, reload, signal };
+}
