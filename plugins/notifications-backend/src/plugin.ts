@@ -9,8 +9,12 @@ import {
   NotificationRecipientResolver,
   notificationsProcessingExtensionPoint,
 } from '@herald/plugin-notifications-node';
+import { notificationPermissions } from '@herald/plugin-notifications-common';
 import { signalsServiceRef } from '@herald/plugin-signals-node';
-import { registerGetNotificationsAction } from './actions';
+import {
+  registerGetNotificationsAction,
+  registerSendNotificationAction,
+} from './actions';
 import { readNotificationsBackendConfig } from './config';
 import { NotificationSender } from './delivery/NotificationSender';
 import {
@@ -77,6 +81,8 @@ export const notificationsPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         lifecycle: coreServices.lifecycle,
         actionsRegistry: actionsRegistryServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({
         auth,
@@ -91,6 +97,8 @@ export const notificationsPlugin = createBackendPlugin({
         signals,
         lifecycle,
         actionsRegistry,
+        permissions,
+        permissionsRegistry,
       }) {
         const { appBaseUrl, maxRequestBodySize } =
           readNotificationsBackendConfig(config);
@@ -160,6 +168,15 @@ export const notificationsPlugin = createBackendPlugin({
           logger,
         });
         registerGetNotificationsAction({ actionsRegistry, store, auth });
+        permissionsRegistry.addPermissions(notificationPermissions);
+        registerSendNotificationAction({
+          actionsRegistry,
+          sender,
+          auth,
+          permissions,
+          permissionFrameworkEnabled:
+            config.getOptionalBoolean('permission.enabled') ?? false,
+        });
       },
     });
   },

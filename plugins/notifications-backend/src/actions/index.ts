@@ -1,1 +1,2 @@
 export { registerGetNotificationsAction } from './getNotificationsAction';
+export { registerSendNotificationAction } from './sendNotificationAction';
