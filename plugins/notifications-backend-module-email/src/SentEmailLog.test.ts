@@ -1,10 +1,10 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { EmailDeliveryStore, notificationVersion } from './deliveryStore';
+import { SentEmailLog, notificationVersion } from './SentEmailLog';
 import { makeNotification } from './__testUtils__/startEmailModule';
 
 jest.setTimeout(60_000);
 
-describe('EmailDeliveryStore', () => {
+describe('SentEmailLog', () => {
   const databases = TestDatabases.create({
     ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
   });
@@ -17,32 +17,30 @@ describe('EmailDeliveryStore', () => {
         knex,
         migrations: { skip: false },
       });
-      const store = await EmailDeliveryStore.create(database);
+      const log = await SentEmailLog.create(database);
       // A second start finds the schema in place.
-      await EmailDeliveryStore.create(database);
+      await SentEmailLog.create(database);
 
       const notification = makeNotification();
       const other = makeNotification();
-      await store.recordFinished(notification, 'a@example.com', 'delivered');
-      await store.recordFinished(notification, 'a@example.com', 'delivered');
-      await store.recordFinished(notification, 'b@example.com', 'rejected');
-      await store.recordFinished(other, 'c@example.com', 'delivered');
+      await log.recordFinished(notification, 'a@example.com', 'delivered');
+      await log.recordFinished(notification, 'a@example.com', 'delivered');
+      await log.recordFinished(notification, 'b@example.com', 'rejected');
+      await log.recordFinished(other, 'c@example.com', 'delivered');
 
       const addresses = ['a@example.com', 'b@example.com', 'c@example.com'];
       expect(
-        [...(await store.finishedAddresses(notification, addresses))].sort(),
+        [...(await log.finishedAddresses(notification, addresses))].sort(),
       ).toEqual(['a@example.com', 'b@example.com']);
       const resent = {
         ...notification,
         updated: new Date('2026-02-01T00:00:00Z'),
       };
-      expect(await store.finishedAddresses(resent, addresses)).toEqual(
-        new Set(),
-      );
+      expect(await log.finishedAddresses(resent, addresses)).toEqual(new Set());
 
-      expect(await store.deleteOlderThan(60_000)).toBe(0);
-      expect(await store.deleteOlderThan(-60_000)).toBe(3);
-      expect(await store.finishedAddresses(notification, addresses)).toEqual(
+      expect(await log.deleteOlderThan(60_000)).toBe(0);
+      expect(await log.deleteOlderThan(-60_000)).toBe(3);
+      expect(await log.finishedAddresses(notification, addresses)).toEqual(
         new Set(),
       );
     },

@@ -6,12 +6,14 @@ import { Notification } from '@herald/plugin-notifications-common';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 
+/** The table keeps the name it shipped with; renaming it would buy nothing. */
 const TABLE = 'notification_email_delivery';
 /** Kept apart from the notifications backend's own migration history. */
 const MIGRATIONS_TABLE = 'notification_email_knex_migrations';
 const LOOKUP_CHUNK_SIZE = 500;
 
-export type DeliveryOutcome = 'delivered' | 'rejected';
+/** `delivered`: the server took the message; `rejected`: it refused the address for good. */
+export type SendOutcome = 'delivered' | 'rejected';
 
 /**
  * A scoped re-send keeps the notification id but sets `updated`, and must be
@@ -24,7 +26,7 @@ export function notificationVersion(notification: Notification): string {
   return Number.isNaN(date.getTime()) ? String(stamp) : date.toISOString();
 }
 
-function deliveryKey(notification: Notification, address: string): string {
+function sendKey(notification: Notification, address: string): string {
   return createHash('sha256')
     .update(
       `${notification.id}\n${notificationVersion(notification)}\n${address}`,
@@ -33,12 +35,12 @@ function deliveryKey(notification: Notification, address: string): string {
 }
 
 /**
- * Remembers which (notification, address) pairs are finished, so that a
- * retried postProcess only emails the addresses that have not got the
- * message yet.
+ * The log of emails sent: which (notification version, address) pairs are
+ * finished, so that a retried postProcess only emails the addresses that have
+ * not got the message yet.
  */
-export class EmailDeliveryStore {
-  static async create(database: DatabaseService): Promise<EmailDeliveryStore> {
+export class SentEmailLog {
+  static async create(database: DatabaseService): Promise<SentEmailLog> {
     const knex = await database.getClient();
     if (!database.migrations?.skip) {
       await knex.migrate.latest({
@@ -49,7 +51,7 @@ export class EmailDeliveryStore {
         tableName: MIGRATIONS_TABLE,
       });
     }
-    return new EmailDeliveryStore(knex);
+    return new SentEmailLog(knex);
   }
 
   private constructor(private readonly knex: Knex) {}
@@ -66,7 +68,7 @@ export class EmailDeliveryStore {
         .select('address')
         .whereIn(
           'delivery_key',
-          chunk.map(address => deliveryKey(notification, address)),
+          chunk.map(address => sendKey(notification, address)),
         );
       for (const row of rows) {
         finished.add(row.address);
@@ -78,11 +80,11 @@ export class EmailDeliveryStore {
   async recordFinished(
     notification: Notification,
     address: string,
-    outcome: DeliveryOutcome,
+    outcome: SendOutcome,
   ): Promise<void> {
     await this.knex(TABLE)
       .insert({
-        delivery_key: deliveryKey(notification, address),
+        delivery_key: sendKey(notification, address),
         notification_id: notification.id,
         address,
         outcome,
@@ -92,7 +94,7 @@ export class EmailDeliveryStore {
       .ignore();
   }
 
-  /** Forgets deliveries older than the given age; returns how many. */
+  /** Forgets sends older than the given age; returns how many. */
   async deleteOlderThan(ageMs: number): Promise<number> {
     return this.knex(TABLE)
       .where('created_at', '<', Date.now() - ageMs)

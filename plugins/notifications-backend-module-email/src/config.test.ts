@@ -14,24 +14,19 @@ describe('readEmailProcessorConfig', () => {
     expect(
       read({ transportConfig: smtp, sender: 'herald@example.com' }),
     ).toEqual({
-      transport: {
+      transportConfig: {
         transport: 'smtp',
         hostname: 'mail.example.com',
         port: 25,
         secure: false,
         requireTls: false,
-        auth: undefined,
       },
       sender: 'herald@example.com',
-      replyTo: undefined,
       concurrencyLimit: 2,
       throttleIntervalMs: 100,
-      cacheTtlMs: 3_600_000,
-      broadcast: { receiver: 'none' },
-      filters: {},
-      allowedEmailDomains: undefined,
-      allowlistEmailAddresses: undefined,
-      denylistEmailAddresses: undefined,
+      cache: { ttlMs: 3_600_000 },
+      broadcastConfig: { receiver: 'none' },
+      filter: {},
     });
   });
 
@@ -58,49 +53,54 @@ describe('readEmailProcessorConfig', () => {
       allowlistEmailAddresses: ['b@other.org'],
       denylistEmailAddresses: ['c@example.com'],
     });
-    expect(config.transport).toMatchObject({
+    expect(config.transportConfig).toMatchObject({
       secure: true,
       requireTls: true,
-      auth: { username: 'u', password: 'p' },
+      username: 'u',
+      password: 'p',
     });
+    expect(config.replyTo).toBe('ops@example.com');
+    expect(config.concurrencyLimit).toBe(5);
     expect(config.throttleIntervalMs).toBe(2000);
-    expect(config.cacheTtlMs).toBe(300_000);
-    expect(config.broadcast).toEqual({
+    expect(config.cache.ttlMs).toBe(300_000);
+    expect(config.allowedEmailDomains).toEqual(['example.com']);
+    expect(config.allowlistEmailAddresses).toEqual(['b@other.org']);
+    expect(config.denylistEmailAddresses).toEqual(['c@example.com']);
+    expect(config.broadcastConfig).toEqual({
       receiver: 'config',
       receiverEmails: ['a@example.com'],
     });
-    expect(config.filters).toEqual({
+    expect(config.filter).toEqual({
       minSeverity: 'high',
-      maxSeverity: undefined,
       excludedTopics: ['x'],
-      includedTopics: undefined,
     });
   });
 
   it('reads sendmail, ses and stream transports', () => {
     expect(
       read({ transportConfig: { transport: 'sendmail' }, sender: 'a@b.c' })
-        .transport,
+        .transportConfig,
     ).toEqual({
       transport: 'sendmail',
       path: '/usr/sbin/sendmail',
       newline: 'unix',
     });
-    expect(
-      read({
-        transportConfig: { transport: 'ses', region: 'eu-west-1' },
-        sesConfig: { fromArn: 'arn:x', configurationSetName: 'set' },
-        sender: 'a@b.c',
-      }).transport,
-    ).toMatchObject({
+    const ses = read({
+      transportConfig: { transport: 'ses', region: 'eu-west-1' },
+      sesConfig: { fromArn: 'arn:x', configurationSetName: 'set' },
+      sender: 'a@b.c',
+    });
+    expect(ses.transportConfig).toEqual({
       transport: 'ses',
       region: 'eu-west-1',
+    });
+    expect(ses.sesConfig).toEqual({
       fromArn: 'arn:x',
       configurationSetName: 'set',
     });
     expect(
       read({ transportConfig: { transport: 'stream' }, sender: 'a@b.c' })
-        .transport,
+        .transportConfig,
     ).toEqual({ transport: 'stream' });
   });
 
@@ -110,7 +110,12 @@ describe('readEmailProcessorConfig', () => {
       { transportConfig: { transport: 'pigeon' }, sender: 'a@b.c' },
       "transportConfig.transport: 'pigeon' is unknown; expected one of smtp, sendmail, ses, stream",
     ],
-    ['missing transport', { sender: 'a@b.c' }, 'transportConfig: missing'],
+    ['missing transport', { sender: 'a@b.c' }, 'transportConfig: required'],
+    [
+      'transport without its name',
+      { transportConfig: { hostname: 'x' }, sender: 'a@b.c' },
+      'transportConfig.transport: missing; expected one of smtp',
+    ],
     [
       'missing hostname',
       { transportConfig: { transport: 'smtp', port: 25 }, sender: 'a@b.c' },
@@ -119,7 +124,7 @@ describe('readEmailProcessorConfig', () => {
     [
       'bad port',
       { transportConfig: { ...smtp, port: 70000 }, sender: 'a@b.c' },
-      'transportConfig.port',
+      'transportConfig.port: an integer between 1 and 65535',
     ],
     [
       'username without password',
@@ -132,18 +137,23 @@ describe('readEmailProcessorConfig', () => {
         transportConfig: { transport: 'sendmail', newline: 'mac' },
         sender: 'a@b.c',
       },
-      "transportConfig.newline: 'mac'",
+      "transportConfig.newline: Invalid enum value. Expected 'unix' | 'windows', received 'mac'",
     ],
     ['missing sender', { transportConfig: smtp }, 'sender: required'],
     [
+      'a list of mistakes',
+      { transportConfig: { ...smtp, port: 0 }, concurrencyLimit: 1.5 },
+      'email.transportConfig.port: Number must be greater than or equal to 1; Invalid config at notifications.processors.email.sender: required; Invalid config at notifications.processors.email.concurrencyLimit: must be a positive integer',
+    ],
+    [
       'invalid sender',
       { transportConfig: smtp, sender: 'a@b.c, evil@x.y' },
-      'sender:',
+      "sender: 'a@b.c, evil@x.y' is not an address like",
     ],
     [
       'invalid replyTo',
       { transportConfig: smtp, sender: 'a@b.c', replyTo: 'nobody' },
-      'replyTo:',
+      "replyTo: 'nobody' is not an address like",
     ],
     [
       'unknown receiver',
@@ -152,7 +162,7 @@ describe('readEmailProcessorConfig', () => {
         sender: 'a@b.c',
         broadcastConfig: { receiver: 'all' },
       },
-      "broadcastConfig.receiver: 'all' is unknown",
+      "broadcastConfig.receiver: Invalid enum value. Expected 'none' | 'users' | 'config', received 'all'",
     ],
     [
       'config receiver without addresses',
@@ -170,7 +180,7 @@ describe('readEmailProcessorConfig', () => {
         sender: 'a@b.c',
         broadcastConfig: { receiver: 'config', receiverEmails: ['x y@z'] },
       },
-      'invalid address(es): x y@z',
+      "broadcastConfig.receiverEmails.0: 'x y@z' is not a valid address",
     ],
     [
       'zero concurrency',
@@ -189,7 +199,7 @@ describe('readEmailProcessorConfig', () => {
         sender: 'a@b.c',
         filter: { minSeverity: 'urgent' },
       },
-      "filter: Invalid severity 'urgent'",
+      "filter.minSeverity: 'urgent' is not one of critical, high, normal, low",
     ],
   ])('rejects %s', (_name, email, message) => {
     expect(() => read(email)).toThrow(

@@ -1,223 +1,206 @@
-import { Config } from '@backstage/config';
 import {
-  NotificationProcessorFilters,
-  getProcessorFiltersFromConfig,
-  readDurationMs,
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import {
+  isNotificationSeverity,
+  notificationSeverities,
 } from '@herald/plugin-notifications-common';
+import { z } from 'zod';
 import { isValidEmailAddress, isValidMailboxHeader } from './addresses';
 
 export const EMAIL_CONFIG_PATH = 'notifications.processors.email';
 
-export type SmtpTransportConfig = {
-  transport: 'smtp';
-  hostname: string;
-  port: number;
-  secure: boolean;
-  requireTls: boolean;
-  auth?: { username: string; password: string };
-};
-
-export type SendmailTransportConfig = {
-  transport: 'sendmail';
-  path: string;
-  newline: 'unix' | 'windows';
-};
-
-export type SesTransportConfig = {
-  transport: 'ses';
-  region?: string;
-  accountId?: string;
-  endpoint?: string;
-  apiVersion?: string;
-  fromArn?: string;
-  configurationSetName?: string;
-};
-
-export type StreamTransportConfig = { transport: 'stream' };
-
-export type EmailTransportConfig =
-  | SmtpTransportConfig
-  | SendmailTransportConfig
-  | SesTransportConfig
-  | StreamTransportConfig;
-
-export type BroadcastReceiver =
-  | { receiver: 'none' }
-  | { receiver: 'users' }
-  | { receiver: 'config'; receiverEmails: string[] };
-
-export type EmailProcessorConfig = {
-  transport: EmailTransportConfig;
-  sender: string;
-  replyTo?: string;
-  concurrencyLimit: number;
-  throttleIntervalMs: number;
-  cacheTtlMs: number;
-  broadcast: BroadcastReceiver;
-  filters: NotificationProcessorFilters;
-  allowedEmailDomains?: string[];
-  allowlistEmailAddresses?: string[];
-  denylistEmailAddresses?: string[];
-};
-
 const DEFAULT_CONCURRENCY_LIMIT = 2;
 const DEFAULT_THROTTLE_INTERVAL_MS = 100;
 const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+const TRANSPORTS = 'smtp, sendmail, ses, stream';
 
-/** A configuration mistake, reported with the full config path of the key. */
+/**
+ * A duration as Backstage writes them (`'100ms'`, `'PT1H'`, `{ minutes: 5 }`)
+ * or a bare number of milliseconds, read into milliseconds.
+ */
+function durationMs(defaultMs: number) {
+  return z
+    .unknown()
+    .transform((value, ctx) => {
+      if (value === undefined) {
+        return defaultMs;
+      }
+      if (typeof value === 'number') {
+        return value;
+      }
+      try {
+        return durationToMilliseconds(
+          readDurationFromConfig(new ConfigReader({ value: value as any }), {
+            key: 'value',
+          }),
+        );
+      } catch (error) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `expected a duration such as '100ms', 'PT1H' or { minutes: 5 } (${error})`,
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.number().min(0, 'must not be negative'));
+}
+
+const mailbox = z.string().refine(isValidMailboxHeader, value => ({
+  message: `'${value}' is not an address like user@example.com or Name <user@example.com>`,
+}));
+
+const emailAddress = z.string().refine(isValidEmailAddress, value => ({
+  message: `'${value}' is not a valid address`,
+}));
+
+const severity = z.string().refine(isNotificationSeverity, value => ({
+  message: `'${value}' is not one of ${notificationSeverities.join(', ')}`,
+}));
+
+const smtpTransport = z.object({
+  transport: z.literal('smtp'),
+  hostname: z.string().min(1, 'required for the smtp transport'),
+  port: z.number().int().min(1).max(65535, 'an integer between 1 and 65535'),
+  secure: z.boolean().default(false),
+  requireTls: z.boolean().default(false),
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+
+const sendmailTransport = z.object({
+  transport: z.literal('sendmail'),
+  path: z.string().default('/usr/sbin/sendmail'),
+  newline: z.enum(['unix', 'windows']).default('unix'),
+});
+
+const sesTransport = z.object({
+  transport: z.literal('ses'),
+  region: z.string().optional(),
+  accountId: z.string().optional(),
+  endpoint: z.string().optional(),
+  apiVersion: z.string().optional(),
+});
+
+const streamTransport = z.object({ transport: z.literal('stream') });
+
+const transportConfig = z
+  .discriminatedUnion(
+    'transport',
+    [smtpTransport, sendmailTransport, sesTransport, streamTransport],
+    {
+      errorMap: (issue, ctx) => {
+        if (issue.code !== z.ZodIssueCode.invalid_union_discriminator) {
+          return { message: ctx.defaultError };
+        }
+        const given = (ctx.data as { transport?: unknown } | undefined)
+          ?.transport;
+        return {
+          message: `${
+            given === undefined ? 'missing' : `'${given}' is unknown`
+          }; expected one of ${TRANSPORTS}`,
+        };
+      },
+    },
+  )
+  .superRefine((transport, ctx) => {
+    if (
+      transport.transport === 'smtp' &&
+      (transport.username === undefined) !== (transport.password === undefined)
+    ) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'username and password must be set together',
+      });
+    }
+  });
+
+const broadcastConfig = z
+  .object({
+    receiver: z.enum(['none', 'users', 'config']).default('none'),
+    receiverEmails: z.array(emailAddress).optional(),
+  })
+  .refine(b => b.receiver !== 'config' || (b.receiverEmails ?? []).length > 0, {
+    message: 'must list at least one address when receiver is config',
+    path: ['receiverEmails'],
+  });
+
+/**
+ * `notifications.processors.email` as written in `config.d.ts`, with the
+ * defaults applied and durations read into milliseconds (the keys gain an
+ * `Ms` suffix so the unit is never in doubt).
+ */
+const emailConfigSchema = z
+  .object({
+    transportConfig,
+    sender: mailbox,
+    replyTo: mailbox.optional(),
+    sesConfig: z
+      .object({
+        fromArn: z.string().optional(),
+        configurationSetName: z.string().optional(),
+      })
+      .optional(),
+    concurrencyLimit: z
+      .number()
+      .int('must be a positive integer')
+      .positive('must be a positive integer')
+      .default(DEFAULT_CONCURRENCY_LIMIT),
+    throttleInterval: durationMs(DEFAULT_THROTTLE_INTERVAL_MS),
+    cache: z.object({ ttl: durationMs(DEFAULT_CACHE_TTL_MS) }).default({}),
+    broadcastConfig: broadcastConfig.default({}),
+    filter: z
+      .object({
+        minSeverity: severity.optional(),
+        maxSeverity: severity.optional(),
+        excludedTopics: z.array(z.string()).optional(),
+        includedTopics: z.array(z.string()).optional(),
+      })
+      .default({}),
+    allowedEmailDomains: z.array(z.string()).optional(),
+    allowlistEmailAddresses: z.array(z.string()).optional(),
+    denylistEmailAddresses: z.array(z.string()).optional(),
+  })
+  .transform(({ throttleInterval, cache, ...rest }) => ({
+    ...rest,
+    throttleIntervalMs: throttleInterval,
+    cache: { ttlMs: cache.ttl },
+  }));
+
+export type EmailProcessorConfig = z.output<typeof emailConfigSchema>;
+export type EmailTransportConfig = EmailProcessorConfig['transportConfig'];
+export type SesTransportConfig = Extract<
+  EmailTransportConfig,
+  { transport: 'ses' }
+>;
+export type BroadcastConfig = EmailProcessorConfig['broadcastConfig'];
+
+/** Every configuration mistake at once, each with the full config path of its key. */
 export class EmailConfigError extends Error {
-  constructor(key: string, problem: string) {
-    super(`Invalid config at ${EMAIL_CONFIG_PATH}.${key}: ${problem}`);
+  constructor(
+    issues: Array<{ path: Array<string | number>; message: string }>,
+  ) {
+    super(
+      issues
+        .map(
+          issue =>
+            `Invalid config at ${[EMAIL_CONFIG_PATH, ...issue.path].join(
+              '.',
+            )}: ${issue.message}`,
+        )
+        .join('; '),
+    );
     this.name = 'EmailConfigError';
   }
 }
 
-function readDurationConfigMs(
-  config: Config,
-  key: string,
-  defaultMs: number,
-): number {
-  try {
-    return readDurationMs(config, key, defaultMs);
-  } catch (error) {
-    throw new EmailConfigError(
-      key,
-      `expected a duration such as '100ms', 'PT1H' or { minutes: 5 } (${error})`,
-    );
-  }
-}
-
-function readTransport(config: Config): EmailTransportConfig {
-  const transportConfig = config.getOptionalConfig('transportConfig');
-  if (!transportConfig) {
-    throw new EmailConfigError(
-      'transportConfig',
-      'missing; set transportConfig.transport to smtp, sendmail, ses or stream',
-    );
-  }
-  const transport = transportConfig.getOptionalString('transport');
-  switch (transport) {
-    case 'smtp': {
-      const username = transportConfig.getOptionalString('username');
-      const password = transportConfig.getOptionalString('password');
-      if ((username === undefined) !== (password === undefined)) {
-        throw new EmailConfigError(
-          'transportConfig',
-          'username and password must be set together',
-        );
-      }
-      const hostname = transportConfig.getOptionalString('hostname');
-      if (!hostname) {
-        throw new EmailConfigError(
-          'transportConfig.hostname',
-          'required for the smtp transport',
-        );
-      }
-      const port = transportConfig.getOptionalNumber('port');
-      if (
-        port === undefined ||
-        !Number.isInteger(port) ||
-        port < 1 ||
-        port > 65535
-      ) {
-        throw new EmailConfigError(
-          'transportConfig.port',
-          'required for the smtp transport, an integer between 1 and 65535',
-        );
-      }
-      return {
-        transport,
-        hostname,
-        port,
-        secure: transportConfig.getOptionalBoolean('secure') ?? false,
-        requireTls: transportConfig.getOptionalBoolean('requireTls') ?? false,
-        auth:
-          username !== undefined && password !== undefined
-            ? { username, password }
-            : undefined,
-      };
-    }
-    case 'sendmail': {
-      const newline = transportConfig.getOptionalString('newline') ?? 'unix';
-      if (newline !== 'unix' && newline !== 'windows') {
-        throw new EmailConfigError(
-          'transportConfig.newline',
-          `'${newline}' is not one of unix, windows`,
-        );
-      }
-      return {
-        transport,
-        path: transportConfig.getOptionalString('path') ?? '/usr/sbin/sendmail',
-        newline,
-      };
-    }
-    case 'ses':
-      return {
-        transport,
-        region: transportConfig.getOptionalString('region'),
-        accountId: transportConfig.getOptionalString('accountId'),
-        endpoint: transportConfig.getOptionalString('endpoint'),
-        apiVersion: transportConfig.getOptionalString('apiVersion'),
-        fromArn: config.getOptionalString('sesConfig.fromArn'),
-        configurationSetName: config.getOptionalString(
-          'sesConfig.configurationSetName',
-        ),
-      };
-    case 'stream':
-      return { transport };
-    default:
-      throw new EmailConfigError(
-        'transportConfig.transport',
-        `${
-          transport === undefined ? 'missing' : `'${transport}' is unknown`
-        }; expected one of smtp, sendmail, ses, stream`,
-      );
-  }
-}
-
-function readBroadcast(config: Config): BroadcastReceiver {
-  const broadcastConfig = config.getOptionalConfig('broadcastConfig');
-  const receiver = broadcastConfig?.getOptionalString('receiver') ?? 'none';
-  switch (receiver) {
-    case 'none':
-    case 'users':
-      return { receiver };
-    case 'config': {
-      const receiverEmails =
-        broadcastConfig?.getOptionalStringArray('receiverEmails') ?? [];
-      if (receiverEmails.length === 0) {
-        throw new EmailConfigError(
-          'broadcastConfig.receiverEmails',
-          'must list at least one address when receiver is config',
-        );
-      }
-      const invalid = receiverEmails.filter(e => !isValidEmailAddress(e));
-      if (invalid.length > 0) {
-        throw new EmailConfigError(
-          'broadcastConfig.receiverEmails',
-          `invalid address(es): ${invalid.join(', ')}`,
-        );
-      }
-      return { receiver, receiverEmails };
-    }
-    default:
-      throw new EmailConfigError(
-        'broadcastConfig.receiver',
-        `'${receiver}' is unknown; expected one of none, users, config`,
-      );
-  }
-}
-
-function readMailbox(config: Config, key: string): string | undefined {
-  const value = config.getOptionalString(key);
-  if (value !== undefined && !isValidMailboxHeader(value)) {
-    throw new EmailConfigError(
-      key,
-      `'${value}' is not an address like user@example.com or Name <user@example.com>`,
-    );
-  }
-  return value;
-}
+const requiredKeys: z.ZodErrorMap = (issue, ctx) =>
+  issue.code === z.ZodIssueCode.invalid_type && issue.received === 'undefined'
+    ? { message: 'required' }
+    : { message: ctx.defaultError };
 
 /**
  * Reads and validates `notifications.processors.email` from the root config,
@@ -226,57 +209,15 @@ function readMailbox(config: Config, key: string): string | undefined {
 export function readEmailProcessorConfig(
   rootConfig: Config,
 ): EmailProcessorConfig {
-  const config = rootConfig.getOptionalConfig(EMAIL_CONFIG_PATH);
-  if (!config) {
+  const raw = rootConfig.getOptional(EMAIL_CONFIG_PATH);
+  if (raw === undefined) {
     throw new Error(
       `Missing config ${EMAIL_CONFIG_PATH}: the email module needs at least transportConfig and sender`,
     );
   }
-
-  const sender = readMailbox(config, 'sender');
-  if (!sender) {
-    throw new EmailConfigError('sender', 'required, the From address');
+  const result = emailConfigSchema.safeParse(raw, { errorMap: requiredKeys });
+  if (!result.success) {
+    throw new EmailConfigError(result.error.issues);
   }
-
-  const concurrencyLimit =
-    config.getOptionalNumber('concurrencyLimit') ?? DEFAULT_CONCURRENCY_LIMIT;
-  if (!Number.isInteger(concurrencyLimit) || concurrencyLimit < 1) {
-    throw new EmailConfigError(
-      'concurrencyLimit',
-      'must be a positive integer',
-    );
-  }
-  const throttleIntervalMs = readDurationConfigMs(
-    config,
-    'throttleInterval',
-    DEFAULT_THROTTLE_INTERVAL_MS,
-  );
-  if (!(throttleIntervalMs >= 0)) {
-    throw new EmailConfigError('throttleInterval', 'must not be negative');
-  }
-
-  let filters: NotificationProcessorFilters;
-  try {
-    filters = getProcessorFiltersFromConfig(config);
-  } catch (error) {
-    throw new EmailConfigError('filter', String((error as Error).message));
-  }
-
-  return {
-    transport: readTransport(config),
-    sender,
-    replyTo: readMailbox(config, 'replyTo'),
-    concurrencyLimit,
-    throttleIntervalMs,
-    cacheTtlMs: readDurationConfigMs(config, 'cache.ttl', DEFAULT_CACHE_TTL_MS),
-    broadcast: readBroadcast(config),
-    filters,
-    allowedEmailDomains: config.getOptionalStringArray('allowedEmailDomains'),
-    allowlistEmailAddresses: config.getOptionalStringArray(
-      'allowlistEmailAddresses',
-    ),
-    denylistEmailAddresses: config.getOptionalStringArray(
-      'denylistEmailAddresses',
-    ),
-  };
+  return result.data;
 }

@@ -8,19 +8,19 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { readEmailProcessorConfig } from './config';
-import { EmailDeliveryStore } from './deliveryStore';
 import {
   NotificationTemplateRenderer,
   notificationsEmailTemplateExtensionPoint,
 } from './extensions';
 import { EmailProcessor } from './processor';
-import { RateLimiter } from './rateLimiter';
+import { createSendPacer } from './sendPacer';
+import { SentEmailLog } from './SentEmailLog';
 import { EmailRecipientLookup } from './recipients';
 import { DefaultEmailTemplate, EmailRenderer } from './template';
 import { createEmailTransport, sesMessageOptions } from './transport';
 
 /** Retries end long before this; the records only need to outlive them. */
-const DELIVERY_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const SENT_LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 function readSendBudgetMs(config: Config): number {
   return readPostProcessTimeoutMs(config) / 2;
 }
@@ -67,21 +67,22 @@ export const notificationsModuleEmail = createBackendModule({
         const emailConfig = readEmailProcessorConfig(config);
         const transporter = await createEmailTransport(
           config,
-          emailConfig.transport,
+          emailConfig.transportConfig,
         );
-        const deliveries = await EmailDeliveryStore.create(database);
+        const sentLog = await SentEmailLog.create(database);
 
         await scheduler.scheduleTask({
+          // The id predates the log's name; a new id would orphan the old task.
           id: 'notifications-email-delivery-cleanup',
           frequency: { hours: 24 },
           timeout: { minutes: 15 },
           initialDelay: { hours: 1 },
           scope: 'global',
           fn: async () => {
-            const deleted = await deliveries.deleteOlderThan(
-              DELIVERY_RECORD_RETENTION_MS,
+            const deleted = await sentLog.deleteOlderThan(
+              SENT_LOG_RETENTION_MS,
             );
-            logger.info(`Removed ${deleted} old email delivery record(s)`);
+            logger.info(`Removed ${deleted} old sent-email record(s)`);
           },
         });
 
@@ -89,27 +90,27 @@ export const notificationsModuleEmail = createBackendModule({
           new EmailProcessor({
             logger,
             transporter,
-            deliveries,
+            sentLog,
             recipients: new EmailRecipientLookup({
               catalog,
               auth,
               cache,
-              cacheTtlMs: emailConfig.cacheTtlMs,
-              broadcast: emailConfig.broadcast,
+              cacheTtlMs: emailConfig.cache.ttlMs,
+              broadcast: emailConfig.broadcastConfig,
             }),
             addressPolicy: new EmailAddressPolicy(emailConfig),
             renderer: new EmailRenderer(
               new DefaultEmailTemplate(config.getString('app.baseUrl')),
               templateRenderer,
             ),
-            rateLimiter: new RateLimiter(
-              emailConfig.concurrencyLimit,
-              emailConfig.throttleIntervalMs,
-            ),
-            filters: emailConfig.filters,
+            awaitSendSlot: createSendPacer({
+              limit: emailConfig.concurrencyLimit,
+              intervalMs: emailConfig.throttleIntervalMs,
+            }),
+            filters: emailConfig.filter,
             sender: emailConfig.sender,
             replyTo: emailConfig.replyTo,
-            sesOptions: sesMessageOptions(emailConfig.transport),
+            sesOptions: sesMessageOptions(emailConfig),
             sendBudgetMs: readSendBudgetMs(config),
           }),
         );

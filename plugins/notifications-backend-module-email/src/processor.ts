@@ -6,8 +6,7 @@ import {
 import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Transporter } from 'nodemailer';
 import { EmailAddressPolicy } from './addresses';
-import { EmailDeliveryStore, notificationVersion } from './deliveryStore';
-import { RateLimiter } from './rateLimiter';
+import { SentEmailLog, notificationVersion } from './SentEmailLog';
 import { EmailRecipientLookup } from './recipients';
 import { EmailRenderer, RenderedEmail } from './template';
 
@@ -60,9 +59,10 @@ export type EmailProcessorOptions = {
   transporter: Transporter;
   recipients: EmailRecipientLookup;
   addressPolicy: EmailAddressPolicy;
-  deliveries: EmailDeliveryStore;
+  sentLog: SentEmailLog;
   renderer: EmailRenderer;
-  rateLimiter: RateLimiter;
+  /** Resolves when the next message may start, at the configured rate. */
+  awaitSendSlot: () => Promise<void>;
   filters: NotificationProcessorFilters;
   sender: string;
   replyTo?: string;
@@ -100,7 +100,7 @@ export class EmailProcessor implements NotificationProcessor {
   }
 
   async postProcess(notification: Notification): Promise<void> {
-    const { logger, addressPolicy, deliveries } = this.options;
+    const { logger, addressPolicy, sentLog } = this.options;
 
     const candidates = await this.options.recipients.addressesFor(notification);
     const { accepted, invalid, excluded } = addressPolicy.screen(candidates);
@@ -122,7 +122,7 @@ export class EmailProcessor implements NotificationProcessor {
       return;
     }
 
-    const finished = await deliveries.finishedAddresses(notification, accepted);
+    const finished = await sentLog.finishedAddresses(notification, accepted);
     const pending = accepted.filter(address => !finished.has(address));
     if (pending.length === 0) {
       return;
@@ -164,8 +164,8 @@ export class EmailProcessor implements NotificationProcessor {
     message: RenderedEmail,
     deadline: number,
   ): Promise<void> {
-    const { transporter, deliveries, logger } = this.options;
-    await this.options.rateLimiter.acquire();
+    const { transporter, sentLog, logger } = this.options;
+    await this.options.awaitSendSlot();
     if (Date.now() > deadline) {
       throw new DeferredAddressError(
         'left for the next attempt, this one has used its time budget',
@@ -190,9 +190,9 @@ export class EmailProcessor implements NotificationProcessor {
           notification.id
         }, not retrying: ${(error as Error).message}`,
       );
-      await deliveries.recordFinished(notification, address, 'rejected');
+      await sentLog.recordFinished(notification, address, 'rejected');
       return;
     }
-    await deliveries.recordFinished(notification, address, 'delivered');
+    await sentLog.recordFinished(notification, address, 'delivered');
   }
 }

@@ -2,7 +2,7 @@ import { AuthService, CacheService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Notification } from '@herald/plugin-notifications-common';
-import { BroadcastReceiver } from './config';
+import { BroadcastConfig } from './config';
 
 const USER_EMAIL_CACHE_PREFIX = 'email-processor:user-email:';
 const ALL_USER_EMAILS_CACHE_KEY = 'email-processor:all-user-emails';
@@ -27,7 +27,7 @@ export class EmailRecipientLookup {
       auth: AuthService;
       cache: CacheService;
       cacheTtlMs: number;
-      broadcast: BroadcastReceiver;
+      broadcast: BroadcastConfig;
     },
   ) {}
 
@@ -39,7 +39,7 @@ export class EmailRecipientLookup {
       case 'users':
         return this.allUserAddresses();
       case 'config':
-        return this.options.broadcast.receiverEmails;
+        return this.options.broadcast.receiverEmails ?? [];
       default:
         return [];
     }

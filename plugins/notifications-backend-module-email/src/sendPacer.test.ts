@@ -1,14 +1,14 @@
-import { RateLimiter } from './rateLimiter';
+import { createSendPacer } from './sendPacer';
 
-describe('RateLimiter', () => {
+describe('createSendPacer', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
-  it('lets `limit` operations start per interval, in arrival order', async () => {
-    const limiter = new RateLimiter(2, 100);
+  it('lets `limit` messages start per interval, in arrival order', async () => {
+    const awaitSlot = createSendPacer({ limit: 2, intervalMs: 100 });
     const startedAt: Array<[number, number]> = [];
     const all = [0, 1, 2, 3, 4].map(i =>
-      limiter.acquire().then(() => startedAt.push([i, Date.now()])),
+      awaitSlot().then(() => startedAt.push([i, Date.now()])),
     );
     await jest.advanceTimersByTimeAsync(250);
     await Promise.all(all);
@@ -21,13 +21,17 @@ describe('RateLimiter', () => {
     ]);
   });
 
-  it('counts starts in a sliding window, not per batch', async () => {
-    const limiter = new RateLimiter(2, 100);
-    await limiter.acquire();
+  it('counts starts in a sliding window, not per fixed window', async () => {
+    const awaitSlot = createSendPacer({ limit: 2, intervalMs: 100 });
+    const first = awaitSlot();
+    await jest.advanceTimersByTimeAsync(0);
+    await first;
     await jest.advanceTimersByTimeAsync(60);
-    await limiter.acquire();
+    const second = awaitSlot();
+    await jest.advanceTimersByTimeAsync(0);
+    await second;
     let third = -1;
-    const pending = limiter.acquire().then(() => {
+    const pending = awaitSlot().then(() => {
       third = Date.now();
     });
     await jest.advanceTimersByTimeAsync(100);
@@ -36,10 +40,9 @@ describe('RateLimiter', () => {
   });
 
   it('never waits with a zero interval', async () => {
-    const limiter = new RateLimiter(1, 0);
-    // Fake timers never advance here, so any wait would hang the test.
-    await expect(
-      Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]),
-    ).resolves.toHaveLength(3);
+    const awaitSlot = createSendPacer({ limit: 1, intervalMs: 0 });
+    const all = Promise.all([awaitSlot(), awaitSlot(), awaitSlot()]);
+    await jest.advanceTimersByTimeAsync(0);
+    await expect(all).resolves.toHaveLength(3);
   });
 });

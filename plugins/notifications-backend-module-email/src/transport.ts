@@ -3,6 +3,7 @@ import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
 import { createTransport, Transporter } from 'nodemailer';
 import {
   EMAIL_CONFIG_PATH,
+  EmailProcessorConfig,
   EmailTransportConfig,
   SesTransportConfig,
 } from './config';
@@ -64,9 +65,10 @@ export async function createEmailTransport(
         port: config.port,
         secure: config.secure,
         requireTLS: config.requireTls,
-        auth: config.auth
-          ? { user: config.auth.username, pass: config.auth.password }
-          : undefined,
+        auth:
+          config.username !== undefined && config.password !== undefined
+            ? { user: config.username, pass: config.password }
+            : undefined,
       });
     case 'sendmail':
       return createTransport({
@@ -88,18 +90,19 @@ export async function createEmailTransport(
 }
 
 /** The per-message SES options from `sesConfig`, or nothing for other transports. */
-export function sesMessageOptions(
-  config: EmailTransportConfig,
-): Record<string, string> | undefined {
-  if (config.transport !== 'ses') {
+export function sesMessageOptions({
+  transportConfig,
+  sesConfig,
+}: EmailProcessorConfig): Record<string, string> | undefined {
+  if (transportConfig.transport !== 'ses') {
     return undefined;
   }
   const options: Record<string, string> = {};
-  if (config.fromArn) {
-    options.FromEmailAddressIdentityArn = config.fromArn;
+  if (sesConfig?.fromArn) {
+    options.FromEmailAddressIdentityArn = sesConfig.fromArn;
   }
-  if (config.configurationSetName) {
-    options.ConfigurationSetName = config.configurationSetName;
+  if (sesConfig?.configurationSetName) {
+    options.ConfigurationSetName = sesConfig.configurationSetName;
   }
   return Object.keys(options).length > 0 ? options : undefined;
 }
