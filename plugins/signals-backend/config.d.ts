@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Herald signals backend. Every key is optional; defaults are in the README. */
   signals?: {
@@ -40,12 +42,25 @@ export interface Config {
      * Default 67108864.
      */
     maxBufferedBytesPerReplica?: number;
-    /** Interval between protocol pings, in milliseconds. Default 30000. */
+    /**
+     * Interval between protocol pings: `{ seconds: 30 }`, `'30s'` or an ISO
+     * 8601 duration. Default 30 seconds.
+     */
+    pingInterval?: HumanDuration | string;
+    /**
+     * Interval between protocol pings, in milliseconds.
+     * @deprecated Use `pingInterval`, which wins when both are set.
+     */
     pingIntervalMs?: number;
     /**
      * How long after connecting a first subscribe still receives the signals
-     * published on that channel since the connection opened, in milliseconds.
-     * Default 10000.
+     * published on that channel since the connection opened. Default 10
+     * seconds.
+     */
+    subscribeGrace?: HumanDuration | string;
+    /**
+     * The same, in milliseconds.
+     * @deprecated Use `subscribeGrace`, which wins when both are set.
      */
     subscribeGraceMs?: number;
     replay?: {
@@ -54,7 +69,12 @@ export interface Config {
       /**
        * How long the PostgreSQL bus keeps published signals in its table,
        * for large payloads, listener reconnects and replicas that start
-       * later, in seconds. Default 600.
+       * later. Default 10 minutes.
+       */
+      retention?: HumanDuration | string;
+      /**
+       * The same, in seconds.
+       * @deprecated Use `retention`, which wins when both are set.
        */
       retentionSeconds?: number;
     };

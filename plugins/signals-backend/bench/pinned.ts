@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { defaultSignalsOptions } from '../src/options';
+import { defaultSignalsConfig } from '../src/config';
 import { startReplica } from './replica';
 
 /**
@@ -10,10 +10,10 @@ import { startReplica } from './replica';
  * is closed at its first subscribe).
  */
 async function main() {
-  const sockets = defaultSignalsOptions.maxConnectionsPerUser;
-  const perSocket = defaultSignalsOptions.maxSubscriptionsPerConnection;
+  const sockets = defaultSignalsConfig.maxConnectionsPerUser;
+  const perSocket = defaultSignalsConfig.maxSubscriptionsPerConnection;
   const nameLength = Number(
-    process.env.BENCH_NAME_LENGTH ?? defaultSignalsOptions.maxChannelNameLength,
+    process.env.BENCH_NAME_LENGTH ?? defaultSignalsConfig.maxChannelNameLength,
   );
   const replica = await startReplica();
   const heap = async () =>

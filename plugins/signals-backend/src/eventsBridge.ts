@@ -1,13 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { EventParams } from '@backstage/plugin-events-node';
-import { SignalPayload } from '@herald/plugin-signals-node';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import {
+  SIGNALS_EVENT_TOPIC,
+  SignalPayload,
+} from '@herald/plugin-signals-node';
+import { SignalBus } from './bus/types';
 
 /**
  * Validates an event from the `signals` topic. Publishers there may be any
  * plugin, upstream ones included, so the payload is checked rather than
  * trusted.
  */
-export function signalFromEvent(
+function signalFromEvent(
   event: EventParams,
   logger: LoggerService,
 ): SignalPayload | undefined {
@@ -26,4 +30,31 @@ export function signalFromEvent(
     return undefined;
   }
   return payload as SignalPayload;
+}
+
+/**
+ * Feeds the `signals` events topic into the bus.
+ *
+ * With a bus shared by the replicas one replica takes each event and the bus
+ * fans it out: subscribers sharing an id split the events between them, so
+ * the events backend's bus cannot deliver a signal twice. Without one, every
+ * replica takes every event under its own instance id, like upstream.
+ */
+export async function subscribeToSignalEvents(options: {
+  events: EventsService;
+  bus: SignalBus;
+  instanceId: string;
+  logger: LoggerService;
+}) {
+  const { events, bus, logger } = options;
+  await events.subscribe({
+    id: bus.sharedByReplicas ? 'bus' : options.instanceId,
+    topics: [SIGNALS_EVENT_TOPIC],
+    onEvent: async event => {
+      const signal = signalFromEvent(event, logger);
+      if (signal) {
+        await bus.publish(signal);
+      }
+    },
+  });
 }

@@ -462,7 +462,10 @@ describe('signals backend', () => {
     beforeAll(async () => {
       server = await startSignalsBackend({
         config: {
-          signals: { pingIntervalMs: 100, maxBufferedBytes: 256 * 1024 },
+          signals: {
+            pingInterval: { milliseconds: 100 },
+            maxBufferedBytes: 256 * 1024,
+          },
         },
       });
     });

@@ -3,17 +3,14 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import {
-  SIGNALS_EVENT_TOPIC,
-  perRecipientSupportServiceRef,
-} from '@herald/plugin-signals-node';
+import { perRecipientSupportServiceRef } from '@herald/plugin-signals-node';
 import { createSignalBus } from './bus/createSignalBus';
-import { signalFromEvent } from './eventsBridge';
+import { readSignalsConfig } from './config';
+import { subscribeToSignalEvents } from './eventsBridge';
 import { healthRoute } from './healthRoute';
 import { SignalHub } from './hub/SignalHub';
-import { readSignalsOptions } from './options';
 import { serveWebSockets } from './serveWebSockets';
-import { WebSocketEndpoint } from './webSocketEndpoint';
+import { WebSocketEndpoint } from './WebSocketEndpoint';
 
 /**
  * The signals backend: the `/api/signals` WebSocket endpoint fed from the
@@ -27,11 +24,12 @@ export const signalsPlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
-        config: coreServices.rootConfig,
+        rootConfig: coreServices.rootConfig,
         lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         userInfo: coreServices.userInfo,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
         discovery: coreServices.discovery,
         pluginMetadata: coreServices.pluginMetadata,
         instance: coreServices.rootInstanceMetadata,
@@ -39,34 +37,25 @@ export const signalsPlugin = createBackendPlugin({
         perRecipientSupport: perRecipientSupportServiceRef,
       },
       async init(deps) {
-        const { httpRouter, logger, lifecycle, events } = deps;
-        const options = readSignalsOptions(deps.config);
-        const hub = new SignalHub(options, logger);
+        const { httpRouter, logger, lifecycle } = deps;
+        const config = readSignalsConfig(deps.rootConfig);
+        const hub = new SignalHub(config, logger);
         const bus = await createSignalBus({
-          mode: options.bus,
-          retentionSeconds: options.retentionSeconds,
+          config,
           database: deps.database,
           logger,
+          scheduler: deps.scheduler,
         });
         await bus.start(
           signal => hub.deliver(signal),
           history => hub.preload(history),
         );
         hub.startHeartbeat();
-
-        // With a shared bus one replica takes each event and the bus fans it
-        // out; subscribers sharing an id split the events between them, so
-        // the events backend's bus cannot deliver a signal twice. Without one,
-        // every replica takes every event, like upstream.
-        await events.subscribe({
-          id: bus.kind === 'memory' ? deps.instance.getId() : 'bus',
-          topics: [SIGNALS_EVENT_TOPIC],
-          onEvent: async event => {
-            const signal = signalFromEvent(event, logger);
-            if (signal) {
-              await bus.publish(signal);
-            }
-          },
+        await subscribeToSignalEvents({
+          events: deps.events,
+          bus,
+          instanceId: deps.instance.getId(),
+          logger,
         });
         // From now on publishers here may send `perRecipient` in one event.
         deps.perRecipientSupport.announce();
@@ -76,7 +65,7 @@ export const signalsPlugin = createBackendPlugin({
           userInfo: deps.userInfo,
           hub,
           logger,
-          options,
+          config,
         });
         serveWebSockets({
           httpRouter,

@@ -10,7 +10,7 @@ import {
 import { subscribe, unsubscribe } from 'diagnostics_channel';
 import { IncomingMessage, Server } from 'http';
 import { Duplex } from 'stream';
-import { rejectUpgrade } from './webSocketEndpoint';
+import { rejectUpgrade } from './rejectUpgrade';
 
 /** Most token candidates one handshake may offer, as the framework allows. */
 const MAX_TOKEN_CANDIDATES = 5;

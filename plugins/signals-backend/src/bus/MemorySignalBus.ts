@@ -4,6 +4,7 @@ import { SequencedSignal, SignalBus } from './types';
 /** The bus for a single backend instance: offsets are counters in memory. */
 export class MemorySignalBus implements SignalBus {
   readonly kind = 'memory';
+  readonly sharedByReplicas = false;
   private readonly heads = new Map<string, number>();
   private listener?: (signal: SequencedSignal) => void;
 

@@ -1,7 +1,7 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { SignalPayload } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
-import { Client, ClientConfig } from 'pg';
+import { Client } from 'pg';
 import { ChannelSequencer } from './ChannelSequencer';
 import {
   Announcement,
@@ -22,12 +22,17 @@ const STALL_MS = 2_000;
 const READ_RETRY_MS = 1_000;
 /** Signals per publish statement, to keep one statement's size bounded. */
 const MAX_PUBLISH_BATCH = 200;
+/** The longest the log keeps a signal beyond its retention. */
+const MAX_CLEANUP_INTERVAL_MS = 60_000;
 
 /**
  * Carries signals between replicas through PostgreSQL LISTEN/NOTIFY on a
- * dedicated connection opened with the plugin database's settings. Every
- * signal is also logged, so a listener that lost its connection catches up
- * from the log and a replica that starts later can serve resuming clients.
+ * dedicated connection that the database service's client opens outside its
+ * pool, so SSL, connection functions and every other setting of the plugin
+ * database apply to it too. Every signal is also logged, so a listener that
+ * lost its connection catches up from the log and a replica that starts
+ * later can serve resuming clients. One replica at a time trims the log, as
+ * a global scheduled task.
  *
  * Nothing waits in line behind anything else: the publishing replica
  * delivers its own signal as soon as the insert returns its offset, the
@@ -37,6 +42,7 @@ const MAX_PUBLISH_BATCH = 200;
  */
 export class PostgresSignalBus implements SignalBus {
   readonly kind = 'postgres';
+  readonly sharedByReplicas = true;
   private readonly store: PostgresSignalStore;
   private listener?: Client;
   private sequencer?: ChannelSequencer;
@@ -53,26 +59,38 @@ export class PostgresSignalBus implements SignalBus {
   private publishing = false;
   private filling = false;
   private stopped = false;
-  private cleanupTimer?: NodeJS.Timeout;
   private stallTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
+  private readonly knex: Knex;
+  private readonly logger: LoggerService;
+  private readonly scheduler: SchedulerService;
+  private readonly retentionMs: number;
 
-  constructor(
-    private readonly knex: Knex,
-    private readonly logger: LoggerService,
-    private readonly retentionSeconds: number,
-  ) {
-    this.store = new PostgresSignalStore(knex);
+  constructor(options: {
+    knex: Knex;
+    logger: LoggerService;
+    scheduler: SchedulerService;
+    /** How long the log keeps a signal. */
+    retentionMs: number;
+  }) {
+    this.knex = options.knex;
+    this.logger = options.logger;
+    this.scheduler = options.scheduler;
+    this.retentionMs = options.retentionMs;
+    this.store = new PostgresSignalStore(options.knex);
   }
 
   async start(
     onSignal: (signal: SequencedSignal) => void,
     onHistory: (signals: SequencedSignal[]) => void,
   ) {
-    const startedAt = new Date();
+    const startedAt = Date.now();
+    // A pooled query first: the client resolves a connection function's
+    // settings only when its pool opens a connection.
+    await this.knex.raw('SELECT 1');
     await this.listen();
     const history = await this.store.since(
-      new Date(startedAt.getTime() - this.retentionSeconds * 1000),
+      new Date(startedAt - this.retentionMs),
     );
     onHistory(history);
     const sequencer = new ChannelSequencer(onSignal);
@@ -85,14 +103,21 @@ export class PostgresSignalBus implements SignalBus {
     this.early = [];
     early.forEach(announcement => this.announce(announcement));
 
-    this.cleanupTimer = setInterval(() => {
-      this.store
-        .deleteOlderThan(new Date(Date.now() - this.retentionSeconds * 1000))
-        .catch(error =>
-          this.logger.warn(`Failed to trim the signals log: ${error}`),
-        );
-    }, Math.min(60_000, this.retentionSeconds * 1000));
-    this.cleanupTimer.unref?.();
+    await this.scheduler.scheduleTask({
+      id: 'signals-log-cleanup',
+      scope: 'global',
+      frequency: {
+        milliseconds: Math.min(MAX_CLEANUP_INTERVAL_MS, this.retentionMs),
+      },
+      timeout: { minutes: 5 },
+      fn: async () => {
+        if (!this.stopped) {
+          await this.store.deleteOlderThan(
+            new Date(Date.now() - this.retentionMs),
+          );
+        }
+      },
+    });
     this.stallTimer = setInterval(() => this.fillGaps(), STALL_MS / 2);
     this.stallTimer.unref?.();
   }
@@ -135,24 +160,21 @@ export class PostgresSignalBus implements SignalBus {
 
   async stop() {
     this.stopped = true;
-    clearInterval(this.cleanupTimer);
     clearInterval(this.stallTimer);
     clearTimeout(this.reconnectTimer);
     const listener = this.listener;
     this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+    if (listener) {
+      await this.release(listener);
+    }
   }
 
-  private async connectionConfig(): Promise<ClientConfig | string> {
-    const configured = (this.knex.client as { config: Knex.Config }).config
-      .connection;
-    const connection =
-      typeof configured === 'function' ? await configured() : configured;
-    return connection as ClientConfig | string;
+  private async release(client: Client) {
+    await this.knex.client.destroyRawConnection(client).catch(() => undefined);
   }
 
   private async listen() {
-    const client = new Client(await this.connectionConfig());
+    const client: Client = await this.knex.client.acquireRawConnection();
     client.on('notification', message => {
       if (message.channel !== NOTIFY_CHANNEL || !message.payload) {
         return;
@@ -167,8 +189,12 @@ export class PostgresSignalBus implements SignalBus {
     const lost = (reason: string) => this.lost(client, reason);
     client.on('error', error => lost(error.message));
     client.on('end', () => lost('connection ended'));
-    await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    } catch (error) {
+      await this.release(client);
+      throw error;
+    }
     this.listener = client;
   }
 
@@ -263,7 +289,7 @@ export class PostgresSignalBus implements SignalBus {
       return;
     }
     this.listener = undefined;
-    client.end().catch(() => undefined);
+    this.release(client);
     const disconnectedAt = Date.now();
     this.logger.warn(`Signals bus lost its PostgreSQL listener: ${reason}`);
     this.reconnect(disconnectedAt, 250);

@@ -1,10 +1,11 @@
 import {
   DatabaseService,
   LoggerService,
+  SchedulerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { SignalsOptions } from '../options';
+import { SignalsConfig } from '../config';
 import { MemorySignalBus } from './MemorySignalBus';
 import { PostgresSignalBus } from './PostgresSignalBus';
 import { SignalBus } from './types';
@@ -16,18 +17,18 @@ function isPostgres(knex: Knex) {
 
 /** Picks the bus for `signals.bus`, migrating the PostgreSQL bus tables. */
 export async function createSignalBus(options: {
-  mode: SignalsOptions['bus'];
-  retentionSeconds: number;
+  config: Pick<SignalsConfig, 'bus' | 'replay'>;
   database: DatabaseService;
   logger: LoggerService;
+  scheduler: SchedulerService;
 }): Promise<SignalBus> {
-  const { mode, database, logger } = options;
-  if (mode === 'memory') {
+  const { config, database, logger, scheduler } = options;
+  if (config.bus === 'memory') {
     return new MemorySignalBus();
   }
   const knex = await database.getClient();
   if (!isPostgres(knex)) {
-    if (mode === 'postgres') {
+    if (config.bus === 'postgres') {
       throw new Error(
         'signals.bus is postgres but the signals plugin database is not PostgreSQL',
       );
@@ -43,5 +44,10 @@ export async function createSignalBus(options: {
     });
   }
   logger.info('Signals are shared between replicas through PostgreSQL');
-  return new PostgresSignalBus(knex, logger, options.retentionSeconds);
+  return new PostgresSignalBus({
+    knex,
+    logger,
+    scheduler,
+    retentionMs: config.replay.retentionMs,
+  });
 }

@@ -5,21 +5,37 @@ import { SignalOffset } from '@herald/plugin-signals-common';
 export type SequencedSignal = SignalPayload & { offset: SignalOffset };
 
 /**
- * Carries published signals to the hub of every backend replica, assigning
- * each one an offset that is the same on every replica.
+ * Carries published signals to the hub of every backend replica; the
+ * Centrifuge "broker" role. The hub indexes connections and fans out; the bus
+ * owns ordering and history. A bus promises:
+ *
+ * - Offsets: each channel's signals are numbered 1, 2, 3, … with no number
+ *   used twice, and a signal has the same offset on every replica.
+ * - Order: `onSignal` sees a channel's signals in offset order. A signal it
+ *   cannot get (lost for good) may be skipped; the hub then answers resuming
+ *   clients with a gap. Delivering an offset again is harmless, the hub drops
+ *   it, but costs work.
+ * - History: a bus that keeps signals hands those published before this
+ *   replica started to `onHistory`, oldest first, before the first
+ *   `onSignal`, so resuming clients can be served on any replica.
+ *
+ * A new bus is a class implementing this in this folder, chosen by
+ * `signals.bus` in `createSignalBus.ts`.
  */
 export interface SignalBus {
   /** Which bus this is, for logs. */
   readonly kind: string;
   /**
-   * Starts delivering to `onSignal`, in offset order per channel. Signals
-   * published before this replica started, if the bus keeps any, are handed
-   * to `onHistory` first (oldest first) so resuming clients can be served.
+   * Whether a signal published on one replica reaches the hubs of all
+   * replicas. Then only one replica needs to take each event from the events
+   * service; otherwise every replica takes every event.
    */
+  readonly sharedByReplicas: boolean;
   start(
     onSignal: (signal: SequencedSignal) => void,
     onHistory: (signals: SequencedSignal[]) => void,
   ): Promise<void>;
+  /** Resolves once the signal has its offset and will reach every replica. */
   publish(signal: SignalPayload): Promise<void>;
   stop(): Promise<void>;
 }

@@ -90,3 +90,66 @@ export class ReplayBuffer {
     return entries;
   }
 }
+
+/**
+ * Replay bookkeeping for all channels: a {@link ReplayBuffer} per channel and
+ * the replica-wide arrival counter that tells which signals reached this
+ * replica after a connection opened.
+ */
+export class ReplayBuffers {
+  private readonly buffers = new Map<string, ReplayBuffer>();
+  private arrivals = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  /** The arrival counter now; signals remembered later arrive after it. */
+  get arrival() {
+    return this.arrivals;
+  }
+
+  /**
+   * Remembers a signal from the bus. Returns false for one already
+   * remembered, which must not be delivered again.
+   */
+  remember(signal: SequencedSignal): boolean {
+    let buffer = this.buffers.get(signal.channel);
+    if (!buffer) {
+      buffer = new ReplayBuffer(this.capacity);
+      this.buffers.set(signal.channel, buffer);
+    }
+    return buffer.append({ signal, arrival: ++this.arrivals });
+  }
+
+  /**
+   * What a subscribe with an offset gets: the signals after `offset`, or for
+   * `null` those that arrived after `connectArrival`, and the channel head;
+   * or a gap when they can no longer all be replayed.
+   */
+  resume(
+    channel: string,
+    offset: number | null,
+    connectArrival: number,
+  ): ReplayResult {
+    const buffer = this.buffers.get(channel);
+    if (!buffer) {
+      // Nothing was published on the channel since this replica started:
+      // a client that saw an offset saw one from before a restart.
+      return offset
+        ? { kind: 'gap', head: 0 }
+        : { kind: 'replay', entries: [], head: 0 };
+    }
+    if (offset === null) {
+      return {
+        kind: 'replay',
+        entries: buffer.arrivedAfter(connectArrival),
+        head: buffer.headOffset,
+      };
+    }
+    return buffer.since(offset);
+  }
+
+  /** Signals of a channel that arrived on this replica after `arrival`. */
+  arrivedAfter(channel: string, arrival: number): BufferedSignal[] {
+    return this.buffers.get(channel)?.arrivedAfter(arrival) ?? [];
+  }
+}

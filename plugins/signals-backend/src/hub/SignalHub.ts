@@ -1,60 +1,37 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  ClientFrame,
   SignalCloseCodes,
-  parseClientFrame,
+  SubscribeFrame,
 } from '@herald/plugin-signals-common';
-import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
 import { WebSocket, RawData } from 'ws';
 import { SequencedSignal } from '../bus/types';
-import { SignalsOptions } from '../options';
+import { SignalsConfig } from '../config';
 import { Connection } from './Connection';
-import { BufferedSignal, ReplayBuffer } from './ReplayBuffer';
-
-/** Subscribers of one channel, indexed by each ownership ref they hold. */
-type ChannelIndex = {
-  all: Set<Connection>;
-  byRef: Map<string, Set<Connection>>;
-};
-
-/** The frames one signal turns into, built at most once per variant. */
-type EncodedFrames = { plain?: Buffer; withOffset?: Buffer };
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/** The refs a user-targeted signal goes to; any other type reaches nobody. */
-function userRecipientRefs(
-  recipients: SequencedSignal['recipients'],
-): string[] {
-  if (recipients.type !== 'user') {
-    return [];
-  }
-  return Array.isArray(recipients.entityRef)
-    ? recipients.entityRef
-    : [recipients.entityRef];
-}
+import { FrameEncoder, encodeFrame } from './FrameEncoder';
+import { parseClientFrame } from './parseClientFrame';
+import { BufferedSignal, ReplayBuffers } from './ReplayBuffer';
+import { SubscriptionIndex, isRecipient } from './SubscriptionIndex';
 
 /**
- * Holds this replica's connections and delivers each signal only to the
- * connections subscribed to its channel that hold one of its recipient refs,
- * so delivery costs work in proportion to the receiving sockets.
+ * Coordinates this replica's connections: takes over upgraded sockets, keeps
+ * them alive, answers their subscribe and unsubscribe frames and writes
+ * their frames within the send-buffer limits. Which connection receives a
+ * signal is the {@link SubscriptionIndex}'s job, what was sent before is the
+ * {@link ReplayBuffers}', and serialising frames the {@link FrameEncoder}'s.
  */
 export class SignalHub {
   private readonly connections = new Set<Connection>();
   private readonly perUser = new Map<string, number>();
-  private readonly channels = new Map<string, ChannelIndex>();
-  private readonly buffers = new Map<string, ReplayBuffer>();
-  private arrival = 0;
-  /** Subscriptions of all connections, against the replica's cap. */
-  private subscriptionCount = 0;
+  private readonly subscriptions = new SubscriptionIndex();
+  private readonly replay: ReplayBuffers;
   /** Pending bytes of all open connections, against the replica's cap. */
   private bufferedBytes = 0;
   private pingTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly options: Pick<
-      SignalsOptions,
+    private readonly config: Pick<
+      SignalsConfig,
       | 'maxSubscriptionsPerConnection'
       | 'maxBufferedBytes'
       | 'maxChannelNameLength'
@@ -62,10 +39,12 @@ export class SignalHub {
       | 'maxBufferedBytesPerReplica'
       | 'pingIntervalMs'
       | 'subscribeGraceMs'
-      | 'replayBufferSize'
+      | 'replay'
     >,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    this.replay = new ReplayBuffers(config.replay.bufferSize);
+  }
 
   get connectionCount() {
     return this.connections.size;
@@ -78,7 +57,7 @@ export class SignalHub {
   startHeartbeat() {
     this.pingTimer ??= setInterval(
       () => this.heartbeat(),
-      this.options.pingIntervalMs,
+      this.config.pingIntervalMs,
     );
     this.pingTimer.unref?.();
   }
@@ -106,7 +85,7 @@ export class SignalHub {
       socket,
       userEntityRef,
       ownershipEntityRefs,
-      this.arrival,
+      this.replay.arrival,
     );
     this.connections.add(connection);
     this.perUser.set(userEntityRef, this.connectionsOf(userEntityRef) + 1);
@@ -133,116 +112,34 @@ export class SignalHub {
 
   /** Remembers a signal from the bus and sends it to its recipients. */
   deliver(signal: SequencedSignal) {
-    const entry = this.remember(signal);
-    if (!entry) {
+    if (!this.replay.remember(signal)) {
       return;
     }
-    const index = this.channels.get(signal.channel);
-    if (!index) {
-      return;
-    }
-    const frames = new Map<string, EncodedFrames>();
-    for (const connection of this.targets(index, signal)) {
-      this.send(connection, signal, frames);
+    const encoder = new FrameEncoder(signal);
+    for (const connection of this.subscriptions.recipients(signal)) {
+      this.send(connection, signal, encoder);
     }
   }
 
   /** Fills the replay buffers without delivering, for a replica that starts late. */
   preload(signals: SequencedSignal[]) {
     for (const signal of signals) {
-      this.remember(signal);
+      this.replay.remember(signal);
     }
-  }
-
-  private remember(signal: SequencedSignal): BufferedSignal | undefined {
-    let buffer = this.buffers.get(signal.channel);
-    if (!buffer) {
-      buffer = new ReplayBuffer(this.options.replayBufferSize);
-      this.buffers.set(signal.channel, buffer);
-    }
-    const entry = { signal, arrival: ++this.arrival };
-    return buffer.append(entry) ? entry : undefined;
-  }
-
-  private targets(index: ChannelIndex, signal: SequencedSignal) {
-    const recipients = signal.recipients;
-    if (recipients.type === 'broadcast') {
-      return index.all;
-    }
-    const refs = userRecipientRefs(recipients);
-    if (refs.length === 1) {
-      return index.byRef.get(refs[0]) ?? [];
-    }
-    // A connection holding several of the recipient refs gets one frame.
-    const targets = new Set<Connection>();
-    for (const ref of refs) {
-      const holders = index.byRef.get(ref);
-      if (holders) {
-        for (const connection of holders) {
-          targets.add(connection);
-        }
-      }
-    }
-    return targets;
-  }
-
-  private isRecipient(connection: Connection, signal: SequencedSignal) {
-    const recipients = signal.recipients;
-    if (recipients.type === 'broadcast') {
-      return true;
-    }
-    return userRecipientRefs(recipients).some(ref =>
-      connection.ownership.has(ref),
-    );
-  }
-
-  private encode(
-    connection: Connection,
-    signal: SequencedSignal,
-    frames: Map<string, EncodedFrames>,
-    withOffset: boolean,
-  ): Buffer {
-    const personal = signal.perRecipient;
-    const variant =
-      personal && hasOwn.call(personal, connection.userEntityRef)
-        ? connection.userEntityRef
-        : '';
-    let encoded = frames.get(variant);
-    if (!encoded) {
-      encoded = {};
-      frames.set(variant, encoded);
-    }
-    const key = withOffset ? 'withOffset' : 'plain';
-    let frame = encoded[key];
-    if (!frame) {
-      const message: JsonObject = variant
-        ? mergeRecipientMessage(signal.message, personal![variant])
-        : signal.message;
-      const body = withOffset
-        ? { channel: signal.channel, message, offset: signal.offset }
-        : { channel: signal.channel, message };
-      frame = Buffer.from(JSON.stringify(body));
-      encoded[key] = frame;
-    }
-    return frame;
   }
 
   private send(
     connection: Connection,
     signal: SequencedSignal,
-    frames: Map<string, EncodedFrames>,
+    encoder: FrameEncoder,
   ) {
     const subscription = connection.subscriptions.get(signal.channel);
-    if (!subscription) {
-      return;
+    if (subscription) {
+      this.write(
+        connection,
+        encoder.encode(connection.userEntityRef, subscription.withOffsets),
+      );
     }
-    const frame = this.encode(
-      connection,
-      signal,
-      frames,
-      subscription.withOffsets,
-    );
-    this.write(connection, frame);
   }
 
   private write(connection: Connection, frame: Buffer) {
@@ -250,16 +147,13 @@ export class SignalHub {
     if (connection.closed || socket.readyState !== WebSocket.OPEN) {
       return;
     }
-    if (
-      connection.pendingBytes + frame.length >
-      this.options.maxBufferedBytes
-    ) {
+    if (connection.pendingBytes + frame.length > this.config.maxBufferedBytes) {
       this.dropSlowConsumer(connection);
       return;
     }
     while (
       this.bufferedBytes + frame.length >
-      this.options.maxBufferedBytesPerReplica
+      this.config.maxBufferedBytesPerReplica
     ) {
       const slowest = this.slowestConnection();
       if (!slowest) {
@@ -281,6 +175,10 @@ export class SignalHub {
         this.bufferedBytes -= bytes;
       }
     });
+  }
+
+  private writeJson(connection: Connection, frame: JsonObject) {
+    this.write(connection, encodeFrame(frame));
   }
 
   private slowestConnection(): Connection | undefined {
@@ -317,20 +215,17 @@ export class SignalHub {
     }
     if (frame.action === 'subscribe') {
       this.subscribe(connection, frame);
-    } else {
-      this.unsubscribe(connection, frame.channel);
+    } else if (connection.subscriptions.delete(frame.channel)) {
+      this.subscriptions.remove(connection, frame.channel);
     }
   }
 
-  private subscribe(
-    connection: Connection,
-    frame: Extract<ClientFrame, { action: 'subscribe' }>,
-  ) {
+  private subscribe(connection: Connection, frame: SubscribeFrame) {
     if (connection.closed) {
       return;
     }
     const { channel } = frame;
-    if (channel.length > this.options.maxChannelNameLength) {
+    if (channel.length > this.config.maxChannelNameLength) {
       this.logger.debug(
         `Closing signals connection of ${connection.userEntityRef}: channel name of ${channel.length} characters`,
       );
@@ -346,16 +241,16 @@ export class SignalHub {
     if (!existing) {
       if (
         connection.subscriptions.size >=
-        this.options.maxSubscriptionsPerConnection
+        this.config.maxSubscriptionsPerConnection
       ) {
         this.logger.debug(
           `Ignoring subscribe to ${channel} from ${connection.userEntityRef}: subscription limit reached`,
         );
         return;
       }
-      if (this.subscriptionCount >= this.options.maxSubscriptionsPerReplica) {
+      if (this.subscriptions.size >= this.config.maxSubscriptionsPerReplica) {
         this.logger.warn(
-          `Closing signals connection of ${connection.userEntityRef}: ${this.subscriptionCount} subscriptions on this replica`,
+          `Closing signals connection of ${connection.userEntityRef}: ${this.subscriptions.size} subscriptions on this replica`,
         );
         this.closeWith(
           connection,
@@ -364,105 +259,50 @@ export class SignalHub {
         );
         return;
       }
-      this.index(connection, channel);
+      this.subscriptions.add(connection, channel);
     }
     connection.subscriptions.set(channel, {
       withOffsets: withOffsets || Boolean(existing?.withOffsets),
     });
 
-    const buffer = this.buffers.get(channel);
     if (withOffsets) {
-      this.resume(connection, channel, frame.offset ?? null, buffer);
+      const result = this.replay.resume(
+        channel,
+        frame.offset ?? null,
+        connection.connectArrival,
+      );
+      if (result.kind === 'gap') {
+        this.writeJson(connection, {
+          channel,
+          event: 'gap',
+          offset: result.head,
+        });
+        return;
+      }
+      this.replayTo(connection, result.entries);
+      this.writeJson(connection, {
+        channel,
+        event: 'subscribed',
+        offset: result.head,
+      });
     } else if (
       !existing &&
-      buffer &&
-      Date.now() - connection.connectedAt <= this.options.subscribeGraceMs
+      Date.now() - connection.connectedAt <= this.config.subscribeGraceMs
     ) {
       // Signals published between the handshake and this first subscribe
       // would otherwise be lost to a client that was connecting.
-      this.replay(connection, buffer.arrivedAfter(connection.connectArrival));
+      this.replayTo(
+        connection,
+        this.replay.arrivedAfter(channel, connection.connectArrival),
+      );
     }
   }
 
-  private resume(
-    connection: Connection,
-    channel: string,
-    offset: number | null,
-    buffer: ReplayBuffer | undefined,
-  ) {
-    let head = buffer?.headOffset ?? 0;
-    if (offset === null) {
-      if (buffer) {
-        this.replay(connection, buffer.arrivedAfter(connection.connectArrival));
-      }
-    } else if (buffer || offset > 0) {
-      const result = buffer
-        ? buffer.since(offset)
-        : ({ kind: 'gap', head: 0 } as const);
-      head = result.head;
-      if (result.kind === 'gap') {
-        this.writeJson(connection, { channel, event: 'gap', offset: head });
-        return;
-      }
-      this.replay(connection, result.entries);
-    }
-    this.writeJson(connection, { channel, event: 'subscribed', offset: head });
-  }
-
-  private replay(connection: Connection, entries: BufferedSignal[]) {
+  private replayTo(connection: Connection, entries: BufferedSignal[]) {
     for (const { signal } of entries) {
-      if (this.isRecipient(connection, signal)) {
-        this.send(connection, signal, new Map());
+      if (isRecipient(connection, signal)) {
+        this.send(connection, signal, new FrameEncoder(signal));
       }
-    }
-  }
-
-  private writeJson(connection: Connection, value: JsonObject) {
-    this.write(connection, Buffer.from(JSON.stringify(value)));
-  }
-
-  private unsubscribe(connection: Connection, channel: string) {
-    if (!connection.subscriptions.delete(channel)) {
-      return;
-    }
-    this.unindex(connection, channel);
-  }
-
-  private index(connection: Connection, channel: string) {
-    let index = this.channels.get(channel);
-    if (!index) {
-      index = { all: new Set(), byRef: new Map() };
-      this.channels.set(channel, index);
-    }
-    index.all.add(connection);
-    this.subscriptionCount++;
-    for (const ref of connection.ownership) {
-      let holders = index.byRef.get(ref);
-      if (!holders) {
-        holders = new Set();
-        index.byRef.set(ref, holders);
-      }
-      holders.add(connection);
-    }
-  }
-
-  private unindex(connection: Connection, channel: string) {
-    const index = this.channels.get(channel);
-    if (!index) {
-      return;
-    }
-    if (index.all.delete(connection)) {
-      this.subscriptionCount--;
-    }
-    for (const ref of connection.ownership) {
-      const holders = index.byRef.get(ref);
-      holders?.delete(connection);
-      if (holders?.size === 0) {
-        index.byRef.delete(ref);
-      }
-    }
-    if (index.all.size === 0) {
-      this.channels.delete(channel);
     }
   }
 
@@ -473,7 +313,7 @@ export class SignalHub {
     connection.closed = true;
     this.bufferedBytes -= connection.pendingBytes;
     for (const channel of connection.subscriptions.keys()) {
-      this.unindex(connection, channel);
+      this.subscriptions.remove(connection, channel);
     }
     connection.subscriptions.clear();
     this.connections.delete(connection);

@@ -5,18 +5,10 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { IncomingMessage } from 'http';
-import { Duplex } from 'stream';
 import { WebSocketServer } from 'ws';
+import { SignalsConfig } from './config';
 import { SignalHub } from './hub/SignalHub';
-import { SignalsOptions } from './options';
-
-/** Ends a handshake with a bare status line that proxies pass through as is. */
-export function rejectUpgrade(socket: Duplex, status: string) {
-  socket.end(
-    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-    () => socket.destroy(),
-  );
-}
+import { rejectUpgrade } from './rejectUpgrade';
 
 /**
  * Completes authenticated upgrades on `/api/signals`: user principals only,
@@ -33,15 +25,15 @@ export class WebSocketEndpoint {
       userInfo: UserInfoService;
       hub: SignalHub;
       logger: LoggerService;
-      options: Pick<
-        SignalsOptions,
+      config: Pick<
+        SignalsConfig,
         'maxFrameBytes' | 'maxConnectionsPerUser' | 'maxConnectionsPerReplica'
       >;
     },
   ) {
     this.server = new WebSocketServer({
       noServer: true,
-      maxPayload: deps.options.maxFrameBytes,
+      maxPayload: deps.config.maxFrameBytes,
       perMessageDeflate: false,
       clientTracking: false,
       handleProtocols: (_protocols, request) =>
@@ -51,7 +43,7 @@ export class WebSocketEndpoint {
 
   async handleUpgrade(context: HttpRouterServiceWebSocketContext) {
     const { request, socket, head, credentials, authProtocol } = context;
-    const { auth, userInfo, hub, options } = this.deps;
+    const { auth, userInfo, hub, config } = this.deps;
     if (auth.isPrincipal(credentials, 'none')) {
       rejectUpgrade(socket, '401 Unauthorized');
       return;
@@ -60,19 +52,17 @@ export class WebSocketEndpoint {
       rejectUpgrade(socket, '403 Forbidden');
       return;
     }
-    if (hub.connectionCount >= options.maxConnectionsPerReplica) {
+    if (hub.connectionCount >= config.maxConnectionsPerReplica) {
       this.deps.logger.warn(
-        `Rejecting signals connection: ${options.maxConnectionsPerReplica} connections already open on this replica`,
+        `Rejecting signals connection: ${config.maxConnectionsPerReplica} connections already open on this replica`,
       );
       rejectUpgrade(socket, '503 Service Unavailable');
       return;
     }
     const info = await userInfo.getUserInfo(credentials);
-    if (
-      hub.connectionsOf(info.userEntityRef) >= options.maxConnectionsPerUser
-    ) {
+    if (hub.connectionsOf(info.userEntityRef) >= config.maxConnectionsPerUser) {
       this.deps.logger.warn(
-        `Rejecting signals connection of ${info.userEntityRef}: ${options.maxConnectionsPerUser} connections already open`,
+        `Rejecting signals connection of ${info.userEntityRef}: ${config.maxConnectionsPerUser} connections already open`,
       );
       rejectUpgrade(socket, '429 Too Many Requests');
       return;
