@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import {
   TestClient,
   startSignalsBackend,
@@ -206,3 +206,59 @@ withPostgres(
     });
   },
 );
+
+withPostgres('the PostgreSQL bus and the database service', () => {
+  it('listens on a connection opened with the settings of a connection function', async () => {
+    const base = await databases.init('POSTGRES_15');
+    const settings = (base.client as { config: Knex.Config }).config
+      .connection as Knex.PgConnectionConfig;
+    const knex = knexFactory({
+      client: 'pg',
+      connection: async () => ({
+        ...settings,
+        application_name: 'herald-signals-fn',
+      }),
+    });
+    const replica = await startSignalsBackend({ knex });
+    try {
+      const listeners = await knex('pg_stat_activity')
+        .where({
+          application_name: 'herald-signals-fn',
+          query: 'LISTEN herald_signals',
+        })
+        .count({ count: '*' });
+      expect(Number(listeners[0].count)).toBe(1);
+    } finally {
+      await replica.backend.stop();
+      await knex.destroy();
+    }
+  }, 30_000);
+
+  it('trims the log in a global scheduled task', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    const replica = await startSignalsBackend({
+      knex,
+      config: { signals: { replay: { retention: { seconds: 1 } } } },
+    });
+    try {
+      await replica.signals.publish(toAlice({ n: 1 }));
+      expect(await knex('signals_log').count({ count: '*' })).toEqual([
+        { count: '1' },
+      ]);
+      const task = await knex('backstage_backend_tasks__tasks')
+        .where('id', 'like', '%signals-log-cleanup%')
+        .first();
+      expect(task).toBeDefined();
+      const deadline = Date.now() + 20_000;
+      let left = 1;
+      while (left > 0 && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 250));
+        const [{ count }] = await knex('signals_log').count({ count: '*' });
+        left = Number(count);
+      }
+      expect(left).toBe(0);
+    } finally {
+      await replica.backend.stop();
+    }
+  }, 30_000);
+});
