@@ -8,7 +8,9 @@
  * Builds the app, serves it, starts the backend on in-memory SQLite (free
  * ports, its own config), drives Chromium through the tests, saves a
  * screenshot per test under e2e-artifacts/ and ends with "N passed, N failed".
- * Set CHROMIUM_PATH to use another Chromium binary.
+ * Set CHROMIUM_PATH to use another Chromium binary, and E2E_ONLY to a
+ * regular expression to run only the tests whose names match it (the first
+ * test, which signs in, always runs).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -25,9 +27,13 @@ function loadTests() {
     .filter(file => file.endsWith('.js'))
     .filter(file => !['run.js', 'harness.js', 'tests.js'].includes(file))
     .sort();
-  return ['tests.js', ...others].flatMap(
+  const all = ['tests.js', ...others].flatMap(
     file => require(path.join(__dirname, file)).tests,
   );
+  const only = process.env.E2E_ONLY && new RegExp(process.env.E2E_ONLY, 'i');
+  return only
+    ? all.filter((test, index) => index === 0 || only.test(test.name))
+    : all;
 }
 
 const artifactsDir = path.join(harness.appDir, 'e2e-artifacts');
@@ -88,8 +94,15 @@ async function main() {
         artifactsDir,
         `${String(index + 1).padStart(2, '0')}-${slug(test.name)}.png`,
       );
+      // For tests that record more than one state: extra screenshots named
+      // after the test's own.
+      const shot = (target, name) =>
+        target.screenshot({
+          path: screenshot.replace(/\.png$/, `-${slug(name)}.png`),
+          fullPage: true,
+        });
       try {
-        await test.run({ page, appUrl, backendUrl, state });
+        await test.run({ page, appUrl, backendUrl, state, shot });
         passed += 1;
         console.log(`  ✓ ${test.name} (${Date.now() - started} ms)`);
       } catch (error) {

@@ -130,6 +130,9 @@ export const notificationsTranslationRef = createTranslationRef({
       },
       // Herald only
       unreadBadge: 'Unread notifications',
+      // Herald only: while the backend or the live connection is gone.
+      unreadBadgeReconnecting: 'Unread notifications, reconnecting',
+      reconnecting: 'reconnecting',
     },
     // Herald only: the buttons of a snackbar.
     snackbar: {
@@ -150,6 +153,10 @@ export const notificationsTranslationRef = createTranslationRef({
       },
       // Herald only
       errorTitle: 'Failed to load notifications',
+      // Herald only: shown above the last loaded list while loading fails.
+      loadFailed:
+'({{message}}). Retrying by itself.',
+      retry: 'Retry',
     },
     unreadCard: {
       emptyState: 'All caught up!',
@@ -163,6 +170,8 @@ export const notificationsTranslationRef = createTranslationRef({
       errors: {
         updateFailed: 'Failed to update notifications',
       },
+      // Herald only
+      reconnecting: 'Reconnecting…',
     },
     // Herald only: texts around a single notification.
     notification: {

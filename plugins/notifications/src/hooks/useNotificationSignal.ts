@@ -18,7 +18,9 @@ import {
  *   or a gap the server could not replay), so state should be refetched;
  * - `needsPolling` is true when no signals arrive: the signals plugin is not
  *   installed, or its connection is down;
- * - `disconnected` is true while an installed signals connection is down.
+ * - `disconnected` is true while an installed signals connection is down;
+ * - `reconnecting` is true while it is down after having been up, which is
+ *   what a user should be told about (not the first connect of a page).
  *
  * Messages go to a callback rather than into state because a burst delivers
  * many of them in one tick, and state would keep only the last.
@@ -50,15 +52,17 @@ export function useNotificationSignal(
     setResyncCount(count => count + 1),
   );
 
-  const connectedBefore = useRef(false);
+  const [connectedBefore, setConnectedBefore] = useState(false);
   useEffect(() => {
     if (connection !== 'connected') {
       return;
     }
-    if (connectedBefore.current) {
+    if (connectedBefore) {
       setResyncCount(count => count + 1);
     }
-    connectedBefore.current = true;
+    setConnectedBefore(true);
+    // Only a change of the connection state counts.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connection]);
 
   const disconnected =
@@ -68,6 +72,7 @@ export function useNotificationSignal(
     isSignalsAvailable: Boolean(signals),
     needsPolling,
     disconnected,
+    reconnecting: disconnected && connectedBefore,
     resyncCount,
   };
 }

@@ -2,15 +2,22 @@ import { useApi } from '@backstage/core-plugin-api';
 import { NotificationSignal } from '@herald/plugin-notifications-common';
 import { useEffect, useRef, useState } from 'react';
 import { notificationsApiRef } from '../api';
+import { useVisibleInterval } from './useInterval';
 import { useRefreshOnSignal } from './useRefreshOnSignal';
 
 /** Status reads are cheap, but a burst of signals should not cost one each. */
 const STATUS_REFRESH_THROTTLE_MS = 500;
+/** How soon a failed read is retried, so the count recovers by itself. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
 /**
  * The user's unread count, kept current by signals, or by polling every
  * `pollIntervalMs` while signals are unavailable. `onSignal` sees every
  * notifications signal, for components that react to more than the count.
+ *
+ * A failed read keeps the last known count rather than showing a false
+ * zero, and sets `reconnecting` (as does a dropped live connection) until
+ * a read succeeds again; failed reads are retried every few seconds.
  */
 export function useUnreadCount(
   options: {
@@ -53,5 +60,12 @@ export function useUnreadCount(
       });
   }, [api, refreshCount, setBusy]);
 
-  return { unreadCount, failed, reload, signal };
+  useVisibleInterval(reload, RETRY_AFTER_FAILURE_MS, failed);
+
+  return {
+    unreadCount,
+    reconnecting: failed || signal.reconnecting,
+    reload,
+    signal,
+  };
 }

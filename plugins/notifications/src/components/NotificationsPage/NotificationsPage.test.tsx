@@ -357,6 +357,33 @@ describe('NotificationsPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('keeps the page and the last rows when a load fails, and offers Retry', async () => {
+    const api = new InMemoryNotificationsApi([
+      makeNotification({ payload: { title: 'Still here' } }),
+    ]);
+    const signals = await renderPage(api);
+    await screen.findByText('Still here');
+
+    api.failWith = new Error('Failed to fetch');
+    act(() =>
+      signals.publish({ action: 'notification_read', notification_ids: [] }),
+    );
+    const notice = await screen.findByTestId('notifications-load-failed');
+    expect(notice).toHaveTextContent(/Failed to load notifications/);
+    expect(screen.getByText('Still here')).toBeInTheDocument();
+    expect(screen.getByText('Filters')).toBeInTheDocument();
+
+    api.failWith = undefined;
+    api.notifications.push(
+      makeNotification({ payload: { title: 'Back again' } }),
+    );
+    fireEvent.click(within(notice).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Back again')).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('notifications-load-failed'),
+    ).not.toBeInTheDocument();
+  });
+
   it('folds long plain descriptions behind Show more', async () => {
     const long = 'x'.repeat(150);
     const api = new InMemoryNotificationsApi([

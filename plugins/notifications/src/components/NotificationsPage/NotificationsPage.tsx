@@ -1,13 +1,14 @@
-import {
-  ErrorPanel,
-  PageWithHeader,
-  Content,
-} from '@backstage/core-components';
+import { PageWithHeader, Content } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Notification } from '@herald/plugin-notifications-common';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import { useEffect, useState } from 'react';
+import Paper from '@material-ui/core/Paper';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { useEffect, useRef, useState } from 'react';
+import { useVisibleInterval } from '../../hooks/useInterval';
 import { useSearchParams } from 'react-router-dom';
 import { notificationsApiRef } from '../../api';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
@@ -20,6 +21,18 @@ import { defaultFilters, NotificationsFilters, toListOptions } from './filters';
 
 const SIGNAL_REFRESH_THROTTLE_MS = 2000;
 const DEFAULT_PAGE_SIZE = 5;
+const RETRY_AFTER_FAILURE_MS = 5_000;
+
+const useStyles = makeStyles(theme => ({
+  loadFailed: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+    padding: theme.spacing(1, 2),
+    marginBottom: theme.spacing(2),
+    borderColor: theme.palette.error.main,
+  },
+}));
 
 /** @public */
 export type NotificationsPageProps = {
@@ -42,6 +55,7 @@ export function NotificationsPageContent(props: {
 }) {
   const api = useApi(notificationsApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
+  const classes = useStyles();
   const [filters, setFilters] = useState<NotificationsFilters>(defaultFilters);
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
@@ -111,17 +125,20 @@ export function NotificationsPageContent(props: {
     setPage(0);
   };
 
-  if (error) {
-    return (
-      <ErrorPanel title={t('notificationsPage.errorTitle')} error={error} />
-    );
+  // A failed load keeps the last list on screen under a Retry notice and
+  // retries by itself, so an outage never takes the filters away.
+  const lastValue = useRef(value);
+  if (value) {
+    lastValue.current = value;
   }
+  const shown = value ?? lastValue.current;
+  useVisibleInterval(reload, RETRY_AFTER_FAILURE_MS, Boolean(error));
 
-  let notifications = value?.list.notifications ?? [];
+  let notifications = shown?.list.notifications ?? [];
   if (deepLinked && !notifications.some(n => n.id === deepLinked.id)) {
     notifications = [deepLinked, ...notifications];
   }
-  const totalCount = value?.list.totalCount ?? 0;
+  const totalCount = shown?.list.totalCount ?? 0;
   const titleKey = `notificationsPage.tableTitle.${filters.view}` as const;
 
   return (
@@ -129,11 +146,27 @@ export function NotificationsPageContent(props: {
       <Grid item xs={12} md={2}>
         <NotificationsFiltersPanel
           filters={filters}
-          topics={value?.topics ?? []}
+          topics={shown?.topics ?? []}
           onChange={onFiltersChange}
         />
       </Grid>
       <Grid item xs={12} md={10}>
+        {error && (
+          <Paper
+            role="alert"
+            variant="outlined"
+            className={classes.loadFailed}
+            data-testid="notifications-load-failed"
+          >
+            <Typography variant="body2" style={{ flex: 1 }}>
+              <strong>{t('notificationsPage.errorTitle')}</strong>{' '}
+              {t('notificationsPage.loadFailed', { message: error.message })}
+            </Typography>
+            <Button variant="outlined" size="small" onClick={reload}>
+              {t('notificationsPage.retry')}
+            </Button>
+          </Paper>
+        )}
         <NotificationsTable
           title={t(titleKey, { count: totalCount })}
           markAsReadOnLinkOpen={props.markAsReadOnLinkOpen}

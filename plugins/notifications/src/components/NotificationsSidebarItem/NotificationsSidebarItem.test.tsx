@@ -256,6 +256,65 @@ describe('NotificationsSidebarItem', () => {
     );
   });
 
+  describe('offline', () => {
+    it('keeps the last count while the connection is down, marks it reconnecting, and clears on reconnect', async () => {
+      document.title = 'Herald';
+      const api = new InMemoryNotificationsApi([
+        makeNotification(),
+        makeNotification(),
+      ]);
+      const signals = (await renderItem(api))!;
+      act(() => signals.setState('connected'));
+      await waitFor(() => expect(badge()).toHaveTextContent('2'));
+      expect(badge()).not.toHaveAttribute('data-reconnecting');
+
+      api.failWith = new Error('Failed to fetch');
+      act(() => signals.setState('connecting'));
+      await waitFor(() =>
+        expect(badge()).toHaveAttribute('data-reconnecting', 'true'),
+      );
+      expect(badge()).toHaveTextContent('2');
+      expect(badge()).toHaveAccessibleName(
+        'Unread notifications, reconnecting',
+      );
+      expect(screen.getByTestId('notifications-reconnecting')).toBeVisible();
+      await waitFor(() =>
+        expect(document.title).toBe('(2, reconnecting) Herald'),
+      );
+
+      api.failWith = undefined;
+      api.notifications.push(makeNotification());
+      act(() => signals.setState('connected'));
+      await waitFor(() => expect(badge()).toHaveTextContent('3'));
+      expect(badge()).not.toHaveAttribute('data-reconnecting');
+      await waitFor(() => expect(document.title).toBe('(3) Herald'));
+    });
+
+    it('never falls to zero when the status read fails, and recovers by itself', async () => {
+      const api = new InMemoryNotificationsApi([makeNotification()]);
+      const signals = (await renderItem(api))!;
+      await waitFor(() => expect(badge()).toHaveTextContent('1'));
+
+      api.failWith = new Error('Failed to fetch');
+      act(() =>
+        signals.publish({ action: 'notification_read', notification_ids: [] }),
+      );
+      await waitFor(() =>
+        expect(badge()).toHaveAttribute('data-reconnecting', 'true'),
+      );
+      expect(badge()).toHaveTextContent('1');
+
+      api.failWith = undefined;
+      act(() =>
+        signals.publish({ action: 'notification_read', notification_ids: [] }),
+      );
+      await waitFor(() =>
+        expect(badge()).not.toHaveAttribute('data-reconnecting'),
+      );
+      expect(badge()).toHaveTextContent('1');
+    });
+  });
+
   describe('browser notifications', () => {
     const shown: Array<{ title: string; options: NotificationOptions }> = [];
     let permission: NotificationPermission = 'default';

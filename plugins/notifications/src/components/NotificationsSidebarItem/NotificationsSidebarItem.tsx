@@ -6,7 +6,9 @@ import {
   notificationFromJson,
 } from '@herald/plugin-notifications-common';
 import Badge from '@material-ui/core/Badge';
+import { makeStyles } from '@material-ui/core/styles';
 import NotificationsIcon from '@material-ui/icons/Notifications';
+import SyncIcon from '@material-ui/icons/Sync';
 import { ReactNode, useCallback, useMemo, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { useUnreadCount } from '../../hooks/useUnreadCount';
@@ -64,26 +66,53 @@ export type NotificationsSideBarItemProps = {
   pollingIntervalMs?: number;
 };
 
+const useStyles = makeStyles(theme => ({
+  staleBadge: {
+    backgroundColor: theme.palette.grey[700],
+    color: theme.palette.common.white,
+  },
+}));
+
 function formatCount(count: number): string {
   return count > 99 ? '99+' : String(count);
 }
 
+/**
+ * The icon with the unread count. While reconnecting the count is the last
+ * known one, drawn in grey with a sync mark, so it never reads as current.
+ */
 function withBadge(
   Icon: IconComponent,
   unreadCount: number,
   label: string,
+  reconnecting: boolean,
+  staleBadgeClass: string,
 ): IconComponent {
   return (props: { fontSize?: 'medium' | 'large' | 'small' | 'inherit' }) => (
     <Badge
       badgeContent={formatCount(unreadCount)}
-      color="secondary"
-      invisible={unreadCount <= 0}
+      color={reconnecting ? 'default' : 'secondary'}
+      invisible={unreadCount <= 0 && !reconnecting}
+      showZero={reconnecting}
       overlap="rectangular"
       role="group"
       aria-label={label}
       data-testid="notifications-unread-badge"
+      data-reconnecting={reconnecting ? 'true' : undefined}
+      classes={reconnecting ? { badge: staleBadgeClass } : undefined}
     >
-      <Icon {...props} />
+      {reconnecting ? (
+        <Badge
+          badgeContent={<SyncIcon style={{ fontSize: 12 }} />}
+          anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
+          overlap="circular"
+          data-testid="notifications-reconnecting"
+        >
+          <Icon {...props} />
+        </Badge>
+      ) : (
+        <Icon {...props} />
+      )}
     </Badge>
   );
 }
@@ -146,6 +175,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
 
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
+  const classes = useStyles();
   const { t } = useTranslationRef(notificationsTranslationRef);
   const to = useNotificationsPath();
   const [snackbarRequest, setSnackbarRequest] = useState<SnackbarRequest>();
@@ -237,17 +267,24 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     );
   };
 
-  const { unreadCount = 0, failed: statusFailed } = useUnreadCount({
+  const { unreadCount = 0, reconnecting } = useUnreadCount({
     pollIntervalMs: pollingIntervalMs,
     onSignal,
   });
-  useTitleCounter(statusFailed ? 0 : unreadCount, titleCounterEnabled);
+  useTitleCounter(
+    unreadCount,
+    titleCounterEnabled,
+    reconnecting ? t('sidebar.reconnecting') : undefined,
+  );
 
-  const count = statusFailed ? 0 : unreadCount;
-  const badgeLabel = t('sidebar.unreadBadge');
+  const count = unreadCount;
+  const badgeLabel = reconnecting
+    ? t('sidebar.unreadBadgeReconnecting')
+    : t('sidebar.unreadBadge');
   const BadgedIcon = useMemo(
-    () => withBadge(icon, count, badgeLabel),
-    [icon, count, badgeLabel],
+    () =>
+      withBadge(icon, count, badgeLabel, reconnecting, classes.staleBadge),
+    [icon, count, badgeLabel, reconnecting, classes.staleBadge],
   );
 
   return (

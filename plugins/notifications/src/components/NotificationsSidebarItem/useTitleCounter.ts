@@ -4,25 +4,39 @@ import { useEffect, useMemo, useRef } from 'react';
 const COUNTER_PREFIX = /^\(\d+\+?\) /;
 const TITLE_WRITE_THROTTLE_MS = 100;
 
-function stripCounter(title: string): string {
-  return title.replace(COUNTER_PREFIX, '');
-}
-
 /**
- * Prefixes the document title with "(N) " while N > 0, follows title changes
+ * Prefixes the document title with "(N) " while N > 0, or "(N, note) "
+ * while a `note` is given (the count may be stale), follows title changes
  * made by the app (route changes), and leaves a clean title on unmount.
  */
-export function useTitleCounter(count: number, enabled: boolean) {
-  const countRef = useRef(count);
-  countRef.current = count;
+export function useTitleCounter(
+  count: number,
+  enabled: boolean,
+  note?: string,
+) {
+  const prefix = note ? `(${count}, ${note}) ` : `(${count}) `;
+  const wanted = useRef({ prefix, show: count > 0 || Boolean(note) });
+  wanted.current = { prefix, show: count > 0 || Boolean(note) };
+  const written = useRef<string | undefined>(undefined);
 
-  const apply = useMemo(
-    () =>
+  const apply = useMemo(() => {
+    const strip = (title: string) => {
+      const own = written.current;
+      if (own && title.startsWith(own)) {
+        return title.slice(own.length);
+      }
+      return title.replace(COUNTER_PREFIX, '');
+    };
+    return Object.assign(
       throttle(
         () => {
-          const base = stripCounter(document.title);
-          const next =
-            countRef.current > 0 ? `(${countRef.current}) ${base}` : base;
+          const base = strip(document.title);
+          const next = wanted.current.show
+            ? `${wanted.current.prefix}${base}`
+            : base;
+          written.current = wanted.current.show
+            ? wanted.current.prefix
+            : undefined;
           if (next !== document.title) {
             document.title = next;
           }
@@ -30,14 +44,15 @@ export function useTitleCounter(count: number, enabled: boolean) {
         TITLE_WRITE_THROTTLE_MS,
         { leading: true, trailing: true },
       ),
-    [],
-  );
+      { strip },
+    );
+  }, []);
 
   useEffect(() => {
     if (enabled) {
       apply();
     }
-  }, [apply, count, enabled]);
+  }, [apply, prefix, count, enabled]);
 
   useEffect(() => {
     if (!enabled) {
@@ -58,7 +73,8 @@ export function useTitleCounter(count: number, enabled: boolean) {
     return () => {
       observer?.disconnect();
       apply.cancel();
-      document.title = stripCounter(document.title);
+      document.title = apply.strip(document.title);
+      written.current = undefined;
     };
   }, [apply, enabled]);
 }

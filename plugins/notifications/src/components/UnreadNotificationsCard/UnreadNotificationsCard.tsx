@@ -9,7 +9,8 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
 import { useRefreshOnSignal } from '../../hooks/useRefreshOnSignal';
 import {
@@ -107,7 +108,7 @@ function UnreadNotifications(
     throttleMs: REFRESH_THROTTLE_MS,
     pollIntervalMs: POLL_INTERVAL_MS,
   });
-  const { value, loading } = useNotificationsApi(
+  const { value: loaded, loading, error } = useNotificationsApi(
     a =>
       a.getNotifications({
         limit: maxMessages,
@@ -118,6 +119,18 @@ function UnreadNotifications(
     [maxMessages, refreshCount],
   );
   useEffect(() => setBusy(loading), [loading, setBusy]);
+  // An outage keeps the last list and says so; the count hook retries.
+  const lastLoaded = useRef(loaded);
+  if (loaded) {
+    lastLoaded.current = loaded;
+  }
+  const value = loaded ?? lastLoaded.current;
+  const { unreadCount, reconnecting, reload } = useUnreadCount();
+  useEffect(() => {
+    if (!reconnecting && error) {
+      refresh();
+    }
+  }, [reconnecting, error, refresh]);
 
   const updateNotifications = useUpdateNotifications(() =>
     t('unreadCard.errors.updateFailed'),
@@ -128,14 +141,26 @@ function UnreadNotifications(
       change,
     );
     refresh();
+    reload();
   };
 
   const notifications = value?.notifications ?? [];
-  const totalCount = value?.totalCount ?? 0;
+  const totalCount = unreadCount ?? value?.totalCount ?? 0;
 
   const title = t('unreadCard.title', { count: totalCount });
   const content = (
     <>
+      {(reconnecting || error) && (
+        <Typography
+          variant="caption"
+          component="div"
+          role="status"
+          style={{ padding: '8px 16px' }}
+          data-testid="unread-card-reconnecting"
+        >
+          {t('unreadCard.reconnecting')}
+        </Typography>
+      )}
       {loading && !value && <Progress />}
       {value && notifications.length === 0 && (
         <Typography align="center" style={{ padding: 24 }} component="div">
