@@ -14,7 +14,8 @@ jest.setTimeout(60_000);
 // the pipeline tests.
 const databases = createTestDatabases();
 
-const INVOKE = '/api/notifications/.backstage/actions/v1/actions/notifications:send/invoke';
+const INVOKE =
+  '/api/notifications/.backstage/actions/v1/actions/notifications:send/invoke';
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 
@@ -99,7 +100,10 @@ describe('notifications:send', () => {
     });
     try {
       const invoke = (user: string, body: object) =>
-        request(server).post(INVOKE).set('Authorization', asUser(user)).send(body);
+        request(server)
+          .post(INVOKE)
+          .set('Authorization', asUser(user))
+          .send(body);
 
       const toBob = await invoke(ALICE, {
         recipients: { type: 'entity', entityRef: [BOB] },
