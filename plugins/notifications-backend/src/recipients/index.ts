@@ -1,1 +1,1 @@
-export { CatalogRecipientResolver } from './CatalogRecipientResolver';
+export { CatalogRecipientResolver } from '@herald/plugin-notifications-node';

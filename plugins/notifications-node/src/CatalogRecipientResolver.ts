@@ -11,7 +11,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   NotificationRecipientResolver,
   NotificationRecipientResolverOptions,
-} from '@herald/plugin-notifications-node';
+} from './processor';
 
 const ENTITY_FIELDS = [
   'kind',
@@ -33,6 +33,12 @@ function kindOf(ref: string): string {
  * the catalog still receive notifications. Groups contribute their members and
  * queue their child groups; any other entity queues its first owner. An
  * excluded ref is never expanded, and excluded users are dropped at the end.
+ *
+ * The notifications backend resolves recipients with it unless a module sets
+ * another resolver; emitters that notify many entities' owners at once use it
+ * to expand each owner once per batch.
+ *
+ * @public
  */
 export class CatalogRecipientResolver implements NotificationRecipientResolver {
   constructor(

@@ -5,11 +5,40 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  componentEntity as component,
-  groupEntity as group,
-} from '../testing/fixtures';
 import { CatalogRecipientResolver } from './CatalogRecipientResolver';
+
+function group(
+  name: string,
+  members: string[],
+  children: string[] = [],
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children },
+    relations: [
+      ...members.map(m => ({
+        type: 'hasMember',
+        targetRef: `user:default/${m}`,
+      })),
+      ...children.map(c => ({
+        type: 'parentOf',
+        targetRef: `group:default/${c}`,
+      })),
+    ],
+  };
+}
+
+function component(name: string, owners: string[]): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'service', owner: owners[0] },
+    relations: owners.map(o => ({ type: 'ownedBy', targetRef: o })),
+  };
+}
 
 function user(name: string): Entity {
   return {
