@@ -1,0 +1,113 @@
+import { ConfigReader } from '@backstage/config';
+import { broadcastChannelsFor, readSlackConfig } from './config';
+
+function read(slack: unknown) {
+  return readSlackConfig(
+    new ConfigReader({ notifications: { processors: { slack } } }),
+  );
+}
+
+describe('readSlackConfig', () => {
+  it('is empty without config', () => {
+    expect(readSlackConfig(new ConfigReader({}))).toEqual([]);
+    expect(read([])).toEqual([]);
+  });
+
+  it('skips an entry without a token, as an unset env var leaves it', () => {
+    const warn = jest.fn();
+    const config = new ConfigReader({
+      notifications: { processors: { slack: [{ username: 'x' }] } },
+    });
+    expect(readSlackConfig(config, { warn })).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(
+      'notifications.processors.slack[0] has no token, Slack delivery to it is off',
+    );
+  });
+
+  it("applies upstream's defaults", () => {
+    const [workspace] = read([{ token: 'xoxb-1' }]);
+    expect(workspace).toMatchObject({
+      token: 'xoxb-1',
+      broadcastChannels: [],
+      broadcastRoutes: [],
+      concurrencyLimit: 10,
+      throttleIntervalMs: 60_000,
+    });
+    expect(workspace.username).toBeUndefined();
+    expect(workspace.id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('loads the broadcast routing example of the upstream documentation unchanged', () => {
+    // Upstream's documented broadcast routing example, key for key.
+    const upstreamExample = {
+      notifications: {
+        processors: {
+          slack: [
+            {
+              token: 'xoxb-XXXXXXXXX',
+              broadcastChannels: ['general-notifications'],
+              broadcastRoutes: [
+                {
+                  origin: 'plugin:catalog',
+                  topic: 'alerts',
+                  channel: 'catalog-alerts',
+                },
+                { origin: 'plugin:catalog', channel: 'catalog-updates' },
+                { topic: 'security', channel: 'security-team' },
+                {
+                  origin: 'external:monitoring',
+                  channel: ['ops-team', 'on-call-alerts'],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    const [workspace] = readSlackConfig(new ConfigReader(upstreamExample));
+    expect(broadcastChannelsFor(workspace, 'plugin:catalog', 'alerts')).toEqual(
+      ['catalog-alerts'],
+    );
+    expect(broadcastChannelsFor(workspace, 'plugin:catalog', 'other')).toEqual([
+      'catalog-updates',
+    ]);
+    expect(broadcastChannelsFor(workspace, 'plugin:x', 'security')).toEqual([
+      'security-team',
+    ]);
+    expect(
+      broadcastChannelsFor(workspace, 'external:monitoring', undefined),
+    ).toEqual(['ops-team', 'on-call-alerts']);
+    expect(broadcastChannelsFor(workspace, 'plugin:x', undefined)).toEqual([
+      'general-notifications',
+    ]);
+  });
+
+  it('prefers origin and topic over origin over topic, whatever the order', () => {
+    const [workspace] = read([
+      {
+        token: 'xoxb-1',
+        broadcastRoutes: [
+          { topic: 't', channel: 'by-topic' },
+          { origin: 'o', channel: 'by-origin' },
+          { origin: 'o', topic: 't', channel: 'by-both' },
+        ],
+      },
+    ]);
+    expect(broadcastChannelsFor(workspace, 'o', 't')).toEqual(['by-both']);
+    expect(broadcastChannelsFor(workspace, 'o', 'u')).toEqual(['by-origin']);
+    expect(broadcastChannelsFor(workspace, 'p', 't')).toEqual(['by-topic']);
+    expect(broadcastChannelsFor(workspace, 'p', 'u')).toEqual([]);
+  });
+
+  it.each([
+    [{ token: 'x', concurrencyLimit: 0 }, 'slack[0].concurrencyLimit'],
+    [{ token: 'x', throttleInterval: '0s' }, 'slack[0].throttleInterval'],
+    [{ token: 'x', broadcastRoutes: [{ channel: 'c' }] }, 'broadcastRoutes[0]'],
+    [
+      { token: 'x', broadcastRoutes: [{ topic: 't', channel: [] }] },
+      'broadcastRoutes[0].channel',
+    ],
+  ])('names the offending key of %j', (entry, key) => {
+    expect(() => read([entry])).toThrow(key);
+  });
+});
