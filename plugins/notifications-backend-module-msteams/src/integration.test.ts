@@ -1,0 +1,316 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { signalsServiceRef } from '@herald/plugin-signals-node';
+// The point of this suite is the real backend delivering through this module.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import notificationsPlugin from '@herald/plugin-notifications-backend';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { notificationsModuleMsTeams } from './module';
+import { TestTeamsServer } from './__testUtils__/TestTeamsServer';
+
+jest.setTimeout(90_000);
+
+const quietSignals = createServiceFactory({
+  service: signalsServiceRef,
+  deps: {},
+  factory: () => ({ async publish() {} }),
+});
+
+const USERS = ['alice', 'bob', 'carol'];
+
+function entities(teams: TestTeamsServer): Entity[] {
+  return [
+    ...USERS.map(name => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name, namespace: 'default' },
+      spec: { memberOf: ['group:default/team-a'] },
+      relations: [{ type: 'memberOf', targetRef: 'group:default/team-a' }],
+    })),
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: {
+        name: 'team-a',
+        namespace: 'default',
+        annotations: { 'microsoft.com/teams-webhook-url': teams.url('team-a') },
+      },
+      spec: { type: 'team', children: [] },
+      relations: USERS.map(name => ({
+        type: 'hasMember',
+        targetRef: `user:default/${name}`,
+      })),
+    },
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: {
+        name: 'elsewhere',
+        namespace: 'default',
+        // Not a Power Automate host: never posted to.
+        annotations: {
+          'microsoft.com/teams-webhook-url': 'http://169.254.169.254/x',
+        },
+      },
+      spec: { type: 'team', children: [] },
+      relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
+    },
+  ];
+}
+
+type Backend = Awaited<ReturnType<typeof startTestBackend>>;
+
+async function startBackend(knex: Knex, teams: TestTeamsServer) {
+  return startTestBackend({
+    features: [
+      notificationsPlugin,
+      notificationsModuleMsTeams,
+      quietSignals,
+      catalogServiceMock.factory({ entities: entities(teams) }),
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          notifications: {
+            outbox: {
+              pollInterval: '100ms',
+              initialBackoff: '50ms',
+              maxBackoff: '200ms',
+              maxAttempts: 100,
+            },
+            processors: {
+              msteams: {
+                routes: [
+                  {
+                    name: 'incidents',
+                    webhookUrl: teams.url('incidents'),
+                    filter: { minSeverity: 'high' },
+                  },
+                  {
+                    name: 'deploys',
+                    webhookUrl: teams.url('deploys'),
+                    filter: {
+                      origins: ['external:test-service'],
+                      includedTopics: ['deploy'],
+                    },
+                  },
+                  // Off: its URL came from an unset environment variable.
+                  { name: 'unset' },
+                ],
+                entityWebhooks: {
+                  enabled: true,
+                  allowedHosts: ['127.0.0.1'],
+                },
+              },
+            },
+          },
+        },
+      }),
+    ],
+  });
+}
+
+async function send(backend: Backend, body: object) {
+  const response = await request(backend.server)
+    .post('/api/notifications')
+    .set('Authorization', mockCredentials.service.header())
+    .send(body);
+  expect(response.status).toBe(200);
+  return response.body as Array<{ id: string; origin: string }>;
+}
+
+async function outboxDrained(backend: Backend) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { body } = await request(backend.server)
+      .get('/api/notifications/admin/outbox')
+      .set('Authorization', mockCredentials.service.header());
+    if (body.pending === 0) {
+      return body as { pending: number; dead: number };
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Outbox still has ${body.pending} pending job(s)`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
+/** How many cards each (channel, title) pair got. */
+function deliveries(teams: TestTeamsServer) {
+  const counts: Record<string, number> = {};
+  for (const card of teams.received) {
+    const key = `${card.channel} ${card.title}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function toTeam(title: string, extra: object = {}) {
+  return {
+    recipients: {
+      type: 'entity',
+      entityRef: ['group:default/team-a', 'group:default/elsewhere'],
+    },
+    payload: { title, ...extra },
+  };
+}
+
+describe('Teams cards through the notifications backend', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15'],
+  });
+  let teams: TestTeamsServer;
+  let backend: Backend | undefined;
+
+  beforeEach(async () => {
+    teams = await TestTeamsServer.start();
+  });
+
+  afterEach(async () => {
+    await backend?.stop();
+    backend = undefined;
+    await teams.stop();
+  });
+
+  it.each(databases.eachSupportedId())(
+    'posts one card per send and channel, by annotation and by route, %p',
+    async databaseId => {
+      backend = await startBackend(await databases.init(databaseId), teams);
+      const sent = await send(
+        backend,
+        toTeam('Disk almost full', {
+          severity: 'high',
+          description:
+            '**not bold** <at>everyone</at> {{DATE(2026-01-01T00:00:00Z)}}',
+          link: '/catalog/default/component/svc',
+        }),
+      );
+      expect(sent).toHaveLength(3);
+      await send(backend, toTeam('Lunch', { severity: 'low' }));
+      const [shipped] = await send(backend, {
+        recipients: { type: 'broadcast' },
+        payload: {
+          title: 'Shipped v2',
+          topic: 'deploy',
+          link: 'https://ci.example.com/runs/1',
+        },
+      });
+      expect(shipped).toMatchObject({ origin: 'external:test-service' });
+      await send(backend, {
+        recipients: { type: 'broadcast' },
+        payload: { title: 'Not a deploy', topic: 'other' },
+      });
+      await outboxDrained(backend);
+
+      expect(deliveries(teams)).toEqual({
+        'team-a Disk almost full': 1,
+        'incidents Disk almost full': 1,
+        'team-a Lunch': 1,
+        'deploys Shipped v2': 1,
+      });
+      expect(
+        teams.cardsFor('deploys')[0].body.attachments[0].content.actions[0].url,
+      ).toBe('https://ci.example.com/runs/1');
+      const [card] = teams.cardsFor('incidents');
+      const content = card.body.attachments[0].content;
+      expect(content.version).toBe('1.4');
+      expect(content.body[2]).toEqual({
+        type: 'RichTextBlock',
+        inlines: [
+          {
+            type: 'TextRun',
+            text: '**not bold** <at>everyone</at> {\u200b{DATE(2026-01-01T00:00:00Z)}}',
+          },
+        ],
+      });
+      expect(content.actions).toEqual([
+        {
+          type: 'Action.OpenUrl',
+          title: 'Open',
+          url: 'http://localhost:3000/catalog/default/component/svc',
+        },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'posts every card exactly once through 5xx answers and honours Retry-After, %p',
+    async databaseId => {
+      teams.answer = (channel, n) => {
+        if (channel === 'team-a' && n <= 3) {
+          return { status: 503 };
+        }
+        if (channel === 'incidents' && n === 1) {
+          return { status: 429, retryAfterSeconds: 2 };
+        }
+        return { status: 202 };
+      };
+      backend = await startBackend(await databases.init(databaseId), teams);
+      const titles = ['One', 'Two', 'Three', 'Four'];
+      for (const title of titles) {
+        await send(backend, toTeam(title, { severity: 'critical' }));
+      }
+      await outboxDrained(backend);
+
+      const expected: Record<string, number> = {};
+      for (const title of titles) {
+        expected[`team-a ${title}`] = 1;
+        expected[`incidents ${title}`] = 1;
+      }
+      expect(deliveries(teams)).toEqual(expected);
+
+      const incidents = teams.requests.filter(r => r.channel === 'incidents');
+      const [limited] = incidents;
+      expect(limited.status).toBe(429);
+      // Requests already on their way when the 429 came are allowed; then
+      // nothing until the time it asked for.
+      const during = incidents.filter(
+        r => r.at > limited.at + 250 && r.at < limited.at + 2000,
+      );
+      expect(during).toEqual([]);
+      expect(incidents.at(-1)!.at - limited.at).toBeGreaterThanOrEqual(2000);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'posts the cards of a channel that was down across a backend restart exactly once, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await teams.stop();
+      backend = await startBackend(knex, teams);
+      for (const title of ['Before restart 1', 'Before restart 2']) {
+        await send(backend, toTeam(title, { severity: 'high' }));
+      }
+      // Let the outbox fail a few attempts against the closed port.
+      await new Promise(resolve => setTimeout(resolve, 1000));
+      await backend.stop();
+      backend = undefined;
+
+      await teams.start();
+      backend = await startBackend(knex, teams);
+      await send(backend, toTeam('After restart', { severity: 'high' }));
+      await outboxDrained(backend);
+
+      expect(deliveries(teams)).toEqual({
+        'team-a Before restart 1': 1,
+        'incidents Before restart 1': 1,
+        'team-a Before restart 2': 1,
+        'incidents Before restart 2': 1,
+        'team-a After restart': 1,
+        'incidents After restart': 1,
+      });
+      const counts = await request(backend.server)
+        .get('/api/notifications/admin/outbox')
+        .set('Authorization', mockCredentials.service.header());
+      expect(counts.body).toEqual({ pending: 0, dead: 0 });
+    },
+  );
+});
