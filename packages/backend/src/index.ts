@@ -9,6 +9,9 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@herald/plugin-scaffolder-backend-module-notifications'));
 backend.add(import('@herald/plugin-notifications-backend'));
 backend.add(import('@herald/plugin-notifications-backend-module-email'));
+// Inactive until configured; see the msteams and webhooks blocks in app-config.yaml.
+backend.add(import('@herald/plugin-notifications-backend-module-msteams'));
+backend.add(import('@herald/plugin-notifications-backend-module-webhooks'));
 backend.add(import('@herald/plugin-signals-backend'));
 
 // Examples of extending Herald, see plugins/example-todo-backend/README.md.
