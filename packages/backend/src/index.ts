@@ -9,6 +9,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@herald/plugin-scaffolder-backend-module-notifications'));
 backend.add(import('@herald/plugin-notifications-backend'));
 backend.add(import('@herald/plugin-notifications-backend-module-email'));
+// Posts to Slack only when SLACK_TOKEN is set, see app-config.yaml.
+backend.add(import('@herald/plugin-notifications-backend-module-slack'));
 // Inactive until configured; see the msteams and webhooks blocks in app-config.yaml.
 backend.add(import('@herald/plugin-notifications-backend-module-msteams'));
 backend.add(import('@herald/plugin-notifications-backend-module-webhooks'));
