@@ -1,18 +1,16 @@
 import { JsonValue } from '@backstage/types';
 
-/** @public */
-export type NotificationSeverity = 'critical' | 'high' | 'normal' | 'low';
+const severities = ['critical', 'high', 'normal', 'low'] as const;
 
 /**
- * Every severity, most severe first.
+ * Every severity, most severe first. A tuple, so `z.enum` and friends take it
+ * as it is.
  * @public
  */
-export const notificationSeverities: NotificationSeverity[] = [
-  'critical',
-  'high',
-  'normal',
-  'low',
-];
+export const notificationSeverities: [...typeof severities] = [...severities];
+
+/** @public */
+export type NotificationSeverity = (typeof severities)[number];
 
 /** @public */
 export type NotificationPayload = {

@@ -34,7 +34,6 @@ export function registerGetNotificationsAction(options: {
   auth: AuthService;
 }) {
   const { actionsRegistry, store, auth } = options;
-  const severities = notificationSeverities as [string, ...string[]];
   actionsRegistry.register({
     name: 'get-notifications',
     title: 'Get Notifications',
@@ -54,7 +53,7 @@ export function registerGetNotificationsAction(options: {
             .describe('Text to find in title or description'),
           topic: z.string().optional().describe('Only this topic'),
           minimumSeverity: z
-            .enum(severities)
+            .enum(notificationSeverities)
             .optional()
             .describe('Only this severity and more severe ones'),
           createdAfter: z

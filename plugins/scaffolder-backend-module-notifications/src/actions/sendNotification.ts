@@ -2,15 +2,8 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { NotificationService } from '@herald/plugin-notifications-node';
 import {
   NotificationRecipients,
-  NotificationSeverity,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
-
-// z.enum wants a non-empty tuple; the list is never empty.
-const severities = notificationSeverities as [
-  NotificationSeverity,
-  ...NotificationSeverity[],
-];
 
 /**
  * `notification:send`: sends a notification from a template step. The send
@@ -62,7 +55,10 @@ export function createSendNotificationAction(options: {
         info: z => z.string().optional().describe('Notification description'),
         link: z => z.string().optional().describe('Link to open'),
         severity: z =>
-          z.enum(severities).optional().describe('Notification severity'),
+          z
+            .enum(notificationSeverities)
+            .optional()
+            .describe('Notification severity'),
         scope: z =>
           z
             .string()
