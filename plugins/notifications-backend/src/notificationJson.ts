@@ -1,7 +1,13 @@
 import {
   Notification,
   NotificationJson,
+  NotificationSeverity,
 } from '@herald/plugin-notifications-common';
+
+/** What this backend sends: the severity is always set, as the spec says. */
+export type ServedNotificationJson = NotificationJson & {
+  payload: { severity: NotificationSeverity };
+};
 
 /**
  * The wire shape of a notification: dates as ISO strings on every database,
@@ -9,9 +15,9 @@ import {
  */
 export function notificationToJson(
   notification: Notification,
-): NotificationJson {
+): ServedNotificationJson {
   const { payload } = notification;
-  const json: NotificationJson = {
+  const json: ServedNotificationJson = {
     id: notification.id,
     user: notification.user,
     created: notification.created.toISOString(),

@@ -17,12 +17,7 @@ import {
 } from './actions';
 import { readNotificationsBackendConfig } from './config';
 import { NotificationSender } from './delivery/NotificationSender';
-import {
-  OutboxStore,
-  OutboxWorker,
-  createOutboxAdminRouter,
-  readOutboxConfig,
-} from './outbox';
+import { OutboxStore, OutboxWorker, readOutboxConfig } from './outbox';
 import {
   AnsweringDeliveryStore,
   IdempotencyKeyStore,
@@ -141,7 +136,7 @@ export const notificationsPlugin = createBackendPlugin({
         });
 
         httpRouter.use(
-          createRouter({
+          await createRouter({
             store,
             sender,
             httpAuth,
@@ -149,12 +144,10 @@ export const notificationsPlugin = createBackendPlugin({
             signals,
             logger,
             settings,
+            outbox,
             maxSendBodySize: maxRequestBodySize,
             idempotency: idempotentSends,
           }),
-        );
-        httpRouter.use(
-          createOutboxAdminRouter({ httpAuth, store: outbox, logger }),
         );
         await scheduleRetention({
           config,

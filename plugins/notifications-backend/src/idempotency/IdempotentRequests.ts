@@ -1,4 +1,4 @@
-import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
+import { ConflictError, CustomErrorBase } from '@backstage/errors';
 import { Notification } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { notificationToJson } from '../notificationJson';
+import { spec } from '../schema/openapi';
 import {
   IdempotencyKeyClaim,
   IdempotencyKeyRecord,
@@ -18,8 +19,9 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** The response header telling a caller it got the stored first answer. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
-/** Longest key accepted, in characters. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/** Longest key accepted, in characters; the spec's router refuses longer ones. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH =
+  spec.components.parameters.idempotencyKey.schema.maxLength;
 
 /** How long a key keeps its first answer. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -43,24 +45,6 @@ export type IdempotentResponse = {
   /** True when this is the stored answer of an earlier request. */
   replayed: boolean;
 };
-
-/**
- * The key of a request from its header value, or undefined without one.
- * Throws a 400 for an empty or over-long key.
- */
-export function parseIdempotencyKey(
-  header: string | undefined,
-): string | undefined {
-  if (header === undefined) {
-    return undefined;
-  }
-  if (header.length === 0 || header.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InputError(
-      `${IDEMPOTENCY_KEY_HEADER} must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long`,
-    );
-  }
-  return header;
-}
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -8,4 +8,3 @@ export { OutboxWorker } from './OutboxWorker';
 export { readOutboxConfig } from './config';
 export type { OutboxConfig } from './config';
 export { withTimeout } from './withTimeout';
-export { createOutboxAdminRouter } from './router';

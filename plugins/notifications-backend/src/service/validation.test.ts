@@ -11,8 +11,8 @@ import {
   MAX_BODY_DEPTH,
   MAX_PAGE_PARAMETER,
   assertStorableRequest,
-  parseListQuery,
-  parseTopicsQuery,
+  toListOptions,
+  toNotificationFilter,
 } from './validation';
 
 function nested(depth: number): unknown {
@@ -81,24 +81,36 @@ describe('findUnstorableJson', () => {
   });
 });
 
-describe('list and topics query limits', () => {
-  it.each([
-    [{ limit: String(MAX_PAGE_PARAMETER) }, { limit: MAX_PAGE_PARAMETER }],
-    [{ offset: '0' }, { offset: 0 }],
-  ])('accepts %j', (query, expected) => {
-    expect(parseListQuery(query)).toMatchObject(expected);
+describe('the query checks the spec cannot express', () => {
+  it('reads flags and passes validated page parameters through', () => {
+    expect(
+      toListOptions({
+        read: 'false',
+        saved: 'true',
+        limit: MAX_PAGE_PARAMETER,
+      }),
+    ).toMatchObject({ read: false, saved: true, limit: MAX_PAGE_PARAMETER });
+  });
+
+  it('parses one or more order fields', () => {
+    expect(toListOptions({ orderField: 'topic' }).orderBy).toEqual([
+      { field: 'topic', direction: undefined },
+    ]);
+    expect(
+      toListOptions({ orderField: ['read,asc', 'created,desc'] }).orderBy,
+    ).toEqual([
+      { field: 'read', direction: 'asc' },
+      { field: 'created', direction: 'desc' },
+    ]);
   });
 
   it.each([
-    [
-      { limit: String(MAX_PAGE_PARAMETER + 1) },
-      /limit: must be at most 2147483647/,
-    ],
-    [{ offset: '9223372036854775808' }, /offset: must be at most 2147483647/],
-    [{ offset: '9'.repeat(400) }, /offset: must be at most/],
-  ])('refuses page parameter %#', (query, message) => {
-    expect(() => parseListQuery(query)).toThrow(InputError);
-    expect(() => parseListQuery(query)).toThrow(message);
+    ['password,asc', "Invalid order field 'password'"],
+    ['created,up', 'must be asc or desc'],
+    ['created,asc,more', "expected 'field,asc' or 'field,desc'"],
+  ])('refuses the order field %s', (orderField, message) => {
+    expect(() => toListOptions({ orderField })).toThrow(InputError);
+    expect(() => toListOptions({ orderField })).toThrow(message);
   });
 
   it('accepts createdAfter at both ends of the range', () => {
@@ -106,7 +118,7 @@ describe('list and topics query limits', () => {
       DATE_PARAMETER_RANGE.earliest,
       DATE_PARAMETER_RANGE.latest,
     ]) {
-      expect(parseTopicsQuery({ createdAfter: date }).createdAfter).toEqual(
+      expect(toNotificationFilter({ createdAfter: date }).createdAfter).toEqual(
         new Date(date),
       );
     }
@@ -118,13 +130,13 @@ describe('list and topics query limits', () => {
     '+010000-01-01T00:00:00.000Z',
     '+275760-09-13T00:00:00.000Z',
   ])('refuses createdAfter %s', createdAfter => {
-    expect(() => parseListQuery({ createdAfter })).toThrow(
+    expect(() => toListOptions({ createdAfter })).toThrow(
       'createdAfter must be between 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z',
     );
   });
 
   it('still answers an unparsable date as before', () => {
-    expect(() => parseListQuery({ createdAfter: 'yesterday' })).toThrow(
+    expect(() => toListOptions({ createdAfter: 'yesterday' })).toThrow(
       'Unexpected date format',
     );
   });

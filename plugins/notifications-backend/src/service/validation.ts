@@ -1,11 +1,13 @@
 import { InputError } from '@backstage/errors';
 import {
   NotificationSendOptions,
+  NotificationSeverity,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
 import { Request } from 'express';
 import { z } from 'zod';
 import { findUnstorableJson } from '../delivery/validation';
+import { spec } from '../schema/openapi';
 import {
   ListNotificationsOptions,
   NotificationFilter,
@@ -17,11 +19,6 @@ import {
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .map(issue => {
-      if (issue.code === 'unrecognized_keys') {
-        return `unknown parameter${
-          issue.keys.length > 1 ? 's' : ''
-        } ${issue.keys.map(key => `'${key}'`).join(', ')}`;
-      }
       const path = issue.path.join('.');
       return path ? `${path}: ${issue.message}` : issue.message;
     })
@@ -48,12 +45,8 @@ function parseWith<T extends z.ZodTypeAny>(
  */
 export const MAX_BODY_DEPTH = 64;
 
-/**
- * Largest `limit` and `offset`. PostgreSQL refuses LIMIT and OFFSET past 2^63
- * and JavaScript numbers lose precision past 2^53; a 32-bit bound stays far
- * from both, and no inbox is that long.
- */
-export const MAX_PAGE_PARAMETER = 2_147_483_647;
+/** Largest `limit` and `offset`; the spec says why. */
+export const MAX_PAGE_PARAMETER = spec.components.schemas.PageParameter.maximum;
 
 /**
  * The dates a filter may name: four-digit years, which every database can
@@ -64,20 +57,6 @@ export const DATE_PARAMETER_RANGE = {
   earliest: '0001-01-01T00:00:00.000Z',
   latest: '9999-12-31T23:59:59.999Z',
 } as const;
-
-const booleanParam = z
-  .enum(['true', 'false'])
-  .transform(value => value === 'true');
-const nonNegativeIntegerParam = z
-  .string()
-  .regex(/^\d+$/, 'must be an integer of at least 0')
-  .transform(Number)
-  .refine(value => value <= MAX_PAGE_PARAMETER, {
-    message: `must be at most ${MAX_PAGE_PARAMETER}`,
-  });
-const severityParam = z.enum(
-  notificationSeverities as [string, ...string[]],
-) as z.ZodType<(typeof notificationSeverities)[number]>;
 
 /**
  * A `createdAfter` filter, shared with the get-notifications action: any date
@@ -99,29 +78,6 @@ export function parseCreatedAfter(value: string): Date {
   return new Date(time);
 }
 
-const createdAfterParam = z.string().transform(parseCreatedAfter);
-
-const filterParams = {
-  search: z.string(),
-  read: booleanParam,
-  saved: booleanParam,
-  createdAfter: createdAfterParam,
-  minimumSeverity: severityParam,
-};
-
-const topicsQuerySchema = z.object(filterParams).partial().strict();
-
-const listQuerySchema = z
-  .object({
-    ...filterParams,
-    topic: z.string(),
-    offset: nonNegativeIntegerParam,
-    limit: nonNegativeIntegerParam,
-    orderField: z.union([z.string(), z.array(z.string())]),
-  })
-  .partial()
-  .strict();
-
 function parseOrderField(value: string): NotificationOrder {
   const [field, direction, ...rest] = value.split(',');
   if (rest.length > 0) {
@@ -142,44 +98,62 @@ function parseOrderField(value: string): NotificationOrder {
   return { field: field as SortableField, direction };
 }
 
-/** Query parameters the list endpoint accepts; anything else is a 400. */
-export const LIST_QUERY_PARAMETERS = Object.keys(listQuerySchema.shape);
+/** The filter parameters of the list and topics endpoints, as the spec lets them through. */
+export type FilterQuery = {
+  search?: string;
+  read?: 'true' | 'false';
+  saved?: 'true' | 'false';
+  createdAfter?: string;
+  minimumSeverity?: NotificationSeverity;
+};
 
-/** Query parameters the topics endpoint accepts; anything else is a 400. */
-export const TOPICS_QUERY_PARAMETERS = Object.keys(topicsQuerySchema.shape);
+/** The list endpoint's parameters, as the spec lets them through. */
+export type ListQuery = FilterQuery & {
+  topic?: string;
+  offset?: number;
+  limit?: number;
+  orderField?: string | string[];
+};
 
-export function parseListQuery(query: unknown): ListNotificationsOptions {
-  const { orderField, ...rest } = parseWith(
-    listQuerySchema,
-    query,
-    'query parameters',
-  );
-  const orderFields =
-    orderField === undefined
-      ? undefined
-      : (Array.isArray(orderField) ? orderField : [orderField]).map(
-          parseOrderField,
-        );
-  return { ...rest, orderBy: orderFields };
+const flag = (value?: 'true' | 'false') =>
+  value === undefined ? undefined : value === 'true';
+
+/**
+ * The filter of a query the spec has validated, with the checks it cannot
+ * express: the date's grammar and range.
+ */
+export function toNotificationFilter(query: FilterQuery): NotificationFilter {
+  return {
+    search: query.search,
+    read: flag(query.read),
+    saved: flag(query.saved),
+    createdAfter:
+      query.createdAfter === undefined
+        ? undefined
+        : parseCreatedAfter(query.createdAfter),
+    minimumSeverity: query.minimumSeverity,
+  };
 }
 
-export function parseTopicsQuery(query: unknown): NotificationFilter {
-  return parseWith(topicsQuerySchema, query, 'query parameters');
+/**
+ * The list options of a query the spec has validated, with the checks it
+ * cannot express: the `field,direction` grammar of `orderField` and the date.
+ */
+export function toListOptions(query: ListQuery): ListNotificationsOptions {
+  const { orderField } = query;
+  return {
+    ...toNotificationFilter(query),
+    topic: query.topic,
+    offset: query.offset,
+    limit: query.limit,
+    orderBy:
+      orderField === undefined
+        ? undefined
+        : [orderField].flat().map(parseOrderField),
+  };
 }
 
-export function assertNoQuery(query: unknown) {
-  parseWith(z.object({}).strict(), query, 'query parameters');
-}
-
-const updateBodySchema = z.object({
-  ids: z.array(z.string()),
-  read: z.boolean().optional(),
-  saved: z.boolean().optional(),
-});
-
-export function parseUpdateBody(body: unknown) {
-  return parseWith(updateBodySchema, body, 'request body');
-}
+const severityParam = z.enum(notificationSeverities);
 
 const entityRefsSchema = z.union([z.string(), z.array(z.string())]);
 
@@ -207,6 +181,7 @@ const sendBodySchema = z.object({
     .passthrough(),
 });
 
+/** A send's options given outside HTTP (the send action), where no spec validated them. */
 export function parseSendBody(body: unknown): NotificationSendOptions {
   return parseWith(
     sendBodySchema,

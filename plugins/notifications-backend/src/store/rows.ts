@@ -4,6 +4,7 @@ import {
   NotificationPayload,
   normalizeSeverity,
 } from '@herald/plugin-notifications-common';
+import { spec } from '../schema/openapi';
 
 /** A row of the union of `notification` and the caller's view of `broadcast`. */
 export type NotificationRow = {
@@ -42,14 +43,21 @@ export const NOTIFICATION_COLUMNS = [
   'saved',
 ] as const;
 
-/** Column widths of the schema, so oversized values are refused up front. */
+const payloadFields = spec.components.schemas.NotificationPayload.properties;
+const notificationFields = spec.components.schemas.Notification.properties;
+
+/**
+ * Column widths of the schema, so oversized values are refused up front. The
+ * spec is their one home: the request validator, the served document and
+ * this table all read them from there.
+ */
 export const COLUMN_MAX_LENGTHS = {
-  user: 255,
-  title: 255,
-  origin: 255,
-  scope: 255,
-  topic: 255,
-  icon: 255,
+  user: notificationFields.user.maxLength,
+  title: payloadFields.title.maxLength,
+  origin: notificationFields.origin.maxLength,
+  scope: payloadFields.scope.maxLength,
+  topic: payloadFields.topic.maxLength,
+  icon: payloadFields.icon.maxLength,
 } as const;
 
 const SQL_DATETIME_WITHOUT_ZONE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/;

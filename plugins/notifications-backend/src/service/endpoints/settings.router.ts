@@ -1,0 +1,26 @@
+import {
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotificationSettingsService } from '../../settings/types';
+import { NotificationsApiRouter, currentUser } from './types';
+
+/** `GET` and `POST /settings`: the caller's channel, origin and topic switches. */
+export function bindSettingsEndpoints(
+  router: NotificationsApiRouter,
+  options: {
+    settings: NotificationSettingsService;
+    httpAuth: HttpAuthService;
+    userInfo: UserInfoService;
+  },
+) {
+  const { settings } = options;
+  router.get('/settings', async (req, res) => {
+    const user = await currentUser(req, options);
+    res.json(await settings.getSettings(user));
+  });
+  router.post('/settings', async (req, res) => {
+    const user = await currentUser(req, options);
+    res.json(await settings.saveSettings(user, req.body));
+  });
+}

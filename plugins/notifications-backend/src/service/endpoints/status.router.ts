@@ -1,0 +1,21 @@
+import {
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { NotificationsStore } from '../../store/NotificationsStore';
+import { NotificationsApiRouter, currentUser } from './types';
+
+/** `GET /status`: read and unread counts of the caller. */
+export function bindStatusEndpoint(
+  router: NotificationsApiRouter,
+  options: {
+    store: NotificationsStore;
+    httpAuth: HttpAuthService;
+    userInfo: UserInfoService;
+  },
+) {
+  router.get('/status', async (req, res) => {
+    const user = await currentUser(req, options);
+    res.json(await options.store.status(user));
+  });
+}
