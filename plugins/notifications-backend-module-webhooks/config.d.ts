@@ -1,5 +1,3 @@
-import { HumanDuration } from '@backstage/types';
-
 export interface Config {
   notifications?: {
     processors?: {
@@ -46,8 +44,11 @@ export interface Config {
             excludedTopics?: string[];
           };
         }>;
-        /** How long one POST may take. Defaults to 10 seconds. */
-        requestTimeout?: HumanDuration | string | number;
+        /**
+         * How long one POST may take: milliseconds, or a duration string
+         * such as `10s` or `PT10S`. Defaults to 10 seconds.
+         */
+        requestTimeout?: string | number;
       };
     };
   };
