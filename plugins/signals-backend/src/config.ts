@@ -2,7 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 
 /** The buses `signals.bus` can choose between. */
-export const signalBusModes = ['auto', 'memory', 'postgres'] as const;
+const signalBusModes = ['auto', 'memory', 'postgres'] as const;
 
 /**
  * The `signals` section of the app config, read once at startup with every

@@ -15,13 +15,27 @@ function isPostgres(knex: Knex) {
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
 }
 
-/** Picks the bus for `signals.bus`, migrating the PostgreSQL bus tables. */
-export async function createSignalBus(options: {
+type SignalBusOptions = {
   config: Pick<SignalsConfig, 'bus' | 'replay'>;
   database: DatabaseService;
   logger: LoggerService;
   scheduler: SchedulerService;
-}): Promise<SignalBus> {
+};
+
+/** Picks the bus for `signals.bus`, migrating the PostgreSQL bus tables. */
+export async function createSignalBus(
+  options: SignalBusOptions,
+): Promise<SignalBus> {
+  const bus = await chooseSignalBus(options);
+  options.logger.info(
+    bus.sharedByReplicas
+      ? `Signals are shared between replicas through the ${bus.kind} bus`
+      : `Signals stay on this replica (${bus.kind} bus)`,
+  );
+  return bus;
+}
+
+async function chooseSignalBus(options: SignalBusOptions): Promise<SignalBus> {
   const { config, database, logger, scheduler } = options;
   if (config.bus === 'memory') {
     return new MemorySignalBus();
@@ -43,7 +57,6 @@ export async function createSignalBus(options: {
       ),
     });
   }
-  logger.info('Signals are shared between replicas through PostgreSQL');
   return new PostgresSignalBus({
     knex,
     logger,

@@ -23,7 +23,7 @@ export type SequencedSignal = SignalPayload & { offset: SignalOffset };
  * `signals.bus` in `createSignalBus.ts`.
  */
 export interface SignalBus {
-  /** Which bus this is, for logs. */
+  /** Which bus this is, for the startup log. */
   readonly kind: string;
   /**
    * Whether a signal published on one replica reaches the hubs of all

@@ -15,7 +15,7 @@ export class Connection {
     readonly socket: WebSocket,
     readonly userEntityRef: string,
     ownershipEntityRefs: string[],
-    /** The hub's arrival counter when this connection opened. */
+    /** The replay buffers' arrival counter when this connection opened. */
     readonly connectArrival: number,
   ) {
     this.ownership = new Set([userEntityRef, ...ownershipEntityRefs]);

@@ -7,7 +7,7 @@ export type BufferedSignal = {
   arrival: number;
 };
 
-export type ReplayResult =
+type ReplayResult =
   | { kind: 'replay'; entries: BufferedSignal[]; head: number }
   | { kind: 'gap'; head: number };
 
@@ -15,7 +15,7 @@ export type ReplayResult =
  * The last `capacity` signals of one channel, as a ring so appending never
  * copies.
  */
-export class ReplayBuffer {
+class ReplayBuffer {
   private readonly ring: BufferedSignal[] = [];
   private start = 0;
   private head = 0;
