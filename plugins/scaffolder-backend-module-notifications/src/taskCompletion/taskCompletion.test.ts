@@ -9,6 +9,8 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+// The tests deliver through the real notifications backend.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import notificationsPlugin from '@herald/plugin-notifications-backend';
 import request from 'supertest';
 import { scaffolderModuleNotifications } from '../module';
