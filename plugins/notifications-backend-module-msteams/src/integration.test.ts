@@ -165,7 +165,7 @@ function toTeam(title: string, extra: object = {}) {
 
 describe('Teams cards through the notifications backend', () => {
   const databases = TestDatabases.create({
-    ids: ['SQLITE_3', 'POSTGRES_15'],
+    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
   });
   let teams: TestTeamsServer;
   let backend: Backend | undefined;
@@ -184,6 +184,15 @@ describe('Teams cards through the notifications backend', () => {
     'posts one card per send and channel, by annotation and by route, %p',
     async databaseId => {
       backend = await startBackend(await databases.init(databaseId), teams);
+      const settings = await request(backend.server)
+        .get('/api/notifications/settings')
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/alice'),
+        );
+      expect(settings.body.channels.map((c: { id: string }) => c.id)).toContain(
+        'Microsoft Teams',
+      );
       const sent = await send(
         backend,
         toTeam('Disk almost full', {

@@ -114,7 +114,7 @@ const once = (ids: string[]) => Object.fromEntries(ids.map(id => [id, 1]));
 
 describe('signed webhooks through the notifications backend', () => {
   const databases = TestDatabases.create({
-    ids: ['SQLITE_3', 'POSTGRES_15'],
+    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
   });
   const receivers: TestWebhookReceiver[] = [];
   let backend: Backend | undefined;
@@ -156,6 +156,29 @@ describe('signed webhooks through the notifications backend', () => {
         { id: 'unset', secret: newSecret() },
       ]);
 
+      const settings = await request(backend.server)
+        .get('/api/notifications/settings')
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/carol'),
+        );
+      expect(settings.body.channels.map((c: { id: string }) => c.id)).toContain(
+        'Webhooks',
+      );
+      // Carol switches the Webhooks channel off for this origin.
+      const optOut = await request(backend.server)
+        .post('/api/notifications/settings')
+        .set('Authorization', mockCredentials.user.header('user:default/carol'))
+        .send({
+          channels: [
+            {
+              id: 'Webhooks',
+              origins: [{ id: 'external:test-service', enabled: false }],
+            },
+          ],
+        });
+      expect(optOut.status).toBe(200);
+
       const greeting = await send(backend, toUsers('Hello'));
       const outage = await send(
         backend,
@@ -167,8 +190,15 @@ describe('signed webhooks through the notifications backend', () => {
       });
       await outboxSettled(backend);
 
+      const carols = greeting.find(
+        n => (n as any).user === 'user:default/carol',
+      )!;
       expect(byNotification(all)).toEqual(
-        once([...greeting, ...outage, broadcast].map(n => n.id)),
+        once(
+          [...greeting, ...outage, broadcast]
+            .filter(n => n !== carols)
+            .map(n => n.id),
+        ),
       );
       const bobs = outage.find(n => (n as any).user === 'user:default/bob')!;
       expect(byNotification(paging)).toEqual(once([bobs.id]));
