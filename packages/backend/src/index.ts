@@ -5,7 +5,10 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
+// Tells owners when their entities are discovered, fail or recover.
+backend.add(import('@herald/plugin-catalog-backend-module-notifications'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// notification:send, and a notification to the starter when a task ends.
 backend.add(import('@herald/plugin-scaffolder-backend-module-notifications'));
 backend.add(import('@herald/plugin-notifications-backend'));
 backend.add(import('@herald/plugin-notifications-backend-module-email'));
