@@ -27,6 +27,22 @@ function badgeOf(page) {
   return page.getByTestId('notifications-unread-badge');
 }
 
+/** Opens the inbox and waits until the badge shows the loaded count. */
+async function gotoInbox(tab, appUrl) {
+  const firstStatus = tab.waitForResponse(
+    response =>
+      response.url().endsWith('/api/notifications/status') && response.ok(),
+    { timeout: 30_000 },
+  );
+  await tab.goto(`${appUrl}/notifications`);
+  await signInIfAsked(tab);
+  await tab
+    .getByText(/Unread notifications \(\d+\)/)
+    .waitFor({ timeout: TIMEOUT });
+  await firstStatus;
+  await tab.waitForTimeout(300);
+}
+
 /**
  * A tab whose notifications API and signals socket can be cut and restored,
  * as when the backend stops and comes back.
@@ -45,11 +61,7 @@ async function openCuttableTab(page, appUrl) {
   await tab.route(/\/api\/notifications/, route =>
     state.down ? route.abort('connectionrefused') : route.continue(),
   );
-  await tab.goto(`${appUrl}/notifications`);
-  await signInIfAsked(tab);
-  await tab
-    .getByText(/Unread notifications \(\d+\)/)
-    .waitFor({ timeout: TIMEOUT });
+  await gotoInbox(tab, appUrl);
   return {
     tab,
     cut() {
@@ -82,11 +94,13 @@ const tests = [
       const { tab, cut, restore } = await openCuttableTab(page, appUrl);
       try {
         const title = uniqueTitle('Before the outage');
+        const count = (await badgeCount(tab)) + 1;
         await sendWithFetch(backendUrl, toGuest({ title }));
         await row(tab, title).waitFor({ timeout: TIMEOUT });
-        await tab.waitForTimeout(600);
-        const count = await badgeCount(tab);
-        expect(count > 0, 'the badge should count the unread notification');
+        await waitUntil(
+          async () => (await badgeCount(tab)) === count,
+          'the badge should count the new notification',
+        );
 
         cut();
         await badgeOf(tab)
@@ -104,9 +118,7 @@ const tests = [
 
         // A filter change while the backend is gone keeps the page.
         await tab.locator('#notifications-filter-view').click();
-        await tab
-          .getByRole('option', { name: 'All', exact: true })
-          .click();
+        await tab.getByRole('option', { name: 'All', exact: true }).click();
         const notice = tab.getByTestId('notifications-load-failed');
         await notice.waitFor({ timeout: TIMEOUT });
         expect(
@@ -126,7 +138,9 @@ const tests = [
         restore();
         await notice.waitFor({ state: 'detached', timeout: 30_000 });
         await tab
-          .locator('[data-testid="notifications-unread-badge"]:not([data-reconnecting])')
+          .locator(
+            '[data-testid="notifications-unread-badge"]:not([data-reconnecting])',
+          )
           .waitFor({ timeout: 60_000 });
         await waitUntil(
           async () => (await tab.title()).startsWith(`(${count}) `),
@@ -139,6 +153,117 @@ const tests = [
       }
     },
   },
+  {
+    name: 'open means read: title, markdown and snackbar links stay in the app without a reload, external ones open a new tab',
+    async run({ page, appUrl, backendUrl, shot }) {
+      const { tab } = await openCuttableTab(page, appUrl);
+      const newTabs = [];
+      const onPage = opened => newTabs.push(opened.url());
+      page.context().on('page', onPage);
+      try {
+        const title = uniqueTitle('Open me');
+        const countBefore = await badgeCount(tab);
+        await sendWithFetch(
+          backendUrl,
+          toGuest({
+            title,
+            link: '/example-todo',
+            metadata: {
+              'backstage.io/body.markdown':
+                'See [the todos](/example-todo) or [the docs](https://example.com/docs)',
+            },
+          }),
+        );
+        const opened = row(tab, title);
+        await opened.waitFor({ timeout: TIMEOUT });
+        const before = countBefore + 1;
+        await waitUntil(
+          async () => (await badgeCount(tab)) === before,
+          'the badge should count the new notification',
+        );
+
+        const todos = opened.getByRole('link', { name: 'the todos' });
+        const look = await todos.evaluate(element => {
+          const style = getComputedStyle(element);
+          const text = getComputedStyle(element.closest('p'));
+          return {
+            decoration: style.textDecorationLine,
+            color: style.color,
+            textColor: text.color,
+          };
+        });
+        expect(
+          look.decoration.includes('underline'),
+          `markdown links should be underlined, got ${look.decoration}`,
+        );
+        expect(
+          look.color !== look.textColor,
+          `markdown links should not have the text colour ${look.textColor}`,
+        );
+        const docs = opened.getByRole('link', { name: /^the docs/ });
+        expect(
+          (await docs.getAttribute('target')) === '_blank' &&
+            (await docs.getAttribute('rel')).includes('noopener'),
+          'an external markdown link should open a new tab without an opener',
+        );
+        await shot(tab, 'markdown-links');
+
+        await tab.evaluate(() => {
+          window.__heraldNoReload = true;
+        });
+        await opened.getByRole('link', { name: title }).click();
+        await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
+        expect(
+          await tab.evaluate(() => window.__heraldNoReload === true),
+          'following an in-app title reloaded the app',
+        );
+        await waitUntil(
+          async () => (await badgeCount(tab)) === before - 1,
+          'opening the notification should mark it read',
+        );
+
+        // The snackbar's Open of an in-app link navigates in place too.
+        await gotoInbox(tab, appUrl);
+        await tab.evaluate(() => {
+          window.__heraldNoReload = true;
+        });
+        const snackTitle = uniqueTitle('Snack to open');
+        const unreadBefore = await badgeCount(tab);
+        await sendWithFetch(
+          backendUrl,
+          toGuest({ title: snackTitle, link: '/example-todo' }),
+        );
+        const snack = tab.getByRole('alert').filter({ hasText: snackTitle });
+        await snack.waitFor({ timeout: TIMEOUT });
+        const unread = unreadBefore + 1;
+        await waitUntil(
+          async () => (await badgeCount(tab)) === unread,
+          'the badge should count the new notification',
+        );
+        await shot(tab, 'snackbar');
+        await snack.getByRole('button', { name: 'Open' }).click();
+        await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
+        expect(
+          await tab.evaluate(() => window.__heraldNoReload === true),
+          'the snackbar Open reloaded the app',
+        );
+        await waitUntil(
+          async () => (await badgeCount(tab)) === unread - 1,
+          'the snackbar Open should mark the notification read',
+        );
+        expect(
+          newTabs.length === 0,
+          `no tab should open for in-app links, opened ${newTabs.join(', ')}`,
+        );
+      } finally {
+        page.context().off('page', onPage);
+        await tab.close();
+      }
+    },
+  },
 ];
 
-module.exports = { tests, helpers: { openCuttableTab, toGuest, waitUntil } };
+module.exports = {
+  tests,
+  helpers: { gotoInbox, openCuttableTab, toGuest, waitUntil },
+};

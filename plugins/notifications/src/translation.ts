@@ -154,8 +154,7 @@ export const notificationsTranslationRef = createTranslationRef({
       // Herald only
       errorTitle: 'Failed to load notifications',
       // Herald only: shown above the last loaded list while loading fails.
-      loadFailed:
-'({{message}}). Retrying by itself.',
+      loadFailed: '({{message}}). Retrying by itself.',
       retry: 'Retry',
     },
     unreadCard: {

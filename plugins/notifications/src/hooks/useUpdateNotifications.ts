@@ -9,9 +9,7 @@ export type NotificationChange = { read?: boolean; saved?: boolean };
  * Updates the read or saved state of notifications and tells the user when
  * that fails. Resolves to whether the update was stored.
  */
-export function useUpdateNotifications(
-  errorMessage: (error: Error) => string,
-) {
+export function useUpdateNotifications(errorMessage: (error: Error) => string) {
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
   const message = useRef(errorMessage);

@@ -1,3 +1,4 @@
+import { Link } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { AnchorHTMLAttributes } from 'react';
 import ReactMarkdown from 'react-markdown';
@@ -33,18 +34,30 @@ const allowedElements = [
   'td',
 ];
 
-function SafeAnchor(props: AnchorHTMLAttributes<HTMLAnchorElement>) {
-  const { children } = props;
+/**
+ * A body link: in-app paths through the router (no reload), external URLs
+ * in a new tab without an opener; underlined, so it reads as a link.
+ */
+function SafeAnchor(
+  props: AnchorHTMLAttributes<HTMLAnchorElement> & { onOpen?: () => void },
+) {
+  const { children, onOpen } = props;
   const target = notificationHref(props.href);
   if (!target) {
     return <span>{children}</span>;
   }
-  return target.external ? (
-    <a href={target.href} target="_blank" rel="noopener noreferrer">
+  return (
+    <Link
+      to={target.href}
+      underline="always"
+      onClick={onOpen}
+      data-testid="notification-body-link"
+      {...(target.external
+        ? { target: '_blank', rel: 'noopener noreferrer' }
+        : {})}
+    >
       {children}
-    </a>
-  ) : (
-    <a href={target.href}>{children}</a>
+    </Link>
   );
 }
 
@@ -53,7 +66,11 @@ function SafeAnchor(props: AnchorHTMLAttributes<HTMLAnchorElement>) {
  * page), the result is sanitised once more, images and other embeds are not
  * rendered, and only http(s) or in-app links become links.
  */
-export function MarkdownBody(props: { markdown: string }) {
+export function MarkdownBody(props: {
+  markdown: string;
+  /** Called when one of its links is followed. */
+  onLinkClick?: () => void;
+}) {
   return (
     <Typography
       variant="body2"
@@ -67,7 +84,9 @@ export function MarkdownBody(props: { markdown: string }) {
         allowedElements={allowedElements}
         unwrapDisallowed
         components={{
-          a: ({ node: _node, ...rest }) => <SafeAnchor {...rest} />,
+          a: ({ node: _node, ...rest }) => (
+            <SafeAnchor {...rest} onOpen={props.onLinkClick} />
+          ),
         }}
       >
         {props.markdown}

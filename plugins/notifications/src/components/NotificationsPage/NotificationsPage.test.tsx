@@ -1,4 +1,11 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { configApiRef } from '@backstage/core-plugin-api';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { JsonObject } from '@backstage/types';
+import { useLocation } from 'react-router-dom';
 import { signalApiRef } from '@herald/plugin-signals-react';
 import {
   act,
@@ -17,9 +24,18 @@ import {
 } from '../../testing/fakes';
 import { NotificationsPage } from './NotificationsPage';
 
+function Location() {
+  const location = useLocation();
+  return <div data-testid="location">{location.pathname}</div>;
+}
+
 async function renderPage(
   api: InMemoryNotificationsApi,
-  options: { signals?: ManualSignalApi; route?: string } = {},
+  options: {
+    signals?: ManualSignalApi;
+    route?: string;
+    config?: JsonObject;
+  } = {},
 ) {
   const signals = options.signals ?? new ManualSignalApi();
   await renderInTestApp(
@@ -27,9 +43,11 @@ async function renderPage(
       apis={[
         [notificationsApiRef, api],
         [signalApiRef, signals],
+        [configApiRef, mockApis.config({ data: options.config ?? {} })],
       ]}
     >
       <NotificationsPage />
+      <Location />
     </TestApiProvider>,
     {
       mountedRoutes: { '/notifications': rootRouteRef },
@@ -329,10 +347,10 @@ describe('NotificationsPage', () => {
     await screen.findByText('Unread notifications (2)');
 
     expect(screen.getByText('bold').tagName).toBe('STRONG');
-    expect(screen.getByRole('link', { name: 'good' })).toHaveAttribute(
-      'href',
-      'https://example.com/ok',
-    );
+    const good = screen.getByRole('link', { name: /^good/ });
+    expect(good).toHaveAttribute('href', 'https://example.com/ok');
+    expect(good).toHaveAttribute('target', '_blank');
+    expect(good.getAttribute('rel')).toContain('noopener');
     expect(screen.queryByRole('link', { name: 'bad' })).not.toBeInTheDocument();
     expect(screen.getByText('bad').tagName).toBe('SPAN');
     expect(
@@ -382,6 +400,73 @@ describe('NotificationsPage', () => {
     expect(
       screen.queryByTestId('notifications-load-failed'),
     ).not.toBeInTheDocument();
+  });
+
+  describe('opening a notification', () => {
+    const inApp = () =>
+      makeNotification({
+        payload: {
+          title: 'Deploy finished',
+          link: '/example-todo/7',
+          metadata: {
+            'backstage.io/body.markdown':
+              'See [the todo](/example-todo/8) or [the docs](https://example.com/docs)',
+          },
+        },
+      });
+
+    it('marks it read by default and stays in the app when the title is followed', async () => {
+      const notification = inApp();
+      const api = new InMemoryNotificationsApi([notification]);
+      await renderPage(api);
+      const title = await screen.findByRole('link', {
+        name: 'Deploy finished',
+      });
+      expect(title).not.toHaveAttribute('target');
+      fireEvent.click(title);
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        '/example-todo/7',
+      );
+      await waitFor(() =>
+        expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
+          { ids: [notification.id], read: true },
+        ]),
+      );
+    });
+
+    it('routes an in-app markdown link without a reload, underlines it, and marks read', async () => {
+      const notification = inApp();
+      const api = new InMemoryNotificationsApi([notification]);
+      await renderPage(api);
+      const todo = await screen.findByRole('link', { name: 'the todo' });
+      expect(todo).not.toHaveAttribute('target');
+      expect(todo.className).toMatch(/underlineAlways/);
+      const docs = screen.getByRole('link', { name: /^the docs/ });
+      expect(docs).toHaveAttribute('target', '_blank');
+      expect(docs.getAttribute('rel')).toContain('noopener');
+      fireEvent.click(todo);
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        '/example-todo/8',
+      );
+      await waitFor(() =>
+        expect(api.callsTo('updateNotifications')).toHaveLength(1),
+      );
+    });
+
+    it('leaves it unread when notifications.markAsReadOnLinkOpen is false', async () => {
+      const api = new InMemoryNotificationsApi([inApp()]);
+      await renderPage(api, {
+        config: { notifications: { markAsReadOnLinkOpen: false } },
+      });
+      fireEvent.click(
+        await screen.findByRole('link', { name: 'Deploy finished' }),
+      );
+      expect(screen.getByTestId('location')).toHaveTextContent(
+        '/example-todo/7',
+      );
+      await new Promise(resolve => setTimeout(resolve, 50));
+      expect(api.callsTo('updateNotifications')).toHaveLength(0);
+    });
   });
 
   it('folds long plain descriptions behind Show more', async () => {

@@ -36,7 +36,10 @@ const useStyles = makeStyles(theme => ({
 
 /** @public */
 export type NotificationsPageProps = {
-  /** Marks an unread notification read when its title link is opened. */
+  /**
+   * Whether following a notification's title or a body link marks it read;
+   * defaults to `notifications.markAsReadOnLinkOpen`, else true.
+   */
   markAsReadOnLinkOpen?: boolean;
   title?: string;
   themeId?: string;

@@ -1,6 +1,7 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef } from '@herald/plugin-signals-react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { useLocation } from 'react-router-dom';
 import { notificationsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
@@ -12,6 +13,14 @@ import {
   NotificationsSideBarItemProps,
   NotificationsSidebarItem,
 } from './NotificationsSidebarItem';
+
+/** Shows where the app's router is, to see in-app navigation. */
+function Location() {
+  const location = useLocation();
+  return (
+    <div data-testid="location">{`${location.pathname}${location.search}`}</div>
+  );
+}
 
 async function renderItem(
   api: InMemoryNotificationsApi,
@@ -25,6 +34,7 @@ async function renderItem(
   await renderInTestApp(
     <TestApiProvider apis={apis as any}>
       <NotificationsSidebarItem {...props} />
+      <Location />
     </TestApiProvider>,
     { mountedRoutes: { '/notifications': rootRouteRef } },
   );
@@ -139,6 +149,45 @@ describe('NotificationsSidebarItem', () => {
     );
     opened.mockRestore();
   });
+
+  it.each([
+    ['an in-app path', '/example-todo/42?tab=a', '/example-todo/42?tab=a'],
+    ['a same-origin URL', `${window.location.origin}/catalog/x`, '/catalog/x'],
+    ['no link (its row in the inbox)', undefined, '/notifications?id='],
+  ])(
+    'opens a snackbar with %s inside the app, without a new tab, and marks it read',
+    async (_case, link, expected) => {
+      const opened = jest.spyOn(window, 'open').mockReturnValue(null);
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api))!;
+      const arrived = makeNotification({
+        payload: { title: 'In the app', link },
+      });
+      api.notifications.push(arrived);
+      act(() =>
+        signals.publish({
+          action: 'new_notification',
+          notification_id: arrived.id,
+          notification: arrived,
+        }),
+      );
+      await screen.findByText('In the app');
+      fireEvent.click(screen.getByRole('button', { name: 'Open' }));
+      const where = expected.endsWith('id=')
+        ? `${expected}${encodeURIComponent(arrived.id)}`
+        : expected;
+      await waitFor(() =>
+        expect(screen.getByTestId('location')).toHaveTextContent(where),
+      );
+      expect(opened).not.toHaveBeenCalled();
+      await waitFor(() =>
+        expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
+          { ids: [arrived.id], read: true },
+        ]),
+      );
+      opened.mockRestore();
+    },
+  );
 
   it('closes the snackbar when the notification is read elsewhere', async () => {
     const api = new InMemoryNotificationsApi([]);

@@ -13,12 +13,9 @@ import { ReactNode, useCallback, useMemo, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { useUpdateNotifications } from '../../hooks/useUpdateNotifications';
+import { useOpenNotification } from '../../hooks/useOpenNotification';
 import { useNotificationsPath } from '../../hooks/useNotificationsPath';
-import {
-  NotificationErrorBoundary,
-  notificationHref,
-  toPlainText,
-} from '../NotificationContent';
+import { NotificationErrorBoundary, toPlainText } from '../NotificationContent';
 import {
   NotificationSnackbarProperties,
   NotificationSnackbars,
@@ -71,6 +68,19 @@ const useStyles = makeStyles(theme => ({
     backgroundColor: theme.palette.grey[700],
     color: theme.palette.common.white,
   },
+  iconWithMark: {
+    position: 'relative',
+    display: 'inline-flex',
+  },
+  syncMark: {
+    position: 'absolute',
+    left: -6,
+    bottom: -4,
+    fontSize: 14,
+    borderRadius: '50%',
+    color: theme.palette.common.white,
+    backgroundColor: theme.palette.grey[700],
+  },
 }));
 
 function formatCount(count: number): string {
@@ -86,7 +96,7 @@ function withBadge(
   unreadCount: number,
   label: string,
   reconnecting: boolean,
-  staleBadgeClass: string,
+  classes: ReturnType<typeof useStyles>,
 ): IconComponent {
   return (props: { fontSize?: 'medium' | 'large' | 'small' | 'inherit' }) => (
     <Badge
@@ -99,17 +109,16 @@ function withBadge(
       aria-label={label}
       data-testid="notifications-unread-badge"
       data-reconnecting={reconnecting ? 'true' : undefined}
-      classes={reconnecting ? { badge: staleBadgeClass } : undefined}
+      classes={reconnecting ? { badge: classes.staleBadge } : undefined}
     >
       {reconnecting ? (
-        <Badge
-          badgeContent={<SyncIcon style={{ fontSize: 12 }} />}
-          anchorOrigin={{ vertical: 'bottom', horizontal: 'left' }}
-          overlap="circular"
-          data-testid="notifications-reconnecting"
-        >
+        <span className={classes.iconWithMark}>
           <Icon {...props} />
-        </Badge>
+          <SyncIcon
+            className={classes.syncMark}
+            data-testid="notifications-reconnecting"
+          />
+        </span>
       ) : (
         <Icon {...props} />
       )}
@@ -194,28 +203,7 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     [update],
   );
 
-  const open = useCallback(
-    (notification: Notification) => {
-      const target = notificationHref(notification.payload.link);
-      if (target) {
-        window.open(
-          target.external
-            ? target.href
-            : `${window.location.origin}${target.href}`,
-          '_blank',
-          'noopener,noreferrer',
-        );
-        markRead(notification);
-      } else {
-        window.open(
-          `${window.location.origin}${to}`,
-          '_blank',
-          'noopener,noreferrer',
-        );
-      }
-    },
-    [markRead, to],
-  );
+  const open = useOpenNotification();
 
   const announce = useCallback(
     (notification: Notification) => {
@@ -223,7 +211,10 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
         title: toPlainText(notification.payload.title),
         body: toPlainText(notification.payload.description),
         tag: notification.id,
-        onClick: () => open(notification),
+        onClick: () => {
+          window.focus();
+          open(notification);
+        },
       });
       if (snackbarsOn) {
         setSnackbarRequest({
@@ -282,9 +273,8 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     ? t('sidebar.unreadBadgeReconnecting')
     : t('sidebar.unreadBadge');
   const BadgedIcon = useMemo(
-    () =>
-      withBadge(icon, count, badgeLabel, reconnecting, classes.staleBadge),
-    [icon, count, badgeLabel, reconnecting, classes.staleBadge],
+    () => withBadge(icon, count, badgeLabel, reconnecting, classes),
+    [icon, count, badgeLabel, reconnecting, classes],
   );
 
   return (

@@ -32,6 +32,7 @@ import {
   NotificationUnavailable,
 } from '../NotificationContent';
 import { MarkAllReadButton, SaveAndReadToggles } from './BulkActions';
+import { useMarkAsReadOnOpen } from '../../hooks/useOpenNotification';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { notificationsTranslationRef } from '../../translation';
 
@@ -62,6 +63,10 @@ export type NotificationsTableProps = Pick<
   TableProps,
   'onPageChange' | 'onRowsPerPageChange' | 'page' | 'totalCount' | 'title'
 > & {
+  /**
+   * Whether following the title or a body link marks the notification
+   * read; defaults to `notifications.markAsReadOnLinkOpen`, else true.
+   */
   markAsReadOnLinkOpen?: boolean;
   isLoading?: boolean;
   isUnread: boolean;
@@ -80,7 +85,6 @@ export type NotificationsTableProps = Pick<
 export function NotificationsTable(props: NotificationsTableProps) {
   const {
     title,
-    markAsReadOnLinkOpen,
     isLoading,
     isUnread,
     notifications = [],
@@ -94,6 +98,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
     totalCount,
   } = props;
   const classes = useStyles();
+  const markAsReadOnLinkOpen = useMarkAsReadOnOpen(props.markAsReadOnLinkOpen);
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
@@ -138,7 +143,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
   const updateNotifications = useUpdateNotifications(e =>
     t('table.errors.updateFailed', { message: e.message }),
   );
-  const update = async (targets: Notification[], change: NotificationChange) => {
+  const update = async (
+    targets: Notification[],
+    change: NotificationChange,
+  ) => {
     await updateNotifications(
       targets.map(n => n.id),
       change,
@@ -243,6 +251,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
           )}
           {notifications.map(notification => {
             const highlighted = notification.id === highlightedNotificationId;
+            const onOpen =
+              markAsReadOnLinkOpen && !notification.read
+                ? () => onRead([notification], true)
+                : undefined;
             return (
               <NotificationErrorBoundary
                 key={notification.id}
@@ -285,13 +297,12 @@ export function NotificationsTable(props: NotificationsTableProps) {
                       <div>
                         <NotificationTitle
                           notification={notification}
-                          onLinkClick={
-                            markAsReadOnLinkOpen && !notification.read
-                              ? () => onRead([notification], true)
-                              : undefined
-                          }
+                          onLinkClick={onOpen}
                         />
-                        <NotificationBody payload={notification.payload} />
+                        <NotificationBody
+                          payload={notification.payload}
+                          onLinkClick={onOpen}
+                        />
                         <NotificationMeta notification={notification} />
                       </div>
                     </div>

@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
 import { useEffect, useRef } from 'react';
 import { useUnreadCount } from '../../hooks/useUnreadCount';
+import { useMarkOpenedRead } from '../../hooks/useOpenNotification';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
 import { useRefreshOnSignal } from '../../hooks/useRefreshOnSignal';
 import {
@@ -52,9 +53,16 @@ function UnreadNotificationItem(props: {
   charLimit: number;
   descriptionMaxChars: number;
   onUpdate: (targets: Notification[], change: NotificationChange) => void;
+  onOpen: (notification: Notification) => void;
 }) {
-  const { notification, path, charLimit, descriptionMaxChars, onUpdate } =
-    props;
+  const {
+    notification,
+    path,
+    charLimit,
+    descriptionMaxChars,
+    onUpdate,
+    onOpen,
+  } = props;
   const plainTitle = toPlainText(notification.payload.title);
   const description = toPlainText(notification.payload.description);
   return (
@@ -68,7 +76,10 @@ function UnreadNotificationItem(props: {
       <ListItemText
         primary={
           <Tooltip title={plainTitle}>
-            <Link to={`${path}?id=${encodeURIComponent(notification.id)}`}>
+            <Link
+              to={`${path}?id=${encodeURIComponent(notification.id)}`}
+              onClick={() => onOpen(notification)}
+            >
               {truncate(plainTitle, charLimit)}
             </Link>
           </Tooltip>
@@ -108,7 +119,11 @@ function UnreadNotifications(
     throttleMs: REFRESH_THROTTLE_MS,
     pollIntervalMs: POLL_INTERVAL_MS,
   });
-  const { value: loaded, loading, error } = useNotificationsApi(
+  const {
+    value: loaded,
+    loading,
+    error,
+  } = useNotificationsApi(
     a =>
       a.getNotifications({
         limit: maxMessages,
@@ -135,7 +150,10 @@ function UnreadNotifications(
   const updateNotifications = useUpdateNotifications(() =>
     t('unreadCard.errors.updateFailed'),
   );
-  const update = async (targets: Notification[], change: NotificationChange) => {
+  const update = async (
+    targets: Notification[],
+    change: NotificationChange,
+  ) => {
     await updateNotifications(
       targets.map(n => n.id),
       change,
@@ -143,6 +161,8 @@ function UnreadNotifications(
     refresh();
     reload();
   };
+
+  const markOpenedRead = useMarkOpenedRead();
 
   const notifications = value?.notifications ?? [];
   const totalCount = unreadCount ?? value?.totalCount ?? 0;
@@ -185,6 +205,7 @@ function UnreadNotifications(
                 charLimit={charLimit}
                 descriptionMaxChars={descriptionMaxChars}
                 onUpdate={update}
+                onOpen={markOpenedRead}
               />
             </NotificationErrorBoundary>
           ))}
