@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonValue } from '@backstage/types';
 import { broadcastChannelsFor, readSlackConfig } from './config';
 
-function read(slack: unknown) {
+function read(slack: JsonValue) {
   return readSlackConfig(
     new ConfigReader({ notifications: { processors: { slack } } }),
   );

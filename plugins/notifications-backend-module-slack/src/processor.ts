@@ -13,13 +13,12 @@ import {
   SlackMessageContent,
 } from './blocks';
 import { broadcastChannelsFor } from './config';
-import { SLACK_CHANNEL } from './constants';
+import { ANNOTATION_SLACK_BOT_NOTIFY, SLACK_CHANNEL } from './constants';
 import { hashKey, SlackDeliveryLog } from './deliveryLog';
 import { SlackBlockKitRenderer } from './extensions';
 import {
   certainlyNotPosted,
   platformErrorOf,
-  SlackPacingError,
   SlackRateLimitedError,
   SlackWorkspaceClient,
 } from './slackClient';
@@ -210,9 +209,7 @@ export class SlackNotificationProcessor implements NotificationProcessor {
         posts.push({ target, key: hashKey(deliveryId, ws, target) });
       } else {
         this.options.logger.debug(
-          `No Slack user found for ${
-            notification.user
-          }: no ${'slack.com/bot-notify'} annotation and no email Slack knows`,
+          `No Slack user found for ${notification.user}: no ${ANNOTATION_SLACK_BOT_NOTIFY} annotation and no email Slack knows`,
         );
       }
     }
@@ -328,7 +325,7 @@ export class SlackNotificationProcessor implements NotificationProcessor {
           deadline,
         );
       } catch (error) {
-        if (certainlyNotPosted(error) || error instanceof SlackPacingError) {
+        if (certainlyNotPosted(error)) {
           await log.setUncertain(key, false);
         }
         const code = platformErrorOf(error);

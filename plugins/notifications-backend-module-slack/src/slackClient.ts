@@ -24,6 +24,16 @@ export class SlackRateLimitedError extends Error {
   }
 }
 
+/** The attempt's time ran out while waiting for the configured pace. */
+export class SlackPacingError extends Error {
+  constructor() {
+    super(
+      'Slack posting rate (concurrencyLimit per throttleInterval) leaves no room before this attempt ends; left for a later attempt',
+    );
+    this.name = 'SlackPacingError';
+  }
+}
+
 type SlackErrorShape = {
   code?: string;
   retryAfter?: number;
@@ -47,7 +57,8 @@ export function certainlyNotPosted(error: unknown): boolean {
   if (
     e?.code === ErrorCode.RateLimitedError ||
     e?.code === ErrorCode.PlatformError ||
-    error instanceof SlackRateLimitedError
+    error instanceof SlackRateLimitedError ||
+    error instanceof SlackPacingError
   ) {
     return true;
   }
@@ -196,16 +207,6 @@ export class SlackWorkspaceClient {
       }
       await sleep(wait);
     }
-  }
-}
-
-/** The attempt's time ran out while waiting for the configured pace. */
-export class SlackPacingError extends Error {
-  constructor() {
-    super(
-      'Slack posting rate (concurrencyLimit per throttleInterval) leaves no room before this attempt ends; left for a later attempt',
-    );
-    this.name = 'SlackPacingError';
   }
 }
 

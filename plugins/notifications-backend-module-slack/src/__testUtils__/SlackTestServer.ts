@@ -34,6 +34,7 @@ export type RateLimits = {
   workspacePerMinute?: number;
 };
 
+/** `at` is when the request arrived. */
 export type CallRecord = { method: string; at: number; status: number };
 
 /**
@@ -103,6 +104,7 @@ export class SlackTestServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
+    const arrived = Date.now();
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
     const raw = await new Promise<string>(resolve => {
       let body = '';
@@ -113,7 +115,7 @@ export class SlackTestServer {
     });
     const args = parseBody(req.headers['content-type'], raw);
     const answer = (status: number, body: object, headers = {}) => {
-      this.calls.push({ method, at: Date.now(), status });
+      this.calls.push({ method, at: arrived, status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
@@ -124,7 +126,7 @@ export class SlackTestServer {
     const fault =
       faultIndex >= 0 ? this.faults.splice(faultIndex, 1)[0] : undefined;
     if (fault?.kind === 'hang-up') {
-      this.calls.push({ method, at: Date.now(), status: 0 });
+      this.calls.push({ method, at: arrived, status: 0 });
       req.socket.destroy();
       return;
     }
