@@ -49,6 +49,22 @@ function writeConfig(artifactsDir, appPort, backendPort) {
       '        options:',
       `          token: ${EXTERNAL_TOKEN}`,
       '          subject: external-ci',
+      // The Teams and webhooks processors register (and show as settings
+      // channels) only when configured; nothing listens on port 9, so their
+      // deliveries just wait in the outbox.
+      'notifications:',
+      '  processors:',
+      '    msteams:',
+      '      routes:',
+      '        - name: e2e',
+      '          webhookUrl: http://127.0.0.1:9/teams',
+      '    webhooks:',
+      '      endpoints:',
+      '        - id: e2e',
+      '          url: http://127.0.0.1:9/hooks',
+      `          secret: whsec_${Buffer.from(
+        'herald e2e webhook signing key!!',
+      ).toString('base64')}`,
       '',
     ].join('\n'),
   );
