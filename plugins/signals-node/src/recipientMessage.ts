@@ -28,6 +28,88 @@ export function mergeRecipientMessage(
   return merged;
 }
 
+function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  // Most fields are strings; comparing those directly keeps a signal to
+  // thousands of users from serialising every field of every message.
+  if (a === b) {
+    return true;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    return false;
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The keys (recursively) on which all messages agree, in the key order of
+ * the first. One pass per key over all messages, rather than folding them
+ * pairwise, so a large signal builds no intermediate objects.
+ */
+function sharedPart(messages: JsonObject[]): JsonObject {
+  const shared: JsonObject = {};
+  for (const [key, value] of Object.entries(messages[0])) {
+    if (isPlainObject(value)) {
+      const nested: JsonObject[] = [];
+      for (const message of messages) {
+        const other = key in message ? message[key] : undefined;
+        if (!isPlainObject(other)) {
+          break;
+        }
+        nested.push(other);
+      }
+      if (nested.length === messages.length) {
+        shared[key] = sharedPart(nested);
+      }
+    } else if (
+      messages.every(message => key in message && sameJson(value, message[key]))
+    ) {
+      shared[key] = value;
+    }
+  }
+  return shared;
+}
+
+/** What `message` adds to `shared`; merged back it gives `message`. */
+function differences(shared: JsonObject, message: JsonObject): JsonObject {
+  const added: JsonObject = {};
+  for (const [key, value] of Object.entries(message)) {
+    const common = shared[key];
+    if (isPlainObject(value) && isPlainObject(common)) {
+      const nested = differences(common, value);
+      if (Object.keys(nested).length > 0) {
+        added[key] = nested;
+      }
+    } else if (!(key in shared) || !sameJson(value, common)) {
+      added[key] = value;
+    }
+  }
+  return added;
+}
+
+/**
+ * The inverse of {@link mergeRecipientMessage} for one signal to many users:
+ * given each recipient's complete message, the part all of them share (the
+ * signal's `message`) and what each one adds (its `perRecipient` entry).
+ * Merging an entry back into the shared message gives that recipient's
+ * message again.
+ *
+ * @public
+ */
+export function diffRecipientMessages(
+  messages: ReadonlyMap<string, JsonObject>,
+): { message: JsonObject; perRecipient: { [entityRef: string]: JsonObject } } {
+  const all = [...messages.values()];
+  if (all.length === 0) {
+    return { message: {}, perRecipient: {} };
+  }
+  const message = sharedPart(all);
+  const perRecipient: { [entityRef: string]: JsonObject } = {};
+  for (const [entityRef, own] of messages) {
+    perRecipient[entityRef] = differences(message, own);
+  }
+  return { message, perRecipient };
+}
+
 /**
  * The same signal as plain signals that need no `perRecipient` support: one
  * per listed recipient with an entry, carrying that user's merged message,
