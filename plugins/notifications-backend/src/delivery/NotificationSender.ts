@@ -2,7 +2,6 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
-  NOTIFICATIONS_SIGNAL_CHANNEL,
   Notification,
   NotificationSendOptions,
   WEB_NOTIFICATION_CHANNEL,
@@ -12,12 +11,12 @@ import {
   NotificationRecipientResolver,
 } from '@herald/plugin-notifications-node';
 import { SignalsService } from '@herald/plugin-signals-node';
-import { JsonObject, JsonValue } from '@backstage/types';
 import { randomUUID } from 'node:crypto';
 import { notificationToJson } from '../notificationJson';
 import { OutboxStore } from '../outbox';
 import { NotificationProcessors } from '../processing';
 import { DefaultNotificationSettingsService } from '../settings';
+import { NotificationSignals } from '../signals/NotificationSignals';
 import { DeliveryStore, NotificationContent } from './DeliveryStore';
 import {
   assertFits,
@@ -96,7 +95,11 @@ function uniqueUserRefs(refs: string[], excluded: string[]): string[] {
  * announces it with a single signal.
  */
 export class NotificationSender {
-  constructor(private readonly options: NotificationSenderOptions) {}
+  private readonly signals: NotificationSignals;
+
+  constructor(private readonly options: NotificationSenderOptions) {
+    this.signals = new NotificationSignals(options);
+  }
 
   /**
    * processOptions, validation, recipients, settings of every recipient in
@@ -152,7 +155,7 @@ export class NotificationSender {
           .openSend(tx, options)
           .add([{ notification: stored, processors: postProcessors }]),
     });
-    await this.publishBroadcast(notification);
+    await this.signals.publishBroadcast(notificationToJson(notification));
     if (postProcessors.length > 0) {
       this.options.wakeOutbox();
     }
@@ -250,9 +253,7 @@ export class NotificationSender {
       jobCount = outbox.jobCount;
       return stored;
     });
-    if (notifications.length > 0) {
-      await this.publishToUsers(notifications);
-    }
+    await this.signals.publishToUsers(notifications.map(notificationToJson));
     if (jobCount > 0) {
       this.options.wakeOutbox();
     }
@@ -295,134 +296,4 @@ export class NotificationSender {
       payload: { ...content },
     };
   }
-
-  private async publishBroadcast(notification: Notification) {
-    await this.publish({
-      recipients: { type: 'broadcast' },
-      channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-      message: {
-        action: 'new_notification',
-        notification_id: notification.id,
-        notification: notificationToJson(notification),
-      },
-    });
-  }
-
-  /**
-   * One publish for the whole send. What all recipients' notifications have
-   * in common travels once in the message; `perRecipient` carries each user's
-   * id and whatever else differs (preProcess may personalise, a scoped
-   * re-send keeps each user's own dates), which the signals backend
-   * deep-merges back into each user's complete notification. With a single
-   * recipient the base message carries everything, so signal backends that
-   * do not know `perRecipient` still deliver it.
-   */
-  private async publishToUsers(notifications: Notification[]) {
-    const documents = notifications.map(notificationToJson);
-    if (documents.length === 1) {
-      const [notification] = documents;
-      await this.publish({
-        recipients: { type: 'user', entityRef: [notification.user as string] },
-        channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-        message: {
-          action: 'new_notification',
-          notification_id: notification.id,
-          notification,
-        },
-      });
-      return;
-    }
-    const shared = sharedPart(documents);
-    const perRecipient: { [user: string]: JsonObject } = {};
-    for (const notification of documents) {
-      perRecipient[notification.user as string] = {
-        notification_id: notification.id,
-        notification: differences(shared, notification),
-      };
-    }
-    await this.publish({
-      recipients: {
-        type: 'user',
-        entityRef: documents.map(notification => notification.user as string),
-      },
-      channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-      message: { action: 'new_notification', notification: shared },
-      perRecipient,
-    });
-  }
-
-  /** The rows are committed by now; a failed signal must not fail the send. */
-  private async publish(signal: Parameters<SignalsService['publish']>[0]) {
-    try {
-      await this.options.signals.publish(signal);
-    } catch (error) {
-      this.options.logger.warn(
-        `Failed to publish notification signal: ${error}`,
-      );
-    }
-  }
-}
-
-function isPlainObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  // Most fields are strings; comparing those directly keeps a send to
-  // thousands of users from serialising every field of every notification.
-  if (a === b) {
-    return true;
-  }
-  if (typeof a === 'string' && typeof b === 'string') {
-    return false;
-  }
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * The keys (recursively) on which all documents agree, in the key order of
- * the first. One pass per key over all documents, rather than folding them
- * pairwise, so a large send builds no intermediate objects.
- */
-function sharedPart(documents: JsonObject[]): JsonObject {
-  const shared: JsonObject = {};
-  for (const [key, value] of Object.entries(documents[0])) {
-    if (isPlainObject(value)) {
-      const nested: JsonObject[] = [];
-      for (const document of documents) {
-        const other = key in document ? document[key] : undefined;
-        if (!isPlainObject(other)) {
-          break;
-        }
-        nested.push(other);
-      }
-      if (nested.length === documents.length) {
-        shared[key] = sharedPart(nested);
-      }
-    } else if (
-      documents.every(
-        document => key in document && sameJson(value, document[key]),
-      )
-    ) {
-      shared[key] = value;
-    }
-  }
-  return shared;
-}
-
-/** What `document` adds to `shared`; deep-merged back it gives `document`. */
-function differences(shared: JsonObject, document: JsonObject): JsonObject {
-  const added: JsonObject = {};
-  for (const [key, value] of Object.entries(document)) {
-    const common = shared[key];
-    if (isPlainObject(value) && isPlainObject(common)) {
-      const nested = differences(common, value);
-      if (Object.keys(nested).length > 0) {
-        added[key] = nested;
-      }
-    } else if (!(key in shared) || !sameJson(value, common)) {
-      added[key] = value;
-    }
-  }
-  return added;
 }

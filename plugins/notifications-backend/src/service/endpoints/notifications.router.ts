@@ -4,11 +4,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import {
-  NOTIFICATIONS_SIGNAL_CHANNEL,
-  NotificationReadSignal,
-  NotificationSendOptions,
-} from '@herald/plugin-notifications-common';
+import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { Request, Response } from 'express';
 import { NotificationSender } from '../../delivery/NotificationSender';
@@ -18,6 +14,7 @@ import {
   IdempotentRequests,
 } from '../../idempotency';
 import { notificationToJson } from '../../notificationJson';
+import { NotificationSignals } from '../../signals/NotificationSignals';
 import { NotificationsStore } from '../../store/NotificationsStore';
 import { ListQuery, toListOptions } from '../validation';
 import { NotificationsApiRouter, currentUser } from './types';
@@ -42,6 +39,7 @@ export function bindNotificationsEndpoints(
   options: NotificationsEndpointsOptions,
 ) {
   const { store, sender, httpAuth, signals, logger, idempotency } = options;
+  const notificationSignals = new NotificationSignals({ signals, logger });
 
   async function list(req: Request<any, any, any, any>, query: ListQuery) {
     const user = await currentUser(req, options);
@@ -69,7 +67,7 @@ export function bindNotificationsEndpoints(
     const { ids, read, saved } = body;
     await store.updateState(user, ids, { read, saved });
     if (read !== undefined) {
-      await publishReadState(user, ids, read);
+      await notificationSignals.publishReadState(user, ids, read);
     }
     return (await store.getMany(user, ids)).map(notificationToJson);
   }
@@ -92,23 +90,6 @@ export function bindNotificationsEndpoints(
       res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     }
     res.status(response.status).type('application/json').send(response.body);
-  }
-
-  async function publishReadState(user: string, ids: string[], read: boolean) {
-    const message: NotificationReadSignal = {
-      action: read ? 'notification_read' : 'notification_unread',
-      notification_ids: ids,
-    };
-    try {
-      await signals.publish({
-        recipients: { type: 'user', entityRef: [user] },
-        channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-        message,
-      });
-    } catch (error) {
-      // The change is stored; other tabs just refresh later.
-      logger.warn(`Failed to publish read state signal: ${error}`);
-    }
   }
 
   router.get('/notifications', async (req, res) => {

@@ -1,0 +1,111 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import {
+  NOTIFICATIONS_SIGNAL_CHANNEL,
+  NewNotificationSignal,
+  NotificationReadSignal,
+} from '@herald/plugin-notifications-common';
+import {
+  SignalPayload,
+  SignalsService,
+  diffRecipientMessages,
+} from '@herald/plugin-signals-node';
+import { ServedNotificationJson } from '../notificationJson';
+
+/**
+ * Everything this backend publishes on the `notifications` signal channel.
+ * The changes are stored before any of it is published, so a failed signal
+ * is logged and never fails the request: other tabs refresh later.
+ */
+export class NotificationSignals {
+  constructor(
+    private readonly options: {
+      signals: SignalsService;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** A new or re-sent broadcast, to every signed-in user. */
+  async publishBroadcast(notification: ServedNotificationJson): Promise<void> {
+    const message: NewNotificationSignal = {
+      action: 'new_notification',
+      notification_id: notification.id,
+      notification,
+    };
+    await this.publish({
+      recipients: { type: 'broadcast' },
+      channel: NOTIFICATIONS_SIGNAL_CHANNEL,
+      message,
+    });
+  }
+
+  /**
+   * The new or re-sent notifications of one send, in one publish. What all
+   * recipients' notifications have in common travels once in the message;
+   * `perRecipient` carries each user's id and whatever else differs
+   * (preProcess may personalise, a scoped re-send keeps each user's own
+   * dates). With a single recipient the message carries everything, so
+   * signal backends that do not know `perRecipient` still deliver it.
+   */
+  async publishToUsers(notifications: ServedNotificationJson[]): Promise<void> {
+    const messages = new Map<string, JsonObject>();
+    for (const notification of notifications) {
+      const message: NewNotificationSignal = {
+        action: 'new_notification',
+        notification_id: notification.id,
+        notification,
+      };
+      messages.set(notification.user!, message);
+    }
+    if (messages.size === 0) {
+      return;
+    }
+    const recipients = {
+      type: 'user' as const,
+      entityRef: [...messages.keys()],
+    };
+    if (messages.size === 1) {
+      const [message] = messages.values();
+      await this.publish({
+        recipients,
+        channel: NOTIFICATIONS_SIGNAL_CHANNEL,
+        message,
+      });
+      return;
+    }
+    const { message, perRecipient } = diffRecipientMessages(messages);
+    await this.publish({
+      recipients,
+      channel: NOTIFICATIONS_SIGNAL_CHANNEL,
+      message,
+      perRecipient,
+    });
+  }
+
+  /** The user's other tabs mark these notifications read or unread. */
+  async publishReadState(
+    user: string,
+    ids: string[],
+    read: boolean,
+  ): Promise<void> {
+    const message: NotificationReadSignal = {
+      action: read ? 'notification_read' : 'notification_unread',
+      notification_ids: ids,
+    };
+    await this.publish({
+      recipients: { type: 'user', entityRef: [user] },
+      channel: NOTIFICATIONS_SIGNAL_CHANNEL,
+      message,
+    });
+  }
+
+  private async publish(signal: SignalPayload) {
+    try {
+      await this.options.signals.publish(signal);
+    } catch (error) {
+      this.options.logger.warn(
+        `Failed to publish notification signal: ${error}`,
+      );
+    }
+  }
+}
