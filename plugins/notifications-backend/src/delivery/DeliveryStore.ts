@@ -5,6 +5,13 @@ import {
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
 import { toDate } from '../store/rows';
+import {
+  BulkColumn,
+  ROWS_PER_STATEMENT,
+  chunk,
+  insertRows,
+} from '../store/sql';
+import { Transact, createTransact } from '../store/transactions';
 
 /** The validated, normalised content of a notification as it is stored. */
 export type NotificationContent = {
@@ -17,20 +24,6 @@ export type NotificationContent = {
   icon?: string;
   metadata?: NotificationPayload['metadata'];
 };
-
-/**
- * 500 rows of 15 columns stay well below the bind-parameter limits of
- * SQLite (32766), PostgreSQL and MySQL (65535).
- */
-const INSERT_CHUNK_SIZE = 500;
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    chunks.push(items.slice(i, i + size));
-  }
-  return chunks;
-}
 
 /** Columns a scoped re-send replaces; `icon`, `created` and `id` are kept. */
 function replacedColumns(content: NotificationContent, now: Date) {
@@ -91,7 +84,11 @@ export type InTransaction = (
 
 /** The write side of a send: every row of one send goes in one transaction. */
 export class DeliveryStore {
-  constructor(private readonly knex: Knex) {}
+  private readonly transact: Transact;
+
+  constructor(knex: Knex) {
+    this.transact = createTransact(knex);
+  }
 
   /**
    * Stores a broadcast, or updates the broadcast with the same scope and
@@ -106,7 +103,7 @@ export class DeliveryStore {
     inTransaction?: InTransaction;
   }): Promise<Notification> {
     const { origin, content, now } = options;
-    return await this.knex.transaction(async tx => {
+    return await this.transact(async tx => {
       let stored: Notification | undefined;
       if (content.scope) {
         const existing = await tx('broadcast')
@@ -154,7 +151,7 @@ export class DeliveryStore {
 
   /** Runs `work` in one transaction: a send is stored whole or not at all. */
   async transaction<T>(work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return await this.knex.transaction(work);
+    return await this.transact(work);
   }
 
   /**
@@ -183,7 +180,7 @@ export class DeliveryStore {
     );
     for (const [scope, scopeDrafts] of scoped) {
       const users = scopeDrafts.map(draft => draft.user);
-      for (const userChunk of chunk(users, INSERT_CHUNK_SIZE)) {
+      for (const userChunk of chunk(users, ROWS_PER_STATEMENT)) {
         const rows = await tx('notification')
           .where({ scope, origin })
           .whereIn('user', userChunk)
@@ -201,7 +198,7 @@ export class DeliveryStore {
     );
     for (const group of updates.values()) {
       const ids = group.map(draft => existingByUser.get(draft.user)!.id);
-      for (const idChunk of chunk(ids, INSERT_CHUNK_SIZE)) {
+      for (const idChunk of chunk(ids, ROWS_PER_STATEMENT)) {
         await tx('notification')
           .whereIn('id', idChunk)
           .update({ ...replacedColumns(group[0].content, now), read: null });
@@ -267,82 +264,33 @@ type NotificationRow = {
   updated: Date | null;
 };
 
+/** The columns of a new notification row, as the bulk insert writes them. */
+const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NotificationRow }> = [
+  { name: 'id', pgType: 'uuid' },
+  { name: 'user', pgType: 'text' },
+  { name: 'origin', pgType: 'text' },
+  { name: 'created', pgType: 'timestamptz' },
+  { name: 'scope', pgType: 'text' },
+  { name: 'icon', pgType: 'text' },
+  { name: 'title', pgType: 'text' },
+  { name: 'description', pgType: 'text' },
+  { name: 'link', pgType: 'text' },
+  { name: 'severity', pgType: 'text' },
+  { name: 'topic', pgType: 'text' },
+  { name: 'metadata', pgType: 'text' },
+  { name: 'updated', pgType: 'timestamptz' },
+];
+
 async function insertNotificationRows(
   tx: Knex.Transaction,
   rows: NotificationRow[],
 ) {
-  if (rows.length === 0) {
-    return;
-  }
-  if (tx.client.config.client === 'pg') {
-    // One array per column keeps a send to thousands of users to a single
-    // statement with a dozen parameters, instead of many statements with
-    // thousands of parameters each for the driver to number and encode.
-    // pg sends null elements as NULL; knex's types only know arrays without them.
-    const column = (key: keyof NotificationRow) =>
-      rows.map(row => row[key]) as string[];
-    await tx.raw(
-      `INSERT INTO notification
-         (id, "user", origin, created, scope, icon, title, description, link, severity, topic, metadata, updated)
-       SELECT * FROM unnest(
-         ?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],
-         ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[]
-       )`,
-      [
-        column('id'),
-        column('user'),
-        column('origin'),
-        column('created'),
-        column('scope'),
-        column('icon'),
-        column('title'),
-        column('description'),
-        column('link'),
-        column('severity'),
-        column('topic'),
-        column('metadata'),
-        column('updated'),
-      ],
-    );
-    return;
-  }
-  if (tx.client.config.client === 'better-sqlite3') {
-    // SQLite compiles every statement anew; one statement reading the rows
-    // from a single JSON parameter spares it compiling thousands of
-    // placeholders. Dates are stored as epoch milliseconds, as the driver
-    // stores them for every other statement.
-    const time = (date: Date | null) => (date ? date.getTime() : null);
-    await tx.raw(
-      `INSERT INTO notification
-         (id, user, origin, created, scope, icon, title, description, link, severity, topic, metadata, updated)
-       SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-              value->>7, value->>8, value->>9, value->>10, value->>11, value->>12
-       FROM json_each(?)`,
-      [
-        JSON.stringify(
-          rows.map(row => [
-            row.id,
-            row.user,
-            row.origin,
-            time(row.created),
-            row.scope,
-            row.icon,
-            row.title,
-            row.description,
-            row.link,
-            row.severity,
-            row.topic,
-            row.metadata,
-            time(row.updated),
-          ]),
-        ),
-      ],
-    );
-    return;
-  }
-  for (const rowChunk of chunk(rows, INSERT_CHUNK_SIZE)) {
-    await tx('notification').insert(rowChunk);
-  }
+  await insertRows(
+    tx,
+    'notification',
+    INSERT_COLUMNS,
+    rows.map(row => INSERT_COLUMNS.map(column => row[column.name])),
+  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

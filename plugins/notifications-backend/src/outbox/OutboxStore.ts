@@ -4,6 +4,7 @@ import {
   Notification,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
+import { BulkColumn, insertRows } from '../store/sql';
 import { deliveryIdOf } from './deliveryId';
 
 const TABLE = 'notification_outbox';
@@ -61,13 +62,19 @@ const JOB_COLUMNS = [
 
 type SendEntry = { options: NotificationSendOptions; shared: string };
 
-/**
- * Job rows per insert statement. PostgreSQL and SQLite take them as a few
- * array or JSON parameters; MySQL as one placeholder per value, well below
- * its bind limit.
- */
+/** Job rows per insert, so a large send's jobs are never all in memory twice. */
 const INSERT_CHUNK = 5000;
-const MYSQL_INSERT_CHUNK = 500;
+
+const JOB_INSERT_COLUMNS: BulkColumn[] = [
+  { name: 'id', pgType: 'text' },
+  { name: 'send_id', pgType: 'text' },
+  { name: 'processor', pgType: 'text' },
+  { name: 'notification', pgType: 'text' },
+  { name: 'status', pgType: 'text' },
+  { name: 'attempts', pgType: 'int' },
+  { name: 'available_at', pgType: 'bigint' },
+  { name: 'created_at', pgType: 'bigint' },
+];
 /**
  * Sends whose options a worker keeps parsed. Jobs are claimed in the order
  * they were queued, so the jobs of one send mostly follow each other; a few
@@ -244,55 +251,21 @@ export class OutboxStore {
     createdAt: number,
     rows: JobRow[],
   ) {
-    if (rows.length === 0) {
-      return;
-    }
-    const client = trx.client.config.client;
-    if (client === 'pg') {
-      // Three array parameters instead of thousands of scalar ones.
-      await trx.raw(
-        `INSERT INTO ${TABLE}
-           (id, send_id, processor, notification, status, attempts, available_at, created_at)
-         SELECT job.id, ?, job.processor, job.notification, 'pending', 0, ?, ?
-         FROM unnest(?::text[], ?::text[], ?::text[]) AS job(id, processor, notification)`,
-        [
-          sendId,
-          createdAt,
-          createdAt,
-          rows.map(row => row[0]),
-          rows.map(row => row[1]),
-          rows.map(row => row[2]),
-        ],
-      );
-      return;
-    }
-    if (client === 'better-sqlite3' || client === 'sqlite3') {
-      // One JSON parameter spares SQLite compiling thousands of placeholders.
-      await trx.raw(
-        `INSERT INTO ${TABLE}
-           (id, send_id, processor, notification, status, attempts, available_at, created_at)
-         SELECT value->>0, ?, value->>1, value->>2, 'pending', 0, ?, ?
-         FROM json_each(?)`,
-        [sendId, createdAt, createdAt, JSON.stringify(rows)],
-      );
-      return;
-    }
-    for (let i = 0; i < rows.length; i += MYSQL_INSERT_CHUNK) {
-      await trx(TABLE).insert(
-        rows
-          .slice(i, i + MYSQL_INSERT_CHUNK)
-          .map(([id, processor, notification]) => ({
-            id,
-            send_id: sendId,
-            processor,
-            notification,
-            status: 'pending',
-            attempts: 0,
-            available_at: createdAt,
-            created_at: createdAt,
-          })),
-      );
-    }
+    await insertRows(
+      trx,
+      TABLE,
+      JOB_INSERT_COLUMNS,
+      rows.map(([id, processor, notification]) => [
+        id,
+        sendId,
+        processor,
+        notification,
+        'pending',
+        0,
+        createdAt,
+        createdAt,
+      ]),
+    );
   }
 
   /**

@@ -1,0 +1,125 @@
+import { Knex } from 'knex';
+
+/**
+ * Values per statement where a database takes one placeholder per value:
+ * 500 rows of the widest table stay well below the bind-parameter limits of
+ * SQLite (32766), PostgreSQL and MySQL (65535).
+ */
+export const ROWS_PER_STATEMENT = 500;
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
+}
+
+export function isPostgres(knex: Knex): boolean {
+  const client = String(knex.client.config.client);
+  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+export function isBetterSqlite(knex: Knex): boolean {
+  return String(knex.client.config.client) === 'better-sqlite3';
+}
+
+/** A column of a bulk insert, with its PostgreSQL array element type. */
+export type BulkColumn = { name: string; pgType: string };
+
+/** The statement methods of a better-sqlite3 connection this module uses. */
+type SqliteConnection = {
+  prepare(sql: string): { run(...values: unknown[]): unknown };
+};
+
+const preparedStatements = new WeakMap<
+  object,
+  Map<string, ReturnType<SqliteConnection['prepare']>>
+>();
+
+function prepared(connection: SqliteConnection, sql: string) {
+  let statements = preparedStatements.get(connection);
+  if (!statements) {
+    statements = new Map();
+    preparedStatements.set(connection, statements);
+  }
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
+/** What knex binds for these values on SQLite. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) {
+    return value.getTime();
+  }
+  if (typeof value === 'boolean') {
+    return Number(value);
+  }
+  return value ?? null;
+}
+
+/**
+ * Inserts `rows` (values in the order of `columns`) inside `tx`, the way each
+ * database takes many rows cheapest:
+ *
+ * - PostgreSQL: one statement with one array parameter per column, instead
+ *   of thousands of scalar parameters for the driver to number and encode.
+ * - better-sqlite3: one prepared statement, kept per connection, run once
+ *   per row. SQLite compiles every statement knex hands it anew, and a
+ *   multi-row statement (or one that reads the rows out of a JSON parameter)
+ *   costs several times more per row than re-running a compiled one, all of
+ *   it on the event loop.
+ * - MySQL and others: multi-row inserts of {@link ROWS_PER_STATEMENT} rows.
+ */
+export async function insertRows(
+  tx: Knex.Transaction,
+  table: string,
+  columns: readonly BulkColumn[],
+  rows: readonly unknown[][],
+): Promise<void> {
+  if (rows.length === 0) {
+    return;
+  }
+  const names = columns.map(column => `"${column.name}"`).join(', ');
+  if (isPostgres(tx)) {
+    // pg sends null elements as NULL; knex's types only know arrays without them.
+    const arrays = columns.map(
+      (_, index) => rows.map(row => row[index]) as string[],
+    );
+    await tx.raw(
+      `INSERT INTO "${table}" (${names}) SELECT * FROM unnest(${columns
+        .map(column => `?::${column.pgType}[]`)
+        .join(', ')})`,
+      arrays,
+    );
+    return;
+  }
+  if (isBetterSqlite(tx)) {
+    // Inside a transaction knex hands out the transaction's own connection.
+    const connection =
+      (await tx.client.acquireConnection()) as SqliteConnection;
+    const statement = prepared(
+      connection,
+      `INSERT INTO "${table}" (${names}) VALUES (${columns
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    for (const row of rows) {
+      statement.run(...row.map(sqliteValue));
+    }
+    return;
+  }
+  for (const rowChunk of chunk(rows, ROWS_PER_STATEMENT)) {
+    await tx(table).insert(
+      rowChunk.map(row =>
+        Object.fromEntries(
+          columns.map((column, index) => [column.name, row[index]]),
+        ),
+      ),
+    );
+  }
+}
