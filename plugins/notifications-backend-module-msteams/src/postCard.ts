@@ -1,3 +1,5 @@
+import { parseRetryAfterMs } from '@herald/plugin-notifications-node';
+
 /** What one POST to a Workflows webhook came to. */
 export type PostOutcome =
   | { kind: 'delivered'; status: number }
@@ -7,25 +9,6 @@ export type PostOutcome =
 
 /** Statuses after which posting the same card again can work. */
 const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
-
-/**
- * Reads a `Retry-After` header: delay seconds or an HTTP date. Undefined
- * when absent or unreadable.
- */
-export function parseRetryAfterMs(
-  header: string | null,
-  now: number = Date.now(),
-): number | undefined {
-  if (!header) {
-    return undefined;
-  }
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) {
-    return Number(trimmed) * 1000;
-  }
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /**
  * POSTs a JSON body to a Workflows webhook. Power Automate answers 202 once

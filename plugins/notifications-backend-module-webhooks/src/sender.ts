@@ -1,3 +1,4 @@
+import { parseRetryAfterMs } from '@herald/plugin-notifications-node';
 import { WebhookEndpoint } from './config';
 import { WebhookDeliveryLog } from './deliveryLog';
 import { signWebhook } from './signature';
@@ -9,25 +10,6 @@ export type AttemptResult =
   | { kind: 'finished' }
   | { kind: 'failed'; reason: string; status?: number }
   | { kind: 'missing' };
-
-/**
- * Reads a `Retry-After` header: delay seconds or an HTTP date. Undefined
- * when absent or unreadable.
- */
-export function parseRetryAfterMs(
-  header: string | null,
-  now: number = Date.now(),
-): number | undefined {
-  if (!header) {
-    return undefined;
-  }
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) {
-    return Number(trimmed) * 1000;
-  }
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 /**
  * Sends one logged delivery to its endpoint, signed afresh for each attempt

@@ -8,6 +8,7 @@ export * from './service';
 export * from './processor';
 export * from './extensions';
 export * from './link';
+export * from './retryAfter';
 export * from './CatalogRecipientResolver';
 export type {
   NotificationProcessorFilters,
