@@ -6,9 +6,21 @@ export interface Config {
     /**
      * Which bus carries signals between backend replicas. `auto` uses
      * PostgreSQL LISTEN/NOTIFY when the plugin database is PostgreSQL and the
-     * in-process bus otherwise. Default `auto`.
+     * in-process bus otherwise; `redis` uses a Redis stream and needs
+     * `redis.connection`. Default `auto`.
      */
-    bus?: 'auto' | 'memory' | 'postgres';
+    bus?: 'auto' | 'memory' | 'postgres' | 'redis';
+    /** The Redis bus, used when `bus` is `redis`. */
+    redis?: {
+      /**
+       * A Redis URL, `redis://[user:password@]host:port[/db]` or `rediss://`
+       * for TLS. Required when `bus` is `redis`.
+       * @visibility secret
+       */
+      connection?: string;
+      /** Prepended to every key the bus uses. Default `herald:signals:`. */
+      keyPrefix?: string;
+    };
     /** Largest frame a client may send, in bytes. Default 65536. */
     maxFrameBytes?: number;
     /** Channels one connection may subscribe to. Default 100. */

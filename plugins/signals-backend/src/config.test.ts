@@ -43,9 +43,27 @@ describe('readSignalsConfig', () => {
     expect(config.replay.retentionMs).toBe(60_000);
   });
 
+  it('reads the Redis bus connection and key prefix', () => {
+    expect(
+      read({ bus: 'redis', redis: { connection: 'redis://cache:6379' } }).redis,
+    ).toEqual({
+      connection: 'redis://cache:6379',
+      keyPrefix: 'herald:signals:',
+    });
+    expect(
+      read({
+        bus: 'redis',
+        redis: { connection: 'rediss://cache:6380', keyPrefix: 'app1:' },
+      }).redis.keyPrefix,
+    ).toBe('app1:');
+  });
+
   it('refuses unusable values, naming the key', () => {
+    expect(() => read({ bus: 'kafka' })).toThrow(
+      'signals.bus must be one of auto, memory, postgres, redis, got kafka',
+    );
     expect(() => read({ bus: 'redis' })).toThrow(
-      'signals.bus must be one of auto, memory, postgres, got redis',
+      'signals.redis.connection is required when signals.bus is redis',
     );
     expect(() => read({ maxFrameBytes: 0 })).toThrow(
       'signals.maxFrameBytes must be positive, got 0',

@@ -2,7 +2,7 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 
 /** The buses `signals.bus` can choose between. */
-const signalBusModes = ['auto', 'memory', 'postgres'] as const;
+const signalBusModes = ['auto', 'memory', 'postgres', 'redis'] as const;
 
 /**
  * The `signals` section of the app config, read once at startup with every
@@ -25,6 +25,11 @@ export type SignalsConfig = {
     bufferSize: number;
     retentionMs: number;
   };
+  /** Set whenever `bus` is `redis`. */
+  redis: {
+    connection?: string;
+    keyPrefix: string;
+  };
 };
 
 export const defaultSignalsConfig: SignalsConfig = {
@@ -40,6 +45,7 @@ export const defaultSignalsConfig: SignalsConfig = {
   pingIntervalMs: 30_000,
   subscribeGraceMs: 10_000,
   replay: { bufferSize: 1000, retentionMs: 600_000 },
+  redis: { keyPrefix: 'herald:signals:' },
 };
 
 function checkPositive(key: string, value: number) {
@@ -89,8 +95,15 @@ export function readSignalsConfig(rootConfig: Config): SignalsConfig {
       `signals.bus must be one of ${signalBusModes.join(', ')}, got ${bus}`,
     );
   }
-  const limit = (key: Exclude<keyof SignalsConfig, 'bus' | 'replay'>) =>
-    readPositive(config, key, d[key]);
+  const redisConnection = config?.getOptionalString('redis.connection');
+  if (bus === 'redis' && !redisConnection) {
+    throw new Error(
+      'signals.redis.connection is required when signals.bus is redis',
+    );
+  }
+  const limit = (
+    key: Exclude<keyof SignalsConfig, 'bus' | 'replay' | 'redis'>,
+  ) => readPositive(config, key, d[key]);
   return {
     bus: bus as SignalsConfig['bus'],
     maxFrameBytes: limit('maxFrameBytes'),
@@ -125,6 +138,11 @@ export function readSignalsConfig(rootConfig: Config): SignalsConfig {
         { key: 'replay.retentionSeconds', unitMs: 1000 },
         d.replay.retentionMs,
       ),
+    },
+    redis: {
+      connection: redisConnection,
+      keyPrefix:
+        config?.getOptionalString('redis.keyPrefix') ?? d.redis.keyPrefix,
     },
   };
 }

@@ -8,6 +8,7 @@ import { Knex } from 'knex';
 import { SignalsConfig } from '../config';
 import { MemorySignalBus } from './MemorySignalBus';
 import { PostgresSignalBus } from './PostgresSignalBus';
+import { RedisSignalBus } from './RedisSignalBus';
 import { SignalBus } from './types';
 
 function isPostgres(knex: Knex) {
@@ -16,7 +17,7 @@ function isPostgres(knex: Knex) {
 }
 
 type SignalBusOptions = {
-  config: Pick<SignalsConfig, 'bus' | 'replay'>;
+  config: Pick<SignalsConfig, 'bus' | 'replay' | 'redis'>;
   database: DatabaseService;
   logger: LoggerService;
   scheduler: SchedulerService;
@@ -39,6 +40,14 @@ async function chooseSignalBus(options: SignalBusOptions): Promise<SignalBus> {
   const { config, database, logger, scheduler } = options;
   if (config.bus === 'memory') {
     return new MemorySignalBus();
+  }
+  if (config.bus === 'redis') {
+    return new RedisSignalBus({
+      connection: config.redis.connection!,
+      keyPrefix: config.redis.keyPrefix,
+      retentionMs: config.replay.retentionMs,
+      logger,
+    });
   }
   const knex = await database.getClient();
   if (!isPostgres(knex)) {

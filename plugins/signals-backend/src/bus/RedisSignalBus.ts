@@ -1,0 +1,188 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { SignalPayload } from '@herald/plugin-signals-node';
+import Redis from 'ioredis';
+import { ChannelSequencer } from './ChannelSequencer';
+import { RedisSignalStream } from './RedisSignalStream';
+import { SequencedSignal, SignalBus } from './types';
+
+/** Signals per publish script, to keep one call's size bounded. */
+const MAX_PUBLISH_BATCH = 200;
+/** How long one XREAD waits; short enough that a dead connection shows. */
+const READ_BLOCK_MS = 5_000;
+const READ_COUNT = 1_000;
+const READ_RETRY_MS = 500;
+
+/**
+ * Carries signals between replicas through one Redis stream. A publish runs
+ * a script that takes the channel's next offset and appends the signal, so
+ * the stream holds every channel's signals in offset order; every replica
+ * reads the stream from where it stands with a blocking XREAD on a
+ * connection of its own, and on start reads the retention's worth of it as
+ * history. A replica that loses Redis reads on from its last stream id once
+ * the connection is back, so it misses nothing the stream still holds.
+ *
+ * The publishing replica hands its own signals on as soon as the script
+ * returns their offsets; a sequencer keeps each channel in offset order
+ * between those and the stream.
+ *
+ * What Redis acknowledged survives a Redis restart as far as its persistence
+ * keeps it: with `appendonly yes` and `appendfsync always`, everything.
+ */
+export class RedisSignalBus implements SignalBus {
+  readonly kind = 'redis';
+  readonly sharedByReplicas = true;
+  private readonly publisher: Redis;
+  private readonly reader: Redis;
+  private readonly stream: RedisSignalStream;
+  private readonly logger: LoggerService;
+  private sequencer?: ChannelSequencer;
+  private lastId = '0-0';
+  private reading?: Promise<void>;
+  private readonly unpublished: Array<{
+    signal: SignalPayload;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  private publishing = false;
+  private stopped = false;
+  /** Connections whose loss was logged, so an outage logs once, not per retry. */
+  private readonly lost = new Set<string>();
+
+  constructor(options: {
+    /** A Redis URL, `redis://` or `rediss://`. */
+    connection: string;
+    /** Prepended to every key the bus uses. */
+    keyPrefix: string;
+    /** How long the stream keeps a signal. */
+    retentionMs: number;
+    logger: LoggerService;
+  }) {
+    this.logger = options.logger;
+    this.publisher = new Redis(options.connection, {
+      lazyConnect: true,
+      // RESP3 turns XREAD's reply into a map; RESP2 keeps the shape Redis
+      // documents, on every server version.
+      protocol: 2,
+    });
+    // Reads are safe to repeat, and the read loop should wait out an outage
+    // rather than fail.
+    this.reader = this.publisher.duplicate({ maxRetriesPerRequest: null });
+    for (const [role, connection] of [
+      ['publish', this.publisher],
+      ['read', this.reader],
+    ] as const) {
+      connection.on('error', error => {
+        if (!this.stopped && !this.lost.has(role)) {
+          this.lost.add(role);
+          this.logger.warn(
+            `Signals bus ${role} connection to Redis failed: ${error.message}`,
+          );
+        }
+      });
+      connection.on('ready', () => {
+        if (this.lost.delete(role)) {
+          this.logger.info(`Signals bus ${role} connection to Redis is back`);
+        }
+      });
+    }
+    this.stream = new RedisSignalStream(
+      this.publisher,
+      options.keyPrefix,
+      options.retentionMs,
+    );
+  }
+
+  async start(
+    onSignal: (signal: SequencedSignal) => void,
+    onHistory: (signals: SequencedSignal[]) => void,
+  ) {
+    await Promise.all([this.publisher.connect(), this.reader.connect()]);
+    const { signals, lastId } = await this.stream.history();
+    onHistory(signals);
+    const sequencer = new ChannelSequencer(onSignal);
+    for (const signal of signals) {
+      sequencer.advanceTo(signal.channel, signal.offset);
+    }
+    this.sequencer = sequencer;
+    this.lastId = lastId;
+    this.reading = this.readLoop(sequencer);
+  }
+
+  /**
+   * Publishes in batches: one script in flight per replica, and every signal
+   * published meanwhile goes into the next one.
+   */
+  publish(signal: SignalPayload): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.unpublished.push({ signal, resolve, reject });
+      if (!this.publishing) {
+        this.publishing = true;
+        this.publishBatches();
+      }
+    });
+  }
+
+  private async publishBatches() {
+    while (this.unpublished.length > 0) {
+      const batch = this.unpublished.splice(0, MAX_PUBLISH_BATCH);
+      try {
+        const offsets = await this.stream.publish(
+          batch.map(({ signal }) => ({
+            signal,
+            floor: this.sequencer?.nextOffset(signal.channel) ?? 1,
+          })),
+        );
+        batch.forEach(({ signal, resolve }, index) => {
+          this.sequencer?.offer({ ...signal, offset: offsets[index] });
+          resolve();
+        });
+      } catch (error) {
+        batch.forEach(({ reject }) => reject(error));
+      }
+    }
+    this.publishing = false;
+  }
+
+  private async readLoop(sequencer: ChannelSequencer) {
+    while (!this.stopped) {
+      let read;
+      try {
+        read = await this.stream.readAfter(
+          this.reader,
+          this.lastId,
+          READ_BLOCK_MS,
+          READ_COUNT,
+        );
+      } catch (error) {
+        if (!this.stopped) {
+          this.logger.warn(`Signals bus failed to read from Redis: ${error}`);
+          await new Promise(resolve => setTimeout(resolve, READ_RETRY_MS));
+        }
+        continue;
+      }
+      for (const { id, signal } of read) {
+        this.lastId = id;
+        const { channel, offset } = signal;
+        // The stream holds each channel's offsets in order, so one it went
+        // past without is gone for good (trimmed before this replica read it).
+        if (
+          sequencer.nextOffset(channel) > 1 &&
+          !sequencer.has(channel, offset - 1)
+        ) {
+          this.logger.warn(
+            `Signals bus skipped offsets of ${channel} before ${offset}: no longer in the Redis stream`,
+          );
+        }
+        sequencer.advanceTo(channel, offset - 1);
+        sequencer.offer(signal);
+      }
+    }
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.reader.disconnect();
+    await this.reading;
+    await this.publisher.quit().catch(() => this.publisher.disconnect());
+  }
+}
