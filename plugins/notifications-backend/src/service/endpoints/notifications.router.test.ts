@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())(
-  'notifications endpoints on %p',
+  'notifications, status and topics endpoints on %p',
   databaseId => {
     const {
       ctx,
@@ -490,6 +490,50 @@ describe.each(databases.eachSupportedId())(
           expect(response.body.totalCount).toBe(4);
           expect(response.body.notifications).toHaveLength(1);
         });
+      });
+    });
+
+    describe('GET /status', () => {
+      it('counts read and unread, broadcasts included', async () => {
+        const [a, b] = await sendTo(ALICE, { title: 'One' }).then(
+          async first => [first[0], (await sendTo(ALICE, { title: 'Two' }))[0]],
+        );
+        const shared = await broadcast({ title: 'Ours' });
+        await update(ALICE, { ids: [a.id, shared.id], read: true });
+        const response = await request(ctx.server)
+          .get('/api/notifications/status')
+          .set('Authorization', asUser(ALICE));
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({ unread: 1, read: 2 });
+        const bobs = await request(ctx.server)
+          .get('/api/notifications/status')
+          .set('Authorization', asUser(BOB));
+        expect(bobs.body).toEqual({ unread: 1, read: 0 });
+        expect(b.id).toBeDefined();
+      });
+    });
+
+    describe('GET /topics', () => {
+      beforeEach(async () => {
+        await seedNotificationSet();
+      });
+
+      it('lists distinct topics of the filtered set', async () => {
+        const topics = async (query: string) => {
+          const response = await request(ctx.server)
+            .get(`/api/notifications/topics${query}`)
+            .set('Authorization', asUser(ALICE));
+          expect(response.status).toBe(200);
+          return response.body.topics;
+        };
+        expect(await topics('')).toEqual(['alpha', 'beta', 'gamma']);
+        expect(await topics('?read=true')).toEqual(['beta', 'gamma']);
+        expect(await topics('?minimumSeverity=critical')).toEqual(['alpha']);
+        expect(await topics('?search=old')).toEqual(['alpha']);
+        const rejected = await request(ctx.server)
+          .get('/api/notifications/topics?topic=alpha')
+          .set('Authorization', asUser(ALICE));
+        expect(rejected.status).toBe(400);
       });
     });
   },

@@ -7,16 +7,17 @@ import { ALICE, useNotificationsApi } from '../testing/notificationsApi';
 jest.setTimeout(60_000);
 
 /**
- * Requests refused before any SQL runs: the spec's validation, the body
- * limits and the sender's own checks. They behave alike on every database,
- * so they run once, on SQLite.
+ * What the router does before any SQL runs: refusing requests (the spec's
+ * validation, the body limits, the sender's own checks) and serving the
+ * document. It behaves alike on every database, so it runs once, on SQLite;
+ * the endpoints' tests under `endpoints/` run on every database.
  */
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 // Built at run time: a literal script URL trips the linter.
 const SCRIPT_LINK = ['javascript', 'alert(1)'].join(':');
 
-describe('request validation', () => {
+describe('the router', () => {
   const { ctx, send, storedCount } = useNotificationsApi(databases, 'SQLITE_3');
 
   describe('of sends', () => {
@@ -199,5 +200,27 @@ describe('request validation', () => {
       expect(response.body.error.name).toBe('InputError');
       expect(response.body.error.message).toMatch(message);
     });
+  });
+
+  it('serves the OpenAPI document with mounted paths', async () => {
+    const response = await request(ctx.server)
+      .get('/api/notifications/openapi.json')
+      .set('Authorization', asUser(ALICE));
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/notifications/notifications',
+        '/api/notifications/notifications/{id}',
+        '/api/notifications/notifications/update',
+        '/api/notifications/status',
+        '/api/notifications/topics',
+        '/api/notifications',
+      ]),
+    );
+    const anonymous = await request(ctx.server).get(
+      '/api/notifications/openapi.json',
+    );
+    expect(anonymous.status).toBe(401);
   });
 });
