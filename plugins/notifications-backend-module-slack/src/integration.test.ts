@@ -27,7 +27,7 @@ const entities = [
   userEntity('bob', { email: 'bob@example.com' }),
   userEntity('carol', { email: 'carol@example.com' }),
   userEntity('dave', { slack: 'U0DAVE' }),
-  groupEntity('team-a', ['dave'], 'C0TEAMA'),
+  groupEntity('team-a', ['dave', 'alice', 'bob', 'carol'], 'C0TEAMA'),
 ];
 
 const quietSignals = createServiceFactory({
@@ -44,7 +44,7 @@ type Backend = Awaited<ReturnType<typeof startTestBackend>>;
 function startBackend(
   knex: Knex,
   slackUrl: string,
-  extra: { features?: any[]; slack?: object } = {},
+  extra: { features?: any[]; slack?: object; outbox?: object } = {},
 ): Promise<Backend> {
   return startTestBackend({
     features: [
@@ -63,6 +63,7 @@ function startBackend(
               maxBackoff: '300ms',
               maxAttempts: 30,
               timeout: '10s',
+              ...extra.outbox,
             },
             processors: {
               slack: [
@@ -75,6 +76,10 @@ function startBackend(
                   broadcastChannels: ['general'],
                   broadcastRoutes: [
                     { topic: 'deploys', channel: ['C0OPS', 'C0ONCALL'] },
+                    {
+                      topic: 'nowhere',
+                      channel: ['no-such-channel', 'C0SOMEWHERE'],
+                    },
                     {
                       origin: SERVICE_ORIGIN,
                       topic: 'alerts',
@@ -224,7 +229,16 @@ describe('Slack through the notifications backend', () => {
         recipients: { type: 'broadcast' },
         payload: { title: 'Alert', topic: 'alerts' },
       });
-      await outboxDrained(backend);
+      // Slack refuses an unknown channel for good: recorded, not retried.
+      await send(backend, {
+        recipients: { type: 'broadcast' },
+        payload: { title: 'Lost', topic: 'nowhere' },
+      });
+      const { dead } = await outboxDrained(backend);
+      expect(dead).toBe(0);
+      expect(
+        slack.calls.filter(c => c.method === 'chat.postMessage'),
+      ).toHaveLength(8);
 
       expect(delivered(slack)).toEqual({
         'Hello alice and bob and carol -> DU0ALICE': 1,
@@ -233,6 +247,7 @@ describe('Slack through the notifications backend', () => {
         'Team news -> C0TEAMA': 1,
         'Maintenance tonight -> C0GENERAL': 1,
         'Alert -> C0ALERTS': 1,
+        'Lost -> C0SOMEWHERE': 1,
       });
       const toBob = slack.messages.find(m => m.channel === 'DU0BOB')!;
       expect(toBob.username).toBe('Herald');
@@ -307,7 +322,9 @@ describe('Slack through the notifications backend', () => {
       const pending = await request(backend.server)
         .get('/api/notifications/admin/outbox')
         .set('Authorization', mockCredentials.service.header());
-      expect(pending.body.pending).toBe(4);
+      // DMs to alice and bob, the broadcast, and the team channel's owner;
+      // the other members' jobs find the channel owned and finish.
+      expect(pending.body.pending).toBeGreaterThanOrEqual(4);
       await backend.stop();
 
       await slack.start();
@@ -348,6 +365,37 @@ describe('Slack through the notifications backend', () => {
       expect(slack.calls.filter(c => c.method === 'chat.update')).toHaveLength(
         1,
       );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'posts a group channel once when two instances deliver to its members, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      slack.delayMs = 200;
+      // One job at a time each, so the members' jobs of a send are shared
+      // between the instances.
+      const oneAtATime = { outbox: { concurrency: 1 } };
+      backend = await startBackend(knex, slack.url, oneAtATime);
+      const second = await startBackend(knex, slack.url, oneAtATime);
+      try {
+        for (let i = 0; i < 5; i++) {
+          await send(i % 2 ? second : backend, {
+            recipients: { type: 'entity', entityRef: 'group:default/team-a' },
+            payload: { title: `Team news ${i}` },
+          });
+        }
+        await outboxDrained(backend);
+      } finally {
+        await second.stop();
+      }
+      expect(delivered(slack)).toEqual({
+        'Team news 0 -> C0TEAMA': 1,
+        'Team news 1 -> C0TEAMA': 1,
+        'Team news 2 -> C0TEAMA': 1,
+        'Team news 3 -> C0TEAMA': 1,
+        'Team news 4 -> C0TEAMA': 1,
+      });
     },
   );
 

@@ -48,6 +48,8 @@ export class SlackTestServer {
   readonly calls: CallRecord[] = [];
   readonly faults: Fault[] = [];
   rateLimits: RateLimits = {};
+  /** How long each answer takes, so that requests of several instances overlap. */
+  delayMs = 0;
   private server?: Server;
   private port = 0;
   private tsCounter = 0;
@@ -114,6 +116,9 @@ export class SlackTestServer {
       req.on('end', () => resolve(body));
     });
     const args = parseBody(req.headers['content-type'], raw);
+    if (this.delayMs > 0) {
+      await new Promise(resolve => setTimeout(resolve, this.delayMs));
+    }
     const answer = (status: number, body: object, headers = {}) => {
       this.calls.push({ method, at: arrived, status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
