@@ -42,6 +42,7 @@ async function setup(config: object = {}) {
     entities: [
       group('team-a', ['alice'], ['platform']),
       group('platform', ['bob']),
+      component('legacy', 'team-a'),
     ],
   });
   const lookups = jest.spyOn(catalog, 'getEntitiesByRefs');
@@ -49,6 +50,10 @@ async function setup(config: object = {}) {
   const notifier = new EntityChangeNotifier({
     store,
     alreadyInCatalog: async () => [],
+    catalogEntities: async (entityRefs: string[]) =>
+      (await catalog.getEntitiesByRefs({ entityRefs })).items.flatMap(e =>
+        e ? [e] : [],
+      ),
     resolver: new CatalogRecipientResolver(catalog, mockServices.auth()),
     notifications: { send: async options => void sent.push(options) },
     config: readCatalogNotificationsConfig(
@@ -119,5 +124,30 @@ describe('EntityChangeNotifier', () => {
       type: 'entity',
       entityRef: ['user:default/carol'],
     });
+  });
+
+  it('finds the owners of a run that failed before the module saw the entity in the catalog', async () => {
+    const { store, notifier, sent } = await setup();
+    const ref = 'component:default/legacy';
+    await store.ensure([ref], async () => [ref]);
+    await notifier.handle({
+      succeeded: [],
+      failed: [{ ref, errors: ['Placeholder $text could not be read'] }],
+    });
+    expect(sent).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: expect.arrayContaining([
+            'user:default/alice',
+            'user:default/bob',
+          ]),
+        },
+        payload: expect.objectContaining({
+          title: 'Component legacy fails to process',
+          description: 'Placeholder $text could not be read',
+        }),
+      },
+    ]);
   });
 });

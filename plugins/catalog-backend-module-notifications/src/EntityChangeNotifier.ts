@@ -76,6 +76,8 @@ export class EntityChangeNotifier {
     private readonly options: {
       store: EntityStateStore;
       alreadyInCatalog: (refs: string[]) => Promise<string[]>;
+      /** The catalog's entities of these refs, with their owners. */
+      catalogEntities: (refs: string[]) => Promise<Entity[]>;
       resolver: NotificationRecipientResolver;
       notifications: NotificationService;
       config: CatalogNotificationsConfig;
@@ -99,10 +101,35 @@ export class EntityChangeNotifier {
         this.options.alreadyInCatalog,
       );
     }
+    const unseen: Array<{ ref: string; errors?: string[] }> = [];
     for (const { ref, entity, errors } of batch.failed) {
       const change = await store.failed(ref);
       if (change && entity) {
         changes.push({ change, entity, errors, attempts: 0 });
+      } else if (change) {
+        unseen.push({ ref, errors });
+      }
+    }
+    if (unseen.length > 0) {
+      // Runs that failed before this module's processor saw the entity (an
+      // earlier preprocessor threw): its owners are those of the catalog's
+      // last good version of it, if there is one.
+      const known = new Map(
+        (await this.options.catalogEntities(unseen.map(u => u.ref))).map(e => [
+          stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+          e,
+        ]),
+      );
+      for (const { ref, errors } of unseen) {
+        const entity = known.get(ref.toLocaleLowerCase('en-US'));
+        if (entity) {
+          changes.push({
+            change: 'processingFailed',
+            entity,
+            errors,
+            attempts: 0,
+          });
+        }
       }
     }
 

@@ -55,18 +55,15 @@ export const catalogModuleNotifications = createBackendModule({
         logger,
       }) {
         const store = await EntityStateStore.create(database);
-        const alreadyInCatalog = async (entityRefs: string[]) => {
+        const catalogEntities = async (entityRefs: string[]) => {
           const { items } = await catalog.getEntitiesByRefs(
-            {
-              entityRefs,
-              fields: ['kind', 'metadata.namespace', 'metadata.name'],
-            },
+            { entityRefs, fields: ['kind', 'metadata', 'spec.owner'] },
             { credentials: await auth.getOwnServiceCredentials() },
           );
-          return items.flatMap(item =>
-            item ? [stringifyEntityRef(item)] : [],
-          );
+          return items.flatMap(item => (item ? [item] : []));
         };
+        const alreadyInCatalog = async (entityRefs: string[]) =>
+          (await catalogEntities(entityRefs)).map(e => stringifyEntityRef(e));
         const records = new Batcher<string>(refs =>
           store.ensure(refs, alreadyInCatalog),
         );
@@ -88,6 +85,7 @@ export const catalogModuleNotifications = createBackendModule({
         const notifier = new EntityChangeNotifier({
           store,
           alreadyInCatalog,
+          catalogEntities,
           resolver: new CatalogRecipientResolver(catalog, auth),
           notifications,
           config: readCatalogNotificationsConfig(config),
