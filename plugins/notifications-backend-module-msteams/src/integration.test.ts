@@ -290,6 +290,22 @@ describe('Teams cards through the notifications backend', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'gives up on a channel whose flow is gone, without holding up the others, %p',
+    async databaseId => {
+      teams.answer = channel =>
+        channel === 'team-a' ? { status: 404 } : { status: 202 };
+      backend = await startBackend(await databases.init(databaseId), teams);
+      await send(backend, toTeam('Flow deleted', { severity: 'high' }));
+      expect(await outboxDrained(backend)).toEqual({ pending: 0, dead: 0 });
+
+      expect(deliveries(teams)).toEqual({ 'incidents Flow deleted': 1 });
+      expect(
+        teams.requests.filter(r => r.channel === 'team-a').map(r => r.status),
+      ).toEqual([404]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'posts the cards of a channel that was down across a backend restart exactly once, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
