@@ -1,5 +1,5 @@
 /*
- * Measures sends through the delivery pipeline: to a catalog group of 1,000
+ * Measures sends through the send path (`NotificationSender`): to a catalog group of 1,000
  * users with one processor (catalog resolution, the settings query, every row
  * and one outbox job per recipient in one transaction, the signal publish),
  * and to 1,000 and 10,000 explicit user refs without processors, as a plain
@@ -16,7 +16,6 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
-import { DeliveryStore } from '../src/delivery/DeliveryStore';
 import { NotificationSender } from '../src/delivery/NotificationSender';
 import { OutboxStore } from '../src/outbox';
 import { NotificationProcessors } from '../src/processing';
@@ -25,6 +24,8 @@ import {
   DefaultNotificationSettingsService,
   SettingsStore,
 } from '../src/settings';
+import { NotificationWriter } from '../src/store/NotificationWriter';
+import { createTransact } from '../src/store/transactions';
 import { onEachBenchDatabase } from './databases';
 
 const USERS = 1000;
@@ -116,7 +117,8 @@ async function measure(name: string, knex: Knex, workload: Workload) {
   let signals = 0;
   let signalBytes = 0;
   const sender = new NotificationSender({
-    store: new DeliveryStore(knex),
+    transact: createTransact(knex),
+    writer: new NotificationWriter(),
     signals: {
       publish: async signal => {
         signals += 1;

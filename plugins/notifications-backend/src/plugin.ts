@@ -19,7 +19,6 @@ import { readNotificationsBackendConfig } from './config';
 import { NotificationSender } from './delivery/NotificationSender';
 import { OutboxStore, OutboxWorker, readOutboxConfig } from './outbox';
 import {
-  AnsweringDeliveryStore,
   IdempotencyKeyStore,
   IdempotentRequests,
   scheduleIdempotencyKeyCleanup,
@@ -34,6 +33,8 @@ import {
 } from './settings';
 import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
+import { NotificationWriter } from './store/NotificationWriter';
+import { createTransact } from './store/transactions';
 import { NotificationsStore } from './store/NotificationsStore';
 
 /**
@@ -123,7 +124,9 @@ export const notificationsPlugin = createBackendPlugin({
         const idempotencyKeys = new IdempotencyKeyStore(knex);
         const idempotentSends = new IdempotentRequests(idempotencyKeys);
         const sender = new NotificationSender({
-          store: new AnsweringDeliveryStore(knex, idempotentSends),
+          transact: createTransact(knex),
+          writer: new NotificationWriter(),
+          answers: idempotentSends,
           signals,
           recipientResolver:
             recipientResolver ?? new CatalogRecipientResolver(catalog, auth),

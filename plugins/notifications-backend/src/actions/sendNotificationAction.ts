@@ -8,7 +8,6 @@ import {
 } from '@herald/plugin-notifications-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { NotificationSender } from '../delivery/NotificationSender';
-import { notificationToJson } from '../notificationJson';
 import { sanitizeError } from '../service/sanitizeErrors';
 import { assertStorableInput, parseSendBody } from '../service/validation';
 
@@ -123,7 +122,7 @@ export function registerSendNotificationAction(options: {
       }
       try {
         const sent = await sender.send({ origin, options: sendOptions });
-        return { output: { notifications: sent.map(notificationToJson) } };
+        return { output: { notifications: sent } };
       } catch (error) {
         throw sanitizeError(error, logger, 'notifications:send');
       }

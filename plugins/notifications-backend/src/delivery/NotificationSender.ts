@@ -11,13 +11,22 @@ import {
   NotificationRecipientResolver,
 } from '@herald/plugin-notifications-node';
 import { SignalsService } from '@herald/plugin-signals-node';
+import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { notificationToJson } from '../notificationJson';
+import {
+  ServedNotificationJson,
+  notificationToJson,
+} from '../notificationJson';
+import { IdempotentRequests } from '../idempotency';
 import { OutboxStore } from '../outbox';
 import { NotificationProcessors } from '../processing';
 import { DefaultNotificationSettingsService } from '../settings';
 import { NotificationSignals } from '../signals/NotificationSignals';
-import { DeliveryStore, NotificationContent } from './DeliveryStore';
+import {
+  NotificationContent,
+  NotificationWriter,
+} from '../store/NotificationWriter';
+import { Transact } from '../store/transactions';
 import {
   assertFits,
   toNotificationContent,
@@ -25,7 +34,9 @@ import {
 } from './validation';
 
 export type NotificationSenderOptions = {
-  store: DeliveryStore;
+  /** Opens the one transaction each send is stored in. */
+  transact: Transact;
+  writer: NotificationWriter;
   signals: SignalsService;
   recipientResolver: NotificationRecipientResolver;
   appBaseUrl: string;
@@ -33,6 +44,8 @@ export type NotificationSenderOptions = {
   processors: NotificationProcessors;
   settings: Pick<DefaultNotificationSettingsService, 'getRecipientChannels'>;
   outbox: OutboxStore;
+  /** Stores the answer of a send with an idempotency key in its transaction. */
+  answers?: Pick<IdempotentRequests, 'answerInTransaction'>;
   /** Called after a send committed outbox jobs, so they go out right away. */
   wakeOutbox: () => void;
 };
@@ -70,12 +83,14 @@ function toArray(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-/** User refs of the resolved recipients, normalised and without duplicates. */
-function uniqueUserRefs(refs: string[], excluded: string[]): string[] {
-  const excludedSet = new Set(excluded);
+/**
+ * User refs of the resolved recipients, normalised and without duplicates.
+ * Exclusions are the resolver's to apply, as upstream's are.
+ */
+function uniqueUserRefs(refs: string[]): string[] {
   const users = new Set<string>();
   for (const ref of refs) {
-    if (!ref || excludedSet.has(ref)) {
+    if (!ref) {
       continue;
     }
     try {
@@ -110,7 +125,7 @@ export class NotificationSender {
   async send(request: {
     origin: string;
     options: NotificationSendOptions;
-  }): Promise<Notification[]> {
+  }): Promise<ServedNotificationJson[]> {
     const { origin } = request;
     const options = await this.options.processors.processOptions(
       request.options,
@@ -123,7 +138,7 @@ export class NotificationSender {
     const now = new Date();
 
     if (options.recipients.type === 'broadcast') {
-      return [await this.sendBroadcast(origin, options, content, now)];
+      return await this.sendBroadcast(origin, options, content, now);
     }
     if (options.recipients.type === 'entity') {
       return await this.sendToEntities(origin, options, content, now);
@@ -136,7 +151,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-  ): Promise<Notification> {
+  ): Promise<ServedNotificationJson[]> {
     const { processors } = this.options;
     const selected = processors.select(content);
     const prepared = await processors.preProcess(
@@ -145,21 +160,23 @@ export class NotificationSender {
       options,
     );
     const postProcessors = withPostProcess(selected);
-    const notification = await this.options.store.storeBroadcast({
-      id: prepared.id,
-      origin,
-      content: toNotificationContent(prepared.payload, content),
-      now,
-      inTransaction: (tx, [stored]) =>
-        this.options.outbox
-          .openSend(tx, options)
-          .add([{ notification: stored, processors: postProcessors }]),
+    const sent = await this.options.transact(async tx => {
+      const notification = await this.options.writer.storeBroadcast(tx, {
+        id: prepared.id,
+        origin,
+        content: toNotificationContent(prepared.payload, content),
+        now,
+      });
+      await this.options.outbox
+        .openSend(tx, options)
+        .add([{ notification, processors: postProcessors }]);
+      return await this.answer(tx, [notification]);
     });
-    await this.signals.publishBroadcast(notificationToJson(notification));
+    await this.signals.publishBroadcast(sent[0]);
     if (postProcessors.length > 0) {
       this.options.wakeOutbox();
     }
-    return notification;
+    return sent;
   }
 
   private async sendToEntities(
@@ -167,7 +184,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-  ): Promise<Notification[]> {
+  ): Promise<ServedNotificationJson[]> {
     const recipients = options.recipients as Extract<
       NotificationSendOptions['recipients'],
       { type: 'entity' }
@@ -185,7 +202,7 @@ export class NotificationSender {
     } catch (error) {
       throw new InputError('Failed to send user notifications', error);
     }
-    const users = uniqueUserRefs(resolved, excludedEntityRefs);
+    const users = uniqueUserRefs(resolved);
     if (users.length === 0) {
       return [];
     }
@@ -217,13 +234,13 @@ export class NotificationSender {
     }
 
     let jobCount = 0;
-    const notifications = await this.options.store.transaction(async tx => {
+    const sent = await this.options.transact(async tx => {
       const outbox = this.options.outbox.openSend(tx, options);
       const stored: Notification[] = [];
       for (const [index, batch] of userBatches.entries()) {
         const prepared = preparedUpfront[index] ?? (await prepareBatch(batch));
         preparedUpfront[index] = undefined;
-        const storedBatch = await this.options.store.storeUserNotifications(
+        const storedBatch = await this.options.writer.storeUserNotifications(
           tx,
           {
             origin,
@@ -251,13 +268,27 @@ export class NotificationSender {
         }
       }
       jobCount = outbox.jobCount;
-      return stored;
+      return await this.answer(tx, stored);
     });
-    await this.signals.publishToUsers(notifications.map(notificationToJson));
+    await this.signals.publishToUsers(sent);
     if (jobCount > 0) {
       this.options.wakeOutbox();
     }
-    return notifications;
+    return sent;
+  }
+
+  /**
+   * The send's notifications in their wire shape, turned into JSON once for
+   * the response, the signal and a keyed send's stored answer, which is
+   * written in the send's transaction.
+   */
+  private async answer(
+    tx: Knex.Transaction,
+    stored: Notification[],
+  ): Promise<ServedNotificationJson[]> {
+    const sent = stored.map(notificationToJson);
+    await this.options.answers?.answerInTransaction(tx, sent);
+    return sent;
   }
 
   private async prepare(

@@ -7,7 +7,7 @@ import {
   notificationLinkHref,
 } from '@herald/plugin-notifications-common';
 import { COLUMN_MAX_LENGTHS } from '../store/rows';
-import { NotificationContent } from './DeliveryStore';
+import { NotificationContent } from '../store/NotificationWriter';
 
 export function assertFits(
   field: keyof typeof COLUMN_MAX_LENGTHS,

@@ -1,11 +1,10 @@
 import { ConflictError, CustomErrorBase } from '@backstage/errors';
-import { Notification } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { notificationToJson } from '../notificationJson';
+import { ServedNotificationJson } from '../notificationJson';
 import { spec } from '../schema/openapi';
 import {
   IdempotencyKeyClaim,
@@ -69,11 +68,8 @@ const pack = promisify(gzip);
 const unpack = promisify(gunzip);
 
 /** The answer to a send: the stored notifications, as the router writes them. */
-function answerOf(notifications: Notification[]) {
-  return {
-    status: 200,
-    body: JSON.stringify(notifications.map(notificationToJson)),
-  };
+function answerOf(sent: ServedNotificationJson[]) {
+  return { status: 200, body: JSON.stringify(sent) };
 }
 
 function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
@@ -86,7 +82,7 @@ function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
  * Runs a send at most once per caller and key: a repeat with the same body
  * gets the first answer, a repeat with another body a 422, and a repeat while
  * the first is still running a 409. The answer is stored in the send's own
- * transaction (see `AnsweringDeliveryStore`), so once the notifications are
+ * transaction (the sender calls {@link IdempotentRequests.answerInTransaction}), so once the notifications are
  * committed a retry gets them, even if the replica died before answering.
  * Failed sends free their key, as they leave nothing written.
  */
@@ -104,7 +100,7 @@ export class IdempotentRequests {
 
   async run(
     request: { principal: string; key: string; body: unknown },
-    send: () => Promise<Notification[]>,
+    send: () => Promise<ServedNotificationJson[]>,
   ): Promise<IdempotentResponse> {
     const id = sha256(JSON.stringify([request.principal, request.key]));
     const requestHash = sha256(canonicalJson(request.body));
@@ -112,15 +108,15 @@ export class IdempotentRequests {
     if ('replay' in claimed) {
       return claimed.replay;
     }
-    let notifications: Notification[];
+    let sent: ServedNotificationJson[];
     try {
-      notifications = await this.sending.run(claimed.claim, send);
+      sent = await this.sending.run(claimed.claim, send);
     } catch (error) {
       // A no-op if the answer was committed with the send.
       await this.store.release(claimed.claim);
       throw error;
     }
-    const answer = answerOf(notifications);
+    const answer = answerOf(sent);
     // Stores the answer of a send that did not go through a transaction of
     // its own (no recipients); a no-op when the send stored it. If this
     // attempt outlived its lease and another took the key over, the caller
@@ -138,13 +134,13 @@ export class IdempotentRequests {
    */
   async answerInTransaction(
     tx: Knex.Transaction,
-    notifications: Notification[],
+    sent: ServedNotificationJson[],
   ): Promise<void> {
     const claim = this.sending.getStore();
     if (!claim) {
       return;
     }
-    const answer = answerOf(notifications);
+    const answer = answerOf(sent);
     await this.store.complete(
       claim,
       { status: answer.status, body: await pack(answer.body) },

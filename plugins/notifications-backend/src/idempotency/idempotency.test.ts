@@ -10,7 +10,6 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { signalsServiceRef } from '@herald/plugin-signals-node';
 import { createDeferred } from '@backstage/types';
-import { Notification } from '@herald/plugin-notifications-common';
 import {
   NotificationProcessor,
   notificationsProcessingExtensionPoint,
@@ -18,6 +17,10 @@ import {
 import { knex as createKnex, Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import {
+  ServedNotificationJson,
+  notificationToJson,
+} from '../notificationJson';
 import { notificationsPlugin } from '../plugin';
 import { spec } from '../schema/openapi';
 import { asService } from '../testing/fixtures';
@@ -272,14 +275,14 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     });
 
     /** A send's result: one notification titled `title`. */
-    const sent = (title: string): Notification[] => [
-      {
+    const sent = (title: string): ServedNotificationJson[] => [
+      notificationToJson({
         id: randomUUID(),
         user: ALICE,
         origin: 'plugin:test',
         created: new Date('2026-01-01T00:00:00.000Z'),
         payload: { title },
-      },
+      }),
     ];
     const titleOf = (response: { body: string }) =>
       JSON.parse(response.body)[0].payload.title;
@@ -303,7 +306,7 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     });
 
     it('lets a retry take over a key whose request died holding it', async () => {
-      const dead = createDeferred<Notification[]>();
+      const dead = createDeferred<ServedNotificationJson[]>();
       const holding = createDeferred<void>();
       const abandoned = requests().run(request1, () => {
         holding.resolve();

@@ -1,4 +1,3 @@
 export * from './IdempotencyKeyStore';
 export * from './IdempotentRequests';
 export * from './scheduleIdempotencyKeyCleanup';
-export * from './AnsweringDeliveryStore';

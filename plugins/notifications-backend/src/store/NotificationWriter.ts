@@ -4,14 +4,8 @@ import {
   NotificationSeverity,
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
-import { toDate } from '../store/rows';
-import {
-  BulkColumn,
-  ROWS_PER_STATEMENT,
-  chunk,
-  insertRows,
-} from '../store/sql';
-import { Transact, createTransact } from '../store/transactions';
+import { toDate } from './rows';
+import { BulkColumn, ROWS_PER_STATEMENT, chunk, insertRows } from './sql';
 
 /** The validated, normalised content of a notification as it is stored. */
 export type NotificationContent = {
@@ -76,86 +70,71 @@ export type UserNotificationDraft = {
   content: NotificationContent;
 };
 
-/** Runs inside the transaction of a send, after its rows are written. */
-export type InTransaction = (
-  tx: Knex.Transaction,
-  stored: Notification[],
-) => Promise<void>;
-
-/** The write side of a send: every row of one send goes in one transaction. */
-export class DeliveryStore {
-  private readonly transact: Transact;
-
-  constructor(knex: Knex) {
-    this.transact = createTransact(knex);
-  }
-
+/**
+ * Writes the rows of a send into the `notification` and `broadcast` tables,
+ * inside the transaction the sender opened for the whole send.
+ */
+export class NotificationWriter {
   /**
    * Stores a broadcast, or updates the broadcast with the same scope and
    * origin in place (its id, creation time, icon and the users' read state
    * are kept) and returns the stored row.
    */
-  async storeBroadcast(options: {
-    id: string;
-    origin: string;
-    content: NotificationContent;
-    now: Date;
-    inTransaction?: InTransaction;
-  }): Promise<Notification> {
+  async storeBroadcast(
+    tx: Knex.Transaction,
+    options: {
+      id: string;
+      origin: string;
+      content: NotificationContent;
+      now: Date;
+    },
+  ): Promise<Notification> {
     const { origin, content, now } = options;
-    return await this.transact(async tx => {
-      let stored: Notification | undefined;
-      if (content.scope) {
-        const existing = await tx('broadcast')
-          .where({ scope: content.scope, origin })
-          .orderBy('created', 'desc')
-          .first('id', 'created', 'icon');
-        if (existing) {
-          await tx('broadcast')
-            .where('id', existing.id)
-            .update(replacedColumns(content, now));
-          stored = toNotification({
-            id: existing.id,
-            user: null,
-            origin,
-            content,
-            created: toDate(existing.created) ?? now,
-            updated: now,
-            icon: existing.icon ?? undefined,
-          });
-        }
-      }
-      if (!stored) {
-        await tx('broadcast').insert({
-          id: options.id,
-          origin,
-          created: now,
-          scope: content.scope ?? null,
-          icon: content.icon ?? null,
-          ...replacedColumns(content, now),
-          updated: null,
-        });
+    let stored: Notification | undefined;
+    if (content.scope) {
+      const existing = await tx('broadcast')
+        .where({ scope: content.scope, origin })
+        .orderBy('created', 'desc')
+        .first('id', 'created', 'icon');
+      if (existing) {
+        await tx('broadcast')
+          .where('id', existing.id)
+          .update(replacedColumns(content, now));
         stored = toNotification({
-          id: options.id,
+          id: existing.id,
           user: null,
           origin,
           content,
-          created: now,
-          icon: content.icon,
+          created: toDate(existing.created) ?? now,
+          updated: now,
+          icon: existing.icon ?? undefined,
         });
       }
-      await options.inTransaction?.(tx, [stored]);
-      return stored;
-    });
-  }
-
-  /** Runs `work` in one transaction: a send is stored whole or not at all. */
-  async transaction<T>(work: (tx: Knex.Transaction) => Promise<T>): Promise<T> {
-    return await this.transact(work);
+    }
+    if (!stored) {
+      await tx('broadcast').insert({
+        id: options.id,
+        origin,
+        created: now,
+        scope: content.scope ?? null,
+        icon: content.icon ?? null,
+        ...replacedColumns(content, now),
+        updated: null,
+      });
+      stored = toNotification({
+        id: options.id,
+        user: null,
+        origin,
+        content,
+        created: now,
+        icon: content.icon,
+      });
+    }
+    return stored;
   }
 
   /**
-   * Stores one row per draft, inside the send's transaction; a large send
+   * Stores one row per draft; a large send
    * calls it once per batch of recipients. With a scope, a user's earlier
    * notification of the same scope and origin is updated instead: new
    * content, `updated` set, back to unread, while saved, created, icon and id
@@ -232,7 +211,7 @@ export class DeliveryStore {
     const newRows = drafts
       .filter(draft => !existingByUser.has(draft.user))
       .map(
-        ({ id, user, content }): NotificationRow => ({
+        ({ id, user, content }): NewNotificationRow => ({
           id,
           user,
           origin,
@@ -243,12 +222,12 @@ export class DeliveryStore {
           updated: null,
         }),
       );
-    await insertNotificationRows(tx, newRows);
+    await insertNewNotificationRows(tx, newRows);
     return notifications;
   }
 }
 
-type NotificationRow = {
+type NewNotificationRow = {
   id: string;
   user: string;
   origin: string;
@@ -265,7 +244,7 @@ type NotificationRow = {
 };
 
 /** The columns of a new notification row, as the bulk insert writes them. */
-const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NotificationRow }> = [
+const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
   { name: 'id', pgType: 'uuid' },
   { name: 'user', pgType: 'text' },
   { name: 'origin', pgType: 'text' },
@@ -281,9 +260,9 @@ const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NotificationRow }> = [
   { name: 'updated', pgType: 'timestamptz' },
 ];
 
-async function insertNotificationRows(
+async function insertNewNotificationRows(
   tx: Knex.Transaction,
-  rows: NotificationRow[],
+  rows: NewNotificationRow[],
 ) {
   await insertRows(
     tx,

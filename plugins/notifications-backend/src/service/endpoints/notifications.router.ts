@@ -79,7 +79,7 @@ export function bindNotificationsEndpoints(
     const origin = credentials.principal.subject;
     const deliver = () => sender.send({ origin, options: sendOptions });
     if (key === undefined || !idempotency) {
-      res.json((await deliver()).map(notificationToJson));
+      res.json(await deliver());
       return;
     }
     const response = await idempotency.run(
