@@ -399,6 +399,29 @@ describe('Slack through the notifications backend', () => {
     },
   );
 
+  it('leaves a Retry-After longer than the attempt to the outbox, calling nothing before it', async () => {
+    // The attempt budget is half of the 10 s outbox timeout: 5 s.
+    backend = await startBackend(await databases.init('SQLITE_3'), slack.url);
+    slack.faults.push({
+      method: 'chat.postMessage',
+      kind: 'rate-limited',
+      retryAfter: 6,
+    });
+    await send(backend, toUsers(['alice', 'bob']));
+    const { dead } = await outboxDrained(backend, 30_000);
+    expect(dead).toBe(0);
+    expect(delivered(slack)).toEqual({
+      'Hello alice and bob -> DU0ALICE': 1,
+      'Hello alice and bob -> DU0BOB': 1,
+    });
+    const limited = slack.calls.find(c => c.status === 429)!;
+    expect(
+      slack.calls.filter(
+        c => c.at > limited.at + 200 && c.at < limited.at + 5990,
+      ),
+    ).toEqual([]);
+  });
+
   it('lets another module supply the blocks', async () => {
     const layout = createBackendModule({
       pluginId: 'notifications',
