@@ -15,22 +15,18 @@ import {
   registerGetNotificationsAction,
   registerSendNotificationAction,
 } from './actions';
-import { readNotificationsBackendConfig } from './config';
+import { readNotificationsConfig } from './config';
 import { NotificationSender } from './delivery/NotificationSender';
-import { OutboxStore, OutboxWorker, readOutboxConfig } from './outbox';
+import { OutboxStore, OutboxWorker } from './outbox';
 import {
   IdempotencyKeyStore,
   IdempotentRequests,
   scheduleIdempotencyKeyCleanup,
 } from './idempotency';
-import { NotificationProcessors, readProcessorTimeoutMs } from './processing';
+import { NotificationProcessors } from './processing';
 import { CatalogRecipientResolver } from './recipients';
 import { RetentionStore, scheduleRetention } from './retention';
-import {
-  DefaultNotificationSettingsService,
-  SettingsStore,
-  readDefaultSettings,
-} from './settings';
+import { DefaultNotificationSettingsService, SettingsStore } from './settings';
 import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
 import { NotificationWriter } from './store/NotificationWriter';
@@ -96,26 +92,25 @@ export const notificationsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
       }) {
-        const { appBaseUrl, maxRequestBodySize } =
-          readNotificationsBackendConfig(config);
+        const notificationsConfig = readNotificationsConfig(config);
         const knex = await connectToDatabase(database);
         const store = new NotificationsStore(knex);
 
         const processorRunner = new NotificationProcessors(
           () => processors,
           logger,
-          readProcessorTimeoutMs(config),
+          notificationsConfig.processorTimeoutMs,
         );
         const settings = new DefaultNotificationSettingsService(
           new SettingsStore(knex),
           () => processorRunner.names(),
-          readDefaultSettings(config),
+          notificationsConfig.defaultSettings,
         );
         const outbox = new OutboxStore(knex);
         const outboxWorker = new OutboxWorker(
           outbox,
           () => processors,
-          readOutboxConfig(config),
+          notificationsConfig.outbox,
           logger,
         );
         lifecycle.addStartupHook(() => outboxWorker.start());
@@ -130,7 +125,7 @@ export const notificationsPlugin = createBackendPlugin({
           signals,
           recipientResolver:
             recipientResolver ?? new CatalogRecipientResolver(catalog, auth),
-          appBaseUrl,
+          appBaseUrl: notificationsConfig.appBaseUrl,
           logger,
           processors: processorRunner,
           settings,
@@ -148,12 +143,12 @@ export const notificationsPlugin = createBackendPlugin({
             logger,
             settings,
             outbox,
-            maxSendBodySize: maxRequestBodySize,
+            maxSendBodySize: notificationsConfig.maxRequestBodySize,
             idempotency: idempotentSends,
           }),
         );
         await scheduleRetention({
-          config,
+          retentionMs: notificationsConfig.retentionMs,
           scheduler,
           store: new RetentionStore(knex),
           logger,

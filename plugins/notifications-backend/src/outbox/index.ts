@@ -5,6 +5,5 @@ export type {
   OutboxSendWriter,
 } from './OutboxStore';
 export { OutboxWorker } from './OutboxWorker';
-export { readOutboxConfig } from './config';
 export type { OutboxConfig } from './config';
 export { withTimeout } from './withTimeout';

@@ -1,3 +1,2 @@
 export { NotificationProcessors } from './NotificationProcessors';
 export type { ChannelCheck } from './NotificationProcessors';
-export { readProcessorTimeoutMs } from './config';

@@ -1,6 +1,5 @@
 export { RetentionStore } from './RetentionStore';
 export {
   scheduleRetention,
-  readRetentionMs,
   deleteExpiredNotifications,
 } from './scheduleRetention';

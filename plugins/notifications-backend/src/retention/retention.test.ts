@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { RetentionStore } from './RetentionStore';
 import {
   deleteExpiredNotifications,
-  readRetentionMs,
   scheduleRetention,
 } from './scheduleRetention';
 import { applyDatabaseMigrations } from '../store/migrations';
@@ -65,9 +63,7 @@ describe('retention', () => {
       const logger = mockServices.logger.mock();
       const deleted = await deleteExpiredNotifications({
         store: new RetentionStore(knex),
-        retentionMs: readRetentionMs(
-          new ConfigReader({ notifications: { retention: { days: 30 } } }),
-        )!,
+        retentionMs: 30 * DAY,
         logger,
         now: NOW,
       });
@@ -95,33 +91,19 @@ describe('retention', () => {
     },
   );
 
-  it('reads the retention age, defaulting to a year, and can be disabled', () => {
-    expect(readRetentionMs(new ConfigReader({}))).toBe(365 * DAY);
-    expect(
-      readRetentionMs(
-        new ConfigReader({ notifications: { retention: 'P7D' } }),
-      ),
-    ).toBe(7 * DAY);
-    expect(
-      readRetentionMs(
-        new ConfigReader({ notifications: { retention: false } }),
-      ),
-    ).toBeUndefined();
-  });
-
   it('schedules a global daily task unless disabled', async () => {
     const scheduler = mockServices.scheduler.mock();
     const store = {} as RetentionStore;
     const logger = mockServices.logger.mock();
     await scheduleRetention({
-      config: new ConfigReader({ notifications: { retention: false } }),
+      retentionMs: undefined,
       scheduler,
       store,
       logger,
     });
     expect(scheduler.scheduleTask).not.toHaveBeenCalled();
     await scheduleRetention({
-      config: new ConfigReader({}),
+      retentionMs: 365 * DAY,
       scheduler,
       store,
       logger,

@@ -1,17 +1,5 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import { readDurationMs } from '@herald/plugin-notifications-common';
 import { RetentionStore } from './RetentionStore';
-
-const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
-
-/** `notifications.retention` in milliseconds, or undefined when set to `false`. */
-export function readRetentionMs(config: Config): number | undefined {
-  if (config.getOptional('notifications.retention') === false) {
-    return undefined;
-  }
-  return readDurationMs(config, 'notifications.retention', ONE_YEAR_MS);
-}
 
 export async function deleteExpiredNotifications(options: {
   store: RetentionStore;
@@ -32,12 +20,13 @@ export async function deleteExpiredNotifications(options: {
  * instances only one of them runs it at a time.
  */
 export async function scheduleRetention(options: {
-  config: Config;
+  /** How old a notification gets; undefined keeps them forever. */
+  retentionMs: number | undefined;
   scheduler: SchedulerService;
   store: RetentionStore;
   logger: LoggerService;
 }): Promise<void> {
-  const retentionMs = readRetentionMs(options.config);
+  const { retentionMs } = options;
   if (retentionMs === undefined) {
     return;
   }

@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
   DefaultNotificationSettingsService,
-  readDefaultSettings,
+  parseDefaultSettings,
 } from './DefaultNotificationSettingsService';
 import { SettingsStore } from './SettingsStore';
 import { applyDatabaseMigrations } from '../store/migrations';
@@ -16,32 +15,26 @@ const databases = createTestDatabases();
 
 const USER = 'user:default/jane';
 
-const defaults = readDefaultSettings(
-  new ConfigReader({
-    notifications: {
-      defaultSettings: {
-        channels: [
-          {
-            id: 'Web',
-            origins: [
-              {
-                id: 'plugin:catalog',
-                enabled: true,
-                topics: [{ id: 'noisy', enabled: false }],
-              },
-            ],
-          },
-          {
-            id: 'Email',
-            enabled: false,
-            origins: [{ id: 'plugin:scaffolder', enabled: true }],
-          },
-          { id: 'Pager', origins: [] },
-        ],
-      },
+const defaults = parseDefaultSettings({
+  channels: [
+    {
+      id: 'Web',
+      origins: [
+        {
+          id: 'plugin:catalog',
+          enabled: true,
+          topics: [{ id: 'noisy', enabled: false }],
+        },
+      ],
     },
-  }),
-);
+    {
+      id: 'Email',
+      enabled: false,
+      origins: [{ id: 'plugin:scaffolder', enabled: true }],
+    },
+    { id: 'Pager', origins: [] },
+  ],
+});
 
 async function setup(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
@@ -295,24 +288,12 @@ describe('DefaultNotificationSettingsService', () => {
 
   it('fails on malformed default settings', () => {
     expect(() =>
-      readDefaultSettings(
-        new ConfigReader({
-          notifications: {
-            defaultSettings: {
-              channels: [{ id: 'Web', origins: [{ id: 'x' }] }],
-            },
-          },
-        }),
-      ),
+      parseDefaultSettings({
+        channels: [{ id: 'Web', origins: [{ id: 'x' }] }],
+      }),
     ).toThrow(/Invalid notifications.defaultSettings/);
     expect(
-      readDefaultSettings(
-        new ConfigReader({
-          notifications: {
-            defaultSettings: { channels: [{ id: 'Email', enabled: false }] },
-          },
-        }),
-      ),
+      parseDefaultSettings({ channels: [{ id: 'Email', enabled: false }] }),
     ).toEqual({ channels: [{ id: 'Email', enabled: false, origins: [] }] });
   });
 });

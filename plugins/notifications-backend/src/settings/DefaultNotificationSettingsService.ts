@@ -1,4 +1,3 @@
-import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   NotificationSettings,
@@ -57,9 +56,11 @@ const defaultSettingsSchema = z.object({
     .default([]),
 });
 
-/** Reads `notifications.defaultSettings`, failing startup on a malformed block. */
-export function readDefaultSettings(config: Config): NotificationSettings {
-  const raw = config.getOptional('notifications.defaultSettings');
+/**
+ * The `notifications.defaultSettings` block as read from config, checked:
+ * startup fails on a malformed block.
+ */
+export function parseDefaultSettings(raw: unknown): NotificationSettings {
   if (raw === undefined) {
     return { channels: [] };
   }

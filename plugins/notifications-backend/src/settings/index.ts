@@ -1,6 +1,6 @@
 export {
   DefaultNotificationSettingsService,
-  readDefaultSettings,
+  parseDefaultSettings,
 } from './DefaultNotificationSettingsService';
 export type { RecipientChannels } from './DefaultNotificationSettingsService';
 export { SettingsStore } from './SettingsStore';
