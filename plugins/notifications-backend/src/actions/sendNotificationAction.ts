@@ -36,7 +36,6 @@ export function registerSendNotificationAction(options: {
     permissions,
     permissionFrameworkEnabled,
   } = options;
-  const severities = notificationSeverities as [string, ...string[]];
   actionsRegistry.register({
     name: 'send',
     title: 'Send Notification',
@@ -68,7 +67,7 @@ export function registerSendNotificationAction(options: {
               .string()
               .optional()
               .describe('Absolute URL, or a path inside the app'),
-            severity: z.enum(severities).optional(),
+            severity: z.enum(notificationSeverities).optional(),
             topic: z
               .string()
               .optional()
