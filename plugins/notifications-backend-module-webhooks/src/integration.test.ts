@@ -310,6 +310,24 @@ describe('signed webhooks through the notifications backend', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.error.name).toBe('InputError');
 
+      const unknownParameter = await admin(
+        request(backend.server).get(
+          '/api/notifications/webhooks/deliveries?status=dead',
+        ),
+      );
+      expect(unknownParameter.status).toBe(400);
+      // The module's spec is served under its own path; the backend's stays.
+      const specs = await Promise.all(
+        [
+          '/api/notifications/webhooks/openapi.json',
+          '/api/notifications/openapi.json',
+        ].map(path => admin(request(backend!.server).get(path))),
+      );
+      expect(specs.map(r => r.body.info?.title)).toEqual([
+        'notifications-webhooks',
+        'notifications',
+      ]);
+
       const listed = await admin(
         request(backend.server).get('/api/notifications/webhooks/deliveries'),
       );

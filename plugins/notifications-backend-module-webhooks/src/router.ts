@@ -1,17 +1,13 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  isError,
-} from '@backstage/errors';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { ConflictError, NotFoundError, isError } from '@backstage/errors';
 import { ErrorRequestHandler } from 'express';
 import Router from 'express-promise-router';
 import { WebhookEndpoint } from './config';
-import { WebhookDeliveryLog, WebhookDeliveryStatus } from './deliveryLog';
+import { WebhookDeliveryLog } from './deliveryLog';
+import { spec } from './schema/openapi';
 import { WebhookSender } from './sender';
 
-const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const DELIBERATE_ERRORS = new Set([
   'InputError',
@@ -21,36 +17,12 @@ const DELIBERATE_ERRORS = new Set([
   'NotAllowedError',
 ]);
 
-function readLimit(value: unknown): number {
-  if (value === undefined) {
-    return DEFAULT_LIMIT;
-  }
-  const limit = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(limit) || limit < 1) {
-    throw new InputError('limit must be a positive whole number');
-  }
-  return Math.min(limit, MAX_LIMIT);
-}
-
-function readStatus(value: unknown): WebhookDeliveryStatus {
-  if (value === undefined || value === 'pending') {
-    return 'pending';
-  }
-  if (value === 'delivered') {
-    return value;
-  }
-  throw new InputError("status must be 'pending' or 'delivered'");
-}
-
 /**
- * The operators' view of webhook deliveries, for service principals only (a
- * static external token works):
- *
- * - `GET /webhooks/deliveries?status=pending|delivered&endpoint=&limit=`:
- *   pending ones are still being retried, or were given up by the outbox
- *   (dead letters), with their attempts and last error.
- * - `POST /webhooks/deliveries/:id/redeliver`: sends a pending delivery now,
- *   with the body and `webhook-id` of its first attempt.
+ * The operators' view of webhook deliveries under `/webhooks`, as
+ * `schema/openapi.ts` describes it: the undelivered messages (still being
+ * retried, or dead letters the outbox gave up on) and their re-delivery.
+ * Mounted below its own path so that its spec route and body parser stay
+ * out of the notifications backend's way.
  */
 export function createWebhooksAdminRouter(options: {
   httpAuth: HttpAuthService;
@@ -60,22 +32,19 @@ export function createWebhooksAdminRouter(options: {
   logger: LoggerService;
 }) {
   const { httpAuth, log, sender, logger } = options;
-  const router = Router();
-  router.get('/webhooks/deliveries', async (req, res) => {
+  const api = createValidatedOpenApiRouter(spec);
+
+  api.get('/deliveries', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
-    const endpoint = req.query.endpoint;
-    if (endpoint !== undefined && typeof endpoint !== 'string') {
-      throw new InputError('endpoint must be a single endpoint id');
-    }
     const items = await log.list({
-      status: readStatus(req.query.status),
-      endpoint,
-      limit: readLimit(req.query.limit),
+      status: req.query.status ?? 'pending',
+      endpoint: req.query.endpoint,
+      limit: Math.min(Number(req.query.limit ?? 100), MAX_LIMIT),
     });
     res.json({ items });
   });
 
-  router.post('/webhooks/deliveries/:id/redeliver', async (req, res) => {
+  api.post('/deliveries/:id/redeliver', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
     const delivery = await log.get(req.params.id);
     if (!delivery) {
@@ -96,8 +65,9 @@ export function createWebhooksAdminRouter(options: {
     if (result.kind === 'finished') {
       throw new ConflictError(`Webhook delivery ${delivery.id} has arrived`);
     }
+    const after = await log.get(delivery.id);
     res.json({
-      delivery: await log.get(delivery.id),
+      delivery: after ?? delivery,
       ...(result.kind === 'failed' ? { error: result.reason } : {}),
     });
   });
@@ -111,6 +81,9 @@ export function createWebhooksAdminRouter(options: {
     logger.error('Webhooks admin request failed', error);
     next(new Error('Internal server error'));
   };
-  router.use(sanitize);
+  api.use(sanitize);
+
+  const router = Router();
+  router.use('/webhooks', api);
   return router;
 }
