@@ -261,6 +261,146 @@ const tests = [
       }
     },
   },
+  {
+    name: 'bursts: 500 sends end as one snackbar led by the critical one, the table in step within a second; it follows read and scope updates',
+    async run({ page, appUrl, backendUrl, shot }) {
+      const { tab } = await openCuttableTab(page, appUrl);
+      try {
+        const heading = tab.getByRole('heading', {
+          name: /^Unread notifications \(\d+\)$/,
+        });
+        const headingCount = async () =>
+          Number((await heading.textContent()).match(/\((\d+)\)/)[1]);
+        const before = await headingCount();
+        const snackbars = tab.locator(
+          '.notistack-SnackbarContainer [role="alert"]',
+        );
+
+        let maxVisible = 0;
+        let sampling = true;
+        const sampler = (async () => {
+          while (sampling) {
+            maxVisible = Math.max(maxVisible, await snackbars.count());
+            await tab.waitForTimeout(200);
+          }
+        })();
+
+        const total = 500;
+        const criticalAt = 250;
+        const marker = uniqueTitle('Burst');
+        let next = 0;
+        const started = Date.now();
+        const worker = async () => {
+          while (next < total) {
+            const index = next++;
+            await sendWithFetch(
+              backendUrl,
+              toGuest({
+                title:
+                  index === criticalAt
+                    ? `${marker} critical`
+                    : `${marker} #${index}`,
+                severity: index === criticalAt ? 'critical' : 'normal',
+              }),
+            );
+          }
+        };
+        await Promise.all(Array.from({ length: 6 }, worker));
+        const sent = Date.now();
+        await waitUntil(
+          async () => (await headingCount()) === before + total,
+          `the table heading should reach ${before + total}`,
+          30_000,
+        );
+        const inStep = Date.now() - sent;
+        await tab.waitForTimeout(1500);
+        sampling = false;
+        await sampler;
+        const visible = await snackbars.count();
+        console.log(
+          `      ${total} sends in ${
+            sent - started
+          } ms; table in step ${inStep} ms after the last; ` +
+            `at most ${maxVisible} snackbars visible during the burst, ${visible} after`,
+        );
+        await shot(tab, 'after-burst');
+        expect(
+          inStep <= 1000,
+          `the table caught up ${inStep} ms after the burst`,
+        );
+        expect(
+          visible === 1,
+          `${visible} snackbars are visible after the burst`,
+        );
+        const snack = snackbars.first();
+        const text = await snack.textContent();
+        expect(
+          text.startsWith(`${total} new notifications`) ||
+            /^\d+ new notifications/.test(text),
+          `the snackbar should count the burst: ${text}`,
+        );
+        const firstTitle = await snack
+          .getByTestId('notifications-burst-snackbar')
+          .locator(':scope > div')
+          .first()
+          .textContent();
+        expect(
+          firstTitle.includes(`${marker} critical`),
+          `the most severe should lead, got ${firstTitle}`,
+        );
+        const background = await snack.evaluate(
+          element => getComputedStyle(element).backgroundColor,
+        );
+        expect(
+          background === 'rgb(183, 28, 28)',
+          `a burst with a critical notification should be red, is ${background}`,
+        );
+
+        // Read elsewhere (here: Mark all read) closes it.
+        await tab.getByRole('button', { name: 'Mark all read' }).click();
+        await tab.getByRole('button', { name: 'Mark All' }).click();
+        await waitUntil(
+          async () => (await snackbars.count()) === 0,
+          'the burst snackbar should close once its notifications are read',
+          30_000,
+        );
+
+        // A scope update changes the open snackbar in place.
+        const scope = `scope-${Date.now()}`;
+        await sendWithFetch(
+          backendUrl,
+          toGuest({
+            title: `${marker} build running`,
+            scope,
+            severity: 'high',
+          }),
+        );
+        const single = snackbars.filter({ hasText: `${marker} build running` });
+        await single.waitFor({ timeout: TIMEOUT });
+        const highBackground = await single.evaluate(
+          element => getComputedStyle(element).backgroundColor,
+        );
+        expect(
+          highBackground === 'rgb(156, 74, 0)',
+          `a high snackbar should be amber, is ${highBackground}`,
+        );
+        await sendWithFetch(
+          backendUrl,
+          toGuest({ title: `${marker} build failed`, scope, severity: 'high' }),
+        );
+        await snackbars
+          .filter({ hasText: `${marker} build failed` })
+          .waitFor({ timeout: TIMEOUT });
+        expect(
+          (await snackbars.count()) === 1,
+          'the scope update should change the snackbar, not add one',
+        );
+        await shot(tab, 'scope-update');
+      } finally {
+        await tab.close();
+      }
+    },
+  },
 ];
 
 module.exports = {

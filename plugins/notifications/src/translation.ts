@@ -138,6 +138,10 @@ export const notificationsTranslationRef = createTranslationRef({
     snackbar: {
       open: 'Open',
       markAsRead: 'Mark as read',
+      // Several notifications that arrived together, in one snackbar.
+      burst_one: '{{count}} new notification',
+      burst_other: '{{count}} new notifications',
+      view: 'View',
     },
     notificationsPage: {
       title: 'Notifications',

@@ -6,7 +6,7 @@ export {
 } from './NotificationDescription';
 export { NotificationMeta } from './NotificationMeta';
 export { NotificationTitle } from './NotificationTitle';
-export { NotificationIcon, SeverityIcon } from './SeverityIcon';
+export { NotificationIcon, SeverityIcon, severityColor } from './SeverityIcon';
 export { RelativeTime, formatRelative } from './RelativeTime';
 export { notificationHref } from './safeLink';
 export { toPlainText, truncate } from './plainText';

@@ -2,9 +2,15 @@ import Button from '@material-ui/core/Button';
 import {
   Notification,
   NotificationSeverity,
-  isNotificationSeverity,
 } from '@herald/plugin-notifications-common';
-import { ReactNode, useEffect, CSSProperties } from 'react';
+import {
+  CSSProperties,
+  ReactNode,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
 import {
   MaterialDesignContent,
   SnackbarProvider,
@@ -20,6 +26,7 @@ import {
 } from '../NotificationContent';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { notificationsTranslationRef } from '../../translation';
+import { SnackbarPlan, mostSevereFirst } from './snackbarPlan';
 
 declare module 'notistack' {
   interface VariantOverrides {
@@ -31,6 +38,10 @@ declare module 'notistack' {
 }
 
 const SNACKBAR_TITLE_MAX = 50;
+/** Notifications arriving within this window share one snackbar. */
+const BURST_WINDOW_MS = 300;
+/** How many titles a burst snackbar lists. */
+const BURST_TITLES = 3;
 
 /** @public */
 export type NotificationSnackbarProperties = {
@@ -44,11 +55,27 @@ export type NotificationSnackbarProperties = {
   Components?: SnackbarProviderProps['Components'];
 };
 
+/**
+ * Critical and high get their own colours; white text on them stays above
+ * 6:1. Normal and low keep the default dark snackbar.
+ */
+const severityStyles: Record<NotificationSeverity, CSSProperties> = {
+  critical: { backgroundColor: '#b71c1c', color: '#ffffff' },
+  high: { backgroundColor: '#9c4a00', color: '#ffffff' },
+  normal: {},
+  low: {},
+};
+
+/** Icons in the snackbar's text colour, which contrasts with every variant. */
+const snackbarIcon = (severity: NotificationSeverity) => (
+  <SeverityIcon severity={severity} fontSize="small" inherit />
+);
+
 const defaultIcons: Record<NotificationSeverity, ReactNode> = {
-  critical: <SeverityIcon severity="critical" fontSize="small" />,
-  high: <SeverityIcon severity="high" fontSize="small" />,
-  normal: <SeverityIcon severity="normal" fontSize="small" />,
-  low: <SeverityIcon severity="low" fontSize="small" />,
+  critical: snackbarIcon('critical'),
+  high: snackbarIcon('high'),
+  normal: snackbarIcon('normal'),
+  low: snackbarIcon('low'),
 };
 
 const defaultComponents = {
@@ -63,94 +90,214 @@ function SnackbarTitle(props: { title: unknown }) {
   return <>{truncate(toPlainText(props.title), SNACKBAR_TITLE_MAX)}</>;
 }
 
-/** A notification to show as a snackbar, with what its actions do. */
-export type SnackbarRequest = {
-  notification: Notification;
-  onOpen: () => void;
+/** What the snackbars' buttons do. */
+export type SnackbarActions = {
+  onOpen: (notification: Notification) => void;
   /** Resolves to whether the notification is now read. */
-  onMarkRead: () => Promise<boolean>;
+  onMarkRead: (notification: Notification) => Promise<boolean>;
+  /** Opens the inbox, for a snackbar of several notifications. */
+  onViewAll: () => void;
 };
 
+/**
+ * New notifications for the snackbars, and ids read elsewhere; the sidebar
+ * item feeds it, the snackbar stack listens.
+ */
+export class SnackbarFeed {
+  private readonly listeners = new Set<{
+    added(notification: Notification): void;
+    read(ids: string[]): void;
+  }>();
+
+  add(notification: Notification) {
+    this.listeners.forEach(l => l.added(notification));
+  }
+
+  read(ids: string[]) {
+    this.listeners.forEach(l => l.read(ids));
+  }
+
+  listen(listener: {
+    added(notification: Notification): void;
+    read(ids: string[]): void;
+  }) {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+}
+
+function useContent(plan: SnackbarPlan, snackKey: string) {
+  return useSyncExternalStore(plan.subscribe, () => plan.content(snackKey));
+}
+
+function SnackMessage(props: { plan: SnackbarPlan; snackKey: string }) {
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const content = useContent(props.plan, props.snackKey);
+  if (!content) {
+    return null;
+  }
+  if (content.kind === 'single') {
+    return (
+      <NotificationErrorBoundary fallback={<NotificationUnavailable />}>
+        <SnackbarTitle title={content.notification.payload.title} />
+      </NotificationErrorBoundary>
+    );
+  }
+  const leading = mostSevereFirst(content.notifications).slice(0, BURST_TITLES);
+  return (
+    <div data-testid="notifications-burst-snackbar">
+      <strong>
+        {t('snackbar.burst', { count: content.notifications.length })}
+      </strong>
+      {leading.map(notification => (
+        <div
+          key={notification.id}
+          style={{ display: 'flex', gap: 6, alignItems: 'center' }}
+        >
+          <NotificationErrorBoundary fallback={<NotificationUnavailable />}>
+            {snackbarIcon(notification.payload.severity ?? 'normal')}
+            <SnackbarTitle title={notification.payload.title} />
+          </NotificationErrorBoundary>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function SnackActions(props: {
+  plan: SnackbarPlan;
+  snackKey: string;
+  actions: { current: SnackbarActions };
+  close: (key: string) => void;
+}) {
+  const { plan, snackKey, actions, close } = props;
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const content = useContent(plan, snackKey);
+  if (!content) {
+    return null;
+  }
+  if (content.kind === 'burst') {
+    return (
+      <Button
+        color="inherit"
+        size="small"
+        onClick={() => {
+          actions.current.onViewAll();
+          close(snackKey);
+        }}
+      >
+        {t('snackbar.view')}
+      </Button>
+    );
+  }
+  const { notification } = content;
+  return (
+    <>
+      <Button
+        color="inherit"
+        size="small"
+        onClick={() => {
+          actions.current.onOpen(notification);
+          close(snackKey);
+        }}
+      >
+        {t('snackbar.open')}
+      </Button>
+      <Button
+        color="inherit"
+        size="small"
+        onClick={() => {
+          actions.current.onMarkRead(notification).then(done => {
+            if (done) {
+              close(snackKey);
+            }
+          });
+        }}
+      >
+        {t('snackbar.markAsRead')}
+      </Button>
+    </>
+  );
+}
+
 function SnackbarEnqueuer(props: {
-  request?: SnackbarRequest;
-  dismissedIds?: string[];
+  feed: SnackbarFeed;
+  actions: SnackbarActions;
   snackStyle?: CSSProperties;
   autoHideDuration?: number | null;
 }) {
-  const { request, dismissedIds, snackStyle, autoHideDuration } = props;
+  const { feed, snackStyle, autoHideDuration } = props;
   const { enqueueSnackbar, closeSnackbar } = useSnackbar();
-  const { t } = useTranslationRef(notificationsTranslationRef);
-  const openLabel = t('snackbar.open');
-  const markAsReadLabel = t('snackbar.markAsRead');
+  const actions = useRef(props.actions);
+  actions.current = props.actions;
+  const look = useRef({ snackStyle, autoHideDuration });
+  look.current = { snackStyle, autoHideDuration };
+
+  const plan = useMemo(() => {
+    const created: SnackbarPlan = new SnackbarPlan({
+      show: (key, severity) =>
+        enqueueSnackbar(<SnackMessage plan={created} snackKey={key} />, {
+          key,
+          variant: severity,
+          style: { ...severityStyles[severity], ...look.current.snackStyle },
+          // A critical notification stays until it is dealt with.
+          autoHideDuration:
+            severity === 'critical' ? null : look.current.autoHideDuration,
+          action: () => (
+            <SnackActions
+              plan={created}
+              snackKey={key}
+              actions={actions}
+              close={closeSnackbar}
+            />
+          ),
+          onClose: () => created.closed(key),
+        }),
+      close: key => closeSnackbar(key),
+    });
+    return created;
+  }, [enqueueSnackbar, closeSnackbar]);
+
   useEffect(() => {
-    dismissedIds?.forEach(id => closeSnackbar(id));
-  }, [dismissedIds, closeSnackbar]);
-  useEffect(() => {
-    if (!request) {
-      return;
-    }
-    const { notification, onOpen, onMarkRead } = request;
-    const key = notification.id;
-    const { severity } = notification.payload;
-    enqueueSnackbar(
-      <NotificationErrorBoundary fallback={<NotificationUnavailable />}>
-        <SnackbarTitle title={notification.payload.title} />
-      </NotificationErrorBoundary>,
-      {
-        key,
-        variant: isNotificationSeverity(severity) ? severity : 'normal',
-        style: snackStyle,
-        autoHideDuration,
-        preventDuplicate: true,
-        action: (
-          <>
-            <Button
-              color="inherit"
-              size="small"
-              onClick={() => {
-                onOpen();
-                closeSnackbar(key);
-              }}
-            >
-              {openLabel}
-            </Button>
-            <Button
-              color="inherit"
-              size="small"
-              onClick={() => {
-                onMarkRead().then(done => {
-                  if (done) {
-                    closeSnackbar(key);
-                  }
-                });
-              }}
-            >
-              {markAsReadLabel}
-            </Button>
-          </>
-        ),
+    let pending: Notification[] = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      const batch = pending;
+      pending = [];
+      plan.add(batch);
+    };
+    const stop = feed.listen({
+      added: notification => {
+        pending.push(notification);
+        timer ??= setTimeout(flush, BURST_WINDOW_MS);
       },
-    );
-  }, [
-    request,
-    enqueueSnackbar,
-    closeSnackbar,
-    snackStyle,
-    autoHideDuration,
-    openLabel,
-    markAsReadLabel,
-  ]);
+      read: ids => {
+        const gone = new Set(ids);
+        pending = pending.filter(n => !gone.has(n.id));
+        plan.read(ids);
+      },
+    });
+    return () => {
+      stop();
+      clearTimeout(timer);
+    };
+  }, [feed, plan]);
   return null;
 }
 
-/** Mounts the snackbar stack and shows each requested notification once. */
+/**
+ * Mounts the snackbar stack. New notifications from `feed` show as
+ * snackbars, several arriving together as one (see `SnackbarPlan`).
+ */
 export function NotificationSnackbars(props: {
   options: NotificationSnackbarProperties;
-  request?: SnackbarRequest;
-  /** Notifications read elsewhere, whose snackbars are no longer useful. */
-  dismissedIds?: string[];
+  feed: SnackbarFeed;
+  actions: SnackbarActions;
 }) {
-  const { options, request, dismissedIds } = props;
+  const { options, feed, actions } = props;
   return (
     <SnackbarProvider
       anchorOrigin={
@@ -162,8 +309,8 @@ export function NotificationSnackbars(props: {
       Components={{ ...defaultComponents, ...options.Components }}
     >
       <SnackbarEnqueuer
-        request={request}
-        dismissedIds={dismissedIds}
+        feed={feed}
+        actions={actions}
         snackStyle={options.snackStyle}
         autoHideDuration={options.autoHideDuration}
       />

@@ -1,6 +1,12 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef } from '@herald/plugin-signals-react';
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { useLocation } from 'react-router-dom';
 import { notificationsApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -188,6 +194,88 @@ describe('NotificationsSidebarItem', () => {
       opened.mockRestore();
     },
   );
+
+  describe('bursts and severity', () => {
+    const publishNew = (signals: ManualSignalApi, notification: any) =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: notification.id,
+        notification,
+      });
+
+    it('shows notifications arriving together as one snackbar, most severe first, whose View opens the inbox', async () => {
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api))!;
+      const burst = Array.from({ length: 12 }, (_, i) =>
+        makeNotification({
+          payload: {
+            title: i === 7 ? 'The database is down' : `Routine ${i}`,
+            severity: i === 7 ? 'critical' : 'low',
+          },
+        }),
+      );
+      api.notifications.push(...burst);
+      act(() => burst.forEach(n => publishNew(signals, n)));
+      const snack = await screen.findByTestId('notifications-burst-snackbar');
+      expect(snack).toHaveTextContent(
+        /^12 new notificationsSeverity criticalThe database is down/,
+      );
+      expect(screen.getAllByRole('alert')).toHaveLength(1);
+      expect(
+        within(screen.getByRole('alert')).queryByRole('button', {
+          name: 'Open',
+        }),
+      ).not.toBeInTheDocument();
+      fireEvent.click(screen.getByRole('button', { name: 'View' }));
+      await waitFor(() =>
+        expect(screen.getByTestId('location')).toHaveTextContent(
+          /^\/notifications$/,
+        ),
+      );
+    });
+
+    it('updates an open snackbar when its notification is sent again for its scope', async () => {
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api))!;
+      const first = makeNotification({
+        payload: { title: 'Build 7 running' },
+      });
+      act(() => publishNew(signals, first));
+      await screen.findByText('Build 7 running');
+      act(() =>
+        publishNew(signals, {
+          ...first,
+          payload: { ...first.payload, title: 'Build 7 failed' },
+        }),
+      );
+      expect(await screen.findByText('Build 7 failed')).toBeInTheDocument();
+      expect(screen.queryByText('Build 7 running')).not.toBeInTheDocument();
+      expect(screen.getAllByRole('alert')).toHaveLength(1);
+    });
+
+    it('draws critical and high snackbars in their own colours, with icons in the text colour', async () => {
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api))!;
+      act(() =>
+        publishNew(
+          signals,
+          makeNotification({
+            payload: { title: 'On fire', severity: 'critical' },
+          }),
+        ),
+      );
+      const alert = (await screen.findByText('On fire')).closest(
+        '[role="alert"]',
+      ) as HTMLElement;
+      expect(alert).toHaveStyle({
+        backgroundColor: '#b71c1c',
+        color: '#ffffff',
+      });
+      // No severity colour of its own: it takes the snackbar's white.
+      const icon = alert.querySelector('[data-severity="critical"]')!;
+      expect(icon.getAttribute('class')).not.toMatch(/critical/);
+    });
+  });
 
   it('closes the snackbar when the notification is read elsewhere', async () => {
     const api = new InMemoryNotificationsApi([]);

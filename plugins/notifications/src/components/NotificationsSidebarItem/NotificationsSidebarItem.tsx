@@ -19,8 +19,9 @@ import { NotificationErrorBoundary, toPlainText } from '../NotificationContent';
 import {
   NotificationSnackbarProperties,
   NotificationSnackbars,
-  SnackbarRequest,
+  SnackbarFeed,
 } from './NotificationSnackbars';
+import { useNavigate } from 'react-router-dom';
 import { useTitleCounter } from './useTitleCounter';
 import { useWebNotifications } from './useWebNotifications';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
@@ -187,8 +188,8 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
   const classes = useStyles();
   const { t } = useTranslationRef(notificationsTranslationRef);
   const to = useNotificationsPath();
-  const [snackbarRequest, setSnackbarRequest] = useState<SnackbarRequest>();
-  const [readIds, setReadIds] = useState<string[]>();
+  const feed = useMemo(() => new SnackbarFeed(), []);
+  const navigate = useNavigate();
   const [brokenSignal, setBrokenSignal] = useState<Error>();
   if (brokenSignal) {
     throw brokenSignal;
@@ -217,19 +218,15 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
         },
       });
       if (snackbarsOn) {
-        setSnackbarRequest({
-          notification,
-          onOpen: () => open(notification),
-          onMarkRead: () => markRead(notification),
-        });
+        feed.add(notification);
       }
     },
-    [web, snackbarsOn, open, markRead],
+    [web, snackbarsOn, open, feed],
   );
 
   const onSignal = (signal: NotificationSignal) => {
     if (signal.action === 'notification_read') {
-      setReadIds(signal.notification_ids);
+      feed.read(signal.notification_ids);
       return;
     }
     if (signal.action !== 'new_notification') {
@@ -282,8 +279,12 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
       {snackbarsOn && (
         <NotificationSnackbars
           options={snackbarOptions}
-          request={snackbarRequest}
-          dismissedIds={readIds}
+          feed={feed}
+          actions={{
+            onOpen: open,
+            onMarkRead: markRead,
+            onViewAll: () => navigate(to),
+          }}
         />
       )}
       {renderItem ? (

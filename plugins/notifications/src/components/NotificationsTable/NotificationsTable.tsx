@@ -30,6 +30,7 @@ import {
   NotificationMeta,
   NotificationTitle,
   NotificationUnavailable,
+  severityColor,
 } from '../NotificationContent';
 import { MarkAllReadButton, SaveAndReadToggles } from './BulkActions';
 import { useMarkAsReadOnOpen } from '../../hooks/useOpenNotification';
@@ -42,6 +43,11 @@ const useStyles = makeStyles(theme => ({
   highlighted: {
     backgroundColor: theme.palette.action.selected,
   },
+  // Critical and high rows carry a bar in their severity's colour.
+  critical: {
+    boxShadow: `inset 4px 0 0 ${severityColor(theme, 'critical')}`,
+  },
+  high: { boxShadow: `inset 4px 0 0 ${severityColor(theme, 'high')}` },
   content: {
     display: 'flex',
     gap: theme.spacing(1.5),
@@ -271,7 +277,16 @@ export function NotificationsTable(props: NotificationsTableProps) {
                   hover
                   tabIndex={highlighted ? -1 : undefined}
                   ref={highlighted ? highlightedRef : undefined}
-                  className={highlighted ? classes.highlighted : undefined}
+                  className={
+                    [
+                      highlighted && classes.highlighted,
+                      notification.payload.severity === 'critical' &&
+                        classes.critical,
+                      notification.payload.severity === 'high' && classes.high,
+                    ]
+                      .filter(Boolean)
+                      .join(' ') || undefined
+                  }
                   data-testid="notification-row"
                 >
                   <TableCell padding="checkbox">
