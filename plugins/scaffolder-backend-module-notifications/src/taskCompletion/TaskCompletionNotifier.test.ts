@@ -74,6 +74,13 @@ describe('TaskCompletionNotifier', () => {
           a.onEvent(ended('t-3', 'failed')),
           b.onEvent(ended('t-3', 'failed')),
         ]);
+        // Cancelled while it waited for a worker.
+        await a.onEvent({
+          topic: 'scaffolder.task',
+          eventPayload: { id: 8, taskId: 't-5', status: 'cancelled' },
+        });
+        await b.onEvent(claimed('t-5'));
+        await b.onEvent(ended('t-5', 'failed'));
         // Opted out by tag.
         await a.onEvent(claimed('t-4', ['no-task-notification']));
         await b.onEvent(ended('t-4', 'completed'));
@@ -87,6 +94,7 @@ describe('TaskCompletionNotifier', () => {
           ['scaffolder-task:t-1', '“hello” completed'],
           ['scaffolder-task:t-2', '“hello” failed'],
           ['scaffolder-task:t-3', '“hello” was cancelled'],
+          ['scaffolder-task:t-5', '“hello” was cancelled'],
           ['scaffolder-task:t-1', '“hello” failed'],
         ]);
         expect(sent[0]).toEqual({

@@ -40,19 +40,25 @@ export class TaskCompletionStore {
 
   private constructor(private readonly knex: Knex) {}
 
-  /** A (re)started run: it has not been notified yet. */
+  /**
+   * A worker claimed the run. A cancellation requested while the task still
+   * waited for a worker stands; a run claimed again after it was notified is
+   * a retry and starts afresh.
+   */
   async runStarted(run: TaskRun): Promise<void> {
+    const details = {
+      created_by: run.createdBy ?? null,
+      template_title: run.templateTitle?.slice(0, 255) ?? null,
+      opted_out: run.optedOut,
+    };
     await this.knex(TABLE)
-      .insert({
-        task_id: run.taskId,
-        created_by: run.createdBy ?? null,
-        template_title: run.templateTitle?.slice(0, 255) ?? null,
-        opted_out: run.optedOut,
-        cancel_requested: false,
-        notified_status: null,
-      })
+      .insert({ task_id: run.taskId, ...details })
       .onConflict('task_id')
-      .merge();
+      .merge(['created_by', 'template_title', 'opted_out']);
+    await this.knex(TABLE)
+      .where({ task_id: run.taskId })
+      .whereNotNull('notified_status')
+      .update({ cancel_requested: false, notified_status: null });
   }
 
   async cancelRequested(taskId: string): Promise<void> {
