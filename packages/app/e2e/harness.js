@@ -65,6 +65,10 @@ function writeConfig(artifactsDir, appPort, backendPort) {
       `          secret: whsec_${Buffer.from(
         'herald e2e webhook signing key!!',
       ).toString('base64')}`,
+      // Slack registers with a token; its Web API URL leads nowhere either.
+      '    slack:',
+      '      - token: xoxb-e2e',
+      '        apiUrl: http://127.0.0.1:9/api/',
       '',
     ].join('\n'),
   );
