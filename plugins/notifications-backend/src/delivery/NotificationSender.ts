@@ -19,7 +19,7 @@ import {
 } from '../notificationJson';
 import { IdempotentRequests } from '../idempotency';
 import { OutboxStore } from '../outbox';
-import { NotificationProcessors } from '../processing';
+import { ChannelCheck, NotificationProcessors } from '../processing';
 import { DefaultNotificationSettingsService } from '../settings';
 import { NotificationSignals } from '../signals/NotificationSignals';
 import {
@@ -297,7 +297,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    channelEnabled: (channel: string) => boolean,
+    channelEnabled: ChannelCheck,
   ): Promise<PreparedNotification> {
     const { processors } = this.options;
     const selected = processors.select(content, channelEnabled);

@@ -4,7 +4,7 @@ import {
   Notification,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
-import { BulkColumn, insertRows } from '../store/sql';
+import { BulkColumn, insertRows, isPostgres } from '../store/sql';
 import { deliveryIdOf } from './deliveryId';
 
 const TABLE = 'notification_outbox';
@@ -290,7 +290,7 @@ export class OutboxStore {
         );
 
     let rows: OutboxRow[];
-    if (this.knex.client.config.client === 'pg') {
+    if (isPostgres(this.knex)) {
       // SKIP LOCKED lets concurrent instances take disjoint batches without waiting on each other.
       rows = await this.knex(TABLE)
         .update(lease)

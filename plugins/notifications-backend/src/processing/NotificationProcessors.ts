@@ -33,10 +33,6 @@ export class NotificationProcessors {
     return this.processors().some(processor => processor.preProcess);
   }
 
-  find(name: string): NotificationProcessor | undefined {
-    return this.processors().find(processor => processor.getName() === name);
-  }
-
   /**
    * The processors a notification goes through: those whose static filters
    * accept it and, for a user's notification, whose channel the user left on.

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import {
+  ROWS_PER_STATEMENT,
+  chunk,
+  isBetterSqlite,
+  isPostgres,
+} from '../store/sql';
 
 /** One stored switch; `topic` null is the origin-level switch. */
 export type StoredSetting = {
@@ -22,7 +28,6 @@ export function settingsKeyHash(user: string, setting: StoredSetting): string {
 
 /** Users per query when reading the settings of a send's recipients. */
 const USERS_PER_QUERY = 10_000;
-const ROWS_PER_INSERT = 500;
 
 function toStored(row: {
   channel: string;
@@ -71,8 +76,8 @@ export class SettingsStore {
     const values = [...rows.values()];
     await this.knex.transaction(async trx => {
       await trx('user_settings').where('user', user).delete();
-      for (let i = 0; i < values.length; i += ROWS_PER_INSERT) {
-        await trx('user_settings').insert(values.slice(i, i + ROWS_PER_INSERT));
+      for (const rowChunk of chunk(values, ROWS_PER_STATEMENT)) {
+        await trx('user_settings').insert(rowChunk);
       }
     });
   }
@@ -86,17 +91,15 @@ export class SettingsStore {
     origin: string,
   ): Promise<Map<string, StoredSetting[]>> {
     const byUser = new Map<string, StoredSetting[]>();
-    const client = this.knex.client.config.client;
-    for (let i = 0; i < users.length; i += USERS_PER_QUERY) {
-      const userChunk = users.slice(i, i + USERS_PER_QUERY);
+    for (const userChunk of chunk(users, USERS_PER_QUERY)) {
       const query = this.knex('user_settings')
         .select('user', 'channel', 'origin', 'topic', 'enabled')
         .andWhereRaw('LOWER(origin) = ?', [origin.toLocaleLowerCase('en-US')]);
       // PostgreSQL and SQLite take the users as one parameter, which spares
       // them parsing thousands of placeholders on every send.
-      if (client === 'pg') {
+      if (isPostgres(this.knex)) {
         query.whereRaw('"user" = ANY(?::text[])', [userChunk]);
-      } else if (client === 'better-sqlite3') {
+      } else if (isBetterSqlite(this.knex)) {
         query.whereRaw('user IN (SELECT value FROM json_each(?))', [
           JSON.stringify(userChunk),
         ]);

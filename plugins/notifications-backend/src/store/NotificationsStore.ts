@@ -11,6 +11,7 @@ import {
   isNotificationId,
   rowToNotification,
 } from './rows';
+import { ROWS_PER_STATEMENT, chunk } from './sql';
 
 /** Columns a list may be ordered by: every column of the notification view but metadata. */
 export const SORTABLE_FIELDS = NOTIFICATION_COLUMNS.filter(
@@ -58,17 +59,6 @@ export type NotificationStateChange = {
   saved?: boolean;
 };
 
-/** Large id lists are split so no statement exceeds a database's bind limit. */
-const ID_CHUNK_SIZE = 500;
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    chunks.push(items.slice(i, i + size));
-  }
-  return chunks;
-}
-
 function sum(values: unknown[]): number {
   return values.reduce<number>((total, value) => total + Number(value ?? 0), 0);
 }
@@ -109,7 +99,7 @@ export class NotificationsStore {
   async getMany(user: string, ids: string[]): Promise<Notification[]> {
     const validIds = ids.filter(isNotificationId);
     const notifications: Notification[] = [];
-    for (const idChunk of chunk(validIds, ID_CHUNK_SIZE)) {
+    for (const idChunk of chunk(validIds, ROWS_PER_STATEMENT)) {
       const rows = await this.selectPage(user, { ids: idChunk });
       notifications.push(...rows.map(rowToNotification));
     }
@@ -168,7 +158,7 @@ export class NotificationsStore {
       return;
     }
     await this.knex.transaction(async tx => {
-      for (const idChunk of chunk(validIds, ID_CHUNK_SIZE)) {
+      for (const idChunk of chunk(validIds, ROWS_PER_STATEMENT)) {
         const broadcastIds: string[] = await tx('broadcast')
           .whereIn('id', idChunk)
           .pluck('id');
