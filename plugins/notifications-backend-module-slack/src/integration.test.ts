@@ -344,7 +344,11 @@ describe('Slack through the notifications backend', () => {
   it.each(databases.eachSupportedId())(
     'updates the message of a scope instead of posting again, %p',
     async databaseId => {
-      backend = await startBackend(await databases.init(databaseId), slack.url);
+      // Also: an API URL without its trailing slash.
+      backend = await startBackend(
+        await databases.init(databaseId),
+        slack.url.replace(/\/$/, ''),
+      );
       await send(
         backend,
         toUsers(['alice'], { title: 'Build 1 running', scope: 'build-1' }),

@@ -76,15 +76,20 @@ export const notificationsModuleSlack = createBackendModule({
           },
         });
 
+        // Half the outbox timeout: an attempt the outbox gave up on must not
+        // race its retry.
+        const sendBudgetMs = readPostProcessTimeoutMs(config) / 2;
         processing.addProcessor(
           new SlackNotificationProcessor({
             logger,
             log,
-            clients: workspaces.map(w => new SlackWorkspaceClient(w, logger)),
+            clients: workspaces.map(
+              w => new SlackWorkspaceClient(w, logger, sendBudgetMs),
+            ),
             targets: new SlackTargetResolver({ catalog, auth, cache }),
             appBaseUrl: config.getString('app.baseUrl'),
             renderer: () => blockKitRenderer,
-            sendBudgetMs: readPostProcessTimeoutMs(config) / 2,
+            sendBudgetMs,
           }),
         );
       },

@@ -10,7 +10,7 @@ import {
 import { SlackWorkspaceConfig } from './config';
 
 /** One Slack request may take this long before it counts as failed. */
-const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_REQUEST_TIMEOUT_MS = 15_000;
 
 /** Thrown instead of calling Slack while its Retry-After has not passed. */
 export class SlackRateLimitedError extends Error {
@@ -82,13 +82,24 @@ export class SlackWorkspaceClient {
   private pacing: Promise<void> = Promise.resolve();
   private closedUntil = 0;
 
-  constructor(readonly workspace: SlackWorkspaceConfig, logger: LoggerService) {
+  /**
+   * `attemptBudgetMs` also bounds each request, so that a hanging Slack does
+   * not outlive the outbox attempt that made the call.
+   */
+  constructor(
+    readonly workspace: SlackWorkspaceConfig,
+    logger: LoggerService,
+    attemptBudgetMs: number,
+  ) {
     this.client = new WebClient(workspace.token, {
       logger: sdkLogger(logger),
-      ...(workspace.apiUrl ? { slackApiUrl: workspace.apiUrl } : {}),
+      // The client appends method names to the URL as is.
+      ...(workspace.apiUrl
+        ? { slackApiUrl: workspace.apiUrl.replace(/\/*$/, '/') }
+        : {}),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      timeout: REQUEST_TIMEOUT_MS,
+      timeout: Math.min(MAX_REQUEST_TIMEOUT_MS, attemptBudgetMs),
     });
   }
 
