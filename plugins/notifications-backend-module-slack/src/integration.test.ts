@@ -342,6 +342,50 @@ describe('Slack through the notifications backend', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'posts once after an outage longer than the retries, once dead jobs are re-queued, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      backend = await startBackend(knex, slack.url, {
+        outbox: { maxAttempts: 2, initialBackoff: '1s', maxBackoff: '1s' },
+      });
+      // Alice's post reaches Slack but its answer is lost, then Slack goes
+      // away for longer than the outbox retries.
+      slack.faults.push({
+        method: 'chat.postMessage',
+        kind: 'server-error-after-acting',
+      });
+      await send(backend, toUsers(['alice']));
+      while (slack.messages.length === 0) {
+        await new Promise(resolve => setTimeout(resolve, 10));
+      }
+      await slack.stop();
+      await send(backend, toUsers(['bob']));
+      let dead = 0;
+      while (dead < 2) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        ({ dead } = (
+          await request(backend.server)
+            .get('/api/notifications/admin/outbox')
+            .set('Authorization', mockCredentials.service.header())
+        ).body);
+      }
+
+      // The re-queue the notifications backend README documents.
+      await slack.start();
+      await knex('notification_outbox')
+        .where('status', 'dead')
+        .update({ status: 'pending', attempts: 0, available_at: 0 });
+      await outboxDrained(backend);
+
+      expect(delivered(slack)).toEqual({
+        'Hello alice -> DU0ALICE': 1,
+        'Hello bob -> DU0BOB': 1,
+      });
+      expectEachPostedOnce(slack);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'updates the message of a scope instead of posting again, %p',
     async databaseId => {
       // Also: an API URL without its trailing slash.
