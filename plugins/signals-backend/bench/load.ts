@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import WebSocket from 'ws';
+import { deleteKeys, uniqueKeyPrefix } from '../src/__testUtils__/redis';
 import { Replica, startReplica } from './replica';
 
 /**
@@ -7,16 +8,19 @@ import { Replica, startReplica } from './replica';
  * clients (one user each), `BENCH_RATE` publishes a second for
  * `BENCH_DURATION_S` seconds, each to 10–100 random users with a per-user
  * part like a notification send, on every bus in `BENCH_BUSES`. The
- * PostgreSQL bus runs `BENCH_REPLICAS` replicas on a scratch database of
- * `BENCH_POSTGRES_URL`, sockets and publishes spread over them.
+ * PostgreSQL and Redis buses run `BENCH_REPLICAS` replicas, sockets and
+ * publishes spread over them: PostgreSQL on a scratch database of
+ * `BENCH_POSTGRES_URL`, Redis at `BENCH_REDIS_URL` under a key prefix of
+ * the run's own.
  */
 const sockets = Number(process.env.BENCH_SOCKETS ?? 1000);
 const rate = Number(process.env.BENCH_RATE ?? 100);
 const durationS = Number(process.env.BENCH_DURATION_S ?? 60);
 const buses = (process.env.BENCH_BUSES ?? 'memory,postgres').split(',');
-const postgresReplicas = Number(process.env.BENCH_REPLICAS ?? 1);
+const sharedBusReplicas = Number(process.env.BENCH_REPLICAS ?? 1);
 const postgresUrl =
   process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** How long after the load stops a missing signal still counts as late, not lost. */
 const drainMs = 10_000;
 const channel = 'notifications';
@@ -242,11 +246,30 @@ async function benchBus(bus: string) {
       await replica.stop();
     }
   }
+  if (bus === 'redis') {
+    const keyPrefix = uniqueKeyPrefix();
+    const replicas: Replica[] = [];
+    try {
+      for (let i = 0; i < sharedBusReplicas; i++) {
+        replicas.push(
+          await startReplica({
+            BENCH_BUS: 'redis',
+            BENCH_REDIS_URL: redisUrl,
+            BENCH_REDIS_PREFIX: keyPrefix,
+          }),
+        );
+      }
+      return { bus, replicas: replicas.length, ...(await runLoad(replicas)) };
+    } finally {
+      await Promise.all(replicas.map(replica => replica.stop()));
+      await deleteKeys(redisUrl, keyPrefix);
+    }
+  }
   return withScratchDatabase(async url => {
     const replicas: Replica[] = [];
     try {
       // One at a time, so the first runs the bus migrations alone.
-      for (let i = 0; i < postgresReplicas; i++) {
+      for (let i = 0; i < sharedBusReplicas; i++) {
         replicas.push(
           await startReplica({
             BENCH_BUS: 'postgres',

@@ -6,7 +6,8 @@ import { startSignalsBackend } from '../src/__testUtils__/harness';
  * Runs the Herald signals backend in its own process for the benchmarks,
  * publishing and reporting memory and event-loop delay on request over IPC.
  * `BENCH_BUS` picks the bus (in-memory by default); the PostgreSQL bus uses
- * the database `BENCH_DATABASE_URL` points at.
+ * the database `BENCH_DATABASE_URL` points at, the Redis bus the Redis at
+ * `BENCH_REDIS_URL` under the key prefix `BENCH_REDIS_PREFIX`.
  */
 async function main() {
   const bus = process.env.BENCH_BUS ?? 'memory';
@@ -16,7 +17,15 @@ async function main() {
     : undefined;
   const server = await startSignalsBackend({
     knex,
-    config: { signals: { bus } },
+    config: {
+      signals: {
+        bus,
+        redis: {
+          connection: process.env.BENCH_REDIS_URL,
+          keyPrefix: process.env.BENCH_REDIS_PREFIX,
+        },
+      },
+    },
   });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
