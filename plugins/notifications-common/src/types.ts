@@ -1,16 +1,18 @@
 import { JsonValue } from '@backstage/types';
 
-const severities = ['critical', 'high', 'normal', 'low'] as const;
+/** @public */
+export type NotificationSeverity = 'critical' | 'high' | 'normal' | 'low';
 
 /**
- * Every severity, most severe first. A tuple, so `z.enum` and friends take it
- * as it is.
+ * Every severity, most severe first. A non-empty tuple, so `z.enum` takes it
+ * without a cast, and still a `NotificationSeverity[]` as upstream declares
+ * it, so code written for upstream compiles.
  * @public
  */
-export const notificationSeverities: [...typeof severities] = [...severities];
-
-/** @public */
-export type NotificationSeverity = (typeof severities)[number];
+export const notificationSeverities: [
+  NotificationSeverity,
+  ...NotificationSeverity[],
+] = ['critical', 'high', 'normal', 'low'];
 
 /** @public */
 export type NotificationPayload = {
