@@ -17,8 +17,10 @@ export function createTransact(knex: Knex): Transact {
   return work => knex.transaction(work);
 }
 
-/** Transactions that wait for the group being written, at most this many per group. */
+/** A group takes at most this many transactions... */
 const MAX_GROUP_SIZE = 16;
+/** ...and no new ones once it has been open this long, so its COMMIT is not put off. */
+const MAX_GROUP_MS = 50;
 
 type Waiting = {
   work: (tx: Knex.Transaction) => Promise<unknown>;
@@ -72,16 +74,19 @@ class GroupCommit {
   }
 
   private async writeGroup() {
-    let group: Waiting[] | undefined;
+    const group: Waiting[] = [];
     const outcomes: Array<() => void> = [];
     try {
       await this.knex.transaction(async tx => {
-        // Whoever arrived while the connection was busy joins this group.
-        group = this.waiting.splice(0, MAX_GROUP_SIZE);
         const connection = (await tx.client.acquireConnection()) as {
           inTransaction: boolean;
         };
-        for (const entry of group) {
+        const started = Date.now();
+        // Whoever arrived while the connection was busy, or arrives while the
+        // group is being written, joins the group until it is full.
+        while (group.length < MAX_GROUP_SIZE && this.waiting.length > 0) {
+          const entry = this.waiting.shift()!;
+          group.push(entry);
           try {
             const value = await tx.transaction(entry.work);
             outcomes.push(() => entry.resolve(value));
@@ -91,10 +96,20 @@ class GroupCommit {
             }
             outcomes.push(() => entry.reject(error));
           }
+          if (
+            this.waiting.length === 0 ||
+            Date.now() - started >= MAX_GROUP_MS
+          ) {
+            break;
+          }
+          // A group's statements would otherwise run back to back in one
+          // turn of the event loop; requests, timers and signals run between
+          // its members (the connection stays with the group).
+          await new Promise(resolve => setImmediate(resolve));
         }
       });
     } catch (error) {
-      for (const entry of group ?? this.waiting.splice(0, MAX_GROUP_SIZE)) {
+      for (const entry of group.length > 0 ? group : this.waiting.splice(0)) {
         entry.reject(error);
       }
       return;
