@@ -26,7 +26,9 @@ import { NotificationsPage } from './NotificationsPage';
 
 function Location() {
   const location = useLocation();
-  return <div data-testid="location">{location.pathname}</div>;
+  return (
+    <div data-testid="location">{`${location.pathname}${location.search}`}</div>
+  );
 }
 
 async function renderPage(
@@ -466,6 +468,65 @@ describe('NotificationsPage', () => {
       );
       await new Promise(resolve => setTimeout(resolve, 50));
       expect(api.callsTo('updateNotifications')).toHaveLength(0);
+    });
+  });
+
+  describe('the view in the URL', () => {
+    it('opens the view a link describes', async () => {
+      const api = new InMemoryNotificationsApi(
+        Array.from({ length: 30 }, (_, i) =>
+          makeNotification({
+            read: new Date(),
+            payload: { title: `Old ${i}`, severity: 'high', topic: 'db' },
+          }),
+        ),
+      );
+      await renderPage(api, {
+        route:
+          '/notifications?view=read&severity=high&topic=db&q=Old&sort=oldest&page=2&size=10',
+      });
+      expect(
+        await screen.findByText('Read notifications (30)'),
+      ).toBeInTheDocument();
+      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+        read: true,
+        minimumSeverity: 'high',
+        topic: 'db',
+        search: 'Old',
+        sort: 'created',
+        sortOrder: 'asc',
+        limit: 10,
+        offset: 10,
+      });
+      expect(screen.getByLabelText('Search notifications')).toHaveValue('Old');
+    });
+
+    it('writes filter and page changes into the query string', async () => {
+      const api = new InMemoryNotificationsApi(
+        Array.from({ length: 12 }, () =>
+          makeNotification({ payload: { severity: 'high' } }),
+        ),
+      );
+      await renderPage(api);
+      await screen.findByText('Unread notifications (12)');
+      await chooseFilter('Min severity', 'High');
+      await waitFor(() =>
+        expect(screen.getByTestId('location')).toHaveTextContent(
+          /^\/notifications\?severity=high$/,
+        ),
+      );
+      fireEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+      await waitFor(() =>
+        expect(screen.getByTestId('location')).toHaveTextContent(
+          /^\/notifications\?severity=high&page=2$/,
+        ),
+      );
+      await waitFor(() =>
+        expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+          minimumSeverity: 'high',
+          offset: 5,
+        }),
+      );
     });
   });
 

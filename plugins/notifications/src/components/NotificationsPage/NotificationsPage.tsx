@@ -17,11 +17,11 @@ import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { notificationsTranslationRef } from '../../translation';
 import { NotificationsTable } from '../NotificationsTable';
 import { NotificationsFiltersPanel } from './NotificationsFiltersPanel';
-import { defaultFilters, NotificationsFilters, toListOptions } from './filters';
+import { NotificationsFilters, toListOptions } from './filters';
+import { InboxView, readView, writeView } from './viewParams';
 
 /** Short enough that the table is current within a second of a burst. */
 const SIGNAL_REFRESH_THROTTLE_MS = 750;
-const DEFAULT_PAGE_SIZE = 5;
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
 const useStyles = makeStyles(theme => ({
@@ -60,14 +60,25 @@ export function NotificationsPageContent(props: {
   const api = useApi(notificationsApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
   const classes = useStyles();
-  const [filters, setFilters] = useState<NotificationsFilters>(defaultFilters);
-  const [page, setPage] = useState(0);
-  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
+  // The view lives in the query string, so it can be linked, survives a
+  // reload and follows Back and Forward.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const { filters, page, pageSize } = readView(searchParams);
+  const viewKey = writeView(
+    { filters, page, pageSize },
+    new URLSearchParams(),
+  ).toString();
+  const changeView = (
+    change: (view: InboxView) => InboxView,
+    options: { replace?: boolean } = {},
+  ) =>
+    setSearchParams(current => writeView(change(readView(current)), current), {
+      replace: options.replace,
+    });
   const { refreshCount, reload, setBusy } = useRefreshOnSignal({
     throttleMs: SIGNAL_REFRESH_THROTTLE_MS,
   });
   const { unreadCount = 0, reload: reloadUnreadCount } = useUnreadCount();
-  const [searchParams] = useSearchParams();
   const deepLinkId = searchParams.get('id') ?? undefined;
   const [deepLinked, setDeepLinked] = useState<Notification | undefined>();
 
@@ -82,7 +93,7 @@ export function NotificationsPageContent(props: {
       ]);
       return { list, topics: topics.topics };
     },
-    [filters, page, pageSize, refreshCount],
+    [viewKey, refreshCount],
   );
 
   useEffect(() => {
@@ -97,11 +108,17 @@ export function NotificationsPageContent(props: {
           return;
         }
         setDeepLinked(notification);
-        setPage(0);
-        setFilters(previous => ({
-          ...previous,
-          view: notification.read ? 'read' : 'unread',
-        }));
+        changeView(
+          view => ({
+            ...view,
+            page: 0,
+            filters: {
+              ...view.filters,
+              view: notification.read ? 'read' : 'unread',
+            },
+          }),
+          { replace: true },
+        );
       },
       () => {
         if (!cancelled) {
@@ -112,6 +129,8 @@ export function NotificationsPageContent(props: {
     return () => {
       cancelled = true;
     };
+    // Only a new deep link should switch the view.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, deepLinkId]);
 
   useEffect(() => setBusy(loading), [loading, setBusy]);
@@ -123,10 +142,15 @@ export function NotificationsPageContent(props: {
     reload();
     reloadUnreadCount();
   };
-  const onFiltersChange = (change: Partial<NotificationsFilters>) => {
+  const onFiltersChange = (
+    change: Partial<NotificationsFilters>,
+    options: { replace?: boolean } = {},
+  ) => {
     setDeepLinked(undefined);
-    setFilters(previous => ({ ...previous, ...change }));
-    setPage(0);
+    changeView(
+      view => ({ ...view, page: 0, filters: { ...view.filters, ...change } }),
+      options,
+    );
   };
 
   // A failed load keeps the last list on screen under a Retry notice and
@@ -179,12 +203,18 @@ export function NotificationsPageContent(props: {
           notifications={notifications}
           highlightedNotificationId={deepLinkId}
           onUpdate={onUpdate}
-          setContainsText={search => onFiltersChange({ search })}
-          onPageChange={setPage}
-          onRowsPerPageChange={size => {
-            setPageSize(size);
-            setPage(0);
-          }}
+          containsText={filters.search}
+          // Starting a search is a step Back can undo; refining it is not.
+          setContainsText={search =>
+            onFiltersChange(
+              { search },
+              { replace: Boolean(filters.search) && Boolean(search) },
+            )
+          }
+          onPageChange={next => changeView(view => ({ ...view, page: next }))}
+          onRowsPerPageChange={size =>
+            changeView(view => ({ ...view, page: 0, pageSize: size }))
+          }
           page={page}
           pageSize={pageSize}
           totalCount={totalCount}

@@ -79,6 +79,8 @@ export type NotificationsTableProps = Pick<
   notifications?: Notification[];
   highlightedNotificationId?: string;
   onUpdate: () => void;
+  /** The search the list is filtered by, when the page keeps one. */
+  containsText?: string;
   setContainsText: (search: string) => void;
   pageSize: number;
 };
@@ -109,7 +111,19 @@ export function NotificationsTable(props: NotificationsTableProps) {
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
   const [selectedIds, setSelectedIds] = useState<Set<string>>(new Set());
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(props.containsText ?? '');
+  // Follow a search set from outside (Back, a link), but not the echo of
+  // what this box sent.
+  const sent = useRef(search);
+  useEffect(() => {
+    if (
+      props.containsText !== undefined &&
+      props.containsText !== sent.current
+    ) {
+      sent.current = props.containsText;
+      setSearch(props.containsText);
+    }
+  }, [props.containsText]);
 
   useEffect(() => {
     setSelectedIds(previous => {
@@ -124,7 +138,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
   const throttledSearch = useMemo(
     () =>
       throttle(
-        (text: string) => setContainsTextRef.current(text),
+        (text: string) => {
+          sent.current = text;
+          setContainsTextRef.current(text);
+        },
         SEARCH_THROTTLE_MS,
       ),
     [],
