@@ -7,26 +7,24 @@ export type FanoutTarget = {
   /** A user token for the i-th simulated user, user:default/u<i>. */
   tokenFor(index: number): string | Promise<string>;
   /** Publishes a signal through the backend (any upstream-compatible way). */
-  publish(signal: {
-    recipients: { type: 'broadcast' } | { type: 'user'; entityRef: string[] };
-    channel: string;
-    message: Record<string, unknown>;
-  }): Promise<void>;
-  /** Optional: the backend process's memory after a GC. */
-  memory?(): Promise<NodeJS.MemoryUsage>;
+  publish(signal: FanoutSignal): Promise<void>;
+  /** The backend process's memory after a GC. */
+  memory(): Promise<NodeJS.MemoryUsage>;
 };
 
-export type FanoutResult = {
-  sockets: number;
-  broadcastMs: number[];
-  targetedMs: number[];
-  targetedRecipients: number;
-  idleBytesPerSocket?: { heapUsed: number; rss: number };
+export type FanoutSignal = {
+  recipients: { type: 'broadcast' } | { type: 'user'; entityRef: string[] };
+  channel: string;
+  message: Record<string, unknown>;
 };
+
+/** Backend memory per idle socket, in bytes. */
+export type SocketMemory = { heapUsed: number; external: number; rss: number };
 
 const channel = 'bench';
 
-async function openSockets(target: FanoutTarget, count: number) {
+/** Opens `count` sockets, one user each, all subscribed to the bench channel. */
+export async function openSockets(target: FanoutTarget, count: number) {
   const sockets: WebSocket[] = [];
   const batch = 250;
   for (let start = 0; start < count; start += batch) {
@@ -57,12 +55,24 @@ async function openSockets(target: FanoutTarget, count: number) {
   return sockets;
 }
 
+export async function closeSockets(sockets: WebSocket[]) {
+  await Promise.all(
+    sockets.map(
+      socket =>
+        new Promise(resolve => {
+          socket.once('close', resolve);
+          socket.close();
+        }),
+    ),
+  );
+}
+
 /** Publishes once and resolves with the time until `expected` sockets had it. */
 async function timeDelivery(
   target: FanoutTarget,
   sockets: WebSocket[],
   expected: number,
-  signal: Parameters<FanoutTarget['publish']>[0],
+  signal: FanoutSignal,
 ) {
   let received = 0;
   const started = process.hrtime.bigint();
@@ -85,67 +95,55 @@ async function timeDelivery(
   return elapsed;
 }
 
-/**
- * Broadcast to every socket, then a signal to `targeted` users among them,
- * `rounds` times each, and the backend memory per idle socket when the
- * target can report it.
- */
-export async function runFanout(
+/** Milliseconds until every socket has a broadcast. */
+export function timeBroadcast(
   target: FanoutTarget,
-  options: { sockets?: number; targeted?: number; rounds?: number } = {},
-): Promise<FanoutResult> {
-  const count = options.sockets ?? 5000;
-  const targeted = options.targeted ?? 1000;
-  const rounds = options.rounds ?? 5;
+  sockets: WebSocket[],
+  round: number,
+) {
+  return timeDelivery(target, sockets, sockets.length, {
+    recipients: { type: 'broadcast' },
+    channel,
+    message: { round },
+  });
+}
 
-  const before = await target.memory?.();
-  const sockets = await openSockets(target, count);
-  const after = await target.memory?.();
-
-  const broadcastMs: number[] = [];
-  const targetedMs: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    broadcastMs.push(
-      await timeDelivery(target, sockets, count, {
-        recipients: { type: 'broadcast' },
-        channel,
-        message: { round },
-      }),
-    );
-    // Spread the recipients across the whole connection set.
-    const step = Math.floor(count / targeted);
-    const refs = Array.from(
-      { length: targeted },
-      (_, i) => `user:default/u${i * step}`,
-    );
-    targetedMs.push(
-      await timeDelivery(target, sockets, targeted, {
-        recipients: { type: 'user', entityRef: refs },
-        channel,
-        message: { round },
-      }),
-    );
-  }
-  await Promise.all(
-    sockets.map(
-      socket =>
-        new Promise(resolve => {
-          socket.once('close', resolve);
-          socket.close();
-        }),
-    ),
+/**
+ * Milliseconds until `targeted` users, spread across the whole connection
+ * set, have a signal addressed to them.
+ */
+export function timeTargeted(
+  target: FanoutTarget,
+  sockets: WebSocket[],
+  targeted: number,
+  round: number,
+) {
+  const step = Math.floor(sockets.length / targeted);
+  const refs = Array.from(
+    { length: targeted },
+    (_, i) => `user:default/u${i * step}`,
   );
-  return {
-    sockets: count,
-    broadcastMs,
-    targetedMs,
-    targetedRecipients: targeted,
-    idleBytesPerSocket:
-      before && after
-        ? {
-            heapUsed: Math.round((after.heapUsed - before.heapUsed) / count),
-            rss: Math.round((after.rss - before.rss) / count),
-          }
-        : undefined,
+  return timeDelivery(target, sockets, targeted, {
+    recipients: { type: 'user', entityRef: refs },
+    channel,
+    message: { round },
+  });
+}
+
+/**
+ * Opens `count` sockets and returns them with the backend memory each one
+ * holds while idle (the difference of two readings after a GC).
+ */
+export async function openMeasured(target: FanoutTarget, count: number) {
+  const before = await target.memory();
+  const sockets = await openSockets(target, count);
+  const after = await target.memory();
+  const perSocket = (key: keyof SocketMemory) =>
+    Math.round((after[key] - before[key]) / count);
+  const memory: SocketMemory = {
+    heapUsed: perSocket('heapUsed'),
+    external: perSocket('external'),
+    rss: perSocket('rss'),
   };
+  return { sockets, memory };
 }

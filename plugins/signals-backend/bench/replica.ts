@@ -1,7 +1,7 @@
 import { fork } from 'child_process';
 import { resolve } from 'path';
 
-/** A backend replica running `server.ts` in a child process. */
+/** A backend replica running `server.ts` (or `script`) in a child process. */
 export type Replica = {
   url: string;
   /** Sends a request over IPC and resolves with the child's answer. */
@@ -11,8 +11,9 @@ export type Replica = {
 
 export async function startReplica(
   env: Record<string, string> = {},
+  script = 'server.ts',
 ): Promise<Replica> {
-  const child = fork(resolve(__dirname, 'server.ts'), [], {
+  const child = fork(resolve(__dirname, script), [], {
     env: { ...process.env, ...env },
     execArgv: [
       '--expose-gc',
