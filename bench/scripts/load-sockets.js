@@ -2,9 +2,8 @@
 
 /*
  * The load benchmark's WebSocket clients, in a process of their own so the
- * backend never shares an event loop with them. Driven over IPC by load.js:
- * every message is `{ id, command, ...args }` and gets `{ id, result }` or
- * `{ id, error }` back.
+ * backend never shares an event loop with them. Driven by load.js
+ * over the command protocol in ipc.js.
  *
  * Every socket belongs to one user (`load-user-<i>`) and subscribes to the
  * notifications channel. Each notification frame is recorded with the time
@@ -15,6 +14,9 @@
  */
 const WebSocket = require('ws');
 const { performance } = require('node:perf_hooks');
+
+const { closeSockets, mapWithConcurrency } = require('./clients');
+const { serveCommands } = require('./ipc');
 
 const NOTIFICATIONS_CHANNEL = 'notifications';
 const now = () => performance.timeOrigin + performance.now();
@@ -80,19 +82,6 @@ function recordFrame(userIndex, userRef, data) {
   recording.times.push(at);
 }
 
-async function mapWithConcurrency(items, concurrency, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
-}
-
 const commands = {
   async open({ baseUrl, users }) {
     const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/signals`;
@@ -133,32 +122,10 @@ const commands = {
   },
 
   async close() {
-    await Promise.all(
-      sockets.map(
-        socket =>
-          new Promise(resolve => {
-            if (socket.readyState === WebSocket.CLOSED) {
-              resolve();
-              return;
-            }
-            socket.once('close', resolve);
-            socket.close(1000);
-            setTimeout(() => {
-              socket.terminate();
-              resolve();
-            }, 5000).unref();
-          }),
-      ),
-    );
+    await closeSockets(sockets);
     sockets = [];
     return {};
   },
 };
 
-process.on('message', async ({ id, command, ...args }) => {
-  try {
-    process.send({ id, result: await commands[command](args) });
-  } catch (error) {
-    process.send({ id, error: String(error.stack ?? error) });
-  }
-});
+serveCommands(commands);

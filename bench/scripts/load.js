@@ -17,7 +17,6 @@
  * Writes results/<name>.md and .json (name: load-latest or soak-latest).
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
-const { fork } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -30,7 +29,9 @@ const {
   startBackend,
   writeConfig,
 } = require('./backends');
+const { benchToken, mapWithConcurrency } = require('./clients');
 const { dropPostgresDatabases, notificationsDatabase } = require('./databases');
+const { CommandProcess } = require('./ipc');
 
 const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
@@ -129,63 +130,6 @@ function slope(points) {
     den += (x - mx) ** 2;
   }
   return den === 0 ? undefined : num / den;
-}
-
-class SocketProcess {
-  constructor() {
-    this.child = fork(path.join(__dirname, 'load-sockets.js'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // Up to a few hundred thousand frames are recorded per run.
-      execArgv: ['--max-old-space-size=2048'],
-    });
-    this.nextId = 0;
-    this.pending = new Map();
-    this.child.on('message', ({ id, result, error }) => {
-      const pending = this.pending.get(id);
-      this.pending.delete(id);
-      if (error) {
-        pending.reject(new Error(error));
-      } else {
-        pending.resolve(result);
-      }
-    });
-  }
-
-  call(command, args = {}) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.send({ id, command, ...args });
-    });
-  }
-
-  stop() {
-    this.child.kill('SIGTERM');
-  }
-}
-
-async function mapWithConcurrency(items, concurrency, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
-}
-
-async function userToken(baseUrl, userName) {
-  const response = await fetch(
-    `${baseUrl}/api/auth/bench/refresh?user=${encodeURIComponent(userName)}`,
-    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-  );
-  if (!response.ok) {
-    throw new Error(`token for ${userName}: ${response.status}`);
-  }
-  return (await response.json()).backstageIdentity.token;
 }
 
 const userName = index => `load-user-${index}`;
@@ -485,7 +429,10 @@ async function runSide({ engine, side, root, dir, staticToken }) {
     ],
     env: { BENCH_HERALD_ROOT: root, BENCH_LOOP_FILE: loopFile },
   });
-  const sockets = new SocketProcess();
+  const sockets = new CommandProcess(path.join(__dirname, 'load-sockets.js'), {
+    // Up to a few hundred thousand frames are recorded per run.
+    execArgv: ['--max-old-space-size=2048'],
+  });
   const result = { side, commit: describeCheckout(root) };
   try {
     log(`${engine} ${side} (${result.commit}) ready on ${baseUrl}`);
@@ -494,7 +441,7 @@ async function runSide({ engine, side, root, dir, staticToken }) {
       16,
       async i => ({
         ref: userRef(i),
-        token: await userToken(baseUrl, userName(i)),
+        token: await benchToken(baseUrl, userName(i)),
       }),
     );
     await waitForCatalog(

@@ -11,7 +11,6 @@
  *
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
-const { fork } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,11 +22,13 @@ const {
   startBackend,
   writeConfig,
 } = require('./backends');
+const { benchToken } = require('./clients');
 const {
   dropPostgresDatabases,
   notificationsDatabase,
   seedInbox,
 } = require('./databases');
+const { CommandProcess } = require('./ipc');
 const { inboxQueries } = require('./workloads');
 const { writeReport } = require('./report');
 
@@ -165,19 +166,6 @@ async function getJson(url, token) {
   return { ms, body: JSON.parse(text) };
 }
 
-async function userToken(baseUrl, userName) {
-  const response = await fetchOnceMore(
-    `${baseUrl}/api/auth/bench/refresh?user=${encodeURIComponent(userName)}`,
-    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-  );
-  if (!response.ok) {
-    throw new Error(
-      `token for ${userName}: ${response.status} ${await response.text()}`,
-    );
-  }
-  return (await response.json()).backstageIdentity.token;
-}
-
 function describeFailure(result) {
   let reason = `HTTP ${result.status}`;
   try {
@@ -189,37 +177,6 @@ function describeFailure(result) {
     reason += `: ${result.text.slice(0, 120)}`;
   }
   return reason;
-}
-
-class SocketClient {
-  constructor() {
-    this.child = fork(path.join(__dirname, 'socket-client.js'), [], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.nextId = 0;
-    this.pending = new Map();
-    this.child.on('message', ({ id, result, error }) => {
-      const pending = this.pending.get(id);
-      this.pending.delete(id);
-      if (error) {
-        pending.reject(new Error(error));
-      } else {
-        pending.resolve(result);
-      }
-    });
-  }
-
-  call(command, args) {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.child.send({ id, command, ...args });
-    });
-  }
-
-  stop() {
-    this.child.kill('SIGTERM');
-  }
 }
 
 async function restingMemory(backend) {
@@ -301,7 +258,11 @@ async function runInbox(engine, backends, databaseOptions, record) {
         1000
       ).toFixed(1)} s`,
     );
-    tokens[side] = await userToken(backends[side].baseUrl, owner);
+    tokens[side] = await benchToken(
+      backends[side].baseUrl,
+      owner,
+      fetchOnceMore,
+    );
   }
   for (const [workload, query] of Object.entries(inboxQueries)) {
     const answers = {};
@@ -334,7 +295,7 @@ async function runInbox(engine, backends, databaseOptions, record) {
 }
 
 async function runSockets(engine, backends, staticToken, record) {
-  const client = new SocketClient();
+  const client = new CommandProcess(path.join(__dirname, 'socket-client.js'));
   const channels = ['notifications', 'bench'];
   let rep = 0;
   const broadcast = async workload => {
@@ -505,7 +466,11 @@ async function runEngine(engine, record, engineIndex) {
       );
     }
     for (const side of sideNames) {
-      const token = await userToken(backends[side].baseUrl, 'warm-up');
+      const token = await benchToken(
+        backends[side].baseUrl,
+        'warm-up',
+        fetchOnceMore,
+      );
       await getJson(
         `${backends[side].baseUrl}${inboxQueries['list-default']}`,
         token,

@@ -2,12 +2,14 @@
 
 /*
  * Holds the benchmark's WebSocket clients, in a process of its own so the
- * backends never share an event loop with them. Driven over IPC by run.js:
- * every message is `{ id, command, ...args }` and gets `{ id, result }` or
- * `{ id, error }` back.
+ * backends never share an event loop with them. Driven by run.js
+ * over the command protocol in ipc.js.
  */
 const WebSocket = require('ws');
 const { performance } = require('node:perf_hooks');
+
+const { benchToken, closeSockets, mapWithConcurrency } = require('./clients');
+const { serveCommands } = require('./ipc');
 
 const sides = new Map();
 
@@ -16,35 +18,6 @@ function sideState(side) {
     sides.set(side, { sockets: [], tokens: new Map() });
   }
   return sides.get(side);
-}
-
-async function mapWithConcurrency(items, concurrency, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index], index);
-    }
-  }
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, worker),
-  );
-  return results;
-}
-
-async function fetchToken(baseUrl, userName) {
-  const response = await fetch(
-    `${baseUrl}/api/auth/bench/refresh?user=${encodeURIComponent(userName)}`,
-    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-  );
-  if (!response.ok) {
-    throw new Error(
-      `token for ${userName}: ${response.status} ${await response.text()}`,
-    );
-  }
-  const body = await response.json();
-  return body.backstageIdentity.token;
 }
 
 function openSocket(url, token, channels, userName) {
@@ -87,7 +60,7 @@ const commands = {
     const opened = await mapWithConcurrency(missing, 16, async userName => {
       let token = state.tokens.get(userName);
       if (!token) {
-        token = await fetchToken(baseUrl, userName);
+        token = await benchToken(baseUrl, userName);
         state.tokens.set(userName, token);
       }
       return openSocket(wsUrl, token, channels, userName);
@@ -182,34 +155,10 @@ const commands = {
 
   async close({ side }) {
     const state = sideState(side);
-    await Promise.all(
-      state.sockets.map(
-        ({ socket }) =>
-          new Promise(resolve => {
-            if (socket.readyState === WebSocket.CLOSED) {
-              resolve();
-              return;
-            }
-            socket.once('close', resolve);
-            socket.close(1000);
-            setTimeout(() => {
-              socket.terminate();
-              resolve();
-            }, 5000).unref();
-          }),
-      ),
-    );
+    await closeSockets(state.sockets.map(({ socket }) => socket));
     state.sockets = [];
     return { open: 0 };
   },
 };
 
-process.on('message', async message => {
-  const { id, command, ...args } = message;
-  try {
-    const result = await commands[command](args);
-    process.send({ id, result });
-  } catch (error) {
-    process.send({ id, error: String(error.stack ?? error) });
-  }
-});
+serveCommands(commands);
