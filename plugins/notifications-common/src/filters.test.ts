@@ -3,6 +3,7 @@ import {
   getProcessorFiltersFromConfig,
   matchesProcessorFilters,
 } from './filters';
+import { NotificationPayload, NotificationProcessorFilters } from './types';
 
 describe('getProcessorFiltersFromConfig', () => {
   it('reads the filter block', () => {
@@ -39,50 +40,26 @@ describe('matchesProcessorFilters', () => {
     expect(matchesProcessorFilters({}, {})).toBe(true);
   });
 
-  it('applies minimum and maximum severity, normal when unset', () => {
-    expect(
-      matchesProcessorFilters({ severity: 'low' }, { minSeverity: 'normal' }),
-    ).toBe(false);
-    expect(matchesProcessorFilters({}, { minSeverity: 'normal' })).toBe(true);
-    expect(matchesProcessorFilters({}, { minSeverity: 'high' })).toBe(false);
-    expect(
-      matchesProcessorFilters(
-        { severity: 'critical' },
-        { maxSeverity: 'high' },
-      ),
-    ).toBe(false);
-    expect(
-      matchesProcessorFilters({ severity: 'high' }, { maxSeverity: 'high' }),
-    ).toBe(true);
-  });
-
-  it('drops excluded topics and requires an included topic', () => {
-    expect(
-      matchesProcessorFilters(
-        { topic: 'noise' },
-        { excludedTopics: ['noise'] },
-      ),
-    ).toBe(false);
-    expect(
-      matchesProcessorFilters(
-        { topic: 'other' },
-        { excludedTopics: ['noise'] },
-      ),
-    ).toBe(true);
-    expect(matchesProcessorFilters({}, { includedTopics: ['deploys'] })).toBe(
-      false,
-    );
-    expect(
-      matchesProcessorFilters(
-        { topic: 'other' },
-        { includedTopics: ['deploys'] },
-      ),
-    ).toBe(false);
-    expect(
-      matchesProcessorFilters(
-        { topic: 'deploys' },
-        { includedTopics: ['deploys'] },
-      ),
-    ).toBe(true);
+  it.each<
+    [
+      Pick<NotificationPayload, 'severity' | 'topic'>,
+      NotificationProcessorFilters,
+      boolean,
+    ]
+  >([
+    // Severity bounds; a notification without a severity counts as normal.
+    [{ severity: 'low' }, { minSeverity: 'normal' }, false],
+    [{}, { minSeverity: 'normal' }, true],
+    [{}, { minSeverity: 'high' }, false],
+    [{ severity: 'critical' }, { maxSeverity: 'high' }, false],
+    [{ severity: 'high' }, { maxSeverity: 'high' }, true],
+    // Excluded topics are dropped; an included topic is required.
+    [{ topic: 'noise' }, { excludedTopics: ['noise'] }, false],
+    [{ topic: 'other' }, { excludedTopics: ['noise'] }, true],
+    [{}, { includedTopics: ['deploys'] }, false],
+    [{ topic: 'other' }, { includedTopics: ['deploys'] }, false],
+    [{ topic: 'deploys' }, { includedTopics: ['deploys'] }, true],
+  ])('judges %j under %j: %s', (notification, filters, matches) => {
+    expect(matchesProcessorFilters(notification, filters)).toBe(matches);
   });
 });

@@ -19,42 +19,26 @@ const settings: NotificationSettings = {
 };
 
 describe('isNotificationsEnabledFor', () => {
-  it('enables channels without settings', () => {
-    expect(
-      isNotificationsEnabledFor(settings, 'Slack', 'plugin:catalog', null),
-    ).toBe(true);
-  });
-
-  it('follows the channel for unknown origins: enabled unless opt-in', () => {
-    expect(
-      isNotificationsEnabledFor(settings, 'Web', 'external:ci', null),
-    ).toBe(true);
-    expect(
-      isNotificationsEnabledFor(settings, 'Email', 'external:ci', null),
-    ).toBe(false);
-  });
-
-  it('uses the origin setting, and a topic setting over it', () => {
-    expect(
-      isNotificationsEnabledFor(settings, 'Web', 'plugin:scaffolder', null),
-    ).toBe(false);
-    expect(
-      isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', 'noisy'),
-    ).toBe(false);
-    expect(
-      isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', 'other'),
-    ).toBe(true);
-    expect(
-      isNotificationsEnabledFor(settings, 'Web', 'plugin:catalog', null),
-    ).toBe(true);
-  });
-
-  it('matches ids exactly', () => {
-    expect(
-      isNotificationsEnabledFor(settings, 'web', 'plugin:scaffolder', null),
-    ).toBe(true);
-    expect(
-      isNotificationsEnabledFor(settings, 'Web', 'Plugin:Scaffolder', null),
-    ).toBe(true);
-  });
+  it.each([
+    // Channels without settings are enabled.
+    ['Slack', 'plugin:catalog', null, true],
+    // Unknown origins follow the channel: enabled unless the channel is opt-in.
+    ['Web', 'external:ci', null, true],
+    ['Email', 'external:ci', null, false],
+    // The origin setting applies, and a topic setting over it.
+    ['Web', 'plugin:scaffolder', null, false],
+    ['Web', 'plugin:catalog', 'noisy', false],
+    ['Web', 'plugin:catalog', 'other', true],
+    ['Web', 'plugin:catalog', null, true],
+    // Ids match exactly.
+    ['web', 'plugin:scaffolder', null, true],
+    ['Web', 'Plugin:Scaffolder', null, true],
+  ] as const)(
+    'channel %s, origin %s, topic %s: %s',
+    (channel, origin, topic, enabled) => {
+      expect(isNotificationsEnabledFor(settings, channel, origin, topic)).toBe(
+        enabled,
+      );
+    },
+  );
 });
