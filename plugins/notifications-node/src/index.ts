@@ -9,6 +9,7 @@ export * from './processor';
 export * from './extensions';
 export * from './link';
 export * from './retryAfter';
+export * from './deferral';
 export * from './CatalogRecipientResolver';
 export type {
   NotificationProcessorFilters,

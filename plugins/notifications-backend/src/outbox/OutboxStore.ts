@@ -4,7 +4,13 @@ import {
   Notification,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
-import { BulkColumn, insertRows, isPostgres } from '../store/sql';
+import {
+  BulkColumn,
+  chunk,
+  insertRows,
+  isPostgres,
+  ROWS_PER_STATEMENT,
+} from '../store/sql';
 import { deliveryIdOf } from './deliveryId';
 
 const TABLE = 'notification_outbox';
@@ -27,10 +33,23 @@ export type OutboxJob = {
   deliveryId: string;
   /** Includes the attempt in progress. */
   attempts: number;
+  /** When the job was queued, epoch milliseconds. */
+  queuedAt: number;
   claimToken: string;
 };
 
 export type OutboxCounts = { pending: number; dead: number };
+
+/** A dead job as operators see it. */
+export type DeadOutboxJob = {
+  id: string;
+  processor: string;
+  notificationId: string;
+  user?: string;
+  attempts: number;
+  lastError?: string;
+  queuedAt: number;
+};
 
 /** Adds the jobs of one send, inside the send's transaction. */
 export interface OutboxSendWriter {
@@ -48,6 +67,7 @@ type OutboxRow = {
   processor: string;
   notification: string;
   attempts: number | string;
+  created_at: number | string;
   locked_by: string;
 };
 
@@ -57,6 +77,7 @@ const JOB_COLUMNS = [
   'processor',
   'notification',
   'attempts',
+  'created_at',
   'locked_by',
 ];
 
@@ -341,6 +362,7 @@ export class OutboxStore {
         sendId: row.send_id,
         deliveryId: deliveryIdOf(notification, row.processor),
         attempts: Number(row.attempts),
+        queuedAt: Number(row.created_at),
         claimToken: row.locked_by,
       });
     }
@@ -436,6 +458,22 @@ export class OutboxStore {
       });
   }
 
+  /**
+   * Reschedules a job whose processor deferred it, giving back the attempt
+   * its claim counted: a deferral never brings a job closer to dead.
+   */
+  async defer(job: OutboxJob, error: string, delayMs: number) {
+    await this.knex(TABLE)
+      .where({ id: job.id, locked_by: job.claimToken })
+      .update({
+        available_at: this.now() + delayMs,
+        attempts: this.knex.raw('attempts - 1'),
+        locked_by: null,
+        locked_until: null,
+        last_error: error,
+      });
+  }
+
   async markDead(job: Pick<OutboxJob, 'id' | 'claimToken'>, error: string) {
     await this.knex(TABLE)
       .where({ id: job.id, locked_by: job.claimToken })
@@ -445,6 +483,77 @@ export class OutboxStore {
         locked_until: null,
         last_error: error,
       });
+  }
+
+  /** Dead jobs, oldest first. */
+  async listDead(options: {
+    limit: number;
+    offset: number;
+  }): Promise<DeadOutboxJob[]> {
+    const rows: Array<{
+      id: string;
+      processor: string;
+      notification: string;
+      attempts: number | string;
+      last_error: string | null;
+      created_at: number | string;
+    }> = await this.knex(TABLE)
+      .select(
+        'id',
+        'processor',
+        'notification',
+        'attempts',
+        'last_error',
+        'created_at',
+      )
+      .where('status', 'dead')
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(options.limit)
+      .offset(options.offset);
+    return rows.map(row => {
+      // The job's own part always names the notification and its user.
+      const own: { id: string; user?: string | null } = JSON.parse(
+        row.notification,
+      );
+      return {
+        id: row.id,
+        processor: row.processor,
+        notificationId: own.id,
+        ...(own.user ? { user: own.user } : {}),
+        attempts: Number(row.attempts),
+        ...(row.last_error ? { lastError: row.last_error } : {}),
+        queuedAt: Number(row.created_at),
+      };
+    });
+  }
+
+  /**
+   * Makes dead jobs pending again with a fresh attempt budget, due at once:
+   * the given ids, or every dead job. Returns how many were re-queued; ids
+   * of jobs that are not dead are left alone.
+   */
+  async requeueDead(ids?: string[]): Promise<number> {
+    const requeue = (query: Knex.QueryBuilder) =>
+      query.where('status', 'dead').update({
+        status: 'pending',
+        attempts: 0,
+        // Queued anew: deferrals measure their backoff from here.
+        created_at: this.now(),
+        available_at: this.now(),
+        locked_by: null,
+        locked_until: null,
+      });
+    if (!ids) {
+      return await requeue(this.knex(TABLE));
+    }
+    let count = 0;
+    for (const part of chunk(ids, ROWS_PER_STATEMENT)) {
+      count += await requeue(this.knex(TABLE).whereIn('id', part));
+    }
+    return count;
   }
 
   async counts(): Promise<OutboxCounts> {

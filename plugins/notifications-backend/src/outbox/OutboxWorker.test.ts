@@ -3,6 +3,7 @@ import { createDeferred } from '@backstage/types';
 import knexFactory from 'knex';
 import { Notification } from '@herald/plugin-notifications-common';
 import {
+  NotificationDeliveryDeferredError,
   NotificationPostProcessContext,
   NotificationProcessor,
 } from '@herald/plugin-notifications-node';
@@ -275,6 +276,139 @@ describe('OutboxWorker', () => {
       expect(await dead).toMatch(/dead after 3 attempts.*always broken/);
       expect(calls).toBe(3);
       await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 1 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'retries a deferred job for longer than maxAttempts allows, without spending attempts, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const delivered = createDeferred<void>();
+      const attempts: number[] = [];
+      // Four times maxAttempts: an outage that would dead-letter a plain failure.
+      const outage = config.maxAttempts * 4;
+      startWorker(store, [
+        {
+          getName: () => 'Test',
+          postProcess: async (_n, _o, context) => {
+            attempts.push(context!.attempt);
+            if (attempts.length <= outage) {
+              throw new NotificationDeliveryDeferredError('receiver down');
+            }
+            delivered.resolve();
+          },
+        },
+      ]);
+      await enqueue(store, ['d']);
+      workers[0].wake();
+      await delivered;
+      expect(attempts).toEqual(Array(outage + 1).fill(1));
+      await workers[0].stop();
+      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'still counts plain failures between deferrals towards maxAttempts, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const logger = mockServices.logger.mock();
+      const dead = createDeferred<string>();
+      logger.error.mockImplementation(message => dead.resolve(String(message)));
+      let calls = 0;
+      startWorker(
+        store,
+        [
+          {
+            getName: () => 'Test',
+            postProcess: async () => {
+              calls += 1;
+              throw calls % 2 === 0
+                ? new NotificationDeliveryDeferredError('rate limited')
+                : new Error('always broken');
+            },
+          },
+        ],
+        logger,
+      );
+      await enqueue(store, ['e']);
+      workers[0].wake();
+      expect(await dead).toMatch(/dead after 3 attempts.*always broken/);
+      // Three plain failures and the two deferrals between them.
+      expect(calls).toBe(5);
+      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 1 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'waits for the Retry-After of a deferral, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      const store = new OutboxStore(knex);
+      const calls: number[] = [];
+      const delivered = createDeferred<void>();
+      startWorker(store, [
+        {
+          getName: () => 'Test',
+          postProcess: async () => {
+            calls.push(Date.now());
+            if (calls.length === 1) {
+              throw new NotificationDeliveryDeferredError('429', {
+                retryAfterMs: 400,
+              });
+            }
+            delivered.resolve();
+          },
+        },
+      ]);
+      await enqueue(store, ['f']);
+      workers[0].wake();
+      await delivered;
+      // The backoff alone (5 ms here) would have retried far sooner.
+      expect(calls[1] - calls[0]).toBeGreaterThanOrEqual(400);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists dead jobs and re-queues them with a fresh attempt budget, on %p',
+    async databaseId => {
+      const knex = await setupDatabase(databaseId);
+      let now = 1_000_000;
+      const store = new OutboxStore(knex, () => now);
+      await enqueue(store, ['g', 'h']);
+      const jobs = await store.claim(10, 5_000);
+      for (const job of jobs) {
+        await store.markDead(job, `gave up on ${job.notification.id}`);
+      }
+      now += 1_000;
+      const dead = await store.listDead({ limit: 10, offset: 0 });
+      expect(dead.map(job => job.notificationId).sort()).toEqual(['g', 'h']);
+      const g = dead.find(job => job.notificationId === 'g')!;
+      expect(g).toEqual({
+        id: expect.any(String),
+        processor: 'Test',
+        notificationId: 'g',
+        user: 'user:default/g',
+        attempts: 1,
+        lastError: 'gave up on g',
+        queuedAt: 1_000_000,
+      });
+      await expect(store.listDead({ limit: 1, offset: 1 })).resolves.toEqual([
+        dead[1],
+      ]);
+
+      // Unknown and pending ids are left alone.
+      await expect(store.requeueDead([g.id, 'no-such-job'])).resolves.toBe(1);
+      await expect(store.requeueDead([g.id])).resolves.toBe(0);
+      await expect(store.counts()).resolves.toEqual({ pending: 1, dead: 1 });
+      const [again] = await store.claim(10, 5_000);
+      expect(again).toMatchObject({ id: g.id, attempts: 1, queuedAt: now });
+      expect(again.notification.payload.title).toBe('hello g');
+
+      await expect(store.requeueDead()).resolves.toBe(1);
+      await expect(store.counts()).resolves.toEqual({ pending: 2, dead: 0 });
     },
   );
 

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import {
+  NotificationDeliveryDeferredError,
+  NotificationProcessor,
+} from '@herald/plugin-notifications-node';
 import { OutboxConfig } from './config';
 import { OutboxJob, OutboxStore } from './OutboxStore';
 import { withTimeout } from './withTimeout';
@@ -126,6 +129,14 @@ export class OutboxWorker {
 
   private async handleFailure(job: OutboxJob, error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
+    if (NotificationDeliveryDeferredError.isDeferral(error)) {
+      const delay = this.deferralDelay(job, error.retryAfterMs);
+      await this.store.defer(job, message, delay);
+      this.logger.info(
+        `postProcess of ${job.processor} for notification ${job.notification.id} deferred, retrying in ${delay} ms without spending an attempt: ${message}`,
+      );
+      return;
+    }
     if (job.attempts >= this.config.maxAttempts) {
       await this.store.markDead(job, message);
       this.logger.error(
@@ -141,5 +152,21 @@ export class OutboxWorker {
     this.logger.warn(
       `postProcess of ${job.processor} for notification ${job.notification.id} failed (attempt ${job.attempts} of ${this.config.maxAttempts}), retrying in ${delay} ms: ${message}`,
     );
+  }
+
+  /**
+   * A deferred job has no failed attempts to grow its backoff from, so it
+   * waits about as long again as it has waited since it was queued: retries
+   * thin out over a long outage, up to `maxBackoff`. A `Retry-After` is
+   * honoured to the millisecond, but never below `initialBackoff`, so a
+   * receiver answering `Retry-After: 0` is not called in a tight loop.
+   */
+  private deferralDelay(job: OutboxJob, retryAfterMs: number | undefined) {
+    const { initialBackoffMs, maxBackoffMs } = this.config;
+    if (retryAfterMs !== undefined && Number.isFinite(retryAfterMs)) {
+      return Math.max(retryAfterMs, initialBackoffMs);
+    }
+    const waited = Date.now() - job.queuedAt;
+    return Math.min(Math.max(waited, initialBackoffMs), maxBackoffMs);
   }
 }

@@ -1,5 +1,6 @@
 export { OutboxStore } from './OutboxStore';
 export type {
+  DeadOutboxJob,
   OutboxCounts,
   OutboxDelivery,
   OutboxSendWriter,
