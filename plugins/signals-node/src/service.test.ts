@@ -6,7 +6,10 @@ import {
   eventsServiceFactory,
   eventsServiceRef,
 } from '@backstage/plugin-events-node';
-import { perRecipientSupportServiceRef } from './perRecipientSupport';
+import {
+  PerRecipientSupportService,
+  perRecipientSupportServiceRef,
+} from './perRecipientSupport';
 import { DefaultSignalsService, signalsServiceRef } from './service';
 import { SIGNALS_EVENT_TOPIC, SignalPayload, SignalsService } from './types';
 
@@ -28,8 +31,13 @@ const compactSignal: SignalPayload = {
   },
 };
 
-/** A real events service with a subscriber recording the `signals` topic. */
-async function recordedEvents() {
+/**
+ * The service on a real events service, with a subscriber recording what it
+ * publishes on the `signals` topic.
+ */
+async function recordedService(
+  perRecipientSupport?: PerRecipientSupportService,
+) {
   const events = DefaultEventsService.create({
     logger: mockServices.logger.mock(),
     useEventBus: 'never',
@@ -42,7 +50,8 @@ async function recordedEvents() {
       received.push(event);
     },
   });
-  return { events, received };
+  const service = DefaultSignalsService.create({ events, perRecipientSupport });
+  return { service, payloads: () => received.map(event => event.eventPayload) };
 }
 
 function announced(value: boolean) {
@@ -51,14 +60,10 @@ function announced(value: boolean) {
 
 describe('DefaultSignalsService', () => {
   it('sends each user a complete message when no consumer announced perRecipient support', async () => {
-    const { events, received } = await recordedEvents();
-    const service = DefaultSignalsService.create({
-      events,
-      perRecipientSupport: announced(false),
-    });
+    const { service, payloads } = await recordedService(announced(false));
     await service.publish(compactSignal);
 
-    expect(received.map(event => event.eventPayload)).toEqual(
+    expect(payloads()).toEqual(
       ['a', 'b', 'c'].map((id, i) => ({
         recipients: { type: 'user', entityRef: [ALICE, BOB, CAROL][i] },
         channel: 'notifications',
@@ -76,18 +81,13 @@ describe('DefaultSignalsService', () => {
   });
 
   it('keeps the single event once a consumer announced perRecipient support', async () => {
-    const { events, received } = await recordedEvents();
-    const service = DefaultSignalsService.create({
-      events,
-      perRecipientSupport: announced(true),
-    });
+    const { service, payloads } = await recordedService(announced(true));
     await service.publish(compactSignal);
-    expect(received.map(event => event.eventPayload)).toEqual([compactSignal]);
+    expect(payloads()).toEqual([compactSignal]);
   });
 
   it('sends the shared message to recipients without an entry, group refs included', async () => {
-    const { events, received } = await recordedEvents();
-    const service = DefaultSignalsService.create({ events });
+    const { service, payloads } = await recordedService();
     await service.publish({
       recipients: {
         type: 'user',
@@ -97,7 +97,7 @@ describe('DefaultSignalsService', () => {
       message: { kind: 'shared' },
       perRecipient: { [ALICE]: { own: 1 }, [CAROL]: { own: 3 } },
     });
-    expect(received.map(event => event.eventPayload)).toEqual([
+    expect(payloads()).toEqual([
       {
         recipients: { type: 'user', entityRef: ALICE },
         channel: 'c',
@@ -112,8 +112,7 @@ describe('DefaultSignalsService', () => {
   });
 
   it('publishes signals without perRecipient unchanged, broadcasts included', async () => {
-    const { events, received } = await recordedEvents();
-    const service = DefaultSignalsService.create({ events });
+    const { service, payloads } = await recordedService();
     const plain: SignalPayload = {
       recipients: { type: 'broadcast' },
       channel: 'c',
@@ -121,12 +120,11 @@ describe('DefaultSignalsService', () => {
     };
     await service.publish(plain);
     await service.publish({ ...plain, perRecipient: { [ALICE]: { x: 1 } } });
-    expect(received.map(event => event.eventPayload)).toEqual([plain, plain]);
+    expect(payloads()).toEqual([plain, plain]);
   });
 
   it('splits thousands of users with bounded concurrency and loses none', async () => {
-    const { events, received } = await recordedEvents();
-    const service = DefaultSignalsService.create({ events });
+    const { service, payloads } = await recordedService();
     const users = Array.from({ length: 2000 }, (_, i) => `user:default/u${i}`);
     await service.publish({
       recipients: { type: 'user', entityRef: users },
@@ -135,7 +133,9 @@ describe('DefaultSignalsService', () => {
       perRecipient: Object.fromEntries(users.map(u => [u, { id: u }])),
     });
     expect(
-      received.map(event => (event.eventPayload as any).message.id).sort(),
+      payloads()
+        .map(payload => (payload as any).message.id)
+        .sort(),
     ).toEqual([...users].sort());
   });
 });
