@@ -26,7 +26,10 @@ const READ_RETRY_MS = 500;
  * between those and the stream.
  *
  * What Redis acknowledged survives a Redis restart as far as its persistence
- * keeps it: with `appendonly yes` and `appendfsync always`, everything.
+ * keeps it: with `appendonly yes` and `appendfsync always`, everything. The
+ * client sends a publish again when a lost connection swallowed its reply;
+ * the stream applies each batch once (see `RedisSignalStream`), so that
+ * never appends a signal twice.
  */
 export class RedisSignalBus implements SignalBus {
   readonly kind = 'redis';
