@@ -76,25 +76,33 @@ function fakeTodoApi(): ExampleTodoApi & {
   return api;
 }
 
-async function renderPage(signalApi: FakeSignalApi, todoApi = fakeTodoApi()) {
+async function renderPage() {
+  const signals = new FakeSignalApi();
+  const todoApi = fakeTodoApi();
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [exampleTodoApiRef, todoApi],
-        [signalApiRef, signalApi],
+        [signalApiRef, signals],
       ]}
     >
       <ExampleTodoPage />
     </TestApiProvider>,
   );
   await screen.findByText('Rotate secrets');
-  return todoApi;
+  return { signals, todoApi };
+}
+
+/** The Complete button in the row of the todo with `id`. */
+function completeButton(id: string) {
+  return within(screen.getByTestId(`todo-${id}`)).getByRole('button', {
+    name: 'Complete',
+  });
 }
 
 describe('ExampleTodoPage', () => {
   it('updates a todo and the last event when a signal arrives', async () => {
-    const signals = new FakeSignalApi();
-    await renderPage(signals);
+    const { signals } = await renderPage();
     expect(signals.subscriberCount('example-todo')).toBe(1);
     expect(screen.getByTestId('last-event')).toHaveTextContent(
       'Waiting for changes',
@@ -119,16 +127,11 @@ describe('ExampleTodoPage', () => {
     expect(
       within(row).getByText(/completed by user:default\/jane/),
     ).toBeInTheDocument();
-    expect(
-      within(screen.getByTestId('todo-2')).getByRole('button', {
-        name: 'Complete',
-      }),
-    ).toBeInTheDocument();
+    expect(completeButton('2')).toBeInTheDocument();
   });
 
   it('adds a todo announced by a todo_created signal', async () => {
-    const signals = new FakeSignalApi();
-    await renderPage(signals);
+    const { signals } = await renderPage();
 
     act(() =>
       signals.emit('example-todo', {
@@ -149,8 +152,7 @@ describe('ExampleTodoPage', () => {
   });
 
   it('ignores signals of other channels', async () => {
-    const signals = new FakeSignalApi();
-    await renderPage(signals);
+    const { signals } = await renderPage();
 
     act(() =>
       signals.emit('notifications', {
@@ -159,22 +161,13 @@ describe('ExampleTodoPage', () => {
       }),
     );
 
-    expect(
-      within(screen.getByTestId('todo-1')).getByRole('button', {
-        name: 'Complete',
-      }),
-    ).toBeInTheDocument();
+    expect(completeButton('1')).toBeInTheDocument();
   });
 
   it('completes a todo through the API', async () => {
-    const signals = new FakeSignalApi();
-    const todoApi = await renderPage(signals);
+    const { todoApi } = await renderPage();
 
-    await userEvent.click(
-      within(screen.getByTestId('todo-2')).getByRole('button', {
-        name: 'Complete',
-      }),
-    );
+    await userEvent.click(completeButton('2'));
 
     await waitFor(() =>
       expect(
@@ -185,8 +178,7 @@ describe('ExampleTodoPage', () => {
   });
 
   it('fetches the list again when signals on its channel were missed', async () => {
-    const signals = new FakeSignalApi();
-    const todoApi = await renderPage(signals);
+    const { signals, todoApi } = await renderPage();
     expect(todoApi.listCalls).toBe(1);
 
     act(() => signals.gap('notifications'));
