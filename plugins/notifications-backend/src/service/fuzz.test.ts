@@ -1109,11 +1109,13 @@ describe.each(databases.eachSupportedId())(
         ['get', '/settings'],
         ['get', '/openapi.json'],
         ['get', '/admin/outbox'],
+        ['get', '/admin/outbox/dead'],
         ['post', '/notifications'],
         ['post', '/'],
         ['post', '/notifications/update'],
         ['post', '/update'],
         ['post', '/settings'],
+        ['post', '/admin/outbox/dead/requeue'],
       ];
       await check(
         fc.asyncProperty(

@@ -490,6 +490,79 @@ export const spec = {
           },
         },
       },
+      DeadOutboxJob: {
+        type: 'object',
+        required: ['id', 'processor', 'notificationId', 'attempts', 'queuedAt'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          processor: {
+            type: 'string',
+            description: 'The processor whose postProcess gave up.',
+          },
+          notificationId: {
+            type: 'string',
+          },
+          user: {
+            type: 'string',
+            description: 'The recipient; absent for a broadcast.',
+          },
+          attempts: {
+            type: 'integer',
+          },
+          lastError: {
+            type: 'string',
+          },
+          queuedAt: {
+            type: 'integer',
+            description: 'When the job was queued, epoch milliseconds.',
+          },
+        },
+      },
+      DeadOutboxJobList: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/DeadOutboxJob',
+            },
+          },
+        },
+      },
+      RequeueOutboxJobsRequest: {
+        type: 'object',
+        description:
+          'Either `ids`, or `all: true` for every dead job; one of them is required.',
+        properties: {
+          ids: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1000,
+            items: {
+              type: 'string',
+              maxLength: 36,
+            },
+          },
+          all: {
+            type: 'boolean',
+          },
+        },
+        additionalProperties: false,
+      },
+      RequeueOutboxJobsResponse: {
+        type: 'object',
+        required: ['requeued'],
+        properties: {
+          requeued: {
+            type: 'integer',
+            description:
+              'Dead jobs made pending; ids of jobs that are not dead are skipped.',
+          },
+        },
+      },
       Error: {
         type: 'object',
         required: ['error', 'request', 'response'],
@@ -898,6 +971,88 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/OutboxCounts',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/admin/outbox/dead': {
+      get: {
+        operationId: 'ListDeadOutboxJobs',
+        description:
+          'postProcess jobs that ran out of attempts, oldest first. Service principals only (a static external token works).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/offset',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Page size, 100 when omitted.',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of dead jobs.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeadOutboxJobList',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+      },
+    },
+    '/admin/outbox/dead/requeue': {
+      post: {
+        operationId: 'RequeueDeadOutboxJobs',
+        description:
+          'Makes dead postProcess jobs pending again, due at once and with a fresh attempt budget. Processors with a delivery log skip what already arrived. Service principals only (a static external token works).',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RequeueOutboxJobsRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'How many jobs were re-queued.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RequeueOutboxJobsResponse',
                 },
               },
             },
