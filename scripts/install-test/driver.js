@@ -164,6 +164,12 @@ async function main() {
       .textContent({ timeout: 5_000 });
     return Number(text);
   };
+  /** Waits until the badge shows at least `count`, and returns what it shows. */
+  const badgeAtLeast = (what, count) =>
+    waitFor(what, LIVE_UPDATE_TIMEOUT_MS, async () => {
+      const shown = await unreadBadge();
+      return shown >= count ? shown : undefined;
+    });
   const expectLive = async title => {
     await page
       .locator('table')
@@ -230,14 +236,7 @@ async function main() {
           .waitFor({ timeout: LIVE_UPDATE_TIMEOUT_MS }),
       ),
       check('sidebar badge counts it', async () => {
-        const after = await waitFor(
-          'badge to increase',
-          LIVE_UPDATE_TIMEOUT_MS,
-          async () => {
-            const count = await unreadBadge();
-            return count >= badgeBefore + 1 ? count : undefined;
-          },
-        );
+        const after = await badgeAtLeast('badge to increase', badgeBefore + 1);
         return `${badgeBefore} -> ${after}`;
       }),
     ]);
@@ -285,13 +284,9 @@ async function main() {
         throw new Error(`task ${id} ${task.status}`);
       await expectLive(`${title} (scaffolder broadcast)`);
       await expectLive(`${title} (scaffolder to guest)`);
-      const after = await waitFor(
+      const after = await badgeAtLeast(
         'badge to count both',
-        LIVE_UPDATE_TIMEOUT_MS,
-        async () => {
-          const count = await unreadBadge();
-          return count >= badgeBeforeTask + 2 ? count : undefined;
-        },
+        badgeBeforeTask + 2,
       );
       return `badge ${badgeBeforeTask} -> ${after}`;
     });
