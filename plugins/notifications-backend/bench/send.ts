@@ -25,7 +25,6 @@ import {
   SettingsStore,
 } from '../src/settings';
 import { NotificationWriter } from '../src/store/NotificationWriter';
-import { createTransact } from '../src/store/transactions';
 import { onEachBenchDatabase } from './databases';
 
 const USERS = 1000;
@@ -117,7 +116,7 @@ async function measure(name: string, knex: Knex, workload: Workload) {
   let signals = 0;
   let signalBytes = 0;
   const sender = new NotificationSender({
-    transact: createTransact(knex),
+    knex,
     writer: new NotificationWriter(),
     signals: {
       publish: async signal => {

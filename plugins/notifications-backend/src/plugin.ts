@@ -30,7 +30,6 @@ import { DefaultNotificationSettingsService, SettingsStore } from './settings';
 import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
 import { NotificationWriter } from './store/NotificationWriter';
-import { createTransact } from './store/transactions';
 import { NotificationsStore } from './store/NotificationsStore';
 
 /**
@@ -119,7 +118,7 @@ export const notificationsPlugin = createBackendPlugin({
         const idempotencyKeys = new IdempotencyKeyStore(knex);
         const idempotentSends = new IdempotentRequests(idempotencyKeys);
         const sender = new NotificationSender({
-          transact: createTransact(knex),
+          knex,
           writer: new NotificationWriter(),
           answers: idempotentSends,
           signals,

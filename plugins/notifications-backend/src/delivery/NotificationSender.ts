@@ -26,7 +26,6 @@ import {
   NotificationContent,
   NotificationWriter,
 } from '../store/NotificationWriter';
-import { Transact } from '../store/transactions';
 import {
   assertFits,
   toNotificationContent,
@@ -34,8 +33,8 @@ import {
 } from './validation';
 
 export type NotificationSenderOptions = {
-  /** Opens the one transaction each send is stored in. */
-  transact: Transact;
+  /** The database each send is stored in, in one transaction. */
+  knex: Knex;
   writer: NotificationWriter;
   signals: SignalsService;
   recipientResolver: NotificationRecipientResolver;
@@ -160,7 +159,7 @@ export class NotificationSender {
       options,
     );
     const postProcessors = withPostProcess(selected);
-    const sent = await this.options.transact(async tx => {
+    const sent = await this.options.knex.transaction(async tx => {
       const notification = await this.options.writer.storeBroadcast(tx, {
         id: prepared.id,
         origin,
@@ -234,7 +233,7 @@ export class NotificationSender {
     }
 
     let jobCount = 0;
-    const sent = await this.options.transact(async tx => {
+    const sent = await this.options.knex.transaction(async tx => {
       const outbox = this.options.outbox.openSend(tx, options);
       const stored: Notification[] = [];
       for (const [index, batch] of userBatches.entries()) {

@@ -1,0 +1,83 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { connectToDatabase } from './migrations';
+import { ROWS_PER_STATEMENT, insertRows } from './sql';
+
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
+});
+
+const COLUMNS = [
+  { name: 'id', pgType: 'text' },
+  { name: 'send', pgType: 'text' },
+  { name: 'at', pgType: 'bigint' },
+];
+
+async function setUp(databaseId: string) {
+  const base = await databases.init(databaseId as 'SQLITE_3');
+  const knex = await connectToDatabase({
+    getClient: async () => base,
+    migrations: { skip: true },
+  });
+  await knex.schema.createTable('written', table => {
+    table.string('id', 36).primary();
+    table.string('send', 36).notNullable();
+    table.bigInteger('at').nullable();
+  });
+  return knex;
+}
+
+const rowsOf = (send: string, count: number) =>
+  Array.from({ length: count }, (_, i) => [
+    `${send}-${i}`,
+    send,
+    i % 2 ? i : null,
+  ]);
+
+async function countBySend(knex: Knex): Promise<Record<string, number>> {
+  const rows: Array<{ send: string }> = await knex('written').select('send');
+  const counts: Record<string, number> = {};
+  for (const { send } of rows) {
+    counts[send] = (counts[send] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe.each(databases.eachSupportedId())('insertRows on %s', id => {
+  it('writes every row and value, beyond one statement of rows', async () => {
+    const knex = await setUp(id);
+    const count = ROWS_PER_STATEMENT * 2 + 7;
+    await knex.transaction(tx =>
+      insertRows(tx, 'written', COLUMNS, rowsOf('big', count)),
+    );
+    // A second transaction, on SQLite with the statement prepared before.
+    await knex.transaction(tx =>
+      insertRows(tx, 'written', COLUMNS, rowsOf('small', 2)),
+    );
+    expect(await countBySend(knex)).toEqual({ big: count, small: 2 });
+    const rows = await knex('written')
+      .whereIn('id', ['big-0', 'big-1', `big-${count - 1}`])
+      .orderBy('id');
+    expect(
+      rows.map(row => [row.id, row.at === null ? null : Number(row.at)]),
+    ).toEqual([
+      ['big-0', null],
+      ['big-1', 1],
+      [`big-${count - 1}`, count - 1],
+    ]);
+  });
+
+  it('writes inside the transaction: a rollback leaves none of the rows', async () => {
+    const knex = await setUp(id);
+    await expect(
+      knex.transaction(async tx => {
+        await insertRows(tx, 'written', COLUMNS, rowsOf('undone', 3));
+        throw new Error('the send failed');
+      }),
+    ).rejects.toThrow('the send failed');
+    await knex.transaction(tx =>
+      insertRows(tx, 'written', COLUMNS, rowsOf('kept', 3)),
+    );
+    expect(await countBySend(knex)).toEqual({ kept: 3 });
+  });
+});
