@@ -28,17 +28,15 @@ function badgeOf(page) {
 }
 
 /** Opens the inbox and waits until the badge shows the loaded count. */
-async function gotoInbox(tab, appUrl) {
+async function gotoInbox(tab, appUrl, query = '') {
   const firstStatus = tab.waitForResponse(
     response =>
       response.url().endsWith('/api/notifications/status') && response.ok(),
     { timeout: 30_000 },
   );
-  await tab.goto(`${appUrl}/notifications`);
+  await tab.goto(`${appUrl}/notifications${query}`);
   await signInIfAsked(tab);
-  await tab
-    .getByText(/Unread notifications \(\d+\)/)
-    .waitFor({ timeout: TIMEOUT });
+  await tab.getByText(/notifications \(\d+\)/).waitFor({ timeout: TIMEOUT });
   await firstStatus;
   await tab.waitForTimeout(300);
 }
@@ -76,6 +74,30 @@ async function openCuttableTab(page, appUrl) {
   };
 }
 
+/** The next update of read state the tab sends, so no reload cuts it off. */
+function markedRead(tab) {
+  return tab
+    .waitForResponse(
+      response =>
+        response.url().endsWith('/api/notifications/notifications/update') &&
+        response.request().method() === 'POST',
+      { timeout: TIMEOUT },
+    )
+    .catch(() => {
+      throw new Error('opening sent no update of the read state');
+    });
+}
+
+/** Waits until the Read view lists the notification. */
+async function expectRead(tab, appUrl, title, how) {
+  await gotoInbox(tab, appUrl, '?view=read');
+  await row(tab, title)
+    .waitFor({ timeout: TIMEOUT })
+    .catch(() => {
+      throw new Error(`${how} should have marked "${title}" read`);
+    });
+}
+
 async function waitUntil(check, message, timeout = TIMEOUT) {
   const deadline = Date.now() + timeout;
   while (Date.now() < deadline) {
@@ -93,23 +115,22 @@ const tests = [
     async run({ page, appUrl, backendUrl, shot }) {
       const { tab, cut, restore } = await openCuttableTab(page, appUrl);
       try {
+        // Other modules of the sample backend notify the guest too (the
+        // catalog, for one), so counts are read, never predicted.
         const title = uniqueTitle('Before the outage');
-        const count = (await badgeCount(tab)) + 1;
         await sendWithFetch(backendUrl, toGuest({ title }));
         await row(tab, title).waitFor({ timeout: TIMEOUT });
         await waitUntil(
-          async () => (await badgeCount(tab)) === count,
-          'the badge should count the new notification',
+          async () => (await badgeCount(tab)) > 0,
+          'the badge should count the unread notification',
         );
 
         cut();
         await badgeOf(tab)
           .and(tab.locator('[data-reconnecting="true"]'))
           .waitFor({ timeout: TIMEOUT });
-        expect(
-          (await badgeCount(tab)) === count,
-          `the badge should keep ${count} while reconnecting`,
-        );
+        const count = await badgeCount(tab);
+        expect(count > 0, 'the badge should keep its count while reconnecting');
         await waitUntil(
           async () =>
             (await tab.title()).startsWith(`(${count}, reconnecting) `),
@@ -144,9 +165,9 @@ const tests = [
           )
           .waitFor({ timeout: 60_000 });
         await waitUntil(
-          async () => (await tab.title()).startsWith(`(${count}) `),
+          async () => /^\(\d+\) /.test(await tab.title()),
           async () =>
-            `the title counter should read "(${count}) …" again, it reads "${await tab.title()}"`,
+            `the title counter should drop its note, it reads "${await tab.title()}"`,
           30_000,
         );
         await shot(tab, 'recovered');
@@ -164,7 +185,6 @@ const tests = [
       page.context().on('page', onPage);
       try {
         const title = uniqueTitle('Open me');
-        const countBefore = await badgeCount(tab);
         await sendWithFetch(
           backendUrl,
           toGuest({
@@ -178,11 +198,6 @@ const tests = [
         );
         const opened = row(tab, title);
         await opened.waitFor({ timeout: TIMEOUT });
-        const before = countBefore + 1;
-        await waitUntil(
-          async () => (await badgeCount(tab)) === before,
-          'the badge should count the new notification',
-        );
 
         const todos = opened.getByRole('link', { name: 'the todos' });
         const look = await todos.evaluate(element => {
@@ -213,16 +228,15 @@ const tests = [
         await tab.evaluate(() => {
           window.__heraldNoReload = true;
         });
+        let marked = markedRead(tab);
         await opened.getByRole('link', { name: title }).click();
         await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
+        await marked;
         expect(
           await tab.evaluate(() => window.__heraldNoReload === true),
           'following an in-app title reloaded the app',
         );
-        await waitUntil(
-          async () => (await badgeCount(tab)) === before - 1,
-          'opening the notification should mark it read',
-        );
+        await expectRead(tab, appUrl, title, 'opening the title');
 
         // The snackbar's Open of an in-app link navigates in place too.
         await gotoInbox(tab, appUrl);
@@ -230,29 +244,22 @@ const tests = [
           window.__heraldNoReload = true;
         });
         const snackTitle = uniqueTitle('Snack to open');
-        const unreadBefore = await badgeCount(tab);
         await sendWithFetch(
           backendUrl,
           toGuest({ title: snackTitle, link: '/example-todo' }),
         );
         const snack = tab.getByRole('alert').filter({ hasText: snackTitle });
         await snack.waitFor({ timeout: TIMEOUT });
-        const unread = unreadBefore + 1;
-        await waitUntil(
-          async () => (await badgeCount(tab)) === unread,
-          'the badge should count the new notification',
-        );
         await shot(tab, 'snackbar');
+        marked = markedRead(tab);
         await snack.getByRole('button', { name: 'Open' }).click();
         await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
+        await marked;
         expect(
           await tab.evaluate(() => window.__heraldNoReload === true),
           'the snackbar Open reloaded the app',
         );
-        await waitUntil(
-          async () => (await badgeCount(tab)) === unread - 1,
-          'the snackbar Open should mark the notification read',
-        );
+        await expectRead(tab, appUrl, snackTitle, 'Open on its snackbar');
         expect(
           newTabs.length === 0,
           `no tab should open for in-app links, opened ${newTabs.join(', ')}`,
@@ -313,7 +320,7 @@ const tests = [
         await Promise.all(Array.from({ length: 6 }, worker));
         const sent = Date.now();
         await waitUntil(
-          async () => (await headingCount()) === before + total,
+          async () => (await headingCount()) >= before + total,
           `the table heading should reach ${before + total}`,
           30_000,
         );
@@ -339,9 +346,9 @@ const tests = [
         );
         const snack = snackbars.first();
         const text = await snack.textContent();
+        const counted = Number(text.match(/(\d+) new notifications/)?.[1]);
         expect(
-          text.startsWith(`${total} new notifications`) ||
-            /^\d+ new notifications/.test(text),
+          counted >= total,
           `the snackbar should count the burst: ${text}`,
         );
         const firstTitle = await snack

@@ -7,8 +7,8 @@ import {
   defaultFilters,
 } from './filters';
 
-export const PAGE_SIZES = [5, 10, 20];
-export const DEFAULT_PAGE_SIZE = 5;
+const PAGE_SIZES = [5, 10, 20];
+const DEFAULT_PAGE_SIZE = 5;
 
 /** What the inbox shows: its filters and the page of the list. */
 export type InboxView = {

@@ -91,7 +91,7 @@ function SnackbarTitle(props: { title: unknown }) {
 }
 
 /** What the snackbars' buttons do. */
-export type SnackbarActions = {
+type SnackbarActions = {
   onOpen: (notification: Notification) => void;
   /** Resolves to whether the notification is now read. */
   onMarkRead: (notification: Notification) => Promise<boolean>;

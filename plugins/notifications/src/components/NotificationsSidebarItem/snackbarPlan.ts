@@ -11,7 +11,7 @@ export type SnackContent =
   | { kind: 'burst'; notifications: Notification[] };
 
 /** What the plan asks of the snackbar stack. */
-export type SnackbarStack = {
+type SnackbarStack = {
   show(key: string, severity: NotificationSeverity): void;
   close(key: string): void;
 };
