@@ -4,6 +4,7 @@ import {
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import {
+  NotificationDeliveryDeferredError,
   NotificationPostProcessContext,
   NotificationProcessor,
 } from '@herald/plugin-notifications-node';
@@ -21,6 +22,7 @@ import {
   platformErrorOf,
   SlackRateLimitedError,
   SlackWorkspaceClient,
+  transientFailureOf,
 } from './slackClient';
 import { SlackTargetResolver } from './targets';
 
@@ -97,6 +99,36 @@ export class SlackDeliveryError extends Error {
     );
     this.name = 'SlackDeliveryError';
   }
+}
+
+/**
+ * A deferral when every target failed for a passing reason, so a Slack
+ * outage or rate limit of any length never dead-letters a post; otherwise
+ * an error that counts towards the outbox's attempts. The deferral waits
+ * for the longest Retry-After among the targets.
+ */
+function deliveryFailure(
+  notification: Notification,
+  failures: Array<{ target: string; error: Error }>,
+): Error {
+  const error = new SlackDeliveryError(notification, failures);
+  let retryAfterMs: number | undefined;
+  for (const failure of failures) {
+    const transient =
+      failure.error instanceof DeferredPostError
+        ? {}
+        : transientFailureOf(failure.error);
+    if (!transient) {
+      return error;
+    }
+    if (transient.retryAfterMs !== undefined) {
+      retryAfterMs = Math.max(retryAfterMs ?? 0, transient.retryAfterMs);
+    }
+  }
+  return new NotificationDeliveryDeferredError(error.message, {
+    retryAfterMs,
+    cause: error,
+  });
 }
 
 export type SlackProcessorOptions = {
@@ -178,7 +210,7 @@ export class SlackNotificationProcessor implements NotificationProcessor {
       );
     }
     if (failures.length > 0) {
-      throw new SlackDeliveryError(notification, failures);
+      throw deliveryFailure(notification, failures);
     }
   }
 

@@ -69,6 +69,50 @@ export function certainlyNotPosted(error: unknown): boolean {
   );
 }
 
+/** `ok: false` answers that report Slack's own trouble, not the request's. */
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
+
+/**
+ * Whether the failure passes by itself, so the outbox should retry it
+ * without spending an attempt: a rate limit or the configured pace, a
+ * connection that failed or timed out, a 5xx, or Slack reporting its own
+ * trouble. Returns the wait Slack asked for, if any, as `retryAfterMs`.
+ */
+export function transientFailureOf(
+  error: unknown,
+  now: number = Date.now(),
+): { retryAfterMs?: number } | undefined {
+  if (error instanceof SlackRateLimitedError) {
+    return { retryAfterMs: Math.max(0, error.retryAt - now) };
+  }
+  if (error instanceof SlackPacingError) {
+    return {};
+  }
+  const e = error as SlackErrorShape & { statusCode?: number };
+  switch (e?.code) {
+    case ErrorCode.RateLimitedError:
+      return e.retryAfter === undefined
+        ? {}
+        : { retryAfterMs: e.retryAfter * 1000 };
+    case ErrorCode.RequestError:
+      return {};
+    case ErrorCode.HTTPError:
+      return (e.statusCode ?? 0) >= 500 ? {} : undefined;
+    case ErrorCode.PlatformError:
+      return TRANSIENT_PLATFORM_ERRORS.has(e.data?.error ?? '')
+        ? {}
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * One workspace's Web API client. Posts are paced by the configured
  * `concurrencyLimit` per `throttleInterval`, shared by every notification
