@@ -14,7 +14,7 @@ import {
   startCatalog,
   user,
   waitFor,
-} from './testing/catalogTestBackend';
+} from './__testUtils__/catalogTestBackend';
 
 jest.setTimeout(180_000);
 
