@@ -46,7 +46,7 @@ async function countBySend(knex: Knex): Promise<Record<string, number>> {
 describe.each(databases.eachSupportedId())('insertRows on %s', id => {
   it('writes every row and value, beyond one statement of rows', async () => {
     const knex = await setUp(id);
-    const count = ROWS_PER_STATEMENT * 2 + 7;
+    const count = ROWS_PER_STATEMENT * 2 + 8;
     await knex.transaction(tx =>
       insertRows(tx, 'written', COLUMNS, rowsOf('big', count)),
     );
