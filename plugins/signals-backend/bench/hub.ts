@@ -17,10 +17,13 @@ import { SignalHub } from '../src/hub/SignalHub';
 class CountingSocket extends EventEmitter {
   readonly readyState = WebSocket.OPEN;
   bytes = 0;
-  send(frame: Buffer, _options: object, written: () => void) {
-    this.bytes += frame.length;
-    written();
-  }
+  /** Where the hub writes its frames, as on a `ws` socket. */
+  readonly _socket = {
+    write: (frame: Buffer, written: () => void) => {
+      this.bytes += frame.length;
+      written();
+    },
+  };
   close() {}
   terminate() {}
   ping() {}

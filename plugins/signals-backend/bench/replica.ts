@@ -16,6 +16,9 @@ export async function startReplica(
   const child = fork(resolve(__dirname, script), [], {
     env: { ...process.env, ...env },
     execArgv: [
+      // e.g. `--cpu-prof` for a post-mortem of the backend side.
+      ...(process.env.BENCH_REPLICA_NODE_ARGS?.split(' ').filter(Boolean) ??
+        []),
       '--expose-gc',
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),

@@ -29,7 +29,7 @@ const curve = (process.env.BENCH_CURVE ?? '1000,2000,5000,10000,20000')
 const curveRounds = Number(process.env.BENCH_CURVE_ROUNDS ?? 3);
 
 /** Descriptors besides sockets: IPC, stdio, the backend's own files. */
-const spareFiles = 200;
+const spareFiles = 100;
 
 /**
  * Node.js raises its soft open-files limit to the hard one at startup, so

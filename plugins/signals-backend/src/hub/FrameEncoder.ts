@@ -2,21 +2,25 @@ import { SignalFrame } from '@herald/plugin-signals-common';
 import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
 import { SequencedSignal } from '../bus/types';
+import { textFrame } from './textFrame';
 
 type Variant = { plain?: Buffer; withOffset?: Buffer };
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** A server frame that carries no signal, such as `subscribed` or `gap`. */
+/**
+ * A server frame that carries no signal, such as `subscribed` or `gap`, as
+ * the whole WebSocket frame.
+ */
 export function encodeFrame(frame: JsonObject): Buffer {
-  return Buffer.from(JSON.stringify(frame));
+  return textFrame(JSON.stringify(frame));
 }
 
 /**
- * The frames of one signal. Each variant (the shared message, or one user's
- * `perRecipient` merge; each plain or with its offset) is serialised the
- * first time a connection needs it and then sent as the same buffer to every
- * other connection that needs it.
+ * The frames of one signal, each as the whole WebSocket frame. Each variant
+ * (the shared message, or one user's `perRecipient` merge; each plain or with
+ * its offset) is serialised the first time a connection needs it and then
+ * sent as the same buffer to every other connection that needs it.
  */
 export class FrameEncoder {
   private readonly variants = new Map<string, Variant>();
@@ -43,7 +47,7 @@ export class FrameEncoder {
       const body: SignalFrame = withOffset
         ? { channel: signal.channel, message, offset: signal.offset }
         : { channel: signal.channel, message };
-      frame = Buffer.from(JSON.stringify(body));
+      frame = textFrame(JSON.stringify(body));
       variant[key] = frame;
     }
     return frame;

@@ -12,6 +12,7 @@ import { FrameEncoder, encodeFrame } from './FrameEncoder';
 import { parseClientFrame } from './parseClientFrame';
 import { BufferedSignal, ReplayBuffers } from './ReplayBuffer';
 import { SubscriptionIndex, isRecipient } from './SubscriptionIndex';
+import { writeFrame } from './textFrame';
 
 /**
  * Coordinates this replica's connections: takes over upgraded sockets, keeps
@@ -21,7 +22,8 @@ import { SubscriptionIndex, isRecipient } from './SubscriptionIndex';
  * {@link ReplayBuffers}', and serialising frames the {@link FrameEncoder}'s.
  */
 export class SignalHub {
-  private readonly connections = new Set<Connection>();
+  /** Each open socket's connection; shared listeners find theirs here. */
+  private readonly connections = new Map<WebSocket, Connection>();
   private readonly perUser = new Map<string, number>();
   private readonly subscriptions = new SubscriptionIndex();
   private readonly replay: ReplayBuffers;
@@ -44,7 +46,46 @@ export class SignalHub {
     private readonly logger: LoggerService,
   ) {
     this.replay = new ReplayBuffers(config.replay.bufferSize);
+    // One set of listeners for all sockets rather than closures per socket:
+    // ws calls them with the socket as `this`.
+    const connections = this.connections;
+    const hub = this;
+    this.listeners = {
+      message(this: WebSocket, data: RawData, isBinary: boolean) {
+        const connection = connections.get(this);
+        if (connection && !isBinary) {
+          hub.onFrame(connection, data);
+        }
+      },
+      alive(this: WebSocket) {
+        const connection = connections.get(this);
+        if (connection) {
+          connection.alive = true;
+        }
+      },
+      close(this: WebSocket) {
+        const connection = connections.get(this);
+        if (connection) {
+          hub.remove(connection);
+        }
+      },
+      error(this: WebSocket, error: Error) {
+        hub.logger.debug(`Signals connection error: ${error.message}`);
+        this.terminate();
+        const connection = connections.get(this);
+        if (connection) {
+          hub.remove(connection);
+        }
+      },
+    };
   }
+
+  private readonly listeners: {
+    message(this: WebSocket, data: RawData, isBinary: boolean): void;
+    alive(this: WebSocket): void;
+    close(this: WebSocket): void;
+    error(this: WebSocket, error: Error): void;
+  };
 
   get connectionCount() {
     return this.connections.size;
@@ -70,7 +111,7 @@ export class SignalHub {
   shutdown() {
     clearInterval(this.pingTimer);
     this.pingTimer = undefined;
-    for (const connection of [...this.connections]) {
+    for (const connection of [...this.connections.values()]) {
       connection.socket.close(
         SignalCloseCodes.serviceRestart,
         'Server restart',
@@ -87,26 +128,15 @@ export class SignalHub {
       ownershipEntityRefs,
       this.replay.arrival,
     );
-    this.connections.add(connection);
+    this.connections.set(socket, connection);
     this.perUser.set(userEntityRef, this.connectionsOf(userEntityRef) + 1);
 
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) {
-        this.onFrame(connection, data);
-      }
-    });
-    socket.on('pong', () => {
-      connection.alive = true;
-    });
-    socket.on('ping', () => {
-      connection.alive = true;
-    });
-    socket.on('close', () => this.remove(connection));
-    socket.on('error', error => {
-      this.logger.debug(`Signals connection error: ${error.message}`);
-      socket.terminate();
-      this.remove(connection);
-    });
+    const { listeners } = this;
+    socket.on('message', listeners.message);
+    socket.on('pong', listeners.alive);
+    socket.on('ping', listeners.alive);
+    socket.on('close', listeners.close);
+    socket.on('error', listeners.error);
     return connection;
   }
 
@@ -115,9 +145,16 @@ export class SignalHub {
     if (!this.replay.remember(signal)) {
       return;
     }
+    const subscribers = this.subscriptions.subscribersOf(signal.channel);
+    if (!subscribers) {
+      return;
+    }
     const encoder = new FrameEncoder(signal);
     for (const connection of this.subscriptions.recipients(signal)) {
-      this.send(connection, signal, encoder);
+      this.write(
+        connection,
+        encoder.encode(connection.userEntityRef, subscribers.get(connection)!),
+      );
     }
   }
 
@@ -133,11 +170,14 @@ export class SignalHub {
     signal: SequencedSignal,
     encoder: FrameEncoder,
   ) {
-    const subscription = connection.subscriptions.get(signal.channel);
-    if (subscription) {
+    const withOffsets = this.subscriptions.wantsOffsets(
+      connection,
+      signal.channel,
+    );
+    if (withOffsets !== undefined) {
       this.write(
         connection,
-        encoder.encode(connection.userEntityRef, subscription.withOffsets),
+        encoder.encode(connection.userEntityRef, withOffsets),
       );
     }
   }
@@ -169,7 +209,7 @@ export class SignalHub {
     this.bufferedBytes += bytes;
     // Called once the frame is written out, or with an error when the
     // socket is gone first.
-    socket.send(frame, { binary: false }, () => {
+    writeFrame(socket, frame, () => {
       connection.pendingBytes -= bytes;
       if (!connection.closed) {
         this.bufferedBytes -= bytes;
@@ -183,7 +223,7 @@ export class SignalHub {
 
   private slowestConnection(): Connection | undefined {
     let slowest: Connection | undefined;
-    for (const connection of this.connections) {
+    for (const connection of this.connections.values()) {
       if (connection.pendingBytes > (slowest?.pendingBytes ?? 0)) {
         slowest = connection;
       }
@@ -215,7 +255,10 @@ export class SignalHub {
     }
     if (frame.action === 'subscribe') {
       this.subscribe(connection, frame);
-    } else if (connection.subscriptions.delete(frame.channel)) {
+    } else if (connection.channels?.includes(frame.channel)) {
+      connection.channels = connection.channels.filter(
+        channel => channel !== frame.channel,
+      );
       this.subscriptions.remove(connection, frame.channel);
     }
   }
@@ -237,12 +280,10 @@ export class SignalHub {
       return;
     }
     const withOffsets = frame.offset !== undefined;
-    const existing = connection.subscriptions.get(channel);
-    if (!existing) {
-      if (
-        connection.subscriptions.size >=
-        this.config.maxSubscriptionsPerConnection
-      ) {
+    const channels = connection.channels ?? [];
+    const existing = this.subscriptions.wantsOffsets(connection, channel);
+    if (existing === undefined) {
+      if (channels.length >= this.config.maxSubscriptionsPerConnection) {
         this.logger.debug(
           `Ignoring subscribe to ${channel} from ${connection.userEntityRef}: subscription limit reached`,
         );
@@ -259,11 +300,9 @@ export class SignalHub {
         );
         return;
       }
-      this.subscriptions.add(connection, channel);
+      connection.channels = [...channels, channel];
     }
-    connection.subscriptions.set(channel, {
-      withOffsets: withOffsets || Boolean(existing?.withOffsets),
-    });
+    this.subscriptions.add(connection, channel, withOffsets);
 
     if (withOffsets) {
       const result = this.replay.resume(
@@ -286,7 +325,7 @@ export class SignalHub {
         offset: result.head,
       });
     } else if (
-      !existing &&
+      existing === undefined &&
       Date.now() - connection.connectedAt <= this.config.subscribeGraceMs
     ) {
       // Signals published between the handshake and this first subscribe
@@ -312,11 +351,11 @@ export class SignalHub {
     }
     connection.closed = true;
     this.bufferedBytes -= connection.pendingBytes;
-    for (const channel of connection.subscriptions.keys()) {
+    for (const channel of connection.channels ?? []) {
       this.subscriptions.remove(connection, channel);
     }
-    connection.subscriptions.clear();
-    this.connections.delete(connection);
+    connection.channels = undefined;
+    this.connections.delete(connection.socket);
     const remaining = this.connectionsOf(connection.userEntityRef) - 1;
     if (remaining > 0) {
       this.perUser.set(connection.userEntityRef, remaining);
@@ -326,7 +365,7 @@ export class SignalHub {
   }
 
   private heartbeat() {
-    for (const connection of this.connections) {
+    for (const connection of this.connections.values()) {
       if (!connection.alive) {
         connection.socket.terminate();
         this.remove(connection);

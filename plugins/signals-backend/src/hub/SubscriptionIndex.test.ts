@@ -66,6 +66,21 @@ describe('SubscriptionIndex', () => {
     expect([...index.recipients(to({ type: 'broadcast' }))]).toEqual([]);
   });
 
+  it('keeps offsets on once a subscription asked for them', () => {
+    const index = indexed();
+    expect(index.wantsOffsets(alice, 'c')).toBe(false);
+    index.add(alice, 'c', true);
+    index.add(alice, 'c');
+    expect(index.wantsOffsets(alice, 'c')).toBe(true);
+    expect(index.wantsOffsets(alice, 'none')).toBeUndefined();
+    expect(index.size).toBe(4);
+    expect([...index.subscribersOf('c')!]).toEqual([
+      [alice, true],
+      [bob, false],
+      [carol, false],
+    ]);
+  });
+
   it('reaches nobody with an unknown recipient type', () => {
     const signal = to({ type: 'team' } as any);
     expect([...indexed().recipients(signal)]).toEqual([]);

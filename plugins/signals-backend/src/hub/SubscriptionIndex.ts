@@ -1,10 +1,16 @@
 import { SequencedSignal } from '../bus/types';
 import { Connection } from './Connection';
 
-/** Subscribers of one channel, indexed by each ownership ref they hold. */
+/**
+ * Subscribers of one channel, indexed by each ownership ref they hold. Most
+ * refs are one user's, held by a single connection: that connection stands
+ * in the map itself, and a set only when a second one holds the ref, which
+ * saves a set per connection.
+ */
 type ChannelSubscribers = {
-  all: Set<Connection>;
-  byRef: Map<string, Set<Connection>>;
+  /** Each subscriber and whether it wants offsets. */
+  all: Map<Connection, boolean>;
+  byRef: Map<string, Connection | Set<Connection>>;
 };
 
 /** The refs a user-targeted signal goes to; any other type reaches nobody. */
@@ -25,7 +31,7 @@ export function isRecipient(connection: Connection, signal: SequencedSignal) {
     return true;
   }
   return userRecipientRefs(signal.recipients).some(ref =>
-    connection.ownership.has(ref),
+    connection.ownership.includes(ref),
   );
 }
 
@@ -43,24 +49,34 @@ export class SubscriptionIndex {
     return this.count;
   }
 
-  add(connection: Connection, channel: string) {
+  /**
+   * Subscribes a connection, or only turns offsets on for one already
+   * subscribed: once a channel is resumed with offsets it keeps them.
+   */
+  add(connection: Connection, channel: string, withOffsets = false) {
     let subscribers = this.channels.get(channel);
     if (!subscribers) {
-      subscribers = { all: new Set(), byRef: new Map() };
+      subscribers = { all: new Map(), byRef: new Map() };
       this.channels.set(channel, subscribers);
     }
-    if (subscribers.all.has(connection)) {
+    const existing = subscribers.all.get(connection);
+    if (existing !== undefined) {
+      if (withOffsets && !existing) {
+        subscribers.all.set(connection, true);
+      }
       return;
     }
-    subscribers.all.add(connection);
+    subscribers.all.set(connection, withOffsets);
     this.count++;
     for (const ref of connection.ownership) {
-      let holders = subscribers.byRef.get(ref);
+      const holders = subscribers.byRef.get(ref);
       if (!holders) {
-        holders = new Set();
-        subscribers.byRef.set(ref, holders);
+        subscribers.byRef.set(ref, connection);
+      } else if (holders instanceof Set) {
+        holders.add(connection);
+      } else {
+        subscribers.byRef.set(ref, new Set([holders, connection]));
       }
-      holders.add(connection);
     }
   }
 
@@ -72,14 +88,31 @@ export class SubscriptionIndex {
     this.count--;
     for (const ref of connection.ownership) {
       const holders = subscribers.byRef.get(ref);
-      holders?.delete(connection);
-      if (holders?.size === 0) {
+      if (holders === connection) {
         subscribers.byRef.delete(ref);
+      } else if (holders instanceof Set) {
+        holders.delete(connection);
+        if (holders.size === 1) {
+          subscribers.byRef.set(ref, holders.values().next().value!);
+        }
       }
     }
     if (subscribers.all.size === 0) {
       this.channels.delete(channel);
     }
+  }
+
+  /**
+   * Whether a connection subscribed to a channel wants offsets, or undefined
+   * when it is not subscribed.
+   */
+  wantsOffsets(connection: Connection, channel: string): boolean | undefined {
+    return this.channels.get(channel)?.all.get(connection);
+  }
+
+  /** Each subscriber of a channel and whether it wants offsets. */
+  subscribersOf(channel: string): ReadonlyMap<Connection, boolean> | undefined {
+    return this.channels.get(channel)?.all;
   }
 
   /** The connections subscribed to a signal's channel that it is addressed to. */
@@ -89,20 +122,23 @@ export class SubscriptionIndex {
       return [];
     }
     if (signal.recipients.type === 'broadcast') {
-      return subscribers.all;
+      return subscribers.all.keys();
     }
     const refs = userRecipientRefs(signal.recipients);
     if (refs.length === 1) {
-      return subscribers.byRef.get(refs[0]) ?? [];
+      const holders = subscribers.byRef.get(refs[0]);
+      return holders instanceof Set ? holders : holders ? [holders] : [];
     }
     // A connection holding several of the recipient refs gets one frame.
     const recipients = new Set<Connection>();
     for (const ref of refs) {
       const holders = subscribers.byRef.get(ref);
-      if (holders) {
+      if (holders instanceof Set) {
         for (const connection of holders) {
           recipients.add(connection);
         }
+      } else if (holders) {
+        recipients.add(holders);
       }
     }
     return recipients;
