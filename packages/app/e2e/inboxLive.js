@@ -329,6 +329,8 @@ const tests = [
         sampling = false;
         await sampler;
         const visible = await snackbars.count();
+        // The measured figures belong in the run's output.
+        // eslint-disable-next-line no-console
         console.log(
           `      ${total} sends in ${
             sent - started
@@ -468,6 +470,55 @@ const tests = [
           .getByText(/^Saved notifications \(\d+\)$/)
           .waitFor({ timeout: TIMEOUT });
         await shot(tab, 'linked');
+      } finally {
+        await tab.close();
+      }
+    },
+  },
+  {
+    name: 'phone width: the count, the title counter and snackbars work with the menu closed',
+    async run({ page, appUrl, backendUrl, shot }) {
+      const tab = await page.context().newPage();
+      try {
+        await tab.setViewportSize({ width: 390, height: 844 });
+        // Signed in already; the sign-in check looks for the desktop sidebar.
+        await tab.goto(`${appUrl}/notifications`);
+        await tab
+          .getByText(/notifications \(\d+\)/)
+          .waitFor({ timeout: 30_000 });
+        const navBadge = tab.getByTestId('notifications-nav-badge');
+        await navBadge.waitFor({ timeout: TIMEOUT });
+        expect(
+          (await tab.getByTestId('notifications-unread-badge').count()) === 0,
+          'the sidebar item should not be mounted with the menu closed',
+        );
+        const countOf = async () => {
+          const element = navBadge.locator(':scope > .MuiBadge-badge');
+          const invisible = await element.evaluate(el =>
+            el.classList.contains('MuiBadge-invisible'),
+          );
+          return invisible
+            ? 0
+            : Number((await element.textContent()).replace('+', ''));
+        };
+        const before = await countOf();
+        const title = uniqueTitle('On the phone');
+        await sendWithFetch(backendUrl, toGuest({ title }));
+        await tab
+          .getByRole('alert')
+          .filter({ hasText: title })
+          .waitFor({ timeout: TIMEOUT });
+        await waitUntil(
+          async () => (await countOf()) > before,
+          async () =>
+            `the bottom bar badge should rise above ${before}, it shows ${await countOf()}`,
+        );
+        await waitUntil(
+          async () => /^\(\d+\) /.test(await tab.title()),
+          async () =>
+            `the title should carry the count, it reads "${await tab.title()}"`,
+        );
+        await shot(tab, 'phone');
       } finally {
         await tab.close();
       }

@@ -10,6 +10,9 @@ export * from './api';
 export { useNotificationsApi } from './hooks/useNotificationsApi';
 export {
   NotificationsSidebarItem,
+  NotificationsLive,
+  NotificationsBadgeIcon,
+  type NotificationsLiveProps,
   type NotificationsRenderItemProps,
   type NotificationsSideBarItemProps,
   type NotificationSnackbarProperties,

@@ -9,7 +9,14 @@ import Badge from '@material-ui/core/Badge';
 import { makeStyles } from '@material-ui/core/styles';
 import NotificationsIcon from '@material-ui/icons/Notifications';
 import SyncIcon from '@material-ui/icons/Sync';
-import { ReactNode, useCallback, useMemo, useState } from 'react';
+import {
+  ReactNode,
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useState,
+} from 'react';
 import { notificationsApiRef } from '../../api';
 import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { useUpdateNotifications } from '../../hooks/useUpdateNotifications';
@@ -41,6 +48,21 @@ export type NotificationsRenderItemProps = {
   /** Asks for permission to show web notifications, when they are enabled. */
   onClick: () => void;
 };
+
+/**
+ * What keeps the notifications live, shared by `NotificationsLive` and
+ * `NotificationsSidebarItem`.
+ * @public
+ */
+export type NotificationsLiveProps = Pick<
+  NotificationsSideBarItemProps,
+  | 'webNotificationsEnabled'
+  | 'titleCounterEnabled'
+  | 'snackbarEnabled'
+  | 'snackbarAutoHideDuration'
+  | 'snackbarProps'
+  | 'pollingIntervalMs'
+>;
 
 /** @public */
 export type NotificationsSideBarItemProps = {
@@ -98,6 +120,7 @@ function withBadge(
   label: string,
   reconnecting: boolean,
   classes: ReturnType<typeof useStyles>,
+  testId = 'notifications-unread-badge',
 ): IconComponent {
   return (props: { fontSize?: 'medium' | 'large' | 'small' | 'inherit' }) => (
     <Badge
@@ -108,7 +131,7 @@ function withBadge(
       overlap="rectangular"
       role="group"
       aria-label={label}
-      data-testid="notifications-unread-badge"
+      data-testid={testId}
       data-reconnecting={reconnecting ? 'true' : undefined}
       classes={reconnecting ? { badge: classes.staleBadge } : undefined}
     >
@@ -162,19 +185,28 @@ function PlainNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
   );
 }
 
-function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
+/** What the live part shares with the sidebar item and the badge icon. */
+type LiveState = {
+  unreadCount: number;
+  reconnecting: boolean;
+  requestPermission: () => void;
+};
+
+const LiveContext = createContext<LiveState | undefined>(undefined);
+
+/**
+ * The live part of the sidebar item: the unread count, the title counter,
+ * snackbars and browser notifications.
+ */
+function useLiveNotifications(options: NotificationsLiveProps) {
   const {
     webNotificationsEnabled = false,
     titleCounterEnabled = true,
     snackbarEnabled = true,
     snackbarAutoHideDuration = 15000,
     snackbarProps,
-    icon = NotificationsIcon,
-    text,
-    renderItem,
     pollingIntervalMs = STATUS_POLL_INTERVAL_MS,
-    ...sidebarItemProps
-  } = props ?? {};
+  } = options;
   // Unlike upstream, partial snackbar props keep the defaults they omit.
   const snackbarOptions: NotificationSnackbarProperties = {
     enabled: snackbarEnabled,
@@ -185,7 +217,6 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
 
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
-  const classes = useStyles();
   const { t } = useTranslationRef(notificationsTranslationRef);
   const to = useNotificationsPath();
   const feed = useMemo(() => new SnackbarFeed(), []);
@@ -265,7 +296,134 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     reconnecting ? t('sidebar.reconnecting') : undefined,
   );
 
-  const count = unreadCount;
+  return {
+    state: {
+      unreadCount,
+      reconnecting,
+      requestPermission: web.requestPermission,
+    },
+    snackbars: snackbarsOn ? (
+      <NotificationSnackbars
+        options={snackbarOptions}
+        feed={feed}
+        actions={{
+          onOpen: open,
+          onMarkRead: markRead,
+          onViewAll: () => navigate(to),
+        }}
+      />
+    ) : null,
+  };
+}
+
+/**
+ * Runs what keeps the notifications live (the unread count, the title
+ * counter, snackbars and browser notifications) around the app's sidebar
+ * rather than inside it, so they work while the sidebar item is not
+ * mounted, as in the collapsed menu of a phone's bottom bar.
+ * `NotificationsSidebarItem` and `NotificationsBadgeIcon` inside it show
+ * its count instead of keeping their own.
+ * @public
+ */
+export function NotificationsLive(
+  props: NotificationsLiveProps & { children?: ReactNode },
+) {
+  return (
+    <NotificationErrorBoundary fallback={<>{props.children}</>}>
+      <LiveProvider {...props} />
+    </NotificationErrorBoundary>
+  );
+}
+
+function LiveProvider(
+  props: NotificationsLiveProps & { children?: ReactNode },
+) {
+  const { children, ...options } = props;
+  const live = useLiveNotifications(options);
+  return (
+    <LiveContext.Provider value={live.state}>
+      {live.snackbars}
+      {children}
+    </LiveContext.Provider>
+  );
+}
+
+/**
+ * The bell with the unread count of the enclosing `NotificationsLive`, for
+ * places outside the sidebar item, such as the icon of a sidebar group on
+ * a phone's bottom bar.
+ * @public
+ */
+export function NotificationsBadgeIcon(props: {
+  icon?: IconComponent;
+  fontSize?: 'medium' | 'large' | 'small' | 'inherit';
+}) {
+  const live = useContext(LiveContext);
+  const classes = useStyles();
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const Icon = props.icon ?? NotificationsIcon;
+  const unreadCount = live?.unreadCount ?? 0;
+  const reconnecting = live?.reconnecting ?? false;
+  const label = reconnecting
+    ? t('sidebar.unreadBadgeReconnecting')
+    : t('sidebar.unreadBadge');
+  const BadgedIcon = useMemo(
+    () =>
+      withBadge(
+        Icon,
+        unreadCount,
+        label,
+        reconnecting,
+        classes,
+        'notifications-nav-badge',
+      ),
+    [Icon, unreadCount, label, reconnecting, classes],
+  );
+  if (!live) {
+    return <Icon fontSize={props.fontSize} />;
+  }
+  return <BadgedIcon fontSize={props.fontSize} />;
+}
+
+function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
+  const shared = useContext(LiveContext);
+  return shared ? (
+    <SidebarEntry {...props} live={shared} />
+  ) : (
+    <OwnLiveSidebarItem {...props} />
+  );
+}
+
+function OwnLiveSidebarItem(props?: NotificationsSideBarItemProps) {
+  const live = useLiveNotifications(props ?? {});
+  return (
+    <>
+      {live.snackbars}
+      <SidebarEntry {...props} live={live.state} />
+    </>
+  );
+}
+
+function SidebarEntry(
+  props: NotificationsSideBarItemProps & { live: LiveState },
+) {
+  const {
+    live,
+    webNotificationsEnabled,
+    titleCounterEnabled,
+    snackbarEnabled,
+    snackbarAutoHideDuration,
+    snackbarProps,
+    pollingIntervalMs,
+    icon = NotificationsIcon,
+    text,
+    renderItem,
+    ...sidebarItemProps
+  } = props;
+  const classes = useStyles();
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const to = useNotificationsPath();
+  const { unreadCount: count, reconnecting } = live;
   const badgeLabel = reconnecting
     ? t('sidebar.unreadBadgeReconnecting')
     : t('sidebar.unreadBadge');
@@ -274,30 +432,21 @@ function LiveNotificationsSidebarItem(props?: NotificationsSideBarItemProps) {
     [icon, count, badgeLabel, reconnecting, classes],
   );
 
-  return (
+  return renderItem ? (
     <>
-      {snackbarsOn && (
-        <NotificationSnackbars
-          options={snackbarOptions}
-          feed={feed}
-          actions={{
-            onOpen: open,
-            onMarkRead: markRead,
-            onViewAll: () => navigate(to),
-          }}
-        />
-      )}
-      {renderItem ? (
-        renderItem({ unreadCount: count, to, onClick: web.requestPermission })
-      ) : (
-        <SidebarItem
-          {...sidebarItemProps}
-          to={to}
-          text={text ?? t('sidebar.title')}
-          icon={BadgedIcon}
-          onClick={web.requestPermission}
-        />
-      )}
+      {renderItem({
+        unreadCount: count,
+        to,
+        onClick: live.requestPermission,
+      })}
     </>
+  ) : (
+    <SidebarItem
+      {...sidebarItemProps}
+      to={to}
+      text={text ?? t('sidebar.title')}
+      icon={BadgedIcon}
+      onClick={live.requestPermission}
+    />
   );
 }

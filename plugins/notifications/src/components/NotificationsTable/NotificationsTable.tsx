@@ -137,13 +137,10 @@ export function NotificationsTable(props: NotificationsTableProps) {
   setContainsTextRef.current = setContainsText;
   const throttledSearch = useMemo(
     () =>
-      throttle(
-        (text: string) => {
-          sent.current = text;
-          setContainsTextRef.current(text);
-        },
-        SEARCH_THROTTLE_MS,
-      ),
+      throttle((text: string) => {
+        sent.current = text;
+        setContainsTextRef.current(text);
+      }, SEARCH_THROTTLE_MS),
     [],
   );
   useEffect(() => () => throttledSearch.cancel(), [throttledSearch]);

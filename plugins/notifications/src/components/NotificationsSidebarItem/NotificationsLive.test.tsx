@@ -1,0 +1,88 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { signalApiRef } from '@herald/plugin-signals-react';
+import { act, screen, waitFor } from '@testing-library/react';
+import { notificationsApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  InMemoryNotificationsApi,
+  ManualSignalApi,
+  makeNotification,
+} from '../../testing/fakes';
+import {
+  NotificationsBadgeIcon,
+  NotificationsLive,
+  NotificationsSidebarItem,
+} from './NotificationsSidebarItem';
+
+jest.setTimeout(30_000);
+
+async function renderLive(
+  api: InMemoryNotificationsApi,
+  withSidebarItem: boolean,
+) {
+  const signals = new ManualSignalApi();
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [notificationsApiRef, api],
+        [signalApiRef, signals as any],
+      ]}
+    >
+      <NotificationsLive>
+        <NotificationsBadgeIcon />
+        {withSidebarItem && <NotificationsSidebarItem />}
+      </NotificationsLive>
+    </TestApiProvider>,
+    { mountedRoutes: { '/notifications': rootRouteRef } },
+  );
+  return signals;
+}
+
+describe('NotificationsLive', () => {
+  afterEach(() => {
+    document.title = '';
+  });
+
+  it('keeps count, title counter and snackbars live without a sidebar item', async () => {
+    document.title = 'Herald';
+    const api = new InMemoryNotificationsApi([makeNotification()]);
+    const signals = await renderLive(api, false);
+    const badge = () => screen.getByTestId('notifications-nav-badge');
+    await waitFor(() => expect(badge()).toHaveTextContent('1'));
+    await waitFor(() => expect(document.title).toBe('(1) Herald'));
+
+    const arrived = makeNotification({ payload: { title: 'On the phone' } });
+    api.notifications.push(arrived);
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+        notification: arrived,
+      }),
+    );
+    expect(await screen.findByText('On the phone')).toBeInTheDocument();
+    await waitFor(() => expect(badge()).toHaveTextContent('2'));
+  });
+
+  it('lets a sidebar item inside show its count instead of keeping its own', async () => {
+    const api = new InMemoryNotificationsApi([makeNotification()]);
+    const signals = await renderLive(api, true);
+    await waitFor(() =>
+      expect(
+        screen.getByTestId('notifications-unread-badge'),
+      ).toHaveTextContent('1'),
+    );
+    const arrived = makeNotification({ payload: { title: 'Only once' } });
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: arrived.id,
+        notification: arrived,
+      }),
+    );
+    await screen.findByText('Only once');
+    // One snackbar stack, one status reader.
+    expect(screen.getAllByRole('alert')).toHaveLength(1);
+    expect(signals.subscriberCount()).toBe(1);
+  });
+});
