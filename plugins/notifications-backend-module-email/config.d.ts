@@ -97,6 +97,21 @@ export interface Config {
         allowlistEmailAddresses?: string[];
         /** Addresses that never receive email; applied last. */
         denylistEmailAddresses?: string[];
+        /**
+         * Email digests: notifications collected and sent as one message per
+         * hour or day. A user's own choice wins over these defaults; critical
+         * notifications and broadcasts are always emailed instantly.
+         */
+        digest?: {
+          /** The delivery for users who have not chosen one. Defaults to instant. */
+          defaultFrequency?: 'instant' | 'hourly' | 'daily';
+          /** The delivery per topic for users who have not chosen one; wins over defaultFrequency. */
+          topics?: { [topic: string]: 'instant' | 'hourly' | 'daily' };
+          /** The hour (0-23, UTC) daily digests go out. Defaults to 8. */
+          dailyHourUtc?: number;
+          /** How often due digests are looked for. Defaults to 5 minutes. */
+          checkInterval?: HumanDuration | string;
+        };
       };
     };
   };

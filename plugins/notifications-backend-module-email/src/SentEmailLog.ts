@@ -1,15 +1,11 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Notification } from '@herald/plugin-notifications-common';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { emailDatabase } from './migrations';
 
 /** The table keeps the name it shipped with; renaming it would buy nothing. */
 const TABLE = 'notification_email_delivery';
-/** Kept apart from the notifications backend's own migration history. */
-const MIGRATIONS_TABLE = 'notification_email_knex_migrations';
 const LOOKUP_CHUNK_SIZE = 500;
 
 /** `delivered`: the server took the message; `rejected`: it refused the address for good. */
@@ -35,23 +31,38 @@ function sendKey(notification: Notification, address: string): string {
 }
 
 /**
+ * Records one finished send; `db` may be a transaction, so that the record
+ * commits together with whatever else the send settles.
+ */
+export async function recordSend(
+  db: Knex,
+  send: {
+    key: string;
+    notificationId: string;
+    address: string;
+    outcome: SendOutcome;
+  },
+): Promise<void> {
+  await db(TABLE)
+    .insert({
+      delivery_key: send.key,
+      notification_id: send.notificationId,
+      address: send.address,
+      outcome: send.outcome,
+      created_at: Date.now(),
+    })
+    .onConflict('delivery_key')
+    .ignore();
+}
+
+/**
  * The log of emails sent: which (notification version, address) pairs are
  * finished, so that a retried postProcess only emails the addresses that have
  * not got the message yet.
  */
 export class SentEmailLog {
   static async create(database: DatabaseService): Promise<SentEmailLog> {
-    const knex = await database.getClient();
-    if (!database.migrations?.skip) {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@herald/plugin-notifications-backend-module-email',
-          'migrations',
-        ),
-        tableName: MIGRATIONS_TABLE,
-      });
-    }
-    return new SentEmailLog(knex);
+    return new SentEmailLog(await emailDatabase(database));
   }
 
   private constructor(private readonly knex: Knex) {}
@@ -82,16 +93,12 @@ export class SentEmailLog {
     address: string,
     outcome: SendOutcome,
   ): Promise<void> {
-    await this.knex(TABLE)
-      .insert({
-        delivery_key: sendKey(notification, address),
-        notification_id: notification.id,
-        address,
-        outcome,
-        created_at: Date.now(),
-      })
-      .onConflict('delivery_key')
-      .ignore();
+    await recordSend(this.knex, {
+      key: sendKey(notification, address),
+      notificationId: notification.id,
+      address,
+      outcome,
+    });
   }
 
   /** Forgets sends older than the given age; returns how many. */

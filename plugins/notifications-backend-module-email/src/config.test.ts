@@ -27,6 +27,32 @@ describe('readEmailProcessorConfig', () => {
       cache: { ttlMs: 3_600_000 },
       broadcastConfig: { receiver: 'none' },
       filter: {},
+      digest: {
+        defaultFrequency: 'instant',
+        topics: {},
+        dailyHourUtc: 8,
+        checkIntervalMs: 300_000,
+      },
+    });
+  });
+
+  it('reads the digest defaults', () => {
+    expect(
+      read({
+        transportConfig: smtp,
+        sender: 'herald@example.com',
+        digest: {
+          defaultFrequency: 'hourly',
+          topics: { builds: 'daily', incidents: 'instant' },
+          dailyHourUtc: 17,
+          checkInterval: '30s',
+        },
+      }).digest,
+    ).toEqual({
+      defaultFrequency: 'hourly',
+      topics: { builds: 'daily', incidents: 'instant' },
+      dailyHourUtc: 17,
+      checkIntervalMs: 30_000,
     });
   });
 
@@ -200,6 +226,20 @@ describe('readEmailProcessorConfig', () => {
         filter: { minSeverity: 'urgent' },
       },
       "filter.minSeverity: 'urgent' is not one of critical, high, normal, low",
+    ],
+    [
+      'unknown digest frequency',
+      {
+        transportConfig: smtp,
+        sender: 'a@b.c',
+        digest: { topics: { builds: 'weekly' } },
+      },
+      "digest.topics.builds: Invalid enum value. Expected 'instant' | 'hourly' | 'daily'",
+    ],
+    [
+      'digest hour out of range',
+      { transportConfig: smtp, sender: 'a@b.c', digest: { dailyHourUtc: 24 } },
+      'digest.dailyHourUtc: an integer between 0 and 23',
     ],
   ])('rejects %s', (_name, email, message) => {
     expect(() => read(email)).toThrow(

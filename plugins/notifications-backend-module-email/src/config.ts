@@ -16,6 +16,12 @@ export const EMAIL_CONFIG_PATH = 'notifications.processors.email';
 const DEFAULT_CONCURRENCY_LIMIT = 2;
 const DEFAULT_THROTTLE_INTERVAL_MS = 100;
 const DEFAULT_CACHE_TTL_MS = 60 * 60 * 1000;
+const DEFAULT_DIGEST_CHECK_INTERVAL_MS = 5 * 60 * 1000;
+const DEFAULT_DIGEST_DAILY_HOUR_UTC = 8;
+
+/** How a user's email arrives: one message per notification, or collected. */
+export const digestFrequencies = ['instant', 'hourly', 'daily'] as const;
+export type DigestFrequency = (typeof digestFrequencies)[number];
 const TRANSPORTS = 'smtp, sendmail, ses, stream';
 
 /**
@@ -128,6 +134,20 @@ const broadcastConfig = z
     path: ['receiverEmails'],
   });
 
+const digestFrequency = z.enum(digestFrequencies);
+
+const digestConfig = z.object({
+  defaultFrequency: digestFrequency.default('instant'),
+  topics: z.record(digestFrequency).default({}),
+  dailyHourUtc: z
+    .number()
+    .int('an integer between 0 and 23')
+    .min(0, 'an integer between 0 and 23')
+    .max(23, 'an integer between 0 and 23')
+    .default(DEFAULT_DIGEST_DAILY_HOUR_UTC),
+  checkInterval: durationMs(DEFAULT_DIGEST_CHECK_INTERVAL_MS),
+});
+
 /**
  * `notifications.processors.email` as written in `config.d.ts`, with the
  * defaults applied and durations read into milliseconds (the keys gain an
@@ -163,11 +183,18 @@ const emailConfigSchema = z
     allowedEmailDomains: z.array(z.string()).optional(),
     allowlistEmailAddresses: z.array(z.string()).optional(),
     denylistEmailAddresses: z.array(z.string()).optional(),
+    digest: digestConfig.default({}),
   })
-  .transform(({ throttleInterval, cache, ...rest }) => ({
+  .transform(({ throttleInterval, cache, digest, ...rest }) => ({
     ...rest,
     throttleIntervalMs: throttleInterval,
     cache: { ttlMs: cache.ttl },
+    digest: {
+      defaultFrequency: digest.defaultFrequency,
+      topics: digest.topics,
+      dailyHourUtc: digest.dailyHourUtc,
+      checkIntervalMs: digest.checkInterval,
+    },
   }));
 
 export type EmailProcessorConfig = z.output<typeof emailConfigSchema>;
@@ -177,6 +204,7 @@ export type SesTransportConfig = Extract<
   { transport: 'ses' }
 >;
 export type BroadcastConfig = EmailProcessorConfig['broadcastConfig'];
+export type DigestConfig = EmailProcessorConfig['digest'];
 
 /** Every configuration mistake at once, each with the full config path of its key. */
 export class EmailConfigError extends Error {

@@ -8,6 +8,12 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { readEmailProcessorConfig } from './config';
+import { DigestChoices } from './DigestChoices';
+import { DigestQueue } from './DigestQueue';
+import { DigestSender } from './DigestSender';
+import { EmailDigests } from './EmailDigests';
+import { emailDatabase } from './migrations';
+import { createEmailRouter } from './router';
 import {
   NotificationTemplateRenderer,
   notificationsEmailTemplateExtensionPoint,
@@ -51,6 +57,8 @@ export const notificationsModuleEmail = createBackendModule({
         cache: coreServices.cache,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        httpAuth: coreServices.httpAuth,
+        httpRouter: coreServices.httpRouter,
         catalog: catalogServiceRef,
         processing: notificationsProcessingExtensionPoint,
       },
@@ -61,6 +69,8 @@ export const notificationsModuleEmail = createBackendModule({
         cache,
         database,
         scheduler,
+        httpAuth,
+        httpRouter,
         catalog,
         processing,
       }) {
@@ -70,6 +80,24 @@ export const notificationsModuleEmail = createBackendModule({
           emailConfig.transportConfig,
         );
         const sentLog = await SentEmailLog.create(database);
+        const knex = await emailDatabase(database);
+        const baseUrl = config.getString('app.baseUrl');
+        const choices = new DigestChoices(knex, emailConfig.digest);
+        const digestQueue = new DigestQueue(knex);
+        const awaitSendSlot = createSendPacer({
+          limit: emailConfig.concurrencyLimit,
+          intervalMs: emailConfig.throttleIntervalMs,
+        });
+        const sesOptions = sesMessageOptions(emailConfig);
+        const digestSender = new DigestSender({
+          queue: digestQueue,
+          transporter,
+          logger,
+          sender: emailConfig.sender,
+          replyTo: emailConfig.replyTo,
+          sesOptions,
+          awaitSendSlot,
+        });
 
         await scheduler.scheduleTask({
           // The id predates the log's name; a new id would orphan the old task.
@@ -82,9 +110,38 @@ export const notificationsModuleEmail = createBackendModule({
             const deleted = await sentLog.deleteOlderThan(
               SENT_LOG_RETENTION_MS,
             );
-            logger.info(`Removed ${deleted} old sent-email record(s)`);
+            const digested = await digestQueue.deleteSentOlderThan(
+              SENT_LOG_RETENTION_MS,
+            );
+            logger.info(
+              `Removed ${deleted} old sent-email record(s) and ${digested} sent digest item(s)`,
+            );
           },
         });
+
+        // Global, so one replica sends at a time; the claims in the queue
+        // keep an overlapping run from sending a digest twice anyway.
+        await scheduler.scheduleTask({
+          id: 'notifications-email-digest',
+          frequency: { milliseconds: emailConfig.digest.checkIntervalMs },
+          timeout: { minutes: 30 },
+          scope: 'global',
+          fn: async () => {
+            const sent = await digestSender.sendDue();
+            if (sent > 0) {
+              logger.info(`Emailed ${sent} digest(s)`);
+            }
+          },
+        });
+
+        httpRouter.use(
+          createEmailRouter({
+            httpAuth,
+            choices,
+            defaultFrequency: emailConfig.digest.defaultFrequency,
+            logger,
+          }),
+        );
 
         processing.addProcessor(
           new EmailProcessor({
@@ -100,18 +157,21 @@ export const notificationsModuleEmail = createBackendModule({
             }),
             addressPolicy: new EmailAddressPolicy(emailConfig),
             renderer: new EmailRenderer(
-              new DefaultEmailTemplate(config.getString('app.baseUrl')),
+              new DefaultEmailTemplate(baseUrl),
               templateRenderer,
             ),
-            awaitSendSlot: createSendPacer({
-              limit: emailConfig.concurrencyLimit,
-              intervalMs: emailConfig.throttleIntervalMs,
-            }),
+            awaitSendSlot,
             filters: emailConfig.filter,
             sender: emailConfig.sender,
             replyTo: emailConfig.replyTo,
-            sesOptions: sesMessageOptions(emailConfig),
+            sesOptions,
             sendBudgetMs: readSendBudgetMs(config),
+            digests: new EmailDigests({
+              choices,
+              queue: digestQueue,
+              dailyHourUtc: emailConfig.digest.dailyHourUtc,
+              baseUrl,
+            }),
           }),
         );
       },

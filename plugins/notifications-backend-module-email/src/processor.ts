@@ -2,10 +2,15 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   Notification,
   NotificationProcessorFilters,
+  NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
-import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import {
+  NotificationPostProcessContext,
+  NotificationProcessor,
+} from '@herald/plugin-notifications-node';
 import { Transporter } from 'nodemailer';
 import { EmailAddressPolicy } from './addresses';
+import { EmailDigests } from './EmailDigests';
 import { SentEmailLog, notificationVersion } from './SentEmailLog';
 import { EmailRecipientLookup } from './recipients';
 import { EmailRenderer, RenderedEmail } from './template';
@@ -73,6 +78,8 @@ export type EmailProcessorOptions = {
    * well before that keeps an abandoned attempt from racing its retry.
    */
   sendBudgetMs: number;
+  /** Holds back deliveries for users on hourly or daily digests. */
+  digests?: EmailDigests;
 };
 
 /** An address this attempt did not try; the outbox retry will. */
@@ -99,7 +106,11 @@ export class EmailProcessor implements NotificationProcessor {
     return this.options.filters;
   }
 
-  async postProcess(notification: Notification): Promise<void> {
+  async postProcess(
+    notification: Notification,
+    _options?: NotificationSendOptions,
+    context?: NotificationPostProcessContext,
+  ): Promise<void> {
     const { logger, addressPolicy, sentLog } = this.options;
 
     const candidates = await this.options.recipients.addressesFor(notification);
@@ -119,6 +130,18 @@ export class EmailProcessor implements NotificationProcessor {
       );
     }
     if (accepted.length === 0) {
+      return;
+    }
+    // Without a delivery id (a host without the outbox) a queued row could
+    // not be told apart from its retry, so such hosts always email now.
+    if (
+      context?.deliveryId &&
+      (await this.options.digests?.queueIfDigested(
+        notification,
+        context.deliveryId,
+        accepted,
+      ))
+    ) {
       return;
     }
 

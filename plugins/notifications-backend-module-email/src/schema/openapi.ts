@@ -1,0 +1,122 @@
+/**
+ * The contract of the module's route, mounted at `/email` of the
+ * notifications backend: the router validates requests against it and
+ * serves it at `/email/openapi.json`.
+ */
+export const spec = {
+  openapi: '3.0.3',
+  info: {
+    title: 'notifications-email',
+    version: '1',
+    description:
+      "A user's choice of instant, hourly or daily email. Users only, each reading and writing their own choice.",
+    license: {
+      name: 'Apache-2.0',
+      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
+    },
+  },
+  servers: [{ url: '/' }],
+  components: {
+    schemas: {
+      DigestFrequency: {
+        type: 'string',
+        enum: ['instant', 'hourly', 'daily'],
+      },
+      DigestSetting: {
+        type: 'object',
+        required: ['frequency', 'chosen'],
+        properties: {
+          frequency: {
+            $ref: '#/components/schemas/DigestFrequency',
+          },
+          chosen: {
+            type: 'boolean',
+            description:
+              "True when the frequency is the user's own choice; false when it is the configured default (a topic default may still apply per notification).",
+          },
+        },
+      },
+      Error: {
+        type: 'object',
+        required: ['error', 'request', 'response'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+          request: { type: 'object' },
+          response: { type: 'object' },
+        },
+      },
+    },
+    responses: {
+      ErrorResponse: {
+        description: 'An error in the Backstage error envelope.',
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/Error' },
+          },
+        },
+      },
+      DigestSetting: {
+        description: "The user's email delivery.",
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/DigestSetting' },
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/digest': {
+      get: {
+        operationId: 'GetEmailDigest',
+        description: "The calling user's email delivery.",
+        responses: {
+          '200': { $ref: '#/components/responses/DigestSetting' },
+          default: { $ref: '#/components/responses/ErrorResponse' },
+        },
+      },
+      put: {
+        operationId: 'SetEmailDigest',
+        description:
+          "Sets the calling user's email delivery; it wins over every configured default. Critical notifications are always emailed instantly.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['frequency'],
+                additionalProperties: false,
+                properties: {
+                  frequency: {
+                    $ref: '#/components/schemas/DigestFrequency',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { $ref: '#/components/responses/DigestSetting' },
+          default: { $ref: '#/components/responses/ErrorResponse' },
+        },
+      },
+      delete: {
+        operationId: 'ResetEmailDigest',
+        description:
+          "Forgets the calling user's choice, so the configured defaults apply again.",
+        responses: {
+          '200': { $ref: '#/components/responses/DigestSetting' },
+          default: { $ref: '#/components/responses/ErrorResponse' },
+        },
+      },
+    },
+  },
+} as const;
