@@ -121,6 +121,15 @@ export const notificationsTranslationRef = createTranslationRef({
       errorTitle: 'Failed to load settings',
       noSettingsAvailable:
         'No notification settings available, check back later',
+      // Herald only: the email digest choice of the email module.
+      emailDigest: {
+        label: 'Email delivery',
+        instant: 'Instant',
+        hourly: 'Hourly digest',
+        daily: 'Daily digest',
+        criticalNote: 'Critical notifications are always emailed at once.',
+        saveFailed: 'Failed to save the email delivery: {{message}}',
+      },
     },
     sidebar: {
       title: 'Notifications',

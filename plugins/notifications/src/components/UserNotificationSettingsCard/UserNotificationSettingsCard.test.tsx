@@ -1,3 +1,4 @@
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { NotificationSettings } from '@herald/plugin-notifications-common';
@@ -30,7 +31,14 @@ const settings: NotificationSettings = {
 
 async function renderCard(api: InMemoryNotificationsApi, props = {}) {
   await renderInTestApp(
-    <TestApiProvider apis={[[notificationsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [notificationsApiRef, api],
+        // A backend without the email module: no digest choice is shown.
+        [discoveryApiRef, { getBaseUrl: async () => 'http://backend.test' }],
+        [fetchApiRef, { fetch: async () => new Response('', { status: 404 }) }],
+      ]}
+    >
       <UserNotificationSettingsCard {...props} />
     </TestApiProvider>,
   );

@@ -20,6 +20,7 @@ import { Fragment, useEffect, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
 import { notificationsTranslationRef } from '../../translation';
+import { EmailDigestSetting } from './EmailDigestSetting';
 import {
   collectOrigins,
   displayName,
@@ -232,6 +233,9 @@ export function UserNotificationSettingsCard(
           })}
         </TableBody>
       </Table>
+      {settings.channels.some(channel => channel.id === 'Email') && (
+        <EmailDigestSetting />
+      )}
     </InfoCard>
   );
 }

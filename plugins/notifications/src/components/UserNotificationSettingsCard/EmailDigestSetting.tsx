@@ -1,0 +1,98 @@
+import {
+  alertApiRef,
+  discoveryApiRef,
+  fetchApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { ResponseError } from '@backstage/errors';
+import FormControl from '@material-ui/core/FormControl';
+import FormHelperText from '@material-ui/core/FormHelperText';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import { useEffect, useState } from 'react';
+import { notificationsTranslationRef } from '../../translation';
+
+const frequencies = ['instant', 'hourly', 'daily'] as const;
+type Frequency = (typeof frequencies)[number];
+
+/**
+ * The user's choice of instant, hourly or daily email, served by the email
+ * module at `/email/digest` of the notifications backend. Renders nothing
+ * when that module is not installed (the route answers 404).
+ */
+export function EmailDigestSetting() {
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const discoveryApi = useApi(discoveryApiRef);
+  const fetchApi = useApi(fetchApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [frequency, setFrequency] = useState<Frequency>();
+  const [saving, setSaving] = useState(false);
+
+  const call = async (init?: RequestInit) => {
+    const baseUrl = await discoveryApi.getBaseUrl('notifications');
+    return fetchApi.fetch(`${baseUrl}/email/digest`, init);
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    call()
+      .then(async response =>
+        response.ok ? (await response.json()).frequency : undefined,
+      )
+      .then(value => !cancelled && setFrequency(value))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+    // Loaded once; the discovery and fetch APIs do not change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  if (!frequency) {
+    return null;
+  }
+
+  const choose = async (next: Frequency) => {
+    setSaving(true);
+    try {
+      const response = await call({
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ frequency: next }),
+      });
+      if (!response.ok) {
+        throw await ResponseError.fromResponse(response);
+      }
+      setFrequency((await response.json()).frequency);
+    } catch (e) {
+      alertApi.post({
+        message: t('settings.emailDigest.saveFailed', { message: e.message }),
+        severity: 'error',
+      });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const label = t('settings.emailDigest.label');
+  return (
+    <FormControl margin="normal" disabled={saving}>
+      <InputLabel id="email-digest-label">{label}</InputLabel>
+      <Select
+        labelId="email-digest-label"
+        value={frequency}
+        onChange={event => choose(event.target.value as Frequency)}
+        inputProps={{ 'aria-label': label }}
+      >
+        {frequencies.map(value => (
+          <MenuItem key={value} value={value}>
+            {t(`settings.emailDigest.${value}`)}
+          </MenuItem>
+        ))}
+      </Select>
+      <FormHelperText>{t('settings.emailDigest.criticalNote')}</FormHelperText>
+    </FormControl>
+  );
+}
