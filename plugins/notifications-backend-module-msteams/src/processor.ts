@@ -3,7 +3,10 @@ import {
   Notification,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
-import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import {
+  NotificationDeliveryDeferredError,
+  NotificationProcessor,
+} from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { renderTeamsMessage } from './card';
 import { TeamsDeliveryLog } from './deliveryLog';
@@ -42,7 +45,10 @@ function deliveryKeyOf(sendKey: string, target: TeamsTarget): string {
   return createHash('sha256').update(`${sendKey}\n${target.url}`).digest('hex');
 }
 
-/** Thrown so the outbox retries the channels that did not get the card yet. */
+/** Why a channel has no card yet, and when it takes one again, if known. */
+type Pending = { reason: string; retryAfterMs?: number };
+
+/** Describes the channels that did not get the card yet. */
 export class TeamsDeliveryError extends Error {
   constructor(
     notification: Notification,
@@ -98,17 +104,26 @@ export class TeamsProcessor implements NotificationProcessor {
     if (targets.length === 0) {
       return;
     }
-    const failures: Array<{ target: string; reason: string }> = [];
+    const failures: Array<{ target: string } & Pending> = [];
     await Promise.all(
       targets.map(async target => {
-        const reason = await this.deliver(notification, sendKey, target);
-        if (reason) {
-          failures.push({ target: target.label, reason });
+        const pending = await this.deliver(notification, sendKey, target);
+        if (pending) {
+          failures.push({ target: target.label, ...pending });
         }
       }),
     );
     if (failures.length > 0) {
-      throw new TeamsDeliveryError(notification, failures);
+      // Every failure left is one that passes (a refused card is finished
+      // as rejected), so the outbox retries without spending an attempt:
+      // a Teams outage of any length ends with each card posted.
+      const waits = failures.flatMap(f =>
+        f.retryAfterMs === undefined ? [] : [f.retryAfterMs],
+      );
+      throw new NotificationDeliveryDeferredError(
+        new TeamsDeliveryError(notification, failures).message,
+        { retryAfterMs: waits.length > 0 ? Math.max(...waits) : undefined },
+      );
     }
   }
 
@@ -117,11 +132,14 @@ export class TeamsProcessor implements NotificationProcessor {
     notification: Notification,
     sendKey: string,
     target: TeamsTarget,
-  ): Promise<string | undefined> {
+  ): Promise<Pending | undefined> {
     const { log, logger } = this.options;
     const paused = this.pausedUntil.get(target.url) ?? 0;
     if (paused > Date.now()) {
-      return `rate limited until ${new Date(paused).toISOString()}`;
+      return {
+        reason: `rate limited until ${new Date(paused).toISOString()}`,
+        retryAfterMs: paused - Date.now(),
+      };
     }
     const key = deliveryKeyOf(sendKey, target);
     const claim = await log.claim(
@@ -133,7 +151,11 @@ export class TeamsProcessor implements NotificationProcessor {
       return undefined;
     }
     if (claim.kind === 'wait') {
-      return `waiting until ${new Date(claim.until).toISOString()}`;
+      // No Retry-After: `until` may be the lease of an attempt that is
+      // posting right now, and usually done long before it expires.
+      return {
+        reason: `waiting until ${new Date(claim.until).toISOString()}`,
+      };
     }
     const outcome = await postCard(
       target.url,
@@ -166,6 +188,6 @@ export class TeamsProcessor implements NotificationProcessor {
       error: outcome.error,
       notBefore,
     });
-    return outcome.error;
+    return { reason: outcome.error, retryAfterMs: outcome.retryAfterMs };
   }
 }
