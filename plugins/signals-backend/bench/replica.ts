@@ -4,6 +4,8 @@ import { resolve } from 'path';
 /** A backend replica running `server.ts` (or `script`) in a child process. */
 export type Replica = {
   url: string;
+  /** The child's process id, e.g. to read its CPU time. */
+  pid: number;
   /** Sends a request over IPC and resolves with the child's answer. */
   call(message: object): Promise<any>;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startReplica(
   });
   return {
     url,
+    pid: child.pid!,
     call: message =>
       new Promise<any>(done => {
         const id = nextId++;

@@ -62,6 +62,23 @@ function checkOpenFiles() {
   }
 }
 
+/**
+ * User plus system CPU time of a process so far, in milliseconds (Linux;
+ * clock ticks of 10 ms, so sum it over rounds). Less skewed by other load
+ * on the machine than the time until the last socket has its frame.
+ */
+function cpuMsOf(pid: number) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // utime and stime, fields 14 and 15 of the line, 12 and 13 after the name.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 function asTarget(replica: Replica): FanoutTarget {
   return {
     url: replica.url,
@@ -82,22 +99,39 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : '—');
 
-type Sides = { herald: number[]; floor: number[] };
+/** Milliseconds per round on each side, and the backend's CPU per round. */
+type Sides = {
+  herald: number[];
+  floor: number[];
+  cpuMs: { herald: number; floor: number };
+};
 
-/** Runs `measure` on both sides `times` times, the order alternating. */
+const sides = (): Sides => ({
+  herald: [],
+  floor: [],
+  cpuMs: { herald: 0, floor: 0 },
+});
+
+/**
+ * Runs `measure` on both sides `times` times, the order alternating, with
+ * the CPU time its backend spent meanwhile.
+ */
 async function alternate(
   targets: { herald: FanoutTarget; floor: FanoutTarget },
+  pids: { herald: number; floor: number },
   times: number,
   measure: (target: FanoutTarget, round: number) => Promise<number>,
 ): Promise<Sides> {
-  const result: Sides = { herald: [], floor: [] };
+  const result = sides();
   for (let round = 0; round < times; round++) {
     const order =
       round % 2
         ? (['floor', 'herald'] as const)
         : (['herald', 'floor'] as const);
     for (const side of order) {
+      const cpuBefore = cpuMsOf(pids[side]);
       result[side].push(await measure(targets[side], round));
+      result.cpuMs[side] += (cpuMsOf(pids[side]) - cpuBefore) / times;
     }
   }
   return result;
@@ -141,6 +175,7 @@ async function main() {
 
   // The side-by-side workloads: both sides' sockets open at once.
   const table: Record<string, Sides> = {};
+  const pids = { herald: replicas.herald.pid, floor: replicas.floor.pid };
   for (const count of [small, large]) {
     const sockets = {
       herald: await openSockets(targets.herald, count),
@@ -148,11 +183,14 @@ async function main() {
     };
     const socketsOf = (target: FanoutTarget) =>
       target === targets.herald ? sockets.herald : sockets.floor;
-    table[`broadcast-${count}`] = await alternate(targets, rounds, (t, r) =>
-      timeBroadcast(t, socketsOf(t), r),
+    table[`broadcast-${count}`] = await alternate(
+      targets,
+      pids,
+      rounds,
+      (t, r) => timeBroadcast(t, socketsOf(t), r),
     );
     if (count === large) {
-      table.targeted = await alternate(targets, rounds, (t, r) =>
+      table.targeted = await alternate(targets, pids, rounds, (t, r) =>
         timeTargeted(t, socketsOf(t), targeted, r),
       );
     }
@@ -177,7 +215,7 @@ async function main() {
         : (['herald', 'floor'] as const);
     const point = {
       sockets: count,
-      broadcast: { herald: [], floor: [] } as Sides,
+      broadcast: sides(),
       memory: {} as { herald: SocketMemory; floor: SocketMemory },
     };
     for (const side of order) {
@@ -187,9 +225,12 @@ async function main() {
       point.memory[side] = memory;
       // Untimed: a fresh process runs its first broadcast unoptimised.
       await timeBroadcast(target, sockets, -1);
+      const cpuBefore = cpuMsOf(replica.pid);
       for (let round = 0; round < curveRounds; round++) {
         point.broadcast[side].push(await timeBroadcast(target, sockets, round));
       }
+      point.broadcast.cpuMs[side] =
+        (cpuMsOf(replica.pid) - cpuBefore) / curveRounds;
       await closeSockets(sockets);
       await replica.stop();
     }
@@ -224,6 +265,27 @@ async function main() {
       upstream?.targeted,
       ms,
     ],
+    ...(
+      [
+        [`broadcast-${small}`, `broadcast to ${small.toLocaleString('en')}`],
+        [`broadcast-${large}`, `broadcast to ${large.toLocaleString('en')}`],
+        [
+          'targeted',
+          `signal to ${targeted.toLocaleString('en')} of ${large.toLocaleString(
+            'en',
+          )}`,
+        ],
+      ] as const
+    ).map(
+      ([key, name]) =>
+        [
+          `backend CPU per ${name}`,
+          table[key].cpuMs.herald,
+          table[key].cpuMs.floor,
+          undefined,
+          ms,
+        ] as [string, number, number, undefined, (v: number) => string],
+    ),
     [
       `JS heap per idle socket (${top.sockets.toLocaleString('en')} sockets)`,
       top.memory.herald.heapUsed,
@@ -249,7 +311,7 @@ async function main() {
     ],
   ];
   const lines = [
-    `Medians of ${rounds} alternating rounds (curve: ${curveRounds}); upstream from the side-by-side benchmark's run of ${
+    `Medians of ${rounds} alternating rounds (curve: ${curveRounds}); backend CPU is the mean per round; upstream from the side-by-side benchmark's run of ${
       upstream?.startedAt ?? '(none)'
     }, not this run.`,
     '',
@@ -263,16 +325,18 @@ async function main() {
         )} | ${up === undefined ? '—' : unit(up)} | ${ratio(herald, up)} |`,
     ),
     '',
-    '| sockets | Herald broadcast | floor broadcast | Herald / floor | Herald heap / socket | floor heap / socket | Herald RSS / socket | floor RSS / socket |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| sockets | Herald broadcast | floor broadcast | Herald / floor | Herald CPU | floor CPU | Herald heap / socket | floor heap / socket | Herald RSS / socket | floor RSS / socket |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...points.map(({ sockets, broadcast, memory }) => {
       const herald = median(broadcast.herald);
       const floor = median(broadcast.floor);
       return `| ${sockets.toLocaleString('en')} | ${ms(herald)} | ${ms(
         floor,
-      )} | ${ratio(herald, floor)} | ${kb(memory.herald.heapUsed)} | ${kb(
-        memory.floor.heapUsed,
-      )} | ${kb(memory.herald.rss)} | ${kb(memory.floor.rss)} |`;
+      )} | ${ratio(herald, floor)} | ${ms(broadcast.cpuMs.herald)} | ${ms(
+        broadcast.cpuMs.floor,
+      )} | ${kb(memory.herald.heapUsed)} | ${kb(memory.floor.heapUsed)} | ${kb(
+        memory.herald.rss,
+      )} | ${kb(memory.floor.rss)} |`;
     }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
