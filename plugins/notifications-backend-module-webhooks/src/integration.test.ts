@@ -39,7 +39,9 @@ type Backend = Awaited<ReturnType<typeof startTestBackend>>;
 async function startBackend(
   knex: Knex,
   endpoints: object[],
-  maxAttempts = 100,
+  // Fewer than any fault test fails: a 5xx, a 429 or a closed port must
+  // defer the job, never spend its attempts.
+  maxAttempts = 2,
 ): Promise<Backend> {
   return startTestBackend({
     features: [
@@ -267,7 +269,13 @@ describe('signed webhooks through the notifications backend', () => {
       const endpoints = [{ id: 'hooks', url: hooks.url, secret }];
       backend = await startBackend(knex, endpoints);
       const before = await send(backend, toUsers('Before restart'));
-      await new Promise(resolve => setTimeout(resolve, 1000));
+      // Down for several times maxAttempts × maxBackoff (2 × 200 ms).
+      await new Promise(resolve => setTimeout(resolve, 1500));
+      await expect(
+        request(backend.server)
+          .get('/api/notifications/admin/outbox')
+          .set('Authorization', mockCredentials.service.header()),
+      ).resolves.toMatchObject({ body: { dead: 0 } });
       await backend.stop();
       backend = undefined;
 
@@ -287,12 +295,11 @@ describe('signed webhooks through the notifications backend', () => {
     async databaseId => {
       const secret = newSecret();
       const hooks = await receiver(secret);
-      hooks.answer = () => ({ status: 500 });
-      backend = await startBackend(
-        await databases.init(databaseId),
-        [{ id: 'hooks', url: hooks.url, secret }],
-        2,
-      );
+      // A refusal, not an outage: it spends attempts and ends dead.
+      hooks.answer = () => ({ status: 400 });
+      backend = await startBackend(await databases.init(databaseId), [
+        { id: 'hooks', url: hooks.url, secret },
+      ]);
       const sent = await send(backend, toUsers('Lost?', ['alice', 'bob']));
       expect(await outboxSettled(backend)).toEqual({ pending: 0, dead: 2 });
 
@@ -340,7 +347,7 @@ describe('signed webhooks through the notifications backend', () => {
           endpoint: 'hooks',
           status: 'pending',
           attempts: 2,
-          lastStatus: 500,
+          lastStatus: 400,
         });
       }
 

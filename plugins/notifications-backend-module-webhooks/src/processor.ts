@@ -3,6 +3,7 @@ import {
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import {
+  NotificationDeliveryDeferredError,
   NotificationPostProcessContext,
   NotificationProcessor,
 } from '@herald/plugin-notifications-node';
@@ -36,7 +37,8 @@ export class WebhookDeliveryError extends Error {
  * Sends each notification to the endpoints whose filters take it, signed
  * per Standard Webhooks with the outbox's delivery id as `webhook-id`.
  * postProcess throws while an endpoint still lacks the message, so the
- * outbox retries with its backoff; the delivery log skips endpoints that
+ * outbox retries with its backoff (deferring, without spending attempts,
+ * while every failure is transient); the delivery log skips endpoints that
  * have it.
  */
 export class WebhooksProcessor implements NotificationProcessor {
@@ -66,7 +68,12 @@ export class WebhooksProcessor implements NotificationProcessor {
     // A host without delivery ids (the upstream backend) gets the notification id.
     const webhookId = context?.deliveryId ?? notification.id;
     const body = JSON.stringify(webhookPayload(notification));
-    const failures: Array<{ endpoint: string; reason: string }> = [];
+    const failures: Array<{
+      endpoint: string;
+      reason: string;
+      transient: boolean;
+      retryAfterMs?: number;
+    }> = [];
     await Promise.all(
       endpoints.map(async endpoint => {
         const key = deliveryKeyOf(webhookId, endpoint.id);
@@ -79,12 +86,25 @@ export class WebhooksProcessor implements NotificationProcessor {
         });
         const result = await this.options.sender.attempt(key, endpoint);
         if (result.kind === 'failed') {
-          failures.push({ endpoint: endpoint.id, reason: result.reason });
+          failures.push({ endpoint: endpoint.id, ...result });
         }
       }),
     );
-    if (failures.length > 0) {
-      throw new WebhookDeliveryError(notification, failures);
+    if (failures.length === 0) {
+      return;
     }
+    const error = new WebhookDeliveryError(notification, failures);
+    if (failures.some(f => !f.transient)) {
+      throw error;
+    }
+    // Only passing failures: an outage or rate limit of any length must not
+    // dead-letter the job, so it is deferred without spending an attempt.
+    const waits = failures.flatMap(f =>
+      f.retryAfterMs === undefined ? [] : [f.retryAfterMs],
+    );
+    throw new NotificationDeliveryDeferredError(error.message, {
+      retryAfterMs: waits.length > 0 ? Math.max(...waits) : undefined,
+      cause: error,
+    });
   }
 }

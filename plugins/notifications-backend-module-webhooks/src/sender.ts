@@ -8,14 +8,26 @@ export type AttemptResult =
   | { kind: 'delivered'; status: number }
   /** It had arrived before: nothing was sent. */
   | { kind: 'finished' }
-  | { kind: 'failed'; reason: string; status?: number }
+  | {
+      kind: 'failed';
+      reason: string;
+      status?: number;
+      /** Passes by itself (a 429, a 5xx, a timeout, a connection error). */
+      transient: boolean;
+      /** The wait the endpoint asked for. */
+      retryAfterMs?: number;
+    }
   | { kind: 'missing' };
+
+/** Answers after which the same request can succeed once the endpoint recovers. */
+const TRANSIENT_4XX = new Set([408, 425, 429]);
 
 /**
  * Sends one logged delivery to its endpoint, signed afresh for each attempt
  * (the timestamp is the attempt's), and records the outcome. Any 2xx counts
  * as received; anything else is retried, after the `Retry-After` the
- * endpoint asked for, if any.
+ * endpoint asked for, if any. A 429, a 5xx or no answer at all is
+ * transient: the outbox retries it without spending an attempt.
  */
 export class WebhookSender {
   /** When each endpoint said it takes requests again. */
@@ -42,6 +54,8 @@ export class WebhookSender {
         reason: `the endpoint asked to wait until ${new Date(
           paused,
         ).toISOString()}`,
+        transient: true,
+        retryAfterMs: paused - Date.now(),
       };
     }
     const claim = await log.claim(key, this.options.leaseMs, ignoreRetryAfter);
@@ -54,6 +68,7 @@ export class WebhookSender {
         reason: `sent by another attempt or waiting until ${new Date(
           claim.until,
         ).toISOString()}`,
+        transient: true,
       };
     }
     let response: Response;
@@ -70,7 +85,7 @@ export class WebhookSender {
     } catch (error) {
       const reason = `request failed: ${String(error)}`;
       await log.release(key, claim.token, { error: reason, notBefore: 0 });
-      return { kind: 'failed', reason };
+      return { kind: 'failed', reason, transient: true };
     }
     // Read the answer so the connection can be reused, and for the log.
     const text = (await response.text().catch(() => '')).slice(0, 500);
@@ -86,6 +101,12 @@ export class WebhookSender {
     }
     const reason = `the endpoint answered ${status}${text ? `: ${text}` : ''}`;
     await log.release(key, claim.token, { status, error: reason, notBefore });
-    return { kind: 'failed', reason, status };
+    return {
+      kind: 'failed',
+      reason,
+      status,
+      transient: status >= 500 || TRANSIENT_4XX.has(status),
+      retryAfterMs,
+    };
   }
 }
