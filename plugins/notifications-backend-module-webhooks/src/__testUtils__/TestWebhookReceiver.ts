@@ -19,7 +19,7 @@ export type ReceivedWebhook = {
 export type ReceiverAnswer =
   | { status: 200 | 204 }
   | { status: 429; retryAfterSeconds: number }
-  | { status: 500 | 503 };
+  | { status: 400 | 500 | 503 };
 
 /**
  * A webhook consumer as its documentation tells it to be written: it
