@@ -48,13 +48,15 @@ export class SignalHub {
     this.replay = new ReplayBuffers(config.replay.bufferSize);
     // One set of listeners for all sockets rather than closures per socket:
     // ws calls them with the socket as `this`.
-    const connections = this.connections;
-    const hub = this;
+    const { connections } = this;
+    const onFrame = (connection: Connection, data: RawData) =>
+      this.onFrame(connection, data);
+    const remove = (connection: Connection) => this.remove(connection);
     this.listeners = {
       message(this: WebSocket, data: RawData, isBinary: boolean) {
         const connection = connections.get(this);
         if (connection && !isBinary) {
-          hub.onFrame(connection, data);
+          onFrame(connection, data);
         }
       },
       alive(this: WebSocket) {
@@ -66,15 +68,15 @@ export class SignalHub {
       close(this: WebSocket) {
         const connection = connections.get(this);
         if (connection) {
-          hub.remove(connection);
+          remove(connection);
         }
       },
       error(this: WebSocket, error: Error) {
-        hub.logger.debug(`Signals connection error: ${error.message}`);
+        logger.debug(`Signals connection error: ${error.message}`);
         this.terminate();
         const connection = connections.get(this);
         if (connection) {
-          hub.remove(connection);
+          remove(connection);
         }
       },
     };

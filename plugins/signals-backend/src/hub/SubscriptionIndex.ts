@@ -127,7 +127,10 @@ export class SubscriptionIndex {
     const refs = userRecipientRefs(signal.recipients);
     if (refs.length === 1) {
       const holders = subscribers.byRef.get(refs[0]);
-      return holders instanceof Set ? holders : holders ? [holders] : [];
+      if (holders instanceof Set) {
+        return holders;
+      }
+      return holders ? [holders] : [];
     }
     // A connection holding several of the recipient refs gets one frame.
     const recipients = new Set<Connection>();
