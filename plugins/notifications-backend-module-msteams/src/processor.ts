@@ -4,7 +4,7 @@ import {
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import {
-  NotificationDeliveryDeferredError,
+  deferWhenTransient,
   NotificationProcessor,
 } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
@@ -117,12 +117,9 @@ export class TeamsProcessor implements NotificationProcessor {
       // Every failure left is one that passes (a refused card is finished
       // as rejected), so the outbox retries without spending an attempt:
       // a Teams outage of any length ends with each card posted.
-      const waits = failures.flatMap(f =>
-        f.retryAfterMs === undefined ? [] : [f.retryAfterMs],
-      );
-      throw new NotificationDeliveryDeferredError(
-        new TeamsDeliveryError(notification, failures).message,
-        { retryAfterMs: waits.length > 0 ? Math.max(...waits) : undefined },
+      throw deferWhenTransient(
+        new TeamsDeliveryError(notification, failures),
+        failures.map(f => ({ transient: true, retryAfterMs: f.retryAfterMs })),
       );
     }
   }

@@ -4,7 +4,7 @@ import {
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import {
-  NotificationDeliveryDeferredError,
+  deferWhenTransient,
   NotificationPostProcessContext,
   NotificationProcessor,
 } from '@herald/plugin-notifications-node';
@@ -104,31 +104,20 @@ export class SlackDeliveryError extends Error {
 /**
  * A deferral when every target failed for a passing reason, so a Slack
  * outage or rate limit of any length never dead-letters a post; otherwise
- * an error that counts towards the outbox's attempts. The deferral waits
- * for the longest Retry-After among the targets.
+ * an error that counts towards the outbox's attempts.
  */
 function deliveryFailure(
   notification: Notification,
   failures: Array<{ target: string; error: Error }>,
 ): Error {
-  const error = new SlackDeliveryError(notification, failures);
-  let retryAfterMs: number | undefined;
-  for (const failure of failures) {
-    const transient =
-      failure.error instanceof DeferredPostError
-        ? {}
-        : transientFailureOf(failure.error);
-    if (!transient) {
-      return error;
-    }
-    if (transient.retryAfterMs !== undefined) {
-      retryAfterMs = Math.max(retryAfterMs ?? 0, transient.retryAfterMs);
-    }
-  }
-  return new NotificationDeliveryDeferredError(error.message, {
-    retryAfterMs,
-    cause: error,
-  });
+  return deferWhenTransient(
+    new SlackDeliveryError(notification, failures),
+    failures.map(({ error }) => {
+      const transient =
+        error instanceof DeferredPostError ? {} : transientFailureOf(error);
+      return { transient: transient !== undefined, ...transient };
+    }),
+  );
 }
 
 export type SlackProcessorOptions = {

@@ -3,7 +3,7 @@ import {
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import {
-  NotificationDeliveryDeferredError,
+  deferWhenTransient,
   NotificationPostProcessContext,
   NotificationProcessor,
 } from '@herald/plugin-notifications-node';
@@ -90,21 +90,13 @@ export class WebhooksProcessor implements NotificationProcessor {
         }
       }),
     );
-    if (failures.length === 0) {
-      return;
+    if (failures.length > 0) {
+      // Only passing failures defer: an outage or rate limit of any length
+      // must not dead-letter the job, while a refusal spends its attempts.
+      throw deferWhenTransient(
+        new WebhookDeliveryError(notification, failures),
+        failures,
+      );
     }
-    const error = new WebhookDeliveryError(notification, failures);
-    if (failures.some(f => !f.transient)) {
-      throw error;
-    }
-    // Only passing failures: an outage or rate limit of any length must not
-    // dead-letter the job, so it is deferred without spending an attempt.
-    const waits = failures.flatMap(f =>
-      f.retryAfterMs === undefined ? [] : [f.retryAfterMs],
-    );
-    throw new NotificationDeliveryDeferredError(error.message, {
-      retryAfterMs: waits.length > 0 ? Math.max(...waits) : undefined,
-      cause: error,
-    });
   }
 }

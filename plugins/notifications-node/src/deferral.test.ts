@@ -1,4 +1,7 @@
-import { NotificationDeliveryDeferredError } from './deferral';
+import {
+  NotificationDeliveryDeferredError,
+  deferWhenTransient,
+} from './deferral';
 
 describe('NotificationDeliveryDeferredError', () => {
   it('carries the wait and the cause', () => {
@@ -20,5 +23,35 @@ describe('NotificationDeliveryDeferredError', () => {
       false,
     );
     expect(NotificationDeliveryDeferredError.isDeferral('x')).toBe(false);
+  });
+});
+
+describe('deferWhenTransient', () => {
+  const error = new Error('2 targets failed');
+
+  it('defers for the longest Retry-After when every failure passes', () => {
+    const deferred = deferWhenTransient(error, [
+      { transient: true, retryAfterMs: 2000 },
+      { transient: true },
+      { transient: true, retryAfterMs: 500 },
+    ]);
+    expect(NotificationDeliveryDeferredError.isDeferral(deferred)).toBe(true);
+    expect(deferred).toMatchObject({
+      message: '2 targets failed',
+      retryAfterMs: 2000,
+      cause: error,
+    });
+    expect(deferWhenTransient(error, [{ transient: true }])).toMatchObject({
+      retryAfterMs: undefined,
+    });
+  });
+
+  it('keeps the error when any failure is permanent', () => {
+    expect(
+      deferWhenTransient(error, [
+        { transient: true, retryAfterMs: 2000 },
+        { transient: false },
+      ]),
+    ).toBe(error);
   });
 });

@@ -41,3 +41,31 @@ export class NotificationDeliveryDeferredError extends Error {
     );
   }
 }
+
+/**
+ * What a processor that delivers to several targets throws when some of
+ * them failed: a {@link NotificationDeliveryDeferredError} wrapping `error`
+ * when every failure is transient, waiting for the longest `retryAfterMs`
+ * among them, so an outage or rate limit never dead-letters the job; else
+ * `error` itself, which counts towards the outbox's attempts.
+ *
+ * @public
+ */
+export function deferWhenTransient(
+  error: Error,
+  failures: Array<{ transient: boolean; retryAfterMs?: number }>,
+): Error {
+  let retryAfterMs: number | undefined;
+  for (const failure of failures) {
+    if (!failure.transient) {
+      return error;
+    }
+    if (failure.retryAfterMs !== undefined) {
+      retryAfterMs = Math.max(retryAfterMs ?? 0, failure.retryAfterMs);
+    }
+  }
+  return new NotificationDeliveryDeferredError(error.message, {
+    retryAfterMs,
+    cause: error,
+  });
+}
