@@ -5,7 +5,7 @@ import request from 'supertest';
 import {
   createTestDatabases,
   startNotificationsBackend,
-} from './testing/notificationsTestBackend';
+} from './__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

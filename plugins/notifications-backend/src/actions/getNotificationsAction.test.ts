@@ -4,7 +4,7 @@ import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha'
 import { NotificationsStore } from '../store/NotificationsStore';
 import { registerGetNotificationsAction } from './getNotificationsAction';
 import { applyDatabaseMigrations } from '../store/migrations';
-import { createTestDatabases } from '../testing/notificationsTestBackend';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -5,8 +5,8 @@ import request from 'supertest';
 import {
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
-import { asService, asUser } from '../testing/fixtures';
+} from '../__testUtils__/notificationsTestBackend';
+import { asService, asUser } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 

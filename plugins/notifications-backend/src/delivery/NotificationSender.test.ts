@@ -14,13 +14,13 @@ import {
   clearNotificationTables,
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
+} from '../__testUtils__/notificationsTestBackend';
 import {
   asService,
   asUser,
   componentEntity as component,
   groupEntity as group,
-} from '../testing/fixtures';
+} from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 

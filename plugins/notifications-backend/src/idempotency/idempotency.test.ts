@@ -23,12 +23,12 @@ import {
 } from '../notificationJson';
 import { notificationsPlugin } from '../plugin';
 import { spec } from '../schema/openapi';
-import { asService } from '../testing/fixtures';
+import { asService } from '../__testUtils__/fixtures';
 import {
   clearNotificationTables,
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
+} from '../__testUtils__/notificationsTestBackend';
 import { IdempotencyKeyStore } from './IdempotencyKeyStore';
 import {
   IDEMPOTENCY_KEY_TTL_MS,

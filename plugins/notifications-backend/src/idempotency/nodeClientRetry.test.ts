@@ -11,7 +11,7 @@ import { AddressInfo } from 'node:net';
 import {
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
+} from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -13,7 +13,7 @@ import { OutboxConfig } from './config';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
 import { applyDatabaseMigrations } from '../store/migrations';
-import { createTestDatabases } from '../testing/notificationsTestBackend';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -9,7 +9,7 @@ import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
-import { createTestDatabases } from '../testing/notificationsTestBackend';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@ import {
   scheduleRetention,
 } from './scheduleRetention';
 import { applyDatabaseMigrations } from '../store/migrations';
-import { createTestDatabases } from '../testing/notificationsTestBackend';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

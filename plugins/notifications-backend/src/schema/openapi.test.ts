@@ -4,8 +4,8 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { COLUMN_MAX_LENGTHS } from '../store/rows';
-import { asService, asUser } from '../testing/fixtures';
-import { startNotificationsBackend } from '../testing/notificationsTestBackend';
+import { asService, asUser } from '../__testUtils__/fixtures';
+import { startNotificationsBackend } from '../__testUtils__/notificationsTestBackend';
 import { spec } from './openapi';
 
 jest.setTimeout(60_000);

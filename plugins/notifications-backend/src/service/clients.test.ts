@@ -15,7 +15,7 @@ import {
   clearNotificationTables,
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
+} from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -8,11 +8,11 @@ import { notificationsProcessingExtensionPoint } from '@herald/plugin-notificati
 import fc from 'fast-check';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { asService, asUser } from '../testing/fixtures';
+import { asService, asUser } from '../__testUtils__/fixtures';
 import {
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
+} from '../__testUtils__/notificationsTestBackend';
 import { SORTABLE_FIELDS } from '../store/NotificationsStore';
 
 /*

@@ -1,8 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { asService, asUser } from '../testing/fixtures';
-import { ALICE, useNotificationsApi } from '../testing/notificationsApi';
+import { asService, asUser } from '../__testUtils__/fixtures';
+import { ALICE, useNotificationsApi } from '../__testUtils__/notificationsApi';
 
 jest.setTimeout(60_000);
 

@@ -7,7 +7,7 @@ import {
 } from './DefaultNotificationSettingsService';
 import { SettingsStore } from './SettingsStore';
 import { applyDatabaseMigrations } from '../store/migrations';
-import { createTestDatabases } from '../testing/notificationsTestBackend';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTestDatabases } from '../testing/notificationsTestBackend';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 import { applyDatabaseMigrations } from './migrations';
 import { NotificationOrder, NotificationsStore } from './NotificationsStore';
 

@@ -11,11 +11,11 @@ import {
   UPSTREAM_MIGRATIONS,
   revertToUpstream,
 } from '../../bin/back-to-upstream';
-import { asService } from '../testing/fixtures';
+import { asService } from '../__testUtils__/fixtures';
 import {
   createTestDatabases,
   startNotificationsBackend,
-} from '../testing/notificationsTestBackend';
+} from '../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(120_000);
 

@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { NotificationsClient } from './NotificationsClient';
 import { markAllRead } from './markAllRead';
-import { InMemoryNotificationsApi, makeNotification } from '../testing/fakes';
+import { InMemoryNotificationsApi, makeNotification } from '../__testUtils__/fakes';
 
 type Recorded = {
   url: string;

@@ -9,7 +9,7 @@ import {
   InMemoryNotificationsApi,
   ManualSignalApi,
   makeNotification,
-} from '../testing/fakes';
+} from '../__testUtils__/fakes';
 import { NotificationsPage } from './NotificationsPage';
 import { NotificationsSidebarItem } from './NotificationsSidebarItem';
 import { NotificationsTable } from './NotificationsTable';

@@ -8,7 +8,7 @@ import {
   InMemoryNotificationsApi,
   ManualSignalApi,
   makeNotification,
-} from '../testing/fakes';
+} from '../__testUtils__/fakes';
 import { useRefreshOnSignal } from './useRefreshOnSignal';
 import { useUnreadCount } from './useUnreadCount';
 import { useUpdateNotifications } from './useUpdateNotifications';

@@ -1,12 +1,12 @@
 import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import request from 'supertest';
-import { ISO_DATE, asService, asUser } from '../../testing/fixtures';
+import { ISO_DATE, asService, asUser } from '../../__testUtils__/fixtures';
 import {
   ALICE,
   BOB,
   useNotificationsApi,
-} from '../../testing/notificationsApi';
-import { createTestDatabases } from '../../testing/notificationsTestBackend';
+} from '../../__testUtils__/notificationsApi';
+import { createTestDatabases } from '../../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -2,11 +2,11 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import request from 'supertest';
-import { asService, asUser } from '../../testing/fixtures';
+import { asService, asUser } from '../../__testUtils__/fixtures';
 import {
   createTestDatabases,
   startNotificationsBackend,
-} from '../../testing/notificationsTestBackend';
+} from '../../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

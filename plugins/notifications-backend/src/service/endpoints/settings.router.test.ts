@@ -1,11 +1,11 @@
 import request from 'supertest';
-import { asService, asUser } from '../../testing/fixtures';
+import { asService, asUser } from '../../__testUtils__/fixtures';
 import {
   ALICE,
   BOB,
   useNotificationsApi,
-} from '../../testing/notificationsApi';
-import { createTestDatabases } from '../../testing/notificationsTestBackend';
+} from '../../__testUtils__/notificationsApi';
+import { createTestDatabases } from '../../__testUtils__/notificationsTestBackend';
 
 jest.setTimeout(60_000);
 

@@ -21,7 +21,7 @@ import {
   InMemoryNotificationsApi,
   ManualSignalApi,
   makeNotification,
-} from '../../testing/fakes';
+} from '../../__testUtils__/fakes';
 import { NotificationsPage } from './NotificationsPage';
 
 function Location() {

@@ -7,7 +7,7 @@ import {
   InMemoryNotificationsApi,
   ManualSignalApi,
   makeNotification,
-} from '../../testing/fakes';
+} from '../../__testUtils__/fakes';
 import {
   NotificationsBadgeIcon,
   NotificationsLive,

@@ -14,7 +14,7 @@ import {
   InMemoryNotificationsApi,
   ManualSignalApi,
   makeNotification,
-} from '../../testing/fakes';
+} from '../../__testUtils__/fakes';
 import {
   NotificationsSideBarItemProps,
   NotificationsSidebarItem,

@@ -8,7 +8,7 @@ import {
   InMemoryNotificationsApi,
   ManualSignalApi,
   makeNotification,
-} from '../../testing/fakes';
+} from '../../__testUtils__/fakes';
 import { UnreadNotificationsCard } from './UnreadNotificationsCard';
 
 jest.setTimeout(30_000);
