@@ -16,7 +16,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
-import { NotificationSender } from '../src/delivery/NotificationSender';
+import { NotificationSender } from '../src/send/NotificationSender';
 import { OutboxStore } from '../src/outbox';
 import { NotificationProcessors } from '../src/processing';
 import { CatalogRecipientResolver } from '../src/recipients';

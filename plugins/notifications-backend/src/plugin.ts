@@ -16,7 +16,7 @@ import {
   registerSendNotificationAction,
 } from './actions';
 import { readNotificationsConfig } from './config';
-import { NotificationSender } from './delivery/NotificationSender';
+import { NotificationSender } from './send/NotificationSender';
 import { OutboxStore, OutboxWorker } from './outbox';
 import {
   IdempotencyKeyStore,

@@ -7,7 +7,7 @@ import {
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { NotificationSender } from '../delivery/NotificationSender';
+import { NotificationSender } from '../send/NotificationSender';
 import { sanitizeError } from '../service/sanitizeErrors';
 import { assertStorableInput, parseSendBody } from '../service/validation';
 

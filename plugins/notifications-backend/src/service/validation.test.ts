@@ -5,7 +5,7 @@ import {
   findUnstorableJson,
   toNotificationContent,
   validateSendOptions,
-} from '../delivery/validation';
+} from '../send/validation';
 import {
   DATE_PARAMETER_RANGE,
   MAX_BODY_DEPTH,

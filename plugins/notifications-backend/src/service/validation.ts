@@ -6,7 +6,7 @@ import {
 } from '@herald/plugin-notifications-common';
 import { Request } from 'express';
 import { z } from 'zod';
-import { findUnstorableJson } from '../delivery/validation';
+import { findUnstorableJson } from '../send/validation';
 import { spec } from '../schema/openapi';
 import {
   ListNotificationsOptions,

@@ -7,7 +7,7 @@ import { NotFoundError } from '@backstage/errors';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { Request, Response } from 'express';
-import { NotificationSender } from '../../delivery/NotificationSender';
+import { NotificationSender } from '../../send/NotificationSender';
 import {
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
