@@ -83,11 +83,14 @@ function recordFrame(userIndex, userRef, data) {
 }
 
 const commands = {
-  async open({ baseUrl, users }) {
-    const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/signals`;
+  // With `baseUrls` (several replicas) socket i connects to replica i mod n.
+  async open({ baseUrl, baseUrls = [baseUrl], users }) {
+    const wsUrls = baseUrls.map(
+      url => `${url.replace(/^http/, 'ws')}/api/signals`,
+    );
     const started = performance.now();
     sockets = await mapWithConcurrency(users, 16, ({ token, ref }, index) =>
-      openSocket(wsUrl, token, index, ref),
+      openSocket(wsUrls[index % wsUrls.length], token, index, ref),
     );
     // The subscribe frame is read after the open event; a ping round trip on
     // every socket guarantees the server has read it.

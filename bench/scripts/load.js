@@ -229,7 +229,13 @@ function randomRecipients(count, [min, max]) {
  * beyond which a due send is counted as skipped). Probes `GET /status` once a
  * second as a user would.
  */
-async function drive({ baseUrl, staticToken, probeToken, onTick }) {
+async function drive({
+  baseUrl,
+  sendTo = [baseUrl],
+  staticToken,
+  probeToken,
+  onTick,
+}) {
   const sends = [];
   const expected = new Map();
   const probes = [];
@@ -246,7 +252,8 @@ async function drive({ baseUrl, staticToken, probeToken, onTick }) {
     const record = { sentAt, users: users.length };
     sends.push(record);
     try {
-      const response = await fetch(`${baseUrl}/api/notifications`, {
+      const target = sendTo[sequence % sendTo.length];
+      const response = await fetch(`${target}/api/notifications`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -773,7 +780,27 @@ async function main() {
   log(`wrote results/${settings.name}.md and .json`);
 }
 
-main().catch(error => {
-  console.error(error);
-  process.exit(1);
-});
+// The multi-replica benchmark (replicas.js) runs the same sends and
+// measurements against several backends.
+module.exports = {
+  settings,
+  drive,
+  signalFigures,
+  summarize,
+  memory,
+  randomRecipients,
+  readLoopFile,
+  sampleConfig,
+  userName,
+  userRef,
+  waitForCatalog,
+  writeCatalog,
+  fmtMs,
+};
+
+if (require.main === module) {
+  main().catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
+}
