@@ -1,9 +1,9 @@
 import { Config } from '@backstage/config';
-import { NotificationSettings } from '@herald/plugin-notifications-common';
 import {
+  NotificationSettings,
   readDurationMs,
   readPostProcessTimeoutMs,
-} from '@herald/plugin-notifications-node';
+} from '@herald/plugin-notifications-common';
 import { OutboxConfig } from './outbox';
 import { parseDefaultSettings } from './settings';
 
