@@ -11,6 +11,7 @@ import {
   isPostgres,
   ROWS_PER_STATEMENT,
 } from '../store/sql';
+import { timeOrderedUuid } from '../store/ids';
 import { deliveryIdOf } from './deliveryId';
 
 const TABLE = 'notification_outbox';
@@ -242,7 +243,7 @@ export class OutboxStore {
               ? JSON.stringify({ id: notification.id, user: notification.user })
               : JSON.stringify(notification);
           for (const processor of processors) {
-            rows.push([randomUUID(), processor, own]);
+            rows.push([timeOrderedUuid(), processor, own]);
           }
           if (rows.length >= INSERT_CHUNK) {
             jobCount += rows.length;
