@@ -14,8 +14,10 @@ startBenchBackend({
     'backend',
     'package.json',
   ),
+  // The Email processor as the sample backend registers it.
   pluginPackages: [
     '@herald/plugin-notifications-backend',
+    '@herald/plugin-notifications-backend-module-email',
     '@herald/plugin-signals-backend',
   ],
   signalsNodePackage: '@herald/plugin-signals-node',

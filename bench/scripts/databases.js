@@ -6,6 +6,7 @@
  * the `notification` table (same upstream schema on both sides).
  */
 const crypto = require('node:crypto');
+const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 const knexFactory = require('knex');
 
@@ -100,25 +101,79 @@ function inboxRow(user, index, now) {
   };
 }
 
+const INBOX_COLUMNS = Object.keys(inboxRow('', 0, 0));
+const PG_TYPES = {
+  id: 'uuid',
+  created: 'timestamptz',
+  updated: 'timestamptz',
+  read: 'timestamptz',
+  saved: 'timestamptz',
+};
+const isPostgres = db => db.client.config.client === 'pg';
+
+/** Values as each driver binds them: SQLite stores dates as epoch milliseconds, as knex does. */
+function columnValues(row, sqlite) {
+  return INBOX_COLUMNS.map(column => {
+    const value = row[column];
+    return sqlite && value instanceof Date ? value.getTime() : value;
+  });
+}
+
+/*
+ * Rows in the cheapest form each database takes them: PostgreSQL one
+ * statement with an array per column, SQLite one prepared statement run per
+ * row, inside one transaction. The storage floor of a send is this insert,
+ * timed; the inbox seeding uses it untimed, in chunks.
+ */
+async function insertRowsBare(db, rows) {
+  const names = INBOX_COLUMNS.map(column => `"${column}"`).join(', ');
+  if (isPostgres(db)) {
+    const arrays = INBOX_COLUMNS.map(column => rows.map(row => row[column]));
+    await db.raw(
+      `INSERT INTO notification (${names}) SELECT * FROM unnest(${INBOX_COLUMNS.map(
+        column => `?::${PG_TYPES[column] ?? 'text'}[]`,
+      ).join(', ')})`,
+      arrays,
+    );
+    return;
+  }
+  const connection = await db.client.acquireConnection();
+  try {
+    const statement = prepared(
+      connection,
+      `INSERT INTO notification (${names}) VALUES (${INBOX_COLUMNS.map(
+        () => '?',
+      ).join(', ')})`,
+    );
+    connection.transaction(() => {
+      for (const row of rows) {
+        statement.run(columnValues(row, true));
+      }
+    })();
+  } finally {
+    await db.client.releaseConnection(connection);
+  }
+}
+
 async function seedInbox(db, { user, rows, otherUsers, otherRowsPerUser }) {
   const now = Date.now();
-  const chunkSize = 500;
   // One short transaction per chunk: the backend keeps working against the
   // same SQLite file and must not wait behind one long write lock.
+  const chunkSize = 5000;
   const insertInto = async (owner, count) => {
     for (let start = 0; start < count; start += chunkSize) {
       const chunk = [];
       for (let i = start; i < Math.min(count, start + chunkSize); i++) {
         chunk.push(inboxRow(owner, i, now));
       }
-      await db('notification').insert(chunk);
+      await insertRowsBare(db, chunk);
     }
   };
   await insertInto(user, rows);
   for (let u = 0; u < otherUsers; u++) {
     await insertInto(`user:default/inbox-neighbour-${u}`, otherRowsPerUser);
   }
-  if (db.client.config.client === 'pg') {
+  if (isPostgres(db)) {
     // The rows arrive in one burst, straight into the table; a live database's
     // autovacuum would process them moments later. Doing it now gives both
     // backends the same settled table: fresh statistics, and a visibility map
@@ -127,4 +182,80 @@ async function seedInbox(db, { user, rows, otherUsers, otherRowsPerUser }) {
   }
 }
 
-module.exports = { dropPostgresDatabases, notificationsDatabase, seedInbox };
+/*
+ * The storage floor: what the database itself needs for a workload, without
+ * a backend in front. The same statements on the same schema and the same
+ * rows as the Herald side's database, run from this process. The time of a
+ * send's floor is one insert of that many notification rows; an inbox
+ * workload's floor is the one indexed query that answers it.
+ */
+const FLOOR_COLUMNS =
+  'id, "user", title, description, severity, link, origin, scope, topic, icon, metadata, created, updated, "read", saved';
+const floorQueries = {
+  'list-default': `SELECT ${FLOOR_COLUMNS} FROM notification WHERE "user" = ? AND "read" IS NULL ORDER BY created DESC LIMIT 5`,
+  'list-all': `SELECT ${FLOOR_COLUMNS} FROM notification WHERE "user" = ? ORDER BY created DESC LIMIT 5`,
+  'list-search': `SELECT ${FLOOR_COLUMNS} FROM notification WHERE "user" = ? AND "read" IS NULL AND (lower(title) LIKE '%quasar%' OR lower(description) LIKE '%quasar%') ORDER BY created DESC LIMIT 5`,
+  status: `SELECT count(*) AS total, count("read") AS "read" FROM notification WHERE "user" = ?`,
+  topics: `SELECT DISTINCT topic FROM notification WHERE "user" = ? AND "read" IS NULL AND topic IS NOT NULL`,
+};
+
+const preparedStatements = new WeakMap();
+
+/** SQLite statements compiled once per connection, as a backend keeps them. */
+function prepared(connection, sql) {
+  let statements = preparedStatements.get(connection);
+  if (!statements) {
+    statements = new Map();
+    preparedStatements.set(connection, statements);
+  }
+  if (!statements.has(sql)) {
+    statements.set(sql, connection.prepare(sql));
+  }
+  return statements.get(sql);
+}
+
+function storageFloor(db) {
+  const postgres = isPostgres(db);
+  return {
+    /** Milliseconds to insert `count` notification rows in one statement or transaction. */
+    async insert(count, tag) {
+      const now = Date.now();
+      const rows = Array.from({ length: count }, (_, i) => ({
+        ...inboxRow(`user:default/floor-${tag}-${i}`, i, now),
+        read: null,
+        saved: null,
+      }));
+      const started = performance.now();
+      await insertRowsBare(db, rows);
+      return performance.now() - started;
+    },
+    hasQuery: workload => workload in floorQueries,
+    /** Milliseconds of one run of the workload's query, rows read to the end. */
+    async query(workload, user) {
+      const sql = floorQueries[workload];
+      const connection = await db.client.acquireConnection();
+      try {
+        const started = performance.now();
+        if (postgres) {
+          let index = 0;
+          await connection.query(
+            sql.replace(/\?/g, () => `$${++index}`),
+            [user],
+          );
+        } else {
+          prepared(connection, sql).all(user);
+        }
+        return performance.now() - started;
+      } finally {
+        await db.client.releaseConnection(connection);
+      }
+    },
+  };
+}
+
+module.exports = {
+  dropPostgresDatabases,
+  notificationsDatabase,
+  seedInbox,
+  storageFloor,
+};

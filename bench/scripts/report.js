@@ -45,6 +45,14 @@ function summarise(results, engines, median, plan) {
       };
       const herald = side('herald');
       const upstream = side('upstream');
+      if (!entry.herald && !entry.upstream && !engineResults.aborted) {
+        // Not part of this run's plan (a quick run, --storage-only).
+        continue;
+      }
+      const floorSamples = entry.floor?.samples ?? [];
+      const floor = floorSamples.length
+        ? { value: median(floorSamples), samples: floorSamples }
+        : undefined;
       let target;
       if (workload.target && herald.value !== undefined) {
         if (upstream.value !== undefined || workload.heraldOnlyTarget) {
@@ -59,6 +67,7 @@ function summarise(results, engines, median, plan) {
         workload: { ...workload, label: workloadLabel(workload, plan) },
         herald,
         upstream,
+        floor,
         target,
       });
     }
@@ -68,8 +77,8 @@ function summarise(results, engines, median, plan) {
 
 function markdownTable(rows) {
   const lines = [
-    '| Database | Workload | Herald (median) | Upstream (median) | Herald / upstream | Target | Met |',
-    '|---|---|---:|---:|---:|---|---|',
+    '| Database | Workload | Herald (median) | Upstream (median) | Floor (median) | Herald / upstream | Herald / floor | Target | Met |',
+    '|---|---|---:|---:|---:|---:|---:|---|---|',
   ];
   const notes = [];
   const cell = (side, unit) => {
@@ -81,19 +90,17 @@ function markdownTable(rows) {
     }
     return `not measured [${notes.indexOf(side.error) + 1}]`;
   };
-  for (const { engine, workload, herald, upstream, target } of rows) {
-    const ratio =
-      herald.value !== undefined &&
-      upstream.value !== undefined &&
-      upstream.value > 0
-        ? herald.value / upstream.value
-        : undefined;
-    const ratioText =
-      ratio === undefined
-        ? '—'
-        : ratio < 0.01
-        ? ratio.toExponential(1)
-        : ratio.toFixed(2);
+  for (const { engine, workload, herald, upstream, floor, target } of rows) {
+    const ratioText = (a, b) => {
+      const ratio =
+        a?.value !== undefined && b?.value !== undefined && b.value > 0
+          ? a.value / b.value
+          : undefined;
+      if (ratio === undefined) {
+        return '—';
+      }
+      return ratio < 0.01 ? ratio.toExponential(1) : ratio.toFixed(2);
+    };
     const met = !target
       ? ''
       : target.met === undefined
@@ -105,7 +112,9 @@ function markdownTable(rows) {
       `| ${engineLabels[engine]} | ${workload.label} | ${cell(
         herald,
         workload.unit,
-      )} | ${cell(upstream, workload.unit)} | ${ratioText} | ${
+      )} | ${cell(upstream, workload.unit)} | ${
+        floor ? formatValue(floor.value, workload.unit) : '—'
+      } | ${ratioText(herald, upstream)} | ${ratioText(herald, floor)} | ${
         target?.text ?? '—'
       } | ${met} |`,
     );
@@ -202,6 +211,233 @@ function svgChart(rows) {
   return parts.join('\n');
 }
 
+const curveTitles = {
+  send: {
+    title: 'Send time against recipients',
+    unitName: 'recipient',
+    axis: 'recipients',
+  },
+  inbox: {
+    title: 'Inbox page default against rows',
+    unitName: 'row',
+    axis: 'rows in the inbox',
+  },
+};
+const sideColours = {
+  herald: '#2b7bb9',
+  upstream: '#c0504d',
+  floor: '#777777',
+};
+
+/** Points of each cost curve per engine, by size, from the table's rows. */
+function curves(rows, engines) {
+  const result = [];
+  for (const curve of Object.keys(curveTitles)) {
+    for (const engine of engines) {
+      const points = rows
+        .filter(row => row.engine === engine && row.workload.curve === curve)
+        .map(row => ({
+          size: row.workload.curveSize ?? Number(row.workload.id.split('-')[1]),
+          herald: row.herald.value,
+          upstream: row.upstream.value,
+          floor: row.floor?.value,
+        }))
+        .sort((a, b) => a.size - b.size);
+      if (points.some(point => point.herald !== undefined)) {
+        result.push({ curve, engine, points });
+      }
+    }
+  }
+  return result;
+}
+
+/** How time grows with size between neighbouring points: 1 is linear, 0 flat. */
+function exponents(points, side) {
+  const measured = points.filter(point => point[side] > 0);
+  const result = [];
+  for (let i = 1; i < measured.length; i++) {
+    const [a, b] = [measured[i - 1], measured[i]];
+    result.push({
+      from: a.size,
+      to: b.size,
+      exponent: Math.log(b[side] / a[side]) / Math.log(b.size / a.size),
+    });
+  }
+  return result;
+}
+
+/** Exponents up to this count as linear: a run on shared cores moves by more. */
+const LINEAR_ENOUGH = 1.1;
+
+function curvesMarkdown(curveList) {
+  const lines = ['## Cost curves', ''];
+  const size = value => value.toLocaleString('en-US');
+  for (const { curve, engine, points } of curveList) {
+    const { title, unitName } = curveTitles[curve];
+    lines.push(
+      `### ${engineLabels[engine]}: ${title.toLowerCase()}`,
+      '',
+      `| ${unitName}s | Herald | Herald per ${unitName} | Upstream | Floor | Herald / floor |`,
+      '|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const point of points) {
+      const perUnit =
+        point.herald === undefined
+          ? '—'
+          : `${((point.herald * 1000) / point.size).toFixed(2)} µs`;
+      lines.push(
+        `| ${size(point.size)} | ${formatValue(
+          point.herald,
+          'ms',
+        )} | ${perUnit} | ${formatValue(point.upstream, 'ms')} | ${formatValue(
+          point.floor,
+          'ms',
+        )} | ${
+          point.herald !== undefined && point.floor > 0
+            ? (point.herald / point.floor).toFixed(2)
+            : '—'
+        } |`,
+      );
+    }
+    for (const side of ['herald', 'upstream', 'floor']) {
+      const steps = exponents(points, side);
+      if (steps.length === 0) {
+        continue;
+      }
+      const worst = steps.reduce((a, b) => (b.exponent > a.exponent ? b : a));
+      const verdict =
+        worst.exponent <= LINEAR_ENOUGH
+          ? 'linear or flatter throughout'
+          : `**grows faster than linear from ${size(worst.from)} to ${size(
+              worst.to,
+            )}**`;
+      lines.push(
+        '',
+        `${side}: time grows as size^${steps
+          .map(step => step.exponent.toFixed(2))
+          .join(
+            ', ^',
+          )} between neighbouring points (1 is linear, 0 flat): ${verdict}.`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** One log-log panel per curve and engine: time against size, a line per side. */
+function svgCurves(curveList) {
+  const panelWidth = 540;
+  const panelHeight = 320;
+  const margin = { left: 70, right: 20, top: 40, bottom: 50 };
+  const columns = 2;
+  const rowsOfPanels = Math.ceil(curveList.length / columns);
+  const width = panelWidth * columns;
+  const height = 50 + panelHeight * rowsOfPanels;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="${
+      width / 2
+    }" y="22" text-anchor="middle" font-size="16" font-weight="bold">Cost curves — median time, log-log (a slope of one decade per decade is linear)</text>`,
+  ];
+  ['herald', 'upstream', 'floor'].forEach((side, index) => {
+    const lx = width / 2 - 150 + index * 110;
+    parts.push(
+      `<line x1="${lx}" y1="38" x2="${lx + 20}" y2="38" stroke="${
+        sideColours[side]
+      }" stroke-width="2"${
+        side === 'floor' ? ' stroke-dasharray="4 3"' : ''
+      }/><text x="${lx + 26}" y="42">${
+        side === 'herald' ? 'Herald' : side
+      }</text>`,
+    );
+  });
+  curveList.forEach(({ curve, engine, points }, index) => {
+    const ox = (index % columns) * panelWidth;
+    const oy = 50 + Math.floor(index / columns) * panelHeight;
+    const values = points
+      .flatMap(point => [point.herald, point.upstream, point.floor])
+      .filter(value => value > 0);
+    const sizes = points.map(point => point.size);
+    const yMin = Math.floor(Math.log10(Math.min(...values)));
+    const yMax = Math.ceil(Math.log10(Math.max(...values)));
+    const xMin = Math.floor(Math.log10(Math.min(...sizes)));
+    const xMax = Math.ceil(Math.log10(Math.max(...sizes)));
+    const plotWidth = panelWidth - margin.left - margin.right;
+    const plotHeight = panelHeight - margin.top - margin.bottom;
+    const px = value =>
+      ox +
+      margin.left +
+      ((Math.log10(value) - xMin) / Math.max(1, xMax - xMin)) * plotWidth;
+    const py = value =>
+      oy +
+      margin.top +
+      plotHeight -
+      ((Math.log10(value) - yMin) / Math.max(1, yMax - yMin)) * plotHeight;
+    parts.push(
+      `<text x="${ox + panelWidth / 2}" y="${
+        oy + 24
+      }" text-anchor="middle" font-weight="bold">${escapeXml(
+        `${engineLabels[engine]} · ${curveTitles[curve].title}`,
+      )}</text>`,
+    );
+    for (let power = yMin; power <= yMax; power++) {
+      const y = py(10 ** power).toFixed(1);
+      parts.push(
+        `<line x1="${ox + margin.left}" y1="${y}" x2="${
+          ox + panelWidth - margin.right
+        }" y2="${y}" stroke="#dddddd"/>`,
+        `<text x="${
+          ox + margin.left - 6
+        }" y="${y}" text-anchor="end" fill="#555555">${escapeXml(
+          formatValue(10 ** power, 'ms'),
+        )}</text>`,
+      );
+    }
+    for (let power = xMin; power <= xMax; power++) {
+      const x = px(10 ** power).toFixed(1);
+      parts.push(
+        `<line x1="${x}" y1="${oy + margin.top}" x2="${x}" y2="${
+          oy + margin.top + plotHeight
+        }" stroke="#dddddd"/>`,
+        `<text x="${x}" y="${
+          oy + margin.top + plotHeight + 16
+        }" text-anchor="middle" fill="#555555">${(10 ** power).toLocaleString(
+          'en-US',
+        )}</text>`,
+      );
+    }
+    parts.push(
+      `<text x="${ox + margin.left + plotWidth / 2}" y="${
+        oy + panelHeight - 12
+      }" text-anchor="middle" fill="#555555">${curveTitles[curve].axis}</text>`,
+    );
+    for (const side of ['herald', 'upstream', 'floor']) {
+      const line = points.filter(point => point[side] > 0);
+      if (line.length === 0) {
+        continue;
+      }
+      const coordinates = line.map(
+        point => `${px(point.size).toFixed(1)},${py(point[side]).toFixed(1)}`,
+      );
+      parts.push(
+        `<polyline fill="none" stroke="${sideColours[side]}" stroke-width="2"${
+          side === 'floor' ? ' stroke-dasharray="4 3"' : ''
+        } points="${coordinates.join(' ')}"/>`,
+        ...coordinates.map(
+          coordinate =>
+            `<circle cx="${coordinate.split(',')[0]}" cy="${
+              coordinate.split(',')[1]
+            }" r="3" fill="${sideColours[side]}"/>`,
+        ),
+      );
+    }
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
 function writeReport({
   results,
   engines,
@@ -213,6 +449,7 @@ function writeReport({
   median,
 }) {
   const rows = summarise(results, engines, median, plan);
+  const curveList = curves(rows, engines);
   const machine = `${os.cpus().length} × ${
     os.cpus()[0]?.model ?? 'CPU'
   }, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}`;
@@ -230,6 +467,7 @@ function writeReport({
     '',
     markdownTable(rows),
     '',
+    curvesMarkdown(curveList),
   ].join('\n');
   fs.writeFileSync(`${outputBase}.md`, markdown);
   fs.writeFileSync(
@@ -241,6 +479,7 @@ function writeReport({
     ),
   );
   fs.writeFileSync(`${outputBase}.svg`, svgChart(rows));
+  fs.writeFileSync(`${outputBase}-curves.svg`, svgCurves(curveList));
 }
 
 module.exports = { writeReport };

@@ -8,6 +8,7 @@
  *   yarn bench            full run, writes results/latest.{md,json,svg}
  *   yarn bench --quick    small smoke run, writes results/quick.{md,json,svg}
  *   --engines=sqlite      limit the engines (sqlite, postgres)
+ *   --storage-only        sends, inbox and their curves; no sockets
  *
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
@@ -27,6 +28,7 @@ const {
   dropPostgresDatabases,
   notificationsDatabase,
   seedInbox,
+  storageFloor,
 } = require('./databases');
 const { CommandProcess } = require('./ipc');
 const { inboxQueries } = require('./workloads');
@@ -34,6 +36,7 @@ const { writeReport } = require('./report');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const storageOnly = args.includes('--storage-only');
 const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
@@ -49,6 +52,9 @@ const plan = quick
         { recipients: 10000, reps: 1 },
       ],
       inboxRows: 100000,
+      inboxCurve: [1000, 10000],
+      curveRounds: 1,
+      curveQueriesPerRound: 3,
       queryRounds: 1,
       queriesPerRound: 5,
       smallSockets: 100,
@@ -61,8 +67,14 @@ const plan = quick
         { recipients: 100, reps: 5 },
         { recipients: 1000, reps: 3 },
         { recipients: 10000, reps: 3 },
+        { recipients: 100000, reps: 2 },
       ],
       inboxRows: 100000,
+      // Owners of these many rows besides the main inbox, each read with the
+      // page default: the inbox curve, with the main inbox as its 100,000 point.
+      inboxCurve: [1000, 10000, 1000000],
+      curveRounds: 2,
+      curveQueriesPerRound: 5,
       queryRounds: 3,
       queriesPerRound: 20,
       smallSockets: 1000,
@@ -75,6 +87,41 @@ const benchRoot = path.resolve(__dirname, '..');
 const resultsDir = path.join(benchRoot, 'results');
 const rawDir = path.join(resultsDir, 'raw');
 const sideNames = ['herald', 'upstream'];
+
+/*
+ * Herald runs as the sample backend does, with the Email processor registered
+ * (stream transport: rendered, never sent), so every send also queues one
+ * outbox job per recipient. The published backend has no Email module in
+ * this workspace. A send to 100,000 explicit refs is about 3.5 MB of JSON,
+ * over the 1 MB default body limit.
+ */
+const heraldConfig = {
+  notifications: {
+    maxRequestBodySize: '8mb',
+    processors: {
+      email: {
+        transportConfig: { transport: 'stream' },
+        sender: 'Herald <herald@localhost>',
+        broadcastConfig: { receiver: 'none' },
+      },
+    },
+  },
+};
+
+/** The highest resident memory of a backend while `work` runs, sampled every 10 ms. */
+async function peakResidentMemory(backend, work) {
+  const before = backend.rss();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, backend.rss());
+  }, 10);
+  try {
+    const value = await work();
+    return { value, addedBytes: Math.max(peak, backend.rss()) - before };
+  } finally {
+    clearInterval(sampler);
+  }
+}
 
 function log(message) {
   process.stdout.write(
@@ -188,7 +235,7 @@ async function restingMemory(backend) {
   return median(samples);
 }
 
-async function runSends(engine, backends, staticToken, record) {
+async function runSends(engine, backends, staticToken, record, floor) {
   for (const { recipients, reps } of plan.sends) {
     const workload = `send-${recipients}`;
     for (let rep = 0; rep < reps; rep++) {
@@ -200,10 +247,8 @@ async function runSends(engine, backends, staticToken, record) {
           { length: recipients },
           (_, i) => `user:default/recipient-${rep}-${i}`,
         );
-        const result = await postJson(
-          `${backends[side].baseUrl}/api/notifications`,
-          staticToken,
-          {
+        const send = () =>
+          postJson(`${backends[side].baseUrl}/api/notifications`, staticToken, {
             recipients: { type: 'entity', entityRef },
             payload: {
               title: `Release ${rep} is out`,
@@ -212,8 +257,22 @@ async function runSends(engine, backends, staticToken, record) {
               severity: 'normal',
               topic: 'releases',
             },
-          },
-        );
+          });
+        let result;
+        if (recipients === 100000) {
+          const measured = await peakResidentMemory(backends[side], send);
+          result = measured.value;
+          if (result.status === 200) {
+            record.add(
+              engine,
+              'send-100000-memory',
+              side,
+              measured.addedBytes / 1024 / 1024,
+            );
+          }
+        } else {
+          result = await send();
+        }
         if (result.status !== 200) {
           record.fail(engine, workload, side, describeFailure(result));
           log(`${engine} ${workload} ${side}: ${describeFailure(result)}`);
@@ -232,13 +291,19 @@ async function runSends(engine, backends, staticToken, record) {
         record.add(engine, workload, side, result.ms);
         log(`${engine} ${workload} ${side}: ${result.ms.toFixed(1)} ms`);
       }
+      const floorMs = await floor.insert(recipients, `${recipients}-${rep}`);
+      record.add(engine, workload, 'floor', floorMs);
+      log(`${engine} ${workload} floor: ${floorMs.toFixed(1)} ms`);
     }
   }
 }
 
-async function runInbox(engine, backends, databaseOptions, record) {
+const curveOwner = rows => `inbox-${rows}`;
+
+async function runInbox(engine, backends, databaseOptions, record, floor) {
   const owner = 'inbox-owner';
   const tokens = {};
+  const curveTokens = {};
   for (const side of sideNames) {
     const db = notificationsDatabase(engine, databaseOptions[side]);
     const started = performance.now();
@@ -249,6 +314,13 @@ async function runInbox(engine, backends, databaseOptions, record) {
         otherUsers: 10,
         otherRowsPerUser: plan.inboxRows / 10,
       });
+      for (const rows of plan.inboxCurve) {
+        await seedInbox(db, {
+          user: `user:default/${curveOwner(rows)}`,
+          rows,
+          otherUsers: 0,
+        });
+      }
     } finally {
       await db.destroy();
     }
@@ -263,6 +335,14 @@ async function runInbox(engine, backends, databaseOptions, record) {
       owner,
       fetchOnceMore,
     );
+    curveTokens[side] = {};
+    for (const rows of plan.inboxCurve) {
+      curveTokens[side][rows] = await benchToken(
+        backends[side].baseUrl,
+        curveOwner(rows),
+        fetchOnceMore,
+      );
+    }
   }
   for (const [workload, query] of Object.entries(inboxQueries)) {
     const answers = {};
@@ -290,6 +370,50 @@ async function runInbox(engine, backends, databaseOptions, record) {
           record.add(engine, workload, side, ms);
         }
       }
+      await floorQueries(engine, workload, owner, plan.queriesPerRound);
+    }
+  }
+
+  // The page default against inboxes of other sizes: the inbox curve.
+  const pageDefault = inboxQueries['list-default'];
+  for (const rows of plan.inboxCurve) {
+    const workload = `inbox-${rows}`;
+    for (const side of sideNames) {
+      for (let i = 0; i < 2; i++) {
+        await getJson(
+          `${backends[side].baseUrl}${pageDefault}`,
+          curveTokens[side][rows],
+        );
+      }
+    }
+    for (let round = 0; round < plan.curveRounds; round++) {
+      for (const side of orderFor(round)) {
+        for (let i = 0; i < plan.curveQueriesPerRound; i++) {
+          const { ms } = await getJson(
+            `${backends[side].baseUrl}${pageDefault}`,
+            curveTokens[side][rows],
+          );
+          record.add(engine, workload, side, ms);
+        }
+      }
+      await floorQueries(
+        engine,
+        workload,
+        curveOwner(rows),
+        plan.curveQueriesPerRound,
+        'list-default',
+      );
+    }
+    log(`${engine} ${workload}: measured`);
+  }
+
+  async function floorQueries(engine, workload, user, count, query = workload) {
+    if (!floor.hasQuery(query)) {
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      const ms = await floor.query(query, `user:default/${user}`);
+      record.add(engine, workload, 'floor', ms);
     }
   }
 }
@@ -429,6 +553,7 @@ async function runEngine(engine, record, engineIndex) {
   fs.mkdirSync(engineDir, { recursive: true });
   const databaseOptions = {};
   const backends = {};
+  let floorDb;
   try {
     for (const side of orderFor(engineIndex)) {
       const sideDir = path.join(engineDir, side);
@@ -445,6 +570,7 @@ async function runEngine(engine, record, engineIndex) {
         port,
         staticToken,
         database: databaseConfig(engine, databaseOptions[side]),
+        extra: side === 'herald' ? heraldConfig : {},
       });
       const started = performance.now();
       try {
@@ -490,10 +616,18 @@ async function runEngine(engine, record, engineIndex) {
       record.add(engine, 'rest-memory', side, bytes / 1024 / 1024);
       log(`${engine} ${side} at rest: ${(bytes / 1024 / 1024).toFixed(0)} MB`);
     }
-    await runSends(engine, backends, staticToken, record);
-    await runInbox(engine, backends, databaseOptions, record);
-    await runSockets(engine, backends, staticToken, record);
+    // The floor runs on the Herald side's database: same schema, same rows.
+    floorDb = notificationsDatabase(engine, databaseOptions.herald);
+    const floor = storageFloor(floorDb);
+    await runSends(engine, backends, staticToken, record, floor);
+    await runInbox(engine, backends, databaseOptions, record, floor);
+    await floorDb.destroy();
+    floorDb = undefined;
+    if (!storageOnly) {
+      await runSockets(engine, backends, staticToken, record);
+    }
   } finally {
+    await floorDb?.destroy();
     for (const backend of Object.values(backends)) {
       await backend.stop();
     }
@@ -547,7 +681,9 @@ async function main() {
     outputBase: path.join(resultsDir, name),
     median,
   });
-  log(`wrote results/${name}.md, results/${name}.json and results/${name}.svg`);
+  log(
+    `wrote results/${name}.md, results/${name}.json, results/${name}.svg and results/${name}-curves.svg`,
+  );
 }
 
 main().catch(error => {
