@@ -12,7 +12,6 @@ import {
 } from '@herald/plugin-notifications-node';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
 import {
   ServedNotificationJson,
   notificationToJson,
@@ -26,6 +25,7 @@ import {
   NotificationContent,
   NotificationWriter,
 } from '../store/NotificationWriter';
+import { timeOrderedUuid } from '../store/ids';
 import {
   assertFits,
   toNotificationContent,
@@ -319,7 +319,8 @@ export class NotificationSender {
     now: Date,
   ): Notification {
     return {
-      id: randomUUID(),
+      // Time-ordered, so a send's rows are appended to the primary-key index.
+      id: timeOrderedUuid(now.getTime()),
       user,
       origin,
       created: now,
