@@ -25,7 +25,15 @@ export const c2: Both<UC.NotificationPayload, HC.NotificationPayload> = ok2;
 export const c3: Both<UC.NotificationStatus, HC.NotificationStatus> = ok2;
 export const c4: Both<UC.NotificationSettings, HC.NotificationSettings> = ok2;
 export const c5: To<UC.NotificationSignal, HC.NotificationSignal> = ok1;
-export const c5b: To<HC.NotificationSignal, UC.NotificationSignal> = ok1;
+// Herald's done and snooze signals are additions upstream code never sees
+// typed; every other signal is still one upstream's type describes.
+export const c5b: To<
+  Exclude<
+    HC.NotificationSignal,
+    HC.NotificationDoneSignal | HC.NotificationSnoozedSignal
+  >,
+  UC.NotificationSignal
+> = ok1;
 export const c6: Both<
   UC.NotificationProcessorFilters,
   HC.NotificationProcessorFilters

@@ -56,4 +56,24 @@ describe('notificationFromJson', () => {
       payload: { title: 'Hi' },
     });
   });
+
+  it('parses the Herald extensions when present', () => {
+    const notification = notificationFromJson({
+      id: 'n3',
+      user: 'user:default/alice',
+      created: '2026-01-02T00:00:00Z',
+      done: '2026-01-04T00:00:00.000Z',
+      snoozedUntil: '2026-01-05T00:00:00.000Z',
+      reasons: [{ type: 'group', entityRef: 'group:default/team' }],
+      origin: 'external:curl',
+      payload: { title: 'Hi' },
+    });
+    expect(notification.done).toEqual(new Date('2026-01-04T00:00:00.000Z'));
+    expect(notification.snoozedUntil).toEqual(
+      new Date('2026-01-05T00:00:00.000Z'),
+    );
+    expect(notification.reasons).toEqual([
+      { type: 'group', entityRef: 'group:default/team' },
+    ]);
+  });
 });

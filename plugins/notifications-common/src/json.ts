@@ -1,9 +1,14 @@
 import { JsonValue } from '@backstage/types';
-import { Notification, NotificationSeverity } from './types';
+import {
+  Notification,
+  NotificationReason,
+  NotificationSeverity,
+} from './types';
 
 /**
  * A notification as the backend sends it over HTTP and in signals: dates are
- * ISO 8601 strings, and fields without a value may be `null`.
+ * ISO 8601 strings, and fields without a value may be `null`. The Herald
+ * extensions `done`, `snoozedUntil` and `reasons` are left out when unset.
  *
  * @public
  */
@@ -14,6 +19,9 @@ export type NotificationJson = {
   saved?: string | null;
   read?: string | null;
   updated?: string | null;
+  done?: string;
+  snoozedUntil?: string;
+  reasons?: NotificationReason[];
   origin: string;
   payload: {
     title: string;
@@ -56,6 +64,9 @@ export function notificationFromJson(json: NotificationJson): Notification {
       saved: toDate(json.saved),
       read: toDate(json.read),
       updated: toDate(json.updated),
+      done: toDate(json.done),
+      snoozedUntil: toDate(json.snoozedUntil),
+      reasons: json.reasons,
     }),
     payload: { ...withValues(json.payload), title: json.payload.title },
   };

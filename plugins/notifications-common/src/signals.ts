@@ -28,5 +28,29 @@ export type NotificationReadSignal = {
   notification_ids: string[];
 };
 
+/**
+ * Herald extension: the user marked notifications done, or undid that.
+ * @public
+ */
+export type NotificationDoneSignal = {
+  action: 'notification_done' | 'notification_undone';
+  notification_ids: string[];
+};
+
+/**
+ * Herald extension: the user snoozed notifications until `until` (ISO 8601).
+ * When the snooze ends, a `new_notification` signal follows.
+ * @public
+ */
+export type NotificationSnoozedSignal = {
+  action: 'notification_snoozed';
+  notification_ids: string[];
+  until: string;
+};
+
 /** @public */
-export type NotificationSignal = NewNotificationSignal | NotificationReadSignal;
+export type NotificationSignal =
+  | NewNotificationSignal
+  | NotificationReadSignal
+  | NotificationDoneSignal
+  | NotificationSnoozedSignal;

@@ -26,6 +26,33 @@ export type NotificationPayload = {
   metadata?: { [key in string]?: JsonValue };
 };
 
+/**
+ * Every way a user can be reached by a notification.
+ * @public
+ */
+export const notificationReasonTypes = [
+  'direct',
+  'group',
+  'owner',
+  'broadcast',
+] as const;
+
+/** @public */
+export type NotificationReasonType = (typeof notificationReasonTypes)[number];
+
+/**
+ * Why a user received a notification, as resolved at send time: `direct` when
+ * the user's own entity ref was a recipient, `group` through membership of
+ * `entityRef`, `owner` as owner of `entityRef` (`via` names the owning group,
+ * if the ownership went through one), `broadcast` for a broadcast.
+ * @public
+ */
+export type NotificationReason =
+  | { type: 'direct' }
+  | { type: 'group'; entityRef: string }
+  | { type: 'owner'; entityRef: string; via?: string }
+  | { type: 'broadcast' };
+
 /** @public */
 export type Notification = {
   id: string;
@@ -35,6 +62,12 @@ export type Notification = {
   saved?: Date;
   read?: Date;
   updated?: Date;
+  /** Herald extension: when the user marked it done. */
+  done?: Date;
+  /** Herald extension: hidden from the inbox until then. */
+  snoozedUntil?: Date;
+  /** Herald extension: how the user was reached. */
+  reasons?: NotificationReason[];
   origin: string;
   payload: NotificationPayload;
 };

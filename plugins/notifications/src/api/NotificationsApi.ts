@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   Notification,
+  NotificationReasonType,
   NotificationSettings,
   NotificationSeverity,
   NotificationStatus,
@@ -16,6 +17,12 @@ export type GetNotificationsCommonOptions = {
   saved?: boolean;
   createdAfter?: Date;
   minimumSeverity?: NotificationSeverity;
+  /** Herald extension: only done (`true`) or only not done (`false`). */
+  done?: boolean;
+  /** Herald extension: only snoozed until a future time, or only not. */
+  snoozed?: boolean;
+  /** Herald extension: only those that reached the user this way. */
+  reason?: NotificationReasonType;
 };
 
 /** @public */
@@ -35,6 +42,22 @@ export type UpdateNotificationsOptions = {
   ids: string[];
   read?: boolean;
   saved?: boolean;
+  /** Herald extension: marking done also marks read. */
+  done?: boolean;
+  /**
+   * Herald extension: hide until then (in the future, at most a year ahead);
+   * `null` ends a snooze.
+   */
+  snoozedUntil?: Date | null;
+};
+
+/**
+ * Herald extension: which notifications `getStatus` counts.
+ * @public
+ */
+export type GetStatusOptions = {
+  done?: boolean;
+  snoozed?: boolean;
 };
 
 /** @public */
@@ -54,7 +77,7 @@ export interface NotificationsApi {
     options?: GetNotificationsOptions,
   ): Promise<GetNotificationsResponse>;
   getNotification(id: string): Promise<Notification>;
-  getStatus(): Promise<NotificationStatus>;
+  getStatus(options?: GetStatusOptions): Promise<NotificationStatus>;
   updateNotifications(
     options: UpdateNotificationsOptions,
   ): Promise<Notification[]>;

@@ -1,7 +1,10 @@
 import { ResponseError } from '@backstage/errors';
 import { NotificationsClient } from './NotificationsClient';
 import { markAllRead } from './markAllRead';
-import { InMemoryNotificationsApi, makeNotification } from '../__testUtils__/fakes';
+import {
+  InMemoryNotificationsApi,
+  makeNotification,
+} from '../__testUtils__/fakes';
 
 type Recorded = {
   url: string;
@@ -149,6 +152,44 @@ describe('NotificationsClient', () => {
     expect(requests[0].url).toBe(
       'http://backend.test/api/notifications/topics?search=x&read=true&minimumSeverity=low',
     );
+  });
+
+  it('sends the done, snoozed and reason filters only when set', async () => {
+    const { client, requests } = setup(200, {
+      notifications: [],
+      totalCount: 0,
+      topics: [],
+    });
+    await client.getNotifications({
+      read: false,
+      done: false,
+      snoozed: false,
+      reason: 'group',
+    });
+    await client.getTopics({ done: true });
+    await client.getStatus({ done: false, snoozed: false });
+    await client.getStatus({});
+    expect(requests.map(r => r.url)).toEqual([
+      'http://backend.test/api/notifications/notifications?read=false&done=false&snoozed=false&reason=group',
+      'http://backend.test/api/notifications/topics?done=true',
+      'http://backend.test/api/notifications/status?done=false&snoozed=false',
+      'http://backend.test/api/notifications/status',
+    ]);
+  });
+
+  it('posts done and snoozedUntil as JSON, null ending a snooze', async () => {
+    const { client, requests } = setup(200, []);
+    await client.updateNotifications({
+      ids: ['1'],
+      snoozedUntil: new Date('2030-01-02T03:04:05.000Z'),
+    });
+    await client.updateNotifications({ ids: ['1'], snoozedUntil: null });
+    await client.updateNotifications({ ids: ['2'], done: true });
+    expect(requests.map(r => r.body)).toEqual([
+      { ids: ['1'], snoozedUntil: '2030-01-02T03:04:05.000Z' },
+      { ids: ['1'], snoozedUntil: null },
+      { ids: ['2'], done: true },
+    ]);
   });
 
   it('throws a ResponseError carrying the server error on a non-2xx response', async () => {

@@ -9,11 +9,21 @@ import {
   GetNotificationsCommonOptions,
   GetNotificationsOptions,
   GetNotificationsResponse,
+  GetStatusOptions,
   GetTopicsOptions,
   GetTopicsResponse,
   NotificationsApi,
   UpdateNotificationsOptions,
 } from './NotificationsApi';
+
+function appendStateParams(params: URLSearchParams, options: GetStatusOptions) {
+  if (options.done !== undefined) {
+    params.append('done', String(options.done));
+  }
+  if (options.snoozed !== undefined) {
+    params.append('snoozed', String(options.snoozed));
+  }
+}
 
 function appendCommonParams(
   params: URLSearchParams,
@@ -33,6 +43,10 @@ function appendCommonParams(
   }
   if (options.minimumSeverity !== undefined) {
     params.append('minimumSeverity', options.minimumSeverity);
+  }
+  appendStateParams(params, options);
+  if (options.reason !== undefined) {
+    params.append('reason', options.reason);
   }
 }
 
@@ -81,13 +95,17 @@ export class NotificationsClient implements NotificationsApi {
     return this.request(`/notifications/${encodeURIComponent(id)}`);
   }
 
-  async getStatus(): Promise<NotificationStatus> {
-    return this.request('/status');
+  async getStatus(options: GetStatusOptions = {}): Promise<NotificationStatus> {
+    const params = new URLSearchParams();
+    appendStateParams(params, options);
+    return this.request(withQuery('/status', params));
   }
 
   async updateNotifications(
     options: UpdateNotificationsOptions,
   ): Promise<Notification[]> {
+    // Unset fields are left out of the JSON, so an upstream-shaped call
+    // sends the body it always sent.
     return this.request('/notifications/update', {
       method: 'POST',
       body: JSON.stringify(options),
