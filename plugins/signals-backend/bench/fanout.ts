@@ -42,17 +42,21 @@ export async function openSockets(target: FanoutTarget, count: number) {
     );
     sockets.push(...opened);
   }
-  // A ping answered by every socket means every subscribe was handled.
-  await Promise.all(
+  await pingAll(sockets);
+  return sockets;
+}
+
+/** Resolves once every socket has answered a ping, so every subscribe was handled. */
+export function pingAll(sockets: WebSocket[]) {
+  return Promise.all(
     sockets.map(
       socket =>
-        new Promise<void>(resolve => {
-          socket.once('pong', () => resolve());
+        new Promise(resolve => {
+          socket.once('pong', resolve);
           socket.ping();
         }),
     ),
   );
-  return sockets;
 }
 
 export async function closeSockets(sockets: WebSocket[]) {

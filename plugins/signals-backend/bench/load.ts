@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { deleteKeys, uniqueKeyPrefix } from '../src/__testUtils__/redis';
+import { closeSockets, pingAll } from './fanout';
 import { Replica, startReplica } from './replica';
 
 /**
@@ -97,16 +98,7 @@ async function openClients(
     );
     clients.push(...opened);
   }
-  // A ping answered by every socket means every subscribe was handled.
-  await Promise.all(
-    clients.map(
-      socket =>
-        new Promise<void>(resolve => {
-          socket.once('pong', () => resolve());
-          socket.ping();
-        }),
-    ),
-  );
+  await pingAll(clients);
   return clients;
 }
 
@@ -189,15 +181,7 @@ async function runLoad(replicas: Replica[]) {
     await new Promise(resolve => setTimeout(resolve, 100));
   }
   const loops = await Promise.all(replicas.map(r => r.call({ type: 'loop' })));
-  await Promise.all(
-    clients.map(
-      socket =>
-        new Promise(resolve => {
-          socket.once('close', resolve);
-          socket.close();
-        }),
-    ),
-  );
+  await closeSockets(clients);
   const sorted = Float64Array.from(tally.latenciesMs).sort();
   const values = Array.from(sorted);
   return {

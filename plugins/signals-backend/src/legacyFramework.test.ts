@@ -4,6 +4,7 @@ import {
   handshakeStatus,
   rawHandshake,
   serviceToken,
+  signalsBackendForSuite,
   startSignalsBackend,
   userToken,
 } from './__testUtils__/harness';
@@ -26,14 +27,10 @@ async function deliversTo(
 
 describe('on a framework without WebSocket routes (backend-defaults 0.18)', () => {
   describe('that can reach itself through discovery', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
-    beforeAll(async () => {
-      server = await startSignalsBackend({
-        legacyHttpRouter: true,
-        port: randomPort(),
-      });
+    const server = signalsBackendForSuite({
+      legacyHttpRouter: true,
+      port: randomPort(),
     });
-    afterAll(() => server.backend.stop());
 
     it('accepts the first upgrade and delivers signals', async () => {
       const client = await TestClient.open(server.url, alice);

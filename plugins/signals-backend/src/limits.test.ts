@@ -3,7 +3,7 @@ import {
   TestClient,
   handshakeStatus,
   publishWhileStalled,
-  startSignalsBackend,
+  signalsBackendForSuite,
   userToken,
 } from './__testUtils__/harness';
 
@@ -13,13 +13,9 @@ const carol = userToken('carol');
 
 describe('replica-wide limits', () => {
   describe('channel names', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
-    beforeAll(async () => {
-      server = await startSignalsBackend({
-        config: { signals: { maxChannelNameLength: 16 } },
-      });
+    const server = signalsBackendForSuite({
+      config: { signals: { maxChannelNameLength: 16 } },
     });
-    afterAll(() => server.backend.stop());
 
     it('serves a name at the limit and closes with 1008 on a longer one', async () => {
       const client = await TestClient.open(server.url, alice);
@@ -42,18 +38,14 @@ describe('replica-wide limits', () => {
   });
 
   describe('subscriptions and connections', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
-    beforeAll(async () => {
-      server = await startSignalsBackend({
-        config: {
-          signals: {
-            maxSubscriptionsPerReplica: 3,
-            maxConnectionsPerReplica: 2,
-          },
+    const server = signalsBackendForSuite({
+      config: {
+        signals: {
+          maxSubscriptionsPerReplica: 3,
+          maxConnectionsPerReplica: 2,
         },
-      });
+      },
     });
-    afterAll(() => server.backend.stop());
 
     it('closes the subscriber that goes above the replica cap with 1013 and frees its share on close', async () => {
       const a = await TestClient.open(server.url, alice);
@@ -95,18 +87,14 @@ describe('replica-wide limits', () => {
   });
 
   describe('buffered bytes', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
-    beforeAll(async () => {
-      server = await startSignalsBackend({
-        config: {
-          signals: {
-            maxBufferedBytes: 4 * 1024 * 1024,
-            maxBufferedBytesPerReplica: 1024 * 1024,
-          },
+    const server = signalsBackendForSuite({
+      config: {
+        signals: {
+          maxBufferedBytes: 4 * 1024 * 1024,
+          maxBufferedBytesPerReplica: 1024 * 1024,
         },
-      });
+      },
     });
-    afterAll(() => server.backend.stop());
 
     it('closes the connection with the most unsent bytes when the replica total is reached', async () => {
       const slow = await TestClient.open(server.url, alice);

@@ -5,6 +5,7 @@ import {
   publishWhileStalled,
   rawHandshake,
   serviceToken,
+  signalsBackendForSuite,
   startSignalsBackend,
   userToken,
 } from './__testUtils__/harness';
@@ -15,11 +16,7 @@ const carol = userToken('carol');
 
 describe('signals backend', () => {
   describe('handshake', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
-    beforeAll(async () => {
-      server = await startSignalsBackend({ anonymousByDefault: true });
-    });
-    afterAll(() => server.backend.stop());
+    const server = signalsBackendForSuite({ anonymousByDefault: true });
 
     it('serves an unauthenticated health route', async () => {
       const res = await fetch(`${server.httpUrl}/health`);
@@ -108,29 +105,25 @@ describe('signals backend', () => {
   });
 
   describe('delivery', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
+    const server = signalsBackendForSuite({
+      config: {
+        signals: {
+          maxSubscriptionsPerConnection: 3,
+          maxConnectionsPerUser: 3,
+          maxFrameBytes: 1024,
+          replay: { bufferSize: 10 },
+        },
+      },
+    });
     const clients: TestClient[] = [];
     const open = async (token: string) => {
       const client = await TestClient.open(server.url, token);
       clients.push(client);
       return client;
     };
-    beforeAll(async () => {
-      server = await startSignalsBackend({
-        config: {
-          signals: {
-            maxSubscriptionsPerConnection: 3,
-            maxConnectionsPerUser: 3,
-            maxFrameBytes: 1024,
-            replay: { bufferSize: 10 },
-          },
-        },
-      });
-    });
     afterEach(async () => {
       await Promise.all(clients.splice(0).map(c => c.close()));
     });
-    afterAll(() => server.backend.stop());
 
     it('delivers upstream-shaped frames to subscribed recipients only', async () => {
       const a = await open(alice);
@@ -458,18 +451,14 @@ describe('signals backend', () => {
   });
 
   describe('heartbeat and slow consumers', () => {
-    let server: Awaited<ReturnType<typeof startSignalsBackend>>;
-    beforeAll(async () => {
-      server = await startSignalsBackend({
-        config: {
-          signals: {
-            pingInterval: { milliseconds: 100 },
-            maxBufferedBytes: 256 * 1024,
-          },
+    const server = signalsBackendForSuite({
+      config: {
+        signals: {
+          pingInterval: { milliseconds: 100 },
+          maxBufferedBytes: 256 * 1024,
         },
-      });
+      },
     });
-    afterAll(() => server.backend.stop());
 
     it('pings clients and terminates those that do not answer', async () => {
       const answering = await TestClient.open(server.url, alice);

@@ -73,17 +73,17 @@ const legacyHttpRouterServiceFactory = createServiceFactory({
   },
 });
 
-export async function startSignalsBackend(
-  options: {
-    config?: JsonObject;
-    knex?: Knex;
-    anonymousByDefault?: boolean;
-    /** A fixed port, for restarting a backend where clients expect it. */
-    port?: number;
-    /** Serve plugins with an httpRouter without WebSocket routes, as backend-defaults 0.18 does. */
-    legacyHttpRouter?: boolean;
-  } = {},
-) {
+type SignalsBackendOptions = {
+  config?: JsonObject;
+  knex?: Knex;
+  anonymousByDefault?: boolean;
+  /** A fixed port, for restarting a backend where clients expect it. */
+  port?: number;
+  /** Serve plugins with an httpRouter without WebSocket routes, as backend-defaults 0.18 does. */
+  legacyHttpRouter?: boolean;
+};
+
+export async function startSignalsBackend(options: SignalsBackendOptions = {}) {
   let signals!: SignalsService;
   let events!: EventsService;
   const publisher = createBackendPlugin({
@@ -360,4 +360,21 @@ export async function publishWhileStalled(
     await new Promise(resolve => setImmediate(resolve));
   }
   rawSocket.resume();
+}
+
+export type SignalsTestBackend = Awaited<
+  ReturnType<typeof startSignalsBackend>
+>;
+
+/**
+ * One backend for the enclosing `describe`: started before its first test,
+ * stopped after its last. The returned object is filled in once it runs.
+ */
+export function signalsBackendForSuite(options?: SignalsBackendOptions) {
+  const server = {} as SignalsTestBackend;
+  beforeAll(async () => {
+    Object.assign(server, await startSignalsBackend(options));
+  });
+  afterAll(() => server.backend?.stop());
+  return server;
 }

@@ -29,6 +29,18 @@ export class ChannelSequencer {
 
   constructor(private readonly deliver: (signal: SequencedSignal) => void) {}
 
+  /** A sequencer that carries on after `history`, which was handed on already. */
+  static after(
+    history: SequencedSignal[],
+    deliver: (signal: SequencedSignal) => void,
+  ): ChannelSequencer {
+    const sequencer = new ChannelSequencer(deliver);
+    for (const signal of history) {
+      sequencer.advanceTo(signal.channel, signal.offset);
+    }
+    return sequencer;
+  }
+
   /** Whether `offset` of `channel` was already handed on. */
   has(channel: string, offset: number): boolean {
     const delivered = this.channels.get(channel)?.delivered;

@@ -2,6 +2,7 @@ import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { SignalPayload } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
 import { Client } from 'pg';
+import { BatchPublisher } from './BatchPublisher';
 import { ChannelSequencer } from './ChannelSequencer';
 import {
   Announcement,
@@ -20,8 +21,6 @@ const MAX_RECONNECT_DELAY_MS = 30_000;
  */
 const STALL_MS = 2_000;
 const READ_RETRY_MS = 1_000;
-/** Signals per publish statement, to keep one statement's size bounded. */
-const MAX_PUBLISH_BATCH = 200;
 /** The longest the log keeps a signal beyond its retention. */
 const MAX_CLEANUP_INTERVAL_MS = 60_000;
 
@@ -51,12 +50,7 @@ export class PostgresSignalBus implements SignalBus {
   /** Announced signals too large for NOTIFY, by log id. */
   private readonly unread = new Map<string, Announcement>();
   private reading = false;
-  private readonly unpublished: Array<{
-    signal: SignalPayload;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-  }> = [];
-  private publishing = false;
+  private readonly publisher: BatchPublisher;
   private filling = false;
   private stopped = false;
   private stallTimer?: NodeJS.Timeout;
@@ -78,6 +72,10 @@ export class PostgresSignalBus implements SignalBus {
     this.scheduler = options.scheduler;
     this.retentionMs = options.retentionMs;
     this.store = new PostgresSignalStore(options.knex);
+    this.publisher = new BatchPublisher(
+      batch => this.store.publish(batch),
+      () => this.sequencer,
+    );
   }
 
   async start(
@@ -93,10 +91,7 @@ export class PostgresSignalBus implements SignalBus {
       new Date(startedAt - this.retentionMs),
     );
     onHistory(history);
-    const sequencer = new ChannelSequencer(onSignal);
-    for (const signal of history) {
-      sequencer.advanceTo(signal.channel, signal.offset);
-    }
+    const sequencer = ChannelSequencer.after(history, onSignal);
     this.sequencer = sequencer;
     // Those the history already covered are dropped by offset.
     const early = this.early;
@@ -122,40 +117,8 @@ export class PostgresSignalBus implements SignalBus {
     this.stallTimer.unref?.();
   }
 
-  /**
-   * Publishes in batches: one statement in flight per replica, and every
-   * signal published meanwhile goes into the next one, so a busy or starved
-   * database costs round trips per batch rather than per signal.
-   */
   publish(signal: SignalPayload): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.unpublished.push({ signal, resolve, reject });
-      if (!this.publishing) {
-        this.publishing = true;
-        this.publishBatches();
-      }
-    });
-  }
-
-  private async publishBatches() {
-    while (this.unpublished.length > 0) {
-      const batch = this.unpublished.splice(0, MAX_PUBLISH_BATCH);
-      try {
-        const offsets = await this.store.publish(
-          batch.map(({ signal }) => ({
-            signal,
-            floor: this.sequencer?.nextOffset(signal.channel) ?? 1,
-          })),
-        );
-        batch.forEach(({ signal, resolve }, index) => {
-          this.sequencer?.offer({ ...signal, offset: offsets[index] });
-          resolve();
-        });
-      } catch (error) {
-        batch.forEach(({ reject }) => reject(error));
-      }
-    }
-    this.publishing = false;
+    return this.publisher.publish(signal);
   }
 
   async stop() {

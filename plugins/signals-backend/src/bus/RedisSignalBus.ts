@@ -1,12 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { SignalPayload } from '@herald/plugin-signals-node';
 import Redis from 'ioredis';
+import { BatchPublisher } from './BatchPublisher';
 import { ChannelSequencer } from './ChannelSequencer';
 import { RedisSignalStream } from './RedisSignalStream';
 import { SequencedSignal, SignalBus } from './types';
 
-/** Signals per publish script, to keep one call's size bounded. */
-const MAX_PUBLISH_BATCH = 200;
 /** How long one XREAD waits; short enough that a dead connection shows. */
 const READ_BLOCK_MS = 5_000;
 const READ_COUNT = 1_000;
@@ -41,12 +40,7 @@ export class RedisSignalBus implements SignalBus {
   private sequencer?: ChannelSequencer;
   private lastId = '0-0';
   private reading?: Promise<void>;
-  private readonly unpublished: Array<{
-    signal: SignalPayload;
-    resolve: () => void;
-    reject: (error: unknown) => void;
-  }> = [];
-  private publishing = false;
+  private readonly batches: BatchPublisher;
   private stopped = false;
   /** Connections whose loss was logged, so an outage logs once, not per retry. */
   private readonly lost = new Set<string>();
@@ -93,6 +87,10 @@ export class RedisSignalBus implements SignalBus {
       options.keyPrefix,
       options.retentionMs,
     );
+    this.batches = new BatchPublisher(
+      batch => this.stream.publish(batch),
+      () => this.sequencer,
+    );
   }
 
   async start(
@@ -102,48 +100,14 @@ export class RedisSignalBus implements SignalBus {
     await Promise.all([this.publisher.connect(), this.reader.connect()]);
     const { signals, lastId } = await this.stream.history();
     onHistory(signals);
-    const sequencer = new ChannelSequencer(onSignal);
-    for (const signal of signals) {
-      sequencer.advanceTo(signal.channel, signal.offset);
-    }
+    const sequencer = ChannelSequencer.after(signals, onSignal);
     this.sequencer = sequencer;
     this.lastId = lastId;
     this.reading = this.readLoop(sequencer);
   }
 
-  /**
-   * Publishes in batches: one script in flight per replica, and every signal
-   * published meanwhile goes into the next one.
-   */
   publish(signal: SignalPayload): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.unpublished.push({ signal, resolve, reject });
-      if (!this.publishing) {
-        this.publishing = true;
-        this.publishBatches();
-      }
-    });
-  }
-
-  private async publishBatches() {
-    while (this.unpublished.length > 0) {
-      const batch = this.unpublished.splice(0, MAX_PUBLISH_BATCH);
-      try {
-        const offsets = await this.stream.publish(
-          batch.map(({ signal }) => ({
-            signal,
-            floor: this.sequencer?.nextOffset(signal.channel) ?? 1,
-          })),
-        );
-        batch.forEach(({ signal, resolve }, index) => {
-          this.sequencer?.offer({ ...signal, offset: offsets[index] });
-          resolve();
-        });
-      } catch (error) {
-        batch.forEach(({ reject }) => reject(error));
-      }
-    }
-    this.publishing = false;
+    return this.batches.publish(signal);
   }
 
   private async readLoop(sequencer: ChannelSequencer) {
