@@ -36,6 +36,22 @@ async function mapWithConcurrency(items, concurrency, fn) {
   return results;
 }
 
+/**
+ * Resolves once every socket has answered a ping: the server has then read
+ * every frame the socket sent before it (its subscribe, say).
+ */
+function pingAll(sockets) {
+  return Promise.all(
+    sockets.map(
+      socket =>
+        new Promise(resolve => {
+          socket.once('pong', resolve);
+          socket.ping();
+        }),
+    ),
+  );
+}
+
 /** Closes every socket cleanly, terminating any that take over 5 s. */
 function closeSockets(sockets) {
   return Promise.all(
@@ -57,4 +73,4 @@ function closeSockets(sockets) {
   );
 }
 
-module.exports = { benchToken, closeSockets, mapWithConcurrency };
+module.exports = { benchToken, closeSockets, mapWithConcurrency, pingAll };

@@ -15,7 +15,7 @@
 const WebSocket = require('ws');
 const { performance } = require('node:perf_hooks');
 
-const { closeSockets, mapWithConcurrency } = require('./clients');
+const { closeSockets, mapWithConcurrency, pingAll } = require('./clients');
 const { serveCommands } = require('./ipc');
 
 const NOTIFICATIONS_CHANNEL = 'notifications';
@@ -94,15 +94,7 @@ const commands = {
     );
     // The subscribe frame is read after the open event; a ping round trip on
     // every socket guarantees the server has read it.
-    await Promise.all(
-      sockets.map(
-        socket =>
-          new Promise(resolve => {
-            socket.once('pong', resolve);
-            socket.ping();
-          }),
-      ),
-    );
+    await pingAll(sockets);
     return { open: sockets.length, ms: performance.now() - started };
   },
 

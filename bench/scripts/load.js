@@ -796,6 +796,8 @@ module.exports = {
   waitForCatalog,
   writeCatalog,
   fmtMs,
+  log,
+  option,
 };
 
 if (require.main === module) {

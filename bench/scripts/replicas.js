@@ -46,11 +46,7 @@ const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
 const resultsDir = path.join(benchRoot, 'results');
 
-function option(name, fallback) {
-  const prefix = `--${name}=`;
-  const arg = process.argv.slice(2).find(a => a.startsWith(prefix));
-  return arg === undefined ? fallback : arg.slice(prefix.length);
-}
+const { log, option, settings: loadSettings } = load;
 
 const settings = {
   replicas: Number(option('replicas', 3)),
@@ -59,16 +55,9 @@ const settings = {
   phaseS: Number(option('phase', 10)),
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
-const { settings: loadSettings } = load;
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
-
-function log(message) {
-  process.stdout.write(
-    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
-}
 
 function signalsConfig(bus, redisPrefix) {
   return bus === 'redis'
@@ -95,19 +84,15 @@ async function commits(prefix) {
   }
 }
 
+/** The bus's stream and offsets; its batch keys expire by themselves. */
 async function deleteRedisKeys(prefix) {
   const Redis = createRequire(
     path.join(repoRoot, 'plugins', 'signals-backend', 'package.json'),
   )('ioredis');
   const redis = new Redis(settings.redisUrl);
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) {
-      await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
+  await redis
+    .del(`${prefix}log`, `${prefix}offsets`)
+    .finally(() => redis.disconnect());
 }
 
 async function startReplicas({ bus, dir, staticToken, prefix, redisPrefix }) {

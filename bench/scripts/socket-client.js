@@ -8,7 +8,12 @@
 const WebSocket = require('ws');
 const { performance } = require('node:perf_hooks');
 
-const { benchToken, closeSockets, mapWithConcurrency } = require('./clients');
+const {
+  benchToken,
+  closeSockets,
+  mapWithConcurrency,
+  pingAll,
+} = require('./clients');
 const { serveCommands } = require('./ipc');
 
 const sides = new Map();
@@ -68,15 +73,7 @@ const commands = {
     state.sockets.push(...opened);
     // A subscribe frame is processed after the open event; a ping round trip
     // on every socket guarantees the server has read everything sent before.
-    await Promise.all(
-      state.sockets.map(
-        ({ socket }) =>
-          new Promise(resolve => {
-            socket.once('pong', resolve);
-            socket.ping();
-          }),
-      ),
-    );
+    await pingAll(state.sockets.map(({ socket }) => socket));
     return { open: state.sockets.length, ms: performance.now() - started };
   },
 
