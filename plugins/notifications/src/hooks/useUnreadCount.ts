@@ -38,8 +38,9 @@ export function useUnreadCount(
   useEffect(() => {
     const request = ++latestRequest.current;
     setBusy(true);
+    // Done and snoozed notifications are out of the inbox, so not counted.
     api
-      .getStatus()
+      .getStatus({ done: false, snoozed: false })
       .then(
         status => {
           if (request === latestRequest.current) {

@@ -1,9 +1,9 @@
-import { Link } from '@backstage/core-components';
-import Typography from '@material-ui/core/Typography';
+import { Link, Text } from '@backstage/ui';
 import { AnchorHTMLAttributes } from 'react';
 import ReactMarkdown from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
+import { linkColor } from './palette';
 import { notificationHref } from './safeLink';
 
 const allowedElements = [
@@ -48,9 +48,9 @@ function SafeAnchor(
   }
   return (
     <Link
-      to={target.href}
-      underline="always"
-      onClick={onOpen}
+      href={target.href}
+      onPress={onOpen}
+      style={{ color: linkColor, textDecorationColor: 'currentColor' }}
       data-testid="notification-body-link"
       {...(target.external
         ? { target: '_blank', rel: 'noopener noreferrer' }
@@ -72,11 +72,7 @@ export function MarkdownBody(props: {
   onLinkClick?: () => void;
 }) {
   return (
-    <Typography
-      variant="body2"
-      component="div"
-      className="notification-markdown"
-    >
+    <Text as="div" variant="body-medium" className="notification-markdown">
       <ReactMarkdown
         skipHtml
         remarkPlugins={[remarkGfm]}
@@ -91,6 +87,6 @@ export function MarkdownBody(props: {
       >
         {props.markdown}
       </ReactMarkdown>
-    </Typography>
+    </Text>
   );
 }

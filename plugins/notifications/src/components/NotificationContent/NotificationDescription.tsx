@@ -1,6 +1,5 @@
 import { createSwappableComponent } from '@backstage/frontend-plugin-api';
-import Button from '@material-ui/core/Button';
-import Typography from '@material-ui/core/Typography';
+import { Button, Text } from '@backstage/ui';
 import { useState } from 'react';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { notificationsTranslationRef } from '../../translation';
@@ -29,23 +28,19 @@ export function DefaultNotificationDescription(
       ? `${description.slice(0, FOLDED_LENGTH)}...`
       : description;
   return (
-    <Typography
-      variant="body2"
-      component="div"
-      style={{ whiteSpace: 'pre-wrap' }}
-    >
+    <Text as="div" variant="body-medium" style={{ whiteSpace: 'pre-wrap' }}>
       {text}
       {foldable && (
         <Button
           size="small"
-          color="primary"
-          onClick={() => setExpanded(!expanded)}
-          style={{ textTransform: 'none', padding: '0 4px', minWidth: 0 }}
+          variant="tertiary"
+          onPress={() => setExpanded(!expanded)}
+          style={{ marginInlineStart: 4 }}
         >
           {expanded ? t('notification.showLess') : t('notification.showMore')}
         </Button>
       )}
-    </Typography>
+    </Text>
   );
 }
 

@@ -1,20 +1,21 @@
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import Typography from '@material-ui/core/Typography';
+import { Text } from '@backstage/ui';
 import { Component, ErrorInfo, ReactNode } from 'react';
 import { notificationsTranslationRef } from '../../translation';
+import { secondaryTextColor } from './palette';
 
 /** What stands in for a notification that failed to render. */
 export function NotificationUnavailable() {
   const { t } = useTranslationRef(notificationsTranslationRef);
   return (
-    <Typography
-      variant="body2"
-      color="textSecondary"
-      component="span"
+    <Text
+      as="span"
+      variant="body-medium"
+      style={{ color: secondaryTextColor }}
       data-testid="notification-unavailable"
     >
       {t('renderError.placeholder')}
-    </Typography>
+    </Text>
   );
 }
 

@@ -1,9 +1,10 @@
-import { Notification } from '@herald/plugin-notifications-common';
-import Typography from '@material-ui/core/Typography';
-import RssFeed from '@material-ui/icons/RssFeed';
-import { RelativeTime } from './RelativeTime';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Text } from '@backstage/ui';
+import { Notification } from '@herald/plugin-notifications-common';
+import { RiBroadcastLine } from '@remixicon/react';
 import { notificationsTranslationRef } from '../../translation';
+import { secondaryTextColor } from './palette';
+import { RelativeTime } from './RelativeTime';
 
 /** Broadcast marker, origin, topic and age of a notification. */
 export function NotificationMeta(props: { notification: Notification }) {
@@ -13,16 +14,22 @@ export function NotificationMeta(props: { notification: Notification }) {
     (part): part is string => !!part,
   );
   return (
-    <Typography
-      variant="caption"
-      color="textSecondary"
-      component="div"
-      style={{ display: 'flex', alignItems: 'center', gap: 4 }}
+    <Text
+      as="div"
+      variant="body-small"
+      style={{
+        display: 'flex',
+        alignItems: 'center',
+        flexWrap: 'wrap',
+        gap: 4,
+        color: secondaryTextColor,
+      }}
     >
       {notification.user === null && (
-        <RssFeed
-          fontSize="inherit"
-          titleAccess={t('notification.broadcast')}
+        <RiBroadcastLine
+          size={14}
+          role="img"
+          aria-label={t('notification.broadcast')}
           data-testid="broadcast-marker"
         />
       )}
@@ -30,6 +37,6 @@ export function NotificationMeta(props: { notification: Notification }) {
         <span key={part}>{part} &bull;</span>
       ))}
       <RelativeTime value={notification.created} />
-    </Typography>
+    </Text>
   );
 }

@@ -1,29 +1,39 @@
-import Typography from '@material-ui/core/Typography';
-import { Link } from '@backstage/core-components';
+import { Link, Text } from '@backstage/ui';
 import { Notification } from '@herald/plugin-notifications-common';
 import { notificationHref } from './safeLink';
 
-/** The title, a link when the payload's link is safe to follow. */
+/**
+ * The title, a link when the payload's link is safe to follow. In-app links
+ * go through the app's router (Backstage UI links use the router the app
+ * provides), external ones open in a new tab without an opener.
+ */
 export function NotificationTitle(props: {
   notification: Notification;
   onLinkClick?: () => void;
 }) {
   const { notification, onLinkClick } = props;
   const { title, link } = notification.payload;
-  const unread = !notification.read;
-  const style = { fontWeight: unread ? 600 : 400 };
+  const weight = notification.read ? 'regular' : 'bold';
   const target = notificationHref(link);
   // <bdi> keeps bidi controls in the title from reordering what follows it.
   const text = <bdi>{title}</bdi>;
   return (
-    <Typography variant="subtitle2" component="div" style={style}>
+    <Text as="div" variant="body-medium" weight={weight}>
       {target ? (
-        <Link to={target.href} onClick={onLinkClick}>
+        <Link
+          href={target.href}
+          variant="body-medium"
+          weight={weight}
+          onPress={onLinkClick}
+          {...(target.external
+            ? { target: '_blank', rel: 'noopener noreferrer' }
+            : {})}
+        >
           {text}
         </Link>
       ) : (
         text
       )}
-    </Typography>
+    </Text>
   );
 }

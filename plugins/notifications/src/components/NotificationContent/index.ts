@@ -6,7 +6,8 @@ export {
 } from './NotificationDescription';
 export { NotificationMeta } from './NotificationMeta';
 export { NotificationTitle } from './NotificationTitle';
-export { NotificationIcon, SeverityIcon, severityColor } from './SeverityIcon';
+export { NotificationIcon, SeverityIcon } from './SeverityIcon';
+export { linkColor, secondaryTextColor, severityColor } from './palette';
 export { RelativeTime, formatRelative } from './RelativeTime';
 export { notificationHref } from './safeLink';
 export { toPlainText, truncate } from './plainText';

@@ -1,4 +1,4 @@
-import Button from '@material-ui/core/Button';
+import { Button } from '@backstage/ui';
 import {
   Notification,
   NotificationSeverity,
@@ -68,8 +68,22 @@ const severityStyles: Record<NotificationSeverity, CSSProperties> = {
 
 /** Icons in the snackbar's text colour, which contrasts with every variant. */
 const snackbarIcon = (severity: NotificationSeverity) => (
-  <SeverityIcon severity={severity} fontSize="small" inherit />
+  <SeverityIcon severity={severity} size={20} inherit />
 );
+
+/** Backstage UI buttons in the snackbar's text colour, which they sit on. */
+function SnackButton(props: { label: string; onPress: () => void }) {
+  return (
+    <Button
+      variant="tertiary"
+      size="small"
+      onPress={props.onPress}
+      style={{ color: 'inherit' }}
+    >
+      {props.label}
+    </Button>
+  );
+}
 
 const defaultIcons: Record<NotificationSeverity, ReactNode> = {
   critical: snackbarIcon('critical'),
@@ -180,44 +194,35 @@ function SnackActions(props: {
   }
   if (content.kind === 'burst') {
     return (
-      <Button
-        color="inherit"
-        size="small"
-        onClick={() => {
+      <SnackButton
+        label={t('snackbar.view')}
+        onPress={() => {
           actions.current.onViewAll();
           close(snackKey);
         }}
-      >
-        {t('snackbar.view')}
-      </Button>
+      />
     );
   }
   const { notification } = content;
   return (
     <>
-      <Button
-        color="inherit"
-        size="small"
-        onClick={() => {
+      <SnackButton
+        label={t('snackbar.open')}
+        onPress={() => {
           actions.current.onOpen(notification);
           close(snackKey);
         }}
-      >
-        {t('snackbar.open')}
-      </Button>
-      <Button
-        color="inherit"
-        size="small"
-        onClick={() => {
+      />
+      <SnackButton
+        label={t('snackbar.markAsRead')}
+        onPress={() => {
           actions.current.onMarkRead(notification).then(done => {
             if (done) {
               close(snackKey);
             }
           });
         }}
-      >
-        {t('snackbar.markAsRead')}
-      </Button>
+      />
     </>
   );
 }

@@ -63,11 +63,18 @@ describe('NotificationsSidebarItem', () => {
       makeNotification({ read: new Date() }),
     ]);
     await renderItem(api);
-    expect(
-      await screen.findByRole('link', { name: 'Notifications' }),
-    ).toBeInTheDocument();
+    await screen.findByRole('link');
     await waitFor(() => expect(badge()).toHaveTextContent('2'));
-    expect(screen.getByRole('link')).toHaveAttribute('href', '/notifications');
+    // The link's name starts with the count it shows, so it holds the
+    // visible text (WCAG 2.5.3, axe label-content-name-mismatch).
+    expect(
+      screen.getByRole('link', { name: '2 Notifications' }),
+    ).toHaveAttribute('href', '/notifications');
+    // The count is the inbox's: done and snoozed ones are out of it.
+    expect(api.callsTo('getStatus')[0].args).toEqual({
+      done: false,
+      snoozed: false,
+    });
   });
 
   it('shows 99+ above 99', async () => {
@@ -218,7 +225,10 @@ describe('NotificationsSidebarItem', () => {
       act(() => burst.forEach(n => publishNew(signals, n)));
       const snack = await screen.findByTestId('notifications-burst-snackbar');
       expect(snack).toHaveTextContent(
-        /^12 new notificationsSeverity criticalThe database is down/,
+        /^12 new notificationsThe database is down/,
+      );
+      expect(within(snack).getAllByRole('img')[0]).toHaveAccessibleName(
+        'Severity critical',
       );
       expect(screen.getAllByRole('alert')).toHaveLength(1);
       expect(
@@ -298,9 +308,64 @@ describe('NotificationsSidebarItem', () => {
         notification_ids: [arrived.id],
       }),
     );
-    await waitFor(() =>
-      expect(screen.queryByText('Read on the page')).not.toBeInTheDocument(),
+    // The snackbar leaves with its exit transition.
+    await waitFor(
+      () =>
+        expect(screen.queryByText('Read on the page')).not.toBeInTheDocument(),
+      { timeout: 5000 },
     );
+  });
+
+  it.each(['notification_done', 'notification_snoozed'] as const)(
+    'closes the snackbar on %s elsewhere',
+    async action => {
+      const api = new InMemoryNotificationsApi([]);
+      const signals = (await renderItem(api))!;
+      const arrived = makeNotification({ payload: { title: 'Dealt with' } });
+      act(() =>
+        signals.publish({
+          action: 'new_notification',
+          notification_id: arrived.id,
+          notification: arrived,
+        }),
+      );
+      expect(await screen.findByText('Dealt with')).toBeInTheDocument();
+      act(() =>
+        signals.publish(
+          action === 'notification_done'
+            ? { action, notification_ids: [arrived.id] }
+            : {
+                action,
+                notification_ids: [arrived.id],
+                until: new Date(Date.now() + 3_600_000).toISOString(),
+              },
+        ),
+      );
+      await waitFor(
+        () => expect(screen.queryByText('Dealt with')).not.toBeInTheDocument(),
+        { timeout: 5000 },
+      );
+    },
+  );
+
+  it('shows a snoozed notification again when it wakes, as a new one', async () => {
+    const woken = makeNotification({
+      payload: { title: 'Back from snooze' },
+      snoozedUntil: new Date(Date.now() - 1000),
+    });
+    const api = new InMemoryNotificationsApi([]);
+    const signals = (await renderItem(api))!;
+    await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
+    api.notifications.push(woken);
+    act(() =>
+      signals.publish({
+        action: 'new_notification',
+        notification_id: woken.id,
+        notification: woken,
+      }),
+    );
+    expect(await screen.findByText('Back from snooze')).toBeInTheDocument();
+    await waitFor(() => expect(badge()).toHaveTextContent('1'));
   });
 
   it('shows no snackbar when snackbars are disabled', async () => {

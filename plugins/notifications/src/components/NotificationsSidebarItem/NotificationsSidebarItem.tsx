@@ -5,11 +5,9 @@ import {
   NotificationSignal,
   notificationFromJson,
 } from '@herald/plugin-notifications-common';
-import Badge from '@material-ui/core/Badge';
-import { makeStyles } from '@material-ui/core/styles';
-import NotificationsIcon from '@material-ui/icons/Notifications';
-import SyncIcon from '@material-ui/icons/Sync';
+import { RiNotification3Line, RiRefreshLine } from '@remixicon/react';
 import {
+  CSSProperties,
   ReactNode,
   createContext,
   useCallback,
@@ -86,28 +84,59 @@ export type NotificationsSideBarItemProps = {
   pollingIntervalMs?: number;
 };
 
-const useStyles = makeStyles(theme => ({
-  staleBadge: {
-    backgroundColor: theme.palette.grey[700],
-    color: theme.palette.common.white,
-  },
-  iconWithMark: {
-    position: 'relative',
-    display: 'inline-flex',
-  },
-  syncMark: {
-    position: 'absolute',
-    left: -6,
-    bottom: -4,
-    fontSize: 14,
-    borderRadius: '50%',
-    color: theme.palette.common.white,
-    backgroundColor: theme.palette.grey[700],
-  },
-}));
+const iconSizes = { small: 20, medium: 24, large: 35, inherit: '1em' };
+
+/** The bell, sized like the other icons of a Backstage sidebar. */
+function NotificationsIcon(props: {
+  fontSize?: 'medium' | 'large' | 'small' | 'inherit';
+}) {
+  return (
+    <RiNotification3Line
+      size={iconSizes[props.fontSize ?? 'medium']}
+      aria-hidden
+    />
+  );
+}
+
+/*
+ * White on the badge colours stays above 5:1: red while current, grey
+ * while reconnecting, in both themes (the sidebar is dark in both).
+ */
+const badgeColors = { live: '#c62828', stale: '#616161' };
+
+const countStyle: CSSProperties = {
+  position: 'absolute',
+  top: -8,
+  right: -10,
+  minWidth: 18,
+  height: 18,
+  padding: '0 5px',
+  boxSizing: 'border-box',
+  borderRadius: 9,
+  color: '#ffffff',
+  fontSize: 11,
+  fontWeight: 600,
+  lineHeight: '18px',
+  textAlign: 'center',
+  pointerEvents: 'none',
+};
+
+const syncMarkStyle: CSSProperties = {
+  position: 'absolute',
+  left: -6,
+  bottom: -4,
+  borderRadius: '50%',
+  color: '#ffffff',
+  backgroundColor: badgeColors.stale,
+};
 
 function formatCount(count: number): string {
   return count > 99 ? '99+' : String(count);
+}
+
+/** What a badge shows: nothing when all is read and current. */
+function badgeText(unreadCount: number, reconnecting: boolean) {
+  return unreadCount > 0 || reconnecting ? formatCount(unreadCount) : '';
 }
 
 /**
@@ -119,34 +148,40 @@ function withBadge(
   unreadCount: number,
   label: string,
   reconnecting: boolean,
-  classes: ReturnType<typeof useStyles>,
   testId = 'notifications-unread-badge',
 ): IconComponent {
+  const text = badgeText(unreadCount, reconnecting);
   return (props: { fontSize?: 'medium' | 'large' | 'small' | 'inherit' }) => (
-    <Badge
-      badgeContent={formatCount(unreadCount)}
-      color={reconnecting ? 'default' : 'secondary'}
-      invisible={unreadCount <= 0 && !reconnecting}
-      showZero={reconnecting}
-      overlap="rectangular"
+    <span
       role="group"
       aria-label={label}
       data-testid={testId}
       data-reconnecting={reconnecting ? 'true' : undefined}
-      classes={reconnecting ? { badge: classes.staleBadge } : undefined}
+      style={{ position: 'relative', display: 'inline-flex' }}
     >
-      {reconnecting ? (
-        <span className={classes.iconWithMark}>
-          <Icon {...props} />
-          <SyncIcon
-            className={classes.syncMark}
-            data-testid="notifications-reconnecting"
-          />
-        </span>
-      ) : (
-        <Icon {...props} />
+      <Icon {...props} />
+      {reconnecting && (
+        <RiRefreshLine
+          size={14}
+          style={syncMarkStyle}
+          aria-hidden
+          data-testid="notifications-reconnecting"
+        />
       )}
-    </Badge>
+      {text && (
+        <span
+          data-testid="notifications-badge-count"
+          style={{
+            ...countStyle,
+            backgroundColor: reconnecting
+              ? badgeColors.stale
+              : badgeColors.live,
+          }}
+        >
+          {text}
+        </span>
+      )}
+    </span>
   );
 }
 
@@ -256,7 +291,12 @@ function useLiveNotifications(options: NotificationsLiveProps) {
   );
 
   const onSignal = (signal: NotificationSignal) => {
-    if (signal.action === 'notification_read') {
+    // Read, done or snoozed elsewhere: its snackbar has nothing left to ask.
+    if (
+      signal.action === 'notification_read' ||
+      signal.action === 'notification_done' ||
+      signal.action === 'notification_snoozed'
+    ) {
       feed.read(signal.notification_ids);
       return;
     }
@@ -359,7 +399,6 @@ export function NotificationsBadgeIcon(props: {
   fontSize?: 'medium' | 'large' | 'small' | 'inherit';
 }) {
   const live = useContext(LiveContext);
-  const classes = useStyles();
   const { t } = useTranslationRef(notificationsTranslationRef);
   const Icon = props.icon ?? NotificationsIcon;
   const unreadCount = live?.unreadCount ?? 0;
@@ -374,10 +413,9 @@ export function NotificationsBadgeIcon(props: {
         unreadCount,
         label,
         reconnecting,
-        classes,
         'notifications-nav-badge',
       ),
-    [Icon, unreadCount, label, reconnecting, classes],
+    [Icon, unreadCount, label, reconnecting],
   );
   if (!live) {
     return <Icon fontSize={props.fontSize} />;
@@ -420,7 +458,6 @@ function SidebarEntry(
     renderItem,
     ...sidebarItemProps
   } = props;
-  const classes = useStyles();
   const { t } = useTranslationRef(notificationsTranslationRef);
   const to = useNotificationsPath();
   const { unreadCount: count, reconnecting } = live;
@@ -428,9 +465,19 @@ function SidebarEntry(
     ? t('sidebar.unreadBadgeReconnecting')
     : t('sidebar.unreadBadge');
   const BadgedIcon = useMemo(
-    () => withBadge(icon, count, badgeLabel, reconnecting, classes),
-    [icon, count, badgeLabel, reconnecting, classes],
+    () => withBadge(icon, count, badgeLabel, reconnecting),
+    [icon, count, badgeLabel, reconnecting],
   );
+  const label = text ?? t('sidebar.title');
+  // The link's name starts with what the badge shows, so that it holds the
+  // link's visible text (WCAG 2.5.3) and screen readers hear the count.
+  const shown = badgeText(count, reconnecting);
+  const accessibleName = [
+    shown ? `${shown} ${label}` : label,
+    reconnecting ? t('sidebar.reconnecting') : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
 
   return renderItem ? (
     <>
@@ -444,7 +491,8 @@ function SidebarEntry(
     <SidebarItem
       {...sidebarItemProps}
       to={to}
-      text={text ?? t('sidebar.title')}
+      text={label}
+      aria-label={accessibleName}
       icon={BadgedIcon}
       onClick={live.requestPermission}
     />

@@ -4,7 +4,8 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { EmailDigestSetting } from './EmailDigestSetting';
 
 /** Answers `/email/digest` as the email module does, or 404 without it. */
@@ -52,6 +53,8 @@ async function renderSetting(route: ReturnType<typeof digestRoute>) {
   return alerts;
 }
 
+jest.setTimeout(30_000);
+
 describe('EmailDigestSetting', () => {
   it('shows the stored choice and saves a new one', async () => {
     const route = digestRoute({ installed: true });
@@ -64,8 +67,8 @@ describe('EmailDigestSetting', () => {
       screen.getByText('Critical notifications are always emailed at once.'),
     ).toBeInTheDocument();
 
-    fireEvent.mouseDown(select);
-    fireEvent.click(
+    await userEvent.click(select);
+    await userEvent.click(
       await screen.findByRole('option', { name: 'Daily digest' }),
     );
 
@@ -83,10 +86,10 @@ describe('EmailDigestSetting', () => {
   it('reports a failed save and keeps the stored choice', async () => {
     const route = digestRoute({ installed: true, failPut: true });
     const alerts = await renderSetting(route);
-    fireEvent.mouseDown(
+    await userEvent.click(
       await screen.findByRole('button', { name: /Email delivery/ }),
     );
-    fireEvent.click(
+    await userEvent.click(
       await screen.findByRole('option', { name: 'Hourly digest' }),
     );
     await waitFor(() => expect(alerts).toHaveLength(1));

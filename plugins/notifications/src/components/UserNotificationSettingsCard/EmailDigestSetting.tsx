@@ -6,11 +6,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { ResponseError } from '@backstage/errors';
-import FormControl from '@material-ui/core/FormControl';
-import FormHelperText from '@material-ui/core/FormHelperText';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import { Box, Select } from '@backstage/ui';
 import { useEffect, useState } from 'react';
 import { notificationsTranslationRef } from '../../translation';
 
@@ -76,23 +72,20 @@ export function EmailDigestSetting() {
     }
   };
 
-  const label = t('settings.emailDigest.label');
   return (
-    <FormControl margin="normal" disabled={saving}>
-      <InputLabel id="email-digest-label">{label}</InputLabel>
+    <Box mt="4" style={{ maxWidth: 320 }}>
       <Select
-        labelId="email-digest-label"
+        size="medium"
+        label={t('settings.emailDigest.label')}
+        description={t('settings.emailDigest.criticalNote')}
+        isDisabled={saving}
+        options={frequencies.map(value => ({
+          value,
+          label: t(`settings.emailDigest.${value}`),
+        }))}
         value={frequency}
-        onChange={event => choose(event.target.value as Frequency)}
-        inputProps={{ 'aria-label': label }}
-      >
-        {frequencies.map(value => (
-          <MenuItem key={value} value={value}>
-            {t(`settings.emailDigest.${value}`)}
-          </MenuItem>
-        ))}
-      </Select>
-      <FormHelperText>{t('settings.emailDigest.criticalNote')}</FormHelperText>
-    </FormControl>
+        onChange={value => choose(value as Frequency)}
+      />
+    </Box>
   );
 }

@@ -149,6 +149,75 @@ describe('UserNotificationSettingsCard', () => {
     ).toBeDisabled();
   });
 
+  describe('on a narrow card', () => {
+    /** Reports every observed element as 360 px wide, as on a phone. */
+    class NarrowResizeObserver {
+      constructor(
+        private readonly callback: (
+          entries: Array<{ contentRect: any }>,
+        ) => void,
+      ) {}
+      observe() {
+        this.callback([{ contentRect: { width: 360 } }]);
+      }
+      disconnect() {}
+    }
+
+    beforeEach(() => {
+      (window as any).ResizeObserver = NarrowResizeObserver;
+    });
+    afterEach(() => {
+      delete (window as any).ResizeObserver;
+    });
+
+    it('lists each origin with switches labelled by channel instead of a grid', async () => {
+      const api = new InMemoryNotificationsApi([], settings);
+      await renderCard(api, {
+        originNames: { 'external:external-ci': 'CI jobs' },
+        topicNames: { task_failed: 'Failed tasks' },
+      });
+      const origins = await screen.findAllByTestId('settings-origin');
+      expect(screen.queryByRole('table')).not.toBeInTheDocument();
+      expect(
+        origins.map(origin => origin.querySelector('h3')?.textContent),
+      ).toEqual(['Plugin scaffolder', 'CI jobs']);
+      const web = screen.getByLabelText(
+        'Web notifications from Plugin scaffolder',
+      );
+      expect(web).toBeChecked();
+      // The channel's name is the switch's visible label.
+      expect(web.closest('label')).toHaveTextContent(/^Web$/);
+
+      fireEvent.click(
+        screen.getByRole('button', {
+          name: 'Show Topics for the Plugin scaffolder origin',
+        }),
+      );
+      // The origin is off for email, so its topics stay locked.
+      expect(
+        screen.getByLabelText(
+          'Email notifications from Plugin scaffolder about Failed tasks',
+        ),
+      ).toBeDisabled();
+      fireEvent.click(
+        screen.getByLabelText(
+          'Web notifications from Plugin scaffolder about Failed tasks',
+        ),
+      );
+      await waitFor(() =>
+        expect(
+          screen.getByLabelText(
+            'Web notifications from Plugin scaffolder about Failed tasks',
+          ),
+        ).toBeChecked(),
+      );
+      expect(api.settings.channels[0].origins[0].topics).toEqual([
+        { id: 'task-done', enabled: true },
+        { id: 'task_failed', enabled: true },
+      ]);
+    });
+  });
+
   it('says so when there are no settings', async () => {
     await renderCard(new InMemoryNotificationsApi([], { channels: [] }));
     expect(

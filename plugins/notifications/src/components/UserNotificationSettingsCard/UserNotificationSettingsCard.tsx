@@ -1,22 +1,30 @@
-import { ErrorPanel, InfoCard, Progress } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import {
+  Alert,
+  ButtonIcon,
+  Card,
+  CardBody,
+  CardHeader,
+  Skeleton,
+  Switch,
+  Text,
+  Tooltip,
+  TooltipTrigger,
+} from '@backstage/ui';
 import {
   isNotificationsEnabledFor,
   NotificationSettings,
 } from '@herald/plugin-notifications-common';
-import IconButton from '@material-ui/core/IconButton';
-import Switch from '@material-ui/core/Switch';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import Tooltip from '@material-ui/core/Tooltip';
-import Typography from '@material-ui/core/Typography';
-import ExpandLess from '@material-ui/icons/ExpandLess';
-import ExpandMore from '@material-ui/icons/ExpandMore';
-import { Fragment, useEffect, useState } from 'react';
+import { RiArrowDownSLine, RiArrowUpSLine } from '@remixicon/react';
+import {
+  CSSProperties,
+  Fragment,
+  ReactNode,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { notificationsApiRef } from '../../api';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
 import { notificationsTranslationRef } from '../../translation';
@@ -24,6 +32,7 @@ import { EmailDigestSetting } from './EmailDigestSetting';
 import {
   collectOrigins,
   displayName,
+  OriginRow,
   setOriginEnabled,
   setTopicEnabled,
 } from './settingsChanges';
@@ -33,6 +42,55 @@ export type UserNotificationSettingsCardProps = {
   originNames?: Record<string, string>;
   topicNames?: Record<string, string>;
 };
+
+/**
+ * Below this width per channel (plus room for the names) the grid no longer
+ * fits, and the card lists each origin with its switches instead.
+ */
+const WIDTH_PER_CHANNEL = 130;
+const WIDTH_OF_NAMES = 320;
+
+/**
+ * Whether the element is narrower than `minWidth`; measured, since the card
+ * may sit in a narrow column of a wide page.
+ */
+function useNarrowerThan(minWidth: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [narrow, setNarrow] = useState(false);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') {
+      return undefined;
+    }
+    const observer = new ResizeObserver(([entry]) =>
+      setNarrow(entry.contentRect.width < minWidth),
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [minWidth]);
+  return { ref, narrow };
+}
+
+const cellStyle: CSSProperties = {
+  padding: 'var(--bui-space-1) var(--bui-space-2)',
+  borderBottom: '1px solid var(--bui-border-1)',
+  textAlign: 'left',
+  verticalAlign: 'middle',
+};
+const switchCellStyle: CSSProperties = { ...cellStyle, textAlign: 'center' };
+
+function SettingsFrame(props: { title: string; children: ReactNode }) {
+  return (
+    <Card>
+      <CardHeader>
+        <Text as="h2" variant="title-x-small" weight="bold">
+          {props.title}
+        </Text>
+      </CardHeader>
+      <CardBody>{props.children}</CardBody>
+    </Card>
+  );
+}
 
 /**
  * Lets the user switch notifications per channel, origin and topic.
@@ -51,6 +109,10 @@ export function UserNotificationSettingsCard(
   const [settings, setSettings] = useState<NotificationSettings>();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [saving, setSaving] = useState(false);
+  const channelCount = settings?.channels.length ?? 0;
+  const { ref, narrow } = useNarrowerThan(
+    WIDTH_OF_NAMES + WIDTH_PER_CHANNEL * channelCount,
+  );
 
   useEffect(() => setSettings(value), [value]);
 
@@ -71,22 +133,30 @@ export function UserNotificationSettingsCard(
   const title = t('settings.title');
   if (loading && !settings) {
     return (
-      <InfoCard title={title}>
-        <Progress />
-      </InfoCard>
+      <SettingsFrame title={title}>
+        <Skeleton width="100%" height={96} />
+      </SettingsFrame>
     );
   }
   if (error) {
-    return <ErrorPanel title={t('settings.errorTitle')} error={error} />;
+    return (
+      <Alert
+        status="danger"
+        icon
+        title={t('settings.errorTitle')}
+        description={error.message}
+      />
+    );
   }
   if (!settings || settings.channels.length === 0) {
     return (
-      <InfoCard title={title}>
-        <Typography>{t('settings.noSettingsAvailable')}</Typography>
-      </InfoCard>
+      <SettingsFrame title={title}>
+        <Text as="p">{t('settings.noSettingsAvailable')}</Text>
+      </SettingsFrame>
     );
   }
 
+  const channels = settings.channels.map(channel => channel.id);
   const origins = collectOrigins(settings);
   const toggleExpanded = (originId: string) =>
     setExpanded(previous => {
@@ -99,143 +169,199 @@ export function UserNotificationSettingsCard(
       return next;
     });
 
-  return (
-    <InfoCard title={title}>
-      <Table size="small" aria-label={title}>
-        <TableHead>
-          <TableRow>
-            <TableCell />
-            <TableCell>{t('settings.table.origin')}</TableCell>
-            <TableCell>{t('settings.table.topic')}</TableCell>
-            {settings.channels.map(channel => (
-              <TableCell key={channel.id} align="center">
-                {channel.id}
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {origins.map(origin => {
-            const originName = displayName(origin.id, originNames);
-            const isExpanded = expanded.has(origin.id);
-            return (
-              <Fragment key={origin.id}>
-                <TableRow>
-                  <TableCell padding="checkbox">
-                    {origin.topics.length > 0 && (
-                      <Tooltip
-                        title={t('settings.table.showTopics', {
-                          origin: originName,
-                        })}
-                      >
-                        <IconButton
-                          size="small"
-                          aria-label={t('settings.table.showTopics', {
-                            origin: originName,
-                          })}
-                          onClick={() => toggleExpanded(origin.id)}
-                        >
-                          {isExpanded ? <ExpandLess /> : <ExpandMore />}
-                        </IconButton>
-                      </Tooltip>
-                    )}
-                  </TableCell>
-                  <TableCell>{originName}</TableCell>
-                  <TableCell>{t('settings.table.allTopics')}</TableCell>
-                  {settings.channels.map(channel => {
-                    const checked = isNotificationsEnabledFor(
-                      settings,
-                      channel.id,
-                      origin.id,
-                      null,
-                    );
-                    return (
-                      <TableCell key={channel.id} align="center">
-                        <Switch
-                          color="primary"
-                          checked={checked}
-                          disabled={saving}
-                          inputProps={{
-                            'aria-label': t('settings.table.originSwitch', {
-                              channel: channel.id,
-                              origin: originName,
-                            }),
-                          }}
-                          onChange={(_event, on) =>
-                            save(
-                              setOriginEnabled(
-                                settings,
-                                channel.id,
-                                origin.id,
-                                on,
-                              ),
-                            )
-                          }
-                        />
-                      </TableCell>
-                    );
-                  })}
-                </TableRow>
-                {isExpanded &&
-                  origin.topics.map(topic => {
-                    const topicName = displayName(topic, topicNames);
-                    return (
-                      <TableRow key={`${origin.id}/${topic}`}>
-                        <TableCell />
-                        <TableCell />
-                        <TableCell>{topicName}</TableCell>
-                        {settings.channels.map(channel => (
-                          <TableCell key={channel.id} align="center">
-                            <Switch
-                              color="primary"
-                              size="small"
-                              checked={isNotificationsEnabledFor(
-                                settings,
-                                channel.id,
-                                origin.id,
-                                topic,
-                              )}
-                              disabled={
-                                saving ||
-                                !isNotificationsEnabledFor(
-                                  settings,
-                                  channel.id,
-                                  origin.id,
-                                  null,
-                                )
-                              }
-                              inputProps={{
-                                'aria-label': t('settings.table.topicSwitch', {
-                                  channel: channel.id,
-                                  origin: originName,
-                                  topic: topicName,
-                                }),
-                              }}
-                              onChange={(_event, on) =>
-                                save(
-                                  setTopicEnabled(
-                                    settings,
-                                    channel.id,
-                                    origin.id,
-                                    topic,
-                                    on,
-                                  ),
-                                )
-                              }
-                            />
-                          </TableCell>
-                        ))}
-                      </TableRow>
-                    );
-                  })}
+  /** The switch of one channel for an origin (topic null) or a topic. */
+  const settingSwitch = (
+    channel: string,
+    origin: OriginRow,
+    topic: string | null,
+    visibleLabel?: string,
+  ) => {
+    const originName = displayName(origin.id, originNames);
+    const originOn = isNotificationsEnabledFor(
+      settings,
+      channel,
+      origin.id,
+      null,
+    );
+    return (
+      <Switch
+        label={visibleLabel}
+        aria-label={
+          topic === null
+            ? t('settings.table.originSwitch', {
+                channel,
+                origin: originName,
+              })
+            : t('settings.table.topicSwitch', {
+                channel,
+                origin: originName,
+                topic: displayName(topic, topicNames),
+              })
+        }
+        isSelected={
+          topic === null
+            ? originOn
+            : isNotificationsEnabledFor(settings, channel, origin.id, topic)
+        }
+        // A topic cannot be turned on while its origin is off.
+        isDisabled={saving || (topic !== null && !originOn)}
+        onChange={on =>
+          save(
+            topic === null
+              ? setOriginEnabled(settings, channel, origin.id, on)
+              : setTopicEnabled(settings, channel, origin.id, topic, on),
+          )
+        }
+      />
+    );
+  };
+
+  const expandButton = (origin: OriginRow) => {
+    if (origin.topics.length === 0) {
+      return null;
+    }
+    const label = t('settings.table.showTopics', {
+      origin: displayName(origin.id, originNames),
+    });
+    const isExpanded = expanded.has(origin.id);
+    return (
+      <TooltipTrigger>
+        <ButtonIcon
+          size="small"
+          variant="tertiary"
+          aria-label={label}
+          aria-expanded={isExpanded}
+          icon={isExpanded ? <RiArrowUpSLine /> : <RiArrowDownSLine />}
+          onPress={() => toggleExpanded(origin.id)}
+        />
+        <Tooltip>{label}</Tooltip>
+      </TooltipTrigger>
+    );
+  };
+
+  const grid = (
+    <table
+      aria-label={title}
+      style={{ width: '100%', borderCollapse: 'collapse' }}
+    >
+      <thead>
+        <tr>
+          <td style={cellStyle} />
+          <th scope="col" style={cellStyle}>
+            {t('settings.table.origin')}
+          </th>
+          <th scope="col" style={cellStyle}>
+            {t('settings.table.topic')}
+          </th>
+          {channels.map(channel => (
+            <th key={channel} scope="col" style={switchCellStyle}>
+              {channel}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {origins.map(origin => (
+          <Fragment key={origin.id}>
+            <tr>
+              <td style={cellStyle}>{expandButton(origin)}</td>
+              <td style={cellStyle}>{displayName(origin.id, originNames)}</td>
+              <td style={cellStyle}>{t('settings.table.allTopics')}</td>
+              {channels.map(channel => (
+                <td key={channel} style={switchCellStyle}>
+                  {settingSwitch(channel, origin, null)}
+                </td>
+              ))}
+            </tr>
+            {expanded.has(origin.id) &&
+              origin.topics.map(topic => (
+                <tr key={`${origin.id}/${topic}`}>
+                  <td style={cellStyle} />
+                  <td style={cellStyle} />
+                  <td style={cellStyle}>{displayName(topic, topicNames)}</td>
+                  {channels.map(channel => (
+                    <td key={channel} style={switchCellStyle}>
+                      {settingSwitch(channel, origin, topic)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+
+  // On a narrow card each origin is a group of labelled switches, its
+  // topics below it, rather than a grid squeezed into columns of letters.
+  const list = (
+    <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+      {origins.map(origin => (
+        <li
+          key={origin.id}
+          style={{
+            padding: 'var(--bui-space-2) 0',
+            borderBottom: '1px solid var(--bui-border-1)',
+          }}
+          data-testid="settings-origin"
+        >
+          <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
+            <Text as="h3" variant="body-medium" weight="bold">
+              {displayName(origin.id, originNames)}
+            </Text>
+            {expandButton(origin)}
+          </div>
+          <SwitchGroup>
+            {channels.map(channel => (
+              <Fragment key={channel}>
+                {settingSwitch(channel, origin, null, channel)}
               </Fragment>
-            );
-          })}
-        </TableBody>
-      </Table>
-      {settings.channels.some(channel => channel.id === 'Email') && (
-        <EmailDigestSetting />
-      )}
-    </InfoCard>
+            ))}
+          </SwitchGroup>
+          {expanded.has(origin.id) &&
+            origin.topics.map(topic => (
+              <div
+                key={topic}
+                style={{ paddingInlineStart: 'var(--bui-space-4)' }}
+              >
+                <Text as="h4" variant="body-medium">
+                  {displayName(topic, topicNames)}
+                </Text>
+                <SwitchGroup>
+                  {channels.map(channel => (
+                    <Fragment key={channel}>
+                      {settingSwitch(channel, origin, topic, channel)}
+                    </Fragment>
+                  ))}
+                </SwitchGroup>
+              </div>
+            ))}
+        </li>
+      ))}
+    </ul>
+  );
+
+  return (
+    <SettingsFrame title={title}>
+      <div ref={ref} data-layout={narrow ? 'list' : 'grid'}>
+        {narrow ? list : grid}
+      </div>
+      {channels.includes('Email') && <EmailDigestSetting />}
+    </SettingsFrame>
+  );
+}
+
+function SwitchGroup(props: { children: ReactNode }) {
+  return (
+    <div
+      style={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        gap: 'var(--bui-space-2) var(--bui-space-4)',
+        padding: 'var(--bui-space-1) 0',
+      }}
+    >
+      {props.children}
+    </div>
   );
 }
