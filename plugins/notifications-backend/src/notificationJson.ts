@@ -11,7 +11,8 @@ export type ServedNotificationJson = NotificationJson & {
 
 /**
  * The wire shape of a notification: dates as ISO strings on every database,
- * unset fields as null, and `metadata` left out when there is none.
+ * unset fields as null, and `metadata` left out when there is none. This is
+ * exactly upstream's shape: Herald's extensions are not in it.
  */
 export function notificationToJson(
   notification: Notification,
@@ -37,4 +38,22 @@ export function notificationToJson(
     },
   };
   return json;
+}
+
+/**
+ * The wire shape with Herald's extensions, for clients that ask for them
+ * with the `HERALD_EXTENSIONS_HEADER`, and for Herald's own signals:
+ * `done`, `snoozedUntil` and `reasons`, each left out when unset.
+ */
+export function notificationToExtendedJson(
+  notification: Notification,
+): ServedNotificationJson {
+  return {
+    ...notificationToJson(notification),
+    ...(notification.done ? { done: notification.done.toISOString() } : {}),
+    ...(notification.snoozedUntil
+      ? { snoozedUntil: notification.snoozedUntil.toISOString() }
+      : {}),
+    ...(notification.reasons ? { reasons: notification.reasons } : {}),
+  };
 }

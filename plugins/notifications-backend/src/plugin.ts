@@ -26,6 +26,8 @@ import {
 import { NotificationProcessors } from './processing';
 import { CatalogRecipientResolver } from './recipients';
 import { RetentionStore, scheduleRetention } from './retention';
+import { NotificationSignals } from './signals/NotificationSignals';
+import { SnoozeStore, scheduleSnoozeWake } from './snooze';
 import { DefaultNotificationSettingsService, SettingsStore } from './settings';
 import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
@@ -155,6 +157,13 @@ export const notificationsPlugin = createBackendPlugin({
         await scheduleIdempotencyKeyCleanup({
           scheduler,
           store: idempotencyKeys,
+          logger,
+        });
+        await scheduleSnoozeWake({
+          scheduler,
+          snoozes: new SnoozeStore(knex),
+          store,
+          signals: new NotificationSignals({ signals, logger }),
           logger,
         });
         registerGetNotificationsAction({ actionsRegistry, store, auth });

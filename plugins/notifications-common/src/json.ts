@@ -8,7 +8,8 @@ import {
 /**
  * A notification as the backend sends it over HTTP and in signals: dates are
  * ISO 8601 strings, and fields without a value may be `null`. The Herald
- * extensions `done`, `snoozedUntil` and `reasons` are left out when unset.
+ * extensions `done`, `snoozedUntil` and `reasons` are there only when set,
+ * and only for clients that ask with {@link HERALD_EXTENSIONS_HEADER}.
  *
  * @public
  */
@@ -34,6 +35,16 @@ export type NotificationJson = {
     metadata?: { [key in string]?: JsonValue };
   };
 };
+
+/**
+ * Request header by which a client asks for Herald's extensions (`done`,
+ * `snoozedUntil`, `reasons`) in the notifications it gets back, with the
+ * value `true`. Without it every answer has upstream's exact shape, so
+ * upstream clients see nothing new.
+ *
+ * @public
+ */
+export const HERALD_EXTENSIONS_HEADER = 'x-herald-extensions';
 
 /** The fields of `fields` that have a value. */
 function withValues<T extends object>(fields: T) {

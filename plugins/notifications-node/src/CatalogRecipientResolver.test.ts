@@ -63,6 +63,13 @@ function setup(entities: Entity[]) {
       return fetch(...args);
     });
   const resolver = new CatalogRecipientResolver(catalog, mockServices.auth());
+  const reasons = async (entityRefs: string[], excludedEntityRefs?: string[]) =>
+    (
+      await resolver.resolveNotificationRecipients({
+        entityRefs,
+        excludedEntityRefs,
+      })
+    ).reasons;
   const resolve = async (entityRefs: string[], excludedEntityRefs?: string[]) =>
     (
       await resolver.resolveNotificationRecipients({
@@ -70,7 +77,7 @@ function setup(entities: Entity[]) {
         excludedEntityRefs,
       })
     ).userEntityRefs.sort();
-  return { resolve, getEntitiesByRefs };
+  return { resolve, reasons, getEntitiesByRefs };
 }
 
 describe('CatalogRecipientResolver', () => {
@@ -195,9 +202,12 @@ describe('CatalogRecipientResolver', () => {
 
     await expect(
       resolve(['Group:team'], ['group:default/team']),
-    ).resolves.toEqual({ userEntityRefs: [] });
+    ).resolves.toEqual({ userEntityRefs: [], reasons: {} });
     await expect(resolve(['Group:team'], [])).resolves.toEqual({
       userEntityRefs: ['user:default/bob'],
+      reasons: {
+        'user:default/bob': [{ type: 'group', entityRef: 'Group:team' }],
+      },
     });
   });
 
@@ -225,5 +235,81 @@ describe('CatalogRecipientResolver', () => {
     expect(users).toHaveLength(5000);
     expect(new Set(users).size).toBe(5000);
     expect(getEntitiesByRefs).toHaveBeenCalledTimes(1);
+  });
+
+  describe('reasons', () => {
+    it('says how each user was reached: directly, through a group and its children, as owner', async () => {
+      const { reasons } = setup([
+        group('team', ['alice'], ['sub']),
+        group('sub', ['bob']),
+        group('owners', ['carol', 'alice']),
+        component('api', ['group:default/owners']),
+        component('cli', ['user:default/dave']),
+      ]);
+      await expect(
+        reasons([
+          'user:default/alice',
+          'group:default/team',
+          'component:default/api',
+          'component:default/cli',
+        ]),
+      ).resolves.toEqual({
+        'user:default/alice': [
+          { type: 'direct' },
+          { type: 'group', entityRef: 'group:default/team' },
+          {
+            type: 'owner',
+            entityRef: 'component:default/api',
+            via: 'group:default/owners',
+          },
+        ],
+        'user:default/bob': [
+          { type: 'group', entityRef: 'group:default/team' },
+        ],
+        'user:default/carol': [
+          {
+            type: 'owner',
+            entityRef: 'component:default/api',
+            via: 'group:default/owners',
+          },
+        ],
+        'user:default/dave': [
+          { type: 'owner', entityRef: 'component:default/cli' },
+        ],
+      });
+    });
+
+    it('gives every ref that led to an entity its reason, though the entity is fetched once', async () => {
+      const { reasons, getEntitiesByRefs } = setup([
+        group('parent', [], ['shared']),
+        group('shared', ['erin']),
+      ]);
+      await expect(
+        reasons(['group:default/parent', 'group:default/shared']),
+      ).resolves.toEqual({
+        'user:default/erin': [
+          { type: 'group', entityRef: 'group:default/parent' },
+          { type: 'group', entityRef: 'group:default/shared' },
+        ],
+      });
+      expect(getEntitiesByRefs).toHaveBeenCalledTimes(1);
+    });
+
+    it('reports nothing for excluded users and through excluded groups', async () => {
+      const { reasons } = setup([
+        group('root', ['alice', 'bob'], ['sub']),
+        group('sub', ['carol']),
+      ]);
+      await expect(
+        reasons(
+          ['group:default/root'],
+          ['user:default/bob', 'group:default/sub'],
+        ),
+      ).resolves.toEqual({
+        'user:default/alice': [
+          { type: 'group', entityRef: 'group:default/root' },
+        ],
+      });
+    });
   });
 });

@@ -8,6 +8,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationReason } from '@herald/plugin-notifications-common';
+import { NotificationRecipientReasons } from './extensions';
 import {
   NotificationRecipientResolver,
   NotificationRecipientResolverOptions,
@@ -24,6 +26,17 @@ function kindOf(ref: string): string {
   return parseEntityRef(ref).kind.toLocaleLowerCase('en-US');
 }
 
+function keyOf(ref: string): string {
+  return ref.toLocaleLowerCase('en-US');
+}
+
+/**
+ * What the traversal found behind each expanded ref (by {@link keyOf}): the
+ * users that are members of it, and the refs it led to (child groups, or an
+ * entity's owner).
+ */
+type Expansions = Map<string, { members: string[]; next: string[] }>;
+
 /**
  * Resolves entity refs to user refs through the catalog, breadth first: each
  * level of the traversal is fetched with a single `getEntitiesByRefs` call, so
@@ -33,6 +46,11 @@ function kindOf(ref: string): string {
  * the catalog still receive notifications. Groups contribute their members and
  * queue their child groups; any other entity queues its first owner. An
  * excluded ref is never expanded, and excluded users are dropped at the end.
+ *
+ * It also reports why each user was reached, as `NotificationReason`s:
+ * `direct` for a user ref given, `group` for a member of a given group or of
+ * its child groups, `owner` for the owners of a given entity, with the
+ * owning group as `via`.
  *
  * The notifications backend resolves recipients with it unless a module sets
  * another resolver; emitters that notify many entities' owners at once use it
@@ -48,16 +66,20 @@ export class CatalogRecipientResolver implements NotificationRecipientResolver {
 
   async resolveNotificationRecipients(
     options: NotificationRecipientResolverOptions,
-  ): Promise<{ userEntityRefs: string[] }> {
+  ): Promise<{
+    userEntityRefs: string[];
+    reasons: NotificationRecipientReasons;
+  }> {
     const excluded = new Set(options.excludedEntityRefs ?? []);
     const users = new Set<string>();
     const visited = new Set<string>();
+    const expansions: Expansions = new Map();
     let level = options.entityRefs;
 
     while (level.length > 0) {
       const toFetch: string[] = [];
       for (const ref of level) {
-        const key = ref.toLocaleLowerCase('en-US');
+        const key = keyOf(ref);
         if (!ref || visited.has(key)) {
           continue;
         }
@@ -71,11 +93,13 @@ export class CatalogRecipientResolver implements NotificationRecipientResolver {
       if (toFetch.length === 0) {
         break;
       }
-      level = await this.expand(toFetch, excluded, users);
+      level = await this.expand(toFetch, excluded, users, expansions);
     }
 
+    const userEntityRefs = [...users].filter(ref => ref && !excluded.has(ref));
     return {
-      userEntityRefs: [...users].filter(ref => ref && !excluded.has(ref)),
+      userEntityRefs,
+      reasons: reasonsOf(options.entityRefs, userEntityRefs, expansions),
     };
   }
 
@@ -84,16 +108,19 @@ export class CatalogRecipientResolver implements NotificationRecipientResolver {
     refs: string[],
     excluded: Set<string>,
     users: Set<string>,
+    expansions: Expansions,
   ): Promise<string[]> {
     const { items } = await this.catalog.getEntitiesByRefs(
       { entityRefs: refs, fields: ENTITY_FIELDS },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
     const next: string[] = [];
-    for (const entity of items) {
+    items.forEach((entity, index) => {
       if (!entity || excluded.has(stringifyEntityRef(entity))) {
-        continue;
+        return;
       }
+      const expansion = { members: [] as string[], next: [] as string[] };
+      expansions.set(keyOf(refs[index]), expansion);
       const kind = entity.kind.toLocaleLowerCase('en-US');
       if (kind === 'user') {
         users.add(stringifyEntityRef(entity));
@@ -101,18 +128,88 @@ export class CatalogRecipientResolver implements NotificationRecipientResolver {
         for (const member of targetsOf(entity, RELATION_HAS_MEMBER)) {
           if (kindOf(member) === 'user') {
             users.add(member);
+            expansion.members.push(member);
           }
         }
-        next.push(...targetsOf(entity, RELATION_PARENT_OF));
+        expansion.next.push(...targetsOf(entity, RELATION_PARENT_OF));
       } else {
         const [owner] = targetsOf(entity, RELATION_OWNED_BY);
         if (owner) {
-          next.push(owner);
+          expansion.next.push(owner);
+        }
+      }
+      next.push(...expansion.next);
+    });
+    return next;
+  }
+}
+
+/**
+ * Why each user was reached, found by walking the expansions again from each
+ * ref of the send: the traversal itself visits an entity once, however many
+ * of the send's refs lead to it.
+ */
+function reasonsOf(
+  roots: string[],
+  userEntityRefs: string[],
+  expansions: Expansions,
+): NotificationRecipientReasons {
+  const byUser = new Map<string, Map<string, NotificationReason>>();
+  const add = (user: string, reason: NotificationReason) => {
+    const reasons = byUser.get(keyOf(user)) ?? new Map();
+    reasons.set(JSON.stringify(reason), reason);
+    byUser.set(keyOf(user), reasons);
+  };
+
+  for (const root of roots) {
+    if (!root) {
+      continue;
+    }
+    const rootKind = kindOf(root);
+    if (rootKind === 'user') {
+      add(root, { type: 'direct' });
+      continue;
+    }
+    const reached = (via: string | undefined): NotificationReason =>
+      rootKind === 'group'
+        ? { type: 'group', entityRef: root }
+        : { type: 'owner', entityRef: root, ...(via ? { via } : {}) };
+    const seen = new Set<string>();
+    const pending: Array<{ ref: string; via?: string }> = [{ ref: root }];
+    while (pending.length > 0) {
+      const { ref, via } = pending.pop()!;
+      if (seen.has(keyOf(ref))) {
+        continue;
+      }
+      seen.add(keyOf(ref));
+      const expansion = expansions.get(keyOf(ref));
+      for (const member of expansion?.members ?? []) {
+        add(member, reached(via));
+      }
+      for (const target of expansion?.next ?? []) {
+        const targetKind = kindOf(target);
+        if (targetKind === 'user') {
+          add(target, reached(via));
+        } else {
+          // The first group on the way from an owned entity is its owner.
+          const owningGroup =
+            !via && rootKind !== 'group' && targetKind === 'group'
+              ? target
+              : undefined;
+          pending.push({ ref: target, via: via ?? owningGroup });
         }
       }
     }
-    return next;
   }
+
+  const reasons: NotificationRecipientReasons = {};
+  for (const user of userEntityRefs) {
+    const found = byUser.get(keyOf(user));
+    if (found) {
+      reasons[user] = [...found.values()];
+    }
+  }
+  return reasons;
 }
 
 function targetsOf(entity: Entity, relationType: string): string[] {

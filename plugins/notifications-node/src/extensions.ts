@@ -1,8 +1,22 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { NotificationReason } from '@herald/plugin-notifications-common';
 import {
   NotificationProcessor,
   NotificationRecipientResolver,
 } from './processor';
+
+/**
+ * Why each resolved user was reached, by user entity ref. A
+ * {@link NotificationRecipientResolver} may return it beside
+ * `userEntityRefs` (the `CatalogRecipientResolver` does); the
+ * notifications backend stores it with each user's notification. Users
+ * without an entry, or a resolver that returns none, are stored as `direct`
+ * when their own ref was a recipient, and without reasons otherwise.
+ * @public
+ */
+export type NotificationRecipientReasons = {
+  [userEntityRef: string]: NotificationReason[];
+};
 
 /** @public */
 export interface NotificationsProcessingExtensionPoint {

@@ -3,11 +3,13 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   Notification,
+  NotificationReason,
   NotificationSendOptions,
   WEB_NOTIFICATION_CHANNEL,
 } from '@herald/plugin-notifications-common';
 import {
   NotificationProcessor,
+  NotificationRecipientReasons,
   NotificationRecipientResolver,
 } from '@herald/plugin-notifications-node';
 import { SignalsService } from '@herald/plugin-signals-node';
@@ -82,6 +84,22 @@ function toArray(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** A user ref in its normal form, or undefined for anything but a user ref. */
+function normalUserRef(ref: string): string | undefined {
+  if (!ref) {
+    return undefined;
+  }
+  try {
+    const entityRef = parseEntityRef(ref);
+    return entityRef.kind.toLocaleLowerCase('en-US') === 'user'
+      ? stringifyEntityRef(entityRef)
+      : undefined;
+  } catch {
+    // A resolver may return refs it could not make sense of; they reach nobody.
+    return undefined;
+  }
+}
+
 /**
  * User refs of the resolved recipients, normalised and without duplicates.
  * Exclusions are the resolver's to apply, as upstream's are.
@@ -89,19 +107,40 @@ function toArray(value: string | string[] | undefined): string[] {
 function uniqueUserRefs(refs: string[]): string[] {
   const users = new Set<string>();
   for (const ref of refs) {
-    if (!ref) {
-      continue;
-    }
-    try {
-      const entityRef = parseEntityRef(ref);
-      if (entityRef.kind.toLocaleLowerCase('en-US') === 'user') {
-        users.add(stringifyEntityRef(entityRef));
-      }
-    } catch {
-      // A resolver may return refs it could not make sense of; they reach nobody.
+    const user = normalUserRef(ref);
+    if (user) {
+      users.add(user);
     }
   }
   return [...users];
+}
+
+/**
+ * Each user's reasons as the resolver reported them. A resolver that reports
+ * none (any upstream-shaped one) still tells who was named directly.
+ */
+function reasonsByUser(
+  entityRefs: string[],
+  reported: NotificationRecipientReasons | undefined,
+): Map<string, NotificationReason[]> {
+  const reasons = new Map<string, NotificationReason[]>();
+  for (const [ref, userReasons] of Object.entries(reported ?? {})) {
+    const user = normalUserRef(ref);
+    if (user && Array.isArray(userReasons) && userReasons.length > 0) {
+      reasons.set(user, [...(reasons.get(user) ?? []), ...userReasons]);
+    }
+  }
+  for (const ref of entityRefs) {
+    const user = normalUserRef(ref);
+    if (!user) {
+      continue;
+    }
+    const userReasons = reasons.get(user) ?? [];
+    if (!userReasons.some(reason => reason.type === 'direct')) {
+      reasons.set(user, [{ type: 'direct' }, ...userReasons]);
+    }
+  }
+  return reasons;
 }
 
 /**
@@ -191,13 +230,17 @@ export class NotificationSender {
     const entityRefs = toArray(recipients.entityRef);
     const excludedEntityRefs = toArray(recipients.excludeEntityRef);
     let resolved: string[];
+    let reasons: Map<string, NotificationReason[]>;
     try {
-      const result =
-        await this.options.recipientResolver.resolveNotificationRecipients({
-          entityRefs,
-          excludedEntityRefs,
-        });
+      const result: {
+        userEntityRefs: string[];
+        reasons?: NotificationRecipientReasons;
+      } = await this.options.recipientResolver.resolveNotificationRecipients({
+        entityRefs,
+        excludedEntityRefs,
+      });
       resolved = result.userEntityRefs;
+      reasons = reasonsByUser(entityRefs, result.reasons);
     } catch (error) {
       throw new InputError('Failed to send user notifications', error);
     }
@@ -250,6 +293,7 @@ export class NotificationSender {
                 id: p.notification.id,
                 user: p.notification.user!,
                 content: toNotificationContent(p.notification.payload, content),
+                reasons: reasons.get(p.notification.user!),
               })),
           },
         );

@@ -9,6 +9,7 @@ import {
   NotificationService,
   notificationService,
 } from '@herald/plugin-notifications-node';
+import { HERALD_EXTENSIONS_HEADER } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
 import { join } from 'node:path';
 import {
@@ -214,6 +215,76 @@ describe.each(databases.eachSupportedId())(
       await expect(others.getNotification(second.id)).rejects.toThrow(
         /404|Not found/,
       );
+    });
+
+    it('shows the published upstream frontend client the same after a Herald client marks done and snoozes', async () => {
+      const NotificationsClient = loadUpstreamFrontendClient();
+      for (const title of ['First', 'Second']) {
+        await capture.herald!.send({
+          recipients: { type: 'entity', entityRef: ALICE },
+          payload: { title, topic: title.toLowerCase() },
+        });
+      }
+      await capture.herald!.send({
+        recipients: { type: 'broadcast' },
+        payload: { title: 'Everyone', topic: 'all' },
+      });
+      const client = frontendClient(NotificationsClient, ALICE);
+      const seen = async () => {
+        const list = await client.getNotifications();
+        return {
+          list,
+          one: await client.getNotification(list.notifications[0].id),
+          status: await client.getStatus(),
+          topics: await client.getTopics(),
+        };
+      };
+      const before = await seen();
+      const idOf = (title: string) =>
+        before.list.notifications.find((n: any) => n.payload.title === title)
+          .id;
+
+      // What Herald's frontend client sends: the extensions header and the new fields.
+      const heraldUpdate = async (body: object) => {
+        const response = await fetch(`${baseUrl}/notifications/update`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            [HERALD_EXTENSIONS_HEADER]: 'true',
+            Authorization: mockCredentials.user.header(ALICE),
+          },
+          body: JSON.stringify(body),
+        });
+        expect(response.status).toBe(200);
+        return await response.json();
+      };
+      const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
+      await heraldUpdate({
+        ids: [idOf('First'), idOf('Everyone')],
+        snoozedUntil: inAnHour,
+      });
+      expect(await seen()).toEqual(before);
+
+      // Done also marks read: upstream sees exactly a read notification.
+      const [done] = await heraldUpdate({ ids: [idOf('Second')], done: true });
+      const asRead = (notification: any) =>
+        notification.id === done.id
+          ? { ...notification, read: done.done }
+          : notification;
+      const afterDone = {
+        list: {
+          ...before.list,
+          notifications: before.list.notifications.map(asRead),
+        },
+        one: asRead(before.one),
+        status: { unread: 2, read: 1 },
+        topics: before.topics,
+      };
+      expect(await seen()).toEqual(afterDone);
+
+      await heraldUpdate({ ids: [idOf('Second')], done: false });
+      await heraldUpdate({ ids: [idOf('First')], snoozedUntil: null });
+      expect(await seen()).toEqual(afterDone);
     });
   },
 );

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  NotificationReasonType,
   NotificationSendOptions,
   NotificationSeverity,
   notificationSeverities,
@@ -12,8 +13,10 @@ import {
   ListNotificationsOptions,
   NotificationFilter,
   NotificationOrder,
+  NotificationStateChange,
   SORTABLE_FIELDS,
   SortableField,
+  StatusFilter,
 } from '../store/NotificationsStore';
 
 function describeIssues(error: z.ZodError): string {
@@ -98,13 +101,20 @@ function parseOrderField(value: string): NotificationOrder {
   return { field: field as SortableField, direction };
 }
 
+/** The state filters of `/status`, as the spec lets them through. */
+export type StatusQuery = {
+  done?: 'true' | 'false';
+  snoozed?: 'true' | 'false';
+};
+
 /** The filter parameters of the list and topics endpoints, as the spec lets them through. */
-export type FilterQuery = {
+export type FilterQuery = StatusQuery & {
   search?: string;
   read?: 'true' | 'false';
   saved?: 'true' | 'false';
   createdAfter?: string;
   minimumSeverity?: NotificationSeverity;
+  reason?: NotificationReasonType;
 };
 
 /** The list endpoint's parameters, as the spec lets them through. */
@@ -118,12 +128,19 @@ export type ListQuery = FilterQuery & {
 const flag = (value?: 'true' | 'false') =>
   value === undefined ? undefined : value === 'true';
 
+/** The state filter of a `/status` query the spec has validated. */
+export function toStatusFilter(query: StatusQuery): StatusFilter {
+  return { done: flag(query.done), snoozed: flag(query.snoozed) };
+}
+
 /**
  * The filter of a query the spec has validated, with the checks it cannot
  * express: the date's grammar and range.
  */
 export function toNotificationFilter(query: FilterQuery): NotificationFilter {
   return {
+    ...toStatusFilter(query),
+    reason: query.reason,
     search: query.search,
     read: flag(query.read),
     saved: flag(query.saved),
@@ -151,6 +168,52 @@ export function toListOptions(query: ListQuery): ListNotificationsOptions {
         ? undefined
         : [orderField].flat().map(parseOrderField),
   };
+}
+
+/** The body of `POST /notifications/update`, as the spec lets it through. */
+export type UpdateBody = {
+  ids: string[];
+  read?: boolean;
+  saved?: boolean;
+  done?: boolean;
+  snoozedUntil?: string | null;
+};
+
+/**
+ * The state change of an update body, with what the spec cannot check: a
+ * snooze ends in the future, at most a year ahead. Marking done marks read.
+ */
+export function toStateChange(
+  body: UpdateBody,
+  now: Date = new Date(),
+): NotificationStateChange {
+  const { read, saved, done, snoozedUntil } = body;
+  const change: NotificationStateChange = {
+    // Done means dealt with, so it counts as read unless told otherwise.
+    read: read ?? (done ? true : undefined),
+    saved,
+    done,
+  };
+  if (snoozedUntil === null) {
+    change.snoozedUntil = null;
+  } else if (snoozedUntil !== undefined) {
+    const until = Date.parse(snoozedUntil);
+    if (Number.isNaN(until)) {
+      throw new InputError(
+        `Invalid snoozedUntil '${snoozedUntil}', expected an ISO 8601 date-time`,
+      );
+    }
+    if (until <= now.getTime()) {
+      throw new InputError('snoozedUntil must be in the future');
+    }
+    const latest = new Date(now);
+    latest.setUTCFullYear(latest.getUTCFullYear() + 1);
+    if (until > latest.getTime()) {
+      throw new InputError('snoozedUntil must be at most a year ahead');
+    }
+    change.snoozedUntil = new Date(until);
+  }
+  return change;
 }
 
 const severityParam = z.enum(notificationSeverities);

@@ -3,7 +3,9 @@ import { JsonObject } from '@backstage/types';
 import {
   NOTIFICATIONS_SIGNAL_CHANNEL,
   NewNotificationSignal,
+  NotificationDoneSignal,
   NotificationReadSignal,
+  NotificationSnoozedSignal,
 } from '@herald/plugin-notifications-common';
 import {
   SignalPayload,
@@ -82,6 +84,22 @@ export class NotificationSignals {
     });
   }
 
+  /**
+   * A snooze ended: to the user's clients the notification is new again,
+   * whether it is their own or a broadcast.
+   */
+  async publishWoken(
+    user: string,
+    notification: ServedNotificationJson,
+  ): Promise<void> {
+    const message: NewNotificationSignal = {
+      action: 'new_notification',
+      notification_id: notification.id,
+      notification,
+    };
+    await this.publishToUser(user, message);
+  }
+
   /** The user's other tabs mark these notifications read or unread. */
   async publishReadState(
     user: string,
@@ -92,6 +110,37 @@ export class NotificationSignals {
       action: read ? 'notification_read' : 'notification_unread',
       notification_ids: ids,
     };
+    await this.publishToUser(user, message);
+  }
+
+  /** The user's other tabs move these notifications out of or back into the inbox. */
+  async publishDoneState(
+    user: string,
+    ids: string[],
+    done: boolean,
+  ): Promise<void> {
+    const message: NotificationDoneSignal = {
+      action: done ? 'notification_done' : 'notification_undone',
+      notification_ids: ids,
+    };
+    await this.publishToUser(user, message);
+  }
+
+  /** The user's other tabs hide these notifications until `until`. */
+  async publishSnoozed(
+    user: string,
+    ids: string[],
+    until: Date,
+  ): Promise<void> {
+    const message: NotificationSnoozedSignal = {
+      action: 'notification_snoozed',
+      notification_ids: ids,
+      until: until.toISOString(),
+    };
+    await this.publishToUser(user, message);
+  }
+
+  private async publishToUser(user: string, message: JsonObject) {
     await this.publish({
       recipients: { type: 'user', entityRef: [user] },
       channel: NOTIFICATIONS_SIGNAL_CHANNEL,

@@ -1,10 +1,11 @@
 import {
   Notification,
   NotificationPayload,
+  NotificationReason,
   NotificationSeverity,
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
-import { toDate } from './rows';
+import { serializeReasons, toDate } from './rows';
 import { BulkColumn, ROWS_PER_STATEMENT, chunk, insertRows } from './sql';
 
 /** The validated, normalised content of a notification as it is stored. */
@@ -41,9 +42,11 @@ function toNotification(options: {
   updated?: Date;
   saved?: Date;
   icon?: string;
+  reasons?: NotificationReason[];
 }): Notification {
   const { content } = options;
   return {
+    ...(options.reasons ? { reasons: options.reasons } : {}),
     id: options.id,
     user: options.user,
     created: options.created,
@@ -68,6 +71,8 @@ export type UserNotificationDraft = {
   id: string;
   user: string;
   content: NotificationContent;
+  /** How the user was reached; unknown when unset. */
+  reasons?: NotificationReason[];
 };
 
 /**
@@ -137,8 +142,8 @@ export class NotificationWriter {
    * Stores one row per draft; a large send
    * calls it once per batch of recipients. With a scope, a user's earlier
    * notification of the same scope and origin is updated instead: new
-   * content, `updated` set, back to unread, while saved, created, icon and id
-   * are kept.
+   * content and reasons, `updated` set, back to unread and into the inbox
+   * (not done, not snoozed), while saved, created, icon and id are kept.
    */
   async storeUserNotifications(
     tx: Knex.Transaction,
@@ -170,21 +175,27 @@ export class NotificationWriter {
         }
       }
     }
-    // Drafts usually share their content, so updates go in a few bulk statements.
+    // Drafts usually share their content and reasons, so updates go in a few bulk statements.
     const updates = groupBy(
       drafts.filter(draft => existingByUser.has(draft.user)),
-      draft => JSON.stringify(draft.content),
+      draft => JSON.stringify([draft.content, draft.reasons]),
     );
     for (const group of updates.values()) {
       const ids = group.map(draft => existingByUser.get(draft.user)!.id);
       for (const idChunk of chunk(ids, ROWS_PER_STATEMENT)) {
         await tx('notification')
           .whereIn('id', idChunk)
-          .update({ ...replacedColumns(group[0].content, now), read: null });
+          .update({
+            ...replacedColumns(group[0].content, now),
+            read: null,
+            done: null,
+            snoozed_until: null,
+            reasons: serializeReasons(group[0].reasons),
+          });
       }
     }
 
-    const notifications = drafts.map(({ id, user, content }) => {
+    const notifications = drafts.map(({ id, user, content, reasons }) => {
       const existing = existingByUser.get(user);
       if (existing) {
         return toNotification({
@@ -196,6 +207,7 @@ export class NotificationWriter {
           updated: now,
           saved: toDate(existing.saved),
           icon: existing.icon ?? undefined,
+          reasons,
         });
       }
       return toNotification({
@@ -205,13 +217,14 @@ export class NotificationWriter {
         content,
         created: now,
         icon: content.icon,
+        reasons,
       });
     });
 
     const newRows = drafts
       .filter(draft => !existingByUser.has(draft.user))
       .map(
-        ({ id, user, content }): NewNotificationRow => ({
+        ({ id, user, content, reasons }): NewNotificationRow => ({
           id,
           user,
           origin,
@@ -220,6 +233,7 @@ export class NotificationWriter {
           icon: content.icon ?? null,
           ...replacedColumns(content, now),
           updated: null,
+          reasons: serializeReasons(reasons),
         }),
       );
     await insertNewNotificationRows(tx, newRows);
@@ -241,6 +255,7 @@ type NewNotificationRow = {
   topic: string | null;
   metadata: string | null;
   updated: Date | null;
+  reasons: string | null;
 };
 
 /** The columns of a new notification row, as the bulk insert writes them. */
@@ -258,6 +273,7 @@ const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
   { name: 'topic', pgType: 'text' },
   { name: 'metadata', pgType: 'text' },
   { name: 'updated', pgType: 'timestamptz' },
+  { name: 'reasons', pgType: 'text' },
 ];
 
 async function insertNewNotificationRows(

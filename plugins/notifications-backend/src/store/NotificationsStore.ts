@@ -1,11 +1,13 @@
 import {
   Notification,
+  NotificationReasonType,
   NotificationSeverity,
   NotificationStatus,
   severitiesAtLeast,
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
 import {
+  HERALD_STATE_COLUMNS,
   NOTIFICATION_COLUMNS,
   NotificationRow,
   isNotificationId,
@@ -46,6 +48,14 @@ export type NotificationFilter = {
   createdAfter?: Date;
   minimumSeverity?: NotificationSeverity;
   ids?: string[];
+} & StatusFilter;
+
+/** Herald's filters on a user's state, which `/status` takes too. */
+export type StatusFilter = {
+  done?: boolean;
+  /** Snoozed until a time still ahead. */
+  snoozed?: boolean;
+  reason?: NotificationReasonType;
 };
 
 export type ListNotificationsOptions = NotificationFilter & {
@@ -57,7 +67,28 @@ export type ListNotificationsOptions = NotificationFilter & {
 export type NotificationStateChange = {
   read?: boolean;
   saved?: boolean;
+  done?: boolean;
+  /** A time to hide until, or null to end a snooze. */
+  snoozedUntil?: Date | null;
 };
+
+/** The columns a state change writes, with their values. */
+function stateColumns(change: NotificationStateChange, now: Date) {
+  const columns: Record<string, Date | null> = {};
+  if (change.read !== undefined) {
+    columns.read = change.read ? now : null;
+  }
+  if (change.saved !== undefined) {
+    columns.saved = change.saved ? now : null;
+  }
+  if (change.done !== undefined) {
+    columns.done = change.done ? now : null;
+  }
+  if (change.snoozedUntil !== undefined) {
+    columns.snoozed_until = change.snoozedUntil;
+  }
+  return columns;
+}
 
 function sum(values: unknown[]): number {
   return values.reduce<number>((total, value) => total + Number(value ?? 0), 0);
@@ -108,8 +139,11 @@ export class NotificationsStore {
     );
   }
 
-  async status(user: string): Promise<NotificationStatus> {
-    const [own, broadcasts] = this.branches(user, {});
+  async status(
+    user: string,
+    filter: StatusFilter = {},
+  ): Promise<NotificationStatus> {
+    const [own, broadcasts] = this.branches(user, filter);
     const counts = (branch: Knex.QueryBuilder, readColumn: string) =>
       branch.select(
         this.knex.raw('COUNT(*) as ??', ['total']),
@@ -140,9 +174,10 @@ export class NotificationsStore {
   }
 
   /**
-   * Sets or clears read and saved on the user's own rows and on the user's
-   * state of broadcasts. Ids of other users' notifications and malformed ids
-   * change nothing.
+   * Sets or clears read, saved, done and the snooze on the user's own rows
+   * and on the user's state of broadcasts. Ids of
+   * other users' notifications and malformed ids change nothing, and the
+   * whole change is one transaction.
    */
   async updateState(
     user: string,
@@ -150,11 +185,9 @@ export class NotificationsStore {
     change: NotificationStateChange,
   ): Promise<void> {
     const validIds = ids.filter(isNotificationId);
-    const now = new Date();
-    const fields = (['read', 'saved'] as const).filter(
-      field => change[field] !== undefined,
-    );
-    if (validIds.length === 0 || fields.length === 0) {
+    const columns = stateColumns(change, new Date());
+    const names = Object.keys(columns);
+    if (validIds.length === 0 || names.length === 0) {
       return;
     }
     await this.knex.transaction(async tx => {
@@ -162,24 +195,17 @@ export class NotificationsStore {
         const broadcastIds: string[] = await tx('broadcast')
           .whereIn('id', idChunk)
           .pluck('id');
-        for (const field of fields) {
-          const value = change[field] ? now : null;
-          await tx('notification')
-            .where('user', user)
-            .whereIn('id', idChunk)
-            .update({ [field]: value });
-          if (broadcastIds.length > 0) {
-            await tx('broadcast_user_status')
-              .insert(
-                broadcastIds.map(id => ({
-                  broadcast_id: id,
-                  user,
-                  [field]: value,
-                })),
-              )
-              .onConflict(['broadcast_id', 'user'])
-              .merge([field]);
-          }
+        await tx('notification')
+          .where('user', user)
+          .whereIn('id', idChunk)
+          .update(columns);
+        if (broadcastIds.length > 0) {
+          await tx('broadcast_user_status')
+            .insert(
+              broadcastIds.map(id => ({ broadcast_id: id, user, ...columns })),
+            )
+            .onConflict(['broadcast_id', 'user'])
+            .merge(names);
         }
       }
     });
@@ -290,17 +316,21 @@ export class NotificationsStore {
   }
 
   private withColumns(branch: Knex.QueryBuilder, isOwn: boolean) {
+    const columns = [...NOTIFICATION_COLUMNS, ...HERALD_STATE_COLUMNS];
     if (isOwn) {
-      return branch.select(
-        NOTIFICATION_COLUMNS.map(column => `notification.${column}`),
-      );
+      return branch.select(columns.map(column => `notification.${column}`));
     }
     return branch.select(
-      NOTIFICATION_COLUMNS.map(column => {
-        if (column === 'user') {
-          return this.knex.raw('NULL as ??', ['user']);
+      columns.map(column => {
+        if (column === 'user' || column === 'reasons') {
+          return this.knex.raw('NULL as ??', [column]);
         }
-        if (column === 'read' || column === 'saved') {
+        if (
+          column === 'read' ||
+          column === 'saved' ||
+          column === 'done' ||
+          column === 'snoozed_until'
+        ) {
           return `broadcast_user_status.${column}`;
         }
         return `broadcast.${column}`;
@@ -351,6 +381,7 @@ export class NotificationsStore {
     if (filter.createdAfter) {
       query.where(`${table}.created`, '>=', filter.createdAfter);
     }
+    applyStateFilter(query, table, stateTable, filter);
     // At `low` every row qualifies (rows are shown with a known severity
     // whatever is stored), and leaving the condition out keeps counts on the
     // index alone.
@@ -359,6 +390,45 @@ export class NotificationsStore {
         `${table}.severity`,
         severitiesAtLeast(filter.minimumSeverity),
       );
+    }
+  }
+}
+
+/** Herald's done, snoozed and reason filters on one side of the view. */
+function applyStateFilter(
+  query: Knex.QueryBuilder,
+  table: string,
+  stateTable: string,
+  filter: StatusFilter,
+) {
+  if (filter.done !== undefined) {
+    if (filter.done) {
+      query.whereNotNull(`${stateTable}.done`);
+    } else {
+      query.whereNull(`${stateTable}.done`);
+    }
+  }
+  if (filter.snoozed !== undefined) {
+    const snoozedUntil = `${stateTable}.snoozed_until`;
+    const now = new Date();
+    if (filter.snoozed) {
+      query.where(snoozedUntil, '>', now);
+    } else {
+      query.where(inner =>
+        inner.whereNull(snoozedUntil).orWhere(snoozedUntil, '<=', now),
+      );
+    }
+  }
+  if (filter.reason !== undefined) {
+    const isBroadcastSide = table === 'broadcast';
+    if (filter.reason === 'broadcast' || isBroadcastSide) {
+      // A broadcast reaches everyone as a broadcast and nobody otherwise.
+      if ((filter.reason === 'broadcast') !== isBroadcastSide) {
+        query.whereRaw('1 = 0');
+      }
+    } else {
+      // Reasons are stored as compact JSON written by this backend only.
+      query.where(`${table}.reasons`, 'like', `%"type":"${filter.reason}"%`);
     }
   }
 }

@@ -32,6 +32,9 @@ describe('rowToNotification', () => {
     updated: null,
     read: null,
     saved: null,
+    done: null,
+    snoozed_until: null,
+    reasons: null as string | null,
   };
 
   it('omits metadata when absent or not a JSON object, and parses it otherwise', () => {
@@ -45,6 +48,43 @@ describe('rowToNotification', () => {
     expect(
       rowToNotification({ ...row, metadata: '{"a":[1]}' }).payload.metadata,
     ).toEqual({ a: [1] });
+  });
+
+  it('leaves the Herald fields out when unset, and gives broadcasts their reason', () => {
+    const own = rowToNotification({ ...row, user: 'user:default/alice' });
+    expect(own).not.toHaveProperty('done');
+    expect(own).not.toHaveProperty('snoozedUntil');
+    expect(own).not.toHaveProperty('reasons');
+    expect(rowToNotification(row).reasons).toEqual([{ type: 'broadcast' }]);
+  });
+
+  it('reads done, a future snooze and stored reasons; a past snooze is over', () => {
+    const future = Date.now() + 3_600_000;
+    const own = rowToNotification({
+      ...row,
+      user: 'user:default/alice',
+      done: 1_000,
+      snoozed_until: future,
+      reasons:
+        '[{"type":"owner","entityRef":"component:default/x","via":"group:default/t"}]',
+    });
+    expect(own.done).toEqual(new Date(1_000));
+    expect(own.snoozedUntil).toEqual(new Date(future));
+    expect(own.reasons).toEqual([
+      {
+        type: 'owner',
+        entityRef: 'component:default/x',
+        via: 'group:default/t',
+      },
+    ]);
+    const past = rowToNotification({
+      ...row,
+      user: 'user:default/alice',
+      snoozed_until: Date.now() - 1_000,
+      reasons: '[{"type":"nonsense"}]',
+    });
+    expect(past).not.toHaveProperty('snoozedUntil');
+    expect(past).not.toHaveProperty('reasons');
   });
 
   it('normalises the stored severity', () => {

@@ -2,7 +2,9 @@ import { JsonValue } from '@backstage/types';
 import {
   Notification,
   NotificationPayload,
+  NotificationReason,
   normalizeSeverity,
+  notificationReasonTypes,
 } from '@herald/plugin-notifications-common';
 import { spec } from '../schema/openapi';
 
@@ -23,6 +25,10 @@ export type NotificationRow = {
   updated: unknown;
   read: unknown;
   saved: unknown;
+  done: unknown;
+  snoozed_until: unknown;
+  /** JSON; always null for a broadcast, whose reason goes without saying. */
+  reasons: string | null;
 };
 
 export const NOTIFICATION_COLUMNS = [
@@ -42,6 +48,46 @@ export const NOTIFICATION_COLUMNS = [
   'read',
   'saved',
 ] as const;
+
+/**
+ * Herald's per-user state and reasons, selected beside the upstream columns
+ * but neither sortable nor part of upstream's view.
+ */
+export const HERALD_STATE_COLUMNS = [
+  'done',
+  'snoozed_until',
+  'reasons',
+] as const;
+
+const BROADCAST_REASONS: NotificationReason[] = [{ type: 'broadcast' }];
+
+/** The stored reasons, or undefined when none were stored or they are unreadable. */
+function parseReasons(value: string | null): NotificationReason[] | undefined {
+  if (!value) {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(value);
+    if (
+      Array.isArray(parsed) &&
+      parsed.every(reason =>
+        (notificationReasonTypes as readonly string[]).includes(reason?.type),
+      )
+    ) {
+      return parsed;
+    }
+  } catch {
+    // Unreadable reasons are no reasons.
+  }
+  return undefined;
+}
+
+/** Reasons as stored: a JSON array, or null for none. */
+export function serializeReasons(
+  reasons: NotificationReason[] | undefined,
+): string | null {
+  return reasons && reasons.length > 0 ? JSON.stringify(reasons) : null;
+}
 
 const payloadFields = spec.components.schemas.NotificationPayload.properties;
 const notificationFields = spec.components.schemas.Notification.properties;
@@ -117,7 +163,7 @@ export function rowToNotification(row: NotificationRow): Notification {
   if (metadata) {
     payload.metadata = metadata;
   }
-  return {
+  const notification: Notification = {
     id: row.id,
     user: row.user ?? null,
     created: toDate(row.created) ?? new Date(0),
@@ -127,6 +173,22 @@ export function rowToNotification(row: NotificationRow): Notification {
     origin: row.origin,
     payload,
   };
+  const done = toDate(row.done);
+  if (done) {
+    notification.done = done;
+  }
+  // A snooze whose time has passed but which the wake task has not reached
+  // yet is over already, as the `snoozed` filter sees it.
+  const snoozedUntil = toDate(row.snoozed_until);
+  if (snoozedUntil && snoozedUntil.getTime() > Date.now()) {
+    notification.snoozedUntil = snoozedUntil;
+  }
+  const reasons =
+    notification.user === null ? BROADCAST_REASONS : parseReasons(row.reasons);
+  if (reasons) {
+    notification.reasons = reasons;
+  }
+  return notification;
 }
 
 const UUID_PATTERN =

@@ -192,6 +192,33 @@ describe('NotificationsClient', () => {
     ]);
   });
 
+  it('asks for the Herald extensions where notifications come back, and only there', async () => {
+    const headersOf: Array<Record<string, string> | undefined> = [];
+    const client = new NotificationsClient({
+      discoveryApi: { getBaseUrl: async () => 'http://backend.test' },
+      fetchApi: {
+        fetch: (async (_input: string, init?: RequestInit) => {
+          headersOf.push(init?.headers as Record<string, string> | undefined);
+          return jsonResponse(200, {});
+        }) as any,
+      },
+    });
+    await client.getNotifications();
+    await client.getNotification('1');
+    await client.updateNotifications({ ids: ['1'], done: true });
+    await client.getStatus();
+    await client.getTopics();
+    await client.getNotificationSettings();
+    expect(headersOf).toEqual([
+      { 'x-herald-extensions': 'true' },
+      { 'x-herald-extensions': 'true' },
+      { 'Content-Type': 'application/json', 'x-herald-extensions': 'true' },
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('throws a ResponseError carrying the server error on a non-2xx response', async () => {
     const { client } = setup(400, {
       error: { name: 'InputError', message: 'bad orderField' },

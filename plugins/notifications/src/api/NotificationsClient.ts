@@ -1,6 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  HERALD_EXTENSIONS_HEADER,
   Notification,
   NotificationSettings,
   NotificationStatus,
@@ -88,11 +89,15 @@ export class NotificationsClient implements NotificationsApi {
     if (options.topic !== undefined) {
       params.append('topic', options.topic);
     }
-    return this.request(withQuery('/notifications', params));
+    return this.request(withQuery('/notifications', params), {
+      withExtensions: true,
+    });
   }
 
   async getNotification(id: string): Promise<Notification> {
-    return this.request(`/notifications/${encodeURIComponent(id)}`);
+    return this.request(`/notifications/${encodeURIComponent(id)}`, {
+      withExtensions: true,
+    });
   }
 
   async getStatus(options: GetStatusOptions = {}): Promise<NotificationStatus> {
@@ -109,6 +114,7 @@ export class NotificationsClient implements NotificationsApi {
     return this.request('/notifications/update', {
       method: 'POST',
       body: JSON.stringify(options),
+      withExtensions: true,
     });
   }
 
@@ -131,18 +137,27 @@ export class NotificationsClient implements NotificationsApi {
     return this.request(withQuery('/topics', params));
   }
 
+  /**
+   * `withExtensions` asks for Herald's `done`, `snoozedUntil` and `reasons`
+   * in the notifications of the answer.
+   */
   private async request<T>(
     path: string,
-    init?: { method: string; body: string },
+    init: { method?: string; body?: string; withExtensions?: boolean } = {},
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('notifications');
+    const headers: Record<string, string> = {};
+    if (init.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+    if (init.withExtensions) {
+      headers[HERALD_EXTENSIONS_HEADER] = 'true';
+    }
     const response = await this.fetchApi.fetch(
       `${baseUrl}${path}`,
-      init && {
-        method: init.method,
-        body: init.body,
-        headers: { 'Content-Type': 'application/json' },
-      },
+      init.method || Object.keys(headers).length > 0
+        ? { method: init.method, body: init.body, headers }
+        : undefined,
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

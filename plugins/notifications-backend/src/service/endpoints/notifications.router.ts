@@ -4,7 +4,10 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { NotificationSendOptions } from '@herald/plugin-notifications-common';
+import {
+  HERALD_EXTENSIONS_HEADER,
+  NotificationSendOptions,
+} from '@herald/plugin-notifications-common';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { Request, Response } from 'express';
 import { NotificationSender } from '../../send/NotificationSender';
@@ -13,10 +16,18 @@ import {
   IDEMPOTENT_REPLAYED_HEADER,
   IdempotentRequests,
 } from '../../idempotency';
-import { notificationToJson } from '../../notificationJson';
+import {
+  notificationToExtendedJson,
+  notificationToJson,
+} from '../../notificationJson';
 import { NotificationSignals } from '../../signals/NotificationSignals';
 import { NotificationsStore } from '../../store/NotificationsStore';
-import { ListQuery, toListOptions } from '../validation';
+import {
+  ListQuery,
+  UpdateBody,
+  toListOptions,
+  toStateChange,
+} from '../validation';
 import { NotificationsApiRouter, currentUser } from './types';
 
 export type NotificationsEndpointsOptions = {
@@ -29,6 +40,13 @@ export type NotificationsEndpointsOptions = {
   /** Honours the `Idempotency-Key` header of sends when present. */
   idempotency?: IdempotentRequests;
 };
+
+/** The wire shape the caller asked for: upstream's, unless it opted in to Herald's extensions. */
+function jsonFor(req: Request<any, any, any, any>) {
+  return req.get(HERALD_EXTENSIONS_HEADER) === 'true'
+    ? notificationToExtendedJson
+    : notificationToJson;
+}
 
 /**
  * `/notifications` (list, send, get one, update) and the root aliases
@@ -47,7 +65,7 @@ export function bindNotificationsEndpoints(
       user,
       toListOptions(query),
     );
-    return { totalCount, notifications: notifications.map(notificationToJson) };
+    return { totalCount, notifications: notifications.map(jsonFor(req)) };
   }
 
   async function getOne(req: Request<any, any, any, any>, id: string) {
@@ -56,20 +74,24 @@ export function bindNotificationsEndpoints(
     if (!notification) {
       throw new NotFoundError('Not found');
     }
-    return notificationToJson(notification);
+    return jsonFor(req)(notification);
   }
 
-  async function update(
-    req: Request<any, any, any, any>,
-    body: { ids: string[]; read?: boolean; saved?: boolean },
-  ) {
+  async function update(req: Request<any, any, any, any>, body: UpdateBody) {
     const user = await currentUser(req, options);
-    const { ids, read, saved } = body;
-    await store.updateState(user, ids, { read, saved });
-    if (read !== undefined) {
-      await notificationSignals.publishReadState(user, ids, read);
+    const { ids } = body;
+    const change = toStateChange(body);
+    await store.updateState(user, ids, change);
+    if (change.read !== undefined) {
+      await notificationSignals.publishReadState(user, ids, change.read);
     }
-    return (await store.getMany(user, ids)).map(notificationToJson);
+    if (change.done !== undefined) {
+      await notificationSignals.publishDoneState(user, ids, change.done);
+    }
+    if (change.snoozedUntil) {
+      await notificationSignals.publishSnoozed(user, ids, change.snoozedUntil);
+    }
+    return (await store.getMany(user, ids)).map(jsonFor(req));
   }
 
   async function send(req: Request<any, any, any, any>, res: Response) {

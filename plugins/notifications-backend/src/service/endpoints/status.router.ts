@@ -3,9 +3,10 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotificationsStore } from '../../store/NotificationsStore';
+import { toStatusFilter } from '../validation';
 import { NotificationsApiRouter, currentUser } from './types';
 
-/** `GET /status`: read and unread counts of the caller. */
+/** `GET /status`: read and unread counts of the caller, optionally by state. */
 export function bindStatusEndpoint(
   router: NotificationsApiRouter,
   options: {
@@ -16,6 +17,6 @@ export function bindStatusEndpoint(
 ) {
   router.get('/status', async (req, res) => {
     const user = await currentUser(req, options);
-    res.json(await options.store.status(user));
+    res.json(await options.store.status(user, toStatusFilter(req.query)));
   });
 }

@@ -138,6 +138,51 @@ export const spec = {
           $ref: '#/components/schemas/NotificationSeverity',
         },
       },
+      done: {
+        name: 'done',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Herald extension: only done (`true`) or not done (`false`) notifications.',
+        schema: {
+          type: 'string',
+          enum: ['true', 'false'],
+        },
+      },
+      snoozed: {
+        name: 'snoozed',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Herald extension: only notifications snoozed until a future time (`true`), or only the others (`false`).',
+        schema: {
+          type: 'string',
+          enum: ['true', 'false'],
+        },
+      },
+      reason: {
+        name: 'reason',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Herald extension: only notifications that reached the caller this way.',
+        schema: {
+          $ref: '#/components/schemas/NotificationReasonType',
+        },
+      },
+      heraldExtensions: {
+        name: 'x-herald-extensions',
+        in: 'header',
+        required: false,
+        description:
+          "Herald extension: `true` adds `done`, `snoozedUntil` and `reasons` to the notifications of the answer, where set. Without it the answer has upstream's exact shape.",
+        schema: {
+          type: 'string',
+        },
+      },
       idempotencyKey: {
         name: 'Idempotency-Key',
         in: 'header',
@@ -279,6 +324,24 @@ export const spec = {
             type: ['string', 'null'],
             format: 'date-time',
           },
+          done: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Herald extension, left out when unset.',
+          },
+          snoozedUntil: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Herald extension, left out when unset.',
+          },
+          reasons: {
+            type: 'array',
+            description:
+              'Herald extension: how the caller was reached, as resolved at send time; left out when unknown.',
+            items: {
+              $ref: '#/components/schemas/NotificationReason',
+            },
+          },
           origin: {
             type: 'string',
             maxLength: 255,
@@ -286,6 +349,28 @@ export const spec = {
           },
           payload: {
             $ref: '#/components/schemas/NotificationResponsePayload',
+          },
+        },
+      },
+      NotificationReasonType: {
+        type: 'string',
+        enum: ['direct', 'group', 'owner', 'broadcast'],
+      },
+      NotificationReason: {
+        type: 'object',
+        required: ['type'],
+        properties: {
+          type: {
+            $ref: '#/components/schemas/NotificationReasonType',
+          },
+          entityRef: {
+            type: 'string',
+            description: 'The group (`group`) or the owned entity (`owner`).',
+          },
+          via: {
+            type: 'string',
+            description:
+              'For `owner`, the owning group the user is a member of.',
           },
         },
       },
@@ -446,6 +531,16 @@ export const spec = {
           },
           saved: {
             type: 'boolean',
+          },
+          done: {
+            type: 'boolean',
+            description: 'Herald extension; `true` also marks read.',
+          },
+          snoozedUntil: {
+            type: ['string', 'null'],
+            format: 'date-time',
+            description:
+              'Herald extension: hide until then, in the future and at most a year ahead (checked by the handler); `null` ends a snooze.',
           },
         },
       },
@@ -645,6 +740,18 @@ export const spec = {
           {
             $ref: '#/components/parameters/minimumSeverity',
           },
+          {
+            $ref: '#/components/parameters/done',
+          },
+          {
+            $ref: '#/components/parameters/snoozed',
+          },
+          {
+            $ref: '#/components/parameters/reason',
+          },
+          {
+            $ref: '#/components/parameters/heraldExtensions',
+          },
         ],
         responses: {
           '200': {
@@ -757,7 +864,13 @@ export const spec = {
     '/notifications/update': {
       post: {
         operationId: 'UpdateNotifications',
-        description: 'Mark notifications read or unread, saved or unsaved.',
+        description:
+          'Mark notifications read or unread, saved or unsaved, and (Herald extension) done or not done, snoozed or not.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/heraldExtensions',
+          },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -802,6 +915,9 @@ export const spec = {
           {
             $ref: '#/components/parameters/notificationId',
           },
+          {
+            $ref: '#/components/parameters/heraldExtensions',
+          },
         ],
         responses: {
           '200': {
@@ -830,6 +946,14 @@ export const spec = {
       get: {
         operationId: 'GetStatus',
         description: 'Read and unread counts, broadcasts included.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/done',
+          },
+          {
+            $ref: '#/components/parameters/snoozed',
+          },
+        ],
         responses: {
           '200': {
             description: 'Counts.',
@@ -872,6 +996,15 @@ export const spec = {
           },
           {
             $ref: '#/components/parameters/minimumSeverity',
+          },
+          {
+            $ref: '#/components/parameters/done',
+          },
+          {
+            $ref: '#/components/parameters/snoozed',
+          },
+          {
+            $ref: '#/components/parameters/reason',
           },
         ],
         responses: {
@@ -1103,6 +1236,18 @@ export const spec = {
           {
             $ref: '#/components/parameters/minimumSeverity',
           },
+          {
+            $ref: '#/components/parameters/done',
+          },
+          {
+            $ref: '#/components/parameters/snoozed',
+          },
+          {
+            $ref: '#/components/parameters/reason',
+          },
+          {
+            $ref: '#/components/parameters/heraldExtensions',
+          },
         ],
         responses: {
           '200': {
@@ -1218,6 +1363,11 @@ export const spec = {
         operationId: 'UpdateNotificationsLegacy',
         deprecated: true,
         description: 'Alias of `POST /notifications/update`.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/heraldExtensions',
+          },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -1262,6 +1412,9 @@ export const spec = {
         parameters: [
           {
             $ref: '#/components/parameters/notificationId',
+          },
+          {
+            $ref: '#/components/parameters/heraldExtensions',
           },
         ],
         responses: {

@@ -1,0 +1,5 @@
+export { SnoozeStore } from './SnoozeStore';
+export {
+  scheduleSnoozeWake,
+  wakeSnoozedNotifications,
+} from './scheduleSnoozeWake';
