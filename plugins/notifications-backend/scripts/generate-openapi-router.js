@@ -7,6 +7,10 @@
  * our build machines cannot download; the router's request and response types
  * are inferred from the constant instead. `openapi.test.ts` fails when this
  * file and the YAML disagree.
+ *
+ * The constant is written with four helpers (`ref`, `json`, `arrayOf`, `alias`) so that
+ * what the YAML says many times, a reference, a JSON body, an array schema, an operation served
+ * again under a legacy path, reads as one short call each in the output.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,6 +21,97 @@ const root = path.resolve(__dirname, '..');
 const spec = YAML.parse(
   fs.readFileSync(path.join(root, 'src/schema/openapi.yaml'), 'utf8'),
 );
+
+/** The keys by which an alias of an operation (a legacy path) may differ from it. */
+const ALIAS_KEYS = ['operationId', 'description', 'deprecated'];
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+const isObject = value =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const hasOnlyKey = (value, key) =>
+  isObject(value) && Object.keys(value).length === 1 && key in value;
+const withoutAliasKeys = operation =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(operation).filter(([key]) => !ALIAS_KEYS.includes(key)),
+    ),
+  );
+const constName = operationId =>
+  operationId[0].toLowerCase() + operationId.slice(1);
+
+/** Each operation as a named constant, or as an alias of an earlier operation it repeats. */
+function collectOperations() {
+  const operations = new Map();
+  const byBody = new Map();
+  for (const pathItem of Object.values(spec.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      const body = withoutAliasKeys(operation);
+      const original = byBody.get(body);
+      if (original) {
+        const aliasKeys = Object.fromEntries(
+          ALIAS_KEYS.filter(key => key in operation).map(key => [
+            key,
+            operation[key],
+          ]),
+        );
+        operations.set(operation, { original, aliasKeys });
+      } else {
+        const name = constName(operation.operationId);
+        byBody.set(body, name);
+        operations.set(operation, { name });
+      }
+    }
+  }
+  return operations;
+}
+
+const operations = collectOperations();
+
+function emit(value, inOperation = false) {
+  if (hasOnlyKey(value, '$ref') && typeof value.$ref === 'string') {
+    return `ref(${JSON.stringify(value.$ref)})`;
+  }
+  if (
+    hasOnlyKey(value, 'application/json') &&
+    hasOnlyKey(value['application/json'], 'schema')
+  ) {
+    return `json(${emit(value['application/json'].schema)})`;
+  }
+  if (
+    isObject(value) &&
+    value.type === 'array' &&
+    Object.keys(value).length === 2 &&
+    'items' in value
+  ) {
+    return `arrayOf(${emit(value.items)})`;
+  }
+  const operation = operations.get(value);
+  if (operation && !inOperation) {
+    return operation.name
+      ? operation.name
+      : `alias(${operation.original}, ${emit(operation.aliasKeys)})`;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(item => emit(item)).join(', ')}]`;
+  }
+  if (isObject(value)) {
+    const entries = Object.entries(value).map(
+      ([key, item]) => `${JSON.stringify(key)}: ${emit(item)}`,
+    );
+    return `{ ${entries.join(', ')} }`;
+  }
+  return JSON.stringify(value);
+}
+
+const operationConstants = [...operations]
+  .filter(([, { name }]) => name)
+  .map(
+    ([operation, { name }]) =>
+      `const ${name} = ${emit(operation, true)} as const;`,
+  );
+
 const target = path.join(root, 'src/schema/openapi/generated/router.ts');
 fs.mkdirSync(path.dirname(target), { recursive: true });
 fs.writeFileSync(
@@ -28,7 +123,21 @@ fs.writeFileSync(
 // ******************************************************************
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
-export const spec = ${JSON.stringify(spec, null, 2)} as const;
+const ref = <const T extends string>($ref: T) => ({ $ref });
+
+const json = <const S>(schema: S) => ({ 'application/json': { schema } });
+
+const arrayOf = <const I>(items: I) => ({ type: 'array', items }) as const;
+
+/** The same operation again under another path (an upstream legacy route). */
+const alias = <const O extends object, const A extends object>(
+  operation: O,
+  aliasKeys: A,
+): Omit<O, keyof A> & A => ({ ...operation, ...aliasKeys });
+
+${operationConstants.join('\n\n')}
+
+export const spec = ${emit(spec)} as const;
 
 export const createOpenApiRouter = async (
   options?: Parameters<typeof createValidatedOpenApiRouter>['1'],

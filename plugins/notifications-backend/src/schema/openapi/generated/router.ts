@@ -5,6 +5,228 @@
 // ******************************************************************
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 
+const ref = <const T extends string>($ref: T) => ({ $ref });
+
+const json = <const S>(schema: S) => ({ 'application/json': { schema } });
+
+const arrayOf = <const I>(items: I) => ({ type: 'array', items } as const);
+
+/** The same operation again under another path (an upstream legacy route). */
+const alias = <const O extends object, const A extends object>(
+  operation: O,
+  aliasKeys: A,
+): Omit<O, keyof A> & A => ({ ...operation, ...aliasKeys });
+
+const listNotifications = {
+  operationId: 'ListNotifications',
+  description: "The caller's notifications and all broadcasts.",
+  parameters: [
+    ref('#/components/parameters/offset'),
+    ref('#/components/parameters/limit'),
+    ref('#/components/parameters/orderField'),
+    ref('#/components/parameters/topic'),
+    ref('#/components/parameters/search'),
+    ref('#/components/parameters/read'),
+    ref('#/components/parameters/saved'),
+    ref('#/components/parameters/createdAfter'),
+    ref('#/components/parameters/minimumSeverity'),
+  ],
+  responses: {
+    '200': {
+      description: 'A page of notifications; totalCount ignores paging.',
+      content: json(ref('#/components/schemas/ListNotificationsResponse')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const createNotifications = {
+  operationId: 'CreateNotifications',
+  description:
+    'Send a notification; service principals only. The body may be up to notifications.maxRequestBodySize (default 1 MB), every other body up to 100 kB.',
+  parameters: [ref('#/components/parameters/idempotencyKey')],
+  requestBody: {
+    required: true,
+    content: json(ref('#/components/schemas/NotificationSendOptions')),
+  },
+  responses: {
+    '200': {
+      description: 'The stored notifications.',
+      headers: {
+        'Idempotent-Replayed': ref('#/components/headers/IdempotentReplayed'),
+      },
+      content: json(arrayOf(ref('#/components/schemas/Notification'))),
+    },
+    '400': ref('#/components/responses/ErrorResponse'),
+    '409': {
+      description:
+        'A request with the same Idempotency-Key is still in progress.',
+      content: json(ref('#/components/schemas/Error')),
+    },
+    '413': {
+      description: 'The body is larger than notifications.maxRequestBodySize.',
+      content: json(ref('#/components/schemas/Error')),
+    },
+    '422': {
+      description: 'The Idempotency-Key was used before with a different body.',
+      content: json(ref('#/components/schemas/Error')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const updateNotifications = {
+  operationId: 'UpdateNotifications',
+  description: 'Mark notifications read or unread, saved or unsaved.',
+  requestBody: {
+    required: true,
+    content: json(ref('#/components/schemas/UpdateNotificationsRequest')),
+  },
+  responses: {
+    '200': {
+      description: 'The notifications as the caller now sees them.',
+      content: json(arrayOf(ref('#/components/schemas/Notification'))),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const getNotification = {
+  operationId: 'GetNotification',
+  description: 'One notification of the caller, or a broadcast.',
+  parameters: [ref('#/components/parameters/notificationId')],
+  responses: {
+    '200': {
+      description: 'The notification.',
+      content: json(ref('#/components/schemas/Notification')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const getStatus = {
+  operationId: 'GetStatus',
+  description: 'Read and unread counts, broadcasts included.',
+  responses: {
+    '200': {
+      description: 'Counts.',
+      content: json(ref('#/components/schemas/NotificationStatus')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const getTopics = {
+  operationId: 'GetTopics',
+  description: "Distinct topics of the caller's notifications, sorted.",
+  parameters: [
+    ref('#/components/parameters/search'),
+    ref('#/components/parameters/read'),
+    ref('#/components/parameters/saved'),
+    ref('#/components/parameters/createdAfter'),
+    ref('#/components/parameters/minimumSeverity'),
+  ],
+  responses: {
+    '200': {
+      description: 'Topics.',
+      content: json(ref('#/components/schemas/GetTopicsResponse')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const getSettings = {
+  operationId: 'GetSettings',
+  description: "The caller's settings, merged with the defaults.",
+  responses: {
+    '200': {
+      description: 'The effective settings.',
+      content: json(ref('#/components/schemas/NotificationSettings')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const updateSettings = {
+  operationId: 'UpdateSettings',
+  description: "Save the caller's settings.",
+  requestBody: {
+    required: true,
+    content: json(ref('#/components/schemas/NotificationSettings')),
+  },
+  responses: {
+    '200': {
+      description: 'The effective settings.',
+      content: json(ref('#/components/schemas/NotificationSettings')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const getOutboxCounts = {
+  operationId: 'GetOutboxCounts',
+  description:
+    "Pending and dead postProcess jobs, for operators' monitoring. Service principals only (a static external token works).",
+  responses: {
+    '200': {
+      description: 'Counts.',
+      content: json(ref('#/components/schemas/OutboxCounts')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const listDeadOutboxJobs = {
+  operationId: 'ListDeadOutboxJobs',
+  description:
+    'postProcess jobs that ran out of attempts, oldest first. Service principals only (a static external token works).',
+  parameters: [
+    ref('#/components/parameters/offset'),
+    {
+      name: 'limit',
+      in: 'query',
+      required: false,
+      description: 'Page size, 100 when omitted.',
+      schema: { type: 'integer', minimum: 1, maximum: 1000 },
+    },
+  ],
+  responses: {
+    '200': {
+      description: 'A page of dead jobs.',
+      content: json(ref('#/components/schemas/DeadOutboxJobList')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
+const requeueDeadOutboxJobs = {
+  operationId: 'RequeueDeadOutboxJobs',
+  description:
+    'Makes dead postProcess jobs pending again, due at once and with a fresh attempt budget. Processors with a delivery log skip what already arrived. Service principals only (a static external token works).',
+  requestBody: {
+    required: true,
+    content: json(ref('#/components/schemas/RequeueOutboxJobsRequest')),
+  },
+  responses: {
+    '200': {
+      description: 'How many jobs were re-queued.',
+      content: json(ref('#/components/schemas/RequeueOutboxJobsResponse')),
+    },
+    default: ref('#/components/responses/ErrorResponse'),
+  },
+  security: [{}, { JWT: [] }],
+} as const;
+
 export const spec = {
   openapi: '3.1.0',
   info: {
@@ -18,21 +240,14 @@ export const spec = {
     },
     contact: {},
   },
-  servers: [
-    {
-      url: '/',
-    },
-  ],
+  servers: [{ url: '/' }],
   components: {
     examples: {},
     headers: {
       IdempotentReplayed: {
         description:
           '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
-        schema: {
-          type: 'string',
-          enum: ['true'],
-        },
+        schema: { type: 'string', enum: ['true'] },
       },
     },
     parameters: {
@@ -40,9 +255,7 @@ export const spec = {
         name: 'id',
         in: 'path',
         required: true,
-        schema: {
-          type: 'string',
-        },
+        schema: { type: 'string' },
       },
       offset: {
         name: 'offset',
@@ -50,9 +263,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'Rows to skip.',
-        schema: {
-          $ref: '#/components/schemas/PageParameter',
-        },
+        schema: ref('#/components/schemas/PageParameter'),
       },
       limit: {
         name: 'limit',
@@ -60,9 +271,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'Page size; every row when omitted.',
-        schema: {
-          $ref: '#/components/schemas/PageParameter',
-        },
+        schema: ref('#/components/schemas/PageParameter'),
       },
       orderField: {
         name: 'orderField',
@@ -71,9 +280,7 @@ export const spec = {
         allowReserved: true,
         description:
           'One or more `field,direction` pairs, most significant first. Fields: created, read, updated, saved, topic, origin, title, description, severity, link, scope, icon (checked by the handler). Direction is `asc` or `desc`. Default `created,desc`.',
-        schema: {
-          $ref: '#/components/schemas/OrderField',
-        },
+        schema: ref('#/components/schemas/OrderField'),
       },
       topic: {
         name: 'topic',
@@ -81,9 +288,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'Exact topic.',
-        schema: {
-          type: 'string',
-        },
+        schema: { type: 'string' },
       },
       search: {
         name: 'search',
@@ -91,9 +296,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'Case-insensitive substring of the title or description.',
-        schema: {
-          type: 'string',
-        },
+        schema: { type: 'string' },
       },
       read: {
         name: 'read',
@@ -101,10 +304,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'Only read (`true`) or unread (`false`) notifications.',
-        schema: {
-          type: 'string',
-          enum: ['true', 'false'],
-        },
+        schema: { type: 'string', enum: ['true', 'false'] },
       },
       saved: {
         name: 'saved',
@@ -112,10 +312,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'Only saved (`true`) or unsaved (`false`) notifications.',
-        schema: {
-          type: 'string',
-          enum: ['true', 'false'],
-        },
+        schema: { type: 'string', enum: ['true', 'false'] },
       },
       createdAfter: {
         name: 'createdAfter',
@@ -124,9 +321,7 @@ export const spec = {
         allowReserved: true,
         description:
           'Created at or after this instant: any date JavaScript parses, between 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z (checked by the handler).',
-        schema: {
-          type: 'string',
-        },
+        schema: { type: 'string' },
       },
       minimumSeverity: {
         name: 'minimumSeverity',
@@ -134,54 +329,7 @@ export const spec = {
         required: false,
         allowReserved: true,
         description: 'This severity and every more severe one.',
-        schema: {
-          $ref: '#/components/schemas/NotificationSeverity',
-        },
-      },
-      done: {
-        name: 'done',
-        in: 'query',
-        required: false,
-        allowReserved: true,
-        description:
-          'Herald extension: only done (`true`) or not done (`false`) notifications.',
-        schema: {
-          type: 'string',
-          enum: ['true', 'false'],
-        },
-      },
-      snoozed: {
-        name: 'snoozed',
-        in: 'query',
-        required: false,
-        allowReserved: true,
-        description:
-          'Herald extension: only notifications snoozed until a future time (`true`), or only the others (`false`).',
-        schema: {
-          type: 'string',
-          enum: ['true', 'false'],
-        },
-      },
-      reason: {
-        name: 'reason',
-        in: 'query',
-        required: false,
-        allowReserved: true,
-        description:
-          'Herald extension: only notifications that reached the caller this way.',
-        schema: {
-          $ref: '#/components/schemas/NotificationReasonType',
-        },
-      },
-      heraldExtensions: {
-        name: 'x-herald-extensions',
-        in: 'header',
-        required: false,
-        description:
-          "Herald extension: `true` adds `done`, `snoozedUntil` and `reasons` to the notifications of the answer, where set. Without it the answer has upstream's exact shape.",
-        schema: {
-          type: 'string',
-        },
+        schema: ref('#/components/schemas/NotificationSeverity'),
       },
       idempotencyKey: {
         name: 'Idempotency-Key',
@@ -189,24 +337,14 @@ export const spec = {
         required: false,
         description:
           'Makes retries safe: a repeat with the same key and body within 24 hours gets the first answer and sends nothing. Keys are per caller.',
-        schema: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 255,
-        },
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
     },
     requestBodies: {},
     responses: {
       ErrorResponse: {
         description: 'An error in the Backstage error envelope.',
-        content: {
-          'application/json': {
-            schema: {
-              $ref: '#/components/schemas/Error',
-            },
-          },
-        },
+        content: json(ref('#/components/schemas/Error')),
       },
     },
     schemas: {
@@ -227,38 +365,22 @@ export const spec = {
         description:
           'What a sender asks for. Further fields are accepted, as upstream does, and dropped. The maxLength values are the widths of the stored columns; the store reads them from here.',
         properties: {
-          title: {
-            type: 'string',
-            maxLength: 255,
-          },
-          description: {
-            type: 'string',
-          },
+          title: { type: 'string', maxLength: 255 },
+          description: { type: 'string' },
           link: {
             type: 'string',
             description: 'An in-app path or an absolute http(s) URL.',
           },
-          severity: {
-            $ref: '#/components/schemas/NotificationSeverity',
-          },
-          topic: {
-            type: 'string',
-            maxLength: 255,
-          },
+          severity: ref('#/components/schemas/NotificationSeverity'),
+          topic: { type: 'string', maxLength: 255 },
           scope: {
             type: 'string',
             maxLength: 255,
             description:
               'A send with the scope and origin of an earlier one updates it in place.',
           },
-          icon: {
-            type: 'string',
-            maxLength: 255,
-          },
-          metadata: {
-            type: 'object',
-            additionalProperties: true,
-          },
+          icon: { type: 'string', maxLength: 255 },
+          metadata: { type: 'object', additionalProperties: true },
         },
         additionalProperties: true,
       },
@@ -267,212 +389,81 @@ export const spec = {
         type: 'object',
         required: ['title', 'severity'],
         properties: {
-          title: {
-            type: 'string',
-          },
-          description: {
-            type: ['string', 'null'],
-          },
-          link: {
-            type: ['string', 'null'],
-          },
-          severity: {
-            $ref: '#/components/schemas/NotificationSeverity',
-          },
-          topic: {
-            type: ['string', 'null'],
-          },
-          scope: {
-            type: ['string', 'null'],
-          },
-          icon: {
-            type: ['string', 'null'],
-          },
-          metadata: {
-            type: 'object',
-            additionalProperties: true,
-          },
+          title: { type: 'string' },
+          description: { type: ['string', 'null'] },
+          link: { type: ['string', 'null'] },
+          severity: ref('#/components/schemas/NotificationSeverity'),
+          topic: { type: ['string', 'null'] },
+          scope: { type: ['string', 'null'] },
+          icon: { type: ['string', 'null'] },
+          metadata: { type: 'object', additionalProperties: true },
         },
       },
       Notification: {
         type: 'object',
         required: ['id', 'user', 'created', 'origin', 'payload'],
         properties: {
-          id: {
-            type: 'string',
-            format: 'uuid',
-          },
+          id: { type: 'string', format: 'uuid' },
           user: {
             type: ['string', 'null'],
             maxLength: 255,
             description:
               "The recipient's user entity ref, or null for a broadcast.",
           },
-          created: {
-            type: 'string',
-            format: 'date-time',
-          },
-          read: {
-            type: ['string', 'null'],
-            format: 'date-time',
-          },
-          saved: {
-            type: ['string', 'null'],
-            format: 'date-time',
-          },
-          updated: {
-            type: ['string', 'null'],
-            format: 'date-time',
-          },
-          done: {
-            type: 'string',
-            format: 'date-time',
-            description: 'Herald extension, left out when unset.',
-          },
-          snoozedUntil: {
-            type: 'string',
-            format: 'date-time',
-            description: 'Herald extension, left out when unset.',
-          },
-          reasons: {
-            type: 'array',
-            description:
-              'Herald extension: how the caller was reached, as resolved at send time; left out when unknown.',
-            items: {
-              $ref: '#/components/schemas/NotificationReason',
-            },
-          },
+          created: { type: 'string', format: 'date-time' },
+          read: { type: ['string', 'null'], format: 'date-time' },
+          saved: { type: ['string', 'null'], format: 'date-time' },
+          updated: { type: ['string', 'null'], format: 'date-time' },
           origin: {
             type: 'string',
             maxLength: 255,
             description: 'The sending plugin or service.',
           },
-          payload: {
-            $ref: '#/components/schemas/NotificationResponsePayload',
-          },
-        },
-      },
-      NotificationReasonType: {
-        type: 'string',
-        enum: ['direct', 'group', 'owner', 'broadcast'],
-      },
-      NotificationReason: {
-        type: 'object',
-        required: ['type'],
-        properties: {
-          type: {
-            $ref: '#/components/schemas/NotificationReasonType',
-          },
-          entityRef: {
-            type: 'string',
-            description: 'The group (`group`) or the owned entity (`owner`).',
-          },
-          via: {
-            type: 'string',
-            description:
-              'For `owner`, the owning group the user is a member of.',
-          },
+          payload: ref('#/components/schemas/NotificationResponsePayload'),
         },
       },
       NotificationStatus: {
         type: 'object',
         required: ['unread', 'read'],
-        properties: {
-          unread: {
-            type: 'integer',
-          },
-          read: {
-            type: 'integer',
-          },
-        },
+        properties: { unread: { type: 'integer' }, read: { type: 'integer' } },
       },
       TopicSetting: {
         type: 'object',
         required: ['id', 'enabled'],
-        properties: {
-          id: {
-            type: 'string',
-          },
-          enabled: {
-            type: 'boolean',
-          },
-        },
+        properties: { id: { type: 'string' }, enabled: { type: 'boolean' } },
       },
       OriginSetting: {
         type: 'object',
         required: ['id', 'enabled'],
         properties: {
-          id: {
-            type: 'string',
-          },
-          enabled: {
-            type: 'boolean',
-          },
-          topics: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/TopicSetting',
-            },
-          },
+          id: { type: 'string' },
+          enabled: { type: 'boolean' },
+          topics: arrayOf(ref('#/components/schemas/TopicSetting')),
         },
       },
       ChannelSetting: {
         type: 'object',
         required: ['id', 'origins'],
         properties: {
-          id: {
-            type: 'string',
-          },
-          enabled: {
-            type: 'boolean',
-          },
-          origins: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/OriginSetting',
-            },
-          },
+          id: { type: 'string' },
+          enabled: { type: 'boolean' },
+          origins: arrayOf(ref('#/components/schemas/OriginSetting')),
         },
       },
       NotificationSettings: {
         type: 'object',
         required: ['channels'],
         properties: {
-          channels: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/ChannelSetting',
-            },
-          },
+          channels: arrayOf(ref('#/components/schemas/ChannelSetting')),
         },
       },
       EntityRef: {
         description: 'One entity ref or a list of them.',
-        oneOf: [
-          {
-            type: 'string',
-          },
-          {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-        ],
+        oneOf: [{ type: 'string' }, arrayOf({ type: 'string' })],
       },
       OrderField: {
         description: 'One `field,direction` pair, or a list of them.',
-        oneOf: [
-          {
-            type: 'string',
-          },
-          {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-        ],
+        oneOf: [{ type: 'string' }, arrayOf({ type: 'string' })],
       },
       NotificationRecipients: {
         oneOf: [
@@ -480,27 +471,15 @@ export const spec = {
             type: 'object',
             required: ['type', 'entityRef'],
             properties: {
-              type: {
-                type: 'string',
-                enum: ['entity'],
-              },
-              entityRef: {
-                $ref: '#/components/schemas/EntityRef',
-              },
-              excludeEntityRef: {
-                $ref: '#/components/schemas/EntityRef',
-              },
+              type: { type: 'string', enum: ['entity'] },
+              entityRef: ref('#/components/schemas/EntityRef'),
+              excludeEntityRef: ref('#/components/schemas/EntityRef'),
             },
           },
           {
             type: 'object',
             required: ['type'],
-            properties: {
-              type: {
-                type: 'string',
-                enum: ['broadcast'],
-              },
-            },
+            properties: { type: { type: 'string', enum: ['broadcast'] } },
           },
         ],
       },
@@ -508,68 +487,31 @@ export const spec = {
         type: 'object',
         required: ['recipients', 'payload'],
         properties: {
-          recipients: {
-            $ref: '#/components/schemas/NotificationRecipients',
-          },
-          payload: {
-            $ref: '#/components/schemas/NotificationPayload',
-          },
+          recipients: ref('#/components/schemas/NotificationRecipients'),
+          payload: ref('#/components/schemas/NotificationPayload'),
         },
       },
       UpdateNotificationsRequest: {
         type: 'object',
         required: ['ids'],
         properties: {
-          ids: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          read: {
-            type: 'boolean',
-          },
-          saved: {
-            type: 'boolean',
-          },
-          done: {
-            type: 'boolean',
-            description: 'Herald extension; `true` also marks read.',
-          },
-          snoozedUntil: {
-            type: ['string', 'null'],
-            format: 'date-time',
-            description:
-              'Herald extension: hide until then, in the future and at most a year ahead (checked by the handler); `null` ends a snooze.',
-          },
+          ids: arrayOf({ type: 'string' }),
+          read: { type: 'boolean' },
+          saved: { type: 'boolean' },
         },
       },
       ListNotificationsResponse: {
         type: 'object',
         required: ['totalCount', 'notifications'],
         properties: {
-          totalCount: {
-            type: 'integer',
-          },
-          notifications: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/Notification',
-            },
-          },
+          totalCount: { type: 'integer' },
+          notifications: arrayOf(ref('#/components/schemas/Notification')),
         },
       },
       GetTopicsResponse: {
         type: 'object',
         required: ['topics'],
-        properties: {
-          topics: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-        },
+        properties: { topics: arrayOf({ type: 'string' }) },
       },
       OutboxCounts: {
         type: 'object',
@@ -589,26 +531,18 @@ export const spec = {
         type: 'object',
         required: ['id', 'processor', 'notificationId', 'attempts', 'queuedAt'],
         properties: {
-          id: {
-            type: 'string',
-          },
+          id: { type: 'string' },
           processor: {
             type: 'string',
             description: 'The processor whose postProcess gave up.',
           },
-          notificationId: {
-            type: 'string',
-          },
+          notificationId: { type: 'string' },
           user: {
             type: 'string',
             description: 'The recipient; absent for a broadcast.',
           },
-          attempts: {
-            type: 'integer',
-          },
-          lastError: {
-            type: 'string',
-          },
+          attempts: { type: 'integer' },
+          lastError: { type: 'string' },
           queuedAt: {
             type: 'integer',
             description: 'When the job was queued, epoch milliseconds.',
@@ -619,12 +553,7 @@ export const spec = {
         type: 'object',
         required: ['items'],
         properties: {
-          items: {
-            type: 'array',
-            items: {
-              $ref: '#/components/schemas/DeadOutboxJob',
-            },
-          },
+          items: arrayOf(ref('#/components/schemas/DeadOutboxJob')),
         },
       },
       RequeueOutboxJobsRequest: {
@@ -636,14 +565,9 @@ export const spec = {
             type: 'array',
             minItems: 1,
             maxItems: 1000,
-            items: {
-              type: 'string',
-              maxLength: 36,
-            },
+            items: { type: 'string', maxLength: 36 },
           },
-          all: {
-            type: 'boolean',
-          },
+          all: { type: 'boolean' },
         },
         additionalProperties: false,
       },
@@ -666,779 +590,65 @@ export const spec = {
             type: 'object',
             required: ['name', 'message'],
             properties: {
-              name: {
-                type: 'string',
-              },
-              message: {
-                type: 'string',
-              },
+              name: { type: 'string' },
+              message: { type: 'string' },
             },
             additionalProperties: true,
           },
           request: {
             type: 'object',
             required: ['method', 'url'],
-            properties: {
-              method: {
-                type: 'string',
-              },
-              url: {
-                type: 'string',
-              },
-            },
+            properties: { method: { type: 'string' }, url: { type: 'string' } },
           },
           response: {
             type: 'object',
             required: ['statusCode'],
-            properties: {
-              statusCode: {
-                type: 'integer',
-              },
-            },
+            properties: { statusCode: { type: 'integer' } },
           },
         },
       },
     },
     securitySchemes: {
-      JWT: {
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-      },
+      JWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
     },
   },
   paths: {
-    '/notifications': {
-      get: {
-        operationId: 'ListNotifications',
-        description: "The caller's notifications and all broadcasts.",
-        parameters: [
-          {
-            $ref: '#/components/parameters/offset',
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
-          {
-            $ref: '#/components/parameters/orderField',
-          },
-          {
-            $ref: '#/components/parameters/topic',
-          },
-          {
-            $ref: '#/components/parameters/search',
-          },
-          {
-            $ref: '#/components/parameters/read',
-          },
-          {
-            $ref: '#/components/parameters/saved',
-          },
-          {
-            $ref: '#/components/parameters/createdAfter',
-          },
-          {
-            $ref: '#/components/parameters/minimumSeverity',
-          },
-          {
-            $ref: '#/components/parameters/done',
-          },
-          {
-            $ref: '#/components/parameters/snoozed',
-          },
-          {
-            $ref: '#/components/parameters/reason',
-          },
-          {
-            $ref: '#/components/parameters/heraldExtensions',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'A page of notifications; totalCount ignores paging.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ListNotificationsResponse',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-      post: {
-        operationId: 'CreateNotifications',
-        description:
-          'Send a notification; service principals only. The body may be up to notifications.maxRequestBodySize (default 1 MB), every other body up to 100 kB.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/idempotencyKey',
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/NotificationSendOptions',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The stored notifications.',
-            headers: {
-              'Idempotent-Replayed': {
-                $ref: '#/components/headers/IdempotentReplayed',
-              },
-            },
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'array',
-                  items: {
-                    $ref: '#/components/schemas/Notification',
-                  },
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            description:
-              'A request with the same Idempotency-Key is still in progress.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Error',
-                },
-              },
-            },
-          },
-          '413': {
-            description:
-              'The body is larger than notifications.maxRequestBodySize.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Error',
-                },
-              },
-            },
-          },
-          '422': {
-            description:
-              'The Idempotency-Key was used before with a different body.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Error',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/notifications/update': {
-      post: {
-        operationId: 'UpdateNotifications',
-        description:
-          'Mark notifications read or unread, saved or unsaved, and (Herald extension) done or not done, snoozed or not.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/heraldExtensions',
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/UpdateNotificationsRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The notifications as the caller now sees them.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'array',
-                  items: {
-                    $ref: '#/components/schemas/Notification',
-                  },
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/notifications/{id}': {
-      get: {
-        operationId: 'GetNotification',
-        description: 'One notification of the caller, or a broadcast.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/notificationId',
-          },
-          {
-            $ref: '#/components/parameters/heraldExtensions',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The notification.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Notification',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/status': {
-      get: {
-        operationId: 'GetStatus',
-        description: 'Read and unread counts, broadcasts included.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/done',
-          },
-          {
-            $ref: '#/components/parameters/snoozed',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'Counts.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/NotificationStatus',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/topics': {
-      get: {
-        operationId: 'GetTopics',
-        description: "Distinct topics of the caller's notifications, sorted.",
-        parameters: [
-          {
-            $ref: '#/components/parameters/search',
-          },
-          {
-            $ref: '#/components/parameters/read',
-          },
-          {
-            $ref: '#/components/parameters/saved',
-          },
-          {
-            $ref: '#/components/parameters/createdAfter',
-          },
-          {
-            $ref: '#/components/parameters/minimumSeverity',
-          },
-          {
-            $ref: '#/components/parameters/done',
-          },
-          {
-            $ref: '#/components/parameters/snoozed',
-          },
-          {
-            $ref: '#/components/parameters/reason',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'Topics.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/GetTopicsResponse',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/settings': {
-      get: {
-        operationId: 'GetSettings',
-        description: "The caller's settings, merged with the defaults.",
-        responses: {
-          '200': {
-            description: 'The effective settings.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/NotificationSettings',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-      post: {
-        operationId: 'UpdateSettings',
-        description: "Save the caller's settings.",
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/NotificationSettings',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The effective settings.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/NotificationSettings',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/admin/outbox': {
-      get: {
-        operationId: 'GetOutboxCounts',
-        description:
-          "Pending and dead postProcess jobs, for operators' monitoring. Service principals only (a static external token works).",
-        responses: {
-          '200': {
-            description: 'Counts.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/OutboxCounts',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/admin/outbox/dead': {
-      get: {
-        operationId: 'ListDeadOutboxJobs',
-        description:
-          'postProcess jobs that ran out of attempts, oldest first. Service principals only (a static external token works).',
-        parameters: [
-          {
-            $ref: '#/components/parameters/offset',
-          },
-          {
-            name: 'limit',
-            in: 'query',
-            required: false,
-            description: 'Page size, 100 when omitted.',
-            schema: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 1000,
-            },
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'A page of dead jobs.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/DeadOutboxJobList',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
-    '/admin/outbox/dead/requeue': {
-      post: {
-        operationId: 'RequeueDeadOutboxJobs',
-        description:
-          'Makes dead postProcess jobs pending again, due at once and with a fresh attempt budget. Processors with a delivery log skip what already arrived. Service principals only (a static external token works).',
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/RequeueOutboxJobsRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'How many jobs were re-queued.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/RequeueOutboxJobsResponse',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-    },
+    '/notifications': { get: listNotifications, post: createNotifications },
+    '/notifications/update': { post: updateNotifications },
+    '/notifications/{id}': { get: getNotification },
+    '/status': { get: getStatus },
+    '/topics': { get: getTopics },
+    '/settings': { get: getSettings, post: updateSettings },
+    '/admin/outbox': { get: getOutboxCounts },
+    '/admin/outbox/dead': { get: listDeadOutboxJobs },
+    '/admin/outbox/dead/requeue': { post: requeueDeadOutboxJobs },
     '/': {
-      get: {
+      get: alias(listNotifications, {
         operationId: 'ListNotificationsLegacy',
-        deprecated: true,
         description:
           "Alias of `GET /notifications`, still used by upstream's node client.",
-        parameters: [
-          {
-            $ref: '#/components/parameters/offset',
-          },
-          {
-            $ref: '#/components/parameters/limit',
-          },
-          {
-            $ref: '#/components/parameters/orderField',
-          },
-          {
-            $ref: '#/components/parameters/topic',
-          },
-          {
-            $ref: '#/components/parameters/search',
-          },
-          {
-            $ref: '#/components/parameters/read',
-          },
-          {
-            $ref: '#/components/parameters/saved',
-          },
-          {
-            $ref: '#/components/parameters/createdAfter',
-          },
-          {
-            $ref: '#/components/parameters/minimumSeverity',
-          },
-          {
-            $ref: '#/components/parameters/done',
-          },
-          {
-            $ref: '#/components/parameters/snoozed',
-          },
-          {
-            $ref: '#/components/parameters/reason',
-          },
-          {
-            $ref: '#/components/parameters/heraldExtensions',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'A page of notifications; totalCount ignores paging.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/ListNotificationsResponse',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
-      post: {
-        operationId: 'CreateNotificationsLegacy',
         deprecated: true,
+      }),
+      post: alias(createNotifications, {
+        operationId: 'CreateNotificationsLegacy',
         description:
           "Alias of `POST /notifications`, still used by upstream's node client.",
-        parameters: [
-          {
-            $ref: '#/components/parameters/idempotencyKey',
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/NotificationSendOptions',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The stored notifications.',
-            headers: {
-              'Idempotent-Replayed': {
-                $ref: '#/components/headers/IdempotentReplayed',
-              },
-            },
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'array',
-                  items: {
-                    $ref: '#/components/schemas/Notification',
-                  },
-                },
-              },
-            },
-          },
-          '400': {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-          '409': {
-            description:
-              'A request with the same Idempotency-Key is still in progress.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Error',
-                },
-              },
-            },
-          },
-          '413': {
-            description:
-              'The body is larger than notifications.maxRequestBodySize.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Error',
-                },
-              },
-            },
-          },
-          '422': {
-            description:
-              'The Idempotency-Key was used before with a different body.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Error',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
+        deprecated: true,
+      }),
     },
     '/update': {
-      post: {
+      post: alias(updateNotifications, {
         operationId: 'UpdateNotificationsLegacy',
-        deprecated: true,
         description: 'Alias of `POST /notifications/update`.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/heraldExtensions',
-          },
-        ],
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                $ref: '#/components/schemas/UpdateNotificationsRequest',
-              },
-            },
-          },
-        },
-        responses: {
-          '200': {
-            description: 'The notifications as the caller now sees them.',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'array',
-                  items: {
-                    $ref: '#/components/schemas/Notification',
-                  },
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
+        deprecated: true,
+      }),
     },
     '/{id}': {
-      get: {
+      get: alias(getNotification, {
         operationId: 'GetNotificationLegacy',
-        deprecated: true,
         description: 'Alias of `GET /notifications/{id}`.',
-        parameters: [
-          {
-            $ref: '#/components/parameters/notificationId',
-          },
-          {
-            $ref: '#/components/parameters/heraldExtensions',
-          },
-        ],
-        responses: {
-          '200': {
-            description: 'The notification.',
-            content: {
-              'application/json': {
-                schema: {
-                  $ref: '#/components/schemas/Notification',
-                },
-              },
-            },
-          },
-          default: {
-            $ref: '#/components/responses/ErrorResponse',
-          },
-        },
-        security: [
-          {},
-          {
-            JWT: [],
-          },
-        ],
-      },
+        deprecated: true,
+      }),
     },
   },
 } as const;
