@@ -14,6 +14,16 @@ import {
 } from '@herald/plugin-signals-node';
 import { ServedNotificationJson } from '../notificationJson';
 
+function newNotification(
+  notification: ServedNotificationJson,
+): NewNotificationSignal {
+  return {
+    action: 'new_notification',
+    notification_id: notification.id,
+    notification,
+  };
+}
+
 /**
  * Everything this backend publishes on the `notifications` signal channel.
  * The changes are stored before any of it is published, so a failed signal
@@ -29,15 +39,10 @@ export class NotificationSignals {
 
   /** A new or re-sent broadcast, to every signed-in user. */
   async publishBroadcast(notification: ServedNotificationJson): Promise<void> {
-    const message: NewNotificationSignal = {
-      action: 'new_notification',
-      notification_id: notification.id,
-      notification,
-    };
     await this.publish({
       recipients: { type: 'broadcast' },
       channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-      message,
+      message: newNotification(notification),
     });
   }
 
@@ -52,12 +57,7 @@ export class NotificationSignals {
   async publishToUsers(notifications: ServedNotificationJson[]): Promise<void> {
     const messages = new Map<string, JsonObject>();
     for (const notification of notifications) {
-      const message: NewNotificationSignal = {
-        action: 'new_notification',
-        notification_id: notification.id,
-        notification,
-      };
-      messages.set(notification.user!, message);
+      messages.set(notification.user!, newNotification(notification));
     }
     if (messages.size === 0) {
       return;
@@ -92,12 +92,7 @@ export class NotificationSignals {
     user: string,
     notification: ServedNotificationJson,
   ): Promise<void> {
-    const message: NewNotificationSignal = {
-      action: 'new_notification',
-      notification_id: notification.id,
-      notification,
-    };
-    await this.publishToUser(user, message);
+    await this.publishToUser(user, newNotification(notification));
   }
 
   /** The user's other tabs mark these notifications read or unread. */
