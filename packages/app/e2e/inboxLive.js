@@ -8,6 +8,7 @@ const {
   helpers: {
     TIMEOUT,
     badgeCount,
+    countIn,
     expect,
     row,
     sendWithFetch,
@@ -492,15 +493,7 @@ const tests = [
           (await tab.getByTestId('notifications-unread-badge').count()) === 0,
           'the sidebar item should not be mounted with the menu closed',
         );
-        const countOf = async () => {
-          const element = navBadge.locator(':scope > .MuiBadge-badge');
-          const invisible = await element.evaluate(el =>
-            el.classList.contains('MuiBadge-invisible'),
-          );
-          return invisible
-            ? 0
-            : Number((await element.textContent()).replace('+', ''));
-        };
+        const countOf = () => countIn(navBadge);
         const before = await countOf();
         const title = uniqueTitle('On the phone');
         await sendWithFetch(backendUrl, toGuest({ title }));

@@ -80,18 +80,18 @@ function expect(condition, message) {
 
 const TIMEOUT = 15_000;
 
-function badge(page) {
-  return page.locator(
-    '[data-testid="notifications-unread-badge"] .MuiBadge-badge',
-  );
+/** The count a badge shows; it has no count element while all is read. */
+async function countIn(badgeElement) {
+  const count = badgeElement.getByTestId('notifications-badge-count');
+  if ((await count.count()) === 0) {
+    return 0;
+  }
+  // Drawn by CSS from data-count, so that it is no text of the link.
+  return Number((await count.getAttribute('data-count')).replace('+', ''));
 }
 
 async function badgeCount(page) {
-  const element = badge(page);
-  const invisible = await element.evaluate(el =>
-    el.classList.contains('MuiBadge-invisible'),
-  );
-  return invisible ? 0 : Number((await element.textContent()).replace('+', ''));
+  return countIn(page.getByTestId('notifications-unread-badge'));
 }
 
 async function waitForBadge(page, expected) {
@@ -369,6 +369,7 @@ module.exports = {
     TIMEOUT,
     badgeCount,
     broadcast,
+    countIn,
     expect,
     row,
     sendWithFetch,

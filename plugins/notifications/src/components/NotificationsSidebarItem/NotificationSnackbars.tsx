@@ -68,7 +68,9 @@ const severityStyles: Record<NotificationSeverity, CSSProperties> = {
 
 /** Icons in the snackbar's text colour, which contrasts with every variant. */
 const snackbarIcon = (severity: NotificationSeverity) => (
-  <SeverityIcon severity={severity} size={20} inherit />
+  <span style={{ display: 'inline-flex', marginInlineEnd: 8 }}>
+    <SeverityIcon severity={severity} size={20} inherit />
+  </span>
 );
 
 /** Backstage UI buttons in the snackbar's text colour, which they sit on. */

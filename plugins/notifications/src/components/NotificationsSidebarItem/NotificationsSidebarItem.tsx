@@ -12,6 +12,7 @@ import {
   createContext,
   useCallback,
   useContext,
+  useInsertionEffect,
   useMemo,
   useState,
 } from 'react';
@@ -130,6 +131,43 @@ const syncMarkStyle: CSSProperties = {
   backgroundColor: badgeColors.stale,
 };
 
+/*
+ * The count is drawn from an attribute by a CSS rule, so it is no text of
+ * the sidebar link: links named by an aria-label of Backstage's own (a
+ * phone's bottom bar) would otherwise show text their name lacks (WCAG
+ * 2.5.3). Our own sidebar link carries the count in its name instead.
+ */
+const BADGE_COUNT_CLASS = 'herald-notifications-badge-count';
+const BADGE_COUNT_RULE = `.${BADGE_COUNT_CLASS}::after { content: attr(data-count); }`;
+
+function useBadgeCountRule() {
+  useInsertionEffect(() => {
+    if (!document.getElementById(BADGE_COUNT_CLASS)) {
+      const style = document.createElement('style');
+      style.id = BADGE_COUNT_CLASS;
+      style.textContent = BADGE_COUNT_RULE;
+      document.head.appendChild(style);
+    }
+  }, []);
+}
+
+function BadgeCount(props: { text: string; reconnecting: boolean }) {
+  useBadgeCountRule();
+  return (
+    <span
+      className={BADGE_COUNT_CLASS}
+      data-testid="notifications-badge-count"
+      data-count={props.text}
+      style={{
+        ...countStyle,
+        backgroundColor: props.reconnecting
+          ? badgeColors.stale
+          : badgeColors.live,
+      }}
+    />
+  );
+}
+
 function formatCount(count: number): string {
   return count > 99 ? '99+' : String(count);
 }
@@ -168,19 +206,7 @@ function withBadge(
           data-testid="notifications-reconnecting"
         />
       )}
-      {text && (
-        <span
-          data-testid="notifications-badge-count"
-          style={{
-            ...countStyle,
-            backgroundColor: reconnecting
-              ? badgeColors.stale
-              : badgeColors.live,
-          }}
-        >
-          {text}
-        </span>
-      )}
+      {text && <BadgeCount text={text} reconnecting={reconnecting} />}
     </span>
   );
 }

@@ -6,9 +6,10 @@ import {
 } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { ResponseError } from '@backstage/errors';
-import { Box, Select } from '@backstage/ui';
+import { Box, Select, Text } from '@backstage/ui';
 import { useEffect, useState } from 'react';
 import { notificationsTranslationRef } from '../../translation';
+import { secondaryTextColor } from '../NotificationContent';
 
 const frequencies = ['instant', 'hourly', 'daily'] as const;
 type Frequency = (typeof frequencies)[number];
@@ -77,7 +78,6 @@ export function EmailDigestSetting() {
       <Select
         size="medium"
         label={t('settings.emailDigest.label')}
-        description={t('settings.emailDigest.criticalNote')}
         isDisabled={saving}
         options={frequencies.map(value => ({
           value,
@@ -86,6 +86,15 @@ export function EmailDigestSetting() {
         value={frequency}
         onChange={value => choose(value as Frequency)}
       />
+      {/* Below the field rather than as its description: Backstage UI's
+          description grey is under 4.5:1 on a dark card. */}
+      <Text
+        as="p"
+        variant="body-small"
+        style={{ color: secondaryTextColor, marginTop: 'var(--bui-space-1)' }}
+      >
+        {t('settings.emailDigest.criticalNote')}
+      </Text>
     </Box>
   );
 }

@@ -47,8 +47,8 @@ export type UserNotificationSettingsCardProps = {
  * Below this width per channel (plus room for the names) the grid no longer
  * fits, and the card lists each origin with its switches instead.
  */
-const WIDTH_PER_CHANNEL = 130;
-const WIDTH_OF_NAMES = 320;
+const WIDTH_PER_CHANNEL = 110;
+const WIDTH_OF_NAMES = 240;
 
 /**
  * Whether the element is narrower than `minWidth`; measured, since the card
