@@ -1,11 +1,10 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import request from 'supertest';
 import {
   createTestDatabases,
   startNotificationsBackend,
 } from './__testUtils__/notificationsTestBackend';
+import { processingModule } from './__testUtils__/processing';
 
 jest.setTimeout(60_000);
 
@@ -21,20 +20,10 @@ const resolver = {
   },
 };
 
-function resolverModule(moduleId: string) {
-  return createBackendModule({
-    pluginId: 'notifications',
-    moduleId,
-    register(env) {
-      env.registerInit({
-        deps: { processing: notificationsProcessingExtensionPoint },
-        async init({ processing }) {
-          processing.setNotificationRecipientResolver(resolver);
-        },
-      });
-    },
-  });
-}
+const resolverModule = (moduleId: string) =>
+  processingModule(moduleId, processing =>
+    processing.setNotificationRecipientResolver(resolver),
+  );
 
 describe('notificationsProcessingExtensionPoint', () => {
   it('sends through a recipient resolver set by a module', async () => {

@@ -12,11 +12,22 @@ import request from 'supertest';
 import { asService, asUser } from './fixtures';
 import {
   clearNotificationTables,
+  createTestDatabases,
   startNotificationsBackend,
 } from './notificationsTestBackend';
 
 export const ALICE = 'user:default/alice';
 export const BOB = 'user:default/bob';
+
+/** Settings that turn off the Web channel for the default sender. */
+export const WEB_OFF = {
+  channels: [
+    {
+      id: 'Web',
+      origins: [{ id: 'plugin:scaffolder', enabled: false }],
+    },
+  ],
+};
 
 /**
  * A notifications backend on one database for the tests of a file, with empty
@@ -99,6 +110,18 @@ export function useNotificationsApi(
       .send(body);
   }
 
+  const settingsOf = (user: string) =>
+    request(ctx.server)
+      .get('/api/notifications/settings')
+      .set('Authorization', asUser(user));
+
+  const saveSettings = (user: string, body: unknown) =>
+    request(ctx.server)
+      .post('/api/notifications/settings')
+      .set('Authorization', asUser(user))
+      .set('Content-Type', 'application/json')
+      .send(typeof body === 'string' ? body : JSON.stringify(body));
+
   async function storedCount() {
     const [n] = await ctx.knex('notification').count({ count: '*' });
     const [b] = await ctx.knex('broadcast').count({ count: '*' });
@@ -166,7 +189,23 @@ export function useNotificationsApi(
     broadcast,
     list,
     update,
+    settingsOf,
+    saveSettings,
     storedCount,
     seedNotificationSet,
   };
+}
+
+/** The requests of `useNotificationsApi`, against a backend on one database. */
+type NotificationsApi = ReturnType<typeof useNotificationsApi>;
+
+/** Describes endpoint tests once per test database, each run against its own backend. */
+export function describeEndpoints(
+  name: string,
+  tests: (api: NotificationsApi) => void,
+) {
+  const databases = createTestDatabases();
+  describe.each(databases.eachSupportedId())(`${name} on %p`, databaseId => {
+    tests(useNotificationsApi(databases, databaseId));
+  });
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { NotificationsStore } from '../store/NotificationsStore';
@@ -12,13 +14,45 @@ const databases = createTestDatabases();
 
 const USER = 'user:default/mock';
 
-describe('notifications:get-notifications', () => {
-  it.each(databases.eachSupportedId())(
-    'lists the calling user’s notifications by view and filters, on %p',
-    async databaseId => {
-      const knex = await databases.init(databaseId);
+const base = Date.parse('2026-03-01T00:00:00Z');
+
+describe.each(databases.eachSupportedId())(
+  'notifications:get-notifications on %p',
+  databaseId => {
+    let knex: Knex;
+    let registry: ReturnType<typeof actionsRegistryServiceMock>;
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
-      const base = Date.parse('2026-03-01T00:00:00Z');
+      registry = actionsRegistryServiceMock();
+      registerGetNotificationsAction({
+        actionsRegistry: registry,
+        store: new NotificationsStore(knex),
+        auth: mockServices.auth(),
+      });
+    });
+
+    const invokeAs = (credentials: BackstageCredentials, input: object) =>
+      registry.invoke({
+        id: 'test:get-notifications',
+        input: input as any,
+        credentials,
+      });
+    const invoke = async (input: object) =>
+      (await invokeAs(mockCredentials.user(USER), input)).output as any;
+    const titles = (output: any) =>
+      output.notifications.map((n: any) => n.payload.title);
+    const insert = (row: object) =>
+      knex('notification').insert({
+        id: randomUUID(),
+        user: USER,
+        origin: 'plugin:test',
+        severity: 'normal',
+        created: new Date(base),
+        ...row,
+      });
+
+    it('lists the calling user’s notifications by view and filters', async () => {
       const rows = [
         {
           title: 'unread build failed',
@@ -50,39 +84,9 @@ describe('notifications:get-notifications', () => {
         },
       ];
       for (const [i, row] of rows.entries()) {
-        await knex('notification').insert({
-          id: randomUUID(),
-          user: USER,
-          origin: 'plugin:test',
-          created: new Date(base + i * 1000),
-          ...row,
-        });
+        await insert({ created: new Date(base + i * 1000), ...row });
       }
-      await knex('notification').insert({
-        id: randomUUID(),
-        user: 'user:default/other',
-        origin: 'plugin:test',
-        title: 'not mine',
-        severity: 'normal',
-        created: new Date(base),
-      });
-
-      const registry = actionsRegistryServiceMock();
-      registerGetNotificationsAction({
-        actionsRegistry: registry,
-        store: new NotificationsStore(knex),
-        auth: mockServices.auth(),
-      });
-      const invoke = async (input: object) =>
-        (
-          await registry.invoke({
-            id: 'test:get-notifications',
-            input: input as any,
-            credentials: mockCredentials.user(USER),
-          })
-        ).output as any;
-      const titles = (output: any) =>
-        output.notifications.map((n: any) => n.payload.title);
+      await insert({ user: 'user:default/other', title: 'not mine' });
 
       const unread = await invoke({});
       expect(titles(unread)).toEqual(['unread low', 'unread build failed']);
@@ -115,50 +119,19 @@ describe('notifications:get-notifications', () => {
       expect(page.totalCount).toBe(4);
 
       await expect(
-        registry.invoke({
-          id: 'test:get-notifications',
-          input: {},
-          credentials: mockCredentials.service('plugin:catalog'),
-        }),
+        invokeAs(mockCredentials.service('plugin:catalog'), {}),
       ).rejects.toThrow('This action requires user credentials');
       await expect(invoke({ limit: 101 })).rejects.toThrow();
-    },
-  );
+    });
 
-  it.each(databases.eachSupportedId())(
-    'pages 10 from the newest by default, bounds the limit and keeps unread saved items in the saved view, on %p',
-    async databaseId => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      const base = Date.parse('2026-03-01T00:00:00Z');
+    it('pages 10 from the newest by default, bounds the limit and keeps unread saved items in the saved view', async () => {
       for (let i = 0; i < 12; i++) {
-        await knex('notification').insert({
-          id: randomUUID(),
-          user: USER,
-          origin: 'plugin:test',
+        await insert({
           title: `n${i}`,
-          severity: 'normal',
           created: new Date(base + i * 1000),
           saved: i === 3 ? new Date(base) : null,
         });
       }
-
-      const registry = actionsRegistryServiceMock();
-      registerGetNotificationsAction({
-        actionsRegistry: registry,
-        store: new NotificationsStore(knex),
-        auth: mockServices.auth(),
-      });
-      const invoke = async (input: object) =>
-        (
-          await registry.invoke({
-            id: 'test:get-notifications',
-            input: input as any,
-            credentials: mockCredentials.user(USER),
-          })
-        ).output as any;
-      const titles = (output: any) =>
-        output.notifications.map((n: any) => n.payload.title);
 
       const firstPage = await invoke({});
       expect(titles(firstPage)).toEqual([
@@ -194,13 +167,9 @@ describe('notifications:get-notifications', () => {
       await expect(invoke({ createdAfter: 'yesterday' })).rejects.toThrow(
         'Unexpected date format',
       );
-      await expect(
-        registry.invoke({
-          id: 'test:get-notifications',
-          input: {},
-          credentials: mockCredentials.none(),
-        }),
-      ).rejects.toThrow('This action requires user credentials');
-    },
-  );
-});
+      await expect(invokeAs(mockCredentials.none(), {})).rejects.toThrow(
+        'This action requires user credentials',
+      );
+    });
+  },
+);

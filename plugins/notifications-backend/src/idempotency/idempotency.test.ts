@@ -1,7 +1,4 @@
-import {
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   TestDatabases,
   mockServices,
@@ -10,10 +7,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { signalsServiceRef } from '@herald/plugin-signals-node';
 import { createDeferred } from '@backstage/types';
-import {
-  NotificationProcessor,
-  notificationsProcessingExtensionPoint,
-} from '@herald/plugin-notifications-node';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { knex as createKnex, Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -29,6 +23,7 @@ import {
   createTestDatabases,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
+import { processorsModule } from '../__testUtils__/processing';
 import { IdempotencyKeyStore } from './IdempotencyKeyStore';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
@@ -55,18 +50,7 @@ function gatedProcessorModule() {
       return notification;
     },
   };
-  const feature = createBackendModule({
-    pluginId: 'notifications',
-    moduleId: 'gated-processor',
-    register(reg) {
-      reg.registerInit({
-        deps: { processing: notificationsProcessingExtensionPoint },
-        async init({ processing }) {
-          processing.addProcessor(processor);
-        },
-      });
-    },
-  });
+  const feature = processorsModule('gated-processor', processor);
   return {
     feature,
     entered: () => entered,

@@ -10,6 +10,7 @@ import { Knex } from 'knex';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
 import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
+import { FAST_OUTBOX_CONFIG } from '../__testUtils__/processing';
 
 jest.setTimeout(60_000);
 
@@ -107,15 +108,7 @@ describe.each(databases.eachSupportedId())(
       const worker = new OutboxWorker(
         store,
         () => [processor],
-        {
-          concurrency: 2,
-          maxAttempts: 3,
-          initialBackoffMs: 5,
-          maxBackoffMs: 20,
-          pollIntervalMs: 20,
-          leaseMs: 5_000,
-          timeoutMs: 1_000,
-        },
+        { ...FAST_OUTBOX_CONFIG, concurrency: 2 },
         mockServices.logger.mock(),
       );
       worker.start();

@@ -1,13 +1,9 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { notificationsProcessingExtensionPoint as upstreamProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { createDeferred } from '@backstage/types';
 import { Notification } from '@herald/plugin-notifications-common';
 import { mergeRecipientMessage } from '@herald/plugin-signals-node';
-import {
-  NotificationProcessor,
-  notificationsProcessingExtensionPoint,
-} from '@herald/plugin-notifications-node';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import {
@@ -21,6 +17,10 @@ import {
   componentEntity as component,
   groupEntity as group,
 } from '../__testUtils__/fixtures';
+import {
+  extensionPointModule,
+  processorsModule,
+} from '../__testUtils__/processing';
 
 jest.setTimeout(60_000);
 
@@ -48,35 +48,15 @@ function postProcessRecorder(expected: number) {
   };
 }
 
-function upstreamModule(processors: NotificationProcessor[]) {
-  return createBackendModule({
-    pluginId: 'notifications',
-    moduleId: 'upstream-test-processors',
-    register(reg) {
-      reg.registerInit({
-        deps: { processing: upstreamProcessingExtensionPoint },
-        async init({ processing }) {
-          processing.addProcessor(processors as any);
-        },
-      });
-    },
-  });
-}
+const upstreamModule = (processors: NotificationProcessor[]) =>
+  extensionPointModule(
+    upstreamProcessingExtensionPoint,
+    'upstream-test-processors',
+    processing => processing.addProcessor(processors as any),
+  );
 
-function heraldModule(processors: NotificationProcessor[]) {
-  return createBackendModule({
-    pluginId: 'notifications',
-    moduleId: 'herald-test-processors',
-    register(reg) {
-      reg.registerInit({
-        deps: { processing: notificationsProcessingExtensionPoint },
-        async init({ processing }) {
-          processing.addProcessor(...processors);
-        },
-      });
-    },
-  });
-}
+const heraldModule = (processors: NotificationProcessor[]) =>
+  processorsModule('herald-test-processors', ...processors);
 
 const fastOutbox = {
   notifications: {
@@ -522,22 +502,16 @@ describe.each(databases.eachSupportedId())(
 
     it('uses a resolver set through the extension point, and allows only one', async () => {
       const resolverModule = (moduleId: string, users: string[]) =>
-        createBackendModule({
-          pluginId: 'notifications',
+        extensionPointModule(
+          upstreamProcessingExtensionPoint,
           moduleId,
-          register(reg) {
-            reg.registerInit({
-              deps: { processing: upstreamProcessingExtensionPoint },
-              async init({ processing }) {
-                processing.setNotificationRecipientResolver({
-                  resolveNotificationRecipients: async () => ({
-                    userEntityRefs: users,
-                  }),
-                });
-              },
-            });
-          },
-        });
+          processing =>
+            processing.setNotificationRecipientResolver({
+              resolveNotificationRecipients: async () => ({
+                userEntityRefs: users,
+              }),
+            }),
+        );
       const { server } = await start([
         resolverModule('custom-resolver', [
           'user:default/zed',

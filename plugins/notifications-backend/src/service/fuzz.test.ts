@@ -1,10 +1,8 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   WEB_NOTIFICATION_CHANNEL,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import fc from 'fast-check';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -13,6 +11,7 @@ import {
   createTestDatabases,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
+import { processorsModule } from '../__testUtils__/processing';
 import { SORTABLE_FIELDS } from '../store/NotificationsStore';
 
 /*
@@ -42,20 +41,9 @@ const SENDER = 'scaffolder';
 const databases = createTestDatabases();
 
 /** A processor with postProcess, so every accepted send also writes outbox jobs. */
-const processorModule = createBackendModule({
-  pluginId: 'notifications',
-  moduleId: 'fuzz-processor',
-  register(reg) {
-    reg.registerInit({
-      deps: { processing: notificationsProcessingExtensionPoint },
-      async init({ processing }) {
-        processing.addProcessor({
-          getName: () => PROCESSOR,
-          postProcess: async () => {},
-        });
-      },
-    });
-  },
+const processorModule = processorsModule('fuzz-processor', {
+  getName: () => PROCESSOR,
+  postProcess: async () => {},
 });
 
 // ---------------------------------------------------------------------------
@@ -832,19 +820,36 @@ describe.each(databases.eachSupportedId())(
       return response;
     }
 
+    /** A read as Alice: it must be answered, in the envelope when refused. */
+    const readAsAlice = (url: string) =>
+      attempt(
+        `GET ${url}`,
+        () => request(server).get(url).set('Authorization', asUser(ALICE)),
+        { writes: false },
+      );
+
+    /** A JSON write as Alice: when refused, nothing stored may change. */
+    const writeAsAlice = (path: string, body: unknown) => {
+      const json = JSON.stringify(body);
+      return attempt(
+        `POST ${path} ${json.slice(0, 300)}`,
+        () =>
+          request(server)
+            .post(`/api/notifications${path}`)
+            .set('Authorization', asUser(ALICE))
+            .set('Content-Type', 'application/json')
+            .send(json),
+        { writes: true },
+      );
+    };
+
     it('lists notifications whatever the query', async () => {
       await check(
         fc.asyncProperty(
           fc.constantFrom('/notifications', '/'),
           listQuery,
           async (path, query) => {
-            const url = `/api/notifications${path}${query}`;
-            await attempt(
-              `GET ${url}`,
-              () =>
-                request(server).get(url).set('Authorization', asUser(ALICE)),
-              { writes: false },
-            );
+            await readAsAlice(`/api/notifications${path}${query}`);
           },
         ),
       );
@@ -857,13 +862,7 @@ describe.each(databases.eachSupportedId())(
           idSegment,
           strayQuery,
           async (prefix, id, query) => {
-            const url = `/api/notifications${prefix}${id}${query}`;
-            await attempt(
-              `GET ${url}`,
-              () =>
-                request(server).get(url).set('Authorization', asUser(ALICE)),
-              { writes: false },
-            );
+            await readAsAlice(`/api/notifications${prefix}${id}${query}`);
           },
         ),
       );
@@ -877,13 +876,7 @@ describe.each(databases.eachSupportedId())(
             fc.tuple(fc.constant('/topics'), topicsQuery),
           ),
           async ([path, query]) => {
-            const url = `/api/notifications${path}${query}`;
-            await attempt(
-              `GET ${url}`,
-              () =>
-                request(server).get(url).set('Authorization', asUser(ALICE)),
-              { writes: false },
-            );
+            await readAsAlice(`/api/notifications${path}${query}`);
           },
         ),
       );
@@ -895,17 +888,7 @@ describe.each(databases.eachSupportedId())(
           fc.constantFrom('/notifications/update', '/update'),
           updateBody(() => ownIds),
           async (path, body) => {
-            const json = JSON.stringify(body);
-            await attempt(
-              `POST ${path} ${json.slice(0, 300)}`,
-              () =>
-                request(server)
-                  .post(`/api/notifications${path}`)
-                  .set('Authorization', asUser(ALICE))
-                  .set('Content-Type', 'application/json')
-                  .send(json),
-              { writes: true },
-            );
+            await writeAsAlice(path, body);
           },
         ),
       );
@@ -914,17 +897,7 @@ describe.each(databases.eachSupportedId())(
     it('saves settings or changes nothing', async () => {
       await check(
         fc.asyncProperty(settingsBody, async body => {
-          const json = JSON.stringify(body);
-          await attempt(
-            `POST /settings ${json.slice(0, 300)}`,
-            () =>
-              request(server)
-                .post('/api/notifications/settings')
-                .set('Authorization', asUser(ALICE))
-                .set('Content-Type', 'application/json')
-                .send(json),
-            { writes: true },
-          );
+          await writeAsAlice('/settings', body);
         }),
       );
     });

@@ -2,7 +2,11 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { asService, asUser } from '../__testUtils__/fixtures';
-import { ALICE, useNotificationsApi } from '../__testUtils__/notificationsApi';
+import {
+  ALICE,
+  WEB_OFF,
+  useNotificationsApi,
+} from '../__testUtils__/notificationsApi';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +22,10 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const SCRIPT_LINK = ['javascript', 'alert(1)'].join(':');
 
 describe('the router', () => {
-  const { ctx, send, storedCount } = useNotificationsApi(databases, 'SQLITE_3');
+  const { ctx, send, saveSettings, storedCount } = useNotificationsApi(
+    databases,
+    'SQLITE_3',
+  );
 
   describe('of sends', () => {
     it.each([
@@ -141,23 +148,20 @@ describe('the router', () => {
       expect(await storedCount()).toBe(0);
     });
 
-    it('rejects send bodies over the default 1 MB with 413', async () => {
-      const response = await send({
-        recipients: { type: 'broadcast' },
-        payload: { title: 'big', description: 'x'.repeat(1100 * 1024) },
-      });
-      expect(response.status).toBe(413);
-      expect(response.body.response).toEqual({ statusCode: 413 });
-      expect(await storedCount()).toBe(0);
-    });
-
-    it('accepts a send body just under 1 MB', async () => {
-      const response = await send({
-        recipients: { type: 'broadcast' },
-        payload: { title: 'big', description: 'x'.repeat(1000 * 1024) },
-      });
-      expect(response.status).toBe(200);
-    });
+    it.each([
+      ['refuses', 1100, 413, 0],
+      ['accepts', 1000, 200, 1],
+    ])(
+      '%s a send body of %i kB against the default 1 MB limit',
+      async (_verb, kilobytes, status, stored) => {
+        const response = await send({
+          recipients: { type: 'broadcast' },
+          payload: { title: 'big', description: 'x'.repeat(kilobytes * 1024) },
+        });
+        expect(response.status).toBe(status);
+        expect(await storedCount()).toBe(stored);
+      },
+    );
 
     it('keeps the 100 kB limit for bodies other than a send', async () => {
       const response = await request(ctx.server)
@@ -200,6 +204,100 @@ describe('the router', () => {
       expect(response.body.error.name).toBe('InputError');
       expect(response.body.error.message).toMatch(message);
     });
+  });
+
+  describe('of credentials', () => {
+    const bodies: Record<string, object> = {
+      '/notifications': {
+        recipients: { type: 'broadcast' },
+        payload: { title: 'x' },
+      },
+      '/settings': WEB_OFF,
+    };
+    const call = (
+      method: 'get' | 'post',
+      path: string,
+      authorization?: string,
+    ) => {
+      const test = request(ctx.server)[method](`/api/notifications${path}`);
+      if (authorization) {
+        test.set('Authorization', authorization);
+      }
+      return method === 'post' ? test.send(bodies[path]) : test;
+    };
+    const expectNothingStored = async () => {
+      expect(await storedCount()).toBe(0);
+      await expect(ctx.knex('user_settings').select()).resolves.toEqual([]);
+    };
+
+    it.each([
+      ['post', '/notifications', 'user', asUser(ALICE)],
+      ['get', '/notifications', 'service', asService()],
+      ['get', '/settings', 'service', asService()],
+    ] as const)(
+      'refuses %s %s by a %s with 403',
+      async (method, path, principal, authorization) => {
+        const response = await call(method, path, authorization);
+        expect(response.status).toBe(403);
+        expect(response.body.error.message).toBe(
+          `This endpoint does not allow '${principal}' credentials`,
+        );
+        await expectNothingStored();
+      },
+    );
+
+    it.each([
+      ['post', '/notifications'],
+      ['get', '/notifications'],
+      ['post', '/settings'],
+    ] as const)(
+      'refuses %s %s without credentials with 401',
+      async (method, path) => {
+        const response = await call(method, path);
+        expect(response.status).toBe(401);
+        expect(response.body.response).toEqual({ statusCode: 401 });
+        await expectNothingStored();
+      },
+    );
+  });
+
+  describe('of settings', () => {
+    beforeEach(async () => {
+      await ctx.knex('user_settings').delete();
+    });
+
+    it.each([
+      [
+        'an unknown channel',
+        { channels: [{ id: 'Nope', origins: [] }] },
+        'InputError',
+      ],
+      [
+        'a channel id in the wrong case',
+        { channels: [{ id: 'web', origins: [] }] },
+        'InputError',
+      ],
+      ['channels that are not a list', { channels: 'Web' }, 'InputError'],
+      [
+        'an origin without enabled',
+        { channels: [{ id: 'Web', origins: [{ id: 'x' }] }] },
+        'InputError',
+      ],
+      ['malformed JSON', '{"channels": [', 'SyntaxError'],
+    ])(
+      'rejects %s with 400 and keeps the stored settings',
+      async (_name, body, errorName) => {
+        expect((await saveSettings(ALICE, WEB_OFF)).status).toBe(200);
+        const stored = await ctx.knex('user_settings').select();
+        const response = await saveSettings(ALICE, body);
+        expect(response.status).toBe(400);
+        expect(response.body.error.name).toBe(errorName);
+        expect(response.body.response).toEqual({ statusCode: 400 });
+        await expect(ctx.knex('user_settings').select()).resolves.toEqual(
+          stored,
+        );
+      },
+    );
   });
 
   it('serves the OpenAPI document with mounted paths', async () => {

@@ -16,41 +16,24 @@ import { NotificationSettingsService } from './types';
 const MAX_ID_LENGTH = 255;
 
 const idSchema = z.string().min(1).max(MAX_ID_LENGTH);
-const settingsSchema = z.object({
-  channels: z.array(
-    z.object({
-      id: idSchema,
-      enabled: z.boolean().optional(),
-      origins: z.array(
-        z.object({
-          id: idSchema,
-          enabled: z.boolean(),
-          topics: z
-            .array(z.object({ id: idSchema, enabled: z.boolean() }))
-            .optional(),
-        }),
-      ),
-    }),
-  ),
+const originSchema = z.object({
+  id: idSchema,
+  enabled: z.boolean(),
+  topics: z.array(z.object({ id: idSchema, enabled: z.boolean() })).optional(),
 });
+const channelSchema = z.object({
+  id: idSchema,
+  enabled: z.boolean().optional(),
+  origins: z.array(originSchema),
+});
+const settingsSchema = z.object({ channels: z.array(channelSchema) });
 
+/** In config, a channel may leave out its origins and the block its channels. */
 const defaultSettingsSchema = z.object({
   channels: z
     .array(
-      z.object({
-        id: idSchema,
-        enabled: z.boolean().optional(),
-        origins: z
-          .array(
-            z.object({
-              id: idSchema,
-              enabled: z.boolean(),
-              topics: z
-                .array(z.object({ id: idSchema, enabled: z.boolean() }))
-                .optional(),
-            }),
-          )
-          .default([]),
+      channelSchema.extend({
+        origins: channelSchema.shape.origins.default([]),
       }),
     )
     .default([]),

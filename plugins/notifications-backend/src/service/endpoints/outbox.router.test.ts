@@ -1,12 +1,11 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
 import request from 'supertest';
 import { asService, asUser } from '../../__testUtils__/fixtures';
 import {
   createTestDatabases,
   startNotificationsBackend,
 } from '../../__testUtils__/notificationsTestBackend';
+import { processorsModule } from '../../__testUtils__/processing';
 
 jest.setTimeout(60_000);
 
@@ -34,24 +33,13 @@ describe.each(databases.eachSupportedId())(
           mockServices.httpAuth.factory({
             defaultCredentials: mockCredentials.none(),
           }),
-          createBackendModule({
-            pluginId: 'notifications',
-            moduleId: 'outbox-route-test',
-            register(reg) {
-              reg.registerInit({
-                deps: { processing: notificationsProcessingExtensionPoint },
-                async init({ processing }) {
-                  processing.addProcessor({
-                    getName: () => 'Receiver',
-                    postProcess: async n => {
-                      if (!receiverUp) {
-                        throw new Error('receiver refused it');
-                      }
-                      delivered.push(n.id);
-                    },
-                  });
-                },
-              });
+          processorsModule('outbox-route-test', {
+            getName: () => 'Receiver',
+            postProcess: async n => {
+              if (!receiverUp) {
+                throw new Error('receiver refused it');
+              }
+              delivered.push(n.id);
             },
           }),
         ],
