@@ -1,7 +1,5 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { migrateModuleDatabase } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
 
 const TABLE = 'herald_catalog_entity_state';
@@ -25,16 +23,10 @@ export class EntityStateStore {
   private readonly known = new Set<string>();
 
   static async create(database: DatabaseService): Promise<EntityStateStore> {
-    const knex = await database.getClient();
-    if (!database.migrations?.skip) {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@herald/plugin-catalog-backend-module-notifications',
-          'migrations',
-        ),
-        tableName: MIGRATIONS_TABLE,
-      });
-    }
+    const knex = await migrateModuleDatabase(database, {
+      packageName: '@herald/plugin-catalog-backend-module-notifications',
+      migrationsTable: MIGRATIONS_TABLE,
+    });
     return new EntityStateStore(knex);
   }
 

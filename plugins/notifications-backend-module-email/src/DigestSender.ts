@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Transporter } from 'nodemailer';
 import { DigestClaim, DigestItem, DigestQueue } from './DigestQueue';
-import { isPermanentRecipientRejection } from './processor';
+import { Mailer } from './mailer';
 import { RenderedEmail, escapeHtml } from './template';
 
 /** Longer than one message can take; a run that dies is retried after it. */
@@ -49,12 +48,8 @@ export class DigestSender {
   constructor(
     private readonly options: {
       queue: DigestQueue;
-      transporter: Transporter;
+      mailer: Mailer;
       logger: LoggerService;
-      sender: string;
-      replyTo?: string;
-      sesOptions?: Record<string, string>;
-      awaitSendSlot: () => Promise<void>;
       leaseMs?: number;
     },
   ) {}
@@ -92,31 +87,15 @@ export class DigestSender {
   }
 
   private async sendOne(claim: DigestClaim): Promise<void> {
-    const { transporter, queue, logger } = this.options;
+    const { mailer, queue, logger } = this.options;
     const message = renderDigest(claim.items);
-    await this.options.awaitSendSlot();
-    try {
-      await transporter.sendMail({
-        from: this.options.sender,
-        replyTo: this.options.replyTo,
-        to: claim.address,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        ...(this.options.sesOptions ? { ses: this.options.sesOptions } : {}),
-      });
-    } catch (error) {
-      if (!isPermanentRecipientRejection(error)) {
-        throw error;
-      }
+    await mailer.awaitSlot();
+    const outcome = await mailer.send(claim.address, message);
+    if (outcome.kind === 'rejected') {
       logger.warn(
-        `Mail server permanently refused ${
-          claim.address
-        } for a digest, not retrying: ${(error as Error).message}`,
+        `Mail server permanently refused ${claim.address} for a digest, not retrying: ${outcome.reason}`,
       );
-      await queue.markSent(claim, 'rejected');
-      return;
     }
-    await queue.markSent(claim, 'delivered');
+    await queue.markSent(claim, outcome.kind);
   }
 }

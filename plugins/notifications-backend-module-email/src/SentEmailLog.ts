@@ -1,5 +1,6 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Notification } from '@herald/plugin-notifications-common';
+import { recordDeliveryOnce } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { emailDatabase } from './migrations';
@@ -43,16 +44,13 @@ export async function recordSend(
     outcome: SendOutcome;
   },
 ): Promise<void> {
-  await db(TABLE)
-    .insert({
-      delivery_key: send.key,
-      notification_id: send.notificationId,
-      address: send.address,
-      outcome: send.outcome,
-      created_at: Date.now(),
-    })
-    .onConflict('delivery_key')
-    .ignore();
+  await recordDeliveryOnce(db, TABLE, {
+    delivery_key: send.key,
+    notification_id: send.notificationId,
+    address: send.address,
+    outcome: send.outcome,
+    created_at: Date.now(),
+  });
 }
 
 /**

@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import { readPostProcessTimeoutMs } from '@herald/plugin-notifications-common';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
+import {
+  notificationsProcessingExtensionPoint,
+  readPostProcessBudgetMs,
+  scheduleDeliveryRecordCleanup,
+} from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { readEmailProcessorConfig } from './config';
 import { DigestChoices } from './DigestChoices';
@@ -18,18 +20,13 @@ import {
   NotificationTemplateRenderer,
   notificationsEmailTemplateExtensionPoint,
 } from './extensions';
+import { Mailer } from './mailer';
 import { EmailProcessor } from './processor';
 import { createSendPacer } from './sendPacer';
 import { SentEmailLog } from './SentEmailLog';
 import { EmailRecipientLookup } from './recipients';
 import { DefaultEmailTemplate, EmailRenderer } from './template';
 import { createEmailTransport, sesMessageOptions } from './transport';
-
-/** Retries end long before this; the records only need to outlive them. */
-const SENT_LOG_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-function readSendBudgetMs(config: Config): number {
-  return readPostProcessTimeoutMs(config) / 2;
-}
 
 /**
  * Emails notifications through nodemailer as the `Email` processor.
@@ -84,39 +81,31 @@ export const notificationsModuleEmail = createBackendModule({
         const baseUrl = config.getString('app.baseUrl');
         const choices = new DigestChoices(knex, emailConfig.digest);
         const digestQueue = new DigestQueue(knex);
-        const awaitSendSlot = createSendPacer({
-          limit: emailConfig.concurrencyLimit,
-          intervalMs: emailConfig.throttleIntervalMs,
-        });
-        const sesOptions = sesMessageOptions(emailConfig);
-        const digestSender = new DigestSender({
-          queue: digestQueue,
+        const mailer = new Mailer({
           transporter,
-          logger,
           sender: emailConfig.sender,
           replyTo: emailConfig.replyTo,
-          sesOptions,
-          awaitSendSlot,
+          sesOptions: sesMessageOptions(emailConfig),
+          awaitSendSlot: createSendPacer({
+            limit: emailConfig.concurrencyLimit,
+            intervalMs: emailConfig.throttleIntervalMs,
+          }),
+        });
+        const digestSender = new DigestSender({
+          queue: digestQueue,
+          mailer,
+          logger,
         });
 
-        await scheduler.scheduleTask({
+        await scheduleDeliveryRecordCleanup({
+          scheduler,
+          logger,
           // The id predates the log's name; a new id would orphan the old task.
           id: 'notifications-email-delivery-cleanup',
-          frequency: { hours: 24 },
-          timeout: { minutes: 15 },
-          initialDelay: { hours: 1 },
-          scope: 'global',
-          fn: async () => {
-            const deleted = await sentLog.deleteOlderThan(
-              SENT_LOG_RETENTION_MS,
-            );
-            const digested = await digestQueue.deleteSentOlderThan(
-              SENT_LOG_RETENTION_MS,
-            );
-            logger.info(
-              `Removed ${deleted} old sent-email record(s) and ${digested} sent digest item(s)`,
-            );
-          },
+          what: 'sent-email record(s) and sent digest item(s)',
+          deleteOlderThan: async ageMs =>
+            (await sentLog.deleteOlderThan(ageMs)) +
+            (await digestQueue.deleteSentOlderThan(ageMs)),
         });
 
         // Global, so one replica sends at a time; the claims in the queue
@@ -146,7 +135,7 @@ export const notificationsModuleEmail = createBackendModule({
         processing.addProcessor(
           new EmailProcessor({
             logger,
-            transporter,
+            mailer,
             sentLog,
             recipients: new EmailRecipientLookup({
               catalog,
@@ -160,12 +149,8 @@ export const notificationsModuleEmail = createBackendModule({
               new DefaultEmailTemplate(baseUrl),
               templateRenderer,
             ),
-            awaitSendSlot,
             filters: emailConfig.filter,
-            sender: emailConfig.sender,
-            replyTo: emailConfig.replyTo,
-            sesOptions,
-            sendBudgetMs: readSendBudgetMs(config),
+            sendBudgetMs: readPostProcessBudgetMs(config),
             digests: new EmailDigests({
               choices,
               queue: digestQueue,

@@ -7,38 +7,17 @@ import {
 import {
   NotificationPostProcessContext,
   NotificationProcessor,
+  deferWhenTransient,
 } from '@herald/plugin-notifications-node';
-import { Transporter } from 'nodemailer';
 import { EmailAddressPolicy } from './addresses';
 import { EmailDigests } from './EmailDigests';
 import { SentEmailLog, notificationVersion } from './SentEmailLog';
+import { Mailer, isTransientSendFailure } from './mailer';
 import { EmailRecipientLookup } from './recipients';
 import { EmailRenderer, RenderedEmail } from './template';
 
 /** The settings channel id users switch email off with; also upstream's name. */
 export const EMAIL_CHANNEL = 'Email';
-
-type SendError = Error & {
-  code?: string;
-  command?: string;
-  responseCode?: number;
-};
-
-/**
- * A 5xx answer to RCPT TO means the server will never take mail for that
- * address; anything else (connection trouble, 4xx, a refused message) may
- * succeed later.
- */
-export function isPermanentRecipientRejection(error: unknown): boolean {
-  const { code, command, responseCode } = error as SendError;
-  return (
-    code === 'EENVELOPE' &&
-    command === 'RCPT TO' &&
-    typeof responseCode === 'number' &&
-    responseCode >= 500 &&
-    responseCode < 600
-  );
-}
 
 /** Thrown when some addresses could not be reached, so the delivery is retried. */
 export class EmailDeliveryError extends Error {
@@ -61,17 +40,12 @@ export class EmailDeliveryError extends Error {
 
 export type EmailProcessorOptions = {
   logger: LoggerService;
-  transporter: Transporter;
+  mailer: Mailer;
   recipients: EmailRecipientLookup;
   addressPolicy: EmailAddressPolicy;
   sentLog: SentEmailLog;
   renderer: EmailRenderer;
-  /** Resolves when the next message may start, at the configured rate. */
-  awaitSendSlot: () => Promise<void>;
   filters: NotificationProcessorFilters;
-  sender: string;
-  replyTo?: string;
-  sesOptions?: Record<string, string>;
   /**
    * How long one postProcess call keeps starting new messages. The outbox
    * abandons an attempt after its timeout and retries it later; stopping
@@ -177,7 +151,17 @@ export class EmailProcessor implements NotificationProcessor {
       }),
     );
     if (failures.length > 0) {
-      throw new EmailDeliveryError(notification, failures, pending.length);
+      // An outage of the mail server must not dead-letter the job: when
+      // every failure passes by itself, the outbox retries without
+      // spending an attempt.
+      throw deferWhenTransient(
+        new EmailDeliveryError(notification, failures, pending.length),
+        failures.map(f => ({
+          transient:
+            f.error instanceof DeferredAddressError ||
+            isTransientSendFailure(f.error),
+        })),
+      );
     }
   }
 
@@ -187,35 +171,19 @@ export class EmailProcessor implements NotificationProcessor {
     message: RenderedEmail,
     deadline: number,
   ): Promise<void> {
-    const { transporter, sentLog, logger } = this.options;
-    await this.options.awaitSendSlot();
+    const { mailer, sentLog, logger } = this.options;
+    await mailer.awaitSlot();
     if (Date.now() > deadline) {
       throw new DeferredAddressError(
         'left for the next attempt, this one has used its time budget',
       );
     }
-    try {
-      await transporter.sendMail({
-        from: this.options.sender,
-        replyTo: this.options.replyTo,
-        to: address,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        ...(this.options.sesOptions ? { ses: this.options.sesOptions } : {}),
-      });
-    } catch (error) {
-      if (!isPermanentRecipientRejection(error)) {
-        throw error;
-      }
+    const outcome = await mailer.send(address, message);
+    if (outcome.kind === 'rejected') {
       logger.warn(
-        `Mail server permanently refused ${address} for notification ${
-          notification.id
-        }, not retrying: ${(error as Error).message}`,
+        `Mail server permanently refused ${address} for notification ${notification.id}, not retrying: ${outcome.reason}`,
       );
-      await sentLog.recordFinished(notification, address, 'rejected');
-      return;
     }
-    await sentLog.recordFinished(notification, address, 'delivered');
+    await sentLog.recordFinished(notification, address, outcome.kind);
   }
 }

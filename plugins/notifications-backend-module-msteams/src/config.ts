@@ -4,8 +4,8 @@ import {
   NotificationProcessorFilters,
   getProcessorFiltersFromConfig,
   matchesProcessorFilters,
-  readDurationMs,
 } from '@herald/plugin-notifications-common';
+import { readDurationMs } from '@herald/plugin-notifications-node';
 
 /** The entity annotation that names a Teams Workflows webhook URL. */
 export const TEAMS_WEBHOOK_ANNOTATION = 'microsoft.com/teams-webhook-url';

@@ -3,15 +3,16 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { readPostProcessTimeoutMs } from '@herald/plugin-notifications-common';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
+import {
+  notificationsProcessingExtensionPoint,
+  readPostProcessBudgetMs,
+  readPostProcessTimeoutMs,
+  scheduleDeliveryRecordCleanup,
+} from '@herald/plugin-notifications-node';
 import { readTeamsConfig } from './config';
 import { TeamsDeliveryLog } from './deliveryLog';
 import { TeamsProcessor } from './processor';
 import { TeamsTargets } from './targets';
-
-/** Retries end long before this; the records only need to outlive them. */
-const DELIVERY_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Posts notifications to Microsoft Teams channels as Adaptive Cards through
@@ -49,20 +50,13 @@ export const notificationsModuleMsTeams = createBackendModule({
           return;
         }
         const log = await TeamsDeliveryLog.create(database);
-        await scheduler.scheduleTask({
+        await scheduleDeliveryRecordCleanup({
+          scheduler,
+          logger,
           id: 'notifications-msteams-delivery-cleanup',
-          frequency: { hours: 24 },
-          timeout: { minutes: 15 },
-          initialDelay: { hours: 1 },
-          scope: 'global',
-          fn: async () => {
-            const deleted = await log.deleteOlderThan(
-              DELIVERY_RECORD_RETENTION_MS,
-            );
-            logger.info(`Removed ${deleted} old Teams delivery record(s)`);
-          },
+          what: 'Teams delivery record(s)',
+          deleteOlderThan: ageMs => log.deleteOlderThan(ageMs),
         });
-        const postProcessTimeoutMs = readPostProcessTimeoutMs(config);
         processing.addProcessor(
           new TeamsProcessor({
             logger,
@@ -74,12 +68,11 @@ export const notificationsModuleMsTeams = createBackendModule({
               logger,
             }),
             appBaseUrl: config.getString('app.baseUrl'),
-            // A request ends before the outbox abandons the attempt.
             requestTimeoutMs: Math.min(
               teamsConfig.requestTimeoutMs,
-              postProcessTimeoutMs / 2,
+              readPostProcessBudgetMs(config),
             ),
-            leaseMs: postProcessTimeoutMs,
+            leaseMs: readPostProcessTimeoutMs(config),
           }),
         );
       },

@@ -144,7 +144,8 @@ export class TeamsProcessor implements NotificationProcessor {
       { notificationId: notification.id, target: target.label },
       this.options.leaseMs,
     );
-    if (claim.kind === 'finished') {
+    if (claim.kind === 'finished' || claim.kind === 'missing') {
+      // Missing: the record was cleaned up, long after it was finished.
       return undefined;
     }
     if (claim.kind === 'wait') {
@@ -160,20 +161,16 @@ export class TeamsProcessor implements NotificationProcessor {
       this.options.requestTimeoutMs,
     );
     if (outcome.kind === 'delivered') {
-      await log.finish(key, claim.token, 'delivered', outcome.status);
+      await log.finish(key, claim.token, 'delivered', {
+        status: outcome.status,
+      });
       return undefined;
     }
     if (outcome.kind === 'rejected') {
       logger.error(
         `Teams webhook ${target.label} refused the card of notification ${notification.id}, not retrying: ${outcome.error}`,
       );
-      await log.finish(
-        key,
-        claim.token,
-        'rejected',
-        outcome.status,
-        outcome.error,
-      );
+      await log.finish(key, claim.token, 'rejected', outcome);
       return undefined;
     }
     const notBefore = Date.now() + (outcome.retryAfterMs ?? 0);

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { readDurationMs } from '@herald/plugin-notifications-common';
+import { readDurationMs } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 
 /** Upstream's defaults: 10 messages per minute per workspace. */

@@ -1,7 +1,8 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+  migrateModuleDatabase,
+  recordDeliveryOnce,
+} from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 
@@ -36,16 +37,10 @@ type DeliveryRow = {
  */
 export class SlackDeliveryLog {
   static async create(database: DatabaseService): Promise<SlackDeliveryLog> {
-    const knex = await database.getClient();
-    if (!database.migrations?.skip) {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@herald/plugin-notifications-backend-module-slack',
-          'migrations',
-        ),
-        tableName: MIGRATIONS_TABLE,
-      });
-    }
+    const knex = await migrateModuleDatabase(database, {
+      packageName: '@herald/plugin-notifications-backend-module-slack',
+      migrationsTable: MIGRATIONS_TABLE,
+    });
     return new SlackDeliveryLog(knex);
   }
 
@@ -63,19 +58,16 @@ export class SlackDeliveryLog {
     target: string,
   ): Promise<DeliveryClaim> {
     const now = Date.now();
-    await this.knex(DELIVERY_TABLE)
-      .insert({
-        delivery_key: key,
-        notification_id: notificationId,
-        target: target.slice(0, 255),
-        owner,
-        state: 'posting',
-        uncertain: false,
-        claimed_at: now,
-        created_at: now,
-      })
-      .onConflict('delivery_key')
-      .ignore();
+    await recordDeliveryOnce(this.knex, DELIVERY_TABLE, {
+      delivery_key: key,
+      notification_id: notificationId,
+      target: target.slice(0, 255),
+      owner,
+      state: 'posting',
+      uncertain: false,
+      claimed_at: now,
+      created_at: now,
+    });
     const row: DeliveryRow | undefined = await this.knex(DELIVERY_TABLE)
       .where('delivery_key', key)
       .first('owner', 'state', 'uncertain', 'claimed_at');

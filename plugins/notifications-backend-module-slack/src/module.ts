@@ -3,8 +3,11 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { readPostProcessTimeoutMs } from '@herald/plugin-notifications-common';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
+import {
+  notificationsProcessingExtensionPoint,
+  readPostProcessBudgetMs,
+  scheduleDeliveryRecordCleanup,
+} from '@herald/plugin-notifications-node';
 import { readSlackConfig } from './config';
 import { SlackDeliveryLog } from './deliveryLog';
 import {
@@ -14,9 +17,6 @@ import {
 import { SlackNotificationProcessor } from './processor';
 import { SlackWorkspaceClient } from './slackClient';
 import { SlackTargetResolver } from './targets';
-
-/** Retries end long before this; the records only need to outlive them. */
-const RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Posts notifications to Slack as the `SlackNotificationProcessor` processor.
@@ -64,21 +64,15 @@ export const notificationsModuleSlack = createBackendModule({
         }
         const log = await SlackDeliveryLog.create(database);
 
-        await scheduler.scheduleTask({
+        await scheduleDeliveryRecordCleanup({
+          scheduler,
+          logger,
           id: 'notifications-slack-delivery-cleanup',
-          frequency: { hours: 24 },
-          timeout: { minutes: 15 },
-          initialDelay: { hours: 1 },
-          scope: 'global',
-          fn: async () => {
-            const deleted = await log.deleteOlderThan(RECORD_RETENTION_MS);
-            logger.info(`Removed ${deleted} old Slack delivery record(s)`);
-          },
+          what: 'Slack delivery record(s)',
+          deleteOlderThan: ageMs => log.deleteOlderThan(ageMs),
         });
 
-        // Half the outbox timeout: an attempt the outbox gave up on must not
-        // race its retry.
-        const sendBudgetMs = readPostProcessTimeoutMs(config) / 2;
+        const sendBudgetMs = readPostProcessBudgetMs(config);
         processing.addProcessor(
           new SlackNotificationProcessor({
             logger,

@@ -5,8 +5,8 @@ import {
   NotificationSendOptions,
   getProcessorFiltersFromConfig,
   matchesProcessorFilters,
-  readDurationMs,
 } from '@herald/plugin-notifications-common';
+import { readDurationMs } from '@herald/plugin-notifications-node';
 import { decodeWebhookSecret } from './signature';
 
 const CONFIG_KEY = 'notifications.processors.webhooks';

@@ -1,13 +1,12 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
-import { createHash, randomUUID } from 'node:crypto';
-import { Knex } from 'knex';
+  DeliveryLeases,
+  LeasedDeliveryRow,
+  migrateModuleDatabase,
+} from '@herald/plugin-notifications-node';
+import { createHash } from 'node:crypto';
 
 const TABLE = 'notification_webhook_delivery';
-/** Kept apart from the notifications backend's own migration history. */
-const MIGRATIONS_TABLE = 'notification_webhook_knex_migrations';
 
 export type WebhookDeliveryStatus = 'pending' | 'delivered';
 
@@ -25,28 +24,12 @@ export type WebhookDelivery = {
   updatedAt: string;
 };
 
-/** The outcome of trying to take a delivery for one attempt. */
-export type DeliveryClaim =
-  | { kind: 'claimed'; token: string; body: string; webhookId: string }
-  | { kind: 'finished' }
-  /** Someone else is sending it, or the endpoint asked to wait until `until`. */
-  | { kind: 'wait'; until: number }
-  | { kind: 'missing' };
-
-type Row = {
-  delivery_key: string;
+type Row = LeasedDeliveryRow & {
   webhook_id: string;
   notification_id: string;
   endpoint_id: string;
   body: string;
   status: WebhookDeliveryStatus;
-  attempts: number | string;
-  not_before: number | string;
-  lease_until: number | string;
-  last_status: number | null;
-  last_error: string | null;
-  created_at: number | string;
-  updated_at: number | string;
 };
 
 export function deliveryKeyOf(webhookId: string, endpointId: string): string {
@@ -72,137 +55,35 @@ function toDelivery(row: Row): WebhookDelivery {
 
 /**
  * Remembers, per (delivery, endpoint), the body to send and whether it
- * arrived, and leases the sending to one attempt at a time: in this process,
- * on other replicas, and across a restart. A lease outlives the request that
- * holds it, so a crashed sender's delivery is taken again once it runs out.
+ * arrived (`delivered`), and leases the sending to one attempt at a time.
  */
-export class WebhookDeliveryLog {
+export class WebhookDeliveryLog extends DeliveryLeases<Row> {
   static async create(database: DatabaseService): Promise<WebhookDeliveryLog> {
-    const knex = await database.getClient();
-    if (!database.migrations?.skip) {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@herald/plugin-notifications-backend-module-webhooks',
-          'migrations',
-        ),
-        tableName: MIGRATIONS_TABLE,
-      });
-    }
-    return new WebhookDeliveryLog(knex);
+    const knex = await migrateModuleDatabase(database, {
+      packageName: '@herald/plugin-notifications-backend-module-webhooks',
+      migrationsTable: 'notification_webhook_knex_migrations',
+    });
+    return new WebhookDeliveryLog(knex, TABLE);
   }
 
-  private constructor(
-    private readonly knex: Knex,
-    private readonly now: () => number = Date.now,
-  ) {}
-
   /** Records the delivery unless it exists; the first body stays. */
-  async open(fields: {
+  async record(fields: {
     key: string;
     webhookId: string;
     notificationId: string;
     endpointId: string;
     body: string;
   }): Promise<void> {
-    const now = this.now();
-    await this.knex(TABLE)
-      .insert({
-        delivery_key: fields.key,
-        webhook_id: fields.webhookId,
-        notification_id: fields.notificationId,
-        endpoint_id: fields.endpointId,
-        body: fields.body,
-        status: 'pending',
-        attempts: 0,
-        not_before: 0,
-        lease_until: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict('delivery_key')
-      .ignore();
-  }
-
-  /**
-   * Takes a pending delivery for `leaseMs`. `ignoreRetryAfter` is for an
-   * operator's re-delivery, who decides that the endpoint is back.
-   */
-  async claim(
-    key: string,
-    leaseMs: number,
-    ignoreRetryAfter = false,
-  ): Promise<DeliveryClaim> {
-    const now = this.now();
-    const token = randomUUID();
-    let update = this.knex(TABLE)
-      .where('delivery_key', key)
-      .andWhere('status', 'pending')
-      .andWhere('lease_until', '<=', now);
-    if (!ignoreRetryAfter) {
-      update = update.andWhere('not_before', '<=', now);
-    }
-    const taken = await update.update({
-      lease_token: token,
-      lease_until: now + leaseMs,
-      attempts: this.knex.raw('attempts + 1'),
-      updated_at: now,
+    await this.open(fields.key, {
+      webhook_id: fields.webhookId,
+      notification_id: fields.notificationId,
+      endpoint_id: fields.endpointId,
+      body: fields.body,
     });
-    const row: Row | undefined = await this.knex(TABLE)
-      .where('delivery_key', key)
-      .first();
-    if (!row) {
-      return { kind: 'missing' };
-    }
-    if (taken === 1) {
-      return {
-        kind: 'claimed',
-        token,
-        body: row.body,
-        webhookId: row.webhook_id,
-      };
-    }
-    if (row.status !== 'pending') {
-      return { kind: 'finished' };
-    }
-    return {
-      kind: 'wait',
-      until: Math.max(Number(row.not_before), Number(row.lease_until)),
-    };
-  }
-
-  async markDelivered(key: string, token: string, status: number) {
-    await this.knex(TABLE)
-      .where({ delivery_key: key, lease_token: token })
-      .update({
-        status: 'delivered',
-        lease_until: 0,
-        lease_token: null,
-        last_status: status,
-        last_error: null,
-        updated_at: this.now(),
-      });
-  }
-
-  /** Hands a failed attempt back, not to be tried before `notBefore`. */
-  async release(
-    key: string,
-    token: string,
-    failure: { status?: number; error: string; notBefore: number },
-  ): Promise<void> {
-    await this.knex(TABLE)
-      .where({ delivery_key: key, lease_token: token })
-      .update({
-        lease_until: 0,
-        lease_token: null,
-        not_before: failure.notBefore,
-        last_status: failure.status ?? null,
-        last_error: failure.error.slice(0, 2000),
-        updated_at: this.now(),
-      });
   }
 
   async get(key: string): Promise<WebhookDelivery | undefined> {
-    const row: Row | undefined = await this.knex(TABLE)
+    const row: Row | undefined = await this.knex(this.table)
       .where('delivery_key', key)
       .first();
     return row ? toDelivery(row) : undefined;
@@ -214,7 +95,7 @@ export class WebhookDeliveryLog {
     endpoint?: string;
     limit: number;
   }): Promise<WebhookDelivery[]> {
-    let query = this.knex(TABLE)
+    let query = this.knex(this.table)
       .where('status', options.status)
       .orderBy('created_at')
       .orderBy('delivery_key')
@@ -228,7 +109,7 @@ export class WebhookDeliveryLog {
 
   /** Forgets delivered messages older than the given age; returns how many. */
   async deleteDeliveredOlderThan(ageMs: number): Promise<number> {
-    return this.knex(TABLE)
+    return this.knex(this.table)
       .where('status', 'delivered')
       .andWhere('created_at', '<', this.now() - ageMs)
       .delete();

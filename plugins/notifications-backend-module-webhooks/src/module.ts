@@ -2,16 +2,17 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { readPostProcessTimeoutMs } from '@herald/plugin-notifications-common';
-import { notificationsProcessingExtensionPoint } from '@herald/plugin-notifications-node';
+import {
+  notificationsProcessingExtensionPoint,
+  readPostProcessBudgetMs,
+  readPostProcessTimeoutMs,
+  scheduleDeliveryRecordCleanup,
+} from '@herald/plugin-notifications-node';
 import { readWebhooksConfig } from './config';
 import { WebhookDeliveryLog } from './deliveryLog';
 import { WebhooksProcessor } from './processor';
 import { createWebhooksAdminRouter } from './router';
 import { WebhookSender } from './sender';
-
-/** Retries end long before this; the records only need to outlive them. */
-const DELIVERED_RECORD_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Sends notifications to admin-configured endpoints as Standard Webhooks
@@ -50,28 +51,20 @@ export const notificationsModuleWebhooks = createBackendModule({
           return;
         }
         const log = await WebhookDeliveryLog.create(database);
-        await scheduler.scheduleTask({
+        await scheduleDeliveryRecordCleanup({
+          scheduler,
+          logger,
           id: 'notifications-webhooks-delivery-cleanup',
-          frequency: { hours: 24 },
-          timeout: { minutes: 15 },
-          initialDelay: { hours: 1 },
-          scope: 'global',
-          fn: async () => {
-            const deleted = await log.deleteDeliveredOlderThan(
-              DELIVERED_RECORD_RETENTION_MS,
-            );
-            logger.info(`Removed ${deleted} old webhook delivery record(s)`);
-          },
+          what: 'webhook delivery record(s)',
+          deleteOlderThan: ageMs => log.deleteDeliveredOlderThan(ageMs),
         });
-        const postProcessTimeoutMs = readPostProcessTimeoutMs(config);
         const sender = new WebhookSender({
           log,
-          // A request ends before the outbox abandons the attempt.
           requestTimeoutMs: Math.min(
             webhooksConfig.requestTimeoutMs,
-            postProcessTimeoutMs / 2,
+            readPostProcessBudgetMs(config),
           ),
-          leaseMs: postProcessTimeoutMs,
+          leaseMs: readPostProcessTimeoutMs(config),
         });
         processing.addProcessor(
           new WebhooksProcessor({

@@ -77,7 +77,7 @@ export class WebhooksProcessor implements NotificationProcessor {
     await Promise.all(
       endpoints.map(async endpoint => {
         const key = deliveryKeyOf(webhookId, endpoint.id);
-        await this.options.log.open({
+        await this.options.log.record({
           key,
           webhookId,
           notificationId: notification.id,

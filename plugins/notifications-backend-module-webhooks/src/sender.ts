@@ -58,7 +58,9 @@ export class WebhookSender {
         retryAfterMs: paused - Date.now(),
       };
     }
-    const claim = await log.claim(key, this.options.leaseMs, ignoreRetryAfter);
+    const claim = await log.take(key, this.options.leaseMs, {
+      ignoreNotBefore: ignoreRetryAfter,
+    });
     if (claim.kind === 'finished' || claim.kind === 'missing') {
       return claim;
     }
@@ -77,9 +79,9 @@ export class WebhookSender {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
-          ...signWebhook(endpoint.key, claim.webhookId, claim.body),
+          ...signWebhook(endpoint.key, claim.row.webhook_id, claim.row.body),
         },
-        body: claim.body,
+        body: claim.row.body,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
     } catch (error) {
@@ -91,7 +93,7 @@ export class WebhookSender {
     const text = (await response.text().catch(() => '')).slice(0, 500);
     const status = response.status;
     if (status >= 200 && status < 300) {
-      await log.markDelivered(key, claim.token, status);
+      await log.finish(key, claim.token, 'delivered', { status });
       return { kind: 'delivered', status };
     }
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));

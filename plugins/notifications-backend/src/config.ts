@@ -1,9 +1,9 @@
 import { Config } from '@backstage/config';
+import { NotificationSettings } from '@herald/plugin-notifications-common';
 import {
-  NotificationSettings,
   readDurationMs,
   readPostProcessTimeoutMs,
-} from '@herald/plugin-notifications-common';
+} from '@herald/plugin-notifications-node';
 import { OutboxConfig } from './outbox';
 import { parseDefaultSettings } from './settings';
 

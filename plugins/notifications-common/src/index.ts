@@ -8,7 +8,6 @@ export * from './signals';
 export * from './severity';
 export * from './settings';
 export * from './filters';
-export * from './duration';
 export * from './link';
 export * from './json';
 export * from './permissions';

@@ -10,6 +10,9 @@ export * from './extensions';
 export * from './link';
 export * from './retryAfter';
 export * from './deferral';
+export * from './deliveryLog';
+export * from './moduleDatabase';
+export * from './duration';
 export * from './CatalogRecipientResolver';
 export type {
   NotificationProcessorFilters,

@@ -1,7 +1,5 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { migrateModuleDatabase } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
 
 const TABLE = 'herald_task_completion_notification';
@@ -25,16 +23,10 @@ export type TaskRun = {
  */
 export class TaskCompletionStore {
   static async create(database: DatabaseService): Promise<TaskCompletionStore> {
-    const knex = await database.getClient();
-    if (!database.migrations?.skip) {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@herald/plugin-scaffolder-backend-module-notifications',
-          'migrations',
-        ),
-        tableName: MIGRATIONS_TABLE,
-      });
-    }
+    const knex = await migrateModuleDatabase(database, {
+      packageName: '@herald/plugin-scaffolder-backend-module-notifications',
+      migrationsTable: MIGRATIONS_TABLE,
+    });
     return new TaskCompletionStore(knex);
   }
 

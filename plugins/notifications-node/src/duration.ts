@@ -33,3 +33,15 @@ export function readDurationMs(
 export function readPostProcessTimeoutMs(rootConfig: Config): number {
   return readDurationMs(rootConfig, 'notifications.outbox.timeout', 60_000);
 }
+
+/**
+ * Half of `notifications.outbox.timeout`: how long a processor keeps
+ * starting work, or lets one request run, within one `postProcess` call.
+ * The outbox gives up on an attempt after its timeout and retries it later;
+ * work that ends by half of it never races that retry.
+ *
+ * @public
+ */
+export function readPostProcessBudgetMs(rootConfig: Config): number {
+  return readPostProcessTimeoutMs(rootConfig) / 2;
+}

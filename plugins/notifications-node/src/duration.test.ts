@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { readDurationMs, readPostProcessTimeoutMs } from './duration';
+import {
+  readDurationMs,
+  readPostProcessBudgetMs,
+  readPostProcessTimeoutMs,
+} from './duration';
 
 describe('readDurationMs', () => {
   it.each([
@@ -25,5 +29,14 @@ describe('readDurationMs', () => {
         new ConfigReader({ notifications: { outbox: { timeout: 'PT10S' } } }),
       ),
     ).toBe(10_000);
+  });
+
+  it('gives processors half the outbox timeout for their work', () => {
+    expect(readPostProcessBudgetMs(new ConfigReader({}))).toBe(30_000);
+    expect(
+      readPostProcessBudgetMs(
+        new ConfigReader({ notifications: { outbox: { timeout: 'PT10S' } } }),
+      ),
+    ).toBe(5_000);
   });
 });
