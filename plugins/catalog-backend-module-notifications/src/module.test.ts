@@ -1,6 +1,7 @@
 import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { CATALOG_ERRORS_TOPIC as PUBLISHED_TOPIC } from '@backstage/plugin-catalog-backend';
+import { waitFor } from '@herald/notifications-test-utils';
 import request from 'supertest';
 import { CATALOG_ERRORS_TOPIC } from './ProcessingOutcomes';
 import {
@@ -13,7 +14,6 @@ import {
   inbox,
   startCatalog,
   user,
-  waitFor,
 } from './__testUtils__/catalogTestBackend';
 
 jest.setTimeout(180_000);
@@ -45,7 +45,7 @@ async function settledEvents(
       }
       return true;
     },
-    60_000,
+    { timeoutMs: 60_000 },
   );
   await new Promise(resolve => setTimeout(resolve, 4000));
   const actual: Record<string, string[]> = {};

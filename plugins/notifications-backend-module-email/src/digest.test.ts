@@ -2,46 +2,30 @@ import {
   SchedulerService,
   coreServices,
   createBackendModule,
-  createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
   TestDatabases,
   mockCredentials,
   mockServices,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { signalsServiceRef } from '@herald/plugin-signals-node';
-// The point of this suite is the real backend delivering through this module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import notificationsPlugin from '@herald/plugin-notifications-backend';
+import {
+  NotificationsTestBackend,
+  toUserRecipients,
+} from '@herald/notifications-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { DigestQueue } from './DigestQueue';
 import { DIGEST_LEASE_MS } from './DigestSender';
-import { notificationsModuleEmail } from './module';
 import { TestSmtpServer } from './__testUtils__/TestSmtpServer';
-import { userEntity } from './__testUtils__/startEmailModule';
+import { startEmailBackend } from './__testUtils__/startEmailModule';
 
 jest.setTimeout(60_000);
 
 const DIGEST_TASK = 'notifications-email-digest';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const entities = [
-  userEntity('alice', 'alice@example.com'),
-  userEntity('bob', 'bob@example.com'),
-  userEntity('carol', 'carol@example.com'),
-];
-
-const quietSignals = createServiceFactory({
-  service: signalsServiceRef,
-  deps: {},
-  factory: () => ({ async publish() {} }),
-});
-
 type Replica = {
-  backend: Awaited<ReturnType<typeof startTestBackend>>;
+  backend: NotificationsTestBackend;
   scheduler: SchedulerService;
 };
 
@@ -60,55 +44,20 @@ async function startReplica(knex: Knex, smtpPort: number): Promise<Replica> {
       });
     },
   });
-  const backend = await startTestBackend({
+  const backend = await startEmailBackend({
+    knex,
+    smtpPort,
+    email: { digest: { topics: { builds: 'daily' } } },
     features: [
-      notificationsPlugin,
-      notificationsModuleEmail,
-      quietSignals,
       schedulerHandle,
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory({ entities }),
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          notifications: {
-            outbox: {
-              pollInterval: '100ms',
-              initialBackoff: '50ms',
-              maxBackoff: '200ms',
-              maxAttempts: 20,
-            },
-            processors: {
-              email: {
-                transportConfig: {
-                  transport: 'smtp',
-                  hostname: '127.0.0.1',
-                  port: smtpPort,
-                },
-                sender: 'herald@example.com',
-                concurrencyLimit: 50,
-                throttleInterval: '10ms',
-                digest: { topics: { builds: 'daily' } },
-              },
-            },
-          },
-        },
-      }),
     ],
   });
   return { backend, scheduler: scheduler! };
 }
 
 async function send(replica: Replica, user: string, payload: object) {
-  const response = await request(replica.backend.server)
-    .post('/api/notifications')
-    .set('Authorization', mockCredentials.service.header())
-    .send({
-      recipients: { type: 'entity', entityRef: `user:default/${user}` },
-      payload,
-    });
-  expect(response.status).toBe(200);
+  await replica.backend.send({ recipients: toUserRecipients([user]), payload });
 }
 
 async function choose(replica: Replica, user: string, frequency: string) {
@@ -119,20 +68,7 @@ async function choose(replica: Replica, user: string, frequency: string) {
 }
 
 async function outboxDrained(replica: Replica) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { body } = await request(replica.backend.server)
-      .get('/api/notifications/admin/outbox')
-      .set('Authorization', mockCredentials.service.header());
-    if (body.pending === 0) {
-      expect(body.dead).toBe(0);
-      return;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Outbox still has ${body.pending} pending job(s)`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
+  expect(await replica.backend.outboxDrained()).toMatchObject({ dead: 0 });
 }
 
 /** Runs the module's digest task as if the clock read `at`. */

@@ -1,4 +1,5 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { NotificationDeliveryDeferredError } from '@herald/plugin-notifications-node';
 import { createServer } from 'node:net';
 import { notificationsEmailTemplateExtensionPoint } from './extensions';
 import { TestSmtpServer } from './__testUtils__/TestSmtpServer';
@@ -7,15 +8,18 @@ import {
   makeNotification,
   smtpConfig,
   startEmailModule,
-  userEntity,
+  mailUser,
 } from './__testUtils__/startEmailModule';
 
+// Each test starts a backend.
+jest.setTimeout(30_000);
+
 const entities = [
-  userEntity('alice', 'Alice@Example.com'),
-  userEntity('bob', 'bob@example.com'),
-  userEntity('carol', 'carol@other.org'),
-  userEntity('nomail'),
-  userEntity('mallory', 'mallory@example.com>, victim@example.com'),
+  mailUser('alice', 'Alice@Example.com'),
+  mailUser('bob', 'bob@example.com'),
+  mailUser('carol', 'carol@other.org'),
+  mailUser('nomail'),
+  mailUser('mallory', 'mallory@example.com>, victim@example.com'),
 ];
 
 describe('notificationsModuleEmail', () => {
@@ -240,8 +244,12 @@ describe('notificationsModuleEmail', () => {
       address === 'bob@example.com' ? 451 : undefined;
     const notification = makeNotification({}, { user: null });
 
-    await expect(postProcess(notification)).rejects.toThrow(
+    const failure = postProcess(notification);
+    await expect(failure).rejects.toThrow(
       /Failed to email notification .* to 1 of 3 address\(es\): bob@example.com/,
+    );
+    await expect(failure).rejects.toBeInstanceOf(
+      NotificationDeliveryDeferredError,
     );
     expect(smtp.recipients()).toEqual(['alice@example.com', 'carol@other.org']);
 
@@ -343,8 +351,11 @@ describe('notificationsModuleEmail', () => {
       entities,
     });
     smtp.refuseMessage = () => 554;
-    await expect(postProcess(makeNotification())).rejects.toThrow(
-      'alice@example.com',
+    const failure = postProcess(makeNotification());
+    await expect(failure).rejects.toThrow('alice@example.com');
+    // Refused for good: the attempt counts.
+    await expect(failure).rejects.not.toBeInstanceOf(
+      NotificationDeliveryDeferredError,
     );
   });
 
@@ -359,8 +370,11 @@ describe('notificationsModuleEmail', () => {
       emailConfig: smtpConfig(port),
       entities,
     });
-    await expect(postProcess(makeNotification())).rejects.toThrow(
-      /ECONNREFUSED|connect/,
+    const failure = postProcess(makeNotification());
+    await expect(failure).rejects.toThrow(/ECONNREFUSED|connect/);
+    // Left for a retry that spends no outbox attempt.
+    await expect(failure).rejects.toBeInstanceOf(
+      NotificationDeliveryDeferredError,
     );
   });
 

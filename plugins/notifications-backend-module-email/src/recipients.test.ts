@@ -3,7 +3,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { JsonValue } from '@backstage/types';
 import { EmailRecipientLookup } from './recipients';
-import { makeNotification, userEntity } from './__testUtils__/startEmailModule';
+import { makeNotification, mailUser } from './__testUtils__/startEmailModule';
 
 /** Keeps values in a map and remembers the TTL each was written with. */
 function recordingCache() {
@@ -26,23 +26,35 @@ function recordingCache() {
 }
 
 const entities = [
-  userEntity('alice', 'alice@example.com'),
-  userEntity('alias', 'ALICE@example.com'),
-  userEntity('nomail'),
+  mailUser('alice', 'alice@example.com'),
+  mailUser('alias', 'ALICE@example.com'),
+  mailUser('nomail'),
 ];
+
+/** A lookup on a catalog of `entities`, with spies on its catalog calls. */
+function lookupWith(
+  broadcast: ConstructorParameters<typeof EmailRecipientLookup>[0]['broadcast'],
+  cache: CacheService = recordingCache().cache,
+) {
+  const catalog = catalogServiceMock({ entities });
+  const lookup = new EmailRecipientLookup({
+    catalog,
+    auth: mockServices.auth(),
+    cache,
+    cacheTtlMs: 5000,
+    broadcast,
+  });
+  return {
+    lookup,
+    getEntities: jest.spyOn(catalog, 'getEntities'),
+    getEntityByRef: jest.spyOn(catalog, 'getEntityByRef'),
+  };
+}
 
 describe('EmailRecipientLookup', () => {
   it('looks a user up once per TTL, caching an empty answer too', async () => {
-    const catalog = catalogServiceMock({ entities });
-    const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
     const { cache, values } = recordingCache();
-    const lookup = new EmailRecipientLookup({
-      catalog,
-      auth: mockServices.auth(),
-      cache,
-      cacheTtlMs: 5000,
-      broadcast: { receiver: 'none' },
-    });
+    const { lookup, getEntityByRef } = lookupWith({ receiver: 'none' }, cache);
     const alice = makeNotification({}, { user: 'user:default/alice' });
     const nomail = makeNotification({}, { user: 'user:default/nomail' });
 
@@ -55,15 +67,7 @@ describe('EmailRecipientLookup', () => {
   });
 
   it('emails every catalog user with an address once for a users broadcast', async () => {
-    const catalog = catalogServiceMock({ entities });
-    const getEntities = jest.spyOn(catalog, 'getEntities');
-    const lookup = new EmailRecipientLookup({
-      catalog,
-      auth: mockServices.auth(),
-      cache: recordingCache().cache,
-      cacheTtlMs: 5000,
-      broadcast: { receiver: 'users' },
-    });
+    const { lookup, getEntities } = lookupWith({ receiver: 'users' });
     const broadcast = makeNotification({}, { user: null });
     expect(await lookup.addressesFor(broadcast)).toEqual(['alice@example.com']);
     expect(await lookup.addressesFor(broadcast)).toEqual(['alice@example.com']);
@@ -79,15 +83,7 @@ describe('EmailRecipientLookup', () => {
   ])(
     'sends a broadcast for %j to the configured receivers without asking the catalog',
     async (broadcast, expected) => {
-      const catalog = catalogServiceMock({ entities });
-      const getEntities = jest.spyOn(catalog, 'getEntities');
-      const lookup = new EmailRecipientLookup({
-        catalog,
-        auth: mockServices.auth(),
-        cache: recordingCache().cache,
-        cacheTtlMs: 5000,
-        broadcast,
-      });
+      const { lookup, getEntities } = lookupWith(broadcast);
       expect(
         await lookup.addressesFor(makeNotification({}, { user: null })),
       ).toEqual(expected);
@@ -96,12 +92,9 @@ describe('EmailRecipientLookup', () => {
   );
 
   it('sends a user notification to that user only, whatever the broadcast receiver', async () => {
-    const lookup = new EmailRecipientLookup({
-      catalog: catalogServiceMock({ entities }),
-      auth: mockServices.auth(),
-      cache: recordingCache().cache,
-      cacheTtlMs: 5000,
-      broadcast: { receiver: 'config', receiverEmails: ['team@example.com'] },
+    const { lookup } = lookupWith({
+      receiver: 'config',
+      receiverEmails: ['team@example.com'],
     });
     expect(
       await lookup.addressesFor(

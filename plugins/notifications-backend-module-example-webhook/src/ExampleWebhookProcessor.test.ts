@@ -1,6 +1,8 @@
 import { Notification } from '@herald/plugin-notifications-common';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import {
+  LocalHttpServer,
+  readRequestBody,
+} from '@herald/notifications-test-utils';
 import {
   EXAMPLE_TODO_ICON,
   ExampleWebhookProcessor,
@@ -23,14 +25,6 @@ const options = {
   payload: { title: 'Todo completed' },
 };
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 type Received = {
   method?: string;
   type?: string;
@@ -38,11 +32,14 @@ type Received = {
   body: unknown;
 };
 
+const servers: LocalHttpServer[] = [];
+
+/** A webhook answering every request with `status`, recording it. */
 async function listen(
   status: number,
-  received: Received[],
-): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
+  received: Received[] = [],
+): Promise<{ server: LocalHttpServer; url: string }> {
+  const server = new LocalHttpServer(async (req, res) => {
     received.push({
       method: req.method,
       type: req.headers['content-type'],
@@ -50,22 +47,19 @@ async function listen(
         req.headers['webhook-id'],
         req.headers['idempotency-key'],
       ],
-      body: JSON.parse(await readBody(req)),
+      body: JSON.parse(await readRequestBody(req)),
     });
     res.statusCode = status;
     res.end();
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/hook` };
+  await server.start();
+  servers.push(server);
+  return { server, url: `${server.origin}/hook` };
 }
 
 describe('ExampleWebhookProcessor', () => {
-  const servers: Server[] = [];
   afterEach(async () => {
-    await Promise.all(
-      servers.splice(0).map(s => new Promise(resolve => s.close(resolve))),
-    );
+    await Promise.all(servers.splice(0).map(server => server.stop()));
   });
 
   it('sets the icon on notifications of the example todo plugin only', async () => {
@@ -85,8 +79,7 @@ describe('ExampleWebhookProcessor', () => {
 
   it('POSTs the notification as JSON to the webhook', async () => {
     const received: Received[] = [];
-    const { server, url } = await listen(204, received);
-    servers.push(server);
+    const { url } = await listen(204, received);
 
     await new ExampleWebhookProcessor(url).postProcess(
       notification('plugin:example-todo'),
@@ -112,8 +105,7 @@ describe('ExampleWebhookProcessor', () => {
 
   it('sends no delivery headers when the host gives no delivery id', async () => {
     const received: Received[] = [];
-    const { server, url } = await listen(204, received);
-    servers.push(server);
+    const { url } = await listen(204, received);
 
     await new ExampleWebhookProcessor(url).postProcess(
       notification('plugin:example-todo'),
@@ -125,8 +117,7 @@ describe('ExampleWebhookProcessor', () => {
 
   it('throws when the webhook answers with an error, so the outbox retries', async () => {
     const received: Received[] = [];
-    const { server, url } = await listen(503, received);
-    servers.push(server);
+    const { url } = await listen(503, received);
 
     await expect(
       new ExampleWebhookProcessor(url).postProcess(
@@ -138,8 +129,8 @@ describe('ExampleWebhookProcessor', () => {
   });
 
   it('throws when the webhook cannot be reached', async () => {
-    const { server, url } = await listen(204, []);
-    await new Promise(resolve => server.close(resolve));
+    const { server, url } = await listen(204);
+    await server.stop();
 
     await expect(
       new ExampleWebhookProcessor(url).postProcess(

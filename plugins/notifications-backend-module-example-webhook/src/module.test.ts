@@ -1,53 +1,30 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  NotificationProcessor,
-  notificationsProcessingExtensionPoint,
-} from '@herald/plugin-notifications-node';
+import { processorCollectingPlugin } from '@herald/notifications-test-utils';
+import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { ExampleWebhookProcessor } from './ExampleWebhookProcessor';
 import { notificationsModuleExampleWebhook } from './module';
 
-// Provides the extension point the way the notifications backend does, so
-// the module's registration can be observed on its own.
-function recordingNotificationsPlugin(processors: NotificationProcessor[]) {
-  return createBackendPlugin({
-    pluginId: 'notifications',
-    register(env) {
-      env.registerExtensionPoint(notificationsProcessingExtensionPoint, {
-        addProcessor(...added) {
-          processors.push(...added.flat());
-        },
-        setNotificationRecipientResolver() {},
-      });
-      env.registerInit({ deps: {}, async init() {} });
-    },
-  });
-}
-
-function start(config: object, processors: NotificationProcessor[]) {
-  return startTestBackend({
+async function start(config: object): Promise<NotificationProcessor[]> {
+  const collector = processorCollectingPlugin();
+  await startTestBackend({
     features: [
-      recordingNotificationsPlugin(processors),
+      collector.plugin,
       notificationsModuleExampleWebhook,
       mockServices.rootConfig.factory({ data: config }),
     ],
   });
+  return collector.processors;
 }
 
 describe('notificationsModuleExampleWebhook', () => {
   it('registers the processor when a webhook URL is configured', async () => {
-    const processors: NotificationProcessor[] = [];
-
-    await start(
-      {
-        notifications: {
-          processors: {
-            exampleWebhook: { url: 'http://127.0.0.1:9/notifications' },
-          },
+    const processors = await start({
+      notifications: {
+        processors: {
+          exampleWebhook: { url: 'http://127.0.0.1:9/notifications' },
         },
       },
-      processors,
-    );
+    });
 
     expect(processors).toHaveLength(1);
     expect(processors[0]).toBeInstanceOf(ExampleWebhookProcessor);
@@ -55,23 +32,16 @@ describe('notificationsModuleExampleWebhook', () => {
   });
 
   it('registers nothing without a URL', async () => {
-    const processors: NotificationProcessor[] = [];
-
-    await start({}, processors);
-
-    expect(processors).toEqual([]);
+    await expect(start({})).resolves.toEqual([]);
   });
 
   it('refuses to start with a URL that is not http(s)', async () => {
     await expect(
-      start(
-        {
-          notifications: {
-            processors: { exampleWebhook: { url: 'ftp://127.0.0.1/hook' } },
-          },
+      start({
+        notifications: {
+          processors: { exampleWebhook: { url: 'ftp://127.0.0.1/hook' } },
         },
-        [],
-      ),
+      }),
     ).rejects.toThrow(/must be an http\(s\) URL/);
   });
 });

@@ -1,158 +1,74 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { signalsServiceRef } from '@herald/plugin-signals-node';
-// The point of this suite is the real backend delivering through this module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import notificationsPlugin from '@herald/plugin-notifications-backend';
+  NotificationsTestBackend,
+  countBy,
+  groupEntity,
+  startNotificationsTestBackend,
+  userEntity,
+} from '@herald/notifications-test-utils';
 import { Knex } from 'knex';
-import request from 'supertest';
 import { notificationsModuleMsTeams } from './module';
+import { TEAMS_WEBHOOK_ANNOTATION } from './config';
 import { TestTeamsServer } from './__testUtils__/TestTeamsServer';
 
 jest.setTimeout(90_000);
 
-const quietSignals = createServiceFactory({
-  service: signalsServiceRef,
-  deps: {},
-  factory: () => ({ async publish() {} }),
-});
-
 const USERS = ['alice', 'bob', 'carol'];
 
-function entities(teams: TestTeamsServer): Entity[] {
+function entities(teams: TestTeamsServer) {
   return [
-    ...USERS.map(name => ({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name, namespace: 'default' },
-      spec: { memberOf: ['group:default/team-a'] },
-      relations: [{ type: 'memberOf', targetRef: 'group:default/team-a' }],
-    })),
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: {
-        name: 'team-a',
-        namespace: 'default',
-        annotations: { 'microsoft.com/teams-webhook-url': teams.url('team-a') },
-      },
-      spec: { type: 'team', children: [] },
-      relations: USERS.map(name => ({
-        type: 'hasMember',
-        targetRef: `user:default/${name}`,
-      })),
-    },
-    {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Group',
-      metadata: {
-        name: 'elsewhere',
-        namespace: 'default',
-        // Not a Power Automate host: never posted to.
-        annotations: {
-          'microsoft.com/teams-webhook-url': 'http://169.254.169.254/x',
-        },
-      },
-      spec: { type: 'team', children: [] },
-      relations: [{ type: 'hasMember', targetRef: 'user:default/alice' }],
-    },
+    ...USERS.map(name => userEntity(name, { memberOf: ['team-a'] })),
+    groupEntity('team-a', USERS, {
+      annotations: { [TEAMS_WEBHOOK_ANNOTATION]: teams.url('team-a') },
+    }),
+    // Not a Power Automate host: never posted to.
+    groupEntity('elsewhere', ['alice'], {
+      annotations: { [TEAMS_WEBHOOK_ANNOTATION]: 'http://169.254.169.254/x' },
+    }),
   ];
 }
 
-type Backend = Awaited<ReturnType<typeof startTestBackend>>;
-
-async function startBackend(knex: Knex, teams: TestTeamsServer) {
-  return startTestBackend({
-    features: [
-      notificationsPlugin,
-      notificationsModuleMsTeams,
-      quietSignals,
-      catalogServiceMock.factory({ entities: entities(teams) }),
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          notifications: {
-            outbox: {
-              pollInterval: '100ms',
-              initialBackoff: '50ms',
-              maxBackoff: '200ms',
-              // Fewer than any fault test fails: a 5xx, a 429 or a closed
-              // port must defer the job, never spend its attempts.
-              maxAttempts: 2,
+function startBackend(knex: Knex, teams: TestTeamsServer) {
+  return startNotificationsTestBackend({
+    knex,
+    modules: [notificationsModuleMsTeams],
+    entities: entities(teams),
+    // Fewer than any fault test fails: a 5xx, a 429 or a closed port must
+    // defer the job, never spend its attempts.
+    outbox: { maxAttempts: 2 },
+    notifications: {
+      processors: {
+        msteams: {
+          routes: [
+            {
+              name: 'incidents',
+              webhookUrl: teams.url('incidents'),
+              filter: { minSeverity: 'high' },
             },
-            processors: {
-              msteams: {
-                routes: [
-                  {
-                    name: 'incidents',
-                    webhookUrl: teams.url('incidents'),
-                    filter: { minSeverity: 'high' },
-                  },
-                  {
-                    name: 'deploys',
-                    webhookUrl: teams.url('deploys'),
-                    filter: {
-                      origins: ['external:test-service'],
-                      includedTopics: ['deploy'],
-                    },
-                  },
-                  // Off: its URL came from an unset environment variable.
-                  { name: 'unset' },
-                ],
-                entityWebhooks: {
-                  enabled: true,
-                  allowedHosts: ['127.0.0.1'],
-                },
+            {
+              name: 'deploys',
+              webhookUrl: teams.url('deploys'),
+              filter: {
+                origins: ['external:test-service'],
+                includedTopics: ['deploy'],
               },
             },
+            // Off: its URL came from an unset environment variable.
+            { name: 'unset' },
+          ],
+          entityWebhooks: {
+            enabled: true,
+            allowedHosts: ['127.0.0.1'],
           },
         },
-      }),
-    ],
+      },
+    },
   });
-}
-
-async function send(backend: Backend, body: object) {
-  const response = await request(backend.server)
-    .post('/api/notifications')
-    .set('Authorization', mockCredentials.service.header())
-    .send(body);
-  expect(response.status).toBe(200);
-  return response.body as Array<{ id: string; origin: string }>;
-}
-
-async function outboxDrained(backend: Backend) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { body } = await request(backend.server)
-      .get('/api/notifications/admin/outbox')
-      .set('Authorization', mockCredentials.service.header());
-    if (body.pending === 0) {
-      return body as { pending: number; dead: number };
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Outbox still has ${body.pending} pending job(s)`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
 }
 
 /** How many cards each (channel, title) pair got. */
 function deliveries(teams: TestTeamsServer) {
-  const counts: Record<string, number> = {};
-  for (const card of teams.received) {
-    const key = `${card.channel} ${card.title}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
+  return countBy(teams.received.map(card => `${card.channel} ${card.title}`));
 }
 
 function toTeam(title: string, extra: object = {}) {
@@ -170,7 +86,7 @@ describe('Teams cards through the notifications backend', () => {
     ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
   });
   let teams: TestTeamsServer;
-  let backend: Backend | undefined;
+  let backend: NotificationsTestBackend | undefined;
 
   beforeEach(async () => {
     teams = await TestTeamsServer.start();
@@ -186,17 +102,10 @@ describe('Teams cards through the notifications backend', () => {
     'posts one card per send and channel, by annotation and by route, %p',
     async databaseId => {
       backend = await startBackend(await databases.init(databaseId), teams);
-      const settings = await request(backend.server)
-        .get('/api/notifications/settings')
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/alice'),
-        );
-      expect(settings.body.channels.map((c: { id: string }) => c.id)).toContain(
+      await expect(backend.settingsChannels('alice')).resolves.toContain(
         'Microsoft Teams',
       );
-      const sent = await send(
-        backend,
+      const sent = await backend.send(
         toTeam('Disk almost full', {
           severity: 'high',
           description:
@@ -205,8 +114,8 @@ describe('Teams cards through the notifications backend', () => {
         }),
       );
       expect(sent).toHaveLength(3);
-      await send(backend, toTeam('Lunch', { severity: 'low' }));
-      const [shipped] = await send(backend, {
+      await backend.send(toTeam('Lunch', { severity: 'low' }));
+      const [shipped] = await backend.send({
         recipients: { type: 'broadcast' },
         payload: {
           title: 'Shipped v2',
@@ -215,11 +124,11 @@ describe('Teams cards through the notifications backend', () => {
         },
       });
       expect(shipped).toMatchObject({ origin: 'external:test-service' });
-      await send(backend, {
+      await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Not a deploy', topic: 'other' },
       });
-      await outboxDrained(backend);
+      await backend.outboxDrained();
 
       expect(deliveries(teams)).toEqual({
         'team-a Disk almost full': 1,
@@ -267,9 +176,9 @@ describe('Teams cards through the notifications backend', () => {
       backend = await startBackend(await databases.init(databaseId), teams);
       const titles = ['One', 'Two', 'Three', 'Four'];
       for (const title of titles) {
-        await send(backend, toTeam(title, { severity: 'critical' }));
+        await backend.send(toTeam(title, { severity: 'critical' }));
       }
-      await outboxDrained(backend);
+      await backend.outboxDrained();
 
       const expected: Record<string, number> = {};
       for (const title of titles) {
@@ -297,8 +206,8 @@ describe('Teams cards through the notifications backend', () => {
       teams.answer = channel =>
         channel === 'team-a' ? { status: 404 } : { status: 202 };
       backend = await startBackend(await databases.init(databaseId), teams);
-      await send(backend, toTeam('Flow deleted', { severity: 'high' }));
-      expect(await outboxDrained(backend)).toEqual({ pending: 0, dead: 0 });
+      await backend.send(toTeam('Flow deleted', { severity: 'high' }));
+      expect(await backend.outboxDrained()).toEqual({ pending: 0, dead: 0 });
 
       expect(deliveries(teams)).toEqual({ 'incidents Flow deleted': 1 });
       expect(
@@ -314,22 +223,20 @@ describe('Teams cards through the notifications backend', () => {
       await teams.stop();
       backend = await startBackend(knex, teams);
       for (const title of ['Before restart 1', 'Before restart 2']) {
-        await send(backend, toTeam(title, { severity: 'high' }));
+        await backend.send(toTeam(title, { severity: 'high' }));
       }
       // Down for several times maxAttempts × maxBackoff (2 × 200 ms).
       await new Promise(resolve => setTimeout(resolve, 1500));
-      await expect(
-        request(backend.server)
-          .get('/api/notifications/admin/outbox')
-          .set('Authorization', mockCredentials.service.header()),
-      ).resolves.toMatchObject({ body: { dead: 0 } });
+      await expect(backend.outboxCounts()).resolves.toMatchObject({
+        dead: 0,
+      });
       await backend.stop();
       backend = undefined;
 
       await teams.start();
       backend = await startBackend(knex, teams);
-      await send(backend, toTeam('After restart', { severity: 'high' }));
-      await outboxDrained(backend);
+      await backend.send(toTeam('After restart', { severity: 'high' }));
+      await backend.outboxDrained();
 
       expect(deliveries(teams)).toEqual({
         'team-a Before restart 1': 1,
@@ -339,10 +246,10 @@ describe('Teams cards through the notifications backend', () => {
         'team-a After restart': 1,
         'incidents After restart': 1,
       });
-      const counts = await request(backend.server)
-        .get('/api/notifications/admin/outbox')
-        .set('Authorization', mockCredentials.service.header());
-      expect(counts.body).toEqual({ pending: 0, dead: 0 });
+      await expect(backend.outboxCounts()).resolves.toEqual({
+        pending: 0,
+        dead: 0,
+      });
     },
   );
 });

@@ -31,7 +31,7 @@ import knexFactory from 'knex';
 import { AddressInfo } from 'node:net';
 import { notificationsModuleSlack } from '../src';
 import { SlackTestServer } from '../src/__testUtils__/SlackTestServer';
-import { TEST_TOKEN, userEntity } from '../src/__testUtils__/fixtures';
+import { TEST_TOKEN, slackUser } from '../src/__testUtils__/fixtures';
 
 const USERS = Number(process.env.SLACK_BENCH_USERS ?? 1000);
 const WORKSPACE_PER_MINUTE = Number(
@@ -46,7 +46,7 @@ const quietSignals = createServiceFactory({
 });
 
 const users = Array.from({ length: USERS }, (_, i) =>
-  userEntity(`user-${i}`, { slack: `U${String(i).padStart(6, '0')}` }),
+  slackUser(`user-${i}`, { slack: `U${String(i).padStart(6, '0')}` }),
 );
 
 type Pacing = {

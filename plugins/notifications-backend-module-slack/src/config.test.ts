@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { JsonValue } from '@backstage/types';
 import { broadcastChannelsFor, readSlackConfig } from './config';
+import { UPSTREAM_BROADCAST_EXAMPLE } from './__testUtils__/fixtures';
 
 function read(slack: JsonValue) {
   return readSlackConfig(
@@ -39,33 +40,9 @@ describe('readSlackConfig', () => {
   });
 
   it('loads the broadcast routing example of the upstream documentation unchanged', () => {
-    // Upstream's documented broadcast routing example, key for key.
-    const upstreamExample = {
-      notifications: {
-        processors: {
-          slack: [
-            {
-              token: 'xoxb-XXXXXXXXX',
-              broadcastChannels: ['general-notifications'],
-              broadcastRoutes: [
-                {
-                  origin: 'plugin:catalog',
-                  topic: 'alerts',
-                  channel: 'catalog-alerts',
-                },
-                { origin: 'plugin:catalog', channel: 'catalog-updates' },
-                { topic: 'security', channel: 'security-team' },
-                {
-                  origin: 'external:monitoring',
-                  channel: ['ops-team', 'on-call-alerts'],
-                },
-              ],
-            },
-          ],
-        },
-      },
-    };
-    const [workspace] = readSlackConfig(new ConfigReader(upstreamExample));
+    const [workspace] = readSlackConfig(
+      new ConfigReader({ notifications: UPSTREAM_BROADCAST_EXAMPLE }),
+    );
     expect(broadcastChannelsFor(workspace, 'plugin:catalog', 'alerts')).toEqual(
       ['catalog-alerts'],
     );

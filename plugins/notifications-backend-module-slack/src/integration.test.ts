@@ -1,147 +1,91 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  createBackendModule,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { signalsServiceRef } from '@herald/plugin-signals-node';
-// The point of this suite is the real backend delivering through this module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import notificationsPlugin from '@herald/plugin-notifications-backend';
+  NotificationsTestBackend,
+  TestBackendFeatures,
+  countBy,
+  startNotificationsTestBackend,
+  toUserRecipients,
+} from '@herald/notifications-test-utils';
 import { Knex } from 'knex';
-import request from 'supertest';
 import { notificationsSlackBlockKitExtensionPoint } from './extensions';
 import { notificationsModuleSlack } from './module';
 import { SlackTestServer } from './__testUtils__/SlackTestServer';
-import { TEST_TOKEN, groupEntity, userEntity } from './__testUtils__/fixtures';
+import { TEST_TOKEN, slackGroup, slackUser } from './__testUtils__/fixtures';
 
 jest.setTimeout(90_000);
 
 const entities = [
-  userEntity('alice', { slack: 'U0ALICE' }),
-  userEntity('bob', { email: 'bob@example.com' }),
-  userEntity('carol', { email: 'carol@example.com' }),
-  userEntity('dave', { slack: 'U0DAVE' }),
-  groupEntity('team-a', ['dave', 'alice', 'bob', 'carol'], 'C0TEAMA'),
+  slackUser('alice', { slack: 'U0ALICE' }),
+  slackUser('bob', { email: 'bob@example.com' }),
+  slackUser('carol', { email: 'carol@example.com' }),
+  slackUser('dave', { slack: 'U0DAVE' }),
+  slackGroup('team-a', ['dave', 'alice', 'bob', 'carol'], 'C0TEAMA'),
 ];
-
-const quietSignals = createServiceFactory({
-  service: signalsServiceRef,
-  deps: {},
-  factory: () => ({ async publish() {} }),
-});
 
 /** The origin of sends made with mock service credentials. */
 const SERVICE_ORIGIN = 'external:test-service';
 
-type Backend = Awaited<ReturnType<typeof startTestBackend>>;
-
 function startBackend(
   knex: Knex,
   slackUrl: string,
-  extra: { features?: any[]; slack?: object; outbox?: object } = {},
-): Promise<Backend> {
-  return startTestBackend({
-    features: [
-      notificationsPlugin,
-      notificationsModuleSlack,
-      quietSignals,
-      catalogServiceMock.factory({ entities }),
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          notifications: {
-            outbox: {
-              pollInterval: '100ms',
-              initialBackoff: '50ms',
-              maxBackoff: '300ms',
-              maxAttempts: 30,
-              timeout: '10s',
-              ...extra.outbox,
-            },
-            processors: {
-              slack: [
-                {
-                  token: TEST_TOKEN,
-                  apiUrl: slackUrl,
-                  username: 'Herald',
-                  concurrencyLimit: 100,
-                  throttleInterval: '1s',
-                  broadcastChannels: ['general'],
-                  broadcastRoutes: [
-                    { topic: 'deploys', channel: ['C0OPS', 'C0ONCALL'] },
-                    {
-                      topic: 'nowhere',
-                      channel: ['no-such-channel', 'C0SOMEWHERE'],
-                    },
-                    {
-                      origin: SERVICE_ORIGIN,
-                      topic: 'alerts',
-                      channel: 'C0ALERTS',
-                    },
-                    { origin: 'external:other', channel: 'C0OTHER' },
-                  ],
-                  ...extra.slack,
-                },
-              ],
-            },
+  extra: {
+    features?: TestBackendFeatures;
+    slack?: object;
+    outbox?: object;
+  } = {},
+) {
+  return startNotificationsTestBackend({
+    knex,
+    modules: [notificationsModuleSlack, ...(extra.features ?? [])],
+    entities,
+    outbox: {
+      maxBackoff: '300ms',
+      maxAttempts: 30,
+      timeout: '10s',
+      ...extra.outbox,
+    },
+    notifications: {
+      processors: {
+        slack: [
+          {
+            token: TEST_TOKEN,
+            apiUrl: slackUrl,
+            username: 'Herald',
+            concurrencyLimit: 100,
+            throttleInterval: '1s',
+            broadcastChannels: ['general'],
+            broadcastRoutes: [
+              { topic: 'deploys', channel: ['C0OPS', 'C0ONCALL'] },
+              {
+                topic: 'nowhere',
+                channel: ['no-such-channel', 'C0SOMEWHERE'],
+              },
+              {
+                origin: SERVICE_ORIGIN,
+                topic: 'alerts',
+                channel: 'C0ALERTS',
+              },
+              { origin: 'external:other', channel: 'C0OTHER' },
+            ],
+            ...extra.slack,
           },
-        },
-      }),
-      ...(extra.features ?? []),
-    ],
+        ],
+      },
+    },
   });
-}
-
-async function send(backend: Backend, body: object) {
-  const response = await request(backend.server)
-    .post('/api/notifications')
-    .set('Authorization', mockCredentials.service.header())
-    .send(body);
-  expect(response.status).toBe(200);
-  return response.body as Array<{ id: string; origin: string }>;
 }
 
 function toUsers(names: string[], payload: object = {}) {
   return {
-    recipients: {
-      type: 'entity',
-      entityRef: names.map(n => `user:default/${n}`),
-    },
+    recipients: toUserRecipients(names),
     payload: { title: `Hello ${names.join(' and ')}`, ...payload },
   };
 }
 
-async function outboxDrained(backend: Backend, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await request(backend.server)
-      .get('/api/notifications/admin/outbox')
-      .set('Authorization', mockCredentials.service.header());
-    if (body.pending === 0) {
-      return body as { pending: number; dead: number };
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Outbox still has ${body.pending} pending job(s)`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
-
 /** Every Herald message the server holds, as "title -> channel" with counts. */
 function delivered(slack: SlackTestServer): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const m of slack.messages) {
-    const key = `${m.text} -> ${m.channel}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
+  return countBy(slack.messages.map(m => `${m.text} -> ${m.channel}`));
 }
 
 /** Exactly once per notification id and channel. */
@@ -156,7 +100,7 @@ describe('Slack through the notifications backend', () => {
     ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
   });
   let slack: SlackTestServer;
-  let backend: Backend | undefined;
+  let backend: NotificationsTestBackend | undefined;
 
   beforeEach(async () => {
     slack = new SlackTestServer({
@@ -178,63 +122,49 @@ describe('Slack through the notifications backend', () => {
     async databaseId => {
       backend = await startBackend(await databases.init(databaseId), slack.url);
 
-      const settings = await request(backend.server)
-        .get('/api/notifications/settings')
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/alice'),
-        );
-      expect(settings.body.channels.map((c: { id: string }) => c.id)).toEqual([
+      await expect(backend.settingsChannels('alice')).resolves.toEqual([
         'Web',
         'SlackNotificationProcessor',
       ]);
-      const optOut = await request(backend.server)
-        .post('/api/notifications/settings')
-        .set('Authorization', mockCredentials.user.header('user:default/alice'))
-        .send({
-          channels: [
+      await backend.saveSettings('alice', [
+        {
+          id: 'SlackNotificationProcessor',
+          origins: [
             {
-              id: 'SlackNotificationProcessor',
-              origins: [
-                {
-                  id: SERVICE_ORIGIN,
-                  enabled: true,
-                  topics: [{ id: 'muted', enabled: false }],
-                },
-              ],
+              id: SERVICE_ORIGIN,
+              enabled: true,
+              topics: [{ id: 'muted', enabled: false }],
             },
           ],
-        });
-      expect(optOut.status).toBe(200);
+        },
+      ]);
 
-      await send(
-        backend,
+      await backend.send(
         toUsers(['alice', 'bob', 'carol'], {
           description: 'Ask <@user:default/bob> & co',
         }),
       );
-      await send(
-        backend,
+      await backend.send(
         toUsers(['alice', 'bob'], { title: 'Muted', topic: 'muted' }),
       );
-      await send(backend, {
+      await backend.send({
         recipients: { type: 'entity', entityRef: 'group:default/team-a' },
         payload: { title: 'Team news' },
       });
-      await send(backend, {
+      await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Maintenance tonight' },
       });
-      await send(backend, {
+      await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Alert', topic: 'alerts' },
       });
       // Slack refuses an unknown channel for good: recorded, not retried.
-      await send(backend, {
+      await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Lost', topic: 'nowhere' },
       });
-      const { dead } = await outboxDrained(backend);
+      const { dead } = await backend.outboxDrained();
       expect(dead).toBe(0);
       expect(
         slack.calls.filter(c => c.method === 'chat.postMessage'),
@@ -268,12 +198,12 @@ describe('Slack through the notifications backend', () => {
         { method: 'chat.postMessage', kind: 'server-error-after-acting' },
         { method: 'chat.postMessage', kind: 'hang-up' },
       );
-      await send(backend, toUsers(['alice', 'bob']));
-      await send(backend, {
+      await backend.send(toUsers(['alice', 'bob']));
+      await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Ops broadcast', topic: 'deploys' },
       });
-      const { dead } = await outboxDrained(backend);
+      const { dead } = await backend.outboxDrained();
       expect(dead).toBe(0);
       expect(slack.faults).toEqual([]);
 
@@ -309,27 +239,25 @@ describe('Slack through the notifications backend', () => {
       await slack.stop();
 
       backend = await startBackend(knex, url);
-      await send(backend, toUsers(['alice', 'bob']));
-      await send(backend, {
+      await backend.send(toUsers(['alice', 'bob']));
+      await backend.send({
         recipients: { type: 'entity', entityRef: 'group:default/team-a' },
         payload: { title: 'Team news' },
       });
-      await send(backend, {
+      await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Maintenance tonight' },
       });
       await new Promise(resolve => setTimeout(resolve, 1000));
-      const pending = await request(backend.server)
-        .get('/api/notifications/admin/outbox')
-        .set('Authorization', mockCredentials.service.header());
+      const pending = await backend.outboxCounts();
       // DMs to alice and bob, the broadcast, and the team channel's owner;
       // the other members' jobs find the channel owned and finish.
-      expect(pending.body.pending).toBeGreaterThanOrEqual(4);
+      expect(pending.pending).toBeGreaterThanOrEqual(4);
       await backend.stop();
 
       await slack.start();
       backend = await startBackend(knex, url);
-      await outboxDrained(backend);
+      await backend.outboxDrained();
 
       expect(delivered(slack)).toEqual({
         'Hello alice and bob -> DU0ALICE': 1,
@@ -355,21 +283,19 @@ describe('Slack through the notifications backend', () => {
         method: 'chat.postMessage',
         kind: 'server-error-after-acting',
       });
-      await send(backend, toUsers(['alice']));
+      await backend.send(toUsers(['alice']));
       while (slack.messages.length === 0) {
         await new Promise(resolve => setTimeout(resolve, 10));
       }
       await slack.stop();
-      await send(backend, toUsers(['bob']));
+      await backend.send(toUsers(['bob']));
       // Three times maxAttempts × maxBackoff: a plain failure would be dead.
       await new Promise(resolve => setTimeout(resolve, 3 * 2 * 500));
-      const during = await request(backend.server)
-        .get('/api/notifications/admin/outbox')
-        .set('Authorization', mockCredentials.service.header());
-      expect(during.body).toEqual({ pending: 2, dead: 0 });
+      const during = await backend.outboxCounts();
+      expect(during).toEqual({ pending: 2, dead: 0 });
 
       await slack.start();
-      await expect(outboxDrained(backend)).resolves.toEqual({
+      await expect(backend.outboxDrained()).resolves.toEqual({
         pending: 0,
         dead: 0,
       });
@@ -389,16 +315,14 @@ describe('Slack through the notifications backend', () => {
         await databases.init(databaseId),
         slack.url.replace(/\/$/, ''),
       );
-      await send(
-        backend,
+      await backend.send(
         toUsers(['alice'], { title: 'Build 1 running', scope: 'build-1' }),
       );
-      await outboxDrained(backend);
-      await send(
-        backend,
+      await backend.outboxDrained();
+      await backend.send(
         toUsers(['alice'], { title: 'Build 1 passed', scope: 'build-1' }),
       );
-      await outboxDrained(backend);
+      await backend.outboxDrained();
 
       expect(slack.messages).toHaveLength(1);
       expect(slack.messages[0]).toMatchObject({
@@ -424,12 +348,12 @@ describe('Slack through the notifications backend', () => {
       const second = await startBackend(knex, slack.url, oneAtATime);
       try {
         for (let i = 0; i < 5; i++) {
-          await send(i % 2 ? second : backend, {
+          await (i % 2 ? second : backend).send({
             recipients: { type: 'entity', entityRef: 'group:default/team-a' },
             payload: { title: `Team news ${i}` },
           });
         }
-        await outboxDrained(backend);
+        await backend.outboxDrained();
       } finally {
         await second.stop();
       }
@@ -454,8 +378,8 @@ describe('Slack through the notifications backend', () => {
       kind: 'rate-limited',
       retryAfter: 6,
     });
-    await send(backend, toUsers(['alice', 'bob']));
-    const { dead } = await outboxDrained(backend, 30_000);
+    await backend.send(toUsers(['alice', 'bob']));
+    const { dead } = await backend.outboxDrained(30_000);
     expect(dead).toBe(0);
     expect(delivered(slack)).toEqual({
       'Hello alice and bob -> DU0ALICE': 1,
@@ -489,8 +413,8 @@ describe('Slack through the notifications backend', () => {
     });
     const knex = await databases.init('SQLITE_3');
     backend = await startBackend(knex, slack.url, { features: [layout] });
-    await send(backend, toUsers(['alice']));
-    await outboxDrained(backend);
+    await backend.send(toUsers(['alice']));
+    await backend.outboxDrained();
     expect(slack.messages[0].attachments![0].blocks).toEqual([
       {
         type: 'header',

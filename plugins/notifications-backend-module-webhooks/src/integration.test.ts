@@ -1,15 +1,11 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import {
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { signalsServiceRef } from '@herald/plugin-signals-node';
-// The point of this suite is the real backend delivering through this module.
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import notificationsPlugin from '@herald/plugin-notifications-backend';
+  NotificationsTestBackend,
+  countBy,
+  startNotificationsTestBackend,
+  toUserRecipients,
+  userEntity,
+} from '@herald/notifications-test-utils';
 import { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -18,98 +14,36 @@ import { TestWebhookReceiver } from './__testUtils__/TestWebhookReceiver';
 
 jest.setTimeout(90_000);
 
-const quietSignals = createServiceFactory({
-  service: signalsServiceRef,
-  deps: {},
-  factory: () => ({ async publish() {} }),
-});
-
 const USERS = ['alice', 'bob', 'carol'];
-const entities = USERS.map(name => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'User',
-  metadata: { name, namespace: 'default' },
-  spec: { memberOf: [] },
-}));
 
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
-type Backend = Awaited<ReturnType<typeof startTestBackend>>;
-
-async function startBackend(
+function startBackend(
   knex: Knex,
   endpoints: object[],
   // Fewer than any fault test fails: a 5xx, a 429 or a closed port must
   // defer the job, never spend its attempts.
   maxAttempts = 2,
-): Promise<Backend> {
-  return startTestBackend({
-    features: [
-      notificationsPlugin,
-      notificationsModuleWebhooks,
-      quietSignals,
-      catalogServiceMock.factory({ entities }),
-      mockServices.database.factory({ knex }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          notifications: {
-            outbox: {
-              pollInterval: '100ms',
-              initialBackoff: '50ms',
-              maxBackoff: '200ms',
-              maxAttempts,
-            },
-            processors: { webhooks: { endpoints } },
-          },
-        },
-      }),
-    ],
+) {
+  return startNotificationsTestBackend({
+    knex,
+    modules: [notificationsModuleWebhooks],
+    entities: USERS.map(name => userEntity(name)),
+    outbox: { maxAttempts },
+    notifications: { processors: { webhooks: { endpoints } } },
   });
-}
-
-async function send(backend: Backend, body: object) {
-  const response = await request(backend.server)
-    .post('/api/notifications')
-    .set('Authorization', mockCredentials.service.header())
-    .send(body);
-  expect(response.status).toBe(200);
-  return response.body as Array<{ id: string }>;
 }
 
 function toUsers(title: string, names: string[] = USERS, extra: object = {}) {
   return {
-    recipients: {
-      type: 'entity',
-      entityRef: names.map(n => `user:default/${n}`),
-    },
+    recipients: toUserRecipients(names),
     payload: { title, ...extra },
   };
 }
 
-async function outboxSettled(backend: Backend) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { body } = await request(backend.server)
-      .get('/api/notifications/admin/outbox')
-      .set('Authorization', mockCredentials.service.header());
-    if (body.pending === 0) {
-      return body as { pending: number; dead: number };
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Outbox still has ${body.pending} pending job(s)`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
-
 /** Each notification id the receiver got, with how many times. */
 function byNotification(receiver: TestWebhookReceiver) {
-  const counts: Record<string, number> = {};
-  for (const { payload } of receiver.received) {
-    counts[payload.data.id] = (counts[payload.data.id] ?? 0) + 1;
-  }
-  return counts;
+  return countBy(receiver.received.map(({ payload }) => payload.data.id));
 }
 
 const once = (ids: string[]) => Object.fromEntries(ids.map(id => [id, 1]));
@@ -119,7 +53,7 @@ describe('signed webhooks through the notifications backend', () => {
     ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
   });
   const receivers: TestWebhookReceiver[] = [];
-  let backend: Backend | undefined;
+  let backend: NotificationsTestBackend | undefined;
 
   async function receiver(secret: string) {
     const started = await TestWebhookReceiver.start(secret);
@@ -158,39 +92,26 @@ describe('signed webhooks through the notifications backend', () => {
         { id: 'unset', secret: newSecret() },
       ]);
 
-      const settings = await request(backend.server)
-        .get('/api/notifications/settings')
-        .set(
-          'Authorization',
-          mockCredentials.user.header('user:default/carol'),
-        );
-      expect(settings.body.channels.map((c: { id: string }) => c.id)).toContain(
+      await expect(backend.settingsChannels('carol')).resolves.toContain(
         'Webhooks',
       );
       // Carol switches the Webhooks channel off for this origin.
-      const optOut = await request(backend.server)
-        .post('/api/notifications/settings')
-        .set('Authorization', mockCredentials.user.header('user:default/carol'))
-        .send({
-          channels: [
-            {
-              id: 'Webhooks',
-              origins: [{ id: 'external:test-service', enabled: false }],
-            },
-          ],
-        });
-      expect(optOut.status).toBe(200);
+      await backend.saveSettings('carol', [
+        {
+          id: 'Webhooks',
+          origins: [{ id: 'external:test-service', enabled: false }],
+        },
+      ]);
 
-      const greeting = await send(backend, toUsers('Hello'));
-      const outage = await send(
-        backend,
+      const greeting = await backend.send(toUsers('Hello'));
+      const outage = await backend.send(
         toUsers('Database down', ['alice', 'bob'], { severity: 'critical' }),
       );
-      const [broadcast] = await send(backend, {
+      const [broadcast] = await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Maintenance', severity: 'critical' },
       });
-      await outboxSettled(backend);
+      await backend.outboxDrained();
 
       const carols = greeting.find(
         n => (n as any).user === 'user:default/carol',
@@ -238,10 +159,10 @@ describe('signed webhooks through the notifications backend', () => {
         { id: 'hooks', url: hooks.url, secret },
       ]);
       const sent = [
-        ...(await send(backend, toUsers('One'))),
-        ...(await send(backend, toUsers('Two'))),
+        ...(await backend.send(toUsers('One'))),
+        ...(await backend.send(toUsers('Two'))),
       ];
-      await outboxSettled(backend);
+      await backend.outboxDrained();
 
       expect(byNotification(hooks)).toEqual(once(sent.map(n => n.id)));
       expect(Object.values(hooks.counts()).every(c => c === 1)).toBe(true);
@@ -268,21 +189,19 @@ describe('signed webhooks through the notifications backend', () => {
       await hooks.stop();
       const endpoints = [{ id: 'hooks', url: hooks.url, secret }];
       backend = await startBackend(knex, endpoints);
-      const before = await send(backend, toUsers('Before restart'));
+      const before = await backend.send(toUsers('Before restart'));
       // Down for several times maxAttempts × maxBackoff (2 × 200 ms).
       await new Promise(resolve => setTimeout(resolve, 1500));
-      await expect(
-        request(backend.server)
-          .get('/api/notifications/admin/outbox')
-          .set('Authorization', mockCredentials.service.header()),
-      ).resolves.toMatchObject({ body: { dead: 0 } });
+      await expect(backend.outboxCounts()).resolves.toMatchObject({
+        dead: 0,
+      });
       await backend.stop();
       backend = undefined;
 
       await hooks.start();
       backend = await startBackend(knex, endpoints);
-      const after = await send(backend, toUsers('After restart'));
-      expect(await outboxSettled(backend)).toEqual({ pending: 0, dead: 0 });
+      const after = await backend.send(toUsers('After restart'));
+      expect(await backend.outboxDrained()).toEqual({ pending: 0, dead: 0 });
 
       expect(byNotification(hooks)).toEqual(
         once([...before, ...after].map(n => n.id)),
@@ -300,8 +219,8 @@ describe('signed webhooks through the notifications backend', () => {
       backend = await startBackend(await databases.init(databaseId), [
         { id: 'hooks', url: hooks.url, secret },
       ]);
-      const sent = await send(backend, toUsers('Lost?', ['alice', 'bob']));
-      expect(await outboxSettled(backend)).toEqual({ pending: 0, dead: 2 });
+      const sent = await backend.send(toUsers('Lost?', ['alice', 'bob']));
+      expect(await backend.outboxDrained()).toEqual({ pending: 0, dead: 2 });
 
       const admin = (req: request.Test) =>
         req.set('Authorization', mockCredentials.service.header());

@@ -1,28 +1,26 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import {
+  TEST_APP_BASE_URL,
+  TestBackendFeatures,
+  processorCollectingPlugin,
+  startNotificationsTestBackend,
+  userEntity,
+} from '@herald/notifications-test-utils';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   Notification,
   NotificationPayload,
 } from '@herald/plugin-notifications-common';
-import {
-  NotificationProcessor,
-  notificationsProcessingExtensionPoint,
-} from '@herald/plugin-notifications-node';
+import { Knex } from 'knex';
 import { notificationsModuleEmail } from '../module';
 
-export const TEST_BASE_URL = 'http://localhost:3000';
+export const TEST_BASE_URL = TEST_APP_BASE_URL;
 
-export function userEntity(name: string, email?: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { profile: email ? { email } : {}, memberOf: [] },
-  };
-}
+/** A catalog user with the given email address, or none. */
+export const mailUser = (name: string, email?: string): Entity =>
+  userEntity(name, { email });
 
 let sequence = 0;
 
@@ -50,26 +48,12 @@ export async function startEmailModule(options: {
   /** Other keys under `notifications`, next to `processors`. */
   notificationsConfig?: JsonObject;
   entities?: Entity[];
-  features?: Parameters<typeof startTestBackend>[0]['features'];
+  features?: TestBackendFeatures;
 }) {
-  const processors: NotificationProcessor[] = [];
-  const collectingPlugin = createBackendPlugin({
-    pluginId: 'notifications',
-    register(reg) {
-      reg.registerExtensionPoint(notificationsProcessingExtensionPoint, {
-        addProcessor(...added) {
-          processors.push(...added.flat());
-        },
-        setNotificationRecipientResolver() {
-          throw new Error('not used by the email module');
-        },
-      });
-      reg.registerInit({ deps: {}, async init() {} });
-    },
-  });
+  const collector = processorCollectingPlugin();
   const backend = await startTestBackend({
     features: [
-      collectingPlugin,
+      collector.plugin,
       notificationsModuleEmail,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
       mockServices.rootConfig.factory({
@@ -86,7 +70,7 @@ export async function startEmailModule(options: {
       ...(options.features ?? []),
     ],
   });
-  const [processor] = processors;
+  const [processor] = collector.processors;
   return {
     backend,
     processor,
@@ -106,4 +90,37 @@ export function smtpConfig(port: number, extra: JsonObject = {}): JsonObject {
     sender: 'Herald <herald@example.com>',
     ...extra,
   };
+}
+
+/**
+ * Starts the real notifications backend with the email module sending to the
+ * SMTP server on `smtpPort`, for alice, bob and carol at example.com.
+ */
+export function startEmailBackend(options: {
+  knex: Knex;
+  smtpPort: number;
+  /** Email processor keys over the defaults. */
+  email?: JsonObject;
+  /** Outbox keys over the defaults. */
+  outbox?: JsonObject;
+  features?: TestBackendFeatures;
+}) {
+  return startNotificationsTestBackend({
+    knex: options.knex,
+    modules: [notificationsModuleEmail, ...(options.features ?? [])],
+    entities: ['alice', 'bob', 'carol'].map(name =>
+      mailUser(name, `${name}@example.com`),
+    ),
+    outbox: { maxAttempts: 20, ...options.outbox },
+    notifications: {
+      processors: {
+        email: {
+          ...smtpConfig(options.smtpPort, { sender: 'herald@example.com' }),
+          concurrencyLimit: 50,
+          throttleInterval: '10ms',
+          ...options.email,
+        },
+      },
+    },
+  });
 }

@@ -1,10 +1,8 @@
 import {
-  createServer,
-  IncomingMessage,
-  Server,
-  ServerResponse,
-} from 'node:http';
-import { AddressInfo } from 'node:net';
+  LocalHttpServer,
+  readRequestBody,
+} from '@herald/notifications-test-utils';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
 /** One card a channel received. */
 export type ReceivedCard = {
@@ -36,8 +34,9 @@ export class TestTeamsServer {
   answer: (channel: string, requestNumber: number) => TeamsAnswer = () => ({
     status: 202,
   });
-  private server?: Server;
-  private portNumber = 0;
+  private readonly http = new LocalHttpServer((req, res) =>
+    this.handle(req, res),
+  );
 
   static async start(): Promise<TestTeamsServer> {
     const server = new TestTeamsServer();
@@ -46,31 +45,19 @@ export class TestTeamsServer {
   }
 
   get port(): number {
-    return this.portNumber;
+    return this.http.port;
   }
 
   url(channel: string): string {
-    return `http://127.0.0.1:${this.portNumber}/${channel}`;
+    return `${this.http.origin}/${channel}`;
   }
 
-  async start(): Promise<void> {
-    const server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.portNumber, '127.0.0.1', () => resolve());
-    });
-    this.portNumber = (server.address() as AddressInfo).port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) {
-      return;
-    }
-    server.closeAllConnections();
-    await new Promise<void>(resolve => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   cardsFor(channel: string): ReceivedCard[] {
@@ -89,62 +76,56 @@ export class TestTeamsServer {
     }
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
-      const channel = (req.url ?? '/').slice(1);
-      const at = Date.now();
-      const requestNumber =
-        this.requests.filter(r => r.channel === channel).length + 1;
-      const respond = (
-        status: number,
-        headers: Record<string, string> = {},
-      ) => {
-        this.requests.push({ channel, at, status });
-        res.writeHead(status, headers);
-        res.end(
-          status >= 400
-            ? JSON.stringify({ error: { code: String(status) } })
-            : '',
-        );
-      };
-      if (req.method !== 'POST') {
-        respond(405);
-        return;
-      }
-      let body: any;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        respond(400);
-        return;
-      }
-      const card = body?.attachments?.[0];
-      if (
-        body?.type !== 'message' ||
-        card?.contentType !== 'application/vnd.microsoft.card.adaptive' ||
-        card?.content?.type !== 'AdaptiveCard'
-      ) {
-        respond(400);
-        return;
-      }
-      const answer = this.answer(channel, requestNumber);
-      if (answer.status === 429) {
-        respond(429, { 'Retry-After': String(answer.retryAfterSeconds) });
-        return;
-      }
-      if (answer.status !== 202) {
-        respond(answer.status);
-        return;
-      }
-      this.received.push({
-        channel,
-        at,
-        title: card.content.body[0].inlines[0].text,
-        body,
-      });
-      respond(202);
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const text = await readRequestBody(req);
+    const channel = (req.url ?? '/').slice(1);
+    const at = Date.now();
+    const requestNumber =
+      this.requests.filter(r => r.channel === channel).length + 1;
+    const respond = (status: number, headers: Record<string, string> = {}) => {
+      this.requests.push({ channel, at, status });
+      res.writeHead(status, headers);
+      res.end(
+        status >= 400
+          ? JSON.stringify({ error: { code: String(status) } })
+          : '',
+      );
+    };
+    if (req.method !== 'POST') {
+      respond(405);
+      return;
+    }
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      respond(400);
+      return;
+    }
+    const card = body?.attachments?.[0];
+    if (
+      body?.type !== 'message' ||
+      card?.contentType !== 'application/vnd.microsoft.card.adaptive' ||
+      card?.content?.type !== 'AdaptiveCard'
+    ) {
+      respond(400);
+      return;
+    }
+    const answer = this.answer(channel, requestNumber);
+    if (answer.status === 429) {
+      respond(429, { 'Retry-After': String(answer.retryAfterSeconds) });
+      return;
+    }
+    if (answer.status !== 202) {
+      respond(answer.status);
+      return;
+    }
+    this.received.push({
+      channel,
+      at,
+      title: card.content.body[0].inlines[0].text,
+      body,
     });
+    respond(202);
   }
 }

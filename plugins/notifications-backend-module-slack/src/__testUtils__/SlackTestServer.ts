@@ -1,10 +1,5 @@
-import {
-  createServer,
-  IncomingMessage,
-  Server,
-  ServerResponse,
-} from 'node:http';
-import { AddressInfo } from 'node:net';
+import { LocalHttpServer } from '@herald/notifications-test-utils';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 
 /** A message as the server stored it. */
@@ -50,11 +45,11 @@ export class SlackTestServer {
   rateLimits: RateLimits = {};
   /** How long each answer takes, so that requests of several instances overlap. */
   delayMs = 0;
-  private server?: Server;
-  private port = 0;
+  private readonly http = new LocalHttpServer((req, res) =>
+    this.handle(req, res),
+  );
   private tsCounter = 0;
   private readonly recentPosts: Array<{ channel: string; at: number }> = [];
-  private readonly sockets = new Set<import('node:net').Socket>();
 
   constructor(
     private readonly options: {
@@ -65,33 +60,16 @@ export class SlackTestServer {
   ) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}/api/`;
+    return `${this.http.origin}/api/`;
   }
 
-  async start(): Promise<void> {
-    const server = createServer((req, res) => this.handle(req, res));
-    server.on('connection', socket => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.http.start();
   }
 
   /** Stops listening; the port is kept so `start` brings it back there. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) {
-      socket.destroy();
-    }
-    await new Promise<void>(
-      resolve => server?.close(() => resolve()) ?? resolve(),
-    );
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** Messages carrying a Herald delivery key, counted per notification and channel. */

@@ -1,11 +1,13 @@
 import {
-  createServer,
+  LocalHttpServer,
+  countBy,
+  readRequestBody,
+} from '@herald/notifications-test-utils';
+import {
   IncomingHttpHeaders,
   IncomingMessage,
-  Server,
   ServerResponse,
 } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
 /** A message the receiver verified and accepted. */
@@ -33,9 +35,9 @@ export class TestWebhookReceiver {
   readonly requests: Array<{ at: number; status: number }> = [];
   answer: (requestNumber: number) => ReceiverAnswer = () => ({ status: 204 });
   private readonly verifier: Webhook;
-  private server?: Server;
-  private portNumber = 0;
-
+  private readonly http = new LocalHttpServer((req, res) =>
+    this.handle(req, res),
+  );
   constructor(secret: string) {
     this.verifier = new Webhook(secret);
   }
@@ -47,75 +49,52 @@ export class TestWebhookReceiver {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.portNumber}/hooks`;
+    return `${this.http.origin}/hooks`;
   }
 
-  async start(): Promise<void> {
-    const server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.portNumber, '127.0.0.1', () => resolve());
-    });
-    this.portNumber = (server.address() as AddressInfo).port;
-    this.server = server;
+  start(): Promise<void> {
+    return this.http.start();
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) {
-      return;
-    }
-    server.closeAllConnections();
-    await new Promise<void>(resolve => server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.http.stop();
   }
 
   /** How many times each webhook id arrived. */
   counts(): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const { webhookId } of this.received) {
-      counts[webhookId] = (counts[webhookId] ?? 0) + 1;
-    }
-    return counts;
+    return countBy(this.received.map(({ webhookId }) => webhookId));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
-      const at = Date.now();
-      const respond = (
-        status: number,
-        headers: Record<string, string> = {},
-      ) => {
-        this.requests.push({ at, status });
-        res.writeHead(status, headers);
-        res.end();
-      };
-      const body = Buffer.concat(chunks).toString('utf8');
-      let payload: any;
-      try {
-        payload = this.verifier.verify(body, headersOf(req.headers));
-      } catch {
-        respond(401);
-        return;
-      }
-      const answer = this.answer(this.requests.length + 1);
-      if (answer.status === 429) {
-        respond(429, { 'Retry-After': String(answer.retryAfterSeconds) });
-        return;
-      }
-      if (answer.status >= 300) {
-        respond(answer.status);
-        return;
-      }
-      this.received.push({
-        webhookId: String(req.headers['webhook-id']),
-        at,
-        payload,
-      });
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const body = await readRequestBody(req);
+    const at = Date.now();
+    const respond = (status: number, headers: Record<string, string> = {}) => {
+      this.requests.push({ at, status });
+      res.writeHead(status, headers);
+      res.end();
+    };
+    let payload: any;
+    try {
+      payload = this.verifier.verify(body, headersOf(req.headers));
+    } catch {
+      respond(401);
+      return;
+    }
+    const answer = this.answer(this.requests.length + 1);
+    if (answer.status === 429) {
+      respond(429, { 'Retry-After': String(answer.retryAfterSeconds) });
+      return;
+    }
+    if (answer.status >= 300) {
       respond(answer.status);
+      return;
+    }
+    this.received.push({
+      webhookId: String(req.headers['webhook-id']),
+      at,
+      payload,
     });
+    respond(answer.status);
   }
 }
 

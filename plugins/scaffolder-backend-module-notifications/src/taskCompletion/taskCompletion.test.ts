@@ -12,6 +12,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // The tests deliver through the real notifications backend.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import notificationsPlugin from '@herald/plugin-notifications-backend';
+import { waitFor } from '@herald/notifications-test-utils';
 import request from 'supertest';
 import { scaffolderModuleNotifications } from '../module';
 
@@ -69,23 +70,6 @@ async function run(server: Server, name: string, user = ALICE) {
     .send({ templateRef: `template:default/${name}`, values: {} });
   expect(res.status).toBe(201);
   return res.body.id as string;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
 }
 
 async function taskStatus(server: Server, taskId: string) {
