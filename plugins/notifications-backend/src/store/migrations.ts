@@ -4,6 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
+import {
+  canRunOnWorkerThread,
+  runSqliteOnWorkerThread,
+} from './sqliteWorkerConnection';
 
 const migrationsDirectory = resolvePackagePath(
   '@herald/plugin-notifications-backend',
@@ -19,14 +23,22 @@ export async function applyDatabaseMigrations(knex: Knex): Promise<void> {
 }
 
 /**
- * better-sqlite3 runs every statement synchronously on the event loop, and
- * knex's pool for it holds one connection, handing it from one query to the
- * next by resolving a promise. Once queries queue up under load, the whole
- * backlog therefore ran inside a single turn of the event loop: for seconds no
- * timer fired, no request was read and no signal was written, and status
- * reads, sends and the Email processor's postProcess all timed out. Waiting
- * for the next turn after each acquisition lets the rest of the backend run
- * between queries (transactions keep their connection throughout).
+ * better-sqlite3 runs every statement synchronously on the thread that opened
+ * the connection, and knex's pool for it holds one connection, handing it
+ * from one query to the next by resolving a promise. On the event loop, a
+ * backlog of queries therefore ran inside a single turn: for seconds no timer
+ * fired, no request was read and no signal was written. Even one query at a
+ * time, a send's statements and commit cost the main thread about 3 ms,
+ * which at 100 sends/s left too little of it for the signals.
+ *
+ * So for a database file the connection lives on a worker thread (see
+ * {@link runSqliteOnWorkerThread}) and the main thread only posts statements
+ * and awaits them. An in-memory database cannot move: it belongs to the
+ * thread that opened it, and tests and the development setup read and seed
+ * theirs through the connection they were handed. There every connection
+ * acquisition waits for the next turn of the event loop (`setImmediate`)
+ * instead, so other work runs between queries (a transaction keeps its
+ * connection throughout).
  *
  * In the default rollback-journal mode every commit also waits for several
  * fsyncs, 10 ms and more on a busy disk, which caps how many commits the one
@@ -38,18 +50,49 @@ async function tuneSqlite(knex: Knex): Promise<void> {
   if (String(knex.client.config.client) !== 'better-sqlite3') {
     return;
   }
+  // Kept in the database file, so it holds for every later connection.
+  await knex.raw('PRAGMA journal_mode = WAL');
+  const settings = knex.client.connectionSettings ?? {};
+  const driver = resolveDriver();
+  if (driver && canRunOnWorkerThread(settings)) {
+    let checkpointHere = false;
+    runSqliteOnWorkerThread(knex, {
+      driver,
+      filename: settings.filename,
+      // SQLite keeps these per connection: a connection the pool reopens
+      // after a worker failure gets them too.
+      pragmas: () => [
+        'synchronous = NORMAL',
+        `wal_autocheckpoint = ${checkpointHere ? 1000 : 0}`,
+      ],
+    });
+    checkpointOffTheWritingConnection(knex, driver, settings.filename, () => {
+      checkpointHere = true;
+      knex.raw('PRAGMA wal_autocheckpoint = 1000').catch(() => {});
+    });
+    // Swaps the connection now, so a database that cannot be opened on the
+    // worker fails the start-up rather than the first request.
+    await knex.raw('select 1');
+    return;
+  }
   const acquire = knex.client.acquireConnection.bind(knex.client);
   knex.client.acquireConnection = async () => {
     const connection = await acquire();
     await new Promise(resolve => setImmediate(resolve));
     return connection;
   };
-  // The pool holds a single connection, so these settings apply to it.
-  await knex.raw('PRAGMA journal_mode = WAL');
+  // The pool holds a single connection, so this applies to it.
   await knex.raw('PRAGMA synchronous = NORMAL');
-  const filename = knex.client.connectionSettings?.filename;
-  if (typeof filename === 'string' && filename !== ':memory:') {
-    await checkpointOffTheEventLoop(knex, filename);
+}
+
+/** The driver knex itself loads, which the installation provides. */
+function resolveDriver(): string | undefined {
+  try {
+    return require.resolve('better-sqlite3', {
+      paths: [require.resolve('knex')],
+    });
+  } catch {
+    return undefined;
   }
 }
 
@@ -69,24 +112,18 @@ setInterval(() => {
  * With `synchronous = NORMAL` a commit only appends to the write-ahead log;
  * the fsyncs come with the checkpoints that copy the log into the database,
  * which SQLite runs inside a commit once the log holds 1,000 pages. Under
- * load that was every few sends, and the fsyncs, waited for on the event
- * loop, took about two thirds of every commit's time and capped the
- * backend's sends. A worker thread with a connection of its own checkpoints
- * instead; a passive checkpoint never blocks the writer. Should the worker
- * fail, the connection goes back to checkpointing itself, so the log cannot
- * grow without bound.
+ * load that was every few sends, and the fsyncs took about two thirds of
+ * every commit's time, holding up the one connection. A worker thread with a
+ * connection of its own checkpoints instead; a passive checkpoint never
+ * blocks the writer. Should that worker fail, `onFailure` lets the writing
+ * connection checkpoint itself again, so the log cannot grow without bound.
  */
-async function checkpointOffTheEventLoop(knex: Knex, filename: string) {
-  let driver: string;
-  try {
-    // The driver knex itself loads, which the installation provides.
-    driver = require.resolve('better-sqlite3', {
-      paths: [require.resolve('knex')],
-    });
-  } catch {
-    return;
-  }
-  await knex.raw('PRAGMA wal_autocheckpoint = 0');
+function checkpointOffTheWritingConnection(
+  knex: Knex,
+  driver: string,
+  filename: string,
+  onFailure: () => void,
+) {
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
     workerData: { driver, filename, intervalMs: CHECKPOINT_INTERVAL_MS },
@@ -95,7 +132,7 @@ async function checkpointOffTheEventLoop(knex: Knex, filename: string) {
   let stopping = false;
   const checkpointHere = () => {
     if (!stopping) {
-      knex.raw('PRAGMA wal_autocheckpoint = 1000').catch(() => {});
+      onFailure();
     }
   };
   worker.on('error', checkpointHere);

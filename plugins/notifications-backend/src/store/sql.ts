@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { SqliteWorkerConnection } from './sqliteWorkerConnection';
 
 /**
  * Values per statement where a database takes one placeholder per value:
@@ -100,14 +101,20 @@ export async function insertRows(
   }
   if (isBetterSqlite(tx)) {
     // Inside a transaction knex hands out the transaction's own connection.
-    const connection =
-      (await tx.client.acquireConnection()) as SqliteConnection;
-    const statement = prepared(
-      connection,
-      `INSERT INTO "${table}" (${names}) VALUES (${columns
-        .map(() => '?')
-        .join(', ')})`,
-    );
+    const connection = await tx.client.acquireConnection();
+    const sql = `INSERT INTO "${table}" (${names}) VALUES (${columns
+      .map(() => '?')
+      .join(', ')})`;
+    if (connection instanceof SqliteWorkerConnection) {
+      // One message for all rows instead of one round trip per row.
+      await connection.runForEachRow(
+        sql,
+        rows.map(row => row.map(sqliteValue)),
+        { inTransaction: tx.isTransaction === true },
+      );
+      return;
+    }
+    const statement = prepared(connection as SqliteConnection, sql);
     for (const row of rows) {
       statement.run(...row.map(sqliteValue));
     }
