@@ -114,7 +114,15 @@ const workloads: Array<
     'page 3 of the All view (offset 10)',
     s => s.list(USER, { ...page, offset: 10 }),
   ],
+  [
+    "Herald's inbox (unread, not done, not snoozed)",
+    s => s.list(USER, { ...page, read: false, done: false, snoozed: false }),
+  ],
   ['status', s => s.status(USER)],
+  [
+    "Herald's badge (status, not done, not snoozed)",
+    s => s.status(USER, { done: false, snoozed: false }),
+  ],
   [
     'topics (unread)',
     s => s.topics(USER, { read: false, minimumSeverity: 'low' }),
