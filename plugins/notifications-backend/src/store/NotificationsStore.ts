@@ -13,7 +13,7 @@ import {
   isNotificationId,
   rowToNotification,
 } from './rows';
-import { ROWS_PER_STATEMENT, chunk } from './sql';
+import { ROWS_PER_STATEMENT, chunk, isPostgres } from './sql';
 
 /** Columns a list may be ordered by: every column of the notification view but metadata. */
 export const SORTABLE_FIELDS = NOTIFICATION_COLUMNS.filter(
@@ -94,6 +94,36 @@ function sum(values: unknown[]): number {
   return values.reduce<number>((total, value) => total + Number(value ?? 0), 0);
 }
 
+/** Options a count by the per-user counts can honour; any other filter is counted row by row. */
+const COUNTABLE_OPTIONS = new Set([
+  'read',
+  'minimumSeverity',
+  'offset',
+  'limit',
+  'orderBy',
+]);
+
+/**
+ * Which per-user count answers a count of the user's own rows under
+ * `filter`, or undefined when the filter needs the rows themselves.
+ */
+function userCountFor(
+  filter: ListNotificationsOptions,
+): 'total' | 'unread' | 'read' | undefined {
+  for (const [key, value] of Object.entries(filter)) {
+    if (value !== undefined && !COUNTABLE_OPTIONS.has(key)) {
+      return undefined;
+    }
+  }
+  if (filter.minimumSeverity && filter.minimumSeverity !== 'low') {
+    return undefined;
+  }
+  if (filter.read === undefined) {
+    return 'total';
+  }
+  return filter.read ? 'read' : 'unread';
+}
+
 /** `!` escapes LIKE wildcards; unlike a backslash it means the same in every dialect's string literals. */
 function containsPattern(search: string): string {
   return `%${search.replace(/[!%_]/g, match => `!${match}`)}%`;
@@ -105,7 +135,13 @@ function containsPattern(search: string): string {
  * state taken from that user's `broadcast_user_status` row.
  */
 export class NotificationsStore {
-  constructor(private readonly knex: Knex) {}
+  /** Whether the database keeps `notification_user_count` (see its migration). */
+  private readonly hasUserCounts: boolean;
+
+  constructor(private readonly knex: Knex) {
+    this.hasUserCounts =
+      isPostgres(knex) || String(knex.client.config.client).includes('sqlite');
+  }
 
   async list(
     user: string,
@@ -149,13 +185,35 @@ export class NotificationsStore {
         this.knex.raw('COUNT(*) as ??', ['total']),
         this.knex.raw('COUNT(??) as ??', [readColumn, 'readCount']),
       );
-    const rows: Array<{ total: unknown; readCount: unknown }> = await counts(
-      own,
-      'notification.read',
-    ).unionAll(counts(broadcasts, 'broadcast_user_status.read'));
+    let rows: Array<{ total: unknown; readCount: unknown }>;
+    if (this.hasUserCounts && !hasStateFilter(filter)) {
+      const [ownCounts, broadcastCounts] = await Promise.all([
+        this.userCounts(user),
+        counts(broadcasts, 'broadcast_user_status.read'),
+      ]);
+      rows = [
+        { total: ownCounts.total, readCount: ownCounts.read },
+        ...broadcastCounts,
+      ];
+    } else {
+      rows = await counts(own, 'notification.read').unionAll(
+        counts(broadcasts, 'broadcast_user_status.read'),
+      );
+    }
     const total = sum(rows.map(row => row.total));
     const read = sum(rows.map(row => row.readCount));
     return { unread: total - read, read };
+  }
+
+  /** The user's own rows, counted by the database's triggers as they change. */
+  private async userCounts(user: string) {
+    const row: { total: unknown; unread: unknown } | undefined =
+      await this.knex('notification_user_count')
+        .where('user', user)
+        .first('total', 'unread');
+    const total = Number(row?.total ?? 0);
+    const unread = Number(row?.unread ?? 0);
+    return { total, unread, read: total - unread };
   }
 
   async topics(user: string, filter: NotificationFilter): Promise<string[]> {
@@ -275,9 +333,25 @@ export class NotificationsStore {
     query.orderBy('id', 'asc');
   }
 
-  /** Counted per side, so each count can be answered from an index. */
-  private async count(user: string, filter: NotificationFilter) {
+  /**
+   * Counted per side, so each count can be answered from an index. The
+   * user's own rows under the views' usual filters (unread, read, all) are
+   * not counted at all but read from the per-user counts: counting them took
+   * time in proportion to the inbox.
+   */
+  private async count(user: string, filter: ListNotificationsOptions) {
     const [own, broadcasts] = this.branches(user, filter);
+    const counted = this.hasUserCounts ? userCountFor(filter) : undefined;
+    if (counted) {
+      const [ownCounts, broadcastRows] = await Promise.all([
+        this.userCounts(user),
+        broadcasts.count({ count: '*' }),
+      ]);
+      return (
+        ownCounts[counted] +
+        sum(broadcastRows.map((row: { count: unknown }) => row.count))
+      );
+    }
     const rows: Array<{ count: unknown }> = await own
       .count({ count: '*' })
       .unionAll(broadcasts.count({ count: '*' }));
@@ -392,6 +466,14 @@ export class NotificationsStore {
       );
     }
   }
+}
+
+function hasStateFilter(filter: StatusFilter): boolean {
+  return (
+    filter.done !== undefined ||
+    filter.snoozed !== undefined ||
+    filter.reason !== undefined
+  );
 }
 
 /** Herald's done, snoozed and reason filters on one side of the view. */
