@@ -670,7 +670,8 @@ async function main() {
       )[0];
     }
   }
-  const name = quick ? 'quick' : 'latest';
+  // A storage-only run leaves the full run's results alone.
+  const name = `${storageOnly ? 'storage-' : ''}${quick ? 'quick' : 'latest'}`;
   writeReport({
     results: record.results,
     engines,
