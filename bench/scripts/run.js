@@ -670,8 +670,11 @@ async function main() {
       )[0];
     }
   }
-  // A storage-only run leaves the full run's results alone.
-  const name = `${storageOnly ? 'storage-' : ''}${quick ? 'quick' : 'latest'}`;
+  // A storage-only run leaves the full run's results alone, and a run of
+  // chosen engines those of the others.
+  const name = `${storageOnly ? 'storage-' : ''}${quick ? 'quick' : 'latest'}${
+    enginesArg ? `-${engines.join('-')}` : ''
+  }`;
   writeReport({
     results: record.results,
     engines,
