@@ -32,7 +32,9 @@ function badgeOf(page) {
 async function gotoInbox(tab, appUrl, query = '') {
   const firstStatus = tab.waitForResponse(
     response =>
-      response.url().endsWith('/api/notifications/status') && response.ok(),
+      // The inbox's count asks with done=false&snoozed=false.
+      new URL(response.url()).pathname.endsWith('/api/notifications/status') &&
+      response.ok(),
     { timeout: 30_000 },
   );
   await tab.goto(`${appUrl}/notifications${query}`);

@@ -109,6 +109,11 @@ async function waitForBadge(page, expected) {
   );
 }
 
+/** The visible switch (its label) around a switch's input. */
+function switchOf(input) {
+  return input.locator('xpath=ancestor::label[1]');
+}
+
 function row(page, title) {
   return page.locator('[data-testid="notification-row"]', { hasText: title });
 }
@@ -256,7 +261,8 @@ const tests = [
           response.url().endsWith('/api/notifications/settings') &&
           response.request().method() === 'POST',
       );
-      await toggle.click();
+      // The switch's input is visually hidden; a person clicks the switch.
+      await switchOf(toggle).click();
       expect((await saved).ok(), 'saving the settings failed');
       await page
         .getByLabel(label, { exact: true })
@@ -275,7 +281,7 @@ const tests = [
         `${label} was enabled again after a reload`,
       );
 
-      await reloaded.click();
+      await switchOf(reloaded).click();
       await page.waitForFunction(
         text =>
           document.querySelector(`input[aria-label="${text}"]`)?.checked ===

@@ -7,7 +7,7 @@ export {
 export { NotificationMeta } from './NotificationMeta';
 export { NotificationTitle } from './NotificationTitle';
 export { NotificationIcon, SeverityIcon } from './SeverityIcon';
-export { linkColor, secondaryTextColor, severityColor } from './palette';
+export { secondaryTextColor, severityColor } from './palette';
 export { RelativeTime, formatRelative } from './RelativeTime';
 export { notificationHref } from './safeLink';
 export { toPlainText, truncate } from './plainText';
