@@ -8,7 +8,7 @@
 // CHROMIUM_PATH (default /usr/bin/chromium).
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('../../packages/app/e2e/harness');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 
@@ -120,19 +120,7 @@ async function guestToken() {
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   const smtp = await startSmtpSink();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   let shot = 0;
   const page = await browser.newPage({
     viewport: { width: 1400, height: 900 },

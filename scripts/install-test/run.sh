@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install test: packs every Herald package, installs the tarballs into copies of fresh create-app apps by applying
-# the root README's install steps, then type-checks, builds the backend, starts backend and frontend and checks
+# Install test: packs every Herald package, installs the tarballs into fresh create-app apps, made at test time, by
+# applying the root README's install steps, then type-checks, builds the backend, starts backend and frontend and checks
 # the result in headless Chromium (driver.js). See README.md next to this file.
 #
 # Usage: scripts/install-test/run.sh [nfs-app] [legacy-app]   (both by default)
@@ -13,6 +13,9 @@ work="${INSTALL_TEST_WORK_DIR:-$(mktemp -d -t herald-install-test.XXXXXX)}"
 artifacts="$here/artifacts"
 postgres="${INSTALL_TEST_POSTGRES:-postgresql://postgres@127.0.0.1:5432}"
 db_prefix=install_test_
+# The template the apps are made from, and the Backstage release it makes (locks/ holds the apps' yarn.lock for it).
+create_app_version=0.9.2
+backstage_release=1.55.0
 # The framework version Herald itself is developed on, the newest when this was written.
 newest_backend_defaults="^0.19.0"
 kinds=("$@")
@@ -93,6 +96,25 @@ drop_test_databases() {
     while read -r db; do psql "$postgres/postgres" -qc "DROP DATABASE \"$db\""; done
 }
 
+# Makes a fresh app the way a user does: create-app writes its template (in the same version every run), then the
+# yarn.lock committed from the run that made the apps first pins every dependency, as create-app's own lock seed
+# would if it were reachable from CI, and the manifests are left as create-app's install would leave them.
+# backstage.json must name the Backstage release that lock belongs to.
+create_app() {
+  local kind="$1" dir="$2" flags=()
+  [ "$kind" = legacy-app ] && flags=(--legacy)
+  logged "$kind-create-app" env BACKSTAGE_APP_NAME="$kind" \
+    npx --yes "@backstage/create-app@$create_app_version" "${flags[@]}" --skip-install --path "$dir"
+  local release
+  release="$(node -p "require(process.argv[1]).version" "$dir/backstage.json")"
+  if [ "$release" != "$backstage_release" ]; then
+    echo "create-app $create_app_version made a Backstage $release app, expected $backstage_release" >&2
+    return 1
+  fi
+  cp "$here/locks/$kind.yarn.lock" "$dir/yarn.lock"
+  node "$here/test-setup.js" as-installed "$dir"
+}
+
 # Starts the backend with the current app-config.local.yaml and runs the browser checks against it.
 check_app() {
   local kind="$1" label="$2" dir="$3" backend_port="$4" app_port="$5" smtp_port="$6" token="$7"
@@ -119,10 +141,9 @@ step "Node.js 22 from the npm registry"
 
 for kind in "${kinds[@]}"; do
   dir="$work/$kind"
-  step "$kind: copy the create-app output and apply the README's install steps"
+  step "$kind: create-app $create_app_version, then the README's install steps"
   rm -rf "$dir"
-  cp -R "$here/apps/$kind" "$dir"
-  git init -q "$dir"
+  create_app "$kind" "$dir"
   cp -R "$work/herald-packages" "$dir/herald-packages"
   node "$here/apply-readme.js" "$kind" "$dir"
   node "$here/test-setup.js" add-email-module "$dir"

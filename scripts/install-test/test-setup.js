@@ -1,4 +1,6 @@
 // What the install test adds to an app beyond the README's steps, to have something to check against:
+//   as-installed <app-dir>      sorts the manifests' dependency lists, as Yarn does when create-app installs the
+//                               app (the test skips that install): users apply the README to sorted manifests
 //   add-email-module <app-dir>  adds the upstream email module, which the create-app template does not install
 //   backend-defaults <app-dir> <range>
 //                               moves the backend to another @backstage/backend-defaults than the template's
@@ -124,8 +126,38 @@ function writeConfig(appDir, options) {
   );
 }
 
+const DEPENDENCY_LISTS = [
+  'dependencies',
+  'devDependencies',
+  'peerDependencies',
+  'optionalDependencies',
+];
+
+function sortDependencyLists(appDir) {
+  const workspaces = fs
+    .readdirSync(path.join(appDir, 'packages'))
+    .map(name => path.join(appDir, 'packages', name));
+  for (const dir of [appDir, ...workspaces]) {
+    const manifestPath = path.join(dir, 'package.json');
+    if (!fs.existsSync(manifestPath)) continue;
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    for (const list of DEPENDENCY_LISTS) {
+      if (manifest[list]) {
+        manifest[list] = Object.fromEntries(
+          Object.entries(manifest[list]).sort(([a], [b]) =>
+            a.localeCompare(b, 'en'),
+          ),
+        );
+      }
+    }
+    fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+}
+
 const [command, appDir, ...rest] = process.argv.slice(2);
-if (command === 'add-email-module' && appDir) {
+if (command === 'as-installed' && appDir) {
+  sortDependencyLists(appDir);
+} else if (command === 'add-email-module' && appDir) {
   addEmailModule(appDir);
 } else if (command === 'backend-defaults' && appDir && rest.length === 1) {
   setBackendDependency(appDir, '@backstage/backend-defaults', rest[0]);
@@ -133,7 +165,7 @@ if (command === 'add-email-module' && appDir) {
   writeConfig(appDir, parseOptions(rest));
 } else {
   console.error(
-    'usage: node test-setup.js add-email-module|config <app-dir> [options]',
+    'usage: node test-setup.js as-installed|add-email-module|backend-defaults|config <app-dir> [options]',
   );
   process.exitCode = 2;
 }

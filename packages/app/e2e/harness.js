@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
+const { chromium } = require('playwright-core');
 
 const appDir = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(appDir, '../..');
@@ -224,12 +225,34 @@ function stopBackend(child) {
   });
 }
 
+/**
+ * Headless Chromium as every browser test here drives it, the install test's
+ * checks of a fresh app included, without the background traffic that slows a
+ * run down. CHROMIUM_PATH chooses another binary.
+ */
+function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
 module.exports = {
   EXTERNAL_TOKEN,
   appDir,
   repoRoot,
   buildApp,
   freePort,
+  launchChromium,
   serveApp,
   startBackend,
   stopBackend,

@@ -14,7 +14,6 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
 const harness = require('./harness');
 
 /**
@@ -66,19 +65,7 @@ async function main() {
   try {
     await harness.waitForBackend(backendUrl, backend);
     server = await harness.serveApp(appPort);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await harness.launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1400, height: 900 },
     });
