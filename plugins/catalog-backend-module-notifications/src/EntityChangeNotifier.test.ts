@@ -1,6 +1,7 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { groupEntity } from '@herald/notifications-test-utils';
 import {
   CatalogRecipientResolver,
   NotificationSendOptions,
@@ -10,23 +11,6 @@ import { EntityChangeNotifier } from './EntityChangeNotifier';
 import { EntityStateStore } from './EntityStateStore';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-const group = (name: string, members: string[], children: string[] = []) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children },
-  relations: [
-    ...members.map(m => ({
-      type: 'hasMember',
-      targetRef: `user:default/${m}`,
-    })),
-    ...children.map(c => ({
-      type: 'parentOf',
-      targetRef: `group:default/${c}`,
-    })),
-  ],
-});
 
 const component = (name: string, owner: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -40,8 +24,8 @@ async function setup(config: object = {}) {
   const store = await EntityStateStore.create(mockServices.database({ knex }));
   const catalog = catalogServiceMock({
     entities: [
-      group('team-a', ['alice'], ['platform']),
-      group('platform', ['bob']),
+      groupEntity('team-a', ['alice'], { children: ['platform'] }),
+      groupEntity('platform', ['bob']),
       component('legacy', 'team-a'),
     ],
   });

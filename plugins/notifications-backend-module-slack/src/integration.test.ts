@@ -83,6 +83,16 @@ function toUsers(names: string[], payload: object = {}) {
   };
 }
 
+const TEAM_NEWS = {
+  recipients: { type: 'entity', entityRef: 'group:default/team-a' },
+  payload: { title: 'Team news' },
+};
+
+const MAINTENANCE = {
+  recipients: { type: 'broadcast' },
+  payload: { title: 'Maintenance tonight' },
+};
+
 /** Every Herald message the server holds, as "title -> channel" with counts. */
 function delivered(slack: SlackTestServer): Record<string, number> {
   return countBy(slack.messages.map(m => `${m.text} -> ${m.channel}`));
@@ -147,14 +157,8 @@ describe('Slack through the notifications backend', () => {
       await backend.send(
         toUsers(['alice', 'bob'], { title: 'Muted', topic: 'muted' }),
       );
-      await backend.send({
-        recipients: { type: 'entity', entityRef: 'group:default/team-a' },
-        payload: { title: 'Team news' },
-      });
-      await backend.send({
-        recipients: { type: 'broadcast' },
-        payload: { title: 'Maintenance tonight' },
-      });
+      await backend.send(TEAM_NEWS);
+      await backend.send(MAINTENANCE);
       await backend.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Alert', topic: 'alerts' },
@@ -240,14 +244,8 @@ describe('Slack through the notifications backend', () => {
 
       backend = await startBackend(knex, url);
       await backend.send(toUsers(['alice', 'bob']));
-      await backend.send({
-        recipients: { type: 'entity', entityRef: 'group:default/team-a' },
-        payload: { title: 'Team news' },
-      });
-      await backend.send({
-        recipients: { type: 'broadcast' },
-        payload: { title: 'Maintenance tonight' },
-      });
+      await backend.send(TEAM_NEWS);
+      await backend.send(MAINTENANCE);
       await new Promise(resolve => setTimeout(resolve, 1000));
       const pending = await backend.outboxCounts();
       // DMs to alice and bob, the broadcast, and the team channel's owner;

@@ -22,21 +22,15 @@ describe('readDurationMs', () => {
     ).toThrow();
   });
 
-  it('reads the outbox timeout, a minute by default', () => {
-    expect(readPostProcessTimeoutMs(new ConfigReader({}))).toBe(60_000);
-    expect(
-      readPostProcessTimeoutMs(
-        new ConfigReader({ notifications: { outbox: { timeout: 'PT10S' } } }),
-      ),
-    ).toBe(10_000);
-  });
-
-  it('gives processors half the outbox timeout for their work', () => {
-    expect(readPostProcessBudgetMs(new ConfigReader({}))).toBe(30_000);
-    expect(
-      readPostProcessBudgetMs(
-        new ConfigReader({ notifications: { outbox: { timeout: 'PT10S' } } }),
-      ),
-    ).toBe(5_000);
-  });
+  it.each([
+    [{}, 60_000, 30_000],
+    [{ notifications: { outbox: { timeout: 'PT10S' } } }, 10_000, 5_000],
+  ])(
+    'reads the outbox timeout of %j, a minute by default, and half of it as the budget',
+    (data, timeoutMs, budgetMs) => {
+      const config = new ConfigReader(data);
+      expect(readPostProcessTimeoutMs(config)).toBe(timeoutMs);
+      expect(readPostProcessBudgetMs(config)).toBe(budgetMs);
+    },
+  );
 });

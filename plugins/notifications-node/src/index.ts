@@ -12,6 +12,7 @@ export * from './retryAfter';
 export * from './deferral';
 export * from './deliveryLog';
 export * from './moduleDatabase';
+export * from './openApi';
 export * from './duration';
 export * from './CatalogRecipientResolver';
 export type {

@@ -1,3 +1,5 @@
+import { errorEnvelopeOpenApiComponents } from '@herald/plugin-notifications-node';
+
 /**
  * The contract of the module's route, mounted at `/email` of the
  * notifications backend: the router validates requests against it and
@@ -36,32 +38,10 @@ export const spec = {
           },
         },
       },
-      Error: {
-        type: 'object',
-        required: ['error', 'request', 'response'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: { type: 'string' },
-              message: { type: 'string' },
-            },
-          },
-          request: { type: 'object' },
-          response: { type: 'object' },
-        },
-      },
+      ...errorEnvelopeOpenApiComponents.schemas,
     },
     responses: {
-      ErrorResponse: {
-        description: 'An error in the Backstage error envelope.',
-        content: {
-          'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
-          },
-        },
-      },
+      ...errorEnvelopeOpenApiComponents.responses,
       DigestSetting: {
         description: "The user's email delivery.",
         content: {

@@ -1,3 +1,5 @@
+import { errorEnvelopeOpenApiComponents } from '@herald/plugin-notifications-node';
+
 /**
  * The contract of the module's admin routes, mounted at `/webhooks` of the
  * notifications backend: the router validates requests against it and
@@ -49,32 +51,10 @@ export const spec = {
           updatedAt: { type: 'string', format: 'date-time' },
         },
       },
-      Error: {
-        type: 'object',
-        required: ['error', 'request', 'response'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['name', 'message'],
-            properties: {
-              name: { type: 'string' },
-              message: { type: 'string' },
-            },
-          },
-          request: { type: 'object' },
-          response: { type: 'object' },
-        },
-      },
+      ...errorEnvelopeOpenApiComponents.schemas,
     },
     responses: {
-      ErrorResponse: {
-        description: 'An error in the Backstage error envelope.',
-        content: {
-          'application/json': {
-            schema: { $ref: '#/components/schemas/Error' },
-          },
-        },
-      },
+      ...errorEnvelopeOpenApiComponents.responses,
     },
   },
   paths: {
