@@ -36,6 +36,11 @@ export const notificationsTranslationRef = createTranslationRef({
         returnSelectedAmongUnread: 'Return selected among unread',
         saveSelectedForLater: 'Save selected for later',
         undoSaveForSelected: 'Undo save for selected',
+        // Herald only: done and snooze.
+        markSelectedDone: 'Mark selected done',
+        returnSelectedToInbox: 'Move selected back to the inbox',
+        snoozeSelected: 'Snooze selected',
+        unsnoozeSelected: 'Unsnooze selected',
       },
       // Herald only: the actions of a single row.
       rowActions: {
@@ -43,6 +48,40 @@ export const notificationsTranslationRef = createTranslationRef({
         returnAmongUnread: 'Return among unread',
         saveForLater: 'Save for later',
         undoSave: 'Undo save',
+        markDone: 'Done',
+        returnToInbox: 'Move back to the inbox',
+        snooze: 'Snooze',
+        unsnooze: 'Unsnooze',
+        snoozedUntil: 'Snoozed until {{time}}',
+      },
+      // Herald only: how long a snooze lasts.
+      snooze: {
+        hour: 'For 1 hour',
+        tomorrow: 'Until tomorrow, 9:00',
+        nextWeek: 'Until next week, Monday 9:00',
+      },
+      // Herald only: the notice after marking notifications done.
+      undo: {
+        done_one: '{{count}} notification marked done.',
+        done_other: '{{count}} notifications marked done.',
+        action: 'Undo',
+        dismiss: 'Dismiss',
+      },
+      // Herald only: the single-key shortcuts and their help.
+      shortcuts: {
+        open: 'Keyboard shortcuts (?)',
+        title: 'Keyboard shortcuts',
+        next: 'Next notification',
+        previous: 'Previous notification',
+        read: 'Mark read or unread',
+        done: 'Mark done, or move back to the inbox',
+        save: 'Save for later, or undo save',
+        help: 'Show or hide this help',
+      },
+      // Herald only
+      columns: {
+        notification: 'Notification',
+        actions: 'Actions',
       },
       confirmDialog: {
         cancel: 'Cancel',
@@ -70,6 +109,18 @@ export const notificationsTranslationRef = createTranslationRef({
         read: 'Read notifications',
         saved: 'Saved',
         unread: 'Unread notifications',
+        // Herald only
+        done: 'Done',
+        snoozed: 'Snoozed',
+      },
+      // Herald only: why the user got a notification.
+      reason: {
+        label: 'Why you got it',
+        any: 'Any reason',
+        direct: 'Sent to you',
+        group: 'Through a group',
+        owner: 'As an owner',
+        broadcast: 'Broadcast',
       },
       title: 'Filters',
       severity: {
@@ -163,6 +214,11 @@ export const notificationsTranslationRef = createTranslationRef({
         unread_other: 'Unread notifications ({{count}})',
         read_one: 'Read notifications ({{count}})',
         read_other: 'Read notifications ({{count}})',
+        // Herald only
+        done_one: 'Done notifications ({{count}})',
+        done_other: 'Done notifications ({{count}})',
+        snoozed_one: 'Snoozed notifications ({{count}})',
+        snoozed_other: 'Snoozed notifications ({{count}})',
       },
       // Herald only
       errorTitle: 'Failed to load notifications',
@@ -190,6 +246,15 @@ export const notificationsTranslationRef = createTranslationRef({
       broadcast: 'Broadcast',
       showMore: 'Show more',
       showLess: 'Show less',
+    },
+    // Herald only: why the user got a notification, on its row.
+    reason: {
+      label: 'Why',
+      direct: 'sent to you',
+      group: 'member of {{group}}',
+      owner: 'owner of {{entity}}',
+      ownerVia: 'owner of {{entity}} through {{group}}',
+      broadcast: 'broadcast to everyone',
     },
     // Herald only
     renderError: {

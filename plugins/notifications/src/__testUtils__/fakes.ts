@@ -7,6 +7,7 @@ import {
 } from '@herald/plugin-notifications-common';
 import {
   GetNotificationsOptions,
+  GetStatusOptions,
   GetTopicsOptions,
   NotificationsApi,
   UpdateNotificationsOptions,
@@ -47,6 +48,19 @@ export class InMemoryNotificationsApi implements NotificationsApi {
         return false;
       }
       if (options.saved !== undefined && !!n.saved !== options.saved) {
+        return false;
+      }
+      if (options.done !== undefined && !!n.done !== options.done) {
+        return false;
+      }
+      const snoozed = !!n.snoozedUntil && n.snoozedUntil > new Date();
+      if (options.snoozed !== undefined && snoozed !== options.snoozed) {
+        return false;
+      }
+      if (
+        options.reason !== undefined &&
+        !n.reasons?.some(reason => reason.type === options.reason)
+      ) {
         return false;
       }
       if (
@@ -92,10 +106,11 @@ export class InMemoryNotificationsApi implements NotificationsApi {
     return found;
   }
 
-  async getStatus() {
-    this.record('getStatus');
-    const unread = this.notifications.filter(n => !n.read).length;
-    return { unread, read: this.notifications.length - unread };
+  async getStatus(options?: GetStatusOptions) {
+    this.record('getStatus', options);
+    const counted = this.filter(options ?? {});
+    const unread = counted.filter(n => !n.read).length;
+    return { unread, read: counted.length - unread };
   }
 
   async updateNotifications(options: UpdateNotificationsOptions) {
@@ -112,6 +127,16 @@ export class InMemoryNotificationsApi implements NotificationsApi {
       }
       if (options.saved !== undefined) {
         next.saved = options.saved ? now : undefined;
+      }
+      // As the backend: done also marks read.
+      if (options.done !== undefined) {
+        next.done = options.done ? now : undefined;
+        if (options.done) {
+          next.read = next.read ?? now;
+        }
+      }
+      if (options.snoozedUntil !== undefined) {
+        next.snoozedUntil = options.snoozedUntil ?? undefined;
       }
       updated.push(next);
       return next;

@@ -3,7 +3,12 @@ import { useCallback, useRef } from 'react';
 import { notificationsApiRef } from '../api';
 
 /** What an update changes on the notifications it targets. */
-export type NotificationChange = { read?: boolean; saved?: boolean };
+export type NotificationChange = {
+  read?: boolean;
+  saved?: boolean;
+  done?: boolean;
+  snoozedUntil?: Date | null;
+};
 
 /**
  * Updates the read or saved state of notifications and tells the user when

@@ -1,47 +1,38 @@
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Flex, Select, Text } from '@backstage/ui';
 import {
+  NotificationReasonType,
   NotificationSeverity,
+  notificationReasonTypes,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
-import FormControl from '@material-ui/core/FormControl';
-import Grid from '@material-ui/core/Grid';
-import InputLabel from '@material-ui/core/InputLabel';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
-import Typography from '@material-ui/core/Typography';
-import { ReactNode } from 'react';
 import { notificationsTranslationRef } from '../../translation';
 import {
   CreatedAfterFilter,
   NotificationsFilters,
   SortFilter,
   ViewFilter,
+  viewFilters,
 } from './filters';
 
-const ANY_TOPIC = '___any_topic___';
+const ANY = '___any___';
 
 function FilterSelect(props: {
   id: string;
   label: string;
   value: string;
+  options: Array<{ id: string; label: string }>;
   onChange: (value: string) => void;
-  children: ReactNode;
 }) {
   return (
-    <Grid item xs={12}>
-      <FormControl fullWidth variant="outlined" size="small">
-        <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
-        <Select
-          labelId={`${props.id}-label`}
-          id={props.id}
-          label={props.label}
-          value={props.value}
-          onChange={event => props.onChange(event.target.value as string)}
-        >
-          {props.children}
-        </Select>
-      </FormControl>
-    </Grid>
+    <Select
+      data-testid={props.id}
+      size="small"
+      label={props.label}
+      options={props.options}
+      value={props.value}
+      onChange={value => props.onChange(String(value))}
+    />
   );
 }
 
@@ -59,77 +50,84 @@ export function NotificationsFiltersPanel(props: {
       : topics;
   const sortedTopics = [...shownTopics].sort((a, b) => a.localeCompare(b));
   return (
-    <Grid container spacing={2}>
-      <Grid item xs={12}>
-        <Typography variant="h6">{t('filters.title')}</Typography>
-      </Grid>
+    <Flex direction="column" gap="3" data-testid="notifications-filters">
+      <Text as="h2" variant="title-x-small">
+        {t('filters.title')}
+      </Text>
       <FilterSelect
         id="notifications-filter-view"
         label={t('filters.view.label')}
         value={filters.view}
+        options={viewFilters.map(view => ({
+          id: view,
+          label: t(`filters.view.${view}`),
+        }))}
         onChange={value => onChange({ view: value as ViewFilter })}
-      >
-        <MenuItem value="unread">{t('filters.view.unread')}</MenuItem>
-        <MenuItem value="read">{t('filters.view.read')}</MenuItem>
-        <MenuItem value="saved">{t('filters.view.saved')}</MenuItem>
-        <MenuItem value="all">{t('filters.view.all')}</MenuItem>
-      </FilterSelect>
+      />
       <FilterSelect
         id="notifications-filter-created"
         label={t('filters.createdAfter.label')}
         value={filters.createdAfter}
+        options={(['last24h', 'lastWeek', 'anyTime'] as const).map(id => ({
+          id,
+          label: t(`filters.createdAfter.${id}`),
+        }))}
         onChange={value =>
           onChange({ createdAfter: value as CreatedAfterFilter })
         }
-      >
-        <MenuItem value="last24h">{t('filters.createdAfter.last24h')}</MenuItem>
-        <MenuItem value="lastWeek">
-          {t('filters.createdAfter.lastWeek')}
-        </MenuItem>
-        <MenuItem value="anyTime">{t('filters.createdAfter.anyTime')}</MenuItem>
-      </FilterSelect>
+      />
       <FilterSelect
         id="notifications-filter-sort"
         label={t('filters.sortBy.label')}
         value={filters.sortBy}
+        options={(['newest', 'oldest', 'topic', 'origin'] as const).map(id => ({
+          id,
+          label: t(`filters.sortBy.${id}`),
+        }))}
         onChange={value => onChange({ sortBy: value as SortFilter })}
-      >
-        <MenuItem value="newest">{t('filters.sortBy.newest')}</MenuItem>
-        <MenuItem value="oldest">{t('filters.sortBy.oldest')}</MenuItem>
-        <MenuItem value="topic">{t('filters.sortBy.topic')}</MenuItem>
-        <MenuItem value="origin">{t('filters.sortBy.origin')}</MenuItem>
-      </FilterSelect>
+      />
       <FilterSelect
         id="notifications-filter-severity"
         label={t('filters.severity.label')}
         value={filters.minimumSeverity}
+        options={notificationSeverities.map(severity => ({
+          id: severity,
+          label: t(`filters.severity.${severity}`),
+        }))}
         onChange={value =>
-          onChange({
-            minimumSeverity: (value || 'normal') as NotificationSeverity,
-          })
+          onChange({ minimumSeverity: value as NotificationSeverity })
         }
-      >
-        {notificationSeverities.map(severity => (
-          <MenuItem key={severity} value={severity}>
-            {t(`filters.severity.${severity}`)}
-          </MenuItem>
-        ))}
-      </FilterSelect>
+      />
       <FilterSelect
         id="notifications-filter-topic"
         label={t('filters.topic.label')}
-        value={filters.topic ?? ANY_TOPIC}
+        value={filters.topic ?? ANY}
+        options={[
+          { id: ANY, label: t('filters.topic.anyTopic') },
+          ...sortedTopics.map(topic => ({ id: topic, label: topic })),
+        ]}
         onChange={value =>
-          onChange({ topic: value === ANY_TOPIC ? undefined : value })
+          onChange({ topic: value === ANY ? undefined : value })
         }
-      >
-        <MenuItem value={ANY_TOPIC}>{t('filters.topic.anyTopic')}</MenuItem>
-        {sortedTopics.map(topic => (
-          <MenuItem key={topic} value={topic}>
-            {topic}
-          </MenuItem>
-        ))}
-      </FilterSelect>
-    </Grid>
+      />
+      <FilterSelect
+        id="notifications-filter-reason"
+        label={t('filters.reason.label')}
+        value={filters.reason ?? ANY}
+        options={[
+          { id: ANY, label: t('filters.reason.any') },
+          ...notificationReasonTypes.map(reason => ({
+            id: reason,
+            label: t(`filters.reason.${reason}`),
+          })),
+        ]}
+        onChange={value =>
+          onChange({
+            reason:
+              value === ANY ? undefined : (value as NotificationReasonType),
+          })
+        }
+      />
+    </Flex>
   );
 }

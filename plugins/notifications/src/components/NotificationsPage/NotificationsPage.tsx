@@ -1,12 +1,8 @@
 import { PageWithHeader, Content } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Alert, Button, Grid } from '@backstage/ui';
 import { Notification } from '@herald/plugin-notifications-common';
-import Button from '@material-ui/core/Button';
-import Grid from '@material-ui/core/Grid';
-import Paper from '@material-ui/core/Paper';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import { useEffect, useRef, useState } from 'react';
 import { useVisibleInterval } from '../../hooks/useInterval';
 import { useSearchParams } from 'react-router-dom';
@@ -17,23 +13,23 @@ import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { notificationsTranslationRef } from '../../translation';
 import { NotificationsTable } from '../NotificationsTable';
 import { NotificationsFiltersPanel } from './NotificationsFiltersPanel';
-import { NotificationsFilters, toListOptions } from './filters';
+import { NotificationsFilters, ViewFilter, toListOptions } from './filters';
 import { InboxView, readView, writeView } from './viewParams';
 
 /** Short enough that the table is current within a second of a burst. */
 const SIGNAL_REFRESH_THROTTLE_MS = 750;
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
-const useStyles = makeStyles(theme => ({
-  loadFailed: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(2),
-    padding: theme.spacing(1, 2),
-    marginBottom: theme.spacing(2),
-    borderColor: theme.palette.error.main,
-  },
-}));
+/** The view that lists a notification, for a deep link to it. */
+function viewOf(notification: Notification): ViewFilter {
+  if (notification.done) {
+    return 'done';
+  }
+  if (notification.snoozedUntil && notification.snoozedUntil > new Date()) {
+    return 'snoozed';
+  }
+  return notification.read ? 'read' : 'unread';
+}
 
 /** @public */
 export type NotificationsPageProps = {
@@ -59,7 +55,6 @@ export function NotificationsPageContent(props: {
 }) {
   const api = useApi(notificationsApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
-  const classes = useStyles();
   // The view lives in the query string, so it can be linked, survives a
   // reload and follows Back and Forward.
   const [searchParams, setSearchParams] = useSearchParams();
@@ -114,7 +109,7 @@ export function NotificationsPageContent(props: {
             page: 0,
             filters: {
               ...view.filters,
-              view: notification.read ? 'read' : 'unread',
+              view: viewOf(notification),
             },
           }),
           { replace: true },
@@ -170,30 +165,32 @@ export function NotificationsPageContent(props: {
   const titleKey = `notificationsPage.tableTitle.${filters.view}` as const;
 
   return (
-    <Grid container spacing={2}>
-      <Grid item xs={12} md={2}>
+    <Grid.Root columns={{ initial: '1', md: '12' }} gap="4">
+      <Grid.Item colSpan={{ initial: '1', md: '3', lg: '2' }}>
         <NotificationsFiltersPanel
           filters={filters}
           topics={shown?.topics ?? []}
           onChange={onFiltersChange}
         />
-      </Grid>
-      <Grid item xs={12} md={10}>
+      </Grid.Item>
+      <Grid.Item colSpan={{ initial: '1', md: '9', lg: '10' }}>
         {error && (
-          <Paper
+          <Alert
             role="alert"
-            variant="outlined"
-            className={classes.loadFailed}
+            status="danger"
+            icon
+            mb="3"
             data-testid="notifications-load-failed"
-          >
-            <Typography variant="body2" style={{ flex: 1 }}>
-              <strong>{t('notificationsPage.errorTitle')}</strong>{' '}
-              {t('notificationsPage.loadFailed', { message: error.message })}
-            </Typography>
-            <Button variant="outlined" size="small" onClick={reload}>
-              {t('notificationsPage.retry')}
-            </Button>
-          </Paper>
+            title={t('notificationsPage.errorTitle')}
+            description={t('notificationsPage.loadFailed', {
+              message: error.message,
+            })}
+            customActions={
+              <Button variant="secondary" size="small" onPress={reload}>
+                {t('notificationsPage.retry')}
+              </Button>
+            }
+          />
         )}
         <NotificationsTable
           title={t(titleKey, { count: totalCount })}
@@ -219,8 +216,8 @@ export function NotificationsPageContent(props: {
           pageSize={pageSize}
           totalCount={totalCount}
         />
-      </Grid>
-    </Grid>
+      </Grid.Item>
+    </Grid.Root>
   );
 }
 

@@ -5,11 +5,13 @@ const options = (change: Partial<typeof defaultFilters>, page = 0) =>
   toListOptions({ ...defaultFilters, ...change }, page, 5, now);
 
 describe('toListOptions', () => {
-  it('asks for the first five unread, newest first, of any severity by default', () => {
+  it('asks for the first five unread of the inbox, newest first, of any severity by default', () => {
     expect(options({})).toEqual({
       limit: 5,
       offset: 0,
       read: false,
+      done: false,
+      snoozed: false,
       sort: 'created',
       sortOrder: 'desc',
       minimumSeverity: 'low',
@@ -21,11 +23,16 @@ describe('toListOptions', () => {
     ['read', { read: true }],
     ['saved', { saved: true }],
     ['all', {}],
+    ['done', { done: true }],
+    ['snoozed', { snoozed: true }],
   ] as const)('maps the %s view', (view, expected) => {
-    const { read, saved } = options({ view });
-    expect({ read, saved }).toEqual({
+    const { read, saved, done, snoozed } = options({ view });
+    const inInbox = view !== 'done' && view !== 'snoozed';
+    expect({ read, saved, done, snoozed }).toEqual({
       read: undefined,
       saved: undefined,
+      done: inInbox ? false : undefined,
+      snoozed: inInbox ? false : undefined,
       ...expected,
     });
   });
@@ -61,7 +68,9 @@ describe('toListOptions', () => {
       offset: 10,
       limit: 5,
     });
+    expect(options({ reason: 'group' })).toMatchObject({ reason: 'group' });
     expect(options({ search: '' })).not.toHaveProperty('search');
     expect(options({})).not.toHaveProperty('topic');
+    expect(options({})).not.toHaveProperty('reason');
   });
 });

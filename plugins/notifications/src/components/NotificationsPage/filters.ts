@@ -1,7 +1,22 @@
-import { NotificationSeverity } from '@herald/plugin-notifications-common';
+import {
+  NotificationReasonType,
+  NotificationSeverity,
+} from '@herald/plugin-notifications-common';
 import { GetNotificationsOptions } from '../../api';
 
-export type ViewFilter = 'unread' | 'read' | 'saved' | 'all';
+/**
+ * The first four views are the inbox: what is neither done nor snoozed. Done
+ * and Snoozed show what left it.
+ */
+export const viewFilters = [
+  'unread',
+  'read',
+  'saved',
+  'all',
+  'done',
+  'snoozed',
+] as const;
+export type ViewFilter = (typeof viewFilters)[number];
 export type CreatedAfterFilter = 'last24h' | 'lastWeek' | 'anyTime';
 export type SortFilter = 'newest' | 'oldest' | 'topic' | 'origin';
 
@@ -11,6 +26,7 @@ export type NotificationsFilters = {
   sortBy: SortFilter;
   minimumSeverity: NotificationSeverity;
   topic?: string;
+  reason?: NotificationReasonType;
   search: string;
 };
 
@@ -20,6 +36,7 @@ export const defaultFilters: NotificationsFilters = {
   sortBy: 'newest',
   minimumSeverity: 'low',
   topic: undefined,
+  reason: undefined,
   search: '',
 };
 
@@ -54,6 +71,14 @@ export function toListOptions(
   if (filters.search) {
     options.search = filters.search;
   }
+  if (filters.view === 'done') {
+    options.done = true;
+  } else if (filters.view === 'snoozed') {
+    options.snoozed = true;
+  } else {
+    options.done = false;
+    options.snoozed = false;
+  }
   if (filters.view === 'unread') {
     options.read = false;
   } else if (filters.view === 'read') {
@@ -63,6 +88,9 @@ export function toListOptions(
   }
   if (filters.topic !== undefined) {
     options.topic = filters.topic;
+  }
+  if (filters.reason !== undefined) {
+    options.reason = filters.reason;
   }
   if (filters.createdAfter === 'last24h') {
     options.createdAfter = new Date(now.getTime() - DAY_MS);

@@ -10,6 +10,7 @@ describe('inbox view in the query string', () => {
         sortBy: 'topic' as const,
         minimumSeverity: 'high' as const,
         topic: 'deploys & builds',
+        reason: 'owner' as const,
         search: 'db down',
       },
       page: 3,
@@ -17,7 +18,7 @@ describe('inbox view in the query string', () => {
     };
     const params = writeView(view, new URLSearchParams('id=abc'));
     expect(params.toString()).toBe(
-      'id=abc&view=saved&sent=lastWeek&sort=topic&severity=high&topic=deploys+%26+builds&q=db+down&page=4&size=20',
+      'id=abc&view=saved&sent=lastWeek&sort=topic&severity=high&topic=deploys+%26+builds&reason=owner&q=db+down&page=4&size=20',
     );
     expect(readView(new URLSearchParams(params.toString()))).toEqual(view);
   });
@@ -30,11 +31,20 @@ describe('inbox view in the query string', () => {
     expect(params.toString()).toBe('');
   });
 
+  it('reads the Done and Snoozed views', () => {
+    expect(readView(new URLSearchParams('view=done')).filters.view).toBe(
+      'done',
+    );
+    expect(readView(new URLSearchParams('view=snoozed')).filters.view).toBe(
+      'snoozed',
+    );
+  });
+
   it('falls back to the default for anything it does not understand', () => {
     expect(
       readView(
         new URLSearchParams(
-          'view=bogus&sent=forever&sort=x&severity=LOUD&page=-2&size=7',
+          'view=bogus&sent=forever&sort=x&severity=LOUD&reason=team&page=-2&size=7',
         ),
       ),
     ).toEqual({ filters: defaultFilters, page: 0, pageSize: 5 });

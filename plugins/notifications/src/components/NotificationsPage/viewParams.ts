@@ -1,10 +1,13 @@
-import { isNotificationSeverity } from '@herald/plugin-notifications-common';
+import {
+  isNotificationSeverity,
+  notificationReasonTypes,
+} from '@herald/plugin-notifications-common';
 import {
   CreatedAfterFilter,
   NotificationsFilters,
   SortFilter,
-  ViewFilter,
   defaultFilters,
+  viewFilters,
 } from './filters';
 
 const PAGE_SIZES = [5, 10, 20];
@@ -18,7 +21,6 @@ export type InboxView = {
   pageSize: number;
 };
 
-const views: ViewFilter[] = ['unread', 'read', 'saved', 'all'];
 const createdAfters: CreatedAfterFilter[] = ['last24h', 'lastWeek', 'anyTime'];
 const sorts: SortFilter[] = ['newest', 'oldest', 'topic', 'origin'];
 
@@ -29,6 +31,7 @@ const KEYS = {
   sortBy: 'sort',
   minimumSeverity: 'severity',
   topic: 'topic',
+  reason: 'reason',
   search: 'q',
   page: 'page',
   pageSize: 'size',
@@ -52,7 +55,7 @@ export function readView(params: URLSearchParams): InboxView {
   const page = Number(params.get(KEYS.page));
   return {
     filters: {
-      view: oneOf(params.get(KEYS.view), views, defaultFilters.view),
+      view: oneOf(params.get(KEYS.view), viewFilters, defaultFilters.view),
       createdAfter: oneOf(
         params.get(KEYS.createdAfter),
         createdAfters,
@@ -63,6 +66,9 @@ export function readView(params: URLSearchParams): InboxView {
         ? severity
         : defaultFilters.minimumSeverity,
       topic: params.get(KEYS.topic) ?? undefined,
+      reason: notificationReasonTypes.find(
+        type => type === params.get(KEYS.reason),
+      ),
       search: params.get(KEYS.search) ?? '',
     },
     page: Number.isInteger(page) && page > 1 ? page - 1 : 0,
@@ -96,6 +102,7 @@ export function writeView(
     defaultFilters.minimumSeverity,
   );
   set(KEYS.topic, filters.topic);
+  set(KEYS.reason, filters.reason);
   set(KEYS.search, filters.search);
   set(KEYS.page, String(view.page + 1), '1');
   set(KEYS.pageSize, String(view.pageSize), String(DEFAULT_PAGE_SIZE));

@@ -1,80 +1,208 @@
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
-import Bookmark from '@material-ui/icons/Bookmark';
-import BookmarkBorder from '@material-ui/icons/BookmarkBorder';
-import DoneAll from '@material-ui/icons/DoneAll';
-import Drafts from '@material-ui/icons/Drafts';
-import Markunread from '@material-ui/icons/Markunread';
-import { Notification } from '@herald/plugin-notifications-common';
-import { useState } from 'react';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import {
+  Button,
+  ButtonIcon,
+  Dialog,
+  DialogBody,
+  DialogFooter,
+  DialogHeader,
+  DialogTrigger,
+  Menu,
+  MenuItem,
+  MenuTrigger,
+  Tooltip,
+  TooltipTrigger,
+} from '@backstage/ui';
+import { Notification } from '@herald/plugin-notifications-common';
+import {
+  RiAlarmLine,
+  RiArrowGoBackLine,
+  RiBookmarkFill,
+  RiBookmarkLine,
+  RiCheckDoubleLine,
+  RiCheckboxCircleLine,
+  RiInboxUnarchiveLine,
+  RiMailLine,
+  RiMailOpenLine,
+  RiSunLine,
+} from '@remixicon/react';
+import { ReactElement, useState } from 'react';
 import { notificationsTranslationRef } from '../../translation';
+import { SnoozePreset, snoozePresets, snoozeUntil } from './snooze';
+
+/** An icon button whose label is its tooltip and its accessible name. */
+function ActionButton(props: {
+  label: string;
+  icon: ReactElement;
+  disabled?: boolean;
+  onPress: () => void;
+}) {
+  return (
+    <TooltipTrigger>
+      <ButtonIcon
+        size="small"
+        variant="tertiary"
+        aria-label={props.label}
+        icon={props.icon}
+        isDisabled={props.disabled}
+        onPress={props.onPress}
+      />
+      <Tooltip>{props.label}</Tooltip>
+    </TooltipTrigger>
+  );
+}
+
+/** What the actions of a row or of the selection do. */
+export type NotificationActions = {
+  onSave: (notifications: Notification[], saved: boolean) => void;
+  onRead: (notifications: Notification[], read: boolean) => void;
+  onDone: (notifications: Notification[], done: boolean) => void;
+  onSnooze: (notifications: Notification[], until: Date | null) => void;
+};
 
 /**
  * Save and read toggles for a set of notifications. The direction follows
  * upstream: if any of them is already saved (read), the toggle undoes it.
  */
-export function SaveAndReadToggles(props: {
-  notifications: Notification[];
-  onSave: (notifications: Notification[], saved: boolean) => void;
-  onRead: (notifications: Notification[], read: boolean) => void;
-  /** Labels the buttons as acting on the selected rows. */
-  selection?: boolean;
-}) {
-  const { notifications, onSave, onRead, selection = false } = props;
+export function SaveAndReadToggles(
+  props: Pick<NotificationActions, 'onSave' | 'onRead'> & {
+    notifications: Notification[];
+    /** Labels the buttons as acting on the selected rows. */
+    selection?: boolean;
+  },
+) {
+  const { notifications, onSave, onRead } = props;
+  const selection = props.selection ?? false;
   const { t } = useTranslationRef(notificationsTranslationRef);
   const disabled = notifications.length === 0;
   const anySaved = notifications.some(n => !!n.saved);
   const anyRead = notifications.some(n => !!n.read);
-  let saveLabel: string;
-  let readLabel: string;
-  if (selection) {
-    saveLabel = anySaved
-      ? t('table.bulkActions.undoSaveForSelected')
-      : t('table.bulkActions.saveSelectedForLater');
-    readLabel = anyRead
-      ? t('table.bulkActions.returnSelectedAmongUnread')
-      : t('table.bulkActions.markSelectedAsRead');
-  } else {
-    saveLabel = anySaved
-      ? t('table.rowActions.undoSave')
-      : t('table.rowActions.saveForLater');
-    readLabel = anyRead
-      ? t('table.rowActions.returnAmongUnread')
-      : t('table.rowActions.markAsRead');
-  }
+  const labels = selection
+    ? {
+        save: anySaved
+          ? t('table.bulkActions.undoSaveForSelected')
+          : t('table.bulkActions.saveSelectedForLater'),
+        read: anyRead
+          ? t('table.bulkActions.returnSelectedAmongUnread')
+          : t('table.bulkActions.markSelectedAsRead'),
+      }
+    : {
+        save: anySaved
+          ? t('table.rowActions.undoSave')
+          : t('table.rowActions.saveForLater'),
+        read: anyRead
+          ? t('table.rowActions.returnAmongUnread')
+          : t('table.rowActions.markAsRead'),
+      };
   return (
     <>
-      <Tooltip title={saveLabel}>
-        <span>
-          <IconButton
-            size="small"
-            aria-label={saveLabel}
-            disabled={disabled}
-            onClick={() => onSave(notifications, !anySaved)}
-          >
-            {anySaved ? <Bookmark /> : <BookmarkBorder />}
-          </IconButton>
-        </span>
-      </Tooltip>
-      <Tooltip title={readLabel}>
-        <span>
-          <IconButton
-            size="small"
-            aria-label={readLabel}
-            disabled={disabled}
-            onClick={() => onRead(notifications, !anyRead)}
-          >
-            {anyRead ? <Markunread /> : <Drafts />}
-          </IconButton>
-        </span>
-      </Tooltip>
+      <ActionButton
+        label={labels.save}
+        icon={anySaved ? <RiBookmarkFill /> : <RiBookmarkLine />}
+        disabled={disabled}
+        onPress={() => onSave(notifications, !anySaved)}
+      />
+      <ActionButton
+        label={labels.read}
+        icon={anyRead ? <RiMailLine /> : <RiMailOpenLine />}
+        disabled={disabled}
+        onPress={() => onRead(notifications, !anyRead)}
+      />
     </>
+  );
+}
+
+/**
+ * Save, read, done and snooze for a set of notifications; done and snooze
+ * undo themselves like the save and read toggles.
+ */
+export function NotificationActionButtons(
+  props: NotificationActions & {
+    notifications: Notification[];
+    /** Labels the buttons as acting on the selected rows. */
+    selection?: boolean;
+  },
+) {
+  const { notifications, onDone, onSnooze } = props;
+  const selection = props.selection ?? false;
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  const disabled = notifications.length === 0;
+  const anyDone = notifications.some(n => !!n.done);
+  const anySnoozed = notifications.some(
+    n => !!n.snoozedUntil && n.snoozedUntil.getTime() > Date.now(),
+  );
+  const labels = selection
+    ? {
+        done: anyDone
+          ? t('table.bulkActions.returnSelectedToInbox')
+          : t('table.bulkActions.markSelectedDone'),
+        snooze: t('table.bulkActions.snoozeSelected'),
+        unsnooze: t('table.bulkActions.unsnoozeSelected'),
+      }
+    : {
+        done: anyDone
+          ? t('table.rowActions.returnToInbox')
+          : t('table.rowActions.markDone'),
+        snooze: t('table.rowActions.snooze'),
+        unsnooze: t('table.rowActions.unsnooze'),
+      };
+  return (
+    <>
+      <SaveAndReadToggles {...props} />
+      <ActionButton
+        label={labels.done}
+        icon={anyDone ? <RiInboxUnarchiveLine /> : <RiCheckboxCircleLine />}
+        disabled={disabled}
+        onPress={() => onDone(notifications, !anyDone)}
+      />
+      {anySnoozed ? (
+        <ActionButton
+          label={labels.unsnooze}
+          icon={<RiSunLine />}
+          disabled={disabled}
+          onPress={() => onSnooze(notifications, null)}
+        />
+      ) : (
+        <SnoozeMenu
+          label={labels.snooze}
+          disabled={disabled}
+          onSnooze={preset => onSnooze(notifications, snoozeUntil(preset))}
+        />
+      )}
+    </>
+  );
+}
+
+/** A button opening the snooze choices. */
+function SnoozeMenu(props: {
+  label: string;
+  disabled: boolean;
+  onSnooze: (preset: SnoozePreset) => void;
+}) {
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  return (
+    <MenuTrigger>
+      <TooltipTrigger>
+        <ButtonIcon
+          size="small"
+          variant="tertiary"
+          aria-label={props.label}
+          icon={<RiAlarmLine />}
+          isDisabled={props.disabled}
+        />
+        <Tooltip>{props.label}</Tooltip>
+      </TooltipTrigger>
+      <Menu
+        aria-label={props.label}
+        onAction={key => props.onSnooze(key as SnoozePreset)}
+      >
+        {snoozePresets.map(preset => (
+          <MenuItem key={preset} id={preset}>
+            {t(`table.snooze.${preset}`)}
+          </MenuItem>
+        ))}
+      </Menu>
+    </MenuTrigger>
   );
 }
 
@@ -86,40 +214,62 @@ export function MarkAllReadButton(props: {
   const [open, setOpen] = useState(false);
   const { t } = useTranslationRef(notificationsTranslationRef);
   return (
-    <>
-      <Tooltip title={t('table.bulkActions.markAllRead')}>
-        <span>
-          <IconButton
-            size="small"
-            aria-label={t('table.bulkActions.markAllRead')}
-            disabled={!props.enabled}
-            onClick={() => setOpen(true)}
-          >
-            <DoneAll />
-          </IconButton>
-        </span>
-      </Tooltip>
-      <Dialog open={open} onClose={() => setOpen(false)}>
-        <DialogTitle>{t('table.confirmDialog.title')}</DialogTitle>
-        <DialogContent>
+    <DialogTrigger isOpen={open} onOpenChange={setOpen}>
+      <TooltipTrigger>
+        <ButtonIcon
+          size="small"
+          variant="tertiary"
+          aria-label={t('table.bulkActions.markAllRead')}
+          icon={<RiCheckDoubleLine />}
+          isDisabled={!props.enabled}
+        />
+        <Tooltip>{t('table.bulkActions.markAllRead')}</Tooltip>
+      </TooltipTrigger>
+      <Dialog>
+        <DialogHeader>{t('table.confirmDialog.title')}</DialogHeader>
+        <DialogBody>
           {t('table.confirmDialog.markAllReadDescription')}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)}>
+        </DialogBody>
+        <DialogFooter>
+          <Button variant="secondary" slot="close">
             {t('table.confirmDialog.cancel')}
           </Button>
           <Button
-            color="primary"
-            variant="contained"
-            onClick={() => {
+            variant="primary"
+            onPress={() => {
               setOpen(false);
               props.onConfirm();
             }}
           >
             {t('table.confirmDialog.markAllReadConfirmation')}
           </Button>
-        </DialogActions>
+        </DialogFooter>
       </Dialog>
+    </DialogTrigger>
+  );
+}
+
+/** The inline notice that offers to undo marking notifications done. */
+export function UndoDoneNotice(props: {
+  count: number;
+  onUndo: () => void;
+  onDismiss: () => void;
+}) {
+  const { t } = useTranslationRef(notificationsTranslationRef);
+  return (
+    <>
+      {t('table.undo.done', { count: props.count })}
+      <Button
+        size="small"
+        variant="secondary"
+        iconStart={<RiArrowGoBackLine />}
+        onPress={props.onUndo}
+      >
+        {t('table.undo.action')}
+      </Button>
+      <Button size="small" variant="tertiary" onPress={props.onDismiss}>
+        {t('table.undo.dismiss')}
+      </Button>
     </>
   );
 }

@@ -1,28 +1,30 @@
 import { TableProps } from '@backstage/core-components';
 import { useApi, alertApiRef } from '@backstage/core-plugin-api';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import {
+  Box,
+  Cell,
+  Column,
+  Flex,
+  Row,
+  SearchField,
+  Selection,
+  TableBody,
+  TableHeader,
+  TableRoot,
+  Text,
+} from '@backstage/ui';
 import { Notification } from '@herald/plugin-notifications-common';
-import Box from '@material-ui/core/Box';
-import Checkbox from '@material-ui/core/Checkbox';
-import LinearProgress from '@material-ui/core/LinearProgress';
-import Paper from '@material-ui/core/Paper';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TablePagination from '@material-ui/core/TablePagination';
-import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
-import Toolbar from '@material-ui/core/Toolbar';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import throttle from 'lodash/throttle';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { CSSProperties, useEffect, useMemo, useRef, useState } from 'react';
 import { notificationsApiRef } from '../../api';
 import { markAllRead } from '../../api/markAllRead';
+import { useMarkAsReadOnOpen } from '../../hooks/useOpenNotification';
 import {
   NotificationChange,
   useUpdateNotifications,
 } from '../../hooks/useUpdateNotifications';
+import { notificationsTranslationRef } from '../../translation';
 import {
   NotificationBody,
   NotificationErrorBoundary,
@@ -30,35 +32,29 @@ import {
   NotificationMeta,
   NotificationTitle,
   NotificationUnavailable,
+  secondaryTextColor,
   severityColor,
 } from '../NotificationContent';
-import { MarkAllReadButton, SaveAndReadToggles } from './BulkActions';
-import { useMarkAsReadOnOpen } from '../../hooks/useOpenNotification';
-import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import { notificationsTranslationRef } from '../../translation';
+import {
+  MarkAllReadButton,
+  NotificationActionButtons,
+  UndoDoneNotice,
+} from './BulkActions';
+import { NotificationReasons } from './NotificationReasons';
+import { Pager } from './Pager';
+import { ShortcutsHelp } from './ShortcutsHelp';
+import { InboxShortcutKey, useInboxShortcuts } from './shortcuts';
 
 const SEARCH_THROTTLE_MS = 1000;
 
-const useStyles = makeStyles(theme => ({
-  highlighted: {
-    backgroundColor: theme.palette.action.selected,
-  },
-  // Critical and high rows carry a bar in their severity's colour.
-  critical: {
-    boxShadow: `inset 4px 0 0 ${severityColor(theme, 'critical')}`,
-  },
-  high: { boxShadow: `inset 4px 0 0 ${severityColor(theme, 'high')}` },
-  content: {
-    display: 'flex',
-    gap: theme.spacing(1.5),
-    alignItems: 'flex-start',
-    '& > svg': { marginTop: 2 },
-  },
-  actions: {
-    whiteSpace: 'nowrap',
-    width: 1,
-  },
-}));
+/** Critical and high rows carry a bar in their severity's colour. */
+const severityBar: Record<string, CSSProperties> = {
+  critical: { boxShadow: `inset 4px 0 0 ${severityColor('critical')}` },
+  high: { boxShadow: `inset 4px 0 0 ${severityColor('high')}` },
+};
+const highlightedRow: CSSProperties = {
+  backgroundColor: 'var(--bui-bg-neutral-2)',
+};
 
 /**
  * The paging props keep the shapes of the Backstage table's, as upstream's
@@ -85,9 +81,17 @@ export type NotificationsTableProps = Pick<
   pageSize: number;
 };
 
+function rowsOf(root: HTMLElement | null): HTMLElement[] {
+  return root
+    ? Array.from(
+        root.querySelectorAll<HTMLElement>('[data-testid="notification-row"]'),
+      )
+    : [];
+}
+
 /**
  * The notifications of one page with selection, per-row and bulk actions,
- * server-side search and paging.
+ * server-side search, paging and single-key shortcuts.
  * @public
  */
 export function NotificationsTable(props: NotificationsTableProps) {
@@ -105,13 +109,15 @@ export function NotificationsTable(props: NotificationsTableProps) {
     pageSize,
     totalCount,
   } = props;
-  const classes = useStyles();
   const markAsReadOnLinkOpen = useMarkAsReadOnOpen(props.markAsReadOnLinkOpen);
   const api = useApi(notificationsApiRef);
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
   const [selectedIds, setSelectedIds] = useState<Set<string>>(new Set());
+  const [doneIds, setDoneIds] = useState<string[]>([]);
+  const [helpOpen, setHelpOpen] = useState(false);
   const [search, setSearch] = useState(props.containsText ?? '');
+  const rootRef = useRef<HTMLDivElement | null>(null);
   // Follow a search set from outside (Back, a link), but not the echo of
   // what this box sent.
   const sent = useRef(search);
@@ -125,13 +131,35 @@ export function NotificationsTable(props: NotificationsTableProps) {
     }
   }, [props.containsText]);
 
+  const idsKey = notifications.map(n => n.id).join(',');
   useEffect(() => {
     setSelectedIds(previous => {
-      const visible = new Set(notifications.map(n => n.id));
+      const visible = new Set(idsKey.split(','));
       const kept = [...previous].filter(id => visible.has(id));
       return kept.length === previous.size ? previous : new Set(kept);
     });
-  }, [notifications]);
+  }, [idsKey]);
+
+  // After an action on a row, focus stays where it was; when the row left
+  // the list (read in the Unread view, done, snoozed), it moves to the row
+  // that took its place, so the keyboard user keeps their place.
+  const focusAfterUpdate = useRef<{ id: string; index: number } | undefined>();
+  useEffect(() => {
+    const pending = focusAfterUpdate.current;
+    if (!pending) {
+      return;
+    }
+    focusAfterUpdate.current = undefined;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) {
+      return;
+    }
+    const rows = rowsOf(rootRef.current);
+    const target =
+      rows.find(row => row.dataset.notificationId === pending.id) ??
+      rows[Math.min(pending.index, rows.length - 1)];
+    target?.focus();
+  }, [idsKey]);
 
   const setContainsTextRef = useRef(setContainsText);
   setContainsTextRef.current = setContainsText;
@@ -145,10 +173,11 @@ export function NotificationsTable(props: NotificationsTableProps) {
   );
   useEffect(() => () => throttledSearch.cancel(), [throttledSearch]);
 
-  const highlightedRef = useRef<HTMLTableRowElement | null>(null);
   const scrolledTo = useRef<string | undefined>(undefined);
   useEffect(() => {
-    const row = highlightedRef.current;
+    const row = rowsOf(rootRef.current).find(
+      element => element.dataset.notificationId === highlightedNotificationId,
+    );
     if (
       row &&
       highlightedNotificationId &&
@@ -158,7 +187,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
       row.scrollIntoView?.({ behavior: 'smooth', block: 'center' });
       row.focus();
     }
-  }, [highlightedNotificationId, notifications]);
+  }, [highlightedNotificationId, idsKey]);
 
   const updateNotifications = useUpdateNotifications(e =>
     t('table.errors.updateFailed', { message: e.message }),
@@ -167,16 +196,40 @@ export function NotificationsTable(props: NotificationsTableProps) {
     targets: Notification[],
     change: NotificationChange,
   ) => {
-    await updateNotifications(
+    const stored = await updateNotifications(
       targets.map(n => n.id),
       change,
     );
+    if (stored && targets.length === 1) {
+      const index = notifications.findIndex(n => n.id === targets[0].id);
+      if (index >= 0) {
+        focusAfterUpdate.current = { id: targets[0].id, index };
+      }
+    }
     onUpdate();
+    return stored;
   };
-  const onSave = (targets: Notification[], saved: boolean) =>
-    update(targets, { saved });
-  const onRead = (targets: Notification[], read: boolean) =>
-    update(targets, { read });
+  const actions = {
+    onSave: (targets: Notification[], saved: boolean) =>
+      update(targets, { saved }),
+    onRead: (targets: Notification[], read: boolean) =>
+      update(targets, { read }),
+    onDone: async (targets: Notification[], done: boolean) => {
+      const stored = await update(targets, { done });
+      if (stored) {
+        setDoneIds(done ? targets.map(n => n.id) : []);
+      }
+    },
+    onSnooze: (targets: Notification[], snoozedUntil: Date | null) =>
+      update(targets, { snoozedUntil }),
+  };
+  const undoDone = async () => {
+    const ids = doneIds;
+    setDoneIds([]);
+    if (await updateNotifications(ids, { done: false })) {
+      onUpdate();
+    }
+  };
 
   const onMarkAllRead = async () => {
     try {
@@ -190,185 +243,215 @@ export function NotificationsTable(props: NotificationsTableProps) {
     onUpdate();
   };
 
-  const selected = notifications.filter(n => selectedIds.has(n.id));
-  const allSelected =
-    notifications.length > 0 && selected.length === notifications.length;
-  const toggleAll = () =>
-    setSelectedIds(
-      allSelected ? new Set() : new Set(notifications.map(n => n.id)),
+  useInboxShortcuts((key: InboxShortcutKey) => {
+    if (key === '?') {
+      setHelpOpen(open => !open);
+      return;
+    }
+    const rows = rowsOf(rootRef.current);
+    const current = rows.findIndex(row => row.contains(document.activeElement));
+    if (key === 'j' || key === 'k') {
+      const step = key === 'j' ? 1 : -1;
+      const next =
+        current < 0
+          ? 0
+          : Math.max(0, Math.min(rows.length - 1, current + step));
+      rows[next]?.focus();
+      return;
+    }
+    const notification = notifications.find(
+      n => n.id === rows[current]?.dataset.notificationId,
     );
-  const toggleOne = (id: string) =>
-    setSelectedIds(previous => {
-      const next = new Set(previous);
-      if (next.has(id)) {
-        next.delete(id);
-      } else {
-        next.add(id);
-      }
-      return next;
-    });
+    if (!notification) {
+      return;
+    }
+    if (key === 'r') {
+      actions.onRead([notification], !notification.read);
+    } else if (key === 'e') {
+      actions.onDone([notification], !notification.done);
+    } else if (key === 's') {
+      actions.onSave([notification], !notification.saved);
+    }
+  });
+
+  const selected = notifications.filter(n => selectedIds.has(n.id));
+  const onSelectionChange = (keys: Selection) =>
+    setSelectedIds(
+      keys === 'all'
+        ? new Set(notifications.map(n => n.id))
+        : new Set([...keys].map(String)),
+    );
 
   return (
-    <Paper>
-      <Toolbar style={{ gap: 16 }}>
-        <Typography variant="h6" component="h2" style={{ flex: 1 }}>
-          {title}
-        </Typography>
-        <TextField
-          placeholder={t('table.search.placeholder')}
-          size="small"
-          value={search}
-          inputProps={{ 'aria-label': t('table.search.label') }}
-          onChange={event => {
-            setSearch(event.target.value);
-            throttledSearch(event.target.value);
-          }}
-        />
-      </Toolbar>
-      {isLoading ? <LinearProgress /> : <Box height={4} />}
-      <Table
-        size="small"
-        aria-label={typeof title === 'string' ? title : undefined}
-      >
-        {notifications.length > 0 && (
-          <TableHead>
-            <TableRow>
-              <TableCell padding="checkbox">
-                <Checkbox
-                  checked={selected.length > 0}
-                  indeterminate={selected.length > 0 && !allSelected}
-                  onChange={toggleAll}
-                  inputProps={{ 'aria-label': t('table.selection.selectAll') }}
-                />
-              </TableCell>
-              <TableCell>
-                <Typography variant="caption">({selected.length})</Typography>
-              </TableCell>
-              <TableCell className={classes.actions}>
-                <SaveAndReadToggles
-                  notifications={selected}
-                  onSave={onSave}
-                  onRead={onRead}
-                  selection
-                />
-                <MarkAllReadButton
-                  enabled={isUnread}
-                  onConfirm={onMarkAllRead}
-                />
-              </TableCell>
-            </TableRow>
-          </TableHead>
-        )}
-        <TableBody>
-          {notifications.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={3} align="center">
-                <Typography color="textSecondary" style={{ padding: 24 }}>
-                  {isLoading ? t('table.loading') : t('table.emptyMessage')}
-                </Typography>
-              </TableCell>
-            </TableRow>
+    <Box ref={rootRef} data-testid="notifications-table">
+      <Flex direction="column" gap="2">
+        <Flex
+          align="center"
+          justify="between"
+          gap="3"
+          style={{ flexWrap: 'wrap' }}
+        >
+          <Text as="h2" variant="title-small">
+            {title}
+          </Text>
+          <SearchField
+            size="small"
+            aria-label={t('table.search.label')}
+            placeholder={t('table.search.placeholder')}
+            value={search}
+            onChange={value => {
+              setSearch(value);
+              throttledSearch(value);
+            }}
+          />
+        </Flex>
+        <Flex align="center" gap="1" style={{ flexWrap: 'wrap' }}>
+          <Text variant="body-small" style={{ color: secondaryTextColor }}>
+            ({selected.length})
+          </Text>
+          <NotificationActionButtons
+            notifications={selected}
+            selection
+            {...actions}
+          />
+          <MarkAllReadButton enabled={isUnread} onConfirm={onMarkAllRead} />
+          <ShortcutsHelp isOpen={helpOpen} onOpenChange={setHelpOpen} />
+        </Flex>
+        <Flex
+          role="status"
+          align="center"
+          gap="2"
+          data-testid="notifications-undo-done"
+        >
+          {doneIds.length > 0 && (
+            <UndoDoneNotice
+              count={doneIds.length}
+              onUndo={undoDone}
+              onDismiss={() => setDoneIds([])}
+            />
           )}
-          {notifications.map(notification => {
-            const highlighted = notification.id === highlightedNotificationId;
-            const onOpen =
-              markAsReadOnLinkOpen && !notification.read
-                ? () => onRead([notification], true)
-                : undefined;
-            return (
-              <NotificationErrorBoundary
-                key={notification.id}
-                fallback={
-                  <TableRow data-testid="notification-row">
-                    <TableCell />
-                    <TableCell colSpan={2}>
-                      <NotificationUnavailable />
-                    </TableCell>
-                  </TableRow>
-                }
-              >
-                <TableRow
-                  hover
-                  tabIndex={highlighted ? -1 : undefined}
-                  ref={highlighted ? highlightedRef : undefined}
-                  className={
-                    [
-                      highlighted && classes.highlighted,
-                      notification.payload.severity === 'critical' &&
-                        classes.critical,
-                      notification.payload.severity === 'high' && classes.high,
-                    ]
-                      .filter(Boolean)
-                      .join(' ') || undefined
-                  }
+        </Flex>
+        <TableRoot
+          aria-label={typeof title === 'string' ? title : undefined}
+          aria-busy={isLoading || undefined}
+          stale={isLoading}
+          selectionMode="multiple"
+          selectionBehavior="toggle"
+          selectedKeys={selectedIds}
+          onSelectionChange={onSelectionChange}
+        >
+          <TableHeader>
+            <Column id="notification" isRowHeader>
+              {t('table.columns.notification')}
+            </Column>
+            <Column id="actions" width={190}>
+              {t('table.columns.actions')}
+            </Column>
+          </TableHeader>
+          <TableBody
+            renderEmptyState={() => (
+              <Text as="p" style={{ padding: 24, color: secondaryTextColor }}>
+                {isLoading ? t('table.loading') : t('table.emptyMessage')}
+              </Text>
+            )}
+          >
+            {notifications.map(notification => {
+              const highlighted = notification.id === highlightedNotificationId;
+              const onOpen =
+                markAsReadOnLinkOpen && !notification.read
+                  ? () => actions.onRead([notification], true)
+                  : undefined;
+              const snoozedUntil =
+                notification.snoozedUntil &&
+                notification.snoozedUntil.getTime() > Date.now()
+                  ? notification.snoozedUntil
+                  : undefined;
+              return (
+                <Row
+                  key={notification.id}
+                  id={notification.id}
+                  textValue={notification.payload.title}
+                  // A press on the row itself does nothing: rows are selected
+                  // with their checkbox, so following a link never selects.
+                  onAction={() => {}}
                   data-testid="notification-row"
+                  data-notification-id={notification.id}
+                  data-highlighted={highlighted || undefined}
+                  style={{
+                    ...severityBar[notification.payload.severity ?? 'normal'],
+                    ...(highlighted ? highlightedRow : {}),
+                  }}
                 >
-                  <TableCell padding="checkbox">
-                    <Checkbox
-                      checked={selectedIds.has(notification.id)}
-                      onChange={() => toggleOne(notification.id)}
-                      inputProps={{
-                        'aria-label': t('table.selection.selectOne', {
-                          title: notification.payload.title,
-                        }),
-                      }}
-                    />
-                  </TableCell>
-                  <TableCell>
-                    <div
-                      id={`notification-${notification.id}`}
-                      className={classes.content}
+                  <Cell>
+                    <NotificationErrorBoundary
+                      fallback={<NotificationUnavailable />}
                     >
-                      <NotificationIcon
-                        icon={notification.payload.icon}
-                        severity={notification.payload.severity}
-                      />
-                      <div>
-                        <NotificationTitle
-                          notification={notification}
-                          onLinkClick={onOpen}
+                      <div
+                        id={`notification-${notification.id}`}
+                        style={{
+                          display: 'flex',
+                          gap: 12,
+                          alignItems: 'flex-start',
+                        }}
+                      >
+                        <NotificationIcon
+                          icon={notification.payload.icon}
+                          severity={notification.payload.severity}
                         />
-                        <NotificationBody
-                          payload={notification.payload}
-                          onLinkClick={onOpen}
-                        />
-                        <NotificationMeta notification={notification} />
+                        <div style={{ minWidth: 0 }}>
+                          <NotificationTitle
+                            notification={notification}
+                            onLinkClick={onOpen}
+                          />
+                          <NotificationBody
+                            payload={notification.payload}
+                            onLinkClick={onOpen}
+                          />
+                          <NotificationMeta notification={notification} />
+                          {snoozedUntil && (
+                            <Text
+                              as="p"
+                              variant="body-x-small"
+                              style={{ color: secondaryTextColor }}
+                              title={snoozedUntil.toLocaleString()}
+                            >
+                              {t('table.rowActions.snoozedUntil', {
+                                time: snoozedUntil.toLocaleString(undefined, {
+                                  weekday: 'short',
+                                  hour: 'numeric',
+                                  minute: '2-digit',
+                                }),
+                              })}
+                            </Text>
+                          )}
+                          <NotificationReasons reasons={notification.reasons} />
+                        </div>
                       </div>
-                    </div>
-                  </TableCell>
-                  <TableCell className={classes.actions}>
-                    <SaveAndReadToggles
-                      notifications={[notification]}
-                      onSave={onSave}
-                      onRead={onRead}
-                    />
-                  </TableCell>
-                </TableRow>
-              </NotificationErrorBoundary>
-            );
-          })}
-        </TableBody>
-      </Table>
-      <TablePagination
-        component="div"
-        count={totalCount ?? notifications.length}
-        page={page}
-        rowsPerPage={pageSize}
-        rowsPerPageOptions={[5, 10, 20]}
-        labelRowsPerPage={t('table.pagination.labelRowsPerPage')}
-        labelDisplayedRows={({ from, to, count }) =>
-          t('table.pagination.labelDisplayedRows')
-            .replace('{from}', String(from))
-            .replace('{to}', String(to))
-            .replace('{count}', String(count))
-        }
-        backIconButtonText={t('table.pagination.previousTooltip')}
-        nextIconButtonText={t('table.pagination.nextTooltip')}
-        onPageChange={(_event, next) => onPageChange?.(next, pageSize)}
-        onRowsPerPageChange={event =>
-          onRowsPerPageChange?.(parseInt(event.target.value, 10))
-        }
-      />
-    </Paper>
+                    </NotificationErrorBoundary>
+                  </Cell>
+                  <Cell>
+                    <NotificationErrorBoundary fallback={null}>
+                      <Flex gap="1" style={{ flexWrap: 'nowrap' }}>
+                        <NotificationActionButtons
+                          notifications={[notification]}
+                          {...actions}
+                        />
+                      </Flex>
+                    </NotificationErrorBoundary>
+                  </Cell>
+                </Row>
+              );
+            })}
+          </TableBody>
+        </TableRoot>
+        <Pager
+          page={page}
+          pageSize={pageSize}
+          count={totalCount ?? notifications.length}
+          onPageChange={next => onPageChange?.(next, pageSize)}
+          onPageSizeChange={size => onRowsPerPageChange?.(size)}
+        />
+      </Flex>
+    </Box>
   );
 }
