@@ -1,4 +1,5 @@
 import { Notification } from '@herald/plugin-notifications-common';
+import { NotificationPostProcessContext } from '@herald/plugin-notifications-node';
 import {
   LocalHttpServer,
   readRequestBody,
@@ -37,8 +38,8 @@ const servers: LocalHttpServer[] = [];
 /** A webhook answering every request with `status`, recording it. */
 async function listen(
   status: number,
-  received: Received[] = [],
-): Promise<{ server: LocalHttpServer; url: string }> {
+): Promise<{ server: LocalHttpServer; url: string; received: Received[] }> {
+  const received: Received[] = [];
   const server = new LocalHttpServer(async (req, res) => {
     received.push({
       method: req.method,
@@ -54,7 +55,16 @@ async function listen(
   });
   await server.start();
   servers.push(server);
-  return { server, url: `${server.origin}/hook` };
+  return { server, url: `${server.origin}/hook`, received };
+}
+
+/** A todo notification delivered to `url` by the processor. */
+function deliverTodo(url: string, context?: NotificationPostProcessContext) {
+  return new ExampleWebhookProcessor(url).postProcess(
+    notification('plugin:example-todo'),
+    options,
+    context,
+  );
 }
 
 describe('ExampleWebhookProcessor', () => {
@@ -78,14 +88,9 @@ describe('ExampleWebhookProcessor', () => {
   });
 
   it('POSTs the notification as JSON to the webhook', async () => {
-    const received: Received[] = [];
-    const { url } = await listen(204, received);
+    const { url, received } = await listen(204);
 
-    await new ExampleWebhookProcessor(url).postProcess(
-      notification('plugin:example-todo'),
-      options,
-      { deliveryId: DELIVERY_ID, attempt: 1 },
-    );
+    await deliverTodo(url, { deliveryId: DELIVERY_ID, attempt: 1 });
 
     expect(received).toEqual([
       {
@@ -104,27 +109,17 @@ describe('ExampleWebhookProcessor', () => {
   });
 
   it('sends no delivery headers when the host gives no delivery id', async () => {
-    const received: Received[] = [];
-    const { url } = await listen(204, received);
+    const { url, received } = await listen(204);
 
-    await new ExampleWebhookProcessor(url).postProcess(
-      notification('plugin:example-todo'),
-      options,
-    );
+    await deliverTodo(url);
 
     expect(received[0].deliveryHeaders).toEqual([undefined, undefined]);
   });
 
   it('throws when the webhook answers with an error, so the outbox retries', async () => {
-    const received: Received[] = [];
-    const { url } = await listen(503, received);
+    const { url, received } = await listen(503);
 
-    await expect(
-      new ExampleWebhookProcessor(url).postProcess(
-        notification('plugin:example-todo'),
-        options,
-      ),
-    ).rejects.toThrow(/Webhook answered 503/);
+    await expect(deliverTodo(url)).rejects.toThrow(/Webhook answered 503/);
     expect(received).toHaveLength(1);
   });
 
@@ -132,11 +127,6 @@ describe('ExampleWebhookProcessor', () => {
     const { server, url } = await listen(204);
     await server.stop();
 
-    await expect(
-      new ExampleWebhookProcessor(url).postProcess(
-        notification('plugin:example-todo'),
-        options,
-      ),
-    ).rejects.toThrow();
+    await expect(deliverTodo(url)).rejects.toThrow();
   });
 });
