@@ -170,7 +170,7 @@ function restoreBuffers(rows: Record<string, unknown>[]) {
   }
 }
 
-export type SqliteWorkerOptions = {
+type SqliteWorkerOptions = {
   /** Path of the better-sqlite3 module the worker loads. */
   driver: string;
   filename: string;
