@@ -55,12 +55,41 @@ describe('UnreadNotificationsCard', () => {
     expect(link).toHaveAttribute('href', `/notifications?id=${first.id}`);
     expect(screen.getByText('All green')).toBeInTheDocument();
     expect(screen.getByText('2 results out of 3')).toBeInTheDocument();
+    // Done and snoozed notifications are out of the inbox and the card.
     expect(api.callsTo('getNotifications')[0].args).toEqual({
       limit: 2,
       read: false,
+      done: false,
+      snoozed: false,
       sort: 'created',
       sortOrder: 'desc',
     });
+  });
+
+  it('marks one done from the card, which takes it out of the card', async () => {
+    const api = new InMemoryNotificationsApi([
+      makeNotification({ payload: { title: 'Handled' } }),
+      makeNotification({
+        payload: { title: 'Already done' },
+        done: new Date(),
+        read: new Date(),
+      }),
+      makeNotification({
+        payload: { title: 'Asleep' },
+        snoozedUntil: new Date(Date.now() + 3_600_000),
+      }),
+    ]);
+    await renderCard(api);
+    expect(
+      await screen.findByText('Last unread notifications (1)'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Asleep')).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(await screen.findByText('All caught up!')).toBeInTheDocument();
+    expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
+      { ids: [api.notifications[0].id], done: true },
+    ]);
   });
 
   it('marks one read from the card and refreshes on signals', async () => {

@@ -1,15 +1,16 @@
-import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  Flex,
+  Link,
+  Skeleton,
+  Text,
+} from '@backstage/ui';
 import { Notification } from '@herald/plugin-notifications-common';
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemIcon from '@material-ui/core/ListItemIcon';
-import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
-import ListItemText from '@material-ui/core/ListItemText';
-import Tooltip from '@material-ui/core/Tooltip';
-import Typography from '@material-ui/core/Typography';
-import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
-import { useEffect, useRef } from 'react';
+import { RiCheckboxCircleLine } from '@remixicon/react';
+import { CSSProperties, ReactNode, useEffect, useRef } from 'react';
 import { useUnreadCount } from '../../hooks/useUnreadCount';
 import { useMarkOpenedRead } from '../../hooks/useOpenNotification';
 import { useNotificationsApi } from '../../hooks/useNotificationsApi';
@@ -24,10 +25,11 @@ import {
   NotificationIcon,
   NotificationMeta,
   NotificationUnavailable,
+  secondaryTextColor,
   toPlainText,
   truncate,
 } from '../NotificationContent';
-import { SaveAndReadToggles } from '../NotificationsTable/BulkActions';
+import { NotificationActionButtons } from '../NotificationsTable/BulkActions';
 import { notificationsTranslationRef } from '../../translation';
 
 const REFRESH_THROTTLE_MS = 2000;
@@ -45,6 +47,13 @@ export type UnreadNotificationsCardProps = {
 };
 
 type Frame = 'card' | 'borderless';
+
+const itemStyle: CSSProperties = {
+  display: 'flex',
+  alignItems: 'flex-start',
+  gap: 'var(--bui-space-3)',
+  padding: 'var(--bui-space-2) 0',
+};
 
 /** One unread notification of the card, its title and description as text. */
 function UnreadNotificationItem(props: {
@@ -66,44 +75,44 @@ function UnreadNotificationItem(props: {
   const plainTitle = toPlainText(notification.payload.title);
   const description = toPlainText(notification.payload.description);
   return (
-    <ListItem>
-      <ListItemIcon>
-        <NotificationIcon
-          icon={notification.payload.icon}
-          severity={notification.payload.severity}
-        />
-      </ListItemIcon>
-      <ListItemText
-        primary={
-          <Tooltip title={plainTitle}>
-            <Link
-              to={`${path}?id=${encodeURIComponent(notification.id)}`}
-              onClick={() => onOpen(notification)}
-            >
-              {truncate(plainTitle, charLimit)}
-            </Link>
-          </Tooltip>
-        }
-        secondary={
-          <>
-            {description && (
-              <Tooltip title={description}>
-                <span>{truncate(description, descriptionMaxChars)}</span>
-              </Tooltip>
-            )}
-            <NotificationMeta notification={notification} />
-          </>
-        }
-        secondaryTypographyProps={{ component: 'div' }}
+    <>
+      <NotificationIcon
+        icon={notification.payload.icon}
+        severity={notification.payload.severity}
       />
-      <ListItemSecondaryAction>
-        <SaveAndReadToggles
+      <div style={{ flex: 1, minWidth: 0 }}>
+        <Link
+          href={`${path}?id=${encodeURIComponent(notification.id)}`}
+          title={plainTitle}
+          weight="bold"
+          onPress={() => onOpen(notification)}
+        >
+          {truncate(plainTitle, charLimit)}
+        </Link>
+        {description && (
+          <Text
+            as="div"
+            variant="body-medium"
+            title={description}
+            style={{ overflowWrap: 'anywhere' }}
+          >
+            {truncate(description, descriptionMaxChars)}
+          </Text>
+        )}
+        <NotificationMeta notification={notification} />
+      </div>
+      <Flex gap="1" align="center">
+        <NotificationActionButtons
           notifications={[notification]}
           onSave={(targets, saved) => onUpdate(targets, { saved })}
           onRead={(targets, read) => onUpdate(targets, { read })}
+          onDone={(targets, done) => onUpdate(targets, { done })}
+          onSnooze={(targets, until) =>
+            onUpdate(targets, { snoozedUntil: until })
+          }
         />
-      </ListItemSecondaryAction>
-    </ListItem>
+      </Flex>
+    </>
   );
 }
 
@@ -128,6 +137,10 @@ function UnreadNotifications(
       a.getNotifications({
         limit: maxMessages,
         read: false,
+        // Done and snoozed notifications are out of the inbox, so out of
+        // the card too.
+        done: false,
+        snoozed: false,
         sort: 'created',
         sortOrder: 'desc',
       }),
@@ -171,84 +184,88 @@ function UnreadNotifications(
   const content = (
     <>
       {(reconnecting || error) && (
-        <Typography
-          variant="caption"
-          component="div"
+        <Text
+          as="div"
+          variant="body-small"
           role="status"
-          style={{ padding: '8px 16px' }}
           data-testid="unread-card-reconnecting"
         >
           {t('unreadCard.reconnecting')}
-        </Typography>
+        </Text>
       )}
-      {loading && !value && <Progress />}
+      {loading && !value && <Skeleton width="100%" height={48} />}
       {value && notifications.length === 0 && (
-        <Typography align="center" style={{ padding: 24 }} component="div">
-          <CheckCircleOutline color="primary" fontSize="large" />
-          <div>{t('unreadCard.emptyState')}</div>
-        </Typography>
+        <Flex direction="column" align="center" py="4">
+          <RiCheckboxCircleLine
+            size={35}
+            color="var(--bui-positive-fg)"
+            aria-hidden
+          />
+          <Text as="div">{t('unreadCard.emptyState')}</Text>
+        </Flex>
       )}
       {notifications.length > 0 && (
-        <List dense>
+        <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
           {notifications.map(notification => (
-            <NotificationErrorBoundary
-              key={notification.id}
-              fallback={
-                <ListItem>
-                  <NotificationUnavailable />
-                </ListItem>
-              }
-            >
-              <UnreadNotificationItem
-                notification={notification}
-                path={path}
-                charLimit={charLimit}
-                descriptionMaxChars={descriptionMaxChars}
-                onUpdate={update}
-                onOpen={markOpenedRead}
-              />
-            </NotificationErrorBoundary>
+            <li key={notification.id} style={itemStyle}>
+              <NotificationErrorBoundary fallback={<NotificationUnavailable />}>
+                <UnreadNotificationItem
+                  notification={notification}
+                  path={path}
+                  charLimit={charLimit}
+                  descriptionMaxChars={descriptionMaxChars}
+                  onUpdate={update}
+                  onOpen={markOpenedRead}
+                />
+              </NotificationErrorBoundary>
+            </li>
           ))}
-        </List>
+        </ul>
       )}
       {notifications.length > 0 && (
-        <Typography
-          variant="caption"
-          color="textSecondary"
-          style={{ padding: 16 }}
-          component="div"
+        <Text
+          as="div"
+          variant="body-small"
+          style={{ color: secondaryTextColor }}
         >
-          {notifications.length} results out of {totalCount}
-        </Typography>
+          {t('unreadCard.resultsCount', {
+            displayed: String(notifications.length),
+            total: String(totalCount),
+          })}
+        </Text>
       )}
     </>
   );
 
-  if (props.frame === 'borderless') {
-    return (
-      <div>
-        <Typography
-          variant="h6"
-          component="h2"
-          style={{ display: 'flex', justifyContent: 'space-between' }}
-        >
-          {title}
-          <Link to={path} style={{ fontSize: '0.875rem' }}>
-            {t('unreadCard.viewAll')}
-          </Link>
-        </Typography>
-        {content}
-      </div>
-    );
-  }
-  return (
-    <InfoCard
-      title={title}
-      deepLink={{ title: t('unreadCard.viewAll'), link: path }}
-      noPadding
-    >
+  return props.frame === 'borderless' ? (
+    <div>
+      <CardTitle title={title} path={path} viewAll={t('unreadCard.viewAll')} />
       {content}
-    </InfoCard>
+    </div>
+  ) : (
+    <Card>
+      <CardHeader>
+        <CardTitle
+          title={title}
+          path={path}
+          viewAll={t('unreadCard.viewAll')}
+        />
+      </CardHeader>
+      <CardBody>{content}</CardBody>
+    </Card>
+  );
+}
+
+function CardTitle(props: { title: ReactNode; path: string; viewAll: string }) {
+  return (
+    <Flex justify="between" align="center" gap="2">
+      <Text as="h2" variant="title-x-small" weight="bold">
+        {props.title}
+      </Text>
+      <Link href={props.path} variant="body-small">
+        {props.viewAll}
+      </Link>
+    </Flex>
   );
 }
 
