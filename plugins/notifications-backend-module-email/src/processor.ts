@@ -8,6 +8,7 @@ import {
   NotificationPostProcessContext,
   NotificationProcessor,
   deferWhenTransient,
+  describeFailedTargets,
 } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { EmailDigests } from './EmailDigests';
@@ -29,10 +30,9 @@ export class EmailDeliveryError extends Error {
     super(
       `Failed to email notification ${notification.id} to ${
         failures.length
-      } of ${attempted} address(es): ${failures
-        .slice(0, 3)
-        .map(f => `${f.address}: ${f.error.message}`)
-        .join('; ')}`,
+      } of ${attempted} address(es): ${describeFailedTargets(
+        failures.map(f => ({ target: f.address, reason: f.error.message })),
+      )}`,
     );
     this.name = 'EmailDeliveryError';
   }

@@ -6,6 +6,7 @@ import {
 import {
   deferWhenTransient,
   NotificationProcessor,
+  describeFailedTargets,
 } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { renderTeamsMessage } from './card';
@@ -57,10 +58,7 @@ export class TeamsDeliveryError extends Error {
     super(
       `Teams card of notification ${notification.id} not posted to ${
         failures.length
-      } channel(s): ${failures
-        .slice(0, 3)
-        .map(f => `${f.target}: ${f.reason}`)
-        .join('; ')}`,
+      } channel(s): ${describeFailedTargets(failures)}`,
     );
     this.name = 'TeamsDeliveryError';
   }

@@ -7,6 +7,7 @@ import {
   deferWhenTransient,
   NotificationPostProcessContext,
   NotificationProcessor,
+  describeFailedTargets,
 } from '@herald/plugin-notifications-node';
 import {
   mentionedUserRefs,
@@ -92,10 +93,9 @@ export class SlackDeliveryError extends Error {
     super(
       `Failed to post notification ${notification.id} to Slack for ${
         failures.length
-      } target(s): ${failures
-        .slice(0, 3)
-        .map(f => `${f.target}: ${f.error.message}`)
-        .join('; ')}`,
+      } target(s): ${describeFailedTargets(
+        failures.map(f => ({ target: f.target, reason: f.error.message })),
+      )}`,
     );
     this.name = 'SlackDeliveryError';
   }

@@ -6,6 +6,7 @@ import {
   deferWhenTransient,
   NotificationPostProcessContext,
   NotificationProcessor,
+  describeFailedTargets,
 } from '@herald/plugin-notifications-node';
 import { WebhookEndpoint, endpointMatches } from './config';
 import { WebhookDeliveryLog, deliveryKeyOf } from './deliveryLog';
@@ -24,10 +25,9 @@ export class WebhookDeliveryError extends Error {
     super(
       `Webhook of notification ${notification.id} not delivered to ${
         failures.length
-      } endpoint(s): ${failures
-        .slice(0, 3)
-        .map(f => `${f.endpoint}: ${f.reason}`)
-        .join('; ')}`,
+      } endpoint(s): ${describeFailedTargets(
+        failures.map(f => ({ target: f.endpoint, reason: f.reason })),
+      )}`,
     );
     this.name = 'WebhookDeliveryError';
   }

@@ -1,4 +1,5 @@
 import {
+  describeFailedTargets,
   NotificationDeliveryDeferredError,
   deferWhenTransient,
 } from './deferral';
@@ -53,5 +54,18 @@ describe('deferWhenTransient', () => {
         { transient: false },
       ]),
     ).toBe(error);
+  });
+});
+
+describe('describeFailedTargets', () => {
+  it('names the first three targets with their reasons', () => {
+    expect(
+      describeFailedTargets(
+        ['a', 'b', 'c', 'd'].map(target => ({
+          target,
+          reason: `${target} down`,
+        })),
+      ),
+    ).toBe('a: a down; b: b down; c: c down');
   });
 });

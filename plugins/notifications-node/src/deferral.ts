@@ -69,3 +69,19 @@ export function deferWhenTransient(
     cause: error,
   });
 }
+
+/**
+ * The first three failed targets of a delivery with their reasons, as
+ * `target: reason; ...`, for the message of the error a processor throws
+ * when some of its targets failed.
+ *
+ * @public
+ */
+export function describeFailedTargets(
+  failures: Array<{ target: string; reason: string }>,
+): string {
+  return failures
+    .slice(0, 3)
+    .map(f => `${f.target}: ${f.reason}`)
+    .join('; ');
+}
