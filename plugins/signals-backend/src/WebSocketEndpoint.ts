@@ -51,6 +51,7 @@ export class WebSocketEndpoint {
       maxPayload: deps.config.maxFrameBytes,
       perMessageDeflate: false,
       clientTracking: false,
+      WebSocket: deps.hub.socketClass,
       handleProtocols: (_protocols, request) =>
         this.authProtocols.get(request) ?? false,
     });

@@ -80,14 +80,17 @@ export class SignalHub {
         }
       },
     };
+    this.socketClass = hubSocketClass(this.listeners);
   }
 
-  private readonly listeners: {
-    message(this: WebSocket, data: RawData, isBinary: boolean): void;
-    alive(this: WebSocket): void;
-    close(this: WebSocket): void;
-    error(this: WebSocket, error: Error): void;
-  };
+  private readonly listeners: SocketListeners;
+
+  /**
+   * The socket class for the `ws` server to create (its `WebSocket` option),
+   * which hands the hub's events to the shared listeners without a listener
+   * entry on each socket (see {@link hubSocketClass}).
+   */
+  readonly socketClass: typeof WebSocket;
 
   get connectionCount() {
     return this.connections.size;
@@ -133,12 +136,15 @@ export class SignalHub {
     this.connections.set(socket, connection);
     this.perUser.set(userEntityRef, this.connectionsOf(userEntityRef) + 1);
 
-    const { listeners } = this;
-    socket.on('message', listeners.message);
-    socket.on('pong', listeners.alive);
-    socket.on('ping', listeners.alive);
-    socket.on('close', listeners.close);
-    socket.on('error', listeners.error);
+    const created: unknown = socket;
+    if (!(created instanceof this.socketClass)) {
+      const { listeners } = this;
+      socket.on('message', listeners.message);
+      socket.on('pong', listeners.alive);
+      socket.on('ping', listeners.alive);
+      socket.on('close', listeners.close);
+      socket.on('error', listeners.error);
+    }
     return connection;
   }
 
@@ -302,7 +308,8 @@ export class SignalHub {
         );
         return;
       }
-      connection.channels = [...channels, channel];
+      // concat allocates exactly the length; a spread leaves room for 16 more.
+      connection.channels = channels.concat(channel);
     }
     this.subscriptions.add(connection, channel, withOffsets);
 
@@ -377,4 +384,44 @@ export class SignalHub {
       connection.socket.ping();
     }
   }
+}
+
+type SocketListeners = {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  alive(this: WebSocket): void;
+  close(this: WebSocket): void;
+  error(this: WebSocket, error: Error): void;
+};
+
+/**
+ * Listeners added with `on` cost every socket an event map of its own, about
+ * 250 bytes once there are five events. Sockets of this class hand those
+ * events to the shared listeners from their prototype instead, and still
+ * emit every event as usual, so other listeners run too.
+ */
+function hubSocketClass(listeners: SocketListeners): typeof WebSocket {
+  return class HubSocket extends WebSocket {
+    emit(event: string | symbol, ...args: any[]): boolean {
+      switch (event) {
+        case 'message':
+          listeners.message.call(this, args[0], args[1]);
+          break;
+        case 'pong':
+        case 'ping':
+          listeners.alive.call(this);
+          break;
+        case 'close':
+          listeners.close.call(this);
+          break;
+        case 'error':
+          listeners.error.call(this, args[0]);
+          // Handled: without a listener of its own, emitting it would throw.
+          return super.listenerCount('error') > 0
+            ? super.emit(event, ...args)
+            : true;
+        default:
+      }
+      return super.emit(event, ...args);
+    }
+  };
 }

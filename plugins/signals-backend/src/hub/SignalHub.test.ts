@@ -1,0 +1,80 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AddressInfo } from 'net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { defaultSignalsConfig } from '../config';
+import { SignalHub } from './SignalHub';
+
+describe('SignalHub sockets', () => {
+  let hub: SignalHub;
+  let server: WebSocketServer;
+  let accepted: Promise<WebSocket>;
+
+  beforeEach(async () => {
+    hub = new SignalHub(defaultSignalsConfig, mockServices.logger.mock());
+    server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      // As the endpoint: tracking clients adds a close listener per socket.
+      clientTracking: false,
+      WebSocket: hub.socketClass,
+    });
+    accepted = new Promise(resolve =>
+      server.once('connection', socket => {
+        hub.add(socket, 'user:default/alice', []);
+        resolve(socket);
+      }),
+    );
+    await new Promise(resolve => server.once('listening', resolve));
+  });
+
+  afterEach(async () => {
+    hub.shutdown();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  async function connect() {
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    await new Promise(resolve => client.once('open', resolve));
+    return { client, serverSide: await accepted };
+  }
+
+  /** The server has read every frame the client sent before the ping. */
+  const roundTrip = (client: WebSocket) =>
+    new Promise(resolve => {
+      client.once('pong', resolve);
+      client.ping();
+    });
+
+  it('serves sockets of its class without a listener on each', async () => {
+    const { client, serverSide } = await connect();
+    expect(serverSide).toBeInstanceOf(hub.socketClass);
+    for (const event of ['message', 'ping', 'pong', 'close', 'error']) {
+      expect(serverSide.listenerCount(event)).toBe(0);
+    }
+
+    client.send(JSON.stringify({ action: 'subscribe', channel: 'c' }));
+    await roundTrip(client);
+    const frame = new Promise(resolve =>
+      client.once('message', data => resolve(JSON.parse(String(data)))),
+    );
+    hub.deliver({
+      recipients: { type: 'user', entityRef: 'user:default/alice' },
+      channel: 'c',
+      message: { n: 1 },
+      offset: 1,
+    });
+    expect(await frame).toEqual({ channel: 'c', message: { n: 1 } });
+
+    const closed = new Promise(resolve => serverSide.once('close', resolve));
+    client.close();
+    await closed;
+    expect(hub.connectionCount).toBe(0);
+  });
+
+  it('drops a socket on error without an error listener of its own', async () => {
+    const { serverSide } = await connect();
+    expect(() => serverSide.emit('error', new Error('reset'))).not.toThrow();
+    expect(hub.connectionCount).toBe(0);
+  });
+});
