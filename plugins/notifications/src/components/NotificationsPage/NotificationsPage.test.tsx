@@ -578,17 +578,19 @@ describe('NotificationsPage', () => {
       expect(notice).toHaveTextContent('1 notification marked done.');
       expect(api.notifications[0].done).toBeInstanceOf(Date);
 
+      // Undo puts it back as it was: in the inbox and unread.
       await userEvent.click(
         within(notice).getByRole('button', { name: 'Undo' }),
       );
       expect(
-        await screen.findByText('Unread notifications (1)'),
+        await screen.findByText('Unread notifications (2)'),
       ).toBeInTheDocument();
-      await waitFor(() => expect(api.notifications[0].done).toBeUndefined());
+      expect(api.notifications[0].done).toBeUndefined();
+      expect(api.notifications[0].read).toBeUndefined();
       expect(notice).toBeEmptyDOMElement();
       expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
         { ids: [api.notifications[0].id], done: true },
-        { ids: [api.notifications[0].id], done: false },
+        { ids: [api.notifications[0].id], done: false, read: false },
       ]);
 
       await userEvent.click(
@@ -602,6 +604,9 @@ describe('NotificationsPage', () => {
       expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
         done: true,
       });
+      // The title follows the view at once, the rows when the list arrives.
+      await waitFor(() => expect(rowOf('Stay here')).toBeDefined());
+      expect(screen.getAllByTestId('notification-row')).toHaveLength(1);
       await userEvent.click(
         within(rowOf('Stay here')).getByRole('button', {
           name: 'Move back to the inbox',

@@ -114,7 +114,12 @@ export function NotificationsTable(props: NotificationsTableProps) {
   const alertApi = useApi(alertApiRef);
   const { t } = useTranslationRef(notificationsTranslationRef);
   const [selectedIds, setSelectedIds] = useState<Set<string>>(new Set());
-  const [doneIds, setDoneIds] = useState<string[]>([]);
+  // What the last done took out of the inbox, and which of it was unread,
+  // so Undo puts it back as it was (done marks read).
+  const [lastDone, setLastDone] = useState<{
+    ids: string[];
+    unreadIds: string[];
+  }>({ ids: [], unreadIds: [] });
   const [helpOpen, setHelpOpen] = useState(false);
   const [search, setSearch] = useState(props.containsText ?? '');
   const rootRef = useRef<HTMLDivElement | null>(null);
@@ -217,16 +222,25 @@ export function NotificationsTable(props: NotificationsTableProps) {
     onDone: async (targets: Notification[], done: boolean) => {
       const stored = await update(targets, { done });
       if (stored) {
-        setDoneIds(done ? targets.map(n => n.id) : []);
+        setLastDone({
+          ids: done ? targets.map(n => n.id) : [],
+          unreadIds: done ? targets.filter(n => !n.read).map(n => n.id) : [],
+        });
       }
     },
     onSnooze: (targets: Notification[], snoozedUntil: Date | null) =>
       update(targets, { snoozedUntil }),
   };
   const undoDone = async () => {
-    const ids = doneIds;
-    setDoneIds([]);
-    if (await updateNotifications(ids, { done: false })) {
+    const { ids, unreadIds } = lastDone;
+    setLastDone({ ids: [], unreadIds: [] });
+    const readIds = ids.filter(id => !unreadIds.includes(id));
+    const restored = await Promise.all([
+      unreadIds.length > 0 &&
+        updateNotifications(unreadIds, { done: false, read: false }),
+      readIds.length > 0 && updateNotifications(readIds, { done: false }),
+    ]);
+    if (restored.some(Boolean)) {
       onUpdate();
     }
   };
@@ -323,11 +337,11 @@ export function NotificationsTable(props: NotificationsTableProps) {
           gap="2"
           data-testid="notifications-undo-done"
         >
-          {doneIds.length > 0 && (
+          {lastDone.ids.length > 0 && (
             <UndoDoneNotice
-              count={doneIds.length}
+              count={lastDone.ids.length}
               onUndo={undoDone}
-              onDismiss={() => setDoneIds([])}
+              onDismiss={() => setLastDone({ ids: [], unreadIds: [] })}
             />
           )}
         </Flex>
