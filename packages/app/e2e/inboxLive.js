@@ -8,6 +8,7 @@ const {
   helpers: {
     TIMEOUT,
     badgeCount,
+    chooseView,
     countIn,
     expect,
     row,
@@ -142,8 +143,7 @@ const tests = [
         );
 
         // A filter change while the backend is gone keeps the page.
-        await tab.locator('#notifications-filter-view').click();
-        await tab.getByRole('option', { name: 'All', exact: true }).click();
+        await chooseView(tab, 'All');
         const notice = tab.getByTestId('notifications-load-failed');
         await notice.waitFor({ timeout: TIMEOUT });
         expect(
@@ -426,8 +426,7 @@ const tests = [
       try {
         await gotoInbox(tab, appUrl);
         const query = () => new URL(tab.url()).searchParams;
-        await tab.locator('#notifications-filter-view').click();
-        await tab.getByRole('option', { name: 'All', exact: true }).click();
+        await chooseView(tab, 'All');
         await waitUntil(
           async () => query().get('view') === 'all',
           () => `the view should be in the URL: ${tab.url()}`,
@@ -455,8 +454,10 @@ const tests = [
           'the search should survive a reload',
         );
         expect(
-          (await tab.locator('#notifications-filter-view').textContent()) ===
-            'All',
+          (await tab
+            .getByTestId('notifications-filter-view')
+            .getByRole('button')
+            .textContent()) === 'All',
           'the view should survive a reload',
         );
         await shot(tab, 'reloaded');

@@ -119,7 +119,10 @@ function row(page, title) {
 }
 
 async function chooseView(page, option) {
-  await page.locator('#notifications-filter-view').click();
+  await page
+    .getByTestId('notifications-filter-view')
+    .getByRole('button')
+    .click();
   await page.getByRole('option', { name: option, exact: true }).click();
   await page.getByRole('listbox').waitFor({ state: 'detached' });
 }
@@ -375,6 +378,7 @@ module.exports = {
     TIMEOUT,
     badgeCount,
     broadcast,
+    chooseView,
     countIn,
     expect,
     row,
