@@ -149,3 +149,6 @@ exports.down = async function down(knex) {
   }
   await knex.schema.dropTableIfExists(COUNTS);
 };
+
+/** For later migrations that extend these counts on the same databases. */
+exports.dialect = dialect;
