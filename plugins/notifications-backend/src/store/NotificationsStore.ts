@@ -53,7 +53,10 @@ export type NotificationFilter = {
 /** Herald's filters on a user's state, which `/status` takes too. */
 export type StatusFilter = {
   done?: boolean;
-  /** Snoozed until a time still ahead. */
+  /**
+   * Snoozed: `snoozed_until` set. A snooze whose time has come counts until
+   * the task that wakes snoozes clears it, as the per-user counts see it.
+   */
   snoozed?: boolean;
   reason?: NotificationReasonType;
 };
@@ -98,10 +101,32 @@ function sum(values: unknown[]): number {
 const COUNTABLE_OPTIONS = new Set([
   'read',
   'minimumSeverity',
+  'done',
+  'snoozed',
+  'reason',
   'offset',
   'limit',
   'orderBy',
 ]);
+
+type UserCounts = { total: number; unread: number; read: number };
+
+/**
+ * Which of the per-user counts holds the rows under these state filters:
+ * all of the user's rows, those in the inbox (not done, not snoozed), or
+ * none when the filter needs the rows themselves.
+ */
+function countedRows(filter: StatusFilter): 'all' | 'inbox' | undefined {
+  if (filter.reason !== undefined) {
+    return undefined;
+  }
+  if (filter.done === undefined && filter.snoozed === undefined) {
+    return 'all';
+  }
+  return filter.done === false && filter.snoozed === false
+    ? 'inbox'
+    : undefined;
+}
 
 /**
  * Which per-user count answers a count of the user's own rows under
@@ -109,7 +134,7 @@ const COUNTABLE_OPTIONS = new Set([
  */
 function userCountFor(
   filter: ListNotificationsOptions,
-): 'total' | 'unread' | 'read' | undefined {
+): { rows: 'all' | 'inbox'; count: keyof UserCounts } | undefined {
   for (const [key, value] of Object.entries(filter)) {
     if (value !== undefined && !COUNTABLE_OPTIONS.has(key)) {
       return undefined;
@@ -118,10 +143,14 @@ function userCountFor(
   if (filter.minimumSeverity && filter.minimumSeverity !== 'low') {
     return undefined;
   }
-  if (filter.read === undefined) {
-    return 'total';
+  const rows = countedRows(filter);
+  if (!rows) {
+    return undefined;
   }
-  return filter.read ? 'read' : 'unread';
+  if (filter.read === undefined) {
+    return { rows, count: 'total' };
+  }
+  return { rows, count: filter.read ? 'read' : 'unread' };
 }
 
 /** `!` escapes LIKE wildcards; unlike a backslash it means the same in every dialect's string literals. */
@@ -186,11 +215,13 @@ export class NotificationsStore {
         this.knex.raw('COUNT(??) as ??', [readColumn, 'readCount']),
       );
     let rows: Array<{ total: unknown; readCount: unknown }>;
-    if (this.hasUserCounts && !hasStateFilter(filter)) {
-      const [ownCounts, broadcastCounts] = await Promise.all([
+    const counted = this.hasUserCounts ? countedRows(filter) : undefined;
+    if (counted) {
+      const [userCounts, broadcastCounts] = await Promise.all([
         this.userCounts(user),
         counts(broadcasts, 'broadcast_user_status.read'),
       ]);
+      const ownCounts = userCounts[counted];
       rows = [
         { total: ownCounts.total, readCount: ownCounts.read },
         ...broadcastCounts,
@@ -206,14 +237,23 @@ export class NotificationsStore {
   }
 
   /** The user's own rows, counted by the database's triggers as they change. */
-  private async userCounts(user: string) {
-    const row: { total: unknown; unread: unknown } | undefined =
-      await this.knex('notification_user_count')
-        .where('user', user)
-        .first('total', 'unread');
-    const total = Number(row?.total ?? 0);
-    const unread = Number(row?.unread ?? 0);
-    return { total, unread, read: total - unread };
+  private async userCounts(
+    user: string,
+  ): Promise<Record<'all' | 'inbox', UserCounts>> {
+    const row: Record<string, unknown> | undefined = await this.knex(
+      'notification_user_count',
+    )
+      .where('user', user)
+      .first('total', 'unread', 'inbox_total', 'inbox_unread');
+    const counts = (totalValue: unknown, unreadValue: unknown) => {
+      const total = Number(totalValue ?? 0);
+      const unread = Number(unreadValue ?? 0);
+      return { total, unread, read: total - unread };
+    };
+    return {
+      all: counts(row?.total, row?.unread),
+      inbox: counts(row?.inbox_total, row?.inbox_unread),
+    };
   }
 
   async topics(user: string, filter: NotificationFilter): Promise<string[]> {
@@ -343,12 +383,12 @@ export class NotificationsStore {
     const [own, broadcasts] = this.branches(user, filter);
     const counted = this.hasUserCounts ? userCountFor(filter) : undefined;
     if (counted) {
-      const [ownCounts, broadcastRows] = await Promise.all([
+      const [userCounts, broadcastRows] = await Promise.all([
         this.userCounts(user),
         broadcasts.count({ count: '*' }),
       ]);
       return (
-        ownCounts[counted] +
+        userCounts[counted.rows][counted.count] +
         sum(broadcastRows.map((row: { count: unknown }) => row.count))
       );
     }
@@ -468,14 +508,6 @@ export class NotificationsStore {
   }
 }
 
-function hasStateFilter(filter: StatusFilter): boolean {
-  return (
-    filter.done !== undefined ||
-    filter.snoozed !== undefined ||
-    filter.reason !== undefined
-  );
-}
-
 /** Herald's done, snoozed and reason filters on one side of the view. */
 function applyStateFilter(
   query: Knex.QueryBuilder,
@@ -491,14 +523,10 @@ function applyStateFilter(
     }
   }
   if (filter.snoozed !== undefined) {
-    const snoozedUntil = `${stateTable}.snoozed_until`;
-    const now = new Date();
     if (filter.snoozed) {
-      query.where(snoozedUntil, '>', now);
+      query.whereNotNull(`${stateTable}.snoozed_until`);
     } else {
-      query.where(inner =>
-        inner.whereNull(snoozedUntil).orWhere(snoozedUntil, '<=', now),
-      );
+      query.whereNull(`${stateTable}.snoozed_until`);
     }
   }
   if (filter.reason !== undefined) {

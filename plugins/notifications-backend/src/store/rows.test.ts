@@ -58,7 +58,7 @@ describe('rowToNotification', () => {
     expect(rowToNotification(row).reasons).toEqual([{ type: 'broadcast' }]);
   });
 
-  it('reads done, a future snooze and stored reasons; a past snooze is over', () => {
+  it('reads done, a snooze and stored reasons; a past snooze lasts until woken', () => {
     const future = Date.now() + 3_600_000;
     const own = rowToNotification({
       ...row,
@@ -77,13 +77,14 @@ describe('rowToNotification', () => {
         via: 'group:default/t',
       },
     ]);
+    const pastTime = Date.now() - 1_000;
     const past = rowToNotification({
       ...row,
       user: 'user:default/alice',
-      snoozed_until: Date.now() - 1_000,
+      snoozed_until: pastTime,
       reasons: '[{"type":"nonsense"}]',
     });
-    expect(past).not.toHaveProperty('snoozedUntil');
+    expect(past.snoozedUntil).toEqual(new Date(pastTime));
     expect(past).not.toHaveProperty('reasons');
   });
 

@@ -177,10 +177,10 @@ export function rowToNotification(row: NotificationRow): Notification {
   if (done) {
     notification.done = done;
   }
-  // A snooze whose time has passed but which the wake task has not reached
-  // yet is over already, as the `snoozed` filter sees it.
+  // Shown until the wake task clears it, a few seconds after its time, as
+  // the `snoozed` filter and the inbox counts see it.
   const snoozedUntil = toDate(row.snoozed_until);
-  if (snoozedUntil && snoozedUntil.getTime() > Date.now()) {
+  if (snoozedUntil) {
     notification.snoozedUntil = snoozedUntil;
   }
   const reasons =

@@ -5,6 +5,8 @@ import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
 import { applyDatabaseMigrations } from './migrations';
 import { NotificationWriter } from './NotificationWriter';
 import { NotificationsStore } from './NotificationsStore';
+import { SnoozeStore } from '../snooze/SnoozeStore';
+import { RetentionStore } from '../retention';
 
 jest.setTimeout(60_000);
 
@@ -12,6 +14,8 @@ const databases = createTestDatabases();
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 const COUNTS_MIGRATION = '20261203e_notification_counts.js';
+const INBOX_COUNTS_MIGRATION = '20261203f_inbox_counts.js';
+const INBOX = { done: false, snoozed: false } as const;
 const migrations = {
   directory: resolvePackagePath(
     '@herald/plugin-notifications-backend',
@@ -33,42 +37,102 @@ function rawRows(user: string, count: number, readEvery: number) {
   }));
 }
 
-/** What the store answers, against the rows counted one by one. */
+/**
+ * What the store answers, for all of the user's rows and for the inbox
+ * (not done, not snoozed), against the rows and broadcasts counted one by
+ * one with plain SQL.
+ */
 async function expectExactCounts(knex: Knex, user: string) {
   const store = new NotificationsStore(knex);
-  const counted = async (read?: boolean) => {
-    const query = knex('notification').where('user', user);
-    if (read !== undefined) {
-      query[read ? 'whereNotNull' : 'whereNull']('read');
+  const counted = async (inbox: boolean, read?: boolean) => {
+    const own = knex('notification').where('user', user);
+    const broadcasts = knex('broadcast').leftJoin(
+      'broadcast_user_status',
+      join =>
+        join
+          .on('broadcast_user_status.broadcast_id', '=', 'broadcast.id')
+          .andOn('broadcast_user_status.user', '=', knex.raw('?', [user])),
+    );
+    for (const [query, state] of [
+      [own, 'notification'],
+      [broadcasts, 'broadcast_user_status'],
+    ] as const) {
+      if (read !== undefined) {
+        query[read ? 'whereNotNull' : 'whereNull'](`${state}.read`);
+      }
+      if (inbox) {
+        query.whereNull(`${state}.done`).whereNull(`${state}.snoozed_until`);
+      }
     }
-    const [{ count }] = await query.count({ count: '*' });
-    return Number(count);
+    const [[ownRows], [broadcastRows]] = await Promise.all([
+      own.count({ count: '*' }),
+      broadcasts.count({ count: '*' }),
+    ]);
+    return Number(ownRows.count) + Number(broadcastRows.count);
   };
-  const totalCount = async (read?: boolean) =>
-    (await store.list(user, { read, limit: 0, minimumSeverity: 'low' }))
-      .totalCount;
   const client = String(knex.client.config.client);
   if (client === 'pg' || client.includes('sqlite')) {
     // The triggers' own bookkeeping, which the store trusts for these views.
     const row = await knex('notification_user_count')
       .where('user', user)
-      .first('total', 'unread');
+      .first('total', 'unread', 'inbox_total', 'inbox_unread');
+    const ownRows = async (inbox: boolean, unread: boolean) => {
+      const query = knex('notification').where('user', user);
+      if (unread) {
+        query.whereNull('read');
+      }
+      if (inbox) {
+        query.whereNull('done').whereNull('snoozed_until');
+      }
+      const [{ count }] = await query.count({ count: '*' });
+      return Number(count);
+    };
     expect({
       total: Number(row?.total ?? 0),
       unread: Number(row?.unread ?? 0),
-    }).toEqual({ total: await counted(), unread: await counted(false) });
+      inbox_total: Number(row?.inbox_total ?? 0),
+      inbox_unread: Number(row?.inbox_unread ?? 0),
+    }).toEqual({
+      total: await ownRows(false, false),
+      unread: await ownRows(false, true),
+      inbox_total: await ownRows(true, false),
+      inbox_unread: await ownRows(true, true),
+    });
   }
-  expect({
-    all: await totalCount(),
-    unread: await totalCount(false),
-    read: await totalCount(true),
-    status: await store.status(user),
-  }).toEqual({
-    all: await counted(),
-    unread: await counted(false),
-    read: await counted(true),
-    status: { unread: await counted(false), read: await counted(true) },
-  });
+  for (const inbox of [false, true]) {
+    const state = inbox ? INBOX : {};
+    const totalCount = async (read?: boolean) =>
+      (
+        await store.list(user, {
+          ...state,
+          read,
+          limit: 0,
+          minimumSeverity: 'low',
+        })
+      ).totalCount;
+    expect({
+      inbox,
+      all: await totalCount(),
+      unread: await totalCount(false),
+      read: await totalCount(true),
+      status: await store.status(user, state),
+    }).toEqual({
+      inbox,
+      all: await counted(inbox),
+      unread: await counted(inbox, false),
+      read: await counted(inbox, true),
+      status: {
+        unread: await counted(inbox, false),
+        read: await counted(inbox, true),
+      },
+    });
+  }
+}
+
+async function expectExactCountsAfterMigrating(knex: Knex) {
+  await applyDatabaseMigrations(knex);
+  await expectExactCounts(knex, ALICE);
+  await expectExactCounts(knex, BOB);
 }
 
 describe.each(databases.eachSupportedId())(
@@ -77,7 +141,9 @@ describe.each(databases.eachSupportedId())(
     it('count rows that were there before the migration', async () => {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
-      await knex.migrate.down({ ...migrations, name: COUNTS_MIGRATION });
+      for (const name of [INBOX_COUNTS_MIGRATION, COUNTS_MIGRATION]) {
+        await knex.migrate.down({ ...migrations, name });
+      }
       await knex('notification').insert(rawRows(ALICE, 30, 3));
       await applyDatabaseMigrations(knex);
 
@@ -153,6 +219,116 @@ describe.each(databases.eachSupportedId())(
       for (const user of [ALICE, BOB]) {
         await expectExactCounts(knex, user);
       }
+    });
+
+    it('follow done, undone, snooze, wake, retention and broadcast states', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const store = new NotificationsStore(knex);
+      const users = [ALICE, BOB];
+      const expectAllExact = async () => {
+        for (const user of users) {
+          await expectExactCounts(knex, user);
+        }
+      };
+      const old = new Date('2020-01-01T00:00:00.000Z');
+      await knex('notification').insert([
+        ...rawRows(ALICE, 20, 3),
+        ...rawRows(BOB, 6, 2),
+        ...rawRows(ALICE, 4, 2).map(row => ({ ...row, updated: old })),
+      ]);
+      const broadcastIds = [randomUUID(), randomUUID()];
+      await knex('broadcast').insert(
+        broadcastIds.map((id, i) => ({
+          id,
+          title: `b${i}`,
+          severity: 'normal',
+          origin: 'plugin:tool',
+          created: new Date(),
+        })),
+      );
+      await expectAllExact();
+      const ids: string[] = await knex('notification')
+        .where('user', ALICE)
+        .orderBy('title')
+        .pluck('id');
+
+      await store.updateState(ALICE, ids.slice(0, 8), { done: true });
+      await store.updateState(ALICE, [...ids.slice(4, 6), ...broadcastIds], {
+        read: true,
+        done: true,
+      });
+      await expectAllExact();
+      await store.updateState(ALICE, ids.slice(0, 4), { done: false });
+      await store.updateState(ALICE, broadcastIds.slice(0, 1), {
+        done: false,
+      });
+      await expectAllExact();
+
+      const inAnHour = new Date(Date.now() + 3_600_000);
+      await store.updateState(ALICE, ids.slice(2, 12), {
+        snoozedUntil: inAnHour,
+      });
+      await store.updateState(ALICE, broadcastIds, { snoozedUntil: inAnHour });
+      await expectAllExact();
+      await store.updateState(ALICE, ids.slice(2, 4), { snoozedUntil: null });
+      await expectAllExact();
+
+      // A snooze whose time has come stays out of the inbox, in the list
+      // and in the counts alike, until the wake task clears it.
+      await store.updateState(ALICE, ids.slice(4, 12), { read: true });
+      await knex('notification')
+        .whereIn('id', ids.slice(4, 8))
+        .update({ snoozed_until: new Date(Date.now() - 1000) });
+      await expectAllExact();
+      const listed = await store.list(ALICE, { ...INBOX });
+      expect(listed.notifications).toHaveLength(listed.totalCount);
+      expect(
+        listed.notifications.filter(n => ids.slice(4, 8).includes(n.id)),
+      ).toEqual([]);
+      expect(
+        await new SnoozeStore(knex).endDueSnoozes(
+          new Date(Date.now() + 7_200_000),
+          500,
+        ),
+      ).toHaveLength(8 + broadcastIds.length);
+      await expectAllExact();
+      expect(
+        (await store.list(ALICE, { ...INBOX })).notifications.map(n => n.id),
+      ).toEqual(expect.arrayContaining(ids.slice(4, 12)));
+
+      await store.updateState(ALICE, ids.slice(10, 16), { done: true });
+      await knex('notification').whereIn('id', ids.slice(14, 18)).del();
+      await new RetentionStore(knex).deleteExpired(
+        new Date('2021-01-01T00:00:00.000Z'),
+      );
+      expect(await knex('notification').where('updated', old)).toEqual([]);
+      await knex('notification')
+        .whereIn('id', ids.slice(18, 20))
+        .update({ user: BOB, done: new Date() });
+      await expectAllExact();
+    });
+
+    it('count an inbox that was there before its migration', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      await knex.migrate.down({ ...migrations, name: INBOX_COUNTS_MIGRATION });
+      await knex('notification').insert(
+        rawRows(ALICE, 12, 2).map((row, i) => ({
+          ...row,
+          done: i % 3 === 0 ? new Date() : null,
+          snoozed_until: i % 4 === 1 ? new Date(Date.now() + 60_000) : null,
+        })),
+      );
+      await expectExactCountsAfterMigrating(knex);
+      expect(await new NotificationsStore(knex).status(ALICE, INBOX)).toEqual({
+        unread: 2,
+        read: 4,
+      });
+      await knex.migrate.down({ ...migrations, name: INBOX_COUNTS_MIGRATION });
+      // The earlier counts, rebuilt by the way down, still follow writes.
+      await knex('notification').insert(rawRows(ALICE, 3, 1));
+      await expectExactCountsAfterMigrating(knex);
     });
 
     it('leave filtered counts to the rows', async () => {
