@@ -30,6 +30,10 @@ const listNotifications = {
     ref('#/components/parameters/saved'),
     ref('#/components/parameters/createdAfter'),
     ref('#/components/parameters/minimumSeverity'),
+    ref('#/components/parameters/done'),
+    ref('#/components/parameters/snoozed'),
+    ref('#/components/parameters/reason'),
+    ref('#/components/parameters/heraldExtensions'),
   ],
   responses: {
     '200': {
@@ -79,7 +83,9 @@ const createNotifications = {
 
 const updateNotifications = {
   operationId: 'UpdateNotifications',
-  description: 'Mark notifications read or unread, saved or unsaved.',
+  description:
+    'Mark notifications read or unread, saved or unsaved, and (Herald extension) done or not done, snoozed or not.',
+  parameters: [ref('#/components/parameters/heraldExtensions')],
   requestBody: {
     required: true,
     content: json(ref('#/components/schemas/UpdateNotificationsRequest')),
@@ -97,7 +103,10 @@ const updateNotifications = {
 const getNotification = {
   operationId: 'GetNotification',
   description: 'One notification of the caller, or a broadcast.',
-  parameters: [ref('#/components/parameters/notificationId')],
+  parameters: [
+    ref('#/components/parameters/notificationId'),
+    ref('#/components/parameters/heraldExtensions'),
+  ],
   responses: {
     '200': {
       description: 'The notification.',
@@ -111,6 +120,10 @@ const getNotification = {
 const getStatus = {
   operationId: 'GetStatus',
   description: 'Read and unread counts, broadcasts included.',
+  parameters: [
+    ref('#/components/parameters/done'),
+    ref('#/components/parameters/snoozed'),
+  ],
   responses: {
     '200': {
       description: 'Counts.',
@@ -130,6 +143,9 @@ const getTopics = {
     ref('#/components/parameters/saved'),
     ref('#/components/parameters/createdAfter'),
     ref('#/components/parameters/minimumSeverity'),
+    ref('#/components/parameters/done'),
+    ref('#/components/parameters/snoozed'),
+    ref('#/components/parameters/reason'),
   ],
   responses: {
     '200': {
@@ -331,6 +347,41 @@ export const spec = {
         description: 'This severity and every more severe one.',
         schema: ref('#/components/schemas/NotificationSeverity'),
       },
+      done: {
+        name: 'done',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Herald extension: only done (`true`) or not done (`false`) notifications.',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+      snoozed: {
+        name: 'snoozed',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Herald extension: only notifications snoozed until a future time (`true`), or only the others (`false`).',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+      reason: {
+        name: 'reason',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'Herald extension: only notifications that reached the caller this way.',
+        schema: ref('#/components/schemas/NotificationReasonType'),
+      },
+      heraldExtensions: {
+        name: 'x-herald-extensions',
+        in: 'header',
+        required: false,
+        description:
+          "Herald extension: `true` adds `done`, `snoozedUntil` and `reasons` to the notifications of the answer, where set. Without it the answer has upstream's exact shape.",
+        schema: { type: 'string' },
+      },
       idempotencyKey: {
         name: 'Idempotency-Key',
         in: 'header',
@@ -414,12 +465,48 @@ export const spec = {
           read: { type: ['string', 'null'], format: 'date-time' },
           saved: { type: ['string', 'null'], format: 'date-time' },
           updated: { type: ['string', 'null'], format: 'date-time' },
+          done: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Herald extension, left out when unset.',
+          },
+          snoozedUntil: {
+            type: 'string',
+            format: 'date-time',
+            description: 'Herald extension, left out when unset.',
+          },
+          reasons: {
+            type: 'array',
+            description:
+              'Herald extension: how the caller was reached, as resolved at send time; left out when unknown.',
+            items: ref('#/components/schemas/NotificationReason'),
+          },
           origin: {
             type: 'string',
             maxLength: 255,
             description: 'The sending plugin or service.',
           },
           payload: ref('#/components/schemas/NotificationResponsePayload'),
+        },
+      },
+      NotificationReasonType: {
+        type: 'string',
+        enum: ['direct', 'group', 'owner', 'broadcast'],
+      },
+      NotificationReason: {
+        type: 'object',
+        required: ['type'],
+        properties: {
+          type: ref('#/components/schemas/NotificationReasonType'),
+          entityRef: {
+            type: 'string',
+            description: 'The group (`group`) or the owned entity (`owner`).',
+          },
+          via: {
+            type: 'string',
+            description:
+              'For `owner`, the owning group the user is a member of.',
+          },
         },
       },
       NotificationStatus: {
@@ -498,6 +585,16 @@ export const spec = {
           ids: arrayOf({ type: 'string' }),
           read: { type: 'boolean' },
           saved: { type: 'boolean' },
+          done: {
+            type: 'boolean',
+            description: 'Herald extension; `true` also marks read.',
+          },
+          snoozedUntil: {
+            type: ['string', 'null'],
+            format: 'date-time',
+            description:
+              'Herald extension: hide until then, in the future and at most a year ahead (checked by the handler); `null` ends a snooze.',
+          },
         },
       },
       ListNotificationsResponse: {
