@@ -106,7 +106,11 @@ export function UserNotificationSettingsCard(
   const { value, loading, error } = useNotificationsApi(a =>
     a.getNotificationSettings(),
   );
-  const [settings, setSettings] = useState<NotificationSettings>();
+  // What the last save returned, until the settings are loaded again. Read
+  // together with the loaded value in the same render, so the card never
+  // shows "no settings" for the render between loading and an effect.
+  const [saved, setSaved] = useState<NotificationSettings>();
+  const settings = saved ?? value;
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [saving, setSaving] = useState(false);
   const channelCount = settings?.channels.length ?? 0;
@@ -114,12 +118,12 @@ export function UserNotificationSettingsCard(
     WIDTH_OF_NAMES + WIDTH_PER_CHANNEL * channelCount,
   );
 
-  useEffect(() => setSettings(value), [value]);
+  useEffect(() => setSaved(undefined), [value]);
 
   const save = async (next: NotificationSettings) => {
     setSaving(true);
     try {
-      setSettings(await api.updateNotificationSettings(next));
+      setSaved(await api.updateNotificationSettings(next));
     } catch (e) {
       alertApi.post({
         message: t('settings.errors.saveFailed', { message: e.message }),
