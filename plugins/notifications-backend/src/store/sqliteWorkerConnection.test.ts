@@ -130,7 +130,9 @@ describe('SQLite on a worker thread', () => {
 
   it('fails the whole transaction when a statement it did not await fails', async () => {
     const knex = await connect();
-    await knex.schema.createTable('item', table => table.integer('id').primary());
+    await knex.schema.createTable('item', table =>
+      table.integer('id').primary(),
+    );
     await knex('item').insert({ id: 1 });
     const columns = [{ name: 'id', pgType: 'integer' }];
     // The failing insert is not awaited; its COMMIT reports it and does not run.
