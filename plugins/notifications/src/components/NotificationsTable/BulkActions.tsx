@@ -28,7 +28,12 @@ import {
 } from '@remixicon/react';
 import { ReactElement, useState } from 'react';
 import { notificationsTranslationRef } from '../../translation';
-import { SnoozePreset, snoozePresets, snoozeUntil } from './snooze';
+import {
+  SnoozePreset,
+  snoozePresets,
+  snoozeUntil,
+  snoozedUntilOf,
+} from './snooze';
 
 /** An icon button whose label is its tooltip and its accessible name. */
 function ActionButton(props: {
@@ -128,9 +133,7 @@ export function NotificationActionButtons(
   const { t } = useTranslationRef(notificationsTranslationRef);
   const disabled = notifications.length === 0;
   const anyDone = notifications.some(n => !!n.done);
-  const anySnoozed = notifications.some(
-    n => !!n.snoozedUntil && n.snoozedUntil.getTime() > Date.now(),
-  );
+  const anySnoozed = notifications.some(n => !!snoozedUntilOf(n));
   const labels = selection
     ? {
         done: anyDone

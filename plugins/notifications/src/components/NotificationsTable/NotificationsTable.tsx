@@ -44,6 +44,7 @@ import { NotificationReasons } from './NotificationReasons';
 import { Pager } from './Pager';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { InboxShortcutKey, useInboxShortcuts } from './shortcuts';
+import { snoozedUntilOf } from './snooze';
 
 const SEARCH_THROTTLE_MS = 1000;
 
@@ -375,11 +376,7 @@ export function NotificationsTable(props: NotificationsTableProps) {
                 markAsReadOnLinkOpen && !notification.read
                   ? () => actions.onRead([notification], true)
                   : undefined;
-              const snoozedUntil =
-                notification.snoozedUntil &&
-                notification.snoozedUntil.getTime() > Date.now()
-                  ? notification.snoozedUntil
-                  : undefined;
+              const snoozedUntil = snoozedUntilOf(notification);
               return (
                 <Row
                   key={notification.id}

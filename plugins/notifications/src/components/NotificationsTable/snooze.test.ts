@@ -1,4 +1,33 @@
-import { snoozeUntil } from './snooze';
+import { Notification } from '@herald/plugin-notifications-common';
+import { snoozeUntil, snoozedUntilOf } from './snooze';
+
+describe('snoozedUntilOf', () => {
+  const notification = {
+    id: 'n1',
+    user: 'user:default/guest',
+    created: new Date(0),
+    origin: 'test',
+    payload: { title: 'Snoozed' },
+  };
+
+  it('reads the time as the client delivers it, a JSON string', () => {
+    // The wire carries ISO strings; the client hands them on unparsed, as
+    // it does `created`, and the table must not call Date methods on them.
+    const wire = {
+      ...notification,
+      snoozedUntil: '2026-12-03T15:00:00.000Z',
+    } as unknown as Notification;
+    expect(snoozedUntilOf(wire)).toEqual(new Date('2026-12-03T15:00:00.000Z'));
+  });
+
+  it('takes a Date too, and is undefined when not snoozed', () => {
+    const until = new Date('2026-12-03T15:00:00.000Z');
+    expect(snoozedUntilOf({ ...notification, snoozedUntil: until })).toEqual(
+      until,
+    );
+    expect(snoozedUntilOf(notification)).toBeUndefined();
+  });
+});
 
 describe('snoozeUntil', () => {
   // A Wednesday afternoon, local time.

@@ -1,3 +1,18 @@
+import { Notification } from '@herald/plugin-notifications-common';
+
+/**
+ * When the notification's snooze ends, or undefined if it is not snoozed.
+ * Answers from the client carry the time as the JSON string (as they carry
+ * `created`), so it is read with `new Date` rather than used as a Date. A
+ * snooze whose time has passed still counts until the backend wakes it, as
+ * the backend's own filters do.
+ */
+export function snoozedUntilOf(notification: Notification): Date | undefined {
+  return notification.snoozedUntil
+    ? new Date(notification.snoozedUntil)
+    : undefined;
+}
+
 /** The snooze choices offered on a row and for the selection. */
 export const snoozePresets = ['hour', 'tomorrow', 'nextWeek'] as const;
 export type SnoozePreset = (typeof snoozePresets)[number];
