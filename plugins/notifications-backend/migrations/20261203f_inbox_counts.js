@@ -14,19 +14,10 @@
 
 const counts = require('./20261203e_notification_counts.js');
 
+const { dialect } = counts;
+
 const COUNTS = 'notification_user_count';
 const INBOX_INDEX = 'notification_user_inbox_idx';
-
-function dialect(knex) {
-  const client = String(knex.client.config.client);
-  if (client === 'pg' || client === 'postgres' || client === 'postgresql') {
-    return 'pg';
-  }
-  if (client.includes('sqlite')) {
-    return 'sqlite';
-  }
-  return undefined;
-}
 
 /** What one row adds to its user's counts, as SQL truth values of `row`. */
 const inboxOf = row => `${row}.done IS NULL AND ${row}.snoozed_until IS NULL`;
