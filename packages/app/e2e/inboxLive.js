@@ -375,7 +375,9 @@ const tests = [
 
         // Read elsewhere (here: Mark all read) closes it.
         await tab.getByRole('button', { name: 'Mark all read' }).click();
-        await tab.getByRole('button', { name: 'Mark All' }).click();
+        await tab
+          .getByRole('button', { name: 'Mark All', exact: true })
+          .click();
         await waitUntil(
           async () => (await snackbars.count()) === 0,
           'the burst snackbar should close once its notifications are read',
