@@ -450,7 +450,7 @@ describe('signals backend', () => {
     });
   });
 
-  describe('heartbeat and slow consumers', () => {
+  describe('heartbeat', () => {
     const server = signalsBackendForSuite({
       config: {
         signals: {
@@ -472,6 +472,20 @@ describe('signals backend', () => {
       expect((await silent.closed).code).toBe(1006);
       expect(answering.socket.readyState).toBe(WebSocket.OPEN);
       await answering.close();
+    });
+  });
+
+  describe('slow consumers', () => {
+    // A consumer that stops reading stops answering pings too; with a short
+    // ping interval the heartbeat could end it (1006) before the buffer cap
+    // does, so the cap is tested where the heartbeat stays out of the way.
+    const server = signalsBackendForSuite({
+      config: {
+        signals: {
+          pingInterval: { minutes: 10 },
+          maxBufferedBytes: 256 * 1024,
+        },
+      },
     });
 
     it('closes a consumer that stops reading with code 1013', async () => {
