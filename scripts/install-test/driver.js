@@ -146,11 +146,14 @@ async function main() {
   page.on('load', () => documentLoads++);
 
   const unreadBadge = async () => {
-    const text = await page
-      .locator('[data-testid="notifications-unread-badge"] .MuiBadge-badge')
+    // The count is drawn by CSS from data-count, so it is no text of the link.
+    const count = await page
+      .locator(
+        '[data-testid="notifications-unread-badge"] [data-testid="notifications-badge-count"]',
+      )
       .first()
-      .textContent({ timeout: 5_000 });
-    return Number(text);
+      .getAttribute('data-count', { timeout: 5_000 });
+    return Number(count.replace('+', ''));
   };
   /** Waits until the badge shows at least `count`, and returns what it shows. */
   const badgeAtLeast = (what, count) =>
