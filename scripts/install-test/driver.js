@@ -147,13 +147,14 @@ async function main() {
 
   const unreadBadge = async () => {
     // The count is drawn by CSS from data-count, so it is no text of the link.
-    const count = await page
-      .locator(
-        '[data-testid="notifications-unread-badge"] [data-testid="notifications-badge-count"]',
-      )
-      .first()
-      .getAttribute('data-count', { timeout: 5_000 });
-    return Number(count.replace('+', ''));
+    // With nothing unread the badge has no count element.
+    const badge = page.locator('[data-testid="notifications-unread-badge"]');
+    await badge.first().waitFor({ timeout: 5_000 });
+    const count = badge.getByTestId('notifications-badge-count').first();
+    if ((await count.count()) === 0) {
+      return 0;
+    }
+    return Number((await count.getAttribute('data-count')).replace('+', ''));
   };
   /** Waits until the badge shows at least `count`, and returns what it shows. */
   const badgeAtLeast = (what, count) =>
