@@ -1,6 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { randomUUID } from 'crypto';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import Redis from 'ioredis';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
@@ -51,6 +51,13 @@ export async function startThrowawayRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'herald-redis-'));
   let child: ChildProcess | undefined;
+  const readLog = () => {
+    try {
+      return readFileSync(join(dir, 'redis.log'), 'utf8').slice(-2_000);
+    } catch {
+      return '(no log)';
+    }
+  };
 
   const start = async () => {
     child = spawn(
@@ -68,25 +75,34 @@ export async function startThrowawayRedis() {
         'always',
         '--dir',
         dir,
+        '--logfile',
+        'redis.log',
       ],
       { stdio: 'ignore' },
     );
     const probe = new Redis(port, '127.0.0.1', {
       lazyConnect: true,
-      retryStrategy: () => 50,
+      connectTimeout: 1_000,
+      commandTimeout: 1_000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
     });
     probe.on('error', () => {});
+    const deadline = Date.now() + 15_000;
     try {
-      for (let attempt = 0; ; attempt++) {
+      for (;;) {
         try {
-          if (probe.status !== 'ready') {
-            await probe.connect();
-          }
+          await probe.connect();
           await probe.ping();
           return;
         } catch (error) {
-          if (attempt > 100) {
-            throw error;
+          probe.disconnect();
+          if (child?.exitCode !== null || Date.now() > deadline) {
+            throw new Error(
+              `redis-server on port ${port} did not answer (exit code ${
+                child?.exitCode
+              }): ${error}\n${readLog()}`,
+            );
           }
           await new Promise(resolve => setTimeout(resolve, 50));
         }

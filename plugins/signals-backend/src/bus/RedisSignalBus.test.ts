@@ -42,10 +42,31 @@ async function startReplica(url: string, keyPrefix: string) {
     bus,
     seen,
     on: (channel: string) => seen.filter(s => s.channel === channel),
-    /** Waits until `count` signals of `channel` arrived. */
-    async waitFor(channel: string, count: number) {
+    /**
+     * Waits until `count` signals of `channel` arrived; fails with what did
+     * arrive rather than running into the test's timeout.
+     */
+    async waitFor(channel: string, count: number, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
       while (seen.filter(s => s.channel === channel).length < count) {
-        await new Promise<void>(resolve => waiters.push(resolve));
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          const offsets = seen
+            .filter(s => s.channel === channel)
+            .map(s => s.offset);
+          throw new Error(
+            `waited ${timeoutMs} ms for ${count} signals on ${channel}, got ${
+              offsets.length
+            }: offsets ${offsets.join(',')}`,
+          );
+        }
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
       }
     },
   };
@@ -158,6 +179,25 @@ describe('RedisSignalBus', () => {
   withRedisServer(
     'on a Redis of its own that may be killed (skipped without redis-server on PATH)',
     () => {
+      it('stops while Redis is down instead of waiting for it to come back', async () => {
+        const redis = await startThrowawayRedis();
+        try {
+          const replica = await startReplica(redis.url, uniqueKeyPrefix());
+          await redis.kill();
+          // Long enough for the bus to notice and start reconnecting.
+          await new Promise(resolve => setTimeout(resolve, 1_000));
+          const outcome = await Promise.race([
+            replica.bus.stop().then(() => 'stopped'),
+            new Promise(resolve =>
+              setTimeout(resolve, 10_000, 'still stopping'),
+            ),
+          ]);
+          expect(outcome).toBe('stopped');
+        } finally {
+          await redis.stop();
+        }
+      });
+
       it('loses nothing acknowledged and repeats nothing across a Redis crash and restart', async () => {
         const redis = await startThrowawayRedis();
         try {

@@ -42,6 +42,13 @@ export class RedisSignalBus implements SignalBus {
   private reading?: Promise<void>;
   private readonly batches: BatchPublisher;
   private stopped = false;
+  /**
+   * Settles when `stop` is called. A read waiting in ioredis's offline queue
+   * while Redis is down never settles on `disconnect`, so the read loop
+   * races it against this rather than holding up shutdown.
+   */
+  private readonly stopping: Promise<void>;
+  private requestStop = () => {};
   /** Connections whose loss was logged, so an outage logs once, not per retry. */
   private readonly lost = new Set<string>();
 
@@ -55,6 +62,9 @@ export class RedisSignalBus implements SignalBus {
     logger: LoggerService;
   }) {
     this.logger = options.logger;
+    this.stopping = new Promise(resolve => {
+      this.requestStop = resolve;
+    });
     this.publisher = new Redis(options.connection, {
       lazyConnect: true,
       // RESP3 turns XREAD's reply into a map; RESP2 keeps the shape Redis
@@ -114,12 +124,15 @@ export class RedisSignalBus implements SignalBus {
     while (!this.stopped) {
       let read;
       try {
-        read = await this.stream.readAfter(
-          this.reader,
-          this.lastId,
-          READ_BLOCK_MS,
-          READ_COUNT,
-        );
+        read = await Promise.race([
+          this.stream.readAfter(
+            this.reader,
+            this.lastId,
+            READ_BLOCK_MS,
+            READ_COUNT,
+          ),
+          this.stopping.then(() => []),
+        ]);
       } catch (error) {
         if (!this.stopped) {
           this.logger.warn(`Signals bus failed to read from Redis: ${error}`);
@@ -148,8 +161,15 @@ export class RedisSignalBus implements SignalBus {
 
   async stop() {
     this.stopped = true;
+    this.requestStop();
     this.reader.disconnect();
     await this.reading;
-    await this.publisher.quit().catch(() => this.publisher.disconnect());
+    // QUIT waits for a connection that may not come back; during an outage
+    // there is nothing left to flush anyway.
+    if (this.publisher.status === 'ready') {
+      await this.publisher.quit().catch(() => this.publisher.disconnect());
+    } else {
+      this.publisher.disconnect();
+    }
   }
 }
