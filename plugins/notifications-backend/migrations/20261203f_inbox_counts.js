@@ -160,3 +160,8 @@ exports.down = async function down(knex) {
   await counts.down(knex);
   await counts.up(knex);
 };
+
+/** For `20261203h_count_changes`, which moves the same changes elsewhere. */
+exports.COLUMNS = COLUMNS;
+exports.pgRows = pgRows;
+exports.PG_FUNCTIONS = PG_FUNCTIONS;

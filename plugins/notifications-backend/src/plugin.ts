@@ -28,6 +28,7 @@ import { CatalogRecipientResolver } from './recipients';
 import { RetentionStore, scheduleRetention } from './retention';
 import { NotificationSignals } from './signals/NotificationSignals';
 import { SnoozeStore, scheduleSnoozeWake } from './snooze';
+import { scheduleCountFolding } from './counts';
 import { DefaultNotificationSettingsService, SettingsStore } from './settings';
 import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
@@ -159,6 +160,7 @@ export const notificationsPlugin = createBackendPlugin({
           store: idempotencyKeys,
           logger,
         });
+        await scheduleCountFolding({ knex, scheduler });
         await scheduleSnoozeWake({
           scheduler,
           snoozes: new SnoozeStore(knex),

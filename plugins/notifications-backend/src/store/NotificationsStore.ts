@@ -236,15 +236,31 @@ export class NotificationsStore {
     return { unread: total - read, read };
   }
 
-  /** The user's own rows, counted by the database's triggers as they change. */
+  /**
+   * The user's own rows, counted by the database's triggers as they change.
+   * On PostgreSQL the triggers append changes that a task folds into the
+   * counts later (see `20261203h_count_changes`), so they are added here.
+   */
   private async userCounts(
     user: string,
   ): Promise<Record<'all' | 'inbox', UserCounts>> {
-    const row: Record<string, unknown> | undefined = await this.knex(
-      'notification_user_count',
-    )
-      .where('user', user)
-      .first('total', 'unread', 'inbox_total', 'inbox_unread');
+    const columns = ['total', 'unread', 'inbox_total', 'inbox_unread'];
+    const counted = (table: string) =>
+      this.knex(table).where('user', user).select(columns);
+    const row: Record<string, unknown> | undefined = isPostgres(this.knex)
+      ? await this.knex
+          .select(
+            columns.map(column =>
+              this.knex.raw('sum(??) as ??', [column, column]),
+            ),
+          )
+          .from(
+            counted('notification_user_count')
+              .unionAll(counted('notification_user_count_change'))
+              .as('counts'),
+          )
+          .first()
+      : await counted('notification_user_count').first();
     const counts = (totalValue: unknown, unreadValue: unknown) => {
       const total = Number(totalValue ?? 0);
       const unread = Number(unreadValue ?? 0);

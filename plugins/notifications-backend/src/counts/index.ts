@@ -1,0 +1,1 @@
+export { foldCountChanges, scheduleCountFolding } from './scheduleCountFolding';
