@@ -8,9 +8,12 @@
  * are inferred from the constant instead. `openapi.test.ts` fails when this
  * file and the YAML disagree.
  *
- * The constant is written with four helpers (`ref`, `json`, `arrayOf`, `alias`) so that
- * what the YAML says many times, a reference, a JSON body, an array schema, an operation served
- * again under a legacy path, reads as one short call each in the output.
+ * The constant is written with the helpers of `src/schema/openapi/specHelpers.ts`
+ * so that what the YAML says many times reads as one short call each in the
+ * output: a reference, a JSON content or body, a response with a JSON body, an
+ * array schema, an optional query parameter, the error response and security
+ * every operation shares, and an operation served again under a legacy path.
+ * A value that does not have a helper's exact shape is written out as it is.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -30,12 +33,45 @@ const isObject = value =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const hasOnlyKey = (value, key) =>
   isObject(value) && Object.keys(value).length === 1 && key in value;
+const withoutKey = (object, key) =>
+  Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
 const withoutAliasKeys = operation =>
   JSON.stringify(
     Object.fromEntries(
       Object.entries(operation).filter(([key]) => !ALIAS_KEYS.includes(key)),
     ),
   );
+const isJson = value =>
+  hasOnlyKey(value, 'application/json') &&
+  hasOnlyKey(value['application/json'], 'schema');
+const hasExactly = (value, keys) =>
+  isObject(value) &&
+  Object.keys(value).length === keys.length &&
+  keys.every(key => key in value);
+const sameJson = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** What `operation()` in specHelpers.ts adds; `openapi.test.ts` fails if the two drift. */
+const SHARED_ERROR_RESPONSE = { $ref: '#/components/responses/ErrorResponse' };
+const SHARED_SECURITY = [{}, { JWT: [] }];
+const hasSharedParts = operation =>
+  sameJson(operation.security, SHARED_SECURITY) &&
+  isObject(operation.responses) &&
+  sameJson(operation.responses.default, SHARED_ERROR_RESPONSE);
+
+/** The keys and fixed values `queryParameter()` adds, in the YAML's order. */
+const isOptionalQueryParameter = value =>
+  hasExactly(value, [
+    'name',
+    'in',
+    'required',
+    'allowReserved',
+    'description',
+    'schema',
+  ]) &&
+  value.in === 'query' &&
+  value.required === false &&
+  value.allowReserved === true;
+
 const constName = operationId =>
   operationId[0].toLowerCase() + operationId.slice(1);
 
@@ -69,15 +105,53 @@ function collectOperations() {
 
 const operations = collectOperations();
 
+/** The helpers the output calls, for its import. */
+const usedHelpers = new Set();
+const call = (helper, ...args) => {
+  usedHelpers.add(helper);
+  return `${helper}(${args.join(', ')})`;
+};
+
+/** An operation without what `operation()` adds, wrapped in it. */
+function emitOperation(operation) {
+  if (!hasSharedParts(operation)) {
+    return `${emit(operation, true)} as const`;
+  }
+  const stripped = {
+    ...withoutKey(operation, 'security'),
+    responses: withoutKey(operation.responses, 'default'),
+  };
+  return call('operation', emit(stripped, true));
+}
+
 function emit(value, inOperation = false) {
   if (hasOnlyKey(value, '$ref') && typeof value.$ref === 'string') {
-    return `ref(${JSON.stringify(value.$ref)})`;
+    return call('ref', JSON.stringify(value.$ref));
+  }
+  if (isJson(value)) {
+    return call('json', emit(value['application/json'].schema));
   }
   if (
-    hasOnlyKey(value, 'application/json') &&
-    hasOnlyKey(value['application/json'], 'schema')
+    hasExactly(value, ['required', 'content']) &&
+    value.required === true &&
+    isJson(value.content)
   ) {
-    return `json(${emit(value['application/json'].schema)})`;
+    return call('jsonBody', emit(value.content['application/json'].schema));
+  }
+  if (hasExactly(value, ['description', 'content']) && isJson(value.content)) {
+    return call(
+      'jsonResponse',
+      JSON.stringify(value.description),
+      emit(value.content['application/json'].schema),
+    );
+  }
+  if (isOptionalQueryParameter(value)) {
+    return call(
+      'queryParameter',
+      JSON.stringify(value.name),
+      JSON.stringify(value.description),
+      emit(value.schema),
+    );
   }
   if (
     isObject(value) &&
@@ -85,13 +159,13 @@ function emit(value, inOperation = false) {
     Object.keys(value).length === 2 &&
     'items' in value
   ) {
-    return `arrayOf(${emit(value.items)})`;
+    return call('arrayOf', emit(value.items));
   }
   const operation = operations.get(value);
   if (operation && !inOperation) {
     return operation.name
       ? operation.name
-      : `alias(${operation.original}, ${emit(operation.aliasKeys)})`;
+      : call('alias', operation.original, emit(operation.aliasKeys));
   }
   if (Array.isArray(value)) {
     return `[${value.map(item => emit(item)).join(', ')}]`;
@@ -108,9 +182,10 @@ function emit(value, inOperation = false) {
 const operationConstants = [...operations]
   .filter(([, { name }]) => name)
   .map(
-    ([operation, { name }]) =>
-      `const ${name} = ${emit(operation, true)} as const;`,
+    ([operation, { name }]) => `const ${name} = ${emitOperation(operation)};`,
   );
+
+const specSource = emit(spec);
 
 const target = path.join(root, 'src/schema/openapi/generated/router.ts');
 fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -122,22 +197,11 @@ fs.writeFileSync(
 // * THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY. *
 // ******************************************************************
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-
-const ref = <const T extends string>($ref: T) => ({ $ref });
-
-const json = <const S>(schema: S) => ({ 'application/json': { schema } });
-
-const arrayOf = <const I>(items: I) => ({ type: 'array', items }) as const;
-
-/** The same operation again under another path (an upstream legacy route). */
-const alias = <const O extends object, const A extends object>(
-  operation: O,
-  aliasKeys: A,
-): Omit<O, keyof A> & A => ({ ...operation, ...aliasKeys });
+import { ${[...usedHelpers].sort().join(', ')} } from '../specHelpers';
 
 ${operationConstants.join('\n\n')}
 
-export const spec = ${emit(spec)} as const;
+export const spec = ${specSource} as const;
 
 export const createOpenApiRouter = async (
   options?: Parameters<typeof createValidatedOpenApiRouter>['1'],
