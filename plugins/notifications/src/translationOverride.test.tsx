@@ -5,7 +5,7 @@ import { TranslationBlueprint } from '@backstage/plugin-app-react';
 import { screen } from '@testing-library/react';
 import { notificationsApiRef } from './api';
 import { NotificationsTable } from './components/NotificationsTable';
-import { InMemoryNotificationsApi } from './__testUtils__/fakes';
+import { InMemoryNotificationsApi } from './__testUtils__';
 import { notificationsTranslationRef } from './translation';
 
 describe('translations written for upstream', () => {

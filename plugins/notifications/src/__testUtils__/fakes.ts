@@ -227,6 +227,22 @@ export class ManualSignalApi {
     }
   }
 
+  /**
+   * Signals a new notification as this backend does, with the notification
+   * embedded, or by id alone (`embedded: false`) as upstream backends do.
+   */
+  announceNew(notification: Notification, { embedded = true } = {}) {
+    this.publish(
+      embedded
+        ? {
+            action: 'new_notification',
+            notification_id: notification.id,
+            notification,
+          }
+        : { action: 'new_notification', notification_id: notification.id },
+    );
+  }
+
   subscriberCount(channel = 'notifications') {
     return this.subscribers.get(channel)?.size ?? 0;
   }

@@ -1,10 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { NotificationsClient } from './NotificationsClient';
 import { markAllRead } from './markAllRead';
-import {
-  InMemoryNotificationsApi,
-  makeNotification,
-} from '../__testUtils__/fakes';
+import { InMemoryNotificationsApi, makeNotification } from '../__testUtils__';
 
 type Recorded = {
   url: string;

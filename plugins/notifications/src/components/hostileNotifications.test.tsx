@@ -1,15 +1,11 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { Notification } from '@herald/plugin-notifications-common';
-import { signalApiRef } from '@herald/plugin-signals-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { ReactElement } from 'react';
-import { notificationsApiRef } from '../api';
-import { rootRouteRef } from '../routes';
 import {
   InMemoryNotificationsApi,
-  ManualSignalApi,
   makeNotification,
-} from '../__testUtils__/fakes';
+  renderWithNotifications,
+} from '../__testUtils__';
 import { NotificationsPage } from './NotificationsPage';
 import { NotificationsSidebarItem } from './NotificationsSidebarItem';
 import { NotificationsTable } from './NotificationsTable';
@@ -64,22 +60,12 @@ function hostileNotifications(): Notification[] {
   ];
 }
 
-async function render(element: ReactElement, signals = new ManualSignalApi()) {
+async function render(element: ReactElement) {
   const api = new InMemoryNotificationsApi([
     makeNotification({ payload: { title: 'Harmless neighbour' } }),
     ...hostileNotifications(),
   ]);
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [notificationsApiRef, api],
-        [signalApiRef, signals],
-      ]}
-    >
-      {element}
-    </TestApiProvider>,
-    { mountedRoutes: { '/notifications': rootRouteRef } },
-  );
+  const signals = await renderWithNotifications(element, api);
   return { api, signals };
 }
 
@@ -177,20 +163,13 @@ describe('hostile notifications', () => {
   });
 
   it('leave the sidebar up and show snackbars for them', async () => {
-    const signals = new ManualSignalApi();
-    await render(<NotificationsSidebarItem />, signals);
+    const { signals } = await render(<NotificationsSidebarItem />);
     await screen.findByRole('link', { name: /Notifications/ });
     const all = hostileNotifications();
     // Three arrive at once (a bad code point, a lone surrogate and a title
     // that is not text) and share one snackbar that lists them.
     for (const notification of [all[0], all[1], all[all.length - 1]]) {
-      act(() =>
-        signals.publish({
-          action: 'new_notification',
-          notification_id: notification.id,
-          notification: JSON.parse(JSON.stringify(notification)),
-        }),
-      );
+      act(() => signals.announceNew(notification));
     }
     expect(
       await screen.findByText('Bad code point \uFFFD here'),
@@ -208,8 +187,7 @@ describe('hostile notifications', () => {
   });
 
   it('keep a way to the page when the live sidebar item itself fails', async () => {
-    const signals = new ManualSignalApi();
-    await render(<NotificationsSidebarItem />, signals);
+    const { signals } = await render(<NotificationsSidebarItem />);
     await screen.findByTestId('notifications-unread-badge');
     act(() =>
       signals.publish({

@@ -6,9 +6,9 @@ import { ReactNode } from 'react';
 import { notificationsApiRef } from '../api';
 import {
   InMemoryNotificationsApi,
-  ManualSignalApi,
   makeNotification,
-} from '../__testUtils__/fakes';
+  ManualSignalApi,
+} from '../__testUtils__';
 import { useRefreshOnSignal } from './useRefreshOnSignal';
 import { useUnreadCount } from './useUnreadCount';
 import { useUpdateNotifications } from './useUpdateNotifications';

@@ -1,12 +1,4 @@
-import { configApiRef } from '@backstage/core-plugin-api';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
 import { JsonObject } from '@backstage/types';
-import { useLocation } from 'react-router-dom';
-import { signalApiRef } from '@herald/plugin-signals-react';
 import {
   act,
   configure,
@@ -16,53 +8,39 @@ import {
   within,
 } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { notificationsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
 import {
+  deliverNew,
   InMemoryNotificationsApi,
-  ManualSignalApi,
   makeNotification,
-} from '../../__testUtils__/fakes';
+  renderWithNotifications,
+} from '../../__testUtils__';
 import { NotificationsPage } from './NotificationsPage';
 
-function Location() {
-  const location = useLocation();
-  return (
-    <div data-testid="location">{`${location.pathname}${location.search}`}</div>
-  );
-}
-
-async function renderPage(
+function renderPage(
   api: InMemoryNotificationsApi,
-  options: {
-    signals?: ManualSignalApi;
-    route?: string;
-    config?: JsonObject;
-  } = {},
+  options: { route?: string; config?: JsonObject } = {},
 ) {
-  const signals = options.signals ?? new ManualSignalApi();
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [notificationsApiRef, api],
-        [signalApiRef, signals],
-        [configApiRef, mockApis.config({ data: options.config ?? {} })],
-      ]}
-    >
-      <NotificationsPage />
-      <Location />
-    </TestApiProvider>,
-    {
-      mountedRoutes: { '/notifications': rootRouteRef },
-      routeEntries: [options.route ?? '/notifications'],
-    },
-  );
-  return signals;
+  return renderWithNotifications(<NotificationsPage />, api, {
+    route: '/notifications',
+    ...options,
+  });
 }
 
 async function chooseFilter(label: string, option: string) {
   fireEvent.click(screen.getByRole('button', { name: new RegExp(label) }));
   fireEvent.click(await screen.findByRole('option', { name: option }));
+}
+
+/** Clicks the button named `name` in the row showing `title`. */
+async function clickInRow(title: string, name: string) {
+  await userEvent.click(within(rowOf(title)).getByRole('button', { name }));
+}
+
+/** `count` unread notifications titled `${prefix} 0`, `${prefix} 1`, … */
+function numbered(prefix: string, count: number) {
+  return Array.from({ length: count }, (_, i) =>
+    makeNotification({ payload: { title: `${prefix} ${i}` } }),
+  );
 }
 
 function rowOf(title: string) {
@@ -174,9 +152,7 @@ describe('NotificationsPage', () => {
 
   it('searches on the server and pages with the total count', async () => {
     const api = new InMemoryNotificationsApi(
-      Array.from({ length: 7 }, (_, i) =>
-        makeNotification({ payload: { title: `Deploy ${i}` } }),
-      ).concat(
+      numbered('Deploy', 7).concat(
         makeNotification({ payload: { title: 'Needle in the haystack' } }),
       ),
     );
@@ -236,11 +212,7 @@ describe('NotificationsPage', () => {
   });
 
   it('bulk-marks the selection and marks all read after confirming', async () => {
-    const api = new InMemoryNotificationsApi(
-      Array.from({ length: 8 }, (_, i) =>
-        makeNotification({ payload: { title: `Item ${i}` } }),
-      ),
-    );
+    const api = new InMemoryNotificationsApi(numbered('Item', 8));
     await renderPage(api);
     await screen.findByText('Unread notifications (8)');
 
@@ -270,13 +242,7 @@ describe('NotificationsPage', () => {
     await screen.findByText('Unread notifications (0)');
 
     const arrived = makeNotification({ payload: { title: 'Pushed live' } });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-      }),
-    );
+    deliverNew(api, signals, arrived, { embedded: false });
     expect(await screen.findByText('Pushed live')).toBeInTheDocument();
   });
 
@@ -303,12 +269,7 @@ describe('NotificationsPage', () => {
       created: new Date(Date.now() - 60 * 60 * 1000),
       payload: { title: 'Old but linked' },
     });
-    const api = new InMemoryNotificationsApi([
-      ...Array.from({ length: 6 }, (_, i) =>
-        makeNotification({ payload: { title: `Newer ${i}` } }),
-      ),
-      target,
-    ]);
+    const api = new InMemoryNotificationsApi([...numbered('Newer', 6), target]);
     await renderPage(api, { route: `/notifications?id=${target.id}` });
 
     await screen.findByText('Unread notifications (7)');
@@ -568,9 +529,7 @@ describe('NotificationsPage', () => {
         snoozed: false,
       });
 
-      await userEvent.click(
-        within(rowOf('Finish me')).getByRole('button', { name: 'Done' }),
-      );
+      await clickInRow('Finish me', 'Done');
       expect(
         await screen.findByText('Unread notifications (1)'),
       ).toBeInTheDocument();
@@ -593,9 +552,7 @@ describe('NotificationsPage', () => {
         { ids: [api.notifications[0].id], done: false, read: false },
       ]);
 
-      await userEvent.click(
-        within(rowOf('Stay here')).getByRole('button', { name: 'Done' }),
-      );
+      await clickInRow('Stay here', 'Done');
       await chooseFilter('View', 'Done');
       expect(
         await screen.findByText('Done notifications (1)'),
@@ -607,22 +564,14 @@ describe('NotificationsPage', () => {
       // The title follows the view at once, the rows when the list arrives.
       await waitFor(() => expect(rowOf('Stay here')).toBeDefined());
       expect(screen.getAllByTestId('notification-row')).toHaveLength(1);
-      await userEvent.click(
-        within(rowOf('Stay here')).getByRole('button', {
-          name: 'Move back to the inbox',
-        }),
-      );
+      await clickInRow('Stay here', 'Move back to the inbox');
       expect(
         await screen.findByText('Done notifications (0)'),
       ).toBeInTheDocument();
     });
 
     it('bulk-marks the selection done', async () => {
-      const api = new InMemoryNotificationsApi(
-        Array.from({ length: 3 }, (_, i) =>
-          makeNotification({ payload: { title: `Item ${i}` } }),
-        ),
-      );
+      const api = new InMemoryNotificationsApi(numbered('Item', 3));
       await renderPage(api);
       await screen.findByText('Unread notifications (3)');
       fireEvent.click(screen.getByLabelText('Select all'));
@@ -644,9 +593,7 @@ describe('NotificationsPage', () => {
       await renderPage(api);
       await screen.findByText('Unread notifications (1)');
       const before = Date.now();
-      await userEvent.click(
-        within(rowOf('Later please')).getByRole('button', { name: 'Snooze' }),
-      );
+      await clickInRow('Later please', 'Snooze');
       await userEvent.click(
         await screen.findByRole('menuitem', { name: 'For 1 hour' }),
       );
@@ -665,11 +612,7 @@ describe('NotificationsPage', () => {
         await screen.findByText('Snoozed notifications (1)'),
       ).toBeInTheDocument();
       expect(rowOf('Later please')).toHaveTextContent(/Snoozed until/);
-      await userEvent.click(
-        within(rowOf('Later please')).getByRole('button', {
-          name: 'Unsnooze',
-        }),
-      );
+      await clickInRow('Later please', 'Unsnooze');
       expect(
         await screen.findByText('Snoozed notifications (0)'),
       ).toBeInTheDocument();

@@ -1,13 +1,10 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { signalApiRef } from '@herald/plugin-signals-react';
 import { act, screen, waitFor } from '@testing-library/react';
-import { notificationsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
 import {
+  deliverNew,
   InMemoryNotificationsApi,
-  ManualSignalApi,
   makeNotification,
-} from '../../__testUtils__/fakes';
+  renderWithNotifications,
+} from '../../__testUtils__';
 import {
   NotificationsBadgeIcon,
   NotificationsLive,
@@ -16,26 +13,14 @@ import {
 
 jest.setTimeout(30_000);
 
-async function renderLive(
-  api: InMemoryNotificationsApi,
-  withSidebarItem: boolean,
-) {
-  const signals = new ManualSignalApi();
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [notificationsApiRef, api],
-        [signalApiRef, signals as any],
-      ]}
-    >
-      <NotificationsLive>
-        <NotificationsBadgeIcon />
-        {withSidebarItem && <NotificationsSidebarItem />}
-      </NotificationsLive>
-    </TestApiProvider>,
-    { mountedRoutes: { '/notifications': rootRouteRef } },
+function renderLive(api: InMemoryNotificationsApi, withSidebarItem: boolean) {
+  return renderWithNotifications(
+    <NotificationsLive>
+      <NotificationsBadgeIcon />
+      {withSidebarItem && <NotificationsSidebarItem />}
+    </NotificationsLive>,
+    api,
   );
-  return signals;
 }
 
 describe('NotificationsLive', () => {
@@ -57,14 +42,7 @@ describe('NotificationsLive', () => {
     await waitFor(() => expect(document.title).toBe('(1) Herald'));
 
     const arrived = makeNotification({ payload: { title: 'On the phone' } });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-        notification: arrived,
-      }),
-    );
+    deliverNew(api, signals, arrived);
     expect(await screen.findByText('On the phone')).toBeInTheDocument();
     await waitFor(() => expect(shownCount()).toBe('2'));
   });
@@ -81,13 +59,7 @@ describe('NotificationsLive', () => {
       ).toBe('1'),
     );
     const arrived = makeNotification({ payload: { title: 'Only once' } });
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-        notification: arrived,
-      }),
-    );
+    act(() => signals.announceNew(arrived));
     await screen.findByText('Only once');
     // One snackbar stack, one status reader.
     expect(screen.getAllByRole('alert')).toHaveLength(1);

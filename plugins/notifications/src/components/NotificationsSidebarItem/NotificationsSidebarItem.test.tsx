@@ -1,5 +1,3 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { signalApiRef } from '@herald/plugin-signals-react';
 import {
   act,
   fireEvent,
@@ -7,44 +5,27 @@ import {
   waitFor,
   within,
 } from '@testing-library/react';
-import { useLocation } from 'react-router-dom';
-import { notificationsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
 import {
+  deliverNew,
   InMemoryNotificationsApi,
-  ManualSignalApi,
   makeNotification,
-} from '../../__testUtils__/fakes';
+  renderWithNotifications,
+} from '../../__testUtils__';
 import {
   NotificationsSideBarItemProps,
   NotificationsSidebarItem,
 } from './NotificationsSidebarItem';
 
-/** Shows where the app's router is, to see in-app navigation. */
-function Location() {
-  const location = useLocation();
-  return (
-    <div data-testid="location">{`${location.pathname}${location.search}`}</div>
-  );
-}
-
-async function renderItem(
+function renderItem(
   api: InMemoryNotificationsApi,
   props: NotificationsSideBarItemProps = {},
-  signals: ManualSignalApi | null = new ManualSignalApi(),
+  options: { signalsInstalled?: boolean } = {},
 ) {
-  const apis: any[] = [[notificationsApiRef, api]];
-  if (signals) {
-    apis.push([signalApiRef, signals]);
-  }
-  await renderInTestApp(
-    <TestApiProvider apis={apis as any}>
-      <NotificationsSidebarItem {...props} />
-      <Location />
-    </TestApiProvider>,
-    { mountedRoutes: { '/notifications': rootRouteRef } },
+  return renderWithNotifications(
+    <NotificationsSidebarItem {...props} />,
+    api,
+    options,
   );
-  return signals;
 }
 
 const badge = () => screen.getByTestId('notifications-unread-badge');
@@ -90,20 +71,13 @@ describe('NotificationsSidebarItem', () => {
 
   it('follows signals: a new notification raises the count and shows a snackbar from the signal payload', async () => {
     const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api))!;
+    const signals = await renderItem(api);
     await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
 
     const arrived = makeNotification({
       payload: { title: 'Deploy finished', severity: 'high' },
     });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-        notification: arrived,
-      }),
-    );
+    deliverNew(api, signals, arrived);
     await waitFor(() => expect(shownCount()).toBe('1'));
     expect(await screen.findByText('Deploy finished')).toBeInTheDocument();
     expect(api.callsTo('getNotification')).toHaveLength(0);
@@ -121,101 +95,81 @@ describe('NotificationsSidebarItem', () => {
 
   it('fetches the notification by id when the signal has no payload (upstream backends)', async () => {
     const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api))!;
+    const signals = await renderItem(api);
     const arrived = makeNotification({ payload: { title: 'x'.repeat(60) } });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-      }),
-    );
+    deliverNew(api, signals, arrived, { embedded: false });
     expect(await screen.findByText(`${'x'.repeat(50)}...`)).toBeInTheDocument();
     expect(api.callsTo('getNotification').map(c => c.args)).toEqual([
       arrived.id,
     ]);
   });
 
-  it('opens the link of a snackbar in a new tab and marks it read', async () => {
-    const opened = jest.spyOn(window, 'open').mockReturnValue(null);
-    const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api))!;
-    const arrived = makeNotification({
-      payload: { title: 'Has a link', link: 'https://example.com/run/1' },
+  describe('opening a snackbar', () => {
+    let opened: jest.SpyInstance;
+    beforeEach(() => {
+      opened = jest.spyOn(window, 'open').mockReturnValue(null);
     });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-        notification: arrived,
-      }),
-    );
-    await screen.findByText('Has a link');
-    fireEvent.click(screen.getByRole('button', { name: 'Open' }));
-    expect(opened).toHaveBeenCalledWith(
-      'https://example.com/run/1',
-      '_blank',
-      'noopener,noreferrer',
-    );
-    await waitFor(() =>
-      expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
-        { ids: [arrived.id], read: true },
-      ]),
-    );
-    opened.mockRestore();
-  });
+    afterEach(() => opened.mockRestore());
 
-  it.each([
-    ['an in-app path', '/example-todo/42?tab=a', '/example-todo/42?tab=a'],
-    ['a same-origin URL', `${window.location.origin}/catalog/x`, '/catalog/x'],
-    ['no link (its row in the inbox)', undefined, '/notifications?id='],
-  ])(
-    'opens a snackbar with %s inside the app, without a new tab, and marks it read',
-    async (_case, link, expected) => {
-      const opened = jest.spyOn(window, 'open').mockReturnValue(null);
+    /** Delivers a notification with `link` and clicks its snackbar's Open. */
+    async function openFromSnackbar(link: string | undefined) {
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api))!;
-      const arrived = makeNotification({
-        payload: { title: 'In the app', link },
-      });
-      api.notifications.push(arrived);
-      act(() =>
-        signals.publish({
-          action: 'new_notification',
-          notification_id: arrived.id,
-          notification: arrived,
-        }),
-      );
-      await screen.findByText('In the app');
+      const signals = await renderItem(api);
+      const arrived = makeNotification({ payload: { title: 'Arrived', link } });
+      deliverNew(api, signals, arrived);
+      await screen.findByText('Arrived');
       fireEvent.click(screen.getByRole('button', { name: 'Open' }));
-      const where = expected.endsWith('id=')
-        ? `${expected}${encodeURIComponent(arrived.id)}`
-        : expected;
-      await waitFor(() =>
-        expect(screen.getByTestId('location')).toHaveTextContent(where),
-      );
-      expect(opened).not.toHaveBeenCalled();
+      return { api, arrived };
+    }
+
+    async function expectMarkedRead(api: InMemoryNotificationsApi, id: string) {
       await waitFor(() =>
         expect(api.callsTo('updateNotifications').map(c => c.args)).toEqual([
-          { ids: [arrived.id], read: true },
+          { ids: [id], read: true },
         ]),
       );
-      opened.mockRestore();
-    },
-  );
+    }
+
+    it('opens an external link in a new tab and marks it read', async () => {
+      const { api, arrived } = await openFromSnackbar(
+        'https://example.com/run/1',
+      );
+      expect(opened).toHaveBeenCalledWith(
+        'https://example.com/run/1',
+        '_blank',
+        'noopener,noreferrer',
+      );
+      await expectMarkedRead(api, arrived.id);
+    });
+
+    it.each([
+      ['an in-app path', '/example-todo/42?tab=a', '/example-todo/42?tab=a'],
+      [
+        'a same-origin URL',
+        `${window.location.origin}/catalog/x`,
+        '/catalog/x',
+      ],
+      ['no link (its row in the inbox)', undefined, '/notifications?id='],
+    ])(
+      'opens %s inside the app, without a new tab, and marks it read',
+      async (_case, link, expected) => {
+        const { api, arrived } = await openFromSnackbar(link);
+        const where = expected.endsWith('id=')
+          ? `${expected}${encodeURIComponent(arrived.id)}`
+          : expected;
+        await waitFor(() =>
+          expect(screen.getByTestId('location')).toHaveTextContent(where),
+        );
+        expect(opened).not.toHaveBeenCalled();
+        await expectMarkedRead(api, arrived.id);
+      },
+    );
+  });
 
   describe('bursts and severity', () => {
-    const publishNew = (signals: ManualSignalApi, notification: any) =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: notification.id,
-        notification,
-      });
-
     it('shows notifications arriving together as one snackbar, most severe first, whose View opens the inbox', async () => {
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       const burst = Array.from({ length: 12 }, (_, i) =>
         makeNotification({
           payload: {
@@ -225,7 +179,7 @@ describe('NotificationsSidebarItem', () => {
         }),
       );
       api.notifications.push(...burst);
-      act(() => burst.forEach(n => publishNew(signals, n)));
+      act(() => burst.forEach(n => signals.announceNew(n)));
       const snack = await screen.findByTestId('notifications-burst-snackbar');
       expect(snack).toHaveTextContent(
         /^12 new notificationsThe database is down/,
@@ -249,14 +203,14 @@ describe('NotificationsSidebarItem', () => {
 
     it('updates an open snackbar when its notification is sent again for its scope', async () => {
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       const first = makeNotification({
         payload: { title: 'Build 7 running' },
       });
-      act(() => publishNew(signals, first));
+      act(() => signals.announceNew(first));
       await screen.findByText('Build 7 running');
       act(() =>
-        publishNew(signals, {
+        signals.announceNew({
           ...first,
           payload: { ...first.payload, title: 'Build 7 failed' },
         }),
@@ -268,10 +222,9 @@ describe('NotificationsSidebarItem', () => {
 
     it('draws critical and high snackbars in their own colours, with icons in the text colour', async () => {
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       act(() =>
-        publishNew(
-          signals,
+        signals.announceNew(
           makeNotification({
             payload: { title: 'On fire', severity: 'critical' },
           }),
@@ -290,60 +243,33 @@ describe('NotificationsSidebarItem', () => {
     });
   });
 
-  it('closes the snackbar when the notification is read elsewhere', async () => {
-    const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api))!;
-    const arrived = makeNotification({
-      payload: { title: 'Read on the page' },
-    });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-        notification: arrived,
+  it.each([
+    [
+      'read',
+      (id: string) => ({ action: 'notification_read', notification_ids: [id] }),
+    ],
+    [
+      'done',
+      (id: string) => ({ action: 'notification_done', notification_ids: [id] }),
+    ],
+    [
+      'snoozed',
+      (id: string) => ({
+        action: 'notification_snoozed',
+        notification_ids: [id],
+        until: new Date(Date.now() + 3_600_000).toISOString(),
       }),
-    );
-    expect(await screen.findByText('Read on the page')).toBeInTheDocument();
-    act(() =>
-      signals.publish({
-        action: 'notification_read',
-        notification_ids: [arrived.id],
-      }),
-    );
-    // The snackbar leaves with its exit transition.
-    await waitFor(
-      () =>
-        expect(screen.queryByText('Read on the page')).not.toBeInTheDocument(),
-      { timeout: 5000 },
-    );
-  });
-
-  it.each(['notification_done', 'notification_snoozed'] as const)(
-    'closes the snackbar on %s elsewhere',
-    async action => {
+    ],
+  ])(
+    'closes the snackbar when the notification is %s elsewhere',
+    async (_case, dealtWith) => {
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       const arrived = makeNotification({ payload: { title: 'Dealt with' } });
-      act(() =>
-        signals.publish({
-          action: 'new_notification',
-          notification_id: arrived.id,
-          notification: arrived,
-        }),
-      );
+      deliverNew(api, signals, arrived);
       expect(await screen.findByText('Dealt with')).toBeInTheDocument();
-      act(() =>
-        signals.publish(
-          action === 'notification_done'
-            ? { action, notification_ids: [arrived.id] }
-            : {
-                action,
-                notification_ids: [arrived.id],
-                until: new Date(Date.now() + 3_600_000).toISOString(),
-              },
-        ),
-      );
+      act(() => signals.publish(dealtWith(arrived.id)));
+      // The snackbar leaves with its exit transition.
       await waitFor(
         () => expect(screen.queryByText('Dealt with')).not.toBeInTheDocument(),
         { timeout: 5000 },
@@ -357,41 +283,31 @@ describe('NotificationsSidebarItem', () => {
       snoozedUntil: new Date(Date.now() - 1000),
     });
     const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api))!;
+    const signals = await renderItem(api);
     await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
-    api.notifications.push(woken);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: woken.id,
-        notification: woken,
-      }),
-    );
+    deliverNew(api, signals, woken);
     expect(await screen.findByText('Back from snooze')).toBeInTheDocument();
     await waitFor(() => expect(shownCount()).toBe('1'));
   });
 
   it('shows no snackbar when snackbars are disabled', async () => {
     const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api, {
+    const signals = await renderItem(api, {
       snackbarProps: { enabled: false },
-    }))!;
+    });
     const arrived = makeNotification({ payload: { title: 'Quiet one' } });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-        notification: arrived,
-      }),
-    );
+    deliverNew(api, signals, arrived);
     await waitFor(() => expect(shownCount()).toBe('1'));
     expect(screen.queryByText('Quiet one')).not.toBeInTheDocument();
   });
 
   it('polls the count when signals are not installed', async () => {
     const api = new InMemoryNotificationsApi([]);
-    await renderItem(api, { pollingIntervalMs: 20 }, null);
+    await renderItem(
+      api,
+      { pollingIntervalMs: 20 },
+      { signalsInstalled: false },
+    );
     await waitFor(() =>
       expect(api.callsTo('getStatus').length).toBeGreaterThan(0),
     );
@@ -441,7 +357,7 @@ describe('NotificationsSidebarItem', () => {
 
   it('refetches the count after a reconnect or a gap, and polls while disconnected', async () => {
     const api = new InMemoryNotificationsApi([]);
-    const signals = (await renderItem(api, { pollingIntervalMs: 20 }))!;
+    const signals = await renderItem(api, { pollingIntervalMs: 20 });
     act(() => signals.setState('connected'));
     await waitFor(() => expect(api.callsTo('getStatus')).toHaveLength(1));
 
@@ -468,7 +384,7 @@ describe('NotificationsSidebarItem', () => {
         makeNotification(),
         makeNotification(),
       ]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       act(() => signals.setState('connected'));
       await waitFor(() => expect(shownCount()).toBe('2'));
       expect(badge()).not.toHaveAttribute('data-reconnecting');
@@ -497,7 +413,7 @@ describe('NotificationsSidebarItem', () => {
 
     it('never falls to zero when the status read fails, and recovers by itself', async () => {
       const api = new InMemoryNotificationsApi([makeNotification()]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       await waitFor(() => expect(shownCount()).toBe('1'));
 
       api.failWith = new Error('Failed to fetch');
@@ -551,10 +467,10 @@ describe('NotificationsSidebarItem', () => {
     it('asks for permission on a click, then shows new notifications', async () => {
       permission = 'default';
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api, {
+      const signals = await renderItem(api, {
         webNotificationsEnabled: true,
         snackbarProps: { enabled: false },
-      }))!;
+      });
       fireEvent.click(
         await screen.findByRole('link', { name: 'Notifications' }),
       );
@@ -563,14 +479,7 @@ describe('NotificationsSidebarItem', () => {
       const arrived = makeNotification({
         payload: { title: 'Web one', description: '**Markdown** body' },
       });
-      api.notifications.push(arrived);
-      act(() =>
-        signals.publish({
-          action: 'new_notification',
-          notification_id: arrived.id,
-          notification: arrived,
-        }),
-      );
+      deliverNew(api, signals, arrived);
       await waitFor(() =>
         expect(shown).toEqual([
           {
@@ -584,16 +493,9 @@ describe('NotificationsSidebarItem', () => {
     it('shows nothing when web notifications are off, even if permitted', async () => {
       permission = 'granted';
       const api = new InMemoryNotificationsApi([]);
-      const signals = (await renderItem(api))!;
+      const signals = await renderItem(api);
       const arrived = makeNotification();
-      api.notifications.push(arrived);
-      act(() =>
-        signals.publish({
-          action: 'new_notification',
-          notification_id: arrived.id,
-          notification: arrived,
-        }),
-      );
+      deliverNew(api, signals, arrived);
       await waitFor(() => expect(shownCount()).toBe('1'));
       expect(shown).toEqual([]);
       expect(requestPermission).not.toHaveBeenCalled();

@@ -1,5 +1,5 @@
 import { NotificationSeverity } from '@herald/plugin-notifications-common';
-import { makeNotification } from '../../__testUtils__/fakes';
+import { makeNotification } from '../../__testUtils__';
 import { SnackbarPlan, SnackContent } from './snackbarPlan';
 
 function setup() {

@@ -1,35 +1,20 @@
 import { ComponentProps } from 'react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { signalApiRef } from '@herald/plugin-signals-react';
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { notificationsApiRef } from '../../api';
-import { rootRouteRef } from '../../routes';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import {
+  deliverNew,
   InMemoryNotificationsApi,
-  ManualSignalApi,
   makeNotification,
-} from '../../__testUtils__/fakes';
+  renderWithNotifications,
+} from '../../__testUtils__';
 import { UnreadNotificationsCard } from './UnreadNotificationsCard';
 
 jest.setTimeout(30_000);
 
-async function renderCard(
+function renderCard(
   api: InMemoryNotificationsApi,
   props: ComponentProps<typeof UnreadNotificationsCard> = {},
 ) {
-  const signals = new ManualSignalApi();
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [notificationsApiRef, api],
-        [signalApiRef, signals],
-      ]}
-    >
-      <UnreadNotificationsCard {...props} />
-    </TestApiProvider>,
-    { mountedRoutes: { '/notifications': rootRouteRef } },
-  );
-  return signals;
+  return renderWithNotifications(<UnreadNotificationsCard {...props} />, api);
 }
 
 describe('UnreadNotificationsCard', () => {
@@ -103,13 +88,7 @@ describe('UnreadNotificationsCard', () => {
     expect(await screen.findByText('All caught up!')).toBeInTheDocument();
 
     const arrived = makeNotification({ payload: { title: 'Fresh' } });
-    api.notifications.push(arrived);
-    act(() =>
-      signals.publish({
-        action: 'new_notification',
-        notification_id: arrived.id,
-      }),
-    );
+    deliverNew(api, signals, arrived, { embedded: false });
     await waitFor(() => expect(screen.getByText('Fresh')).toBeInTheDocument(), {
       timeout: 5000,
     });

@@ -3,7 +3,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { NotificationSettings } from '@herald/plugin-notifications-common';
 import { notificationsApiRef } from '../../api';
-import { InMemoryNotificationsApi } from '../../__testUtils__/fakes';
+import { InMemoryNotificationsApi } from '../../__testUtils__';
 import { UserNotificationSettingsCard } from './UserNotificationSettingsCard';
 
 const settings: NotificationSettings = {
