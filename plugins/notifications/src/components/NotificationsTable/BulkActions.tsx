@@ -1,7 +1,6 @@
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   Button,
-  ButtonIcon,
   Dialog,
   DialogBody,
   DialogFooter,
@@ -10,8 +9,6 @@ import {
   Menu,
   MenuItem,
   MenuTrigger,
-  Tooltip,
-  TooltipTrigger,
 } from '@backstage/ui';
 import { Notification } from '@herald/plugin-notifications-common';
 import {
@@ -26,36 +23,15 @@ import {
   RiMailOpenLine,
   RiSunLine,
 } from '@remixicon/react';
-import { ReactElement, useState } from 'react';
+import { useState } from 'react';
 import { notificationsTranslationRef } from '../../translation';
+import { ActionButton } from './ActionButton';
 import {
   SnoozePreset,
   snoozePresets,
   snoozeUntil,
   snoozedUntilOf,
 } from './snooze';
-
-/** An icon button whose label is its tooltip and its accessible name. */
-function ActionButton(props: {
-  label: string;
-  icon: ReactElement;
-  disabled?: boolean;
-  onPress: () => void;
-}) {
-  return (
-    <TooltipTrigger>
-      <ButtonIcon
-        size="small"
-        variant="tertiary"
-        aria-label={props.label}
-        icon={props.icon}
-        isDisabled={props.disabled}
-        onPress={props.onPress}
-      />
-      <Tooltip>{props.label}</Tooltip>
-    </TooltipTrigger>
-  );
-}
 
 /** What the actions of a row or of the selection do. */
 export type NotificationActions = {
@@ -185,16 +161,11 @@ function SnoozeMenu(props: {
   const { t } = useTranslationRef(notificationsTranslationRef);
   return (
     <MenuTrigger>
-      <TooltipTrigger>
-        <ButtonIcon
-          size="small"
-          variant="tertiary"
-          aria-label={props.label}
-          icon={<RiAlarmLine />}
-          isDisabled={props.disabled}
-        />
-        <Tooltip>{props.label}</Tooltip>
-      </TooltipTrigger>
+      <ActionButton
+        label={props.label}
+        icon={<RiAlarmLine />}
+        disabled={props.disabled}
+      />
       <Menu
         aria-label={props.label}
         onAction={key => props.onSnooze(key as SnoozePreset)}
@@ -218,16 +189,11 @@ export function MarkAllReadButton(props: {
   const { t } = useTranslationRef(notificationsTranslationRef);
   return (
     <DialogTrigger isOpen={open} onOpenChange={setOpen}>
-      <TooltipTrigger>
-        <ButtonIcon
-          size="small"
-          variant="tertiary"
-          aria-label={t('table.bulkActions.markAllRead')}
-          icon={<RiCheckDoubleLine />}
-          isDisabled={!props.enabled}
-        />
-        <Tooltip>{t('table.bulkActions.markAllRead')}</Tooltip>
-      </TooltipTrigger>
+      <ActionButton
+        label={t('table.bulkActions.markAllRead')}
+        icon={<RiCheckDoubleLine />}
+        disabled={!props.enabled}
+      />
       <Dialog>
         <DialogHeader>{t('table.confirmDialog.title')}</DialogHeader>
         <DialogBody>

@@ -1,15 +1,8 @@
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import {
-  ButtonIcon,
-  Dialog,
-  DialogBody,
-  DialogHeader,
-  DialogTrigger,
-  Tooltip,
-  TooltipTrigger,
-} from '@backstage/ui';
+import { Dialog, DialogBody, DialogHeader, DialogTrigger } from '@backstage/ui';
 import { RiKeyboardLine } from '@remixicon/react';
 import { notificationsTranslationRef } from '../../translation';
+import { ActionButton } from './ActionButton';
 import { inboxShortcutKeys } from './shortcuts';
 
 /** The keyboard shortcuts of the inbox, opened by its button or by `?`. */
@@ -28,15 +21,10 @@ export function ShortcutsHelp(props: {
   };
   return (
     <DialogTrigger isOpen={props.isOpen} onOpenChange={props.onOpenChange}>
-      <TooltipTrigger>
-        <ButtonIcon
-          size="small"
-          variant="tertiary"
-          aria-label={t('table.shortcuts.open')}
-          icon={<RiKeyboardLine />}
-        />
-        <Tooltip>{t('table.shortcuts.open')}</Tooltip>
-      </TooltipTrigger>
+      <ActionButton
+        label={t('table.shortcuts.open')}
+        icon={<RiKeyboardLine />}
+      />
       <Dialog>
         <DialogHeader>{t('table.shortcuts.title')}</DialogHeader>
         <DialogBody>
