@@ -1,5 +1,4 @@
 import {
-  alertApiRef,
   discoveryApiRef,
   fetchApiRef,
   useApi,
@@ -10,6 +9,7 @@ import { Box, Select, Text } from '@backstage/ui';
 import { useEffect, useState } from 'react';
 import { notificationsTranslationRef } from '../../translation';
 import { secondaryTextColor } from '../NotificationContent';
+import { useAlertingSave } from './useAlertingSave';
 
 const frequencies = ['instant', 'hourly', 'daily'] as const;
 type Frequency = (typeof frequencies)[number];
@@ -23,9 +23,10 @@ export function EmailDigestSetting() {
   const { t } = useTranslationRef(notificationsTranslationRef);
   const discoveryApi = useApi(discoveryApiRef);
   const fetchApi = useApi(fetchApiRef);
-  const alertApi = useApi(alertApiRef);
   const [frequency, setFrequency] = useState<Frequency>();
-  const [saving, setSaving] = useState(false);
+  const { saving, runSave } = useAlertingSave(e =>
+    t('settings.emailDigest.saveFailed', { message: e.message }),
+  );
 
   const call = async (init?: RequestInit) => {
     const baseUrl = await discoveryApi.getBaseUrl('notifications');
@@ -51,9 +52,8 @@ export function EmailDigestSetting() {
     return null;
   }
 
-  const choose = async (next: Frequency) => {
-    setSaving(true);
-    try {
+  const choose = (next: Frequency) =>
+    runSave(async () => {
       const response = await call({
         method: 'PUT',
         headers: { 'Content-Type': 'application/json' },
@@ -63,15 +63,7 @@ export function EmailDigestSetting() {
         throw await ResponseError.fromResponse(response);
       }
       setFrequency((await response.json()).frequency);
-    } catch (e) {
-      alertApi.post({
-        message: t('settings.emailDigest.saveFailed', { message: e.message }),
-        severity: 'error',
-      });
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <Box mt="4" style={{ maxWidth: 320 }}>

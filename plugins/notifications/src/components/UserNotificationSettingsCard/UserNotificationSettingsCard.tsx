@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import {
   Alert,
@@ -36,6 +36,7 @@ import {
   setOriginEnabled,
   setTopicEnabled,
 } from './settingsChanges';
+import { useAlertingSave } from './useAlertingSave';
 
 /** @public */
 export type UserNotificationSettingsCardProps = {
@@ -102,7 +103,6 @@ export function UserNotificationSettingsCard(
   const { originNames, topicNames } = props;
   const { t } = useTranslationRef(notificationsTranslationRef);
   const api = useApi(notificationsApiRef);
-  const alertApi = useApi(alertApiRef);
   const { value, loading, error } = useNotificationsApi(a =>
     a.getNotificationSettings(),
   );
@@ -112,7 +112,9 @@ export function UserNotificationSettingsCard(
   const [saved, setSaved] = useState<NotificationSettings>();
   const settings = saved ?? value;
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
-  const [saving, setSaving] = useState(false);
+  const { saving, runSave } = useAlertingSave(e =>
+    t('settings.errors.saveFailed', { message: e.message }),
+  );
   const channelCount = settings?.channels.length ?? 0;
   const { ref, narrow } = useNarrowerThan(
     WIDTH_OF_NAMES + WIDTH_PER_CHANNEL * channelCount,
@@ -120,19 +122,8 @@ export function UserNotificationSettingsCard(
 
   useEffect(() => setSaved(undefined), [value]);
 
-  const save = async (next: NotificationSettings) => {
-    setSaving(true);
-    try {
-      setSaved(await api.updateNotificationSettings(next));
-    } catch (e) {
-      alertApi.post({
-        message: t('settings.errors.saveFailed', { message: e.message }),
-        severity: 'error',
-      });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = (next: NotificationSettings) =>
+    runSave(async () => setSaved(await api.updateNotificationSettings(next)));
 
   const title = t('settings.title');
   if (loading && !settings) {
@@ -219,6 +210,17 @@ export function UserNotificationSettingsCard(
       />
     );
   };
+
+  /** Every channel's switch for an origin or a topic, named by channel. */
+  const labelledSwitches = (origin: OriginRow, topic: string | null) => (
+    <SwitchGroup>
+      {channels.map(channel => (
+        <Fragment key={channel}>
+          {settingSwitch(channel, origin, topic, channel)}
+        </Fragment>
+      ))}
+    </SwitchGroup>
+  );
 
   const expandButton = (origin: OriginRow) => {
     if (origin.topics.length === 0) {
@@ -315,13 +317,7 @@ export function UserNotificationSettingsCard(
             </Text>
             {expandButton(origin)}
           </div>
-          <SwitchGroup>
-            {channels.map(channel => (
-              <Fragment key={channel}>
-                {settingSwitch(channel, origin, null, channel)}
-              </Fragment>
-            ))}
-          </SwitchGroup>
+          {labelledSwitches(origin, null)}
           {expanded.has(origin.id) &&
             origin.topics.map(topic => (
               <div
@@ -331,13 +327,7 @@ export function UserNotificationSettingsCard(
                 <Text as="h4" variant="body-medium">
                   {displayName(topic, topicNames)}
                 </Text>
-                <SwitchGroup>
-                  {channels.map(channel => (
-                    <Fragment key={channel}>
-                      {settingSwitch(channel, origin, topic, channel)}
-                    </Fragment>
-                  ))}
-                </SwitchGroup>
+                {labelledSwitches(origin, topic)}
               </div>
             ))}
         </li>

@@ -1,6 +1,7 @@
 import {
   ChannelSetting,
   NotificationSettings,
+  OriginSetting,
 } from '@herald/plugin-notifications-common';
 
 export type OriginRow = { id: string; topics: string[] };
@@ -24,15 +25,33 @@ export function collectOrigins(settings: NotificationSettings): OriginRow[] {
   return [...rows.values()];
 }
 
-function updateChannel(
+/**
+ * The settings with the origin `originId` of channel `channelId` replaced by
+ * what `update` makes of it, or added when the channel does not list it.
+ */
+function updateOrigin(
   settings: NotificationSettings,
   channelId: string,
-  update: (channel: ChannelSetting) => ChannelSetting,
+  originId: string,
+  update: (
+    existing: OriginSetting | undefined,
+    channel: ChannelSetting,
+  ) => OriginSetting,
 ): NotificationSettings {
   return {
-    channels: settings.channels.map(channel =>
-      channel.id === channelId ? update(channel) : channel,
-    ),
+    channels: settings.channels.map(channel => {
+      if (channel.id !== channelId) {
+        return channel;
+      }
+      const existing = channel.origins.find(o => o.id === originId);
+      const origin = update(existing, channel);
+      return {
+        ...channel,
+        origins: existing
+          ? channel.origins.map(o => (o.id === originId ? origin : o))
+          : [...channel.origins, origin],
+      };
+    }),
   };
 }
 
@@ -43,20 +62,11 @@ export function setOriginEnabled(
   originId: string,
   enabled: boolean,
 ): NotificationSettings {
-  return updateChannel(settings, channelId, channel => {
-    const existing = channel.origins.find(o => o.id === originId);
-    const origin = {
-      id: originId,
-      enabled,
-      topics: existing?.topics?.map(topic => ({ ...topic, enabled })),
-    };
-    return {
-      ...channel,
-      origins: existing
-        ? channel.origins.map(o => (o.id === originId ? origin : o))
-        : [...channel.origins, origin],
-    };
-  });
+  return updateOrigin(settings, channelId, originId, existing => ({
+    id: originId,
+    enabled,
+    topics: existing?.topics?.map(topic => ({ ...topic, enabled })),
+  }));
 }
 
 /** A topic can only be on while its origin is on. */
@@ -67,21 +77,14 @@ export function setTopicEnabled(
   topicId: string,
   enabled: boolean,
 ): NotificationSettings {
-  return updateChannel(settings, channelId, channel => {
-    const existing = channel.origins.find(o => o.id === originId);
+  return updateOrigin(settings, channelId, originId, (existing, channel) => {
     const originEnabled = existing?.enabled ?? channel.enabled ?? true;
     const topicValue = originEnabled ? enabled : false;
     const topics = existing?.topics ?? [];
     const nextTopics = topics.some(t => t.id === topicId)
       ? topics.map(t => (t.id === topicId ? { ...t, enabled: topicValue } : t))
       : [...topics, { id: topicId, enabled: topicValue }];
-    const origin = { id: originId, enabled: originEnabled, topics: nextTopics };
-    return {
-      ...channel,
-      origins: existing
-        ? channel.origins.map(o => (o.id === originId ? origin : o))
-        : [...channel.origins, origin],
-    };
+    return { id: originId, enabled: originEnabled, topics: nextTopics };
   });
 }
 
