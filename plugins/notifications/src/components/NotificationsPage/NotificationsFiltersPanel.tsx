@@ -1,37 +1,34 @@
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { Flex, Select, Text } from '@backstage/ui';
 import {
-  NotificationReasonType,
-  NotificationSeverity,
   notificationReasonTypes,
   notificationSeverities,
 } from '@herald/plugin-notifications-common';
 import { notificationsTranslationRef } from '../../translation';
-import {
-  CreatedAfterFilter,
-  NotificationsFilters,
-  SortFilter,
-  ViewFilter,
-  viewFilters,
-} from './filters';
+import { NotificationsFilters, viewFilters } from './filters';
 
-const ANY = '___any___';
+const ANY = '___any___' as const;
 
-function FilterSelect(props: {
+/** A select over `choices`, each shown as `labelOf` names it. */
+function FilterSelect<T extends string>(props: {
   id: string;
   label: string;
-  value: string;
-  options: Array<{ id: string; label: string }>;
-  onChange: (value: string) => void;
+  value: T;
+  choices: readonly T[];
+  labelOf: (choice: T) => string;
+  onChange: (value: T) => void;
 }) {
   return (
     <Select
       data-testid={props.id}
       size="small"
       label={props.label}
-      options={props.options}
+      options={props.choices.map(choice => ({
+        id: choice,
+        label: props.labelOf(choice),
+      }))}
       value={props.value}
-      onChange={value => props.onChange(String(value))}
+      onChange={value => props.onChange(String(value) as T)}
     />
   );
 }
@@ -58,74 +55,56 @@ export function NotificationsFiltersPanel(props: {
         id="notifications-filter-view"
         label={t('filters.view.label')}
         value={filters.view}
-        options={viewFilters.map(view => ({
-          id: view,
-          label: t(`filters.view.${view}`),
-        }))}
-        onChange={value => onChange({ view: value as ViewFilter })}
+        choices={viewFilters}
+        labelOf={view => t(`filters.view.${view}`)}
+        onChange={view => onChange({ view })}
       />
       <FilterSelect
         id="notifications-filter-created"
         label={t('filters.createdAfter.label')}
         value={filters.createdAfter}
-        options={(['last24h', 'lastWeek', 'anyTime'] as const).map(id => ({
-          id,
-          label: t(`filters.createdAfter.${id}`),
-        }))}
-        onChange={value =>
-          onChange({ createdAfter: value as CreatedAfterFilter })
-        }
+        choices={['last24h', 'lastWeek', 'anyTime'] as const}
+        labelOf={id => t(`filters.createdAfter.${id}`)}
+        onChange={createdAfter => onChange({ createdAfter })}
       />
       <FilterSelect
         id="notifications-filter-sort"
         label={t('filters.sortBy.label')}
         value={filters.sortBy}
-        options={(['newest', 'oldest', 'topic', 'origin'] as const).map(id => ({
-          id,
-          label: t(`filters.sortBy.${id}`),
-        }))}
-        onChange={value => onChange({ sortBy: value as SortFilter })}
+        choices={['newest', 'oldest', 'topic', 'origin'] as const}
+        labelOf={id => t(`filters.sortBy.${id}`)}
+        onChange={sortBy => onChange({ sortBy })}
       />
       <FilterSelect
         id="notifications-filter-severity"
         label={t('filters.severity.label')}
         value={filters.minimumSeverity}
-        options={notificationSeverities.map(severity => ({
-          id: severity,
-          label: t(`filters.severity.${severity}`),
-        }))}
-        onChange={value =>
-          onChange({ minimumSeverity: value as NotificationSeverity })
-        }
+        choices={notificationSeverities}
+        labelOf={severity => t(`filters.severity.${severity}`)}
+        onChange={minimumSeverity => onChange({ minimumSeverity })}
       />
       <FilterSelect
         id="notifications-filter-topic"
         label={t('filters.topic.label')}
         value={filters.topic ?? ANY}
-        options={[
-          { id: ANY, label: t('filters.topic.anyTopic') },
-          ...sortedTopics.map(topic => ({ id: topic, label: topic })),
-        ]}
-        onChange={value =>
-          onChange({ topic: value === ANY ? undefined : value })
+        choices={[ANY, ...sortedTopics]}
+        labelOf={topic => (topic === ANY ? t('filters.topic.anyTopic') : topic)}
+        onChange={topic =>
+          onChange({ topic: topic === ANY ? undefined : topic })
         }
       />
       <FilterSelect
         id="notifications-filter-reason"
         label={t('filters.reason.label')}
         value={filters.reason ?? ANY}
-        options={[
-          { id: ANY, label: t('filters.reason.any') },
-          ...notificationReasonTypes.map(reason => ({
-            id: reason,
-            label: t(`filters.reason.${reason}`),
-          })),
-        ]}
-        onChange={value =>
-          onChange({
-            reason:
-              value === ANY ? undefined : (value as NotificationReasonType),
-          })
+        choices={[ANY, ...notificationReasonTypes]}
+        labelOf={reason =>
+          reason === ANY
+            ? t('filters.reason.any')
+            : t(`filters.reason.${reason}`)
+        }
+        onChange={reason =>
+          onChange({ reason: reason === ANY ? undefined : reason })
         }
       />
     </Flex>
