@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import {
   TestClient,
   handshakeStatus,
@@ -48,12 +47,9 @@ describe('on a framework without WebSocket routes (backend-defaults 0.18)', () =
       expect(
         await handshakeStatus(server.url, ['a', 'b', 'c', 'd', 'e', alice]),
       ).toBe(401);
-      const bearer = new TestClient(
-        new WebSocket(server.url, {
-          headers: { authorization: `Bearer ${alice}` },
-        }),
-      );
-      await bearer.opened;
+      const bearer = await TestClient.open(server.url, undefined, {
+        headers: { authorization: `Bearer ${alice}` },
+      });
       expect(bearer.socket.protocol).toBe('');
       await bearer.close();
     });

@@ -1,9 +1,10 @@
 import WebSocket from 'ws';
 import {
   TestClient,
+  expectEverySignal,
   handshakeStatus,
-  publishWhileStalled,
   signalsBackendForSuite,
+  stallOneOfTwoConsumers,
   userToken,
 } from './__testUtils__/harness';
 
@@ -97,21 +98,14 @@ describe('replica-wide limits', () => {
     });
 
     it('closes the connection with the most unsent bytes when the replica total is reached', async () => {
-      const slow = await TestClient.open(server.url, alice);
-      const healthy = await TestClient.open(server.url, bob);
-      await slow.subscribe('firehose');
-      await healthy.subscribe('firehose');
       const count = 200;
-      await publishWhileStalled(server.signals, slow, 'firehose', count);
+      const { slow, healthy } = await stallOneOfTwoConsumers(server, count);
       // Far below its own 4 MB, but the replica's 1 MB is full.
       expect(await slow.closed).toEqual({
         code: 1013,
         reason: 'Slow consumer',
       });
-      const received = await healthy.take(count);
-      expect(received.map(f => f.message.n)).toEqual(
-        Array.from({ length: count }, (_, n) => n),
-      );
+      await expectEverySignal(healthy, count);
       await healthy.close();
     }, 20_000);
   });

@@ -1,11 +1,12 @@
 import WebSocket from 'ws';
 import {
   TestClient,
+  expectEverySignal,
   handshakeStatus,
-  publishWhileStalled,
   rawHandshake,
   serviceToken,
   signalsBackendForSuite,
+  stallOneOfTwoConsumers,
   startSignalsBackend,
   userToken,
 } from './__testUtils__/harness';
@@ -40,12 +41,9 @@ describe('signals backend', () => {
     });
 
     it('accepts a Bearer header and selects no subprotocol', async () => {
-      const client = new TestClient(
-        new WebSocket(server.url, {
-          headers: { authorization: `Bearer ${alice}` },
-        }),
-      );
-      await client.opened;
+      const client = await TestClient.open(server.url, undefined, {
+        headers: { authorization: `Bearer ${alice}` },
+      });
       expect(client.socket.protocol).toBe('');
       await client.close();
     });
@@ -489,17 +487,10 @@ describe('signals backend', () => {
     });
 
     it('closes a consumer that stops reading with code 1013', async () => {
-      const slow = await TestClient.open(server.url, alice);
-      const healthy = await TestClient.open(server.url, bob);
-      await slow.subscribe('firehose');
-      await healthy.subscribe('firehose');
       const count = 400;
-      await publishWhileStalled(server.signals, slow, 'firehose', count);
+      const { slow, healthy } = await stallOneOfTwoConsumers(server, count);
       expect((await slow.closed).code).toBe(1013);
-      const received = await healthy.take(count);
-      expect(received.map(f => f.message.n)).toEqual(
-        Array.from({ length: count }, (_, n) => n),
-      );
+      await expectEverySignal(healthy, count);
       await healthy.close();
     }, 20_000);
   });

@@ -342,7 +342,7 @@ export function rawHandshake(port: number, path: string, protocols: string[]) {
  * Each publish yields once so other clients read, as real ones on their own
  * machines would.
  */
-export async function publishWhileStalled(
+async function publishWhileStalled(
   signals: SignalsService,
   slow: TestClient,
   channel: string,
@@ -360,6 +360,31 @@ export async function publishWhileStalled(
     await new Promise(resolve => setImmediate(resolve));
   }
   rawSocket.resume();
+}
+
+/**
+ * A consumer that stops reading beside one that keeps up, both subscribed to
+ * `firehose`, while `count` signals are published there (see
+ * `publishWhileStalled`).
+ */
+export async function stallOneOfTwoConsumers(
+  server: SignalsTestBackend,
+  count: number,
+) {
+  const slow = await TestClient.open(server.url, userToken('alice'));
+  const healthy = await TestClient.open(server.url, userToken('bob'));
+  await slow.subscribe('firehose');
+  await healthy.subscribe('firehose');
+  await publishWhileStalled(server.signals, slow, 'firehose', count);
+  return { slow, healthy };
+}
+
+/** Expects `client` to receive the `count` signals, n = 0, 1, …, in order. */
+export async function expectEverySignal(client: TestClient, count: number) {
+  const received = await client.take(count);
+  expect(received.map(f => f.message.n)).toEqual(
+    Array.from({ length: count }, (_, n) => n),
+  );
 }
 
 export type SignalsTestBackend = Awaited<
