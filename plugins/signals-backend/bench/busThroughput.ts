@@ -1,5 +1,4 @@
 import {
-  LoggerService,
   SchedulerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
@@ -9,6 +8,7 @@ import { PostgresSignalBus } from '../src/bus/PostgresSignalBus';
 import { RedisSignalBus } from '../src/bus/RedisSignalBus';
 import { SignalBus } from '../src/bus/types';
 import { deleteKeys, uniqueKeyPrefix } from '../src/__testUtils__/redis';
+import { silentLogger } from '../src/__testUtils__/silentLogger';
 
 /**
  * Publish throughput of the shared buses: `BENCH_REPLICAS` bus instances in
@@ -28,13 +28,6 @@ const postgresUrl =
   process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const silent: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child: () => silent,
-};
 // Log cleanup is not what is measured here.
 const noScheduler = {
   scheduleTask: async () => {},
@@ -106,7 +99,7 @@ async function withInstances<T>(
           connection: redisUrl,
           keyPrefix,
           retentionMs: 600_000,
-          logger: silent,
+          logger: silentLogger,
         }),
     );
     try {
@@ -137,7 +130,7 @@ async function withInstances<T>(
       knex =>
         new PostgresSignalBus({
           knex,
-          logger: silent,
+          logger: silentLogger,
           scheduler: noScheduler,
           retentionMs: 600_000,
         }),

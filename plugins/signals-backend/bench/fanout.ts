@@ -46,29 +46,30 @@ export async function openSockets(target: FanoutTarget, count: number) {
   return sockets;
 }
 
-/** Resolves once every socket has answered a ping, so every subscribe was handled. */
-export function pingAll(sockets: WebSocket[]) {
+/** Resolves once every socket has emitted `event` after `start` ran on it. */
+function untilEvery(
+  sockets: WebSocket[],
+  event: 'pong' | 'close',
+  start: (socket: WebSocket) => void,
+) {
   return Promise.all(
     sockets.map(
       socket =>
         new Promise(resolve => {
-          socket.once('pong', resolve);
-          socket.ping();
+          socket.once(event, resolve);
+          start(socket);
         }),
     ),
   );
 }
 
+/** Resolves once every socket has answered a ping, so every subscribe was handled. */
+export function pingAll(sockets: WebSocket[]) {
+  return untilEvery(sockets, 'pong', socket => socket.ping());
+}
+
 export async function closeSockets(sockets: WebSocket[]) {
-  await Promise.all(
-    sockets.map(
-      socket =>
-        new Promise(resolve => {
-          socket.once('close', resolve);
-          socket.close();
-        }),
-    ),
-  );
+  await untilEvery(sockets, 'close', socket => socket.close());
 }
 
 /** Publishes once and resolves with the time until `expected` sockets had it. */

@@ -1,9 +1,9 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventEmitter } from 'events';
 import { WebSocket } from 'ws';
 import { SequencedSignal } from '../src/bus/types';
 import { defaultSignalsConfig } from '../src/config';
 import { SignalHub } from '../src/hub/SignalHub';
+import { silentLogger } from '../src/__testUtils__/silentLogger';
 
 /**
  * CPU time of the hub alone: `BENCH_SOCKETS` connections (half of them with
@@ -29,19 +29,11 @@ class CountingSocket extends EventEmitter {
   ping() {}
 }
 
-const silent: LoggerService = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silent,
-};
-
 function main() {
   const sockets = Number(process.env.BENCH_SOCKETS ?? 5000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 1000);
   const channel = 'bench';
-  const hub = new SignalHub(defaultSignalsConfig, silent);
+  const hub = new SignalHub(defaultSignalsConfig, silentLogger);
   const user = (i: number) => `user:default/u${i % sockets}`;
   const all: CountingSocket[] = [];
   for (let i = 0; i < sockets; i++) {

@@ -221,51 +221,48 @@ async function withScratchDatabase<T>(run: (url: string) => Promise<T>) {
   }
 }
 
+/**
+ * Starts `count` replicas with `env`, one at a time so that the first runs
+ * the bus migrations alone, runs the load across them and stops them.
+ */
+async function loadReplicas(
+  bus: string,
+  count: number,
+  env: Record<string, string>,
+) {
+  const replicas: Replica[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      replicas.push(await startReplica(env));
+    }
+    return { bus, replicas: replicas.length, ...(await runLoad(replicas)) };
+  } finally {
+    await Promise.all(replicas.map(replica => replica.stop()));
+  }
+}
+
 async function benchBus(bus: string) {
   if (bus === 'memory') {
-    const replica = await startReplica({ BENCH_BUS: 'memory' });
-    try {
-      return { bus, replicas: 1, ...(await runLoad([replica])) };
-    } finally {
-      await replica.stop();
-    }
+    return loadReplicas(bus, 1, { BENCH_BUS: 'memory' });
   }
   if (bus === 'redis') {
     const keyPrefix = uniqueKeyPrefix();
-    const replicas: Replica[] = [];
     try {
-      for (let i = 0; i < sharedBusReplicas; i++) {
-        replicas.push(
-          await startReplica({
-            BENCH_BUS: 'redis',
-            BENCH_REDIS_URL: redisUrl,
-            BENCH_REDIS_PREFIX: keyPrefix,
-          }),
-        );
-      }
-      return { bus, replicas: replicas.length, ...(await runLoad(replicas)) };
+      return await loadReplicas(bus, sharedBusReplicas, {
+        BENCH_BUS: 'redis',
+        BENCH_REDIS_URL: redisUrl,
+        BENCH_REDIS_PREFIX: keyPrefix,
+      });
     } finally {
-      await Promise.all(replicas.map(replica => replica.stop()));
       await deleteKeys(redisUrl, keyPrefix);
     }
   }
-  return withScratchDatabase(async url => {
-    const replicas: Replica[] = [];
-    try {
-      // One at a time, so the first runs the bus migrations alone.
-      for (let i = 0; i < sharedBusReplicas; i++) {
-        replicas.push(
-          await startReplica({
-            BENCH_BUS: 'postgres',
-            BENCH_DATABASE_URL: url,
-          }),
-        );
-      }
-      return { bus, replicas: replicas.length, ...(await runLoad(replicas)) };
-    } finally {
-      await Promise.all(replicas.map(replica => replica.stop()));
-    }
-  });
+  return withScratchDatabase(url =>
+    loadReplicas(bus, sharedBusReplicas, {
+      BENCH_BUS: 'postgres',
+      BENCH_DATABASE_URL: url,
+    }),
+  );
 }
 
 async function main() {

@@ -3,27 +3,17 @@
  * `{ n }` on a channel, n = 1, 2, 3, …, and prints `acked <n>` once each
  * publish has resolved. Arguments: Redis URL, key prefix, channel.
  */
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { RedisSignalBus } from '../bus/RedisSignalBus';
+import { silentLogger } from './silentLogger';
 
 const [url, keyPrefix, channel] = process.argv.slice(2);
-
-const silent: LoggerService = {
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  child() {
-    return silent;
-  },
-};
 
 async function main() {
   const bus = new RedisSignalBus({
     connection: url,
     keyPrefix,
     retentionMs: 600_000,
-    logger: silent,
+    logger: silentLogger,
   });
   await bus.start(
     () => {},
