@@ -8,10 +8,14 @@ import { createBackend } from '@backstage/backend-defaults';
 import { httpRouterServiceFactory } from '@backstage/backend-defaults/httpRouter';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  groupEntity,
+  readRequestBody,
+  userEntity,
+} from '@herald/notifications-test-utils';
 import { TodoSignal } from '@herald/plugin-example-todo-common';
-import { IncomingMessage, Server, createServer } from 'node:http';
+import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 // The whole flow runs against the real backends this plugin talks to.
@@ -23,37 +27,15 @@ import signalsBackend from '@herald/plugin-signals-backend';
 import { exampleTodoPlugin } from './plugin';
 import { seedTodos } from './seedTodos';
 
-function user(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: {},
-  };
-}
-
-function group(name: string, members: string[]): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children: [] },
-    relations: members.map(member => ({
-      type: 'hasMember',
-      targetRef: `user:default/${member}`,
-    })),
-  };
-}
-
 // Part of the example org: the owners of two seeded todos, with members.
 const org = [
-  user('guest'),
-  user('alice'),
-  user('dave'),
-  user('erin'),
-  user('frank'),
-  group('platform-team', ['alice', 'guest']),
-  group('frontend-team', ['dave', 'erin', 'frank']),
+  userEntity('guest'),
+  userEntity('alice'),
+  userEntity('dave'),
+  userEntity('erin'),
+  userEntity('frank'),
+  groupEntity('platform-team', ['alice', 'guest']),
+  groupEntity('frontend-team', ['dave', 'erin', 'frank']),
 ];
 
 const authorization = (name: string) =>
@@ -122,7 +104,7 @@ class WebhookReceiver {
   async startUp() {
     await this.stop();
     this.server = createServer(async (req, res) => {
-      this.received.push(JSON.parse(await readBody(req)));
+      this.received.push(JSON.parse(await readRequestBody(req)));
       res.statusCode = 204;
       res.end();
       this.wake();
@@ -153,14 +135,6 @@ class WebhookReceiver {
       this.server = undefined;
     }
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Opens a signals connection and collects the frames of one channel. */
