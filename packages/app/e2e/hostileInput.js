@@ -3,13 +3,13 @@
  * host, and titles that broke text handling. They run after the
  * notifications tests (tests.js), on the page those signed in.
  */
-const { EXTERNAL_TOKEN } = require('./harness');
 const {
   helpers: {
     TIMEOUT,
     badgeCount,
     broadcast,
     expect,
+    postNotification,
     row,
     sendWithFetch,
     signInIfAsked,
@@ -31,14 +31,7 @@ const DISGUISED_LINKS = [
 ];
 
 async function post(backendUrl, body) {
-  const response = await fetch(`${backendUrl}/api/notifications`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${EXTERNAL_TOKEN}`,
-    },
-    body: JSON.stringify(body),
-  });
+  const response = await postNotification(backendUrl, body);
   return { status: response.status, text: await response.text() };
 }
 

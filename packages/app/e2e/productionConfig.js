@@ -7,12 +7,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const harness = require('./harness');
-
-function expect(condition, message) {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
+const {
+  helpers: { broadcast, expect, postNotification },
+} = require('./tests');
 
 async function withProductionBackend(check) {
   const dir = path.join(harness.appDir, 'e2e-artifacts');
@@ -50,17 +47,11 @@ async function withProductionBackend(check) {
 }
 
 function send(backendUrl, token) {
-  return fetch(`${backendUrl}/api/notifications`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify({
-      recipients: { type: 'broadcast' },
-      payload: { title: 'From production CI' },
-    }),
-  });
+  return postNotification(
+    backendUrl,
+    broadcast({ title: 'From production CI' }),
+    token,
+  );
 }
 
 const tests = [

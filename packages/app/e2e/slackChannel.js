@@ -5,32 +5,20 @@
  * grid with a switch per origin.
  */
 const {
-  helpers: { TIMEOUT, expect, sendWithFetch, signInIfAsked, uniqueTitle },
+  helpers: { TIMEOUT, expectChannelStartsEnabled, openSettingsWithAnOrigin },
 } = require('./tests');
 
 const tests = [
   {
     name: 'the Slack channel is a column of the settings grid',
-    async run({ page, appUrl, backendUrl }) {
-      // Settings list the origins of the user's own notifications.
-      await sendWithFetch(backendUrl, {
-        recipients: { type: 'entity', entityRef: 'user:default/guest' },
-        payload: { title: uniqueTitle('Slack channel check') },
-      });
-      await page.goto(`${appUrl}/settings`);
-      await signInIfAsked(page);
-      await page
-        .getByText('Notification settings')
-        .waitFor({ timeout: TIMEOUT });
-      await page
+    async run(context) {
+      await openSettingsWithAnOrigin(context, 'Slack channel check');
+      await context.page
         .getByRole('columnheader', { name: 'SlackNotificationProcessor' })
         .waitFor({ timeout: TIMEOUT });
-      const toggle = page
-        .getByLabel(/^SlackNotificationProcessor notifications from /)
-        .first();
-      await toggle.waitFor({ timeout: TIMEOUT });
-      expect(
-        await toggle.isChecked(),
+      await expectChannelStartsEnabled(
+        context.page,
+        'SlackNotificationProcessor',
         'Slack should start enabled for the guest',
       );
     },

@@ -49,15 +49,23 @@ function sendWithCurl(backendUrl, body) {
   });
 }
 
-async function sendWithFetch(backendUrl, body) {
-  const response = await fetch(`${backendUrl}/api/notifications`, {
+/**
+ * POSTs a send as an external caller with `token` (the configured one unless
+ * given); the response, whatever its status.
+ */
+function postNotification(backendUrl, body, token = EXTERNAL_TOKEN) {
+  return fetch(`${backendUrl}/api/notifications`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
-      Authorization: `Bearer ${EXTERNAL_TOKEN}`,
+      Authorization: `Bearer ${token}`,
     },
     body: JSON.stringify(body),
   });
+}
+
+async function sendWithFetch(backendUrl, body) {
+  const response = await postNotification(backendUrl, body);
   if (!response.ok) {
     throw new Error(
       `POST /api/notifications answered ${
@@ -138,6 +146,29 @@ async function signInIfAsked(page) {
     await enter.click({ timeout: TIMEOUT });
   }
   await sidebar.waitFor({ timeout: TIMEOUT });
+}
+
+/**
+ * Opens the settings after a send to the guest: they list the origins of the
+ * user's own notifications.
+ */
+async function openSettingsWithAnOrigin({ page, appUrl, backendUrl }, title) {
+  await sendWithFetch(backendUrl, {
+    recipients: { type: 'entity', entityRef: 'user:default/guest' },
+    payload: { title: uniqueTitle(title) },
+  });
+  await page.goto(`${appUrl}/settings`);
+  await signInIfAsked(page);
+  await page.getByText('Notification settings').waitFor({ timeout: TIMEOUT });
+}
+
+/** Waits for the channel's first origin switch and checks it is on. */
+async function expectChannelStartsEnabled(page, channel, message) {
+  const toggle = page
+    .getByLabel(new RegExp(`^${channel} notifications from `))
+    .first();
+  await toggle.waitFor({ timeout: TIMEOUT });
+  expect(await toggle.isChecked(), message);
 }
 
 let sequence = 0;
@@ -381,6 +412,9 @@ module.exports = {
     chooseView,
     countIn,
     expect,
+    expectChannelStartsEnabled,
+    openSettingsWithAnOrigin,
+    postNotification,
     row,
     sendWithFetch,
     signInIfAsked,
