@@ -92,6 +92,19 @@ function markedRead(tab) {
     });
 }
 
+/**
+ * Clicks `target` and expects the app to route to the todo page without a
+ * reload (the caller set `window.__heraldNoReload` before), sending the
+ * update that marks the notification read.
+ */
+async function expectRoutedInPlace(tab, target, reloaded) {
+  const marked = markedRead(tab);
+  await target.click();
+  await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
+  await marked;
+  expect(await tab.evaluate(() => window.__heraldNoReload === true), reloaded);
+}
+
 /** Waits until the Read view lists the notification. */
 async function expectRead(tab, appUrl, title, how) {
   await gotoInbox(tab, appUrl, '?view=read');
@@ -231,12 +244,9 @@ const tests = [
         await tab.evaluate(() => {
           window.__heraldNoReload = true;
         });
-        let marked = markedRead(tab);
-        await opened.getByRole('link', { name: title }).click();
-        await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
-        await marked;
-        expect(
-          await tab.evaluate(() => window.__heraldNoReload === true),
+        await expectRoutedInPlace(
+          tab,
+          opened.getByRole('link', { name: title }),
           'following an in-app title reloaded the app',
         );
         await expectRead(tab, appUrl, title, 'opening the title');
@@ -254,12 +264,9 @@ const tests = [
         const snack = tab.getByRole('alert').filter({ hasText: snackTitle });
         await snack.waitFor({ timeout: TIMEOUT });
         await shot(tab, 'snackbar');
-        marked = markedRead(tab);
-        await snack.getByRole('button', { name: 'Open' }).click();
-        await tab.waitForURL(/\/example-todo$/, { timeout: TIMEOUT });
-        await marked;
-        expect(
-          await tab.evaluate(() => window.__heraldNoReload === true),
+        await expectRoutedInPlace(
+          tab,
+          snack.getByRole('button', { name: 'Open' }),
           'the snackbar Open reloaded the app',
         );
         await expectRead(tab, appUrl, snackTitle, 'Open on its snackbar');

@@ -63,21 +63,38 @@ function idOf(tab, title) {
   return row(tab, title).getAttribute('data-notification-id');
 }
 
-async function newTab(page, appUrl, query = '') {
+/** Sends the guest a new notification and waits for its row; its title. */
+async function sendAndShow(tab, backendUrl, prefix) {
+  const title = uniqueTitle(prefix);
+  await sendWithFetch(backendUrl, toGuest({ title }));
+  await row(tab, title).waitFor({ timeout: TIMEOUT });
+  return title;
+}
+
+/** The "why" line of the row showing `title`, once it shows one. */
+async function reasonOf(tab, title) {
+  const reason = row(tab, title).getByTestId('notification-reasons');
+  await reason.waitFor({ timeout: TIMEOUT });
+  return reason.textContent();
+}
+
+/** Runs `steps` in a tab of its own that shows the inbox, then closes it. */
+async function inInboxTab(page, appUrl, query, steps) {
   const tab = await page.context().newPage();
   await gotoInbox(tab, appUrl, query);
-  return tab;
+  try {
+    await steps(tab);
+  } finally {
+    await tab.close();
+  }
 }
 
 const tests = [
   {
     name: 'done: a row marked done leaves the inbox with Undo, Undo brings it back, and Done lists it',
     async run({ page, appUrl, backendUrl, shot }) {
-      const tab = await newTab(page, appUrl);
-      try {
-        const title = uniqueTitle('Finish this');
-        await sendWithFetch(backendUrl, toGuest({ title }));
-        await row(tab, title).waitFor({ timeout: TIMEOUT });
+      await inInboxTab(page, appUrl, '', async tab => {
+        const title = await sendAndShow(tab, backendUrl, 'Finish this');
 
         await row(tab, title).getByRole('button', { name: 'Done' }).click();
         await row(tab, title).waitFor({ state: 'detached', timeout: TIMEOUT });
@@ -101,19 +118,14 @@ const tests = [
           `the Done view should be in the URL: ${tab.url()}`,
         );
         await shot(tab, 'done-view');
-      } finally {
-        await tab.close();
-      }
+      });
     },
   },
   {
     name: 'snooze: a snoozed row waits under Snoozed and wakes as unread with a snackbar',
     async run({ page, appUrl, backendUrl, shot }) {
-      const tab = await newTab(page, appUrl);
-      try {
-        const title = uniqueTitle('Snooze me');
-        await sendWithFetch(backendUrl, toGuest({ title }));
-        await row(tab, title).waitFor({ timeout: TIMEOUT });
+      await inInboxTab(page, appUrl, '', async tab => {
+        const title = await sendAndShow(tab, backendUrl, 'Snooze me');
 
         await row(tab, title).getByRole('button', { name: 'Snooze' }).click();
         const menu = tab.getByRole('menu');
@@ -146,16 +158,13 @@ const tests = [
           .filter({ hasText: title })
           .waitFor({ timeout: TIMEOUT });
         await shot(tab, 'woken');
-      } finally {
-        await tab.close();
-      }
+      });
     },
   },
   {
     name: 'reasons: a group send and a send to a component owned by the group say why, and the reason filter finds them',
     async run({ page, appUrl, backendUrl, shot }) {
-      const tab = await newTab(page, appUrl);
-      try {
+      await inInboxTab(page, appUrl, '', async tab => {
         const toGroup = uniqueTitle('For the platform team');
         const toOwned = uniqueTitle('About herald');
         await sendWithFetch(backendUrl, {
@@ -169,20 +178,12 @@ const tests = [
           recipients: { type: 'entity', entityRef: 'component:default/herald' },
           payload: { title: toOwned },
         });
-        const groupReason = row(tab, toGroup).getByTestId(
-          'notification-reasons',
-        );
-        await groupReason.waitFor({ timeout: TIMEOUT });
-        const groupText = await groupReason.textContent();
+        const groupText = await reasonOf(tab, toGroup);
         expect(
           groupText.includes('member of group:platform-team'),
           `the group send should say so: ${groupText}`,
         );
-        const ownerReason = row(tab, toOwned).getByTestId(
-          'notification-reasons',
-        );
-        await ownerReason.waitFor({ timeout: TIMEOUT });
-        const ownerText = await ownerReason.textContent();
+        const ownerText = await reasonOf(tab, toOwned);
         expect(
           ownerText.includes('owner of component:herald'),
           `the component send should name the owned component: ${ownerText}`,
@@ -206,9 +207,7 @@ const tests = [
           timeout: TIMEOUT,
         });
         await shot(tab, 'owner-filter');
-      } finally {
-        await tab.close();
-      }
+      });
     },
   },
   {
@@ -219,98 +218,95 @@ const tests = [
       for (const title of titles) {
         await sendWithFetch(backendUrl, toGuest({ title }));
       }
-      const tab = await newTab(
+      await inInboxTab(
         page,
         appUrl,
         `?q=${encodeURIComponent(marker)}`,
+        async tab => {
+          await heading(tab, /^Unread notifications \(3\)$/);
+          // Newest first: three, two, one.
+          const ids = {};
+          for (const title of titles) {
+            ids[title] = await idOf(tab, title);
+          }
+          const focusedId = () =>
+            tab.evaluate(
+              () =>
+                document.activeElement?.closest(
+                  '[data-testid="notification-row"]',
+                )?.dataset.notificationId,
+            );
+          const focusedIs = async title =>
+            waitUntil(
+              async () => (await focusedId()) === ids[title],
+              async () =>
+                `focus should be on "${title}" (${
+                  ids[title]
+                }), is on ${await focusedId()}`,
+            );
+          await tab.locator('body').click({ position: { x: 5, y: 5 } });
+          await tab.keyboard.press('j');
+          await focusedIs(titles[2]);
+          await tab.keyboard.press('j');
+          await focusedIs(titles[1]);
+          await tab.keyboard.press('k');
+          await focusedIs(titles[2]);
+          await tab.keyboard.press('j');
+          await shot(tab, 'focused-row');
+
+          await tab.keyboard.press('s');
+          await row(tab, titles[1])
+            .getByRole('button', { name: 'Undo save' })
+            .waitFor({ timeout: TIMEOUT });
+          await focusedIs(titles[1]);
+
+          // Read leaves the Unread view: focus moves to the row in its place.
+          await tab.keyboard.press('r');
+          await row(tab, titles[1]).waitFor({
+            state: 'detached',
+            timeout: TIMEOUT,
+          });
+          await focusedIs(titles[0]);
+
+          await tab.keyboard.press('e');
+          await row(tab, titles[0]).waitFor({
+            state: 'detached',
+            timeout: TIMEOUT,
+          });
+          await focusedIs(titles[2]);
+          await tab
+            .getByTestId('notifications-undo-done')
+            .getByRole('button', { name: 'Undo' })
+            .waitFor({ timeout: TIMEOUT });
+
+          await tab.keyboard.press('?');
+          const help = tab.getByRole('dialog');
+          await help
+            .getByText('Keyboard shortcuts')
+            .waitFor({ timeout: TIMEOUT });
+          await shot(tab, 'help');
+          await tab.keyboard.press('Escape');
+          await help.waitFor({ state: 'detached', timeout: TIMEOUT });
+
+          const search = tab.getByLabel('Search notifications');
+          await search.fill('');
+          await search.pressSequentially('jres');
+          expect(
+            (await search.inputValue()) === 'jres',
+            'letters typed into the search should stay there',
+          );
+          expect(
+            (await tab.getByRole('dialog').count()) === 0,
+            'typing should open nothing',
+          );
+        },
       );
-      try {
-        await heading(tab, /^Unread notifications \(3\)$/);
-        // Newest first: three, two, one.
-        const ids = {};
-        for (const title of titles) {
-          ids[title] = await idOf(tab, title);
-        }
-        const focusedId = () =>
-          tab.evaluate(
-            () =>
-              document.activeElement?.closest(
-                '[data-testid="notification-row"]',
-              )?.dataset.notificationId,
-          );
-        const focusedIs = async title =>
-          waitUntil(
-            async () => (await focusedId()) === ids[title],
-            async () =>
-              `focus should be on "${title}" (${
-                ids[title]
-              }), is on ${await focusedId()}`,
-          );
-        await tab.locator('body').click({ position: { x: 5, y: 5 } });
-        await tab.keyboard.press('j');
-        await focusedIs(titles[2]);
-        await tab.keyboard.press('j');
-        await focusedIs(titles[1]);
-        await tab.keyboard.press('k');
-        await focusedIs(titles[2]);
-        await tab.keyboard.press('j');
-        await shot(tab, 'focused-row');
-
-        await tab.keyboard.press('s');
-        await row(tab, titles[1])
-          .getByRole('button', { name: 'Undo save' })
-          .waitFor({ timeout: TIMEOUT });
-        await focusedIs(titles[1]);
-
-        // Read leaves the Unread view: focus moves to the row in its place.
-        await tab.keyboard.press('r');
-        await row(tab, titles[1]).waitFor({
-          state: 'detached',
-          timeout: TIMEOUT,
-        });
-        await focusedIs(titles[0]);
-
-        await tab.keyboard.press('e');
-        await row(tab, titles[0]).waitFor({
-          state: 'detached',
-          timeout: TIMEOUT,
-        });
-        await focusedIs(titles[2]);
-        await tab
-          .getByTestId('notifications-undo-done')
-          .getByRole('button', { name: 'Undo' })
-          .waitFor({ timeout: TIMEOUT });
-
-        await tab.keyboard.press('?');
-        const help = tab.getByRole('dialog');
-        await help
-          .getByText('Keyboard shortcuts')
-          .waitFor({ timeout: TIMEOUT });
-        await shot(tab, 'help');
-        await tab.keyboard.press('Escape');
-        await help.waitFor({ state: 'detached', timeout: TIMEOUT });
-
-        const search = tab.getByLabel('Search notifications');
-        await search.fill('');
-        await search.pressSequentially('jres');
-        expect(
-          (await search.inputValue()) === 'jres',
-          'letters typed into the search should stay there',
-        );
-        expect(
-          (await tab.getByRole('dialog').count()) === 0,
-          'typing should open nothing',
-        );
-      } finally {
-        await tab.close();
-      }
     },
   },
   {
     name: 'views in the URL: Done, Snoozed and the reason filter open from a link and follow Back',
     async run({ page, appUrl, shot }) {
-      const tab = await newTab(page, appUrl, '?view=snoozed');
-      try {
+      await inInboxTab(page, appUrl, '?view=snoozed', async tab => {
         await heading(tab, /^Snoozed notifications \(\d+\)$/);
         await chooseView(tab, 'Done');
         await heading(tab, /^Done notifications \(\d+\)$/);
@@ -331,9 +327,7 @@ const tests = [
         await signInIfAsked(tab);
         await heading(tab, /^Done notifications \(\d+\)$/);
         await shot(tab, 'done-by-group');
-      } finally {
-        await tab.close();
-      }
+      });
     },
   },
 ];
