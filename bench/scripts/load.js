@@ -224,6 +224,44 @@ function randomRecipients(count, [min, max]) {
 }
 
 /**
+ * POSTs a notification for the bench users `users` (indexes) to `target` as
+ * the bench sender, within the send timeout. Resolves to the status, the body
+ * and the milliseconds from `sentAt` until it was read; each notification a
+ * successful send stored goes into `expected` with its user and `sentAt`, to
+ * be matched with the signals that arrive.
+ */
+async function sendToUsers({
+  target,
+  staticToken,
+  users,
+  payload,
+  sentAt,
+  expected,
+}) {
+  const response = await fetch(`${target}/api/notifications`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${staticToken}`,
+    },
+    body: JSON.stringify({
+      recipients: { type: 'entity', entityRef: users.map(userRef) },
+      payload,
+    }),
+    signal: AbortSignal.timeout(settings.sendTimeoutMs),
+  });
+  const text = await response.text();
+  const ms = now() - sentAt;
+  if (response.ok) {
+    for (const notification of JSON.parse(text)) {
+      const index = Number(notification.user.split('load-user-')[1]);
+      expected.set(notification.id, { user: index, sentAt });
+    }
+  }
+  return { ok: response.ok, status: response.status, text, ms };
+}
+
+/**
  * Sends at `rate` per second for `durationMs` (open loop: a slow backend does
  * not slow the schedule down, up to `maxInFlight` sends waiting for an answer,
  * beyond which a due send is counted as skipped). Probes `GET /status` once a
@@ -252,35 +290,24 @@ async function drive({
     const record = { sentAt, users: users.length };
     sends.push(record);
     try {
-      const target = sendTo[sequence % sendTo.length];
-      const response = await fetch(`${target}/api/notifications`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${staticToken}`,
+      const sent = await sendToUsers({
+        target: sendTo[sequence % sendTo.length],
+        staticToken,
+        users,
+        payload: {
+          title: `Deployment ${sequence} finished`,
+          description: 'The payments service was deployed to production.',
+          severity: 'normal',
+          topic: 'deployments',
+          link: '/catalog/default/component/payments',
         },
-        body: JSON.stringify({
-          recipients: { type: 'entity', entityRef: users.map(userRef) },
-          payload: {
-            title: `Deployment ${sequence} finished`,
-            description: 'The payments service was deployed to production.',
-            severity: 'normal',
-            topic: 'deployments',
-            link: '/catalog/default/component/payments',
-          },
-        }),
-        signal: AbortSignal.timeout(settings.sendTimeoutMs),
+        sentAt,
+        expected,
       });
-      const text = await response.text();
-      record.ms = now() - sentAt;
-      record.status = response.status;
-      if (!response.ok) {
-        record.error = `HTTP ${response.status} ${text.slice(0, 200)}`;
-      } else {
-        for (const notification of JSON.parse(text)) {
-          const index = Number(notification.user.split('load-user-')[1]);
-          expected.set(notification.id, { user: index, sentAt });
-        }
+      record.ms = sent.ms;
+      record.status = sent.status;
+      if (!sent.ok) {
+        record.error = `HTTP ${sent.status} ${sent.text.slice(0, 200)}`;
       }
     } catch (error) {
       record.ms = now() - sentAt;
@@ -400,6 +427,71 @@ async function outboxFigures(engine, databaseOptions) {
   }
 }
 
+/**
+ * Starts a Herald backend on a free port with its config, log and event-loop
+ * monitor file in `dir` (their names end in `suffix`, for several backends
+ * in one directory). The backend it returns carries its `loopFile`.
+ */
+async function startMonitoredBackend({
+  dir,
+  suffix = '',
+  staticToken,
+  database,
+  extra,
+  entry,
+  resolveFrom,
+  nodeArgs = [],
+  env = {},
+}) {
+  const port = await freePort();
+  const configFile = path.join(dir, `app-config${suffix}.json`);
+  const baseUrl = writeConfig({
+    file: configFile,
+    port,
+    staticToken,
+    database,
+    extra,
+  });
+  const loopFile = path.join(dir, `event-loop${suffix}.jsonl`);
+  const backend = await startBackend({
+    side: 'herald',
+    configFile,
+    baseUrl,
+    logFile: path.join(dir, `backend${suffix}.log`),
+    entry,
+    resolveFrom,
+    nodeArgs: [
+      ...nodeArgs,
+      '--require',
+      path.join(benchRoot, 'lib', 'loop-monitor.js'),
+    ],
+    env: { ...env, BENCH_LOOP_FILE: loopFile },
+  });
+  return Object.assign(backend, { loopFile });
+}
+
+/**
+ * The bench users with their tokens, signed in round-robin over `baseUrls`,
+ * once the catalog has ingested all of them.
+ */
+async function signInUsers(baseUrls) {
+  const users = await mapWithConcurrency(
+    Array.from({ length: settings.sockets }, (_, i) => i),
+    16,
+    async i => ({
+      ref: userRef(i),
+      token: await benchToken(baseUrls[i % baseUrls.length], userName(i)),
+    }),
+  );
+  await waitForCatalog(
+    baseUrls[0],
+    users[0].token,
+    userName(settings.sockets - 1),
+    300000,
+  );
+  return users;
+}
+
 async function runSide({ engine, side, root, dir, staticToken }) {
   fs.mkdirSync(dir, { recursive: true });
   const databaseOptions = {
@@ -412,30 +504,17 @@ async function runSide({ engine, side, root, dir, staticToken }) {
   };
   const catalogFile = path.join(dir, 'users.yaml');
   writeCatalog(catalogFile, settings.sockets);
-  const loopFile = path.join(dir, 'event-loop.jsonl');
-  const port = await freePort();
-  const configFile = path.join(dir, 'app-config.json');
-  const baseUrl = writeConfig({
-    file: configFile,
-    port,
+  const backend = await startMonitoredBackend({
+    dir,
     staticToken,
     database: databaseConfig(engine, databaseOptions),
     extra: sampleConfig(catalogFile),
-  });
-  const backend = await startBackend({
-    side: 'herald',
-    configFile,
-    baseUrl,
-    logFile: path.join(dir, 'backend.log'),
     entry: path.join(benchRoot, 'herald-backend', 'load.js'),
     resolveFrom: path.join(root, 'packages', 'backend'),
-    nodeArgs: [
-      ...settings.backendNodeArgs,
-      '--require',
-      path.join(benchRoot, 'lib', 'loop-monitor.js'),
-    ],
-    env: { BENCH_HERALD_ROOT: root, BENCH_LOOP_FILE: loopFile },
+    nodeArgs: settings.backendNodeArgs,
+    env: { BENCH_HERALD_ROOT: root },
   });
+  const { baseUrl } = backend;
   const sockets = new CommandProcess(path.join(__dirname, 'load-sockets.js'), {
     // Up to a few hundred thousand frames are recorded per run.
     execArgv: ['--max-old-space-size=2048'],
@@ -443,20 +522,7 @@ async function runSide({ engine, side, root, dir, staticToken }) {
   const result = { side, commit: describeCheckout(root) };
   try {
     log(`${engine} ${side} (${result.commit}) ready on ${baseUrl}`);
-    const users = await mapWithConcurrency(
-      Array.from({ length: settings.sockets }, (_, i) => i),
-      16,
-      async i => ({
-        ref: userRef(i),
-        token: await benchToken(baseUrl, userName(i)),
-      }),
-    );
-    await waitForCatalog(
-      baseUrl,
-      users[0].token,
-      userName(settings.sockets - 1),
-      300000,
-    );
+    const users = await signInUsers([baseUrl]);
     const opened = await sockets.call('open', { baseUrl, users });
     log(`${engine} ${side}: ${opened.open} sockets open, catalog ingested`);
     // Warm-up: a few sends so that code paths are compiled and caches filled
@@ -525,7 +591,7 @@ async function runSide({ engine, side, root, dir, staticToken }) {
       failed: driven.probes.filter(p => p.status !== 200).length,
     };
     result.signals = signalFigures(driven.expected, frames);
-    const loop = readLoopFile(loopFile);
+    const loop = readLoopFile(backend.loopFile);
     const windows = loop.filter(line => line.type === 'window');
     const window = windows[windows.length - 1];
     const loadStart = driven.sends[0]?.sentAt ?? 0;
@@ -790,10 +856,10 @@ module.exports = {
   memory,
   randomRecipients,
   readLoopFile,
+  sendToUsers,
   sampleConfig,
-  userName,
-  userRef,
-  waitForCatalog,
+  signInUsers,
+  startMonitoredBackend,
   writeCatalog,
   fmtMs,
   log,

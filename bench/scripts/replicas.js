@@ -31,13 +31,7 @@ const { createRequire } = require('node:module');
 const { performance } = require('node:perf_hooks');
 const { Client } = require('pg');
 
-const {
-  databaseConfig,
-  freePort,
-  startBackend,
-  writeConfig,
-} = require('./backends');
-const { benchToken, mapWithConcurrency } = require('./clients');
+const { databaseConfig } = require('./backends');
 const { dropPostgresDatabases } = require('./databases');
 const { CommandProcess } = require('./ipc');
 const load = require('./load');
@@ -99,12 +93,10 @@ async function startReplicas({ bus, dir, staticToken, prefix, redisPrefix }) {
   const catalogFile = path.join(dir, 'users.yaml');
   load.writeCatalog(catalogFile, loadSettings.sockets);
   const { catalog } = load.sampleConfig(catalogFile);
-  const start = async index => {
-    const port = await freePort();
-    const configFile = path.join(dir, `app-config-${index}.json`);
-    const baseUrl = writeConfig({
-      file: configFile,
-      port,
+  const start = index =>
+    load.startMonitoredBackend({
+      dir,
+      suffix: `-${index}`,
       staticToken,
       database: databaseConfig('postgres', {
         postgresUrl: loadSettings.postgresUrl,
@@ -112,17 +104,6 @@ async function startReplicas({ bus, dir, staticToken, prefix, redisPrefix }) {
       }),
       extra: { catalog, signals: signalsConfig(bus, redisPrefix) },
     });
-    const loopFile = path.join(dir, `event-loop-${index}.jsonl`);
-    const backend = await startBackend({
-      side: 'herald',
-      configFile,
-      baseUrl,
-      logFile: path.join(dir, `backend-${index}.log`),
-      nodeArgs: ['--require', path.join(benchRoot, 'lib', 'loop-monitor.js')],
-      env: { BENCH_LOOP_FILE: loopFile },
-    });
-    return Object.assign(backend, { loopFile });
-  };
   // The first replica runs the migrations alone; the others find them done.
   const first = await start(0);
   const others = await Promise.all(
@@ -150,28 +131,19 @@ async function closedLoop({ baseUrls, staticToken, count, durationMs }) {
       );
       const sentAt = now();
       try {
-        const response = await fetch(`${target}/api/notifications`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${staticToken}`,
-          },
-          body: JSON.stringify({
-            recipients: { type: 'entity', entityRef: users.map(load.userRef) },
-            payload: { title: `Build ${sequence} passed`, topic: 'builds' },
-          }),
-          signal: AbortSignal.timeout(loadSettings.sendTimeoutMs),
+        const sent = await load.sendToUsers({
+          target,
+          staticToken,
+          users,
+          payload: { title: `Build ${sequence} passed`, topic: 'builds' },
+          sentAt,
+          expected,
         });
-        const text = await response.text();
-        if (!response.ok) {
+        if (!sent.ok) {
           failed++;
           continue;
         }
-        latencies.push(now() - sentAt);
-        for (const notification of JSON.parse(text)) {
-          const index = Number(notification.user.split('load-user-')[1]);
-          expected.set(notification.id, { user: index, sentAt });
-        }
+        latencies.push(sent.ms);
       } catch {
         failed++;
       }
@@ -207,23 +179,7 @@ async function runBus({ bus, runId, staticToken }) {
   const result = { bus, replicas: replicas.length, concurrent: [] };
   try {
     log(`${bus}: ${replicas.length} replicas ready (${baseUrls.join(', ')})`);
-    const users = await mapWithConcurrency(
-      Array.from({ length: loadSettings.sockets }, (_, i) => i),
-      16,
-      async i => ({
-        ref: load.userRef(i),
-        token: await benchToken(
-          baseUrls[i % baseUrls.length],
-          load.userName(i),
-        ),
-      }),
-    );
-    await load.waitForCatalog(
-      baseUrls[0],
-      users[0].token,
-      load.userName(loadSettings.sockets - 1),
-      300000,
-    );
+    const users = await load.signInUsers(baseUrls);
     const opened = await sockets.call('open', { baseUrls, users });
     log(`${bus}: ${opened.open} sockets open over ${baseUrls.length} replicas`);
     await closedLoop({ baseUrls, staticToken, count: 3, durationMs: 3000 });
