@@ -5,15 +5,16 @@
  * which keeps the unique index small on every database.
  */
 
+const { createDeliveryTable } = require('@herald/plugin-notifications-node');
+
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
-  await knex.schema.createTable('notification_email_delivery', table => {
-    table.string('delivery_key', 64).primary();
-    table.string('notification_id', 255).notNullable();
-    table.string('address', 320).notNullable();
-    table.string('outcome', 16).notNullable();
-    table.bigInteger('created_at').notNullable();
-    table.index(['created_at'], 'notification_email_delivery_created_idx');
+  await createDeliveryTable(knex, 'notification_email_delivery', {
+    columns: table => {
+      table.string('notification_id', 255).notNullable();
+      table.string('address', 320).notNullable();
+      table.string('outcome', 16).notNullable();
+    },
   });
 };
 

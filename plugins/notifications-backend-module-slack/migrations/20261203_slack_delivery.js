@@ -9,20 +9,21 @@
  * went (channel id and ts), so a scoped re-send updates it in place.
  */
 
+const { createDeliveryTable } = require('@herald/plugin-notifications-node');
+
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
-  await knex.schema.createTable('notification_slack_delivery', table => {
-    table.string('delivery_key', 64).primary();
-    table.string('notification_id', 255).notNullable();
-    table.string('target', 255).notNullable();
-    table.string('owner', 64).notNullable();
-    table.string('state', 16).notNullable();
-    table.boolean('uncertain').notNullable().defaultTo(false);
-    table.bigInteger('claimed_at').notNullable();
-    table.string('channel', 64).nullable();
-    table.string('ts', 64).nullable();
-    table.bigInteger('created_at').notNullable();
-    table.index(['created_at'], 'notification_slack_delivery_created_idx');
+  await createDeliveryTable(knex, 'notification_slack_delivery', {
+    columns: table => {
+      table.string('notification_id', 255).notNullable();
+      table.string('target', 255).notNullable();
+      table.string('owner', 64).notNullable();
+      table.string('state', 16).notNullable();
+      table.boolean('uncertain').notNullable().defaultTo(false);
+      table.bigInteger('claimed_at').notNullable();
+      table.string('channel', 64).nullable();
+      table.string('ts', 64).nullable();
+    },
   });
   await knex.schema.createTable('notification_slack_message', table => {
     table.string('scope_key', 64).primary();

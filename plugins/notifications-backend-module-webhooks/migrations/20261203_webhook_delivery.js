@@ -6,28 +6,22 @@
  * every database.
  */
 
+const { createDeliveryTable } = require('@herald/plugin-notifications-node');
+
 /** @param {import('knex').Knex} knex */
 exports.up = async function up(knex) {
-  await knex.schema.createTable('notification_webhook_delivery', table => {
-    table.string('delivery_key', 64).primary();
-    table.string('webhook_id', 255).notNullable();
-    table.string('notification_id', 255).notNullable();
-    table.string('endpoint_id', 255).notNullable();
-    table.text('body').notNullable();
-    table.string('status', 16).notNullable();
-    table.integer('attempts').notNullable();
-    table.bigInteger('not_before').notNullable();
-    table.bigInteger('lease_until').notNullable();
-    table.string('lease_token', 36).nullable();
-    table.integer('last_status').nullable();
-    table.text('last_error').nullable();
-    table.bigInteger('created_at').notNullable();
-    table.bigInteger('updated_at').notNullable();
-    table.index(
-      ['status', 'created_at'],
-      'notification_webhook_delivery_status_idx',
-    );
-    table.index(['created_at'], 'notification_webhook_delivery_created_idx');
+  await createDeliveryTable(knex, 'notification_webhook_delivery', {
+    leased: true,
+    columns: table => {
+      table.string('webhook_id', 255).notNullable();
+      table.string('notification_id', 255).notNullable();
+      table.string('endpoint_id', 255).notNullable();
+      table.text('body').notNullable();
+      table.index(
+        ['status', 'created_at'],
+        'notification_webhook_delivery_status_idx',
+      );
+    },
   });
 };
 
