@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  ExtensionSlot,
   notificationsProcessingExtensionPoint,
   readPostProcessBudgetMs,
   scheduleDeliveryRecordCleanup,
@@ -36,14 +37,11 @@ export const notificationsModuleEmail = createBackendModule({
   pluginId: 'notifications',
   moduleId: 'email',
   register(reg) {
-    let templateRenderer: NotificationTemplateRenderer | undefined;
+    const templateRenderer = new ExtensionSlot<NotificationTemplateRenderer>(
+      'Email template renderer',
+    );
     reg.registerExtensionPoint(notificationsEmailTemplateExtensionPoint, {
-      setTemplateRenderer(renderer) {
-        if (templateRenderer) {
-          throw new Error('Email template renderer was already registered');
-        }
-        templateRenderer = renderer;
-      },
+      setTemplateRenderer: renderer => templateRenderer.provide(renderer),
     });
 
     reg.registerInit({
@@ -147,7 +145,7 @@ export const notificationsModuleEmail = createBackendModule({
             addressPolicy: new EmailAddressPolicy(emailConfig),
             renderer: new EmailRenderer(
               new DefaultEmailTemplate(baseUrl),
-              templateRenderer,
+              templateRenderer.get(),
             ),
             filters: emailConfig.filter,
             sendBudgetMs: readPostProcessBudgetMs(config),

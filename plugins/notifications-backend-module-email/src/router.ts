@@ -1,16 +1,10 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { isError } from '@backstage/errors';
-import { ErrorRequestHandler, Request, Router } from 'express';
+import { createModuleErrorSanitizer } from '@herald/plugin-notifications-node';
+import { Request, Router } from 'express';
 import { DigestChoices } from './DigestChoices';
 import { DigestFrequency } from './config';
 import { spec } from './schema/openapi';
-
-const DELIBERATE_ERRORS = new Set([
-  'InputError',
-  'AuthenticationError',
-  'NotAllowedError',
-]);
 
 /**
  * The user's email delivery choice under `/email`, as `schema/openapi.ts`
@@ -51,16 +45,7 @@ export function createEmailRouter(options: {
     res.json(await settingOf(userRef));
   });
 
-  // Database errors carry statements and values; the caller gets a bare 500.
-  const sanitize: ErrorRequestHandler = (error, _req, _res, next) => {
-    if (isError(error) && DELIBERATE_ERRORS.has(error.name)) {
-      next(error);
-      return;
-    }
-    logger.error('Email digest request failed', error);
-    next(new Error('Internal server error'));
-  };
-  api.use(sanitize);
+  api.use(createModuleErrorSanitizer(logger, 'Email digest request failed'));
 
   const router = Router();
   router.use('/email', api);

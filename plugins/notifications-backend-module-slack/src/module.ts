@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  ExtensionSlot,
   notificationsProcessingExtensionPoint,
   readPostProcessBudgetMs,
   scheduleDeliveryRecordCleanup,
@@ -26,14 +27,11 @@ export const notificationsModuleSlack = createBackendModule({
   pluginId: 'notifications',
   moduleId: 'slack',
   register(reg) {
-    let blockKitRenderer: SlackBlockKitRenderer | undefined;
+    const blockKitRenderer = new ExtensionSlot<SlackBlockKitRenderer>(
+      'Slack Block Kit renderer',
+    );
     reg.registerExtensionPoint(notificationsSlackBlockKitExtensionPoint, {
-      setBlockKitRenderer(renderer) {
-        if (blockKitRenderer) {
-          throw new Error('Slack Block Kit renderer was already registered');
-        }
-        blockKitRenderer = renderer;
-      },
+      setBlockKitRenderer: renderer => blockKitRenderer.provide(renderer),
     });
 
     reg.registerInit({
@@ -82,7 +80,7 @@ export const notificationsModuleSlack = createBackendModule({
             ),
             targets: new SlackTargetResolver({ catalog, auth, cache }),
             appBaseUrl: config.getString('app.baseUrl'),
-            renderer: () => blockKitRenderer,
+            renderer: () => blockKitRenderer.get(),
             sendBudgetMs,
           }),
         );

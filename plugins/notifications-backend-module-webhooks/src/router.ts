@@ -1,7 +1,7 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { ConflictError, NotFoundError, isError } from '@backstage/errors';
-import { ErrorRequestHandler } from 'express';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { createModuleErrorSanitizer } from '@herald/plugin-notifications-node';
 import Router from 'express-promise-router';
 import { WebhookEndpoint } from './config';
 import { WebhookDeliveryLog } from './deliveryLog';
@@ -9,13 +9,6 @@ import { spec } from './schema/openapi';
 import { WebhookSender } from './sender';
 
 const MAX_LIMIT = 1000;
-const DELIBERATE_ERRORS = new Set([
-  'InputError',
-  'NotFoundError',
-  'ConflictError',
-  'AuthenticationError',
-  'NotAllowedError',
-]);
 
 /**
  * The operators' view of webhook deliveries under `/webhooks`, as
@@ -72,16 +65,7 @@ export function createWebhooksAdminRouter(options: {
     });
   });
 
-  // Database errors carry statements and values; the caller gets a bare 500.
-  const sanitize: ErrorRequestHandler = (error, _req, _res, next) => {
-    if (isError(error) && DELIBERATE_ERRORS.has(error.name)) {
-      next(error);
-      return;
-    }
-    logger.error('Webhooks admin request failed', error);
-    next(new Error('Internal server error'));
-  };
-  api.use(sanitize);
+  api.use(createModuleErrorSanitizer(logger, 'Webhooks admin request failed'));
 
   const router = Router();
   router.use('/webhooks', api);
