@@ -3,6 +3,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 
+export const ALICE = 'user:default/alice';
+export const BOB = 'user:default/bob';
+export const CAROL = 'user:default/carol';
+
 /** Authorization header of a user. */
 export const asUser = (ref: string) => mockCredentials.user.header(ref);
 

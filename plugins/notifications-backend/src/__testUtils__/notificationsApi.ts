@@ -1,23 +1,14 @@
 // Only tests import this module, so test utilities stay dev dependencies.
 // eslint-disable-next-line @backstage/no-undeclared-imports
-import {
-  TestDatabaseId,
-  TestDatabases,
-  mockCredentials,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import request from 'supertest';
-import { asService, asUser } from './fixtures';
+import { ALICE, BOB, asService, asUser } from './fixtures';
 import {
-  clearNotificationTables,
-  createTestDatabases,
-  startNotificationsBackend,
+  describeEachDatabase,
+  useNotificationsBackend,
 } from './notificationsTestBackend';
-
-export const ALICE = 'user:default/alice';
-export const BOB = 'user:default/bob';
 
 /** Settings that turn off the Web channel for the default sender. */
 export const WEB_OFF = {
@@ -30,44 +21,17 @@ export const WEB_OFF = {
 };
 
 /**
- * A notifications backend on one database for the tests of a file, with empty
- * tables and no recorded signals before each test, and the requests the
- * router tests make over and over.
+ * A notifications backend on one database for the tests of a file (see
+ * {@link useNotificationsBackend}), and the requests the router tests make
+ * over and over.
  */
-export function useNotificationsApi(
-  databases: TestDatabases,
-  databaseId: TestDatabaseId,
-) {
-  const ctx = {} as {
-    knex: Knex;
-    server: any;
-    /** Loosely typed: tests read fields only some signals have. */
-    signals: any[];
-  };
-  let stop: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    ctx.knex = await databases.init(databaseId);
-    const started = await startNotificationsBackend({
-      knex: ctx.knex,
-      features: [
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-      ],
-    });
-    ctx.server = started.server;
-    ctx.signals = started.signals;
-    stop = () => started.backend.stop();
-  });
-
-  afterAll(async () => {
-    await stop?.();
-  });
-
-  beforeEach(async () => {
-    await clearNotificationTables(ctx.knex);
-    ctx.signals.length = 0;
+export function useNotificationsApi(init: () => Promise<Knex>) {
+  const ctx = useNotificationsBackend(init, {
+    features: [
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+    ],
   });
 
   async function send(body: object, pluginId?: string) {
@@ -204,8 +168,7 @@ export function describeEndpoints(
   name: string,
   tests: (api: NotificationsApi) => void,
 ) {
-  const databases = createTestDatabases();
-  describe.each(databases.eachSupportedId())(`${name} on %p`, databaseId => {
-    tests(useNotificationsApi(databases, databaseId));
+  describeEachDatabase(name, database => {
+    tests(useNotificationsApi(database.init));
   });
 }

@@ -6,7 +6,7 @@ import {
   createTestDatabases,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
-import { asService, asUser } from '../__testUtils__/fixtures';
+import { ALICE, BOB, asService, asUser } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
@@ -16,8 +16,6 @@ const databases = createTestDatabases();
 
 const INVOKE =
   '/api/notifications/.backstage/actions/v1/actions/notifications:send/invoke';
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
 
 /** Alice may send to entities but not broadcast; nobody else may send. */
 const policy = mockServices.permissions.mock({

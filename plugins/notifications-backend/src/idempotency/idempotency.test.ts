@@ -1,14 +1,10 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  TestDatabases,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { signalsServiceRef } from '@herald/plugin-signals-node';
 import { createDeferred } from '@backstage/types';
 import { NotificationProcessor } from '@herald/plugin-notifications-node';
-import { knex as createKnex, Knex } from 'knex';
+import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
@@ -17,11 +13,13 @@ import {
 } from '../notificationJson';
 import { notificationsPlugin } from '../plugin';
 import { spec } from '../schema/openapi';
-import { asService } from '../__testUtils__/fixtures';
+import { ALICE, BOB, CAROL, asService } from '../__testUtils__/fixtures';
 import {
-  clearNotificationTables,
-  createTestDatabases,
+  connectAsAnotherReplica,
+  describeEachDatabase,
+  describeOnPostgres,
   startNotificationsBackend,
+  useNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
 import { processorsModule } from '../__testUtils__/processing';
 import { IdempotencyKeyStore } from './IdempotencyKeyStore';
@@ -33,9 +31,6 @@ import {
 
 jest.setTimeout(120_000);
 
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
-const CAROL = 'user:default/carol';
 const SEND_PATH = '/api/notifications/notifications';
 
 /** A processor whose preProcess waits until the test lets it go on. */
@@ -73,36 +68,19 @@ async function countNotifications(knex: Knex, title: string) {
   return counts;
 }
 
-const databases = createTestDatabases();
-
-describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
-  let knex: Knex;
-  let server: any;
-  let stop: () => Promise<void>;
+describeEachDatabase('idempotent sends', database => {
   const gate = gatedProcessorModule();
-
-  beforeAll(async () => {
-    knex = await databases.init(id);
-    const started = await startNotificationsBackend({
-      knex,
-      features: [gate.feature],
-    });
-    server = started.server;
-    stop = () => started.backend.stop();
-  });
-
-  afterAll(async () => {
-    await stop?.();
+  const backend = useNotificationsBackend(database.init, {
+    features: [gate.feature],
   });
 
   beforeEach(async () => {
-    await clearNotificationTables(knex);
-    await knex('notification_idempotency_key').delete();
+    await backend.knex('notification_idempotency_key').delete();
     gate.open();
   });
 
   function send(body: object, key?: string, caller?: string) {
-    const req = request(server)
+    const req = request(backend.server)
       .post(SEND_PATH)
       .set('Authorization', asService(caller));
     if (key !== undefined) {
@@ -127,7 +105,7 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.headers['content-type']).toMatch(/^application\/json/);
     expect(second.body).toEqual(first.body);
-    expect(await countNotifications(knex, 'Once')).toEqual({
+    expect(await countNotifications(backend.knex, 'Once')).toEqual({
       [ALICE]: 1,
       [BOB]: 1,
     });
@@ -151,7 +129,9 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     );
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);
-    expect(await countNotifications(knex, 'Order')).toEqual({ [ALICE]: 1 });
+    expect(await countNotifications(backend.knex, 'Order')).toEqual({
+      [ALICE]: 1,
+    });
   });
 
   it('rejects the same key with another body with 422 and sends nothing', async () => {
@@ -161,7 +141,7 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     expect(changed.status).toBe(422);
     expect(changed.body.error.name).toBe('IdempotencyKeyReusedError');
     expect(changed.body.error.message).toMatch(/Idempotency-Key/);
-    expect(await countNotifications(knex, 'Second')).toEqual({});
+    expect(await countNotifications(backend.knex, 'Second')).toEqual({});
   });
 
   it('answers 409 while the first request with the key is in flight', async () => {
@@ -181,7 +161,7 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     const retried = await send(body('Slow'), key);
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual((await first).body);
-    expect(await countNotifications(knex, 'Slow')).toEqual({
+    expect(await countNotifications(backend.knex, 'Slow')).toEqual({
       [ALICE]: 1,
       [BOB]: 1,
     });
@@ -195,8 +175,12 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     const other = await send(body('Theirs', [ALICE]), key, 'scaffolder');
     expect(other.status).toBe(200);
     expect(other.headers['idempotent-replayed']).toBeUndefined();
-    expect(await countNotifications(knex, 'Mine')).toEqual({ [ALICE]: 1 });
-    expect(await countNotifications(knex, 'Theirs')).toEqual({ [ALICE]: 1 });
+    expect(await countNotifications(backend.knex, 'Mine')).toEqual({
+      [ALICE]: 1,
+    });
+    expect(await countNotifications(backend.knex, 'Theirs')).toEqual({
+      [ALICE]: 1,
+    });
   });
 
   it('frees the key of a request that failed, so a corrected retry sends', async () => {
@@ -211,7 +195,9 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     expect(rejected.status).toBe(400);
     const corrected = await send(body('Good', [ALICE]), key);
     expect(corrected.status).toBe(200);
-    expect(await countNotifications(knex, 'Good')).toEqual({ [ALICE]: 1 });
+    expect(await countNotifications(backend.knex, 'Good')).toEqual({
+      [ALICE]: 1,
+    });
   });
 
   it('rejects empty and over-long keys with 400 and accepts the longest', async () => {
@@ -221,8 +207,10 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     expect(overLong.status).toBe(400);
     expect(overLong.body.error.name).toBe('InputError');
     expect((await send(body('Empty', [ALICE]), '')).status).toBe(400);
-    expect(await countNotifications(knex, 'Long')).toEqual({ [ALICE]: 1 });
-    expect(await countNotifications(knex, 'Empty')).toEqual({});
+    expect(await countNotifications(backend.knex, 'Long')).toEqual({
+      [ALICE]: 1,
+    });
+    expect(await countNotifications(backend.knex, 'Empty')).toEqual({});
   });
 
   it('replays a large answer exactly, stored compressed', async () => {
@@ -235,21 +223,23 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.text).toBe(first.text);
 
-    const [stored] = await knex('notification_idempotency_key').select(
-      'response_body',
-    );
+    const [stored] = await backend
+      .knex('notification_idempotency_key')
+      .select('response_body');
     expect(stored.response_body.length).toBeLessThan(first.text.length / 5);
   });
 
   it('sends as before without a key', async () => {
     expect((await send(body('Plain', [ALICE]))).status).toBe(200);
     expect((await send(body('Plain', [ALICE]))).status).toBe(200);
-    expect(await countNotifications(knex, 'Plain')).toEqual({ [ALICE]: 2 });
+    expect(await countNotifications(backend.knex, 'Plain')).toEqual({
+      [ALICE]: 2,
+    });
   });
 
   describe('lifetime of a key', () => {
     let clock = 0;
-    const store = () => new IdempotencyKeyStore(knex);
+    const store = () => new IdempotencyKeyStore(backend.knex);
     const requests = () =>
       new IdempotentRequests(store(), { now: () => clock });
     const request1 = { principal: 'plugin:test', key: 'k', body: { a: 1 } };
@@ -316,16 +306,12 @@ describe.each(databases.eachSupportedId())('idempotent sends on %p', id => {
   });
 });
 
-const postgres = TestDatabases.create({ ids: ['POSTGRES_15'] });
-const postgresIds = postgres.eachSupportedId();
-
-(postgresIds.length > 0 ? describe : describe.skip)(
+describeOnPostgres(
   'idempotent sends on two replicas sharing PostgreSQL',
-  () => {
+  init => {
     it('leaves exactly one notification per recipient for 20 concurrent retries', async () => {
-      const knexA = await postgres.init('POSTGRES_15');
-      // The second replica has its own connection pool, as another process would.
-      const knexB = createKnex(knexA.client.config);
+      const knexA = await init();
+      const knexB = connectAsAnotherReplica(knexA);
       const replicas = [
         await startNotificationsBackend({ knex: knexA }),
         await startNotificationsBackend({ knex: knexB }),
@@ -412,11 +398,11 @@ describe('the OpenAPI document', () => {
   });
 });
 
-describe.each(databases.eachSupportedId())(
-  'a send whose replica stalls between commit and answer on %p',
-  id => {
+describeEachDatabase(
+  'a send whose replica stalls between commit and answer',
+  database => {
     it('answers a retry from the answer committed with the notifications', async () => {
-      const knex = await databases.init(id);
+      const knex = await database.init();
       let committed = createDeferred<void>();
       let resume = createDeferred<void>();
       // Publishing the signal is the first step after the commit; holding it

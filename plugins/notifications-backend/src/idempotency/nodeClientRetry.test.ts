@@ -9,14 +9,12 @@ import { Knex } from 'knex';
 import { createServer, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
-  createTestDatabases,
+  describeEachDatabase,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
+import { ALICE, BOB } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
-
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
 
 /**
  * Sits between client and backend and loses the backend's answer to the
@@ -54,13 +52,11 @@ async function startAnswerLosingProxy(backendPort: number) {
   };
 }
 
-const databases = createTestDatabases();
-
-describe.each(databases.eachSupportedId())(
-  'the node client retrying a send whose answer was lost on %p',
-  databaseId => {
+describeEachDatabase(
+  'the node client retrying a send whose answer was lost',
+  database => {
     it('stores the notifications once', async () => {
-      const knex: Knex = await databases.init(databaseId);
+      const knex: Knex = await database.init();
       let auth!: AuthService;
       const caller = createBackendPlugin({
         pluginId: 'deployer',

@@ -12,13 +12,10 @@ import { deliveryIdOf } from './deliveryId';
 import { OutboxConfig } from './config';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
-import { applyDatabaseMigrations } from '../store/migrations';
-import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
+import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
 import { FAST_OUTBOX_CONFIG } from '../__testUtils__/processing';
 
 jest.setTimeout(60_000);
-
-const databases = createTestDatabases();
 
 const config = FAST_OUTBOX_CONFIG;
 
@@ -52,13 +49,12 @@ async function enqueue(store: OutboxStore, ids: string[], processor = 'Test') {
   );
 }
 
-describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
+describeEachDatabase('OutboxWorker', database => {
   const workers: OutboxWorker[] = [];
   let knex: Knex;
   let store: OutboxStore;
   beforeEach(async () => {
-    knex = await databases.init(databaseId);
-    await applyDatabaseMigrations(knex);
+    knex = await database.migrated();
     store = new OutboxStore(knex);
   });
   afterEach(async () => {
@@ -370,7 +366,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     // A second connection pool to the same database acts as a second
     // instance; in-memory SQLite cannot be shared, so there both workers
     // share one pool, as two workers in one process would.
-    const isSqlite = databaseId === 'SQLITE_3';
+    const isSqlite = database.id === 'SQLITE_3';
     const otherKnex = isSqlite ? knex : knexFactory(knex.client.config);
     try {
       const ids = Array.from({ length: 60 }, (_, i) => `job${i}`);

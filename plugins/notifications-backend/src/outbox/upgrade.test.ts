@@ -9,12 +9,11 @@ import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
-import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
+import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
 import { FAST_OUTBOX_CONFIG } from '../__testUtils__/processing';
 
 jest.setTimeout(60_000);
 
-const databases = createTestDatabases();
 const migrations = {
   directory: resolvePackagePath(
     '@herald/plugin-notifications-backend',
@@ -43,147 +42,142 @@ function oldNotification(user: string): Notification {
   };
 }
 
-describe.each(databases.eachSupportedId())(
-  'outbox jobs queued by the earlier version on %p',
-  databaseId => {
-    it('are delivered after the upgrade with the notification and options they were queued with', async () => {
-      const knex = await databases.init(databaseId);
-      await migrateToEarlierVersion(knex);
+describeEachDatabase('outbox jobs queued by the earlier version', database => {
+  it('are delivered after the upgrade with the notification and options they were queued with', async () => {
+    const knex = await database.init();
+    await migrateToEarlierVersion(knex);
 
-      const teamSend: NotificationSendOptions = {
-        recipients: {
-          type: 'entity',
-          entityRef: ['user:default/ann', 'user:default/bo'],
-        },
-        payload: { title: 'Team' },
-      };
-      const soloSend: NotificationSendOptions = {
-        recipients: { type: 'entity', entityRef: 'user:default/cy' },
-        payload: { title: 'Solo' },
-      };
-      const queued = [
-        { notification: oldNotification('ann'), options: teamSend },
-        { notification: oldNotification('bo'), options: teamSend },
-        { notification: oldNotification('cy'), options: soloSend },
-      ];
-      await knex('notification_outbox').insert(
-        queued.map(({ notification, options }, index) => ({
-          id: `job-${index}`,
-          processor: 'Email',
-          notification: JSON.stringify(notification),
-          options: JSON.stringify(options),
-          status: 'pending',
-          attempts: index === 0 ? 1 : 0,
-          last_error: index === 0 ? 'mail server down' : null,
-          available_at: 0,
-          created_at: 0,
-        })),
-      );
+    const teamSend: NotificationSendOptions = {
+      recipients: {
+        type: 'entity',
+        entityRef: ['user:default/ann', 'user:default/bo'],
+      },
+      payload: { title: 'Team' },
+    };
+    const soloSend: NotificationSendOptions = {
+      recipients: { type: 'entity', entityRef: 'user:default/cy' },
+      payload: { title: 'Solo' },
+    };
+    const queued = [
+      { notification: oldNotification('ann'), options: teamSend },
+      { notification: oldNotification('bo'), options: teamSend },
+      { notification: oldNotification('cy'), options: soloSend },
+    ];
+    await knex('notification_outbox').insert(
+      queued.map(({ notification, options }, index) => ({
+        id: `job-${index}`,
+        processor: 'Email',
+        notification: JSON.stringify(notification),
+        options: JSON.stringify(options),
+        status: 'pending',
+        attempts: index === 0 ? 1 : 0,
+        last_error: index === 0 ? 'mail server down' : null,
+        available_at: 0,
+        created_at: 0,
+      })),
+    );
 
-      await knex.migrate.latest(migrations);
-      expect(
-        await knex.schema.hasColumn('notification_outbox', 'options'),
-      ).toBe(false);
-      // One send row per distinct options document, not per job.
-      const [{ count }] = await knex('notification_outbox_send').count({
-        count: '*',
-      });
-      expect(Number(count)).toBe(2);
-
-      const received: Array<{
-        notification: Notification;
-        options: NotificationSendOptions;
-      }> = [];
-      const done = createDeferred<void>();
-      const processor: NotificationProcessor = {
-        getName: () => 'Email',
-        postProcess: async (notification, options) => {
-          received.push({ notification, options });
-          if (received.length === queued.length) {
-            done.resolve();
-          }
-        },
-      };
-      const store = new OutboxStore(knex);
-      const worker = new OutboxWorker(
-        store,
-        () => [processor],
-        { ...FAST_OUTBOX_CONFIG, concurrency: 2 },
-        mockServices.logger.mock(),
-      );
-      worker.start();
-      try {
-        await done;
-      } finally {
-        await worker.stop();
-      }
-      received.sort((a, b) =>
-        a.notification.user!.localeCompare(b.notification.user!),
-      );
-      expect(received).toEqual(queued);
-      await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
-      await expect(knex('notification_outbox_send').select()).resolves.toEqual(
-        [],
-      );
+    await knex.migrate.latest(migrations);
+    expect(await knex.schema.hasColumn('notification_outbox', 'options')).toBe(
+      false,
+    );
+    // One send row per distinct options document, not per job.
+    const [{ count }] = await knex('notification_outbox_send').count({
+      count: '*',
     });
+    expect(Number(count)).toBe(2);
 
-    it('are given back whole when the migration is reverted', async () => {
-      const knex = await databases.init(databaseId);
-      await knex.migrate.latest(migrations);
-      const options: NotificationSendOptions = {
-        recipients: {
-          type: 'entity',
-          entityRef: ['user:default/ann', 'user:default/bo'],
-        },
-        payload: { title: 'Team' },
-      };
-      const shared = oldNotification('ann');
-      const personalised = {
-        ...oldNotification('bo'),
-        payload: { title: 'Only for bo', severity: 'high' as const },
-      };
-      const plain = {
-        ...shared,
-        id: oldNotification('cy').id,
-        user: 'user:default/cy',
-      };
-      await new OutboxStore(knex).enqueue(
-        options,
-        [shared, personalised, plain].map(notification => ({
-          notification,
-          processors: ['Email'],
-        })),
-      );
-
-      const applied = (await knex.migrate.list(migrations))[0]
-        .map((migration: { name: string }) => migration.name)
-        .reverse();
-      for (const name of applied) {
-        await knex.migrate.down({ ...migrations, name });
-        if (name === '20261203a_outbox_sends.js') {
-          break;
+    const received: Array<{
+      notification: Notification;
+      options: NotificationSendOptions;
+    }> = [];
+    const done = createDeferred<void>();
+    const processor: NotificationProcessor = {
+      getName: () => 'Email',
+      postProcess: async (notification, options) => {
+        received.push({ notification, options });
+        if (received.length === queued.length) {
+          done.resolve();
         }
-      }
+      },
+    };
+    const store = new OutboxStore(knex);
+    const worker = new OutboxWorker(
+      store,
+      () => [processor],
+      { ...FAST_OUTBOX_CONFIG, concurrency: 2 },
+      mockServices.logger.mock(),
+    );
+    worker.start();
+    try {
+      await done;
+    } finally {
+      await worker.stop();
+    }
+    received.sort((a, b) =>
+      a.notification.user!.localeCompare(b.notification.user!),
+    );
+    expect(received).toEqual(queued);
+    await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+    await expect(knex('notification_outbox_send').select()).resolves.toEqual(
+      [],
+    );
+  });
 
-      expect(await knex.schema.hasTable('notification_outbox_send')).toBe(
-        false,
-      );
-      const rows = await knex('notification_outbox').select(
-        'notification',
-        'options',
-      );
-      const restored = rows
-        .map(row => ({
-          notification: JSON.parse(row.notification),
-          options: JSON.parse(row.options),
-        }))
-        .sort((a, b) => a.notification.user.localeCompare(b.notification.user));
-      expect(restored).toEqual(
-        [shared, personalised, plain].map(notification => ({
-          notification: JSON.parse(JSON.stringify(notification)),
-          options,
-        })),
-      );
-    });
-  },
-);
+  it('are given back whole when the migration is reverted', async () => {
+    const knex = await database.init();
+    await knex.migrate.latest(migrations);
+    const options: NotificationSendOptions = {
+      recipients: {
+        type: 'entity',
+        entityRef: ['user:default/ann', 'user:default/bo'],
+      },
+      payload: { title: 'Team' },
+    };
+    const shared = oldNotification('ann');
+    const personalised = {
+      ...oldNotification('bo'),
+      payload: { title: 'Only for bo', severity: 'high' as const },
+    };
+    const plain = {
+      ...shared,
+      id: oldNotification('cy').id,
+      user: 'user:default/cy',
+    };
+    await new OutboxStore(knex).enqueue(
+      options,
+      [shared, personalised, plain].map(notification => ({
+        notification,
+        processors: ['Email'],
+      })),
+    );
+
+    const applied = (await knex.migrate.list(migrations))[0]
+      .map((migration: { name: string }) => migration.name)
+      .reverse();
+    for (const name of applied) {
+      await knex.migrate.down({ ...migrations, name });
+      if (name === '20261203a_outbox_sends.js') {
+        break;
+      }
+    }
+
+    expect(await knex.schema.hasTable('notification_outbox_send')).toBe(false);
+    const rows = await knex('notification_outbox').select(
+      'notification',
+      'options',
+    );
+    const restored = rows
+      .map(row => ({
+        notification: JSON.parse(row.notification),
+        options: JSON.parse(row.options),
+      }))
+      .sort((a, b) => a.notification.user.localeCompare(b.notification.user));
+    expect(restored).toEqual(
+      [shared, personalised, plain].map(notification => ({
+        notification: JSON.parse(JSON.stringify(notification)),
+        options,
+      })),
+    );
+  });
+});

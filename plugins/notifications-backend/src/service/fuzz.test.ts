@@ -6,9 +6,9 @@ import {
 import fc from 'fast-check';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { asService, asUser } from '../__testUtils__/fixtures';
+import { ALICE, asService, asUser } from '../__testUtils__/fixtures';
 import {
-  createTestDatabases,
+  describeEachDatabase,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
 import { processorsModule } from '../__testUtils__/processing';
@@ -34,11 +34,8 @@ const SEED =
     ? undefined
     : Number(process.env.FUZZ_SEED);
 
-const ALICE = 'user:default/alice';
 const PROCESSOR = 'fuzz-channel';
 const SENDER = 'scaffolder';
-
-const databases = createTestDatabases();
 
 /** A processor with postProcess, so every accepted send also writes outbox jobs. */
 const processorModule = processorsModule('fuzz-processor', {
@@ -672,460 +669,448 @@ afterAll(() => {
   process.stdout.write(`${summaries.join('\n')}\n`);
 });
 
-describe.each(databases.eachSupportedId())(
-  'hostile input on %p',
-  databaseId => {
-    let knex: Knex;
-    let server: any;
-    let stop: () => Promise<void>;
-    let stateTables: string[] = [];
-    let appendTables: string[] = [];
-    const ownIds: string[] = [];
-    const stats: Stats = { cases: 0, byStatus: new Map() };
+describeEachDatabase('hostile input', database => {
+  let knex: Knex;
+  let server: any;
+  let stop: () => Promise<void>;
+  let stateTables: string[] = [];
+  let appendTables: string[] = [];
+  const ownIds: string[] = [];
+  const stats: Stats = { cases: 0, byStatus: new Map() };
 
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      const started = await startNotificationsBackend({
-        knex,
-        features: [
-          processorModule,
-          mockServices.httpAuth.factory({
-            defaultCredentials: mockCredentials.none(),
-          }),
-        ],
-      });
-      server = started.server;
-      stop = () => started.backend.stop();
-      stateTables = await existingTables(knex, Object.keys(STATE_COLUMNS));
-      appendTables = await existingTables(knex, APPEND_TABLES);
+  beforeAll(async () => {
+    knex = await database.init();
+    const started = await startNotificationsBackend({
+      knex,
+      features: [
+        processorModule,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    server = started.server;
+    stop = () => started.backend.stop();
+    stateTables = await existingTables(knex, Object.keys(STATE_COLUMNS));
+    appendTables = await existingTables(knex, APPEND_TABLES);
 
-      const seed = async (body: object) => {
-        const sent = await request(server)
-          .post('/api/notifications/notifications')
-          .set('Authorization', asService(SENDER))
-          .send(body);
-        if (sent.status !== 200) {
-          throw new Error(`Seeding failed with ${sent.status}: ${sent.text}`);
-        }
-        return sent.body[0].id as string;
-      };
-      for (const title of ['one', 'two', 'three']) {
-        ownIds.push(
-          await seed({
-            recipients: { type: 'entity', entityRef: ALICE },
-            payload: { title, topic: 'builds' },
-          }),
-        );
+    const seed = async (body: object) => {
+      const sent = await request(server)
+        .post('/api/notifications/notifications')
+        .set('Authorization', asService(SENDER))
+        .send(body);
+      if (sent.status !== 200) {
+        throw new Error(`Seeding failed with ${sent.status}: ${sent.text}`);
       }
+      return sent.body[0].id as string;
+    };
+    for (const title of ['one', 'two', 'three']) {
       ownIds.push(
         await seed({
-          recipients: { type: 'broadcast' },
-          payload: { title: 'all' },
+          recipients: { type: 'entity', entityRef: ALICE },
+          payload: { title, topic: 'builds' },
         }),
       );
-    });
-
-    afterAll(async () => {
-      const statuses = [...stats.byStatus.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([status, count]) => `${status}: ${count}`)
-        .join(', ');
-      const serverErrors = [...stats.byStatus.entries()]
-        .filter(([status]) => status >= 500)
-        .reduce((sum, [, count]) => sum + count, 0);
-      summaries.push(
-        `fuzz ${databaseId}: ${stats.cases} requests, ${serverErrors} with status 5xx (${statuses})`,
-      );
-      await stop?.();
-    });
-
-    async function snapshot(): Promise<Snapshot> {
-      const state = await Promise.all(
-        stateTables.map(table => knex(table).select(STATE_COLUMNS[table])),
-      );
-      const appended = new Map<string, Set<string>>();
-      for (const table of appendTables) {
-        const keys: unknown[] = await knex(table).pluck('id');
-        appended.set(table, new Set(keys.map(String)));
-      }
-      return {
-        state: JSON.stringify(
-          state.map(rows => rows.map(row => JSON.stringify(row)).sort()),
-        ),
-        appended,
-      };
     }
+    ownIds.push(
+      await seed({
+        recipients: { type: 'broadcast' },
+        payload: { title: 'all' },
+      }),
+    );
+  });
 
-    async function expectUnchanged(before: Snapshot, what: string) {
-      const after = await snapshot();
-      if (after.state !== before.state) {
-        throw new Error(`${what} was refused but changed stored rows`);
-      }
-      for (const [table, keys] of after.appended) {
-        const added = [...keys].filter(
-          key => !before.appended.get(table)!.has(key),
-        );
-        if (added.length > 0) {
-          throw new Error(`${what} was refused but added ${table} rows`);
-        }
-      }
+  afterAll(async () => {
+    const statuses = [...stats.byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ');
+    const serverErrors = [...stats.byStatus.entries()]
+      .filter(([status]) => status >= 500)
+      .reduce((sum, [, count]) => sum + count, 0);
+    summaries.push(
+      `fuzz ${database.id}: ${stats.cases} requests, ${serverErrors} with status 5xx (${statuses})`,
+    );
+    await stop?.();
+  });
+
+  async function snapshot(): Promise<Snapshot> {
+    const state = await Promise.all(
+      stateTables.map(table => knex(table).select(STATE_COLUMNS[table])),
+    );
+    const appended = new Map<string, Set<string>>();
+    for (const table of appendTables) {
+      const keys: unknown[] = await knex(table).pluck('id');
+      appended.set(table, new Set(keys.map(String)));
     }
-
-    function expectHandled(response: request.Response, what: string) {
-      stats.cases += 1;
-      stats.byStatus.set(
-        response.status,
-        (stats.byStatus.get(response.status) ?? 0) + 1,
-      );
-      if (response.status >= 500) {
-        throw new Error(
-          `${what} answered ${response.status}: ${JSON.stringify(
-            response.body,
-          ).slice(0, 2000)}`,
-        );
-      }
-      if (response.status >= 400) {
-        const { error, request: req, response: res } = response.body ?? {};
-        if (
-          typeof error?.name !== 'string' ||
-          typeof error?.message !== 'string' ||
-          typeof req?.method !== 'string' ||
-          typeof req?.url !== 'string' ||
-          res?.statusCode !== response.status
-        ) {
-          throw new Error(
-            `${what} answered ${
-              response.status
-            } outside the error envelope: ${response.text?.slice(0, 500)}`,
-          );
-        }
-      }
-    }
-
-    const check = (property: fc.IAsyncProperty<any>) =>
-      fc.assert(property, { numRuns: NUM_RUNS, seed: SEED });
-
-    /** Sends a request, checks the answer, and for a refused write that nothing changed. */
-    async function attempt(
-      what: string,
-      send: () => request.Test,
-      options: { writes: boolean },
-    ) {
-      const before = options.writes ? await snapshot() : undefined;
-      const response = await send();
-      expectHandled(response, what);
-      if (before && response.status >= 400) {
-        await expectUnchanged(before, what);
-      }
-      return response;
-    }
-
-    /** A read as Alice: it must be answered, in the envelope when refused. */
-    const readAsAlice = (url: string) =>
-      attempt(
-        `GET ${url}`,
-        () => request(server).get(url).set('Authorization', asUser(ALICE)),
-        { writes: false },
-      );
-
-    /** A JSON write as Alice: when refused, nothing stored may change. */
-    const writeAsAlice = (path: string, body: unknown) => {
-      const json = JSON.stringify(body);
-      return attempt(
-        `POST ${path} ${json.slice(0, 300)}`,
-        () =>
-          request(server)
-            .post(`/api/notifications${path}`)
-            .set('Authorization', asUser(ALICE))
-            .set('Content-Type', 'application/json')
-            .send(json),
-        { writes: true },
-      );
+    return {
+      state: JSON.stringify(
+        state.map(rows => rows.map(row => JSON.stringify(row)).sort()),
+      ),
+      appended,
     };
+  }
 
-    it('lists notifications whatever the query', async () => {
-      await check(
-        fc.asyncProperty(
-          fc.constantFrom('/notifications', '/'),
-          listQuery,
-          async (path, query) => {
-            await readAsAlice(`/api/notifications${path}${query}`);
-          },
-        ),
+  async function expectUnchanged(before: Snapshot, what: string) {
+    const after = await snapshot();
+    if (after.state !== before.state) {
+      throw new Error(`${what} was refused but changed stored rows`);
+    }
+    for (const [table, keys] of after.appended) {
+      const added = [...keys].filter(
+        key => !before.appended.get(table)!.has(key),
       );
-    });
+      if (added.length > 0) {
+        throw new Error(`${what} was refused but added ${table} rows`);
+      }
+    }
+  }
 
-    it('reads one notification whatever the id', async () => {
-      await check(
-        fc.asyncProperty(
-          fc.constantFrom('/notifications/', '/'),
-          idSegment,
-          strayQuery,
-          async (prefix, id, query) => {
-            await readAsAlice(`/api/notifications${prefix}${id}${query}`);
-          },
-        ),
+  function expectHandled(response: request.Response, what: string) {
+    stats.cases += 1;
+    stats.byStatus.set(
+      response.status,
+      (stats.byStatus.get(response.status) ?? 0) + 1,
+    );
+    if (response.status >= 500) {
+      throw new Error(
+        `${what} answered ${response.status}: ${JSON.stringify(
+          response.body,
+        ).slice(0, 2000)}`,
       );
-    });
-
-    it('answers status, topics and settings reads whatever the query', async () => {
-      await check(
-        fc.asyncProperty(
-          fc.oneof(
-            fc.tuple(fc.constantFrom('/status', '/settings'), strayQuery),
-            fc.tuple(fc.constant('/topics'), topicsQuery),
-          ),
-          async ([path, query]) => {
-            await readAsAlice(`/api/notifications${path}${query}`);
-          },
-        ),
-      );
-    });
-
-    it('updates read and saved state or changes nothing', async () => {
-      await check(
-        fc.asyncProperty(
-          fc.constantFrom('/notifications/update', '/update'),
-          updateBody(() => ownIds),
-          async (path, body) => {
-            await writeAsAlice(path, body);
-          },
-        ),
-      );
-    });
-
-    it('saves settings or changes nothing', async () => {
-      await check(
-        fc.asyncProperty(settingsBody, async body => {
-          await writeAsAlice('/settings', body);
-        }),
-      );
-    });
-
-    it('sends or stores nothing, whatever the body and idempotency key', async () => {
-      await check(
-        fc.asyncProperty(
-          fc.constantFrom('/notifications', '/'),
-          fc.oneof(
-            {
-              weight: 4,
-              arbitrary: sendBody.map(body => JSON.stringify(body)),
-            },
-            {
-              weight: 2,
-              arbitrary: storableSendBody.map(body => JSON.stringify(body)),
-            },
-            { weight: 1, arbitrary: deepSendBody },
-          ),
-          optional(printableHeaderValue),
-          async (path, body, idempotencyKey) => {
-            await attempt(
-              `POST ${path} ${body.slice(0, 300)}`,
-              () => {
-                const test = request(server)
-                  .post(`/api/notifications${path}`)
-                  .set('Authorization', asService(SENDER))
-                  .set('Content-Type', 'application/json');
-                if (idempotencyKey !== undefined) {
-                  test.set('Idempotency-Key', idempotencyKey);
-                }
-                return test.send(body);
-              },
-              { writes: true },
-            );
-          },
-        ),
-      );
-    });
-
-    it('refuses malformed bodies and content types on every write route', async () => {
-      await check(
-        fc.asyncProperty(
-          fc.constantFrom(
-            '/notifications',
-            '/',
-            '/notifications/update',
-            '/update',
-            '/settings',
-          ),
-          fc.constantFrom(...CONTENT_TYPES),
-          fc.constantFrom(
-            undefined,
-            'gzip',
-            'deflate',
-            'br',
-            'identity',
-            'x-unknown',
-          ),
-          rawBody,
-          async (path, contentType, contentEncoding, body) => {
-            const isSend = path === '/notifications' || path === '/';
-            await attempt(
-              `POST ${path} (${contentType}, ${contentEncoding}) ${body.slice(
-                0,
-                300,
-              )}`,
-              () => {
-                const test = request(server)
-                  .post(`/api/notifications${path}`)
-                  .set(
-                    'Authorization',
-                    isSend ? asService(SENDER) : asUser(ALICE),
-                  )
-                  .set('Content-Type', contentType);
-                if (contentEncoding) {
-                  test.set('Content-Encoding', contentEncoding);
-                }
-                return test.send(body);
-              },
-              { writes: true },
-            );
-          },
-        ),
-      );
-    });
-
-    it('answers the get-notifications action whatever the input', async () => {
-      const url =
-        '/api/notifications/.backstage/actions/v1/actions/notifications:get-notifications/invoke';
-      await check(
-        fc.asyncProperty(
-          fc.oneof(
-            {
-              weight: 5,
-              arbitrary: fc.record(
-                {
-                  view: fc.oneof(
-                    fc.constantFrom('unread', 'read', 'saved', 'all'),
-                    hostileJson,
-                  ),
-                  search: fc.oneof(hostileString, hostileJson),
-                  topic: fc.oneof(hostileString, hostileJson),
-                  minimumSeverity: fc.oneof(
-                    fc.constantFrom(...notificationSeverities),
-                    hostileJson,
-                  ),
-                  createdAfter: fc.oneof(dateString, hostileJson),
-                  offset: fc.oneof(fc.nat(), hostileNumber, hostileJson),
-                  limit: fc.oneof(
-                    fc.integer({ min: 1, max: 100 }),
-                    hostileNumber,
-                  ),
-                },
-                { requiredKeys: [] },
-              ),
-            },
-            { weight: 1, arbitrary: hostileJson },
-          ),
-          async input => {
-            const json = JSON.stringify(input);
-            await attempt(
-              `POST action ${json.slice(0, 300)}`,
-              () =>
-                request(server)
-                  .post(url)
-                  .set('Authorization', asUser(ALICE))
-                  .set('Content-Type', 'application/json')
-                  .send(json),
-              { writes: false },
-            );
-          },
-        ),
-      );
-    });
-
-    it('answers a database failure with a bare 500, on the action and the outbox route too', async () => {
-      await knex.schema.renameTable('broadcast_user_status', 'fuzz_moved_away');
-      await knex.schema.renameTable('notification_outbox', 'fuzz_outbox_away');
-      try {
-        const responses = [
-          await request(server)
-            .get('/api/notifications/notifications?search=secret')
-            .set('Authorization', asUser(ALICE)),
-          await request(server)
-            .post(
-              '/api/notifications/.backstage/actions/v1/actions/notifications:get-notifications/invoke',
-            )
-            .set('Authorization', asUser(ALICE))
-            .send({ search: 'secret' }),
-          await request(server)
-            .get('/api/notifications/admin/outbox')
-            .set('Authorization', asService(SENDER)),
-        ];
-        for (const response of responses) {
-          expect(response.status).toBe(500);
-          expect(response.body.error).toEqual({
-            name: 'Error',
-            message: 'Internal server error',
-          });
-          expect(response.body.response).toEqual({ statusCode: 500 });
-        }
-      } finally {
-        await knex.schema.renameTable(
-          'fuzz_moved_away',
-          'broadcast_user_status',
-        );
-        await knex.schema.renameTable(
-          'fuzz_outbox_away',
-          'notification_outbox',
+    }
+    if (response.status >= 400) {
+      const { error, request: req, response: res } = response.body ?? {};
+      if (
+        typeof error?.name !== 'string' ||
+        typeof error?.message !== 'string' ||
+        typeof req?.method !== 'string' ||
+        typeof req?.url !== 'string' ||
+        res?.statusCode !== response.status
+      ) {
+        throw new Error(
+          `${what} answered ${
+            response.status
+          } outside the error envelope: ${response.text?.slice(0, 500)}`,
         );
       }
-    });
+    }
+  }
 
-    it('answers every route with any credentials', async () => {
-      const routes: Array<[method: 'get' | 'post', path: string]> = [
-        ['get', '/notifications'],
-        ['get', '/'],
-        ['get', `/notifications/${'00000000-0000-4000-8000-000000000000'}`],
-        ['get', '/status'],
-        ['get', '/topics'],
-        ['get', '/settings'],
-        ['get', '/openapi.json'],
-        ['get', '/admin/outbox'],
-        ['get', '/admin/outbox/dead'],
-        ['post', '/notifications'],
-        ['post', '/'],
-        ['post', '/notifications/update'],
-        ['post', '/update'],
-        ['post', '/settings'],
-        ['post', '/admin/outbox/dead/requeue'],
-      ];
-      await check(
-        fc.asyncProperty(
-          fc.constantFrom(...routes),
-          fc.oneof(
-            fc.constant(undefined),
-            fc.constant(asUser(ALICE)),
-            fc.constant(asService(SENDER)),
-            fc.constant(
-              mockCredentials.service.header({
-                onBehalfOf: mockCredentials.service('plugin:other'),
-                targetPluginId: 'catalog',
-              }),
-            ),
-            printableHeaderValue,
-            printableHeaderValue.map(value => `Bearer ${value}`),
-          ),
-          strayQuery,
-          async ([method, path], authorization, query) => {
-            const url = `/api/notifications${path}${query}`;
-            await attempt(
-              `${method.toUpperCase()} ${url} as ${authorization?.slice(
-                0,
-                80,
-              )}`,
-              () => {
-                const test = request(server)[method](url);
-                if (authorization !== undefined) {
-                  test.set('Authorization', authorization);
-                }
-                return method === 'post' ? test.send({}) : test;
-              },
-              { writes: method === 'post' },
-            );
-          },
+  const check = (property: fc.IAsyncProperty<any>) =>
+    fc.assert(property, { numRuns: NUM_RUNS, seed: SEED });
+
+  /** Sends a request, checks the answer, and for a refused write that nothing changed. */
+  async function attempt(
+    what: string,
+    send: () => request.Test,
+    options: { writes: boolean },
+  ) {
+    const before = options.writes ? await snapshot() : undefined;
+    const response = await send();
+    expectHandled(response, what);
+    if (before && response.status >= 400) {
+      await expectUnchanged(before, what);
+    }
+    return response;
+  }
+
+  /** A read as Alice: it must be answered, in the envelope when refused. */
+  const readAsAlice = (url: string) =>
+    attempt(
+      `GET ${url}`,
+      () => request(server).get(url).set('Authorization', asUser(ALICE)),
+      { writes: false },
+    );
+
+  /** A JSON write as Alice: when refused, nothing stored may change. */
+  const writeAsAlice = (path: string, body: unknown) => {
+    const json = JSON.stringify(body);
+    return attempt(
+      `POST ${path} ${json.slice(0, 300)}`,
+      () =>
+        request(server)
+          .post(`/api/notifications${path}`)
+          .set('Authorization', asUser(ALICE))
+          .set('Content-Type', 'application/json')
+          .send(json),
+      { writes: true },
+    );
+  };
+
+  it('lists notifications whatever the query', async () => {
+    await check(
+      fc.asyncProperty(
+        fc.constantFrom('/notifications', '/'),
+        listQuery,
+        async (path, query) => {
+          await readAsAlice(`/api/notifications${path}${query}`);
+        },
+      ),
+    );
+  });
+
+  it('reads one notification whatever the id', async () => {
+    await check(
+      fc.asyncProperty(
+        fc.constantFrom('/notifications/', '/'),
+        idSegment,
+        strayQuery,
+        async (prefix, id, query) => {
+          await readAsAlice(`/api/notifications${prefix}${id}${query}`);
+        },
+      ),
+    );
+  });
+
+  it('answers status, topics and settings reads whatever the query', async () => {
+    await check(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.tuple(fc.constantFrom('/status', '/settings'), strayQuery),
+          fc.tuple(fc.constant('/topics'), topicsQuery),
         ),
-      );
-    });
-  },
-);
+        async ([path, query]) => {
+          await readAsAlice(`/api/notifications${path}${query}`);
+        },
+      ),
+    );
+  });
+
+  it('updates read and saved state or changes nothing', async () => {
+    await check(
+      fc.asyncProperty(
+        fc.constantFrom('/notifications/update', '/update'),
+        updateBody(() => ownIds),
+        async (path, body) => {
+          await writeAsAlice(path, body);
+        },
+      ),
+    );
+  });
+
+  it('saves settings or changes nothing', async () => {
+    await check(
+      fc.asyncProperty(settingsBody, async body => {
+        await writeAsAlice('/settings', body);
+      }),
+    );
+  });
+
+  it('sends or stores nothing, whatever the body and idempotency key', async () => {
+    await check(
+      fc.asyncProperty(
+        fc.constantFrom('/notifications', '/'),
+        fc.oneof(
+          {
+            weight: 4,
+            arbitrary: sendBody.map(body => JSON.stringify(body)),
+          },
+          {
+            weight: 2,
+            arbitrary: storableSendBody.map(body => JSON.stringify(body)),
+          },
+          { weight: 1, arbitrary: deepSendBody },
+        ),
+        optional(printableHeaderValue),
+        async (path, body, idempotencyKey) => {
+          await attempt(
+            `POST ${path} ${body.slice(0, 300)}`,
+            () => {
+              const test = request(server)
+                .post(`/api/notifications${path}`)
+                .set('Authorization', asService(SENDER))
+                .set('Content-Type', 'application/json');
+              if (idempotencyKey !== undefined) {
+                test.set('Idempotency-Key', idempotencyKey);
+              }
+              return test.send(body);
+            },
+            { writes: true },
+          );
+        },
+      ),
+    );
+  });
+
+  it('refuses malformed bodies and content types on every write route', async () => {
+    await check(
+      fc.asyncProperty(
+        fc.constantFrom(
+          '/notifications',
+          '/',
+          '/notifications/update',
+          '/update',
+          '/settings',
+        ),
+        fc.constantFrom(...CONTENT_TYPES),
+        fc.constantFrom(
+          undefined,
+          'gzip',
+          'deflate',
+          'br',
+          'identity',
+          'x-unknown',
+        ),
+        rawBody,
+        async (path, contentType, contentEncoding, body) => {
+          const isSend = path === '/notifications' || path === '/';
+          await attempt(
+            `POST ${path} (${contentType}, ${contentEncoding}) ${body.slice(
+              0,
+              300,
+            )}`,
+            () => {
+              const test = request(server)
+                .post(`/api/notifications${path}`)
+                .set(
+                  'Authorization',
+                  isSend ? asService(SENDER) : asUser(ALICE),
+                )
+                .set('Content-Type', contentType);
+              if (contentEncoding) {
+                test.set('Content-Encoding', contentEncoding);
+              }
+              return test.send(body);
+            },
+            { writes: true },
+          );
+        },
+      ),
+    );
+  });
+
+  it('answers the get-notifications action whatever the input', async () => {
+    const url =
+      '/api/notifications/.backstage/actions/v1/actions/notifications:get-notifications/invoke';
+    await check(
+      fc.asyncProperty(
+        fc.oneof(
+          {
+            weight: 5,
+            arbitrary: fc.record(
+              {
+                view: fc.oneof(
+                  fc.constantFrom('unread', 'read', 'saved', 'all'),
+                  hostileJson,
+                ),
+                search: fc.oneof(hostileString, hostileJson),
+                topic: fc.oneof(hostileString, hostileJson),
+                minimumSeverity: fc.oneof(
+                  fc.constantFrom(...notificationSeverities),
+                  hostileJson,
+                ),
+                createdAfter: fc.oneof(dateString, hostileJson),
+                offset: fc.oneof(fc.nat(), hostileNumber, hostileJson),
+                limit: fc.oneof(
+                  fc.integer({ min: 1, max: 100 }),
+                  hostileNumber,
+                ),
+              },
+              { requiredKeys: [] },
+            ),
+          },
+          { weight: 1, arbitrary: hostileJson },
+        ),
+        async input => {
+          const json = JSON.stringify(input);
+          await attempt(
+            `POST action ${json.slice(0, 300)}`,
+            () =>
+              request(server)
+                .post(url)
+                .set('Authorization', asUser(ALICE))
+                .set('Content-Type', 'application/json')
+                .send(json),
+            { writes: false },
+          );
+        },
+      ),
+    );
+  });
+
+  it('answers a database failure with a bare 500, on the action and the outbox route too', async () => {
+    await knex.schema.renameTable('broadcast_user_status', 'fuzz_moved_away');
+    await knex.schema.renameTable('notification_outbox', 'fuzz_outbox_away');
+    try {
+      const responses = [
+        await request(server)
+          .get('/api/notifications/notifications?search=secret')
+          .set('Authorization', asUser(ALICE)),
+        await request(server)
+          .post(
+            '/api/notifications/.backstage/actions/v1/actions/notifications:get-notifications/invoke',
+          )
+          .set('Authorization', asUser(ALICE))
+          .send({ search: 'secret' }),
+        await request(server)
+          .get('/api/notifications/admin/outbox')
+          .set('Authorization', asService(SENDER)),
+      ];
+      for (const response of responses) {
+        expect(response.status).toBe(500);
+        expect(response.body.error).toEqual({
+          name: 'Error',
+          message: 'Internal server error',
+        });
+        expect(response.body.response).toEqual({ statusCode: 500 });
+      }
+    } finally {
+      await knex.schema.renameTable('fuzz_moved_away', 'broadcast_user_status');
+      await knex.schema.renameTable('fuzz_outbox_away', 'notification_outbox');
+    }
+  });
+
+  it('answers every route with any credentials', async () => {
+    const routes: Array<[method: 'get' | 'post', path: string]> = [
+      ['get', '/notifications'],
+      ['get', '/'],
+      ['get', `/notifications/${'00000000-0000-4000-8000-000000000000'}`],
+      ['get', '/status'],
+      ['get', '/topics'],
+      ['get', '/settings'],
+      ['get', '/openapi.json'],
+      ['get', '/admin/outbox'],
+      ['get', '/admin/outbox/dead'],
+      ['post', '/notifications'],
+      ['post', '/'],
+      ['post', '/notifications/update'],
+      ['post', '/update'],
+      ['post', '/settings'],
+      ['post', '/admin/outbox/dead/requeue'],
+    ];
+    await check(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.oneof(
+          fc.constant(undefined),
+          fc.constant(asUser(ALICE)),
+          fc.constant(asService(SENDER)),
+          fc.constant(
+            mockCredentials.service.header({
+              onBehalfOf: mockCredentials.service('plugin:other'),
+              targetPluginId: 'catalog',
+            }),
+          ),
+          printableHeaderValue,
+          printableHeaderValue.map(value => `Bearer ${value}`),
+        ),
+        strayQuery,
+        async ([method, path], authorization, query) => {
+          const url = `/api/notifications${path}${query}`;
+          await attempt(
+            `${method.toUpperCase()} ${url} as ${authorization?.slice(0, 80)}`,
+            () => {
+              const test = request(server)[method](url);
+              if (authorization !== undefined) {
+                test.set('Authorization', authorization);
+              }
+              return method === 'post' ? test.send({}) : test;
+            },
+            { writes: method === 'post' },
+          );
+        },
+      ),
+    );
+  });
+});

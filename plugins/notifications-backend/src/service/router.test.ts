@@ -1,9 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { asService, asUser } from '../__testUtils__/fixtures';
+import { ALICE, asService, asUser } from '../__testUtils__/fixtures';
 import {
-  ALICE,
   WEB_OFF,
   useNotificationsApi,
 } from '../__testUtils__/notificationsApi';
@@ -22,9 +21,8 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const SCRIPT_LINK = ['javascript', 'alert(1)'].join(':');
 
 describe('the router', () => {
-  const { ctx, send, saveSettings, storedCount } = useNotificationsApi(
-    databases,
-    'SQLITE_3',
+  const { ctx, send, saveSettings, storedCount } = useNotificationsApi(() =>
+    databases.init('SQLITE_3'),
   );
 
   describe('of sends', () => {

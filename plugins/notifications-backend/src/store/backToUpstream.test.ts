@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,10 @@ import {
   UPSTREAM_MIGRATIONS,
   revertToUpstream,
 } from '../../bin/back-to-upstream';
-import { asService } from '../__testUtils__/fixtures';
+import { ALICE, BOB, asService } from '../__testUtils__/fixtures';
 import {
-  createTestDatabases,
+  describeEachDatabase,
+  describeOnPostgres,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
 
@@ -31,9 +32,6 @@ const script = resolvePackagePath(
   '@herald/plugin-notifications-backend',
   'bin/back-to-upstream.js',
 );
-
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
 
 /** Tables of the upstream schema, which the way back must keep. */
 const UPSTREAM_TABLES = [
@@ -116,82 +114,75 @@ async function appliedMigrations(knex: Knex): Promise<string[]> {
   return knex('knex_migrations').orderBy('id').pluck('name');
 }
 
-const databases = createTestDatabases();
-
 /** Runs the command as an operator would, with node. */
 const run = (args: string[]) =>
   promisify(execFile)(process.execPath, [script, ...args]);
 
-describe.each(databases.eachSupportedId())(
-  'going back to upstream on %p',
-  databaseId => {
-    it('reverts every Herald migration and lets upstream migrate again, keeping the notifications', async () => {
-      const knex = await databases.init(databaseId);
-      await useHerald(knex);
-      const before = await upstreamRows(knex);
-      expect(before.notifications).toHaveLength(2);
-      expect(before.notifications[0]).toMatchObject({
-        user: ALICE,
-        title: 'Kept',
-        is_read: true,
-      });
-      expect(before.broadcasts).toHaveLength(1);
-      expect(before.receipts).toHaveLength(1);
-      expect(before.settings).toHaveLength(1);
-
-      // The problem: upstream refuses a database Herald migrated.
-      await expect(
-        knex.migrate.latest({ directory: upstreamMigrations }),
-      ).rejects.toThrow(/corrupt/);
-
-      const heraldOnly = (await readdir(heraldMigrations))
-        .filter(name => name.endsWith('.js'))
-        .filter(name => !UPSTREAM_MIGRATIONS.includes(name))
-        .sort()
-        .reverse();
-      expect(heraldOnly.length).toBeGreaterThan(0);
-      const tablesBefore = await Promise.all(
-        ['notification_outbox', 'notification_idempotency_key'].map(table =>
-          knex.schema.hasTable(table),
-        ),
-      );
-      expect(tablesBefore).toEqual([true, true]);
-
-      expect(await revertToUpstream(knex, { dryRun: true })).toEqual(
-        heraldOnly,
-      );
-      expect(await appliedMigrations(knex)).toHaveLength(
-        UPSTREAM_MIGRATIONS.length + heraldOnly.length,
-      );
-
-      const lines: string[] = [];
-      expect(
-        await revertToUpstream(knex, { log: line => lines.push(line) }),
-      ).toEqual(heraldOnly);
-      expect(lines).toEqual(heraldOnly.map(name => `Reverting ${name}`));
-      expect(await appliedMigrations(knex)).toEqual(UPSTREAM_MIGRATIONS);
-      for (const table of [
-        'notification_outbox',
-        'notification_outbox_send',
-        'notification_idempotency_key',
-      ]) {
-        expect(await knex.schema.hasTable(table)).toBe(false);
-      }
-
-      await knex.migrate.latest({ directory: upstreamMigrations });
-      expect(await appliedMigrations(knex)).toEqual(UPSTREAM_MIGRATIONS);
-      for (const table of UPSTREAM_TABLES) {
-        expect(await knex.schema.hasTable(table)).toBe(true);
-      }
-      expect(await upstreamRows(knex)).toEqual(before);
-
-      // Running it again finds nothing, and Herald can come back later.
-      expect(await revertToUpstream(knex)).toEqual([]);
-      await knex.migrate.latest({ directory: heraldMigrations });
-      expect(await upstreamRows(knex)).toEqual(before);
+describeEachDatabase('going back to upstream', database => {
+  it('reverts every Herald migration and lets upstream migrate again, keeping the notifications', async () => {
+    const knex = await database.init();
+    await useHerald(knex);
+    const before = await upstreamRows(knex);
+    expect(before.notifications).toHaveLength(2);
+    expect(before.notifications[0]).toMatchObject({
+      user: ALICE,
+      title: 'Kept',
+      is_read: true,
     });
-  },
-);
+    expect(before.broadcasts).toHaveLength(1);
+    expect(before.receipts).toHaveLength(1);
+    expect(before.settings).toHaveLength(1);
+
+    // The problem: upstream refuses a database Herald migrated.
+    await expect(
+      knex.migrate.latest({ directory: upstreamMigrations }),
+    ).rejects.toThrow(/corrupt/);
+
+    const heraldOnly = (await readdir(heraldMigrations))
+      .filter(name => name.endsWith('.js'))
+      .filter(name => !UPSTREAM_MIGRATIONS.includes(name))
+      .sort()
+      .reverse();
+    expect(heraldOnly.length).toBeGreaterThan(0);
+    const tablesBefore = await Promise.all(
+      ['notification_outbox', 'notification_idempotency_key'].map(table =>
+        knex.schema.hasTable(table),
+      ),
+    );
+    expect(tablesBefore).toEqual([true, true]);
+
+    expect(await revertToUpstream(knex, { dryRun: true })).toEqual(heraldOnly);
+    expect(await appliedMigrations(knex)).toHaveLength(
+      UPSTREAM_MIGRATIONS.length + heraldOnly.length,
+    );
+
+    const lines: string[] = [];
+    expect(
+      await revertToUpstream(knex, { log: line => lines.push(line) }),
+    ).toEqual(heraldOnly);
+    expect(lines).toEqual(heraldOnly.map(name => `Reverting ${name}`));
+    expect(await appliedMigrations(knex)).toEqual(UPSTREAM_MIGRATIONS);
+    for (const table of [
+      'notification_outbox',
+      'notification_outbox_send',
+      'notification_idempotency_key',
+    ]) {
+      expect(await knex.schema.hasTable(table)).toBe(false);
+    }
+
+    await knex.migrate.latest({ directory: upstreamMigrations });
+    expect(await appliedMigrations(knex)).toEqual(UPSTREAM_MIGRATIONS);
+    for (const table of UPSTREAM_TABLES) {
+      expect(await knex.schema.hasTable(table)).toBe(true);
+    }
+    expect(await upstreamRows(knex)).toEqual(before);
+
+    // Running it again finds nothing, and Herald can come back later.
+    expect(await revertToUpstream(knex)).toEqual([]);
+    await knex.migrate.latest({ directory: heraldMigrations });
+    expect(await upstreamRows(knex)).toEqual(before);
+  });
+});
 
 describe('the back-to-upstream command', () => {
   it('reverts a SQLite database file and prints what it did', async () => {
@@ -253,45 +244,40 @@ describe('the back-to-upstream command', () => {
   });
 });
 
-const postgres = TestDatabases.create({ ids: ['POSTGRES_15'] });
-
-(postgres.eachSupportedId().length > 0 ? describe : describe.skip)(
-  'the back-to-upstream command on PostgreSQL',
-  () => {
-    it('reverts the schema of a backend using pluginDivisionMode schema', async () => {
-      const database = await postgres.init('POSTGRES_15');
-      const connection = database.client.config
-        .connection as Knex.PgConnectionConfig;
-      const url = `postgresql://${encodeURIComponent(String(connection.user))}${
-        connection.password
-          ? `:${encodeURIComponent(String(connection.password))}`
-          : ''
-      }@${connection.host}:${connection.port}/${connection.database}`;
-      await database.raw('CREATE SCHEMA notifications');
-      const inSchema = createKnex({
-        client: 'pg',
-        connection: url,
-        searchPath: ['notifications'],
-      });
-      try {
-        await useHerald(inSchema);
-        const { stdout } = await run([
-          '--client',
-          'pg',
-          '--connection',
-          url,
-          '--schema',
-          'notifications',
-        ]);
-        expect(stdout).toMatch(/Reverted \d+ migration\(s\)/);
-        await inSchema.migrate.latest({ directory: upstreamMigrations });
-        expect(await appliedMigrations(inSchema)).toEqual(UPSTREAM_MIGRATIONS);
-        expect(
-          await database('notifications.notification').count({ n: '*' }),
-        ).toEqual([{ n: '2' }]);
-      } finally {
-        await inSchema.destroy();
-      }
+describeOnPostgres('the back-to-upstream command on PostgreSQL', init => {
+  it('reverts the schema of a backend using pluginDivisionMode schema', async () => {
+    const database = await init();
+    const connection = database.client.config
+      .connection as Knex.PgConnectionConfig;
+    const url = `postgresql://${encodeURIComponent(String(connection.user))}${
+      connection.password
+        ? `:${encodeURIComponent(String(connection.password))}`
+        : ''
+    }@${connection.host}:${connection.port}/${connection.database}`;
+    await database.raw('CREATE SCHEMA notifications');
+    const inSchema = createKnex({
+      client: 'pg',
+      connection: url,
+      searchPath: ['notifications'],
     });
-  },
-);
+    try {
+      await useHerald(inSchema);
+      const { stdout } = await run([
+        '--client',
+        'pg',
+        '--connection',
+        url,
+        '--schema',
+        'notifications',
+      ]);
+      expect(stdout).toMatch(/Reverted \d+ migration\(s\)/);
+      await inSchema.migrate.latest({ directory: upstreamMigrations });
+      expect(await appliedMigrations(inSchema)).toEqual(UPSTREAM_MIGRATIONS);
+      expect(
+        await database('notifications.notification').count({ n: '*' }),
+      ).toEqual([{ n: '2' }]);
+    } finally {
+      await inSchema.destroy();
+    }
+  });
+});

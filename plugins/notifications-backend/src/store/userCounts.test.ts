@@ -1,18 +1,16 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
+import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
 import { applyDatabaseMigrations } from './migrations';
 import { NotificationWriter } from './NotificationWriter';
 import { NotificationsStore } from './NotificationsStore';
 import { SnoozeStore } from '../snooze/SnoozeStore';
 import { RetentionStore } from '../retention';
+import { ALICE, BOB } from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 
-const databases = createTestDatabases();
-const ALICE = 'user:default/alice';
-const BOB = 'user:default/bob';
 const COUNTS_MIGRATION = '20261203e_notification_counts.js';
 const INBOX_COUNTS_MIGRATION = '20261203f_inbox_counts.js';
 const INBOX = { done: false, snoozed: false } as const;
@@ -135,216 +133,208 @@ async function expectExactCountsAfterMigrating(knex: Knex) {
   await expectExactCounts(knex, BOB);
 }
 
-describe.each(databases.eachSupportedId())(
-  'per-user counts on %p',
-  databaseId => {
-    it('count rows that were there before the migration', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      for (const name of [INBOX_COUNTS_MIGRATION, COUNTS_MIGRATION]) {
-        await knex.migrate.down({ ...migrations, name });
-      }
-      await knex('notification').insert(rawRows(ALICE, 30, 3));
-      await applyDatabaseMigrations(knex);
+describeEachDatabase('per-user counts', database => {
+  it('count rows that were there before the migration', async () => {
+    const knex = await database.migrated();
+    for (const name of [INBOX_COUNTS_MIGRATION, COUNTS_MIGRATION]) {
+      await knex.migrate.down({ ...migrations, name });
+    }
+    await knex('notification').insert(rawRows(ALICE, 30, 3));
+    await applyDatabaseMigrations(knex);
 
-      expect(await new NotificationsStore(knex).status(ALICE)).toEqual({
-        unread: 20,
-        read: 10,
-      });
-      await expectExactCounts(knex, ALICE);
-      await expectExactCounts(knex, BOB);
+    expect(await new NotificationsStore(knex).status(ALICE)).toEqual({
+      unread: 20,
+      read: 10,
     });
+    await expectExactCounts(knex, ALICE);
+    await expectExactCounts(knex, BOB);
+  });
 
-    it('follow every writer: the store, plain SQL, read changes, deletes and moves', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      const store = new NotificationsStore(knex);
+  it('follow every writer: the store, plain SQL, read changes, deletes and moves', async () => {
+    const knex = await database.migrated();
+    const store = new NotificationsStore(knex);
 
-      await knex('notification').insert(rawRows(ALICE, 40, 4));
-      await knex('notification').insert(rawRows(BOB, 10, 2));
-      await knex.transaction(tx =>
-        new NotificationWriter().storeUserNotifications(tx, {
-          origin: 'plugin:test',
-          now: new Date(),
-          drafts: [ALICE, BOB, 'user:default/carol'].map(user => ({
+    await knex('notification').insert(rawRows(ALICE, 40, 4));
+    await knex('notification').insert(rawRows(BOB, 10, 2));
+    await knex.transaction(tx =>
+      new NotificationWriter().storeUserNotifications(tx, {
+        origin: 'plugin:test',
+        now: new Date(),
+        drafts: [ALICE, BOB, 'user:default/carol'].map(user => ({
+          id: randomUUID(),
+          user,
+          content: { title: 'Deployed', severity: 'normal', scope: 's' },
+        })),
+      }),
+    );
+    for (const user of [ALICE, BOB, 'user:default/carol']) {
+      await expectExactCounts(knex, user);
+    }
+
+    // A scoped re-send marks the earlier row unread again.
+    const aliceIds: string[] = await knex('notification')
+      .where('user', ALICE)
+      .orderBy('title')
+      .pluck('id');
+    await store.updateState(ALICE, aliceIds.slice(0, 25), { read: true });
+    await store.updateState(ALICE, aliceIds.slice(0, 5), { read: false });
+    await store.updateState(ALICE, aliceIds.slice(0, 5), { saved: true });
+    await knex.transaction(tx =>
+      new NotificationWriter().storeUserNotifications(tx, {
+        origin: 'plugin:test',
+        now: new Date(),
+        drafts: [
+          {
             id: randomUUID(),
-            user,
-            content: { title: 'Deployed', severity: 'normal', scope: 's' },
-          })),
-        }),
-      );
-      for (const user of [ALICE, BOB, 'user:default/carol']) {
+            user: ALICE,
+            content: { title: 'Again', severity: 'high', scope: 's' },
+          },
+        ],
+      }),
+    );
+    await expectExactCounts(knex, ALICE);
+
+    await knex('notification').whereIn('id', aliceIds.slice(20, 30)).del();
+    await knex('notification')
+      .whereIn('id', aliceIds.slice(30, 35))
+      .update({ user: BOB });
+    for (const user of [ALICE, BOB]) {
+      await expectExactCounts(knex, user);
+    }
+
+    // A transaction that rolls back leaves the counts as they were.
+    await expect(
+      knex.transaction(async tx => {
+        await tx('notification').insert(rawRows(ALICE, 5, 1));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await knex('notification').where('user', BOB).del();
+    for (const user of [ALICE, BOB]) {
+      await expectExactCounts(knex, user);
+    }
+  });
+
+  it('follow done, undone, snooze, wake, retention and broadcast states', async () => {
+    const knex = await database.migrated();
+    const store = new NotificationsStore(knex);
+    const users = [ALICE, BOB];
+    const expectAllExact = async () => {
+      for (const user of users) {
         await expectExactCounts(knex, user);
       }
+    };
+    const old = new Date('2020-01-01T00:00:00.000Z');
+    await knex('notification').insert([
+      ...rawRows(ALICE, 20, 3),
+      ...rawRows(BOB, 6, 2),
+      ...rawRows(ALICE, 4, 2).map(row => ({ ...row, updated: old })),
+    ]);
+    const broadcastIds = [randomUUID(), randomUUID()];
+    await knex('broadcast').insert(
+      broadcastIds.map((id, i) => ({
+        id,
+        title: `b${i}`,
+        severity: 'normal',
+        origin: 'plugin:tool',
+        created: new Date(),
+      })),
+    );
+    await expectAllExact();
+    const ids: string[] = await knex('notification')
+      .where('user', ALICE)
+      .orderBy('title')
+      .pluck('id');
 
-      // A scoped re-send marks the earlier row unread again.
-      const aliceIds: string[] = await knex('notification')
-        .where('user', ALICE)
-        .orderBy('title')
-        .pluck('id');
-      await store.updateState(ALICE, aliceIds.slice(0, 25), { read: true });
-      await store.updateState(ALICE, aliceIds.slice(0, 5), { read: false });
-      await store.updateState(ALICE, aliceIds.slice(0, 5), { saved: true });
-      await knex.transaction(tx =>
-        new NotificationWriter().storeUserNotifications(tx, {
-          origin: 'plugin:test',
-          now: new Date(),
-          drafts: [
-            {
-              id: randomUUID(),
-              user: ALICE,
-              content: { title: 'Again', severity: 'high', scope: 's' },
-            },
-          ],
-        }),
-      );
-      await expectExactCounts(knex, ALICE);
-
-      await knex('notification').whereIn('id', aliceIds.slice(20, 30)).del();
-      await knex('notification')
-        .whereIn('id', aliceIds.slice(30, 35))
-        .update({ user: BOB });
-      for (const user of [ALICE, BOB]) {
-        await expectExactCounts(knex, user);
-      }
-
-      // A transaction that rolls back leaves the counts as they were.
-      await expect(
-        knex.transaction(async tx => {
-          await tx('notification').insert(rawRows(ALICE, 5, 1));
-          throw new Error('rolled back');
-        }),
-      ).rejects.toThrow('rolled back');
-      await knex('notification').where('user', BOB).del();
-      for (const user of [ALICE, BOB]) {
-        await expectExactCounts(knex, user);
-      }
+    await store.updateState(ALICE, ids.slice(0, 8), { done: true });
+    await store.updateState(ALICE, [...ids.slice(4, 6), ...broadcastIds], {
+      read: true,
+      done: true,
     });
-
-    it('follow done, undone, snooze, wake, retention and broadcast states', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      const store = new NotificationsStore(knex);
-      const users = [ALICE, BOB];
-      const expectAllExact = async () => {
-        for (const user of users) {
-          await expectExactCounts(knex, user);
-        }
-      };
-      const old = new Date('2020-01-01T00:00:00.000Z');
-      await knex('notification').insert([
-        ...rawRows(ALICE, 20, 3),
-        ...rawRows(BOB, 6, 2),
-        ...rawRows(ALICE, 4, 2).map(row => ({ ...row, updated: old })),
-      ]);
-      const broadcastIds = [randomUUID(), randomUUID()];
-      await knex('broadcast').insert(
-        broadcastIds.map((id, i) => ({
-          id,
-          title: `b${i}`,
-          severity: 'normal',
-          origin: 'plugin:tool',
-          created: new Date(),
-        })),
-      );
-      await expectAllExact();
-      const ids: string[] = await knex('notification')
-        .where('user', ALICE)
-        .orderBy('title')
-        .pluck('id');
-
-      await store.updateState(ALICE, ids.slice(0, 8), { done: true });
-      await store.updateState(ALICE, [...ids.slice(4, 6), ...broadcastIds], {
-        read: true,
-        done: true,
-      });
-      await expectAllExact();
-      await store.updateState(ALICE, ids.slice(0, 4), { done: false });
-      await store.updateState(ALICE, broadcastIds.slice(0, 1), {
-        done: false,
-      });
-      await expectAllExact();
-
-      const inAnHour = new Date(Date.now() + 3_600_000);
-      await store.updateState(ALICE, ids.slice(2, 12), {
-        snoozedUntil: inAnHour,
-      });
-      await store.updateState(ALICE, broadcastIds, { snoozedUntil: inAnHour });
-      await expectAllExact();
-      await store.updateState(ALICE, ids.slice(2, 4), { snoozedUntil: null });
-      await expectAllExact();
-
-      // A snooze whose time has come stays out of the inbox, in the list
-      // and in the counts alike, until the wake task clears it.
-      await store.updateState(ALICE, ids.slice(4, 12), { read: true });
-      await knex('notification')
-        .whereIn('id', ids.slice(4, 8))
-        .update({ snoozed_until: new Date(Date.now() - 1000) });
-      await expectAllExact();
-      const listed = await store.list(ALICE, { ...INBOX });
-      expect(listed.notifications).toHaveLength(listed.totalCount);
-      expect(
-        listed.notifications.filter(n => ids.slice(4, 8).includes(n.id)),
-      ).toEqual([]);
-      expect(
-        await new SnoozeStore(knex).endDueSnoozes(
-          new Date(Date.now() + 7_200_000),
-          500,
-        ),
-      ).toHaveLength(8 + broadcastIds.length);
-      await expectAllExact();
-      expect(
-        (await store.list(ALICE, { ...INBOX })).notifications.map(n => n.id),
-      ).toEqual(expect.arrayContaining(ids.slice(4, 12)));
-
-      await store.updateState(ALICE, ids.slice(10, 16), { done: true });
-      await knex('notification').whereIn('id', ids.slice(14, 18)).del();
-      await new RetentionStore(knex).deleteExpired(
-        new Date('2021-01-01T00:00:00.000Z'),
-      );
-      expect(await knex('notification').where('updated', old)).toEqual([]);
-      await knex('notification')
-        .whereIn('id', ids.slice(18, 20))
-        .update({ user: BOB, done: new Date() });
-      await expectAllExact();
+    await expectAllExact();
+    await store.updateState(ALICE, ids.slice(0, 4), { done: false });
+    await store.updateState(ALICE, broadcastIds.slice(0, 1), {
+      done: false,
     });
+    await expectAllExact();
 
-    it('count an inbox that was there before its migration', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await knex.migrate.down({ ...migrations, name: INBOX_COUNTS_MIGRATION });
-      await knex('notification').insert(
-        rawRows(ALICE, 12, 2).map((row, i) => ({
-          ...row,
-          done: i % 3 === 0 ? new Date() : null,
-          snoozed_until: i % 4 === 1 ? new Date(Date.now() + 60_000) : null,
-        })),
-      );
-      await expectExactCountsAfterMigrating(knex);
-      expect(await new NotificationsStore(knex).status(ALICE, INBOX)).toEqual({
-        unread: 2,
-        read: 4,
-      });
-      await knex.migrate.down({ ...migrations, name: INBOX_COUNTS_MIGRATION });
-      // The earlier counts, rebuilt by the way down, still follow writes.
-      await knex('notification').insert(rawRows(ALICE, 3, 1));
-      await expectExactCountsAfterMigrating(knex);
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    await store.updateState(ALICE, ids.slice(2, 12), {
+      snoozedUntil: inAnHour,
     });
+    await store.updateState(ALICE, broadcastIds, { snoozedUntil: inAnHour });
+    await expectAllExact();
+    await store.updateState(ALICE, ids.slice(2, 4), { snoozedUntil: null });
+    await expectAllExact();
 
-    it('leave filtered counts to the rows', async () => {
-      const knex = await databases.init(databaseId);
-      await applyDatabaseMigrations(knex);
-      await knex('notification').insert([
-        ...rawRows(ALICE, 6, 2),
-        { ...rawRows(ALICE, 1, 2)[0], severity: 'critical', topic: 'infra' },
-      ]);
-      const store = new NotificationsStore(knex);
-      const totalCount = async (filter: object) =>
-        (await store.list(ALICE, { limit: 0, ...filter })).totalCount;
-      expect(await totalCount({ read: false })).toBe(3);
-      expect(await totalCount({ minimumSeverity: 'critical' })).toBe(1);
-      expect(await totalCount({ topic: 'infra', read: true })).toBe(1);
-      expect(await totalCount({ search: 'N1' })).toBe(1);
+    // A snooze whose time has come stays out of the inbox, in the list
+    // and in the counts alike, until the wake task clears it.
+    await store.updateState(ALICE, ids.slice(4, 12), { read: true });
+    await knex('notification')
+      .whereIn('id', ids.slice(4, 8))
+      .update({ snoozed_until: new Date(Date.now() - 1000) });
+    await expectAllExact();
+    const listed = await store.list(ALICE, { ...INBOX });
+    expect(listed.notifications).toHaveLength(listed.totalCount);
+    expect(
+      listed.notifications.filter(n => ids.slice(4, 8).includes(n.id)),
+    ).toEqual([]);
+    expect(
+      await new SnoozeStore(knex).endDueSnoozes(
+        new Date(Date.now() + 7_200_000),
+        500,
+      ),
+    ).toHaveLength(8 + broadcastIds.length);
+    await expectAllExact();
+    expect(
+      (await store.list(ALICE, { ...INBOX })).notifications.map(n => n.id),
+    ).toEqual(expect.arrayContaining(ids.slice(4, 12)));
+
+    await store.updateState(ALICE, ids.slice(10, 16), { done: true });
+    await knex('notification').whereIn('id', ids.slice(14, 18)).del();
+    await new RetentionStore(knex).deleteExpired(
+      new Date('2021-01-01T00:00:00.000Z'),
+    );
+    expect(await knex('notification').where('updated', old)).toEqual([]);
+    await knex('notification')
+      .whereIn('id', ids.slice(18, 20))
+      .update({ user: BOB, done: new Date() });
+    await expectAllExact();
+  });
+
+  it('count an inbox that was there before its migration', async () => {
+    const knex = await database.migrated();
+    await knex.migrate.down({ ...migrations, name: INBOX_COUNTS_MIGRATION });
+    await knex('notification').insert(
+      rawRows(ALICE, 12, 2).map((row, i) => ({
+        ...row,
+        done: i % 3 === 0 ? new Date() : null,
+        snoozed_until: i % 4 === 1 ? new Date(Date.now() + 60_000) : null,
+      })),
+    );
+    await expectExactCountsAfterMigrating(knex);
+    expect(await new NotificationsStore(knex).status(ALICE, INBOX)).toEqual({
+      unread: 2,
+      read: 4,
     });
-  },
-);
+    await knex.migrate.down({ ...migrations, name: INBOX_COUNTS_MIGRATION });
+    // The earlier counts, rebuilt by the way down, still follow writes.
+    await knex('notification').insert(rawRows(ALICE, 3, 1));
+    await expectExactCountsAfterMigrating(knex);
+  });
+
+  it('leave filtered counts to the rows', async () => {
+    const knex = await database.migrated();
+    await knex('notification').insert([
+      ...rawRows(ALICE, 6, 2),
+      { ...rawRows(ALICE, 1, 2)[0], severity: 'critical', topic: 'infra' },
+    ]);
+    const store = new NotificationsStore(knex);
+    const totalCount = async (filter: object) =>
+      (await store.list(ALICE, { limit: 0, ...filter })).totalCount;
+    expect(await totalCount({ read: false })).toBe(3);
+    expect(await totalCount({ minimumSeverity: 'critical' })).toBe(1);
+    expect(await totalCount({ topic: 'infra', read: true })).toBe(1);
+    expect(await totalCount({ search: 'N1' })).toBe(1);
+  });
+});

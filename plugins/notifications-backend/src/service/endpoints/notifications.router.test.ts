@@ -1,11 +1,13 @@
 import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import request from 'supertest';
-import { ISO_DATE, asService, asUser } from '../../__testUtils__/fixtures';
 import {
   ALICE,
   BOB,
-  describeEndpoints,
-} from '../../__testUtils__/notificationsApi';
+  ISO_DATE,
+  asService,
+  asUser,
+} from '../../__testUtils__/fixtures';
+import { describeEndpoints } from '../../__testUtils__/notificationsApi';
 
 jest.setTimeout(60_000);
 

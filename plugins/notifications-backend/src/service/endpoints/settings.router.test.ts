@@ -1,6 +1,5 @@
+import { ALICE, BOB } from '../../__testUtils__/fixtures';
 import {
-  ALICE,
-  BOB,
   WEB_OFF,
   describeEndpoints,
 } from '../../__testUtils__/notificationsApi';
