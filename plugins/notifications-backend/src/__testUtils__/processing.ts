@@ -45,6 +45,52 @@ export const processorsModule = (
     processing.addProcessor(...processors),
   );
 
+type ProcessorHook = 'processOptions' | 'preProcess' | 'postProcess';
+
+/** A processor whose given hooks fail: each throws, as a broken module's would. */
+export function throwingProcessor(
+  name: string,
+  ...hooks: ProcessorHook[]
+): NotificationProcessor {
+  const fail = async (): Promise<never> => {
+    throw new Error(`${name} is broken`);
+  };
+  return withHooks(name, hooks, fail);
+}
+
+/** A processor whose given hooks never settle, as a module stuck on a dead service. */
+export function hangingProcessor(
+  name: string,
+  ...hooks: ProcessorHook[]
+): NotificationProcessor {
+  return withHooks(name, hooks, () => new Promise<never>(() => {}));
+}
+
+function withHooks(
+  name: string,
+  hooks: ProcessorHook[],
+  hook: () => Promise<never>,
+): NotificationProcessor {
+  return {
+    getName: () => name,
+    ...Object.fromEntries(hooks.map(key => [key, hook])),
+  };
+}
+
+/** A processor whose processOptions sends to `entityRef` instead. */
+export function reroutingProcessor(
+  name: string,
+  entityRef: string,
+): NotificationProcessor {
+  return {
+    getName: () => name,
+    processOptions: async options => ({
+      ...options,
+      recipients: { type: 'entity', entityRef },
+    }),
+  };
+}
+
 /** An outbox that retries within milliseconds, so tests of retries stay short. */
 export const FAST_OUTBOX_CONFIG: OutboxConfig = {
   concurrency: 4,

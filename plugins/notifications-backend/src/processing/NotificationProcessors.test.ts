@@ -4,6 +4,11 @@ import {
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import { NotificationProcessor } from '@herald/plugin-notifications-node';
+import {
+  hangingProcessor,
+  reroutingProcessor,
+  throwingProcessor,
+} from '../__testUtils__/processing';
 import { NotificationProcessors } from './NotificationProcessors';
 
 const options: NotificationSendOptions = {
@@ -35,23 +40,9 @@ describe('NotificationProcessors', () => {
     const logger = mockServices.logger.mock();
     const processors = new NotificationProcessors(
       () => [
-        {
-          getName: () => 'Rewriter',
-          processOptions: async o => ({
-            ...o,
-            recipients: { type: 'entity', entityRef: 'group:default/team' },
-          }),
-        },
-        {
-          getName: () => 'Thrower',
-          processOptions: async () => {
-            throw new Error('boom');
-          },
-        },
-        {
-          getName: () => 'Hanger',
-          processOptions: () => new Promise(() => {}),
-        },
+        reroutingProcessor('Rewriter', 'group:default/team'),
+        throwingProcessor('Thrower', 'processOptions'),
+        hangingProcessor('Hanger', 'processOptions'),
         {
           getName: () => 'Titler',
           processOptions: async o => ({

@@ -62,25 +62,13 @@ export class NotificationProcessors {
   async processOptions(
     options: NotificationSendOptions,
   ): Promise<NotificationSendOptions> {
-    let current = options;
-    for (const processor of this.select(options.payload ?? { title: '' })) {
-      if (!processor.processOptions) {
-        continue;
-      }
-      try {
-        current = await withTimeout(
-          processor.processOptions(current),
-          this.timeoutMs,
-          `processOptions of ${processor.getName()}`,
-        );
-      } catch (error) {
-        this.logger.error(
-          `Error while processing notification options with ${processor.getName()}`,
-          toError(error),
-        );
-      }
-    }
-    return current;
+    return this.chain(
+      this.select(options.payload ?? { title: '' }),
+      options,
+      'processOptions',
+      'processing notification options',
+      (processor, current) => processor.processOptions?.(current),
+    );
   }
 
   /** Chains the given processors' preProcess over one notification. */
@@ -89,23 +77,45 @@ export class NotificationProcessors {
     notification: Notification,
     options: NotificationSendOptions,
   ): Promise<Notification> {
-    let current = notification;
+    return this.chain(
+      processors,
+      notification,
+      'preProcess',
+      'pre-processing notification',
+      (processor, current) => processor.preProcess?.(current, options),
+    );
+  }
+
+  /**
+   * Passes `initial` through one hook of each processor that has it, in
+   * order. A hook that throws or runs out of time is logged and, like one
+   * that gives nothing, skipped: the next gets the last good value.
+   */
+  private async chain<T>(
+    processors: NotificationProcessor[],
+    initial: T,
+    hook: string,
+    failing: string,
+    call: (
+      processor: NotificationProcessor,
+      current: T,
+    ) => Promise<T> | undefined,
+  ): Promise<T> {
+    let current = initial;
     for (const processor of processors) {
-      if (!processor.preProcess) {
-        continue;
-      }
       try {
-        const result = await withTimeout(
-          processor.preProcess(current, options),
-          this.timeoutMs,
-          `preProcess of ${processor.getName()}`,
-        );
-        if (result) {
-          current = result;
+        const pending = call(processor, current);
+        if (pending) {
+          current =
+            (await withTimeout(
+              pending,
+              this.timeoutMs,
+              `${hook} of ${processor.getName()}`,
+            )) || current;
         }
       } catch (error) {
         this.logger.error(
-          `Error while pre-processing notification with ${processor.getName()}`,
+          `Error while ${failing} with ${processor.getName()}`,
           toError(error),
         );
       }

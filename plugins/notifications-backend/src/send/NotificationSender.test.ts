@@ -8,7 +8,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import {
   clearNotificationTables,
-  createTestDatabases,
+  describeEachDatabase,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
 import {
@@ -19,12 +19,13 @@ import {
 } from '../__testUtils__/fixtures';
 import {
   extensionPointModule,
+  hangingProcessor,
   processorsModule,
+  reroutingProcessor,
+  throwingProcessor,
 } from '../__testUtils__/processing';
 
 jest.setTimeout(60_000);
-
-const databases = createTestDatabases();
 
 const entities: Entity[] = [
   group('org', ['alice'], ['team']),
@@ -70,466 +71,444 @@ const fastOutbox = {
   },
 };
 
-describe.each(databases.eachSupportedId())(
-  'send pipeline on %p',
-  databaseId => {
-    let knex: Knex;
-    const stops: Array<() => Promise<void>> = [];
+describeEachDatabase('send pipeline', database => {
+  let knex: Knex;
+  const stops: Array<() => Promise<void>> = [];
 
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
+  beforeAll(async () => {
+    knex = await database.init();
+  });
+
+  afterEach(async () => {
+    await Promise.all(stops.splice(0).map(stop => stop()));
+    await knex('notification_outbox')
+      .delete()
+      .catch(() => {});
+    await knex('notification_outbox_send')
+      .delete()
+      .catch(() => {});
+    await knex('user_settings')
+      .delete()
+      .catch(() => {});
+    await clearNotificationTables(knex).catch(() => {});
+  });
+
+  async function start(features: any[], config: object = fastOutbox) {
+    const started = await startNotificationsBackend({
+      knex,
+      features,
+      config,
+      entities,
     });
+    stops.push(() => started.backend.stop());
+    return started;
+  }
 
-    afterEach(async () => {
-      await Promise.all(stops.splice(0).map(stop => stop()));
-      await knex('notification_outbox')
-        .delete()
-        .catch(() => {});
-      await knex('notification_outbox_send')
-        .delete()
-        .catch(() => {});
-      await knex('user_settings')
-        .delete()
-        .catch(() => {});
-      await clearNotificationTables(knex).catch(() => {});
-    });
+  async function send(server: any, body: object) {
+    const response = await request(server)
+      .post('/api/notifications')
+      .set('Authorization', asService())
+      .send(body);
+    expect(response.status).toBe(200);
+    return response.body;
+  }
 
-    async function start(features: any[], config: object = fastOutbox) {
-      const started = await startNotificationsBackend({
-        knex,
-        features,
-        config,
-        entities,
-      });
-      stops.push(() => started.backend.stop());
-      return started;
-    }
-
-    async function send(server: any, body: object) {
-      const response = await request(server)
-        .post('/api/notifications')
-        .set('Authorization', asService())
-        .send(body);
-      expect(response.status).toBe(200);
-      return response.body;
-    }
-
-    it('resolves a cyclic group tree through the catalog and runs an upstream-built processor once per recipient', async () => {
-      const order: string[] = [];
-      const post = postProcessRecorder(5);
-      const { server, signals } = await start([
-        upstreamModule([
-          {
-            getName: () => 'First',
-            preProcess: async (n: any) => {
-              order.push(`First:${n.user}`);
-              return {
-                ...n,
-                payload: { ...n.payload, title: `${n.payload.title} [1]` },
-              };
-            },
-          },
-          {
-            getName: () => 'Second',
-            preProcess: async (n: any) => {
-              order.push(`Second:${n.user}`);
-              return {
-                ...n,
-                payload: { ...n.payload, title: `${n.payload.title} [2]` },
-              };
-            },
-            postProcess: async (n: any) => post.record(n),
-          },
-        ]),
-      ]);
-      const sent = await send(server, {
-        recipients: {
-          type: 'entity',
-          entityRef: ['group:default/org', 'user:default/alice'],
-          excludeEntityRef: 'user:default/carol',
-        },
-        payload: { title: 'Deploy' },
-      });
-      expect(sent.map((n: any) => n.user).sort()).toEqual([
-        'user:default/alice',
-        'user:default/bob',
-      ]);
-      expect(sent.every((n: any) => n.payload.title === 'Deploy [1] [2]')).toBe(
-        true,
-      );
-      for (const user of ['user:default/alice', 'user:default/bob']) {
-        expect(order.indexOf(`First:${user}`)).toBeLessThan(
-          order.indexOf(`Second:${user}`),
-        );
-      }
-      expect(signals).toHaveLength(1);
-
-      const ownerSend = await send(server, {
-        recipients: { type: 'entity', entityRef: 'component:default/web' },
-        payload: { title: 'Owned' },
-      });
-      // The owning team's members, and through its cyclic child the org's.
-      expect(ownerSend.map((n: any) => n.user).sort()).toEqual([
-        'user:default/alice',
-        'user:default/bob',
-        'user:default/carol',
-      ]);
-
-      await post.done;
-      const storedIds = [...sent, ...ownerSend].map((n: any) => n.id).sort();
-      expect(post.calls.map(n => n.id).sort()).toEqual(storedIds);
-    });
-
-    it('signals each recipient its own notification when preProcess personalises them', async () => {
-      const { server, signals } = await start([
-        upstreamModule([
-          {
-            getName: () => 'Personal',
-            preProcess: async (n: any) => ({
-              ...n,
-              payload: {
-                ...n.payload,
-                description: `Hello ${n.user}`,
-                ...(n.user === 'user:default/bob'
-                  ? { metadata: { team: 'b' } }
-                  : {}),
-              },
-            }),
-          },
-        ]),
-      ]);
-      const sent = await send(server, {
-        recipients: {
-          type: 'entity',
-          entityRef: ['user:default/alice', 'user:default/bob'],
-        },
-        payload: { title: 'Shared title' },
-      });
-      expect(signals).toHaveLength(1);
-      const [signal] = signals;
-      for (const notification of sent) {
-        expect(
-          mergeRecipientMessage(
-            signal.message,
-            signal.perRecipient![notification.user as string],
-          ),
-        ).toEqual({
-          action: 'new_notification',
-          notification_id: notification.id,
-          notification,
-        });
-      }
-    });
-
-    it('gates by settings: Web off stores and signals nothing but other channels still deliver', async () => {
-      // Alice: Email only (Chat off). Bob: Email and Chat.
-      const post = postProcessRecorder(3);
-      const { server, signals } = await start([
-        heraldModule([
-          { getName: () => 'Email', postProcess: async n => post.record(n) },
-          {
-            getName: () => 'Chat',
-            postProcess: async n => post.record({ ...n, id: `chat:${n.user}` }),
-          },
-        ]),
-      ]);
-      const saved = await request(server)
-        .post('/api/notifications/settings')
-        .set('Authorization', asUser('user:default/alice'))
-        .send({
-          channels: [
-            {
-              id: 'Web',
-              origins: [{ id: 'plugin:scaffolder', enabled: false }],
-            },
-            {
-              id: 'Chat',
-              origins: [{ id: 'plugin:scaffolder', enabled: false }],
-            },
-          ],
-        });
-      expect(saved.status).toBe(200);
-      expect(saved.body.channels.map((c: any) => c.id)).toEqual([
-        'Web',
-        'Email',
-        'Chat',
-      ]);
-      const invalid = await request(server)
-        .post('/api/notifications/settings')
-        .set('Authorization', asUser('user:default/alice'))
-        .send({ channels: [{ id: 'Nope', origins: [] }] });
-      expect(invalid.status).toBe(400);
-      expect(invalid.body.error).toMatchObject({
-        name: 'InputError',
-        message: 'Invalid channel',
-      });
-
-      const sent = await send(server, {
-        recipients: {
-          type: 'entity',
-          entityRef: ['user:default/alice', 'user:default/bob'],
-        },
-        payload: { title: 'Hi' },
-      });
-      expect(sent.map((n: any) => n.user)).toEqual(['user:default/bob']);
-      expect(signals).toHaveLength(1);
-      expect(signals[0].recipients).toEqual({
-        type: 'user',
-        entityRef: ['user:default/bob'],
-      });
-      const rows = await knex('notification').select('user');
-      expect(rows.map(r => r.user)).toEqual(['user:default/bob']);
-
-      await post.done;
-      expect(
-        post.calls
-          .map(n => `${n.id.startsWith('chat:') ? 'Chat' : 'Email'}:${n.user}`)
-          .sort(),
-      ).toEqual([
-        'Chat:user:default/bob',
-        'Email:user:default/alice',
-        'Email:user:default/bob',
-      ]);
-    });
-
-    it('survives throwing and hanging processors, and lets processOptions rewrite recipients', async () => {
-      const post = postProcessRecorder(3);
-      const { server } = await start([
-        heraldModule([
-          {
-            getName: () => 'Router',
-            processOptions: async options => ({
-              ...options,
-              recipients: { type: 'entity', entityRef: 'group:default/team' },
-            }),
-          },
-          {
-            getName: () => 'Thrower',
-            processOptions: async () => {
-              throw new Error('broken');
-            },
-            preProcess: async () => {
-              throw new Error('broken');
-            },
-          },
-          {
-            getName: () => 'Hanger',
-            preProcess: () => new Promise(() => {}),
-          },
-          {
-            getName: () => 'Flaky',
-            postProcess: (() => {
-              let failures = 0;
-              return async (n: Notification) => {
-                if (n.user === 'user:default/bob' && failures < 2) {
-                  failures += 1;
-                  throw new Error('try again');
-                }
-                post.record(n);
-              };
-            })(),
-          },
-        ]),
-      ]);
-      const sent = await send(server, {
-        recipients: { type: 'entity', entityRef: 'user:default/nobody' },
-        payload: { title: 'Rerouted' },
-      });
-      // team's members plus org's, reached through the parentOf cycle
-      expect(sent.map((n: any) => n.user).sort()).toEqual([
-        'user:default/alice',
-        'user:default/bob',
-        'user:default/carol',
-      ]);
-      expect(sent[0].payload.title).toBe('Rerouted');
-      await post.done;
-      expect(post.calls.map(n => n.user).sort()).toEqual([
-        'user:default/alice',
-        'user:default/bob',
-        'user:default/carol',
-      ]);
-    });
-
-    it('runs postProcess once for a broadcast and reports outbox counts to services only', async () => {
-      const post = postProcessRecorder(1);
-      const { server } = await start([
-        heraldModule([
-          {
-            getName: () => 'Critical',
-            getNotificationFilters: () => ({ minSeverity: 'critical' }),
-            postProcess: async () => {
-              throw new Error('filtered out, never called');
-            },
-          },
-          { getName: () => 'All', postProcess: async n => post.record(n) },
-        ]),
-      ]);
-      const [stored] = await send(server, {
-        recipients: { type: 'broadcast' },
-        payload: { title: 'Everyone' },
-      });
-      await post.done;
-      expect(post.calls[0].id).toBe(stored.id);
-      expect(post.calls[0].user).toBeNull();
-
-      const counts = () =>
-        request(server)
-          .get('/api/notifications/admin/outbox')
-          .set('Authorization', asService());
-      // The job is deleted just after postProcess resolves.
-      let response = await counts();
-      while (response.body.pending > 0) {
-        await new Promise(resolve => setTimeout(resolve, 10));
-        response = await counts();
-      }
-      expect(response.status).toBe(200);
-      expect(response.body).toEqual({ pending: 0, dead: 0 });
-      const forbidden = await request(server)
-        .get('/api/notifications/admin/outbox')
-        .set('Authorization', asUser('user:default/alice'));
-      expect(forbidden.status).toBe(403);
-    });
-
-    it('delivers a job left pending by a stopped backend after a restart', async () => {
-      const attempted = createDeferred<void>();
-      const first = await start(
-        [
-          heraldModule([
-            {
-              getName: () => 'Email',
-              postProcess: async () => {
-                attempted.resolve();
-                throw new Error('mail server down');
-              },
-            },
-          ]),
-        ],
+  it('resolves a cyclic group tree through the catalog and runs an upstream-built processor once per recipient', async () => {
+    const order: string[] = [];
+    const post = postProcessRecorder(5);
+    const { server, signals } = await start([
+      upstreamModule([
         {
-          notifications: {
-            outbox: {
-              initialBackoff: { milliseconds: 300 },
-              pollInterval: { milliseconds: 50 },
-            },
+          getName: () => 'First',
+          preProcess: async (n: any) => {
+            order.push(`First:${n.user}`);
+            return {
+              ...n,
+              payload: { ...n.payload, title: `${n.payload.title} [1]` },
+            };
           },
         },
+        {
+          getName: () => 'Second',
+          preProcess: async (n: any) => {
+            order.push(`Second:${n.user}`);
+            return {
+              ...n,
+              payload: { ...n.payload, title: `${n.payload.title} [2]` },
+            };
+          },
+          postProcess: async (n: any) => post.record(n),
+        },
+      ]),
+    ]);
+    const sent = await send(server, {
+      recipients: {
+        type: 'entity',
+        entityRef: ['group:default/org', 'user:default/alice'],
+        excludeEntityRef: 'user:default/carol',
+      },
+      payload: { title: 'Deploy' },
+    });
+    expect(sent.map((n: any) => n.user).sort()).toEqual([
+      'user:default/alice',
+      'user:default/bob',
+    ]);
+    expect(sent.every((n: any) => n.payload.title === 'Deploy [1] [2]')).toBe(
+      true,
+    );
+    for (const user of ['user:default/alice', 'user:default/bob']) {
+      expect(order.indexOf(`First:${user}`)).toBeLessThan(
+        order.indexOf(`Second:${user}`),
       );
-      const [sent] = await send(first.server, {
-        recipients: { type: 'entity', entityRef: 'user:default/alice' },
-        payload: { title: 'Persistent' },
-      });
-      await attempted;
-      await stops.shift()!();
-      const [pending] = await knex('notification_outbox').select(
-        'status',
-        'attempts',
-      );
-      expect(pending.status).toBe('pending');
-      expect(Number(pending.attempts)).toBe(1);
+    }
+    expect(signals).toHaveLength(1);
 
-      const post = postProcessRecorder(1);
-      await start([
-        heraldModule([
-          { getName: () => 'Email', postProcess: async n => post.record(n) },
-        ]),
-      ]);
-      await post.done;
-      expect(post.calls[0].id).toBe(sent.id);
-      expect(post.calls[0].payload.title).toBe('Persistent');
+    const ownerSend = await send(server, {
+      recipients: { type: 'entity', entityRef: 'component:default/web' },
+      payload: { title: 'Owned' },
+    });
+    // The owning team's members, and through its cyclic child the org's.
+    expect(ownerSend.map((n: any) => n.user).sort()).toEqual([
+      'user:default/alice',
+      'user:default/bob',
+      'user:default/carol',
+    ]);
+
+    await post.done;
+    const storedIds = [...sent, ...ownerSend].map((n: any) => n.id).sort();
+    expect(post.calls.map(n => n.id).sort()).toEqual(storedIds);
+  });
+
+  it('signals each recipient its own notification when preProcess personalises them', async () => {
+    const { server, signals } = await start([
+      upstreamModule([
+        {
+          getName: () => 'Personal',
+          preProcess: async (n: any) => ({
+            ...n,
+            payload: {
+              ...n.payload,
+              description: `Hello ${n.user}`,
+              ...(n.user === 'user:default/bob'
+                ? { metadata: { team: 'b' } }
+                : {}),
+            },
+          }),
+        },
+      ]),
+    ]);
+    const sent = await send(server, {
+      recipients: {
+        type: 'entity',
+        entityRef: ['user:default/alice', 'user:default/bob'],
+      },
+      payload: { title: 'Shared title' },
+    });
+    expect(signals).toHaveLength(1);
+    const [signal] = signals;
+    for (const notification of sent) {
+      expect(
+        mergeRecipientMessage(
+          signal.message,
+          signal.perRecipient![notification.user as string],
+        ),
+      ).toEqual({
+        action: 'new_notification',
+        notification_id: notification.id,
+        notification,
+      });
+    }
+  });
+
+  it('gates by settings: Web off stores and signals nothing but other channels still deliver', async () => {
+    // Alice: Email only (Chat off). Bob: Email and Chat.
+    const post = postProcessRecorder(3);
+    const { server, signals } = await start([
+      heraldModule([
+        { getName: () => 'Email', postProcess: async n => post.record(n) },
+        {
+          getName: () => 'Chat',
+          postProcess: async n => post.record({ ...n, id: `chat:${n.user}` }),
+        },
+      ]),
+    ]);
+    const saved = await request(server)
+      .post('/api/notifications/settings')
+      .set('Authorization', asUser('user:default/alice'))
+      .send({
+        channels: [
+          {
+            id: 'Web',
+            origins: [{ id: 'plugin:scaffolder', enabled: false }],
+          },
+          {
+            id: 'Chat',
+            origins: [{ id: 'plugin:scaffolder', enabled: false }],
+          },
+        ],
+      });
+    expect(saved.status).toBe(200);
+    expect(saved.body.channels.map((c: any) => c.id)).toEqual([
+      'Web',
+      'Email',
+      'Chat',
+    ]);
+    const invalid = await request(server)
+      .post('/api/notifications/settings')
+      .set('Authorization', asUser('user:default/alice'))
+      .send({ channels: [{ id: 'Nope', origins: [] }] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error).toMatchObject({
+      name: 'InputError',
+      message: 'Invalid channel',
     });
 
-    it.each([
-      ['without preProcess', false],
-      ['with a personalising preProcess', true],
-    ])(
-      'stores and queues a send larger than one batch of recipients, %s',
-      async (_, personalise) => {
-        const users = Array.from(
-          { length: 4500 },
-          (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
-        );
-        const personal = 'user:default/u4321';
-        const processors: NotificationProcessor[] = [
+    const sent = await send(server, {
+      recipients: {
+        type: 'entity',
+        entityRef: ['user:default/alice', 'user:default/bob'],
+      },
+      payload: { title: 'Hi' },
+    });
+    expect(sent.map((n: any) => n.user)).toEqual(['user:default/bob']);
+    expect(signals).toHaveLength(1);
+    expect(signals[0].recipients).toEqual({
+      type: 'user',
+      entityRef: ['user:default/bob'],
+    });
+    const rows = await knex('notification').select('user');
+    expect(rows.map(r => r.user)).toEqual(['user:default/bob']);
+
+    await post.done;
+    expect(
+      post.calls
+        .map(n => `${n.id.startsWith('chat:') ? 'Chat' : 'Email'}:${n.user}`)
+        .sort(),
+    ).toEqual([
+      'Chat:user:default/bob',
+      'Email:user:default/alice',
+      'Email:user:default/bob',
+    ]);
+  });
+
+  it('survives throwing and hanging processors, and lets processOptions rewrite recipients', async () => {
+    const post = postProcessRecorder(3);
+    const { server } = await start([
+      heraldModule([
+        reroutingProcessor('Router', 'group:default/team'),
+        throwingProcessor('Thrower', 'processOptions', 'preProcess'),
+        hangingProcessor('Hanger', 'preProcess'),
+        {
+          getName: () => 'Flaky',
+          postProcess: (() => {
+            let failures = 0;
+            return async (n: Notification) => {
+              if (n.user === 'user:default/bob' && failures < 2) {
+                failures += 1;
+                throw new Error('try again');
+              }
+              post.record(n);
+            };
+          })(),
+        },
+      ]),
+    ]);
+    const sent = await send(server, {
+      recipients: { type: 'entity', entityRef: 'user:default/nobody' },
+      payload: { title: 'Rerouted' },
+    });
+    // team's members plus org's, reached through the parentOf cycle
+    expect(sent.map((n: any) => n.user).sort()).toEqual([
+      'user:default/alice',
+      'user:default/bob',
+      'user:default/carol',
+    ]);
+    expect(sent[0].payload.title).toBe('Rerouted');
+    await post.done;
+    expect(post.calls.map(n => n.user).sort()).toEqual([
+      'user:default/alice',
+      'user:default/bob',
+      'user:default/carol',
+    ]);
+  });
+
+  it('runs postProcess once for a broadcast and reports outbox counts to services only', async () => {
+    const post = postProcessRecorder(1);
+    const { server } = await start([
+      heraldModule([
+        {
+          getName: () => 'Critical',
+          getNotificationFilters: () => ({ minSeverity: 'critical' }),
+          postProcess: async () => {
+            throw new Error('filtered out, never called');
+          },
+        },
+        { getName: () => 'All', postProcess: async n => post.record(n) },
+      ]),
+    ]);
+    const [stored] = await send(server, {
+      recipients: { type: 'broadcast' },
+      payload: { title: 'Everyone' },
+    });
+    await post.done;
+    expect(post.calls[0].id).toBe(stored.id);
+    expect(post.calls[0].user).toBeNull();
+
+    const counts = () =>
+      request(server)
+        .get('/api/notifications/admin/outbox')
+        .set('Authorization', asService());
+    // The job is deleted just after postProcess resolves.
+    let response = await counts();
+    while (response.body.pending > 0) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+      response = await counts();
+    }
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ pending: 0, dead: 0 });
+    const forbidden = await request(server)
+      .get('/api/notifications/admin/outbox')
+      .set('Authorization', asUser('user:default/alice'));
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('delivers a job left pending by a stopped backend after a restart', async () => {
+    const attempted = createDeferred<void>();
+    const first = await start(
+      [
+        heraldModule([
           {
             getName: () => 'Email',
-            // Jobs stay queued, so the test can read them.
             postProcess: async () => {
-              throw new Error('not now');
+              attempted.resolve();
+              throw new Error('mail server down');
             },
           },
-        ];
-        if (personalise) {
-          processors.unshift({
-            getName: () => 'Personal',
-            preProcess: async n =>
-              n.user === personal
-                ? { ...n, payload: { ...n.payload, title: 'Just for you' } }
-                : n,
-          });
-        }
-        const { server } = await start([heraldModule(processors)], {
-          notifications: { outbox: { initialBackoff: { hours: 1 } } },
-        });
-        const sent = await send(server, {
-          recipients: { type: 'entity', entityRef: users },
-          payload: { title: 'Everyone' },
-        });
-
-        expect(sent.map((n: any) => n.user)).toEqual(users);
-        const [{ count: rows }] = await knex('notification').count({
-          count: '*',
-        });
-        expect(Number(rows)).toBe(users.length);
-        const jobs = await knex('notification_outbox').select(
-          'notification',
-          'send_id',
-        );
-        expect(jobs).toHaveLength(users.length);
-        expect(new Set(jobs.map(job => job.send_id)).size).toBe(1);
-        const whole = jobs
-          .map(job => JSON.parse(job.notification))
-          .filter(job => 'payload' in job);
-        expect(
-          whole.map(job => ({ user: job.user, title: job.payload.title })),
-        ).toEqual(
-          personalise ? [{ user: personal, title: 'Just for you' }] : [],
-        );
-        const [{ options }] = await knex('notification_outbox_send')
-          .select('options')
-          .where('id', jobs[0].send_id);
-        expect(JSON.parse(options).recipients.entityRef).toEqual(users);
+        ]),
+      ],
+      {
+        notifications: {
+          outbox: {
+            initialBackoff: { milliseconds: 300 },
+            pollInterval: { milliseconds: 50 },
+          },
+        },
       },
     );
-
-    it('uses a resolver set through the extension point, and allows only one', async () => {
-      const resolverModule = (moduleId: string, users: string[]) =>
-        extensionPointModule(
-          upstreamProcessingExtensionPoint,
-          moduleId,
-          processing =>
-            processing.setNotificationRecipientResolver({
-              resolveNotificationRecipients: async () => ({
-                userEntityRefs: users,
-              }),
-            }),
-        );
-      const { server } = await start([
-        resolverModule('custom-resolver', [
-          'user:default/zed',
-          'component:default/x',
-        ]),
-      ]);
-      const sent = await send(server, {
-        recipients: { type: 'entity', entityRef: 'group:default/org' },
-        payload: { title: 'Custom' },
-      });
-      expect(sent.map((n: any) => n.user)).toEqual(['user:default/zed']);
-
-      await expect(
-        start([
-          resolverModule('first-resolver', []),
-          resolverModule('second-resolver', []),
-        ]),
-      ).rejects.toThrow(/already set/);
+    const [sent] = await send(first.server, {
+      recipients: { type: 'entity', entityRef: 'user:default/alice' },
+      payload: { title: 'Persistent' },
     });
-  },
-);
+    await attempted;
+    await stops.shift()!();
+    const [pending] = await knex('notification_outbox').select(
+      'status',
+      'attempts',
+    );
+    expect(pending.status).toBe('pending');
+    expect(Number(pending.attempts)).toBe(1);
+
+    const post = postProcessRecorder(1);
+    await start([
+      heraldModule([
+        { getName: () => 'Email', postProcess: async n => post.record(n) },
+      ]),
+    ]);
+    await post.done;
+    expect(post.calls[0].id).toBe(sent.id);
+    expect(post.calls[0].payload.title).toBe('Persistent');
+  });
+
+  it.each([
+    ['without preProcess', false],
+    ['with a personalising preProcess', true],
+  ])(
+    'stores and queues a send larger than one batch of recipients, %s',
+    async (_, personalise) => {
+      const users = Array.from(
+        { length: 4500 },
+        (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
+      );
+      const personal = 'user:default/u4321';
+      const processors: NotificationProcessor[] = [
+        {
+          getName: () => 'Email',
+          // Jobs stay queued, so the test can read them.
+          postProcess: async () => {
+            throw new Error('not now');
+          },
+        },
+      ];
+      if (personalise) {
+        processors.unshift({
+          getName: () => 'Personal',
+          preProcess: async n =>
+            n.user === personal
+              ? { ...n, payload: { ...n.payload, title: 'Just for you' } }
+              : n,
+        });
+      }
+      const { server } = await start([heraldModule(processors)], {
+        notifications: { outbox: { initialBackoff: { hours: 1 } } },
+      });
+      const sent = await send(server, {
+        recipients: { type: 'entity', entityRef: users },
+        payload: { title: 'Everyone' },
+      });
+
+      expect(sent.map((n: any) => n.user)).toEqual(users);
+      const [{ count: rows }] = await knex('notification').count({
+        count: '*',
+      });
+      expect(Number(rows)).toBe(users.length);
+      const jobs = await knex('notification_outbox').select(
+        'notification',
+        'send_id',
+      );
+      expect(jobs).toHaveLength(users.length);
+      expect(new Set(jobs.map(job => job.send_id)).size).toBe(1);
+      const whole = jobs
+        .map(job => JSON.parse(job.notification))
+        .filter(job => 'payload' in job);
+      expect(
+        whole.map(job => ({ user: job.user, title: job.payload.title })),
+      ).toEqual(personalise ? [{ user: personal, title: 'Just for you' }] : []);
+      const [{ options }] = await knex('notification_outbox_send')
+        .select('options')
+        .where('id', jobs[0].send_id);
+      expect(JSON.parse(options).recipients.entityRef).toEqual(users);
+    },
+  );
+
+  it('uses a resolver set through the extension point, and allows only one', async () => {
+    const resolverModule = (moduleId: string, users: string[]) =>
+      extensionPointModule(
+        upstreamProcessingExtensionPoint,
+        moduleId,
+        processing =>
+          processing.setNotificationRecipientResolver({
+            resolveNotificationRecipients: async () => ({
+              userEntityRefs: users,
+            }),
+          }),
+      );
+    const { server } = await start([
+      resolverModule('custom-resolver', [
+        'user:default/zed',
+        'component:default/x',
+      ]),
+    ]);
+    const sent = await send(server, {
+      recipients: { type: 'entity', entityRef: 'group:default/org' },
+      payload: { title: 'Custom' },
+    });
+    expect(sent.map((n: any) => n.user)).toEqual(['user:default/zed']);
+
+    await expect(
+      start([
+        resolverModule('first-resolver', []),
+        resolverModule('second-resolver', []),
+      ]),
+    ).rejects.toThrow(/already set/);
+  });
+});
