@@ -48,6 +48,16 @@ function jsonFor(req: Request<any, any, any, any>) {
     : notificationToJson;
 }
 
+/** Each route's own path, then the root alias upstream's node client still calls. */
+const ROUTE_PATHS = [
+  {
+    list: '/notifications',
+    update: '/notifications/update',
+    one: '/notifications/:id',
+  },
+  { list: '/', update: '/update', one: '/:id' },
+] as const;
+
 /**
  * `/notifications` (list, send, get one, update) and the root aliases
  * upstream's node client still calls.
@@ -114,25 +124,16 @@ export function bindNotificationsEndpoints(
     res.status(response.status).type('application/json').send(response.body);
   }
 
-  router.get('/notifications', async (req, res) => {
-    res.json(await list(req, req.query));
-  });
-  router.post('/notifications', send);
-  router.post('/notifications/update', async (req, res) => {
-    res.json(await update(req, req.body));
-  });
-  router.get('/notifications/:id', async (req, res) => {
-    res.json(await getOne(req, req.params.id));
-  });
-
-  router.get('/', async (req, res) => {
-    res.json(await list(req, req.query));
-  });
-  router.post('/', send);
-  router.post('/update', async (req, res) => {
-    res.json(await update(req, req.body));
-  });
-  router.get('/:id', async (req, res) => {
-    res.json(await getOne(req, req.params.id));
-  });
+  for (const paths of ROUTE_PATHS) {
+    router.get(paths.list, async (req, res) => {
+      res.json(await list(req, req.query));
+    });
+    router.post(paths.list, send);
+    router.post(paths.update, async (req, res) => {
+      res.json(await update(req, req.body));
+    });
+    router.get(paths.one, async (req, res) => {
+      res.json(await getOne(req, req.params.id));
+    });
+  }
 }

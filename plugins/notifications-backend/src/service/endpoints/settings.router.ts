@@ -1,18 +1,10 @@
-import {
-  HttpAuthService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
 import { NotificationSettingsService } from '../../settings/types';
-import { NotificationsApiRouter, currentUser } from './types';
+import { CallerServices, NotificationsApiRouter, currentUser } from './types';
 
 /** `GET` and `POST /settings`: the caller's channel, origin and topic switches. */
 export function bindSettingsEndpoints(
   router: NotificationsApiRouter,
-  options: {
-    settings: NotificationSettingsService;
-    httpAuth: HttpAuthService;
-    userInfo: UserInfoService;
-  },
+  options: CallerServices & { settings: NotificationSettingsService },
 ) {
   const { settings } = options;
   router.get('/settings', async (req, res) => {

@@ -1,19 +1,11 @@
-import {
-  HttpAuthService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
 import { NotificationsStore } from '../../store/NotificationsStore';
 import { toNotificationFilter } from '../validation';
-import { NotificationsApiRouter, currentUser } from './types';
+import { CallerServices, NotificationsApiRouter, currentUser } from './types';
 
 /** `GET /topics`: distinct topics of the caller's notifications, filtered. */
 export function bindTopicsEndpoint(
   router: NotificationsApiRouter,
-  options: {
-    store: NotificationsStore;
-    httpAuth: HttpAuthService;
-    userInfo: UserInfoService;
-  },
+  options: CallerServices & { store: NotificationsStore },
 ) {
   router.get('/topics', async (req, res) => {
     const user = await currentUser(req, options);

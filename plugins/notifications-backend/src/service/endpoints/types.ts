@@ -9,10 +9,16 @@ import { spec } from '../../schema/openapi';
 /** The router built from the spec: paths, parameters and bodies are typed by it. */
 export type NotificationsApiRouter = ApiRouter<typeof spec>;
 
+/** The services that tell who the calling user is. */
+export type CallerServices = {
+  httpAuth: HttpAuthService;
+  userInfo: UserInfoService;
+};
+
 /** The user entity ref of the caller; other principals get a 403. */
 export async function currentUser(
   req: Request<any, any, any, any>,
-  services: { httpAuth: HttpAuthService; userInfo: UserInfoService },
+  services: CallerServices,
 ): Promise<string> {
   const credentials = await services.httpAuth.credentials(req, {
     allow: ['user'],
