@@ -33,6 +33,24 @@ function replacedColumns(content: NotificationContent, now: Date) {
   };
 }
 
+/** Columns of a row a send creates, a broadcast's or a user's; never updated yet. */
+function newRowColumns(
+  id: string,
+  origin: string,
+  content: NotificationContent,
+  now: Date,
+) {
+  return {
+    id,
+    origin,
+    created: now,
+    scope: content.scope ?? null,
+    icon: content.icon ?? null,
+    ...replacedColumns(content, now),
+    updated: null,
+  };
+}
+
 function toNotification(options: {
   id: string;
   user: string | null;
@@ -117,15 +135,9 @@ export class NotificationWriter {
       }
     }
     if (!stored) {
-      await tx('broadcast').insert({
-        id: options.id,
-        origin,
-        created: now,
-        scope: content.scope ?? null,
-        icon: content.icon ?? null,
-        ...replacedColumns(content, now),
-        updated: null,
-      });
+      await tx('broadcast').insert(
+        newRowColumns(options.id, origin, content, now),
+      );
       stored = toNotification({
         id: options.id,
         user: null,
@@ -225,14 +237,8 @@ export class NotificationWriter {
       .filter(draft => !existingByUser.has(draft.user))
       .map(
         ({ id, user, content, reasons }): NewNotificationRow => ({
-          id,
+          ...newRowColumns(id, origin, content, now),
           user,
-          origin,
-          created: now,
-          scope: content.scope ?? null,
-          icon: content.icon ?? null,
-          ...replacedColumns(content, now),
-          updated: null,
           reasons: serializeReasons(reasons),
         }),
       );
