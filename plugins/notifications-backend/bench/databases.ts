@@ -1,5 +1,39 @@
 import knexFactory, { Knex } from 'knex';
 
+/** An in-memory SQLite database. */
+export function createBenchSqlite(): Knex {
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+  });
+}
+
+/**
+ * A new database on the PostgreSQL server at `serverUrl`. `drop` closes its
+ * connections and drops it; calling it again waits for the first drop.
+ */
+export async function createScratchPostgres(
+  serverUrl: string,
+): Promise<{ knex: Knex; drop: () => Promise<void> }> {
+  const name = `herald_bench_${process.pid}_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const scratchUrl = new URL(serverUrl);
+  scratchUrl.pathname = `/${name}`;
+  const knex = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
+  let dropped: Promise<void> | undefined;
+  const drop = () => {
+    dropped ??= (async () => {
+      await knex.destroy();
+      await admin.raw(`DROP DATABASE ${name}`);
+      await admin.destroy();
+    })();
+    return dropped;
+  };
+  return { knex, drop };
+}
+
 /**
  * Runs a benchmark on an in-memory SQLite database and, when
  * HERALD_TEST_POSTGRES_CONNECTION_STRING is set, on a scratch PostgreSQL
@@ -8,11 +42,7 @@ import knexFactory, { Knex } from 'knex';
 export async function onEachBenchDatabase(
   run: (label: string, knex: Knex) => Promise<void>,
 ) {
-  const sqlite = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
+  const sqlite = createBenchSqlite();
   try {
     await run('SQLite', sqlite);
   } finally {
@@ -23,17 +53,10 @@ export async function onEachBenchDatabase(
   if (!pgUrl) {
     return;
   }
-  const database = `herald_bench_${process.pid}_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  await admin.raw(`CREATE DATABASE ${database}`);
-  const scratchUrl = new URL(pgUrl);
-  scratchUrl.pathname = `/${database}`;
-  const pg = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
+  const pg = await createScratchPostgres(pgUrl);
   try {
-    await run('PostgreSQL', pg);
+    await run('PostgreSQL', pg.knex);
   } finally {
-    await pg.destroy();
-    await admin.raw(`DROP DATABASE ${database}`);
-    await admin.destroy();
+    await pg.drop();
   }
 }

@@ -37,13 +37,14 @@ import {
 } from '@backstage/plugin-catalog-node';
 import emailModule from '@herald/plugin-notifications-backend-module-email';
 import { signalsServiceRef } from '@herald/plugin-signals-node';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import { notificationsPlugin } from '../src/plugin';
+import { EVERYONE_GROUP_REF, benchUserRef, everyoneGroup } from './catalog';
+import { createBenchSqlite, createScratchPostgres } from './databases';
 
 const GROUP_SIZE = 100_000;
 /** Sends per workload; the table shows the median time. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const userRef = (i: number) => `user:default/user-${i}`;
 
 type Workload = {
   users: number;
@@ -71,16 +72,7 @@ type Result = {
   drainRssDeltaMb?: number;
 };
 
-const everyone: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'everyone', namespace: 'default' },
-  spec: { type: 'team', children: [] },
-  relations: Array.from({ length: GROUP_SIZE }, (_, i) => ({
-    type: 'hasMember',
-    targetRef: userRef(i),
-  })),
-};
+const everyone = everyoneGroup(GROUP_SIZE);
 
 function userEntity(ref: string): Entity | undefined {
   const name = /^user:default\/(user-\d+)$/.exec(ref)?.[1];
@@ -103,7 +95,7 @@ const catalog = createServiceFactory({
   deps: {},
   factory: () => {
     const lookup = (ref: string) =>
-      ref === 'group:default/everyone' ? everyone : userEntity(ref);
+      ref === EVERYONE_GROUP_REF ? everyone : userEntity(ref);
     const service: Partial<CatalogService> = {
       async getEntitiesByRefs(request) {
         return { items: request.entityRefs.map(lookup) };
@@ -279,15 +271,15 @@ async function measure(knex: Knex, workload: Workload): Promise<Result> {
   try {
     // Warm-up: connections, statement caches, JIT, the email transport.
     await post(
-      Array.from({ length: 50 }, (_, i) => userRef(i)),
+      Array.from({ length: 50 }, (_, i) => benchUserRef(i)),
       'Warm-up',
     );
     await drained();
 
     const recipients =
       workload.recipients === 'group'
-        ? 'group:default/everyone'
-        : Array.from({ length: workload.users }, (_, i) => userRef(i));
+        ? EVERYONE_GROUP_REF
+        : Array.from({ length: workload.users }, (_, i) => benchUserRef(i));
     const timed = async (title: string) => {
       const memory = await peakRss(() => post(recipients, title));
       return { memory, ms: memory.ms, cpuMs: memory.cpuMs };
@@ -333,37 +325,21 @@ async function withDatabase<T>(
   run: (knex: Knex) => Promise<T>,
 ): Promise<T> {
   if (database === 'sqlite') {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
+    const knex = createBenchSqlite();
     try {
       return await run(knex);
     } finally {
       await knex.destroy();
     }
   }
-  const pgUrl = process.env.HERALD_TEST_POSTGRES_CONNECTION_STRING!;
-  const name = `herald_bench_${process.pid}_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const scratchUrl = new URL(pgUrl);
-  scratchUrl.pathname = `/${name}`;
-  const knex = knexFactory({ client: 'pg', connection: scratchUrl.toString() });
-  let dropped: Promise<void> | undefined;
-  dropScratchDatabase = () => {
-    dropped ??= (async () => {
-      await knex.destroy();
-      await admin.raw(`DROP DATABASE ${name}`);
-      await admin.destroy();
-    })();
-    return dropped;
-  };
+  const scratch = await createScratchPostgres(
+    process.env.HERALD_TEST_POSTGRES_CONNECTION_STRING!,
+  );
+  dropScratchDatabase = scratch.drop;
   try {
-    return await run(knex);
+    return await run(scratch.knex);
   } finally {
-    await dropScratchDatabase();
+    await scratch.drop();
   }
 }
 

@@ -12,7 +12,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
@@ -25,6 +24,7 @@ import {
   SettingsStore,
 } from '../src/settings';
 import { NotificationWriter } from '../src/store/NotificationWriter';
+import { EVERYONE_GROUP_REF, everyoneGroup } from './catalog';
 import { onEachBenchDatabase } from './databases';
 
 const USERS = 1000;
@@ -40,22 +40,13 @@ const silentLogger: any = {
   },
 };
 
-const team: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name: 'everyone', namespace: 'default' },
-  spec: { type: 'team', children: [] },
-  relations: Array.from({ length: USERS }, (_, i) => ({
-    type: 'hasMember',
-    targetRef: `user:default/user-${i}`,
-  })),
-};
+const team = everyoneGroup(USERS);
 
 const catalog = {
   async getEntitiesByRefs(request: { entityRefs: string[] }) {
     return {
       items: request.entityRefs.map(ref =>
-        ref === 'group:default/everyone' ? team : undefined,
+        ref === EVERYONE_GROUP_REF ? team : undefined,
       ),
     };
   },
@@ -80,7 +71,7 @@ const workloads: Workload[] = [
     users: USERS,
     rounds: ROUNDS,
     withProcessor: true,
-    recipients: { type: 'entity', entityRef: 'group:default/everyone' },
+    recipients: { type: 'entity', entityRef: EVERYONE_GROUP_REF },
   },
   {
     label: 'send to 1,000 explicit users',
