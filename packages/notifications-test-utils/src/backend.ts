@@ -29,6 +29,8 @@ export const quietSignals = createServiceFactory({
   factory: () => ({ async publish() {} }),
 });
 
+const FAST_OUTBOX_MAX_BACKOFF_MS = 200;
+
 /**
  * An outbox that retries within the time of a test. Suites that count
  * attempts set `maxAttempts` themselves.
@@ -36,8 +38,18 @@ export const quietSignals = createServiceFactory({
 const FAST_OUTBOX: JsonObject = {
   pollInterval: '100ms',
   initialBackoff: '50ms',
-  maxBackoff: '200ms',
+  maxBackoff: `${FAST_OUTBOX_MAX_BACKOFF_MS}ms`,
 };
+
+/**
+ * Waits several times `maxAttempts` of the fast outbox's longest backoff: a
+ * job whose failures spent its attempts would be dead by then, so a suite
+ * can tell that an outage deferred its jobs instead.
+ */
+export function outlastOutboxAttempts(maxAttempts: number): Promise<void> {
+  const ms = 4 * maxAttempts * FAST_OUTBOX_MAX_BACKOFF_MS;
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
 
 export const TEST_APP_BASE_URL = 'http://localhost:3000';
 

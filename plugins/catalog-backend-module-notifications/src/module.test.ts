@@ -1,8 +1,7 @@
-import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { CATALOG_ERRORS_TOPIC as PUBLISHED_TOPIC } from '@backstage/plugin-catalog-backend';
-import { waitFor } from '@herald/notifications-test-utils';
-import request from 'supertest';
+import { muteTopic, waitFor } from '@herald/notifications-test-utils';
 import { CATALOG_ERRORS_TOPIC } from './ProcessingOutcomes';
 import {
   Server,
@@ -76,25 +75,10 @@ describe('catalog notifications', () => {
       await waitFor('the org in the catalog', () =>
         hasEntities(server, [ALICE, BOB, CAROL, 'group:default/platform']),
       );
-      // Carol mutes discoveries.
-      const muted = await request(server)
-        .post('/api/notifications/settings')
-        .set('Authorization', mockCredentials.user.header(CAROL))
-        .send({
-          channels: [
-            {
-              id: 'Web',
-              origins: [
-                {
-                  id: 'plugin:catalog',
-                  enabled: true,
-                  topics: [{ id: 'catalog-entity-discovered', enabled: false }],
-                },
-              ],
-            },
-          ],
-        });
-      expect(muted.status).toBe(200);
+      await muteTopic(server, CAROL, {
+        origin: 'plugin:catalog',
+        topic: 'catalog-entity-discovered',
+      });
 
       await catalogFile.write([
         ...ORG,

@@ -1,8 +1,4 @@
-import {
-  SchedulerService,
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { SchedulerService, coreServices } from '@backstage/backend-plugin-api';
 import {
   TestDatabases,
   mockCredentials,
@@ -10,6 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   NotificationsTestBackend,
+  notificationsModuleUsing,
   toUserRecipients,
 } from '@herald/notifications-test-utils';
 import { Knex } from 'knex';
@@ -32,18 +29,13 @@ type Replica = {
 async function startReplica(knex: Knex, smtpPort: number): Promise<Replica> {
   // The test runs the digest task itself, at the times it chooses.
   let scheduler: SchedulerService | undefined;
-  const schedulerHandle = createBackendModule({
-    pluginId: 'notifications',
-    moduleId: 'test-scheduler-handle',
-    register(reg) {
-      reg.registerInit({
-        deps: { service: coreServices.scheduler },
-        async init({ service }) {
-          scheduler = service;
-        },
-      });
+  const schedulerHandle = notificationsModuleUsing(
+    'test-scheduler-handle',
+    coreServices.scheduler,
+    service => {
+      scheduler = service;
     },
-  });
+  );
   const backend = await startEmailBackend({
     knex,
     smtpPort,

@@ -1,7 +1,8 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  NotificationsTestBackend,
+  channelModuleSuite,
   countBy,
+  muteTopic,
+  outlastOutboxAttempts,
   toUserRecipients,
 } from '@herald/notifications-test-utils';
 import { Knex } from 'knex';
@@ -10,7 +11,7 @@ import { startEmailBackend } from './__testUtils__/startEmailModule';
 
 jest.setTimeout(60_000);
 
-function startBackend(knex: Knex, smtpPort: number, maxAttempts = 20) {
+function startBackendEmailing(knex: Knex, smtpPort: number, maxAttempts = 20) {
   return startEmailBackend({
     knex,
     smtpPort,
@@ -45,41 +46,30 @@ function toUsers(...names: string[]) {
 }
 
 describe('email through the notifications backend', () => {
-  const databases = TestDatabases.create({
-    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-  });
+  const { databases, startBackend } = channelModuleSuite(startBackendEmailing);
   let smtp: TestSmtpServer;
-  let backend: NotificationsTestBackend | undefined;
 
   beforeEach(async () => {
     smtp = await TestSmtpServer.start();
   });
 
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    await smtp.close();
-  });
+  afterEach(() => smtp.close());
 
   it.each(databases.eachSupportedId())(
     'emails every recipient and honours an Email opt-out, %p',
     async databaseId => {
-      backend = await startBackend(await databases.init(databaseId), smtp.port);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        smtp.port,
+      );
       const [sent] = await backend.send(toUsers('alice'));
       await smtp.waitFor(1);
 
-      await backend.saveSettings('bob', [
-        {
-          id: 'Email',
-          origins: [
-            {
-              id: sent.origin,
-              enabled: true,
-              topics: [{ id: 'greetings', enabled: false }],
-            },
-          ],
-        },
-      ]);
+      await muteTopic(backend.server, 'user:default/bob', {
+        channel: 'Email',
+        origin: sent.origin,
+        topic: 'greetings',
+      });
 
       await backend.send(toUsers('bob', 'carol'));
       await backend.send({
@@ -112,7 +102,10 @@ describe('email through the notifications backend', () => {
           ? 451
           : undefined;
       };
-      backend = await startBackend(await databases.init(databaseId), smtp.port);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        smtp.port,
+      );
 
       await backend.send({
         recipients: { type: 'broadcast' },
@@ -136,18 +129,18 @@ describe('email through the notifications backend', () => {
       const port = smtp.port;
       await smtp.close();
 
-      backend = await startBackend(knex, port);
-      await backend.send(toUsers('alice', 'bob'));
-      await backend.send({
+      const first = await startBackend(knex, port);
+      await first.send(toUsers('alice', 'bob'));
+      await first.send({
         recipients: { type: 'broadcast' },
         payload: { title: 'Maintenance tonight' },
       });
-      const pendingBeforeRestart = await backend.outboxCounts();
+      const pendingBeforeRestart = await first.outboxCounts();
       expect(pendingBeforeRestart.pending).toBe(3);
-      await backend.stop();
+      await first.stop();
 
       smtp = await TestSmtpServer.start(port);
-      backend = await startBackend(knex, port);
+      const backend = await startBackend(knex, port);
 
       await smtp.waitFor(5);
       await backend.outboxDrained();
@@ -160,11 +153,14 @@ describe('email through the notifications backend', () => {
     async databaseId => {
       const port = smtp.port;
       await smtp.close();
-      backend = await startBackend(await databases.init(databaseId), port, 2);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        port,
+        2,
+      );
       await backend.send(toUsers('alice', 'bob'));
-      // Down for several times maxAttempts × maxBackoff (2 × 200 ms): a
-      // refused connection must defer the jobs, not spend their attempts.
-      await new Promise(resolve => setTimeout(resolve, 1500));
+      // A refused connection must defer the jobs, not spend their attempts.
+      await outlastOutboxAttempts(2);
       await expect(backend.outboxCounts()).resolves.toEqual({
         pending: 2,
         dead: 0,

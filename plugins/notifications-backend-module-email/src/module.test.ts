@@ -1,4 +1,5 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import { notificationsModuleUsing } from '@herald/notifications-test-utils';
 import { NotificationDeliveryDeferredError } from '@herald/plugin-notifications-node';
 import { createServer } from 'node:net';
 import { notificationsEmailTemplateExtensionPoint } from './extensions';
@@ -33,10 +34,13 @@ describe('notificationsModuleEmail', () => {
     await smtp.close();
   });
 
+  /** The module emailing the catalog's users through the test server. */
+  const startWithSmtp = (email: JsonObject = {}) =>
+    startEmailModule({ emailConfig: smtpConfig(smtp.port, email), entities });
+
   it('emails the recipient user with subject, text and escaped HTML', async () => {
-    const { processor, postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, { replyTo: 'ops@example.com' }),
-      entities,
+    const { processor, postProcess } = await startWithSmtp({
+      replyTo: 'ops@example.com',
     });
     expect(processor.getName()).toBe('Email');
 
@@ -65,10 +69,7 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('links to the inbox when the notification has no link, and skips users without email', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port),
-      entities,
-    });
+    const { postProcess } = await startWithSmtp();
     await postProcess(makeNotification({}, { user: 'user:default/nomail' }));
     await postProcess(makeNotification({}, { user: 'user:default/mallory' }));
     await postProcess(makeNotification({}, { user: 'user:default/bob' }));
@@ -87,11 +88,8 @@ describe('notificationsModuleEmail', () => {
       ['lead@example.com', 'team@example.com'],
     ],
   ])('emails broadcasts to receiver %s', async (receiver, extra, expected) => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        broadcastConfig: { receiver, ...extra },
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      broadcastConfig: { receiver, ...extra },
     });
     await postProcess(makeNotification({}, { user: null }));
     await smtp.waitFor(expected.length);
@@ -99,10 +97,7 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('sends no broadcast email without a broadcastConfig block', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port),
-      entities,
-    });
+    const { postProcess } = await startWithSmtp();
     await postProcess(makeNotification({}, { user: null }));
     await postProcess(makeNotification({}, { user: 'user:default/bob' }));
     await smtp.waitFor(1);
@@ -110,14 +105,11 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('applies allowed domains, then the allowlist, then the denylist', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        broadcastConfig: { receiver: 'users' },
-        allowedEmailDomains: ['EXAMPLE.com'],
-        allowlistEmailAddresses: ['Carol@other.org'],
-        denylistEmailAddresses: ['bob@example.com'],
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      broadcastConfig: { receiver: 'users' },
+      allowedEmailDomains: ['EXAMPLE.com'],
+      allowlistEmailAddresses: ['Carol@other.org'],
+      denylistEmailAddresses: ['bob@example.com'],
     });
     await postProcess(makeNotification({}, { user: null }));
     await smtp.waitFor(2);
@@ -125,12 +117,9 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('emails only allowlisted addresses when no domains are configured', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        broadcastConfig: { receiver: 'users' },
-        allowlistEmailAddresses: ['bob@example.com'],
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      broadcastConfig: { receiver: 'users' },
+      allowlistEmailAddresses: ['bob@example.com'],
     });
     await postProcess(makeNotification({}, { user: null }));
     await smtp.waitFor(1);
@@ -157,25 +146,19 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('renders with a template renderer registered through the extension point', async () => {
-    const templates = createBackendModule({
-      pluginId: 'notifications',
-      moduleId: 'email-templates',
-      register(reg) {
-        reg.registerInit({
-          deps: { templates: notificationsEmailTemplateExtensionPoint },
-          async init({ templates: extension }) {
-            extension.setTemplateRenderer({
-              async getSubject(n) {
-                return `[Herald] ${n.payload.title}`;
-              },
-              async getHtml(n) {
-                return `<h1>${n.origin}</h1>`;
-              },
-            });
+    const templates = notificationsModuleUsing(
+      'email-templates',
+      notificationsEmailTemplateExtensionPoint,
+      extension =>
+        extension.setTemplateRenderer({
+          async getSubject(n) {
+            return `[Herald] ${n.payload.title}`;
           },
-        });
-      },
-    });
+          async getHtml(n) {
+            return `<h1>${n.origin}</h1>`;
+          },
+        }),
+    );
     const { postProcess } = await startEmailModule({
       emailConfig: smtpConfig(smtp.port),
       entities,
@@ -193,18 +176,11 @@ describe('notificationsModuleEmail', () => {
 
   it('refuses a second template renderer', async () => {
     const templates = (moduleId: string) =>
-      createBackendModule({
-        pluginId: 'notifications',
+      notificationsModuleUsing(
         moduleId,
-        register(reg) {
-          reg.registerInit({
-            deps: { templates: notificationsEmailTemplateExtensionPoint },
-            async init({ templates: extension }) {
-              extension.setTemplateRenderer({});
-            },
-          });
-        },
-      });
+        notificationsEmailTemplateExtensionPoint,
+        extension => extension.setTemplateRenderer({}),
+      );
     await expect(
       startEmailModule({
         emailConfig: smtpConfig(smtp.port),
@@ -214,12 +190,9 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('shares one rate limit across concurrent notifications', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        concurrencyLimit: 1,
-        throttleInterval: '150ms',
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      concurrencyLimit: 1,
+      throttleInterval: '150ms',
     });
     const started = Date.now();
     await Promise.all(
@@ -234,11 +207,8 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('throws on a temporary refusal and emails only the missing addresses on retry', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        broadcastConfig: { receiver: 'users' },
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      broadcastConfig: { receiver: 'users' },
     });
     smtp.refuseRecipient = address =>
       address === 'bob@example.com' ? 451 : undefined;
@@ -290,13 +260,10 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('does not send an address twice when attempts overlap', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        concurrencyLimit: 1,
-        throttleInterval: '100ms',
-        broadcastConfig: { receiver: 'users' },
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      concurrencyLimit: 1,
+      throttleInterval: '100ms',
+      broadcastConfig: { receiver: 'users' },
     });
     const notification = makeNotification({}, { user: null });
     const first = postProcess(notification);
@@ -314,10 +281,7 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('emails a scoped re-send again although the id is the same', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port),
-      entities,
-    });
+    const { postProcess } = await startWithSmtp();
     const first = makeNotification({ scope: 'build-1' });
     await postProcess(first);
     await postProcess({ ...first, updated: new Date('2026-01-02T00:00:00Z') });
@@ -330,11 +294,8 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('does not retry an address the server permanently refuses', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port, {
-        broadcastConfig: { receiver: 'users' },
-      }),
-      entities,
+    const { postProcess } = await startWithSmtp({
+      broadcastConfig: { receiver: 'users' },
     });
     smtp.refuseRecipient = address =>
       address === 'bob@example.com' ? 550 : undefined;
@@ -346,10 +307,7 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('throws when the whole message is refused, even with a 5xx code', async () => {
-    const { postProcess } = await startEmailModule({
-      emailConfig: smtpConfig(smtp.port),
-      entities,
-    });
+    const { postProcess } = await startWithSmtp();
     smtp.refuseMessage = () => 554;
     const failure = postProcess(makeNotification());
     await expect(failure).rejects.toThrow('alice@example.com');

@@ -1,8 +1,9 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  NotificationsTestBackend,
+  channelModuleSuite,
   countBy,
   groupEntity,
+  outlastOutboxAttempts,
+  requestsDuringRetryAfter,
   startNotificationsTestBackend,
   userEntity,
 } from '@herald/notifications-test-utils';
@@ -28,7 +29,7 @@ function entities(teams: TestTeamsServer) {
   ];
 }
 
-function startBackend(knex: Knex, teams: TestTeamsServer) {
+function startTeamsBackend(knex: Knex, teams: TestTeamsServer) {
   return startNotificationsTestBackend({
     knex,
     modules: [notificationsModuleMsTeams],
@@ -82,26 +83,22 @@ function toTeam(title: string, extra: object = {}) {
 }
 
 describe('Teams cards through the notifications backend', () => {
-  const databases = TestDatabases.create({
-    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-  });
+  const { databases, startBackend } = channelModuleSuite(startTeamsBackend);
   let teams: TestTeamsServer;
-  let backend: NotificationsTestBackend | undefined;
 
   beforeEach(async () => {
     teams = await TestTeamsServer.start();
   });
 
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    await teams.stop();
-  });
+  afterEach(() => teams.stop());
 
   it.each(databases.eachSupportedId())(
     'posts one card per send and channel, by annotation and by route, %p',
     async databaseId => {
-      backend = await startBackend(await databases.init(databaseId), teams);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        teams,
+      );
       await expect(backend.settingsChannels('alice')).resolves.toContain(
         'Microsoft Teams',
       );
@@ -173,7 +170,10 @@ describe('Teams cards through the notifications backend', () => {
         }
         return { status: 202 };
       };
-      backend = await startBackend(await databases.init(databaseId), teams);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        teams,
+      );
       const titles = ['One', 'Two', 'Three', 'Four'];
       for (const title of titles) {
         await backend.send(toTeam(title, { severity: 'critical' }));
@@ -190,12 +190,7 @@ describe('Teams cards through the notifications backend', () => {
       const incidents = teams.requests.filter(r => r.channel === 'incidents');
       const [limited] = incidents;
       expect(limited.status).toBe(429);
-      // Requests already on their way when the 429 came are allowed; then
-      // nothing until the time it asked for.
-      const during = incidents.filter(
-        r => r.at > limited.at + 250 && r.at < limited.at + 2000,
-      );
-      expect(during).toEqual([]);
+      expect(requestsDuringRetryAfter(incidents, limited, 2000)).toEqual([]);
       expect(incidents.at(-1)!.at - limited.at).toBeGreaterThanOrEqual(2000);
     },
   );
@@ -205,7 +200,10 @@ describe('Teams cards through the notifications backend', () => {
     async databaseId => {
       teams.answer = channel =>
         channel === 'team-a' ? { status: 404 } : { status: 202 };
-      backend = await startBackend(await databases.init(databaseId), teams);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        teams,
+      );
       await backend.send(toTeam('Flow deleted', { severity: 'high' }));
       expect(await backend.outboxDrained()).toEqual({ pending: 0, dead: 0 });
 
@@ -221,20 +219,16 @@ describe('Teams cards through the notifications backend', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await teams.stop();
-      backend = await startBackend(knex, teams);
+      const first = await startBackend(knex, teams);
       for (const title of ['Before restart 1', 'Before restart 2']) {
-        await backend.send(toTeam(title, { severity: 'high' }));
+        await first.send(toTeam(title, { severity: 'high' }));
       }
-      // Down for several times maxAttempts × maxBackoff (2 × 200 ms).
-      await new Promise(resolve => setTimeout(resolve, 1500));
-      await expect(backend.outboxCounts()).resolves.toMatchObject({
-        dead: 0,
-      });
-      await backend.stop();
-      backend = undefined;
+      await outlastOutboxAttempts(2);
+      await expect(first.outboxCounts()).resolves.toMatchObject({ dead: 0 });
+      await first.stop();
 
       await teams.start();
-      backend = await startBackend(knex, teams);
+      const backend = await startBackend(knex, teams);
       await backend.send(toTeam('After restart', { severity: 'high' }));
       await backend.outboxDrained();
 

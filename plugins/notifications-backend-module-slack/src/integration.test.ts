@@ -1,9 +1,10 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { TestDatabases } from '@backstage/backend-test-utils';
 import {
-  NotificationsTestBackend,
   TestBackendFeatures,
+  channelModuleSuite,
   countBy,
+  muteTopic,
+  notificationsModuleUsing,
+  requestsDuringRetryAfter,
   startNotificationsTestBackend,
   toUserRecipients,
 } from '@herald/notifications-test-utils';
@@ -26,7 +27,7 @@ const entities = [
 /** The origin of sends made with mock service credentials. */
 const SERVICE_ORIGIN = 'external:test-service';
 
-function startBackend(
+function startSlackBackend(
   knex: Knex,
   slackUrl: string,
   extra: {
@@ -106,11 +107,8 @@ function expectEachPostedOnce(slack: SlackTestServer) {
 }
 
 describe('Slack through the notifications backend', () => {
-  const databases = TestDatabases.create({
-    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
-  });
+  const { databases, startBackend } = channelModuleSuite(startSlackBackend);
   let slack: SlackTestServer;
-  let backend: NotificationsTestBackend | undefined;
 
   beforeEach(async () => {
     slack = new SlackTestServer({
@@ -121,33 +119,25 @@ describe('Slack through the notifications backend', () => {
     await slack.start();
   });
 
-  afterEach(async () => {
-    await backend?.stop();
-    backend = undefined;
-    await slack.stop();
-  });
+  afterEach(() => slack.stop());
 
   it.each(databases.eachSupportedId())(
     'posts DMs, group channels and routed broadcasts, and honours a Slack opt-out, %p',
     async databaseId => {
-      backend = await startBackend(await databases.init(databaseId), slack.url);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        slack.url,
+      );
 
       await expect(backend.settingsChannels('alice')).resolves.toEqual([
         'Web',
         'SlackNotificationProcessor',
       ]);
-      await backend.saveSettings('alice', [
-        {
-          id: 'SlackNotificationProcessor',
-          origins: [
-            {
-              id: SERVICE_ORIGIN,
-              enabled: true,
-              topics: [{ id: 'muted', enabled: false }],
-            },
-          ],
-        },
-      ]);
+      await muteTopic(backend.server, 'user:default/alice', {
+        channel: 'SlackNotificationProcessor',
+        origin: SERVICE_ORIGIN,
+        topic: 'muted',
+      });
 
       await backend.send(
         toUsers(['alice', 'bob', 'carol'], {
@@ -195,7 +185,10 @@ describe('Slack through the notifications backend', () => {
   it.each(databases.eachSupportedId())(
     'posts exactly once through 429s, 5xx and answers lost after posting, %p',
     async databaseId => {
-      backend = await startBackend(await databases.init(databaseId), slack.url);
+      const backend = await startBackend(
+        await databases.init(databaseId),
+        slack.url,
+      );
       slack.faults.push(
         { method: 'chat.postMessage', kind: 'rate-limited', retryAfter: 1 },
         { method: 'chat.postMessage', kind: 'server-error' },
@@ -220,13 +213,11 @@ describe('Slack through the notifications backend', () => {
       expectEachPostedOnce(slack);
 
       // Once the client had heard the 429, nothing reached Slack until the
-      // second that Retry-After asked for was over (requests already on
-      // their way may still arrive in the first moments).
+      // second that Retry-After asked for was over.
       const limited = slack.calls.find(c => c.status === 429)!;
-      const during = slack.calls.filter(
-        c => c.at > limited.at + 200 && c.at < limited.at + 990,
+      expect(requestsDuringRetryAfter(slack.calls, limited, 990, 200)).toEqual(
+        [],
       );
-      expect(during).toEqual([]);
       expect(slack.calls.at(-1)!.at).toBeGreaterThanOrEqual(limited.at + 990);
       // The lost answer was resolved by looking, not by posting again.
       expect(slack.calls.some(c => c.method === 'conversations.history')).toBe(
@@ -242,19 +233,19 @@ describe('Slack through the notifications backend', () => {
       const url = slack.url;
       await slack.stop();
 
-      backend = await startBackend(knex, url);
-      await backend.send(toUsers(['alice', 'bob']));
-      await backend.send(TEAM_NEWS);
-      await backend.send(MAINTENANCE);
+      const first = await startBackend(knex, url);
+      await first.send(toUsers(['alice', 'bob']));
+      await first.send(TEAM_NEWS);
+      await first.send(MAINTENANCE);
       await new Promise(resolve => setTimeout(resolve, 1000));
-      const pending = await backend.outboxCounts();
+      const pending = await first.outboxCounts();
       // DMs to alice and bob, the broadcast, and the team channel's owner;
       // the other members' jobs find the channel owned and finish.
       expect(pending.pending).toBeGreaterThanOrEqual(4);
-      await backend.stop();
+      await first.stop();
 
       await slack.start();
-      backend = await startBackend(knex, url);
+      const backend = await startBackend(knex, url);
       await backend.outboxDrained();
 
       expect(delivered(slack)).toEqual({
@@ -272,7 +263,7 @@ describe('Slack through the notifications backend', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       const outbox = { maxAttempts: 2, initialBackoff: '500ms' };
-      backend = await startBackend(knex, slack.url, {
+      const backend = await startBackend(knex, slack.url, {
         outbox: { ...outbox, maxBackoff: '500ms' },
       });
       // Alice's post reaches Slack but its answer is lost, then Slack goes
@@ -309,7 +300,7 @@ describe('Slack through the notifications backend', () => {
     'updates the message of a scope instead of posting again, %p',
     async databaseId => {
       // Also: an API URL without its trailing slash.
-      backend = await startBackend(
+      const backend = await startBackend(
         await databases.init(databaseId),
         slack.url.replace(/\/$/, ''),
       );
@@ -342,19 +333,15 @@ describe('Slack through the notifications backend', () => {
       // One job at a time each, so the members' jobs of a send are shared
       // between the instances.
       const oneAtATime = { outbox: { concurrency: 1 } };
-      backend = await startBackend(knex, slack.url, oneAtATime);
+      const backend = await startBackend(knex, slack.url, oneAtATime);
       const second = await startBackend(knex, slack.url, oneAtATime);
-      try {
-        for (let i = 0; i < 5; i++) {
-          await (i % 2 ? second : backend).send({
-            recipients: { type: 'entity', entityRef: 'group:default/team-a' },
-            payload: { title: `Team news ${i}` },
-          });
-        }
-        await backend.outboxDrained();
-      } finally {
-        await second.stop();
+      for (let i = 0; i < 5; i++) {
+        await (i % 2 ? second : backend).send({
+          recipients: { type: 'entity', entityRef: 'group:default/team-a' },
+          payload: { title: `Team news ${i}` },
+        });
       }
+      await backend.outboxDrained();
       expect(delivered(slack)).toEqual({
         'Team news 0 -> C0TEAMA': 1,
         'Team news 1 -> C0TEAMA': 1,
@@ -368,9 +355,13 @@ describe('Slack through the notifications backend', () => {
   it('leaves a Retry-After longer than the attempt to the outbox, calling nothing before it', async () => {
     // The attempt budget is half of the 10 s outbox timeout: 5 s. One
     // attempt only: waiting for Retry-After must not spend it.
-    backend = await startBackend(await databases.init('SQLITE_3'), slack.url, {
-      outbox: { maxAttempts: 1 },
-    });
+    const backend = await startBackend(
+      await databases.init('SQLITE_3'),
+      slack.url,
+      {
+        outbox: { maxAttempts: 1 },
+      },
+    );
     slack.faults.push({
       method: 'chat.postMessage',
       kind: 'rate-limited',
@@ -384,33 +375,25 @@ describe('Slack through the notifications backend', () => {
       'Hello alice and bob -> DU0BOB': 1,
     });
     const limited = slack.calls.find(c => c.status === 429)!;
-    expect(
-      slack.calls.filter(
-        c => c.at > limited.at + 200 && c.at < limited.at + 5990,
-      ),
-    ).toEqual([]);
+    expect(requestsDuringRetryAfter(slack.calls, limited, 5990, 200)).toEqual(
+      [],
+    );
   });
 
   it('lets another module supply the blocks', async () => {
-    const layout = createBackendModule({
-      pluginId: 'notifications',
-      moduleId: 'slack-layout',
-      register(reg) {
-        reg.registerInit({
-          deps: { blockKit: notificationsSlackBlockKitExtensionPoint },
-          async init({ blockKit }) {
-            blockKit.setBlockKitRenderer(payload => [
-              {
-                type: 'header',
-                text: { type: 'plain_text', text: `Custom: ${payload.title}` },
-              },
-            ]);
+    const layout = notificationsModuleUsing(
+      'slack-layout',
+      notificationsSlackBlockKitExtensionPoint,
+      blockKit =>
+        blockKit.setBlockKitRenderer(payload => [
+          {
+            type: 'header',
+            text: { type: 'plain_text', text: `Custom: ${payload.title}` },
           },
-        });
-      },
-    });
+        ]),
+    );
     const knex = await databases.init('SQLITE_3');
-    backend = await startBackend(knex, slack.url, { features: [layout] });
+    const backend = await startBackend(knex, slack.url, { features: [layout] });
     await backend.send(toUsers(['alice']));
     await backend.outboxDrained();
     expect(slack.messages[0].attachments![0].blocks).toEqual([
