@@ -9,6 +9,13 @@ const read = (email: JsonObject) =>
 
 const smtp = { transport: 'smtp', hostname: 'mail.example.com', port: 25 };
 
+/** A valid SMTP config with `extra` over it, e.g. one option wrong. */
+const smtpWith = (extra: JsonObject): JsonObject => ({
+  transportConfig: smtp,
+  sender: 'a@b.c',
+  ...extra,
+});
+
 describe('readEmailProcessorConfig', () => {
   it('applies the documented defaults', () => {
     expect(
@@ -173,72 +180,54 @@ describe('readEmailProcessorConfig', () => {
     ],
     [
       'invalid sender',
-      { transportConfig: smtp, sender: 'a@b.c, evil@x.y' },
+      smtpWith({ sender: 'a@b.c, evil@x.y' }),
       "sender: 'a@b.c, evil@x.y' is not an address like",
     ],
     [
       'invalid replyTo',
-      { transportConfig: smtp, sender: 'a@b.c', replyTo: 'nobody' },
+      smtpWith({ replyTo: 'nobody' }),
       "replyTo: 'nobody' is not an address like",
     ],
     [
       'unknown receiver',
-      {
-        transportConfig: smtp,
-        sender: 'a@b.c',
-        broadcastConfig: { receiver: 'all' },
-      },
+      smtpWith({ broadcastConfig: { receiver: 'all' } }),
       "broadcastConfig.receiver: Invalid enum value. Expected 'none' | 'users' | 'config', received 'all'",
     ],
     [
       'config receiver without addresses',
-      {
-        transportConfig: smtp,
-        sender: 'a@b.c',
-        broadcastConfig: { receiver: 'config' },
-      },
+      smtpWith({ broadcastConfig: { receiver: 'config' } }),
       'broadcastConfig.receiverEmails: must list',
     ],
     [
       'invalid receiver address',
-      {
-        transportConfig: smtp,
-        sender: 'a@b.c',
+      smtpWith({
         broadcastConfig: { receiver: 'config', receiverEmails: ['x y@z'] },
-      },
+      }),
       "broadcastConfig.receiverEmails.0: 'x y@z' is not a valid address",
     ],
     [
       'zero concurrency',
-      { transportConfig: smtp, sender: 'a@b.c', concurrencyLimit: 0 },
+      smtpWith({ concurrencyLimit: 0 }),
       'concurrencyLimit: must be a positive integer',
     ],
     [
       'bad duration',
-      { transportConfig: smtp, sender: 'a@b.c', throttleInterval: 'soon' },
+      smtpWith({ throttleInterval: 'soon' }),
       'throttleInterval: expected a duration',
     ],
     [
       'bad severity',
-      {
-        transportConfig: smtp,
-        sender: 'a@b.c',
-        filter: { minSeverity: 'urgent' },
-      },
+      smtpWith({ filter: { minSeverity: 'urgent' } }),
       "filter.minSeverity: 'urgent' is not one of critical, high, normal, low",
     ],
     [
       'unknown digest frequency',
-      {
-        transportConfig: smtp,
-        sender: 'a@b.c',
-        digest: { topics: { builds: 'weekly' } },
-      },
+      smtpWith({ digest: { topics: { builds: 'weekly' } } }),
       "digest.topics.builds: Invalid enum value. Expected 'instant' | 'hourly' | 'daily'",
     ],
     [
       'digest hour out of range',
-      { transportConfig: smtp, sender: 'a@b.c', digest: { dailyHourUtc: 24 } },
+      smtpWith({ digest: { dailyHourUtc: 24 } }),
       'digest.dailyHourUtc: an integer between 0 and 23',
     ],
   ])('rejects %s', (_name, email, message) => {
