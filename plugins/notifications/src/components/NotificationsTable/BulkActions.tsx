@@ -42,60 +42,43 @@ export type NotificationActions = {
 };
 
 /**
- * Save and read toggles for a set of notifications. The direction follows
- * upstream: if any of them is already saved (read), the toggle undoes it.
+ * The translation keys of each action's label, on one row and on the
+ * selected rows.
  */
-export function SaveAndReadToggles(
-  props: Pick<NotificationActions, 'onSave' | 'onRead'> & {
-    notifications: Notification[];
-    /** Labels the buttons as acting on the selected rows. */
-    selection?: boolean;
-  },
-) {
-  const { notifications, onSave, onRead } = props;
-  const selection = props.selection ?? false;
+const actionLabelKeys = {
+  save: [
+    'table.rowActions.saveForLater',
+    'table.bulkActions.saveSelectedForLater',
+  ],
+  undoSave: [
+    'table.rowActions.undoSave',
+    'table.bulkActions.undoSaveForSelected',
+  ],
+  read: ['table.rowActions.markAsRead', 'table.bulkActions.markSelectedAsRead'],
+  unread: [
+    'table.rowActions.returnAmongUnread',
+    'table.bulkActions.returnSelectedAmongUnread',
+  ],
+  done: ['table.rowActions.markDone', 'table.bulkActions.markSelectedDone'],
+  undone: [
+    'table.rowActions.returnToInbox',
+    'table.bulkActions.returnSelectedToInbox',
+  ],
+  snooze: ['table.rowActions.snooze', 'table.bulkActions.snoozeSelected'],
+  unsnooze: ['table.rowActions.unsnooze', 'table.bulkActions.unsnoozeSelected'],
+} as const;
+
+/** Labels actions as acting on one row, or on the selected rows. */
+function useActionLabel(selection: boolean) {
   const { t } = useTranslationRef(notificationsTranslationRef);
-  const disabled = notifications.length === 0;
-  const anySaved = notifications.some(n => !!n.saved);
-  const anyRead = notifications.some(n => !!n.read);
-  const labels = selection
-    ? {
-        save: anySaved
-          ? t('table.bulkActions.undoSaveForSelected')
-          : t('table.bulkActions.saveSelectedForLater'),
-        read: anyRead
-          ? t('table.bulkActions.returnSelectedAmongUnread')
-          : t('table.bulkActions.markSelectedAsRead'),
-      }
-    : {
-        save: anySaved
-          ? t('table.rowActions.undoSave')
-          : t('table.rowActions.saveForLater'),
-        read: anyRead
-          ? t('table.rowActions.returnAmongUnread')
-          : t('table.rowActions.markAsRead'),
-      };
-  return (
-    <>
-      <ActionButton
-        label={labels.save}
-        icon={anySaved ? <RiBookmarkFill /> : <RiBookmarkLine />}
-        disabled={disabled}
-        onPress={() => onSave(notifications, !anySaved)}
-      />
-      <ActionButton
-        label={labels.read}
-        icon={anyRead ? <RiMailLine /> : <RiMailOpenLine />}
-        disabled={disabled}
-        onPress={() => onRead(notifications, !anyRead)}
-      />
-    </>
-  );
+  return (action: keyof typeof actionLabelKeys) =>
+    t(actionLabelKeys[action][selection ? 1 : 0]);
 }
 
 /**
- * Save, read, done and snooze for a set of notifications; done and snooze
- * undo themselves like the save and read toggles.
+ * Save, read, done and snooze for a set of notifications. Each undoes itself
+ * as upstream's save and read toggles do: if any of them is already saved
+ * (read, done, snoozed), the button undoes that.
  */
 export function NotificationActionButtons(
   props: NotificationActions & {
@@ -104,46 +87,43 @@ export function NotificationActionButtons(
     selection?: boolean;
   },
 ) {
-  const { notifications, onDone, onSnooze } = props;
-  const selection = props.selection ?? false;
-  const { t } = useTranslationRef(notificationsTranslationRef);
+  const { notifications, onSave, onRead, onDone, onSnooze } = props;
+  const label = useActionLabel(props.selection ?? false);
   const disabled = notifications.length === 0;
+  const anySaved = notifications.some(n => !!n.saved);
+  const anyRead = notifications.some(n => !!n.read);
   const anyDone = notifications.some(n => !!n.done);
   const anySnoozed = notifications.some(n => !!snoozedUntilOf(n));
-  const labels = selection
-    ? {
-        done: anyDone
-          ? t('table.bulkActions.returnSelectedToInbox')
-          : t('table.bulkActions.markSelectedDone'),
-        snooze: t('table.bulkActions.snoozeSelected'),
-        unsnooze: t('table.bulkActions.unsnoozeSelected'),
-      }
-    : {
-        done: anyDone
-          ? t('table.rowActions.returnToInbox')
-          : t('table.rowActions.markDone'),
-        snooze: t('table.rowActions.snooze'),
-        unsnooze: t('table.rowActions.unsnooze'),
-      };
   return (
     <>
-      <SaveAndReadToggles {...props} />
       <ActionButton
-        label={labels.done}
+        label={label(anySaved ? 'undoSave' : 'save')}
+        icon={anySaved ? <RiBookmarkFill /> : <RiBookmarkLine />}
+        disabled={disabled}
+        onPress={() => onSave(notifications, !anySaved)}
+      />
+      <ActionButton
+        label={label(anyRead ? 'unread' : 'read')}
+        icon={anyRead ? <RiMailLine /> : <RiMailOpenLine />}
+        disabled={disabled}
+        onPress={() => onRead(notifications, !anyRead)}
+      />
+      <ActionButton
+        label={label(anyDone ? 'undone' : 'done')}
         icon={anyDone ? <RiInboxUnarchiveLine /> : <RiCheckboxCircleLine />}
         disabled={disabled}
         onPress={() => onDone(notifications, !anyDone)}
       />
       {anySnoozed ? (
         <ActionButton
-          label={labels.unsnooze}
+          label={label('unsnooze')}
           icon={<RiSunLine />}
           disabled={disabled}
           onPress={() => onSnooze(notifications, null)}
         />
       ) : (
         <SnoozeMenu
-          label={labels.snooze}
+          label={label('snooze')}
           disabled={disabled}
           onSnooze={preset => onSnooze(notifications, snoozeUntil(preset))}
         />
