@@ -3,7 +3,8 @@
 /*
  * Holds the benchmark's WebSocket clients, in a process of its own so the
  * backends never share an event loop with them. Driven by run.js
- * over the command protocol in ipc.js.
+ * over the command protocol in ipc.js; run.js starts one per server, so no
+ * process holds more sockets than the server it connects to.
  */
 const WebSocket = require('ws');
 const { performance } = require('node:perf_hooks');
@@ -53,8 +54,12 @@ function openSocket(url, token, channels, userName) {
 }
 
 const commands = {
-  // Opens sockets until the side holds `count`, one distinct user per socket.
-  async open({ side, baseUrl, count, channels }) {
+  /*
+   * Opens sockets until the side holds `count`, one distinct user per socket.
+   * Without `signIn` (the fan-out floor, which knows no users) the sockets
+   * connect without a token.
+   */
+  async open({ side, baseUrl, count, channels, signIn = true }) {
     const state = sideState(side);
     const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/signals`;
     const missing = [];
@@ -64,7 +69,7 @@ const commands = {
     const started = performance.now();
     const opened = await mapWithConcurrency(missing, 16, async userName => {
       let token = state.tokens.get(userName);
-      if (!token) {
+      if (!token && signIn) {
         token = await benchToken(baseUrl, userName);
         state.tokens.set(userName, token);
       }
@@ -79,9 +84,10 @@ const commands = {
 
   /*
    * Fires one HTTP request and measures until every socket in `expect` (user
-   * names; all sockets when omitted) has received a frame on `channel`.
+   * names; all sockets when omitted) has received a frame on `channel`. With
+   * `keepFrame` the answer carries the first such frame's text.
    */
-  async deliver({ side, request, channel, expectUsers, timeoutMs }) {
+  async deliver({ side, request, channel, expectUsers, timeoutMs, keepFrame }) {
     const state = sideState(side);
     const expected = expectUsers ? new Set(expectUsers) : undefined;
     const waiting = state.sockets.filter(
@@ -98,6 +104,7 @@ const commands = {
     // test on the raw frame keeps its own cost per frame small and equal for
     // both sides (no frame in these workloads carries the marker elsewhere).
     const channelMarker = `"channel":${JSON.stringify(channel)}`;
+    let frame;
     for (const entry of state.sockets) {
       const isExpected = !expected || expected.has(entry.userName);
       let received = false;
@@ -108,6 +115,9 @@ const commands = {
         if (!isExpected) {
           unexpected++;
           return;
+        }
+        if (keepFrame && frame === undefined) {
+          frame = data.toString();
         }
         if (!received) {
           received = true;
@@ -125,7 +135,7 @@ const commands = {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: `Bearer ${request.token}`,
+        ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
       },
       body: JSON.stringify(request.body),
     });
@@ -147,6 +157,7 @@ const commands = {
       missing: remaining,
       expected: waiting.length,
       unexpected,
+      frame,
     };
   },
 
