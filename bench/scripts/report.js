@@ -6,7 +6,7 @@
  */
 const fs = require('node:fs');
 const os = require('node:os');
-const { workloads, workloadLabel } = require('./workloads');
+const { workloadsFor, workloadLabel } = require('./workloads');
 
 const engineLabels = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
 
@@ -23,11 +23,17 @@ function formatValue(value, unit) {
   return `${value < 10 ? value.toFixed(1) : value.toFixed(0)} ${unit}`;
 }
 
+/** The socket counts an engine's broadcasts went to: the plan's, or fewer. */
+function socketCounts(engineResults, plan) {
+  return engineResults.sockets?.counts ?? plan.broadcastSockets;
+}
+
 function summarise(results, engines, median, plan) {
   const rows = [];
   for (const engine of engines) {
     const engineResults = results[engine] ?? {};
-    for (const workload of workloads) {
+    const counts = socketCounts(engineResults, plan);
+    for (const workload of workloadsFor(plan, counts)) {
       const entry = engineResults[workload.id] ?? {};
       const side = name => {
         const slot = entry[name];
@@ -64,7 +70,7 @@ function summarise(results, engines, median, plan) {
       }
       rows.push({
         engine,
-        workload: { ...workload, label: workloadLabel(workload, plan) },
+        workload: { ...workload, label: workloadLabel(workload, plan, counts) },
         herald,
         upstream,
         floor,
@@ -221,6 +227,11 @@ const curveTitles = {
     title: 'Inbox page default against rows',
     unitName: 'row',
     axis: 'rows in the inbox',
+  },
+  broadcast: {
+    title: 'Broadcast time against sockets',
+    unitName: 'socket',
+    axis: 'open sockets',
   },
 };
 const sideColours = {
@@ -438,6 +449,27 @@ function svgCurves(curveList) {
   return parts.join('\n');
 }
 
+/*
+ * Where the open-file limit kept an engine's socket curve below the plan's
+ * top, a sentence that says so; the rows carry the counts measured.
+ */
+function socketLimitNotes(results, engines, plan) {
+  const size = value => value.toLocaleString('en-US');
+  return engines
+    .map(engine => ({ engine, sockets: results[engine]?.sockets }))
+    .filter(({ sockets }) => sockets?.capped)
+    .map(
+      ({ engine, sockets }) =>
+        `${engineLabels[engine]}: sockets up to ${size(
+          sockets.counts.at(-1),
+        )}, not ${size(
+          plan.broadcastSockets.at(-1),
+        )}. Every socket is an open file in the server and in the client holding it; a process here may open at most ${size(
+          sockets.openFileLimit,
+        )} files, the limit could not be raised, and each process keeps room for the files it opens besides its sockets.`,
+    );
+}
+
 function writeReport({
   results,
   engines,
@@ -461,9 +493,10 @@ function writeReport({
     `Run ${startedAt.toISOString()} – ${finishedAt.toISOString()} on ${machine}.`,
     `Inbox rows: ${plan.inboxRows.toLocaleString(
       'en-US',
-    )}; sockets: ${plan.smallSockets.toLocaleString(
-      'en-US',
-    )} and ${plan.largeSockets.toLocaleString('en-US')}.`,
+    )}; sockets: ${plan.broadcastSockets
+      .map(count => count.toLocaleString('en-US'))
+      .join(', ')}.`,
+    ...socketLimitNotes(results, engines, plan).flatMap(note => ['', note]),
     '',
     markdownTable(rows),
     '',

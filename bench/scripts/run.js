@@ -31,6 +31,7 @@ const {
   storageFloor,
 } = require('./databases');
 const { CommandProcess } = require('./ipc');
+const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
 const { inboxQueries } = require('./workloads');
 const { writeReport } = require('./report');
 
@@ -57,7 +58,7 @@ const plan = quick
       curveQueriesPerRound: 3,
       queryRounds: 1,
       queriesPerRound: 5,
-      smallSockets: 100,
+      broadcastSockets: [100, 500],
       largeSockets: 500,
       signalUsers: 100,
       socketReps: 1,
@@ -77,7 +78,9 @@ const plan = quick
       curveQueriesPerRound: 5,
       queryRounds: 3,
       queriesPerRound: 20,
-      smallSockets: 1000,
+      // The broadcast curve; the idle-socket memory is read at its top.
+      broadcastSockets: [1000, 5000, 10000, 20000],
+      // The targeted signal runs among this many of them.
       largeSockets: 5000,
       signalUsers: 1000,
       socketReps: 5,
@@ -418,33 +421,53 @@ async function runInbox(engine, backends, databaseOptions, record, floor) {
   }
 }
 
-async function runSockets(engine, backends, staticToken, record) {
-  const client = new CommandProcess(path.join(__dirname, 'socket-client.js'));
-  const channels = ['notifications', 'bench'];
-  let rep = 0;
-  const broadcast = async workload => {
-    for (let i = 0; i < plan.socketReps; i++, rep++) {
-      for (const side of orderFor(rep)) {
-        if (record.failed(engine, workload, side)) {
-          continue;
-        }
-        const outcome = await client.call('deliver', {
-          side,
-          channel: 'notifications',
-          timeoutMs: 60000,
-          request: {
-            url: `${backends[side].baseUrl}/api/notifications`,
-            token: staticToken,
-            body: {
-              recipients: { type: 'broadcast' },
-              payload: { title: `Maintenance window ${rep}`, severity: 'high' },
-            },
-          },
-        });
-        settle(workload, side, outcome);
-      }
-    }
+// The servers the socket workloads connect to: both backends and the fan-out floor.
+const socketSides = [...sideNames, 'floor'];
+// Files a process holding sockets opens besides them while they are open: the
+// sign-ins' keep-alive connections, database connections, logs.
+const FILES_BESIDES_SOCKETS = 200;
+// Room for the plan's top count and more, where the limit can be raised.
+const OPEN_FILES_WANTED = 65536;
+
+/*
+ * The socket counts of the broadcast curve: the plan's, its top lowered to
+ * what the tightest of the processes holding the sockets can still open
+ * (rounded down to 500) where their open-file limit cannot be raised.
+ */
+function socketCounts(pids) {
+  const limits = pids.map(pid => raiseOpenFileLimit(pid, OPEN_FILES_WANTED));
+  const room = Math.min(...pids.map(openFileRoom)) - FILES_BESIDES_SOCKETS;
+  const ceiling = Math.floor(room / 500) * 500;
+  const counts = [
+    ...new Set(plan.broadcastSockets.map(count => Math.min(count, ceiling))),
+  ];
+  return {
+    counts,
+    capped: counts.at(-1) < plan.broadcastSockets.at(-1),
+    openFileLimit: Math.min(...limits),
   };
+}
+
+/*
+ * Each server's sockets are held by a client process of its own, so no
+ * client needs more open files than the server it connects to.
+ */
+async function runSockets(engine, backends, staticToken, record) {
+  const floorServer = new CommandProcess(
+    path.join(__dirname, 'fanout-floor.js'),
+  );
+  const clients = Object.fromEntries(
+    socketSides.map(side => [
+      side,
+      new CommandProcess(path.join(__dirname, 'socket-client.js')),
+    ]),
+  );
+  const channels = ['notifications', 'bench'];
+  // Why a side stopped taking part: its client process is gone with its sockets.
+  const down = {};
+  let servers;
+  let floorFrame;
+  let rep = 0;
   const settle = (workload, side, outcome) => {
     if (outcome.missing > 0 || outcome.unexpected > 0) {
       record.fail(
@@ -463,53 +486,86 @@ async function runSockets(engine, backends, staticToken, record) {
     );
   };
   const open = async count => {
-    for (const side of sideNames) {
-      const opened = await client.call('open', {
-        side,
-        baseUrl: backends[side].baseUrl,
-        count,
-        channels,
-      });
-      log(
-        `${engine} ${side}: ${opened.open} sockets open (${(
-          opened.ms / 1000
-        ).toFixed(1)} s)`,
-      );
+    for (const side of socketSides) {
+      if (down[side]) {
+        continue;
+      }
+      try {
+        const opened = await clients[side].call('open', {
+          side,
+          baseUrl: servers[side].baseUrl,
+          count,
+          channels,
+          signIn: side !== 'floor',
+        });
+        log(
+          `${engine} ${side}: ${opened.open} sockets open (${(
+            opened.ms / 1000
+          ).toFixed(1)} s)`,
+        );
+      } catch (error) {
+        down[side] = `${count.toLocaleString('en-US')} sockets did not open: ${
+          error.message.split('\n')[0]
+        }`;
+        log(`${engine} ${side}: ${down[side]}`);
+        // Its open sockets would weigh on the other sides' readings.
+        clients[side].stop();
+      }
     }
     await sleep(3000);
   };
-  // Two collections a moment apart let the allocator hand freed pages back
-  // before the reading, so the difference is what the sockets hold.
-  const collectedMemory = async side => {
-    const url = `${backends[side].baseUrl}/api/bench/memory`;
-    await postJson(url, staticToken, {});
-    await sleep(2000);
-    const usage = JSON.parse((await postJson(url, staticToken, {})).text);
-    return { rss: usage.rss, heap: usage.heapUsed + usage.external };
+  // The floor sends the frame Herald sent for a broadcast notification, so
+  // both write the same bytes to every socket.
+  const broadcastFloor = async workload => {
+    if (!floorFrame || down.floor) {
+      return;
+    }
+    const outcome = await clients.floor.call('deliver', {
+      side: 'floor',
+      channel: 'notifications',
+      timeoutMs: 60000,
+      request: { url: `${servers.floor.baseUrl}/broadcast`, body: {} },
+    });
+    settle(workload, 'floor', outcome);
   };
-  try {
-    const memoryWithoutSockets = {};
-    for (const side of sideNames) {
-      memoryWithoutSockets[side] = await collectedMemory(side);
+  const broadcast = async count => {
+    const workload = `broadcast-${count}`;
+    for (let i = 0; i < plan.socketReps; i++, rep++) {
+      for (const side of orderFor(rep)) {
+        if (down[side]) {
+          record.fail(engine, workload, side, down[side]);
+          continue;
+        }
+        if (record.failed(engine, workload, side)) {
+          continue;
+        }
+        const outcome = await clients[side].call('deliver', {
+          side,
+          channel: 'notifications',
+          timeoutMs: 60000,
+          keepFrame: side === 'herald' && !floorFrame,
+          request: {
+            url: `${backends[side].baseUrl}/api/notifications`,
+            token: staticToken,
+            body: {
+              recipients: { type: 'broadcast' },
+              payload: { title: `Maintenance window ${rep}`, severity: 'high' },
+            },
+          },
+        });
+        settle(workload, side, outcome);
+        if (outcome.frame) {
+          floorFrame = outcome.frame;
+          const { bytes } = await floorServer.call('frame', {
+            text: floorFrame,
+          });
+          log(`${engine} fan-out floor frame: ${bytes} bytes`);
+        }
+      }
+      await broadcastFloor(workload);
     }
-    await open(plan.smallSockets);
-    await broadcast('broadcast-small');
-    await open(plan.largeSockets);
-    for (const side of sideNames) {
-      const withSockets = await collectedMemory(side);
-      const perSocketKb = key =>
-        (withSockets[key] - memoryWithoutSockets[side][key]) /
-        plan.largeSockets /
-        1024;
-      record.add(engine, 'idle-socket-memory', side, perSocketKb('rss'));
-      record.add(engine, 'idle-socket-heap', side, perSocketKb('heap'));
-      log(
-        `${engine} idle socket ${side}: ${perSocketKb('rss').toFixed(
-          1,
-        )} KB resident, ${perSocketKb('heap').toFixed(1)} KB heap`,
-      );
-    }
-    await broadcast('broadcast-large');
+  };
+  const signalTargeted = async () => {
     const step = plan.largeSockets / plan.signalUsers;
     const targets = Array.from(
       { length: plan.signalUsers },
@@ -517,7 +573,11 @@ async function runSockets(engine, backends, staticToken, record) {
     );
     for (let i = 0; i < plan.socketReps; i++, rep++) {
       for (const side of orderFor(rep)) {
-        const outcome = await client.call('deliver', {
+        if (down[side]) {
+          record.fail(engine, 'signal-targeted', side, down[side]);
+          continue;
+        }
+        const outcome = await clients[side].call('deliver', {
           side,
           channel: 'bench',
           expectUsers: targets,
@@ -538,11 +598,76 @@ async function runSockets(engine, backends, staticToken, record) {
         settle('signal-targeted', side, outcome);
       }
     }
-  } finally {
+  };
+  // Two collections a moment apart let the allocator hand freed pages back
+  // before the reading, so the difference is what the sockets hold.
+  const collectedMemory = async side => {
+    const url = `${backends[side].baseUrl}/api/bench/memory`;
+    await postJson(url, staticToken, {});
+    await sleep(2000);
+    const usage = JSON.parse((await postJson(url, staticToken, {})).text);
+    return { rss: usage.rss, heap: usage.heapUsed + usage.external };
+  };
+  const idleSocketMemory = async (count, withoutSockets) => {
     for (const side of sideNames) {
-      await client.call('close', { side }).catch(() => undefined);
+      if (down[side]) {
+        record.fail(engine, 'idle-socket-memory', side, down[side]);
+        record.fail(engine, 'idle-socket-heap', side, down[side]);
+        continue;
+      }
+      const withSockets = await collectedMemory(side);
+      const perSocketKb = key =>
+        (withSockets[key] - withoutSockets[side][key]) / count / 1024;
+      record.add(engine, 'idle-socket-memory', side, perSocketKb('rss'));
+      record.add(engine, 'idle-socket-heap', side, perSocketKb('heap'));
+      log(
+        `${engine} idle socket ${side} at ${count}: ${perSocketKb(
+          'rss',
+        ).toFixed(1)} KB resident, ${perSocketKb('heap').toFixed(1)} KB heap`,
+      );
     }
-    client.stop();
+  };
+  try {
+    const floor = await floorServer.call('listen');
+    servers = {
+      ...backends,
+      floor: { baseUrl: floor.baseUrl, pid: floorServer.child.pid },
+    };
+    const sockets = socketCounts([
+      ...socketSides.map(side => servers[side].pid),
+      ...socketSides.map(side => clients[side].child.pid),
+    ]);
+    (record.results[engine] ??= {}).sockets = sockets;
+    if (sockets.capped) {
+      log(
+        `${engine} open-file limit ${
+          sockets.openFileLimit
+        }: sockets up to ${sockets.counts.at(-1)}`,
+      );
+    }
+    const memoryWithoutSockets = {};
+    for (const side of sideNames) {
+      memoryWithoutSockets[side] = await collectedMemory(side);
+    }
+    const idleCount = sockets.counts.at(-1);
+    for (const count of sockets.counts) {
+      await open(count);
+      if (count === idleCount) {
+        await idleSocketMemory(count, memoryWithoutSockets);
+      }
+      await broadcast(count);
+      if (count === plan.largeSockets) {
+        await signalTargeted();
+      }
+    }
+  } finally {
+    for (const side of socketSides) {
+      if (!down[side]) {
+        await clients[side].call('close', { side }).catch(() => undefined);
+      }
+      clients[side].stop();
+    }
+    floorServer.stop();
   }
 }
 

@@ -2,14 +2,15 @@
 
 /*
  * What the benchmark measures, and the target each measurement is held to.
- * Labels carry the run's sizes as {rows}, {small}, {large} and {signal}.
+ * Labels carry the run's sizes as {rows}, {large}, {signal} and {idle}.
  * `target(herald, upstream, engine)` returns undefined when a row has no
  * target, otherwise { text, met }.
  */
 
 const atMost = ms => h => ({ text: `≤ ${ms} ms`, met: h <= ms });
+const belowUpstream = (h, u) => ({ text: '< upstream', met: h < u });
 
-const workloads = [
+const storageWorkloads = [
   { id: 'rest-memory', label: 'Backend resident memory at rest', unit: 'MB' },
   { id: 'send-100', label: 'Send to 100 users', unit: 'ms', curve: 'send' },
   {
@@ -83,32 +84,55 @@ const workloads = [
     curveSize: rows,
     ...(rows === 1000000 ? { target: atMost(8), heraldOnlyTarget: true } : {}),
   })),
-  { id: 'broadcast-small', label: 'Broadcast to {small} sockets', unit: 'ms' },
-  {
-    id: 'broadcast-large',
-    label: 'Broadcast to {large} sockets',
+];
+
+/*
+ * Broadcast to that many sockets: a point of the broadcast curve. The
+ * target is held at the count the targeted signal runs among.
+ */
+function broadcastWorkload(sockets, plan) {
+  return {
+    id: `broadcast-${sockets}`,
+    label: `Broadcast to ${sockets.toLocaleString('en-US')} sockets`,
     unit: 'ms',
-    target: (h, u) => ({ text: '< upstream', met: h < u }),
-  },
+    curve: 'broadcast',
+    curveSize: sockets,
+    ...(sockets === plan.largeSockets ? { target: belowUpstream } : {}),
+  };
+}
+
+const socketWorkloads = [
   {
     id: 'signal-targeted',
     label: 'Signal to {signal} users among {large} sockets',
     unit: 'ms',
-    target: (h, u) => ({ text: '< upstream', met: h < u }),
+    target: belowUpstream,
   },
   {
     id: 'idle-socket-memory',
-    label: 'Resident memory per idle socket',
+    label: 'Resident memory per idle socket ({idle} sockets)',
     unit: 'KB',
     target: h => ({ text: '< 10 KB', met: h < 10 }),
     heraldOnlyTarget: true,
   },
   {
     id: 'idle-socket-heap',
-    label: 'JS heap per idle socket (after garbage collection)',
+    label: 'JS heap per idle socket ({idle} sockets, after garbage collection)',
     unit: 'KB',
   },
 ];
+
+/**
+ * Every workload of a run whose broadcasts went to `socketCounts` sockets;
+ * the idle-socket memory is read at the largest.
+ */
+function workloadsFor(plan, socketCounts) {
+  return [
+    ...storageWorkloads,
+    ...socketCounts.map(sockets => broadcastWorkload(sockets, plan)),
+    ...socketWorkloads,
+  ];
+}
 
 // The notifications page's first request (reference: NotificationsPage
 // initial state — Unread view, page 0, page size 5, newest first, severity low).
@@ -124,16 +148,16 @@ const inboxQueries = {
   topics: '/api/notifications/topics?read=false&minimumSeverity=low',
 };
 
-function workloadLabel(workload, plan) {
+function workloadLabel(workload, plan, socketCounts) {
   const sizes = {
     rows: plan.inboxRows,
-    small: plan.smallSockets,
     large: plan.largeSockets,
     signal: plan.signalUsers,
+    idle: socketCounts.at(-1),
   };
   return workload.label.replace(/\{(\w+)\}/g, (_, key) =>
     sizes[key].toLocaleString('en-US'),
   );
 }
 
-module.exports = { workloads, inboxQueries, workloadLabel };
+module.exports = { workloadsFor, inboxQueries, workloadLabel };
