@@ -23,6 +23,13 @@ const entities = [
   mailUser('mallory', 'mallory@example.com>, victim@example.com'),
 ];
 
+/** The addresses of `entities` that can be emailed, lower-cased. */
+const USER_ADDRESSES = [
+  'alice@example.com',
+  'bob@example.com',
+  'carol@other.org',
+];
+
 describe('notificationsModuleEmail', () => {
   let smtp: TestSmtpServer;
 
@@ -81,7 +88,7 @@ describe('notificationsModuleEmail', () => {
 
   it.each([
     ['none', {}, []],
-    ['users', {}, ['alice@example.com', 'bob@example.com', 'carol@other.org']],
+    ['users', {}, USER_ADDRESSES],
     [
       'config',
       { receiverEmails: ['team@example.com', 'lead@example.com'] },
@@ -226,11 +233,7 @@ describe('notificationsModuleEmail', () => {
     smtp.refuseRecipient = () => undefined;
     await postProcess(notification);
     await postProcess(notification);
-    expect(smtp.recipients()).toEqual([
-      'alice@example.com',
-      'bob@example.com',
-      'carol@other.org',
-    ]);
+    expect(smtp.recipients()).toEqual(USER_ADDRESSES);
   });
 
   it('stops starting messages after half the outbox timeout and leaves the rest to the retry', async () => {
@@ -273,11 +276,7 @@ describe('notificationsModuleEmail', () => {
     );
     await first;
     await postProcess(notification);
-    expect(smtp.recipients()).toEqual([
-      'alice@example.com',
-      'bob@example.com',
-      'carol@other.org',
-    ]);
+    expect(smtp.recipients()).toEqual(USER_ADDRESSES);
   });
 
   it('emails a scoped re-send again although the id is the same', async () => {
