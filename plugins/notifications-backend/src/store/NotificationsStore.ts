@@ -13,6 +13,7 @@ import {
   isNotificationId,
   rowToNotification,
 } from './rows';
+import { whereSearchMatches } from './searchCondition';
 import { ROWS_PER_STATEMENT, chunk, isPostgres } from './sql';
 
 /** Columns a list may be ordered by: every column of the notification view but metadata. */
@@ -151,11 +152,6 @@ function userCountFor(
     return { rows, count: 'total' };
   }
   return { rows, count: filter.read ? 'read' : 'unread' };
-}
-
-/** `!` escapes LIKE wildcards; unlike a backslash it means the same in every dialect's string literals. */
-function containsPattern(search: string): string {
-  return `%${search.replace(/[!%_]/g, match => `!${match}`)}%`;
 }
 
 /**
@@ -481,18 +477,7 @@ export class NotificationsStore {
       query.where(`${table}.topic`, filter.topic);
     }
     if (filter.search) {
-      const pattern = containsPattern(filter.search);
-      query.where(inner =>
-        inner
-          .whereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
-            `${table}.title`,
-            pattern,
-          ])
-          .orWhereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
-            `${table}.description`,
-            pattern,
-          ]),
-      );
+      whereSearchMatches(query, this.knex, table, filter.search);
     }
     if (filter.read !== undefined) {
       if (filter.read) {

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
+import { findSearchIndexes } from './searchCondition';
 import {
   canRunOnWorkerThread,
   runSqliteOnWorkerThread,
@@ -17,9 +18,11 @@ const migrationsDirectory = resolvePackagePath(
 /**
  * Brings the schema up to date. Uses knex's default bookkeeping table, the
  * same one upstream uses, so an upstream database continues where it stopped.
+ * Then notes which search indexes the database has.
  */
 export async function applyDatabaseMigrations(knex: Knex): Promise<void> {
   await knex.migrate.latest({ directory: migrationsDirectory });
+  await findSearchIndexes(knex);
 }
 
 /**
@@ -150,7 +153,9 @@ export async function connectToDatabase(
 ): Promise<Knex> {
   const knex = await database.getClient();
   await tuneSqlite(knex);
-  if (!database.migrations?.skip) {
+  if (database.migrations?.skip) {
+    await findSearchIndexes(knex);
+  } else {
     await applyDatabaseMigrations(knex);
   }
   return knex;

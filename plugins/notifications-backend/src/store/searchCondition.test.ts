@@ -1,0 +1,380 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import * as searchIndexMigration from '../../migrations/20261203g_search_index';
+import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
+import { RetentionStore } from '../retention';
+import { applyDatabaseMigrations } from './migrations';
+import { NotificationContent, NotificationWriter } from './NotificationWriter';
+import { NotificationsStore } from './NotificationsStore';
+import { findSearchIndexes } from './searchCondition';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+const ORIGIN = 'plugin:test';
+const SEARCH_MIGRATION = '20261203g_search_index.js';
+const migrations = {
+  directory: resolvePackagePath(
+    '@herald/plugin-notifications-backend',
+    'migrations',
+  ),
+};
+
+type Text = Pick<NotificationContent, 'title' | 'description' | 'scope'>;
+
+const ALICE_ROWS: Text[] = [
+  {
+    title: 'Deployment of Quasar finished',
+    description: 'Pipeline run 12. See the build log.',
+  },
+  { title: '50% off' },
+  { title: 'a_b', description: 'underscore' },
+  { title: 'axb', description: 'plain' },
+  { title: 'bang!', description: 'twice!!' },
+  { title: 'Ärger im Büro', description: 'Straße' },
+  { title: 'ÄRGER' },
+  { title: '日本語のテキスト', description: 'launch 🚀 today' },
+  { title: 'Spans', description: 'title' },
+  { title: 'say "hi"', description: "it's quoted" },
+];
+
+/** Search terms and what they find on every database. */
+const EXPECTED: Record<string, string[]> = {
+  q: ['Broadcast: quasar news', 'Deployment of Quasar finished', 'say "hi"'],
+  QU: ['Broadcast: quasar news', 'Deployment of Quasar finished', 'say "hi"'],
+  quasar: ['Broadcast: quasar news', 'Deployment of Quasar finished'],
+  QUASAR: ['Broadcast: quasar news', 'Deployment of Quasar finished'],
+  'see the BUILD': ['Deployment of Quasar finished'],
+  '%': ['50% off'],
+  '0%': ['50% off'],
+  '50%': ['50% off'],
+  _: ['a_b'],
+  a_: ['a_b'],
+  a_b: ['a_b'],
+  '!': ['bang!'],
+  '!!': ['bang!'],
+  'g!': ['bang!'],
+  'NG!': ['bang!'],
+  '"hi"': ['say "hi"'],
+  "it's": ['say "hi"'],
+  '""': [],
+  Spans: ['Spans'],
+  title: ['Spans'],
+  // Title and description are searched one at a time.
+  spanstitle: [],
+  'ns ti': [],
+  // Scoped re-sends replaced these after they were indexed.
+  replacement: ['Broadcast replacement', 'Scoped replacement'],
+  'after the upsert': ['Scoped replacement'],
+  original: [],
+  'first version': [],
+  // Deleted by retention after they were indexed.
+  expired: [],
+  'gone soon': [],
+  Ärger: ['ÄRGER', 'Ärger im Büro'],
+  Büro: ['Ärger im Büro'],
+  üro: ['Ärger im Büro'],
+  本: ['日本語のテキスト'],
+  日本語: ['日本語のテキスト'],
+  xyz: [],
+};
+
+/**
+ * Terms whose results differ between databases (which characters LOWER
+ * folds, accent-insensitive collations), compared only with the same
+ * database's search without the index.
+ */
+const PER_DATABASE = [
+  'ärger',
+  'ÄRGER',
+  'BÜRO',
+  'straße',
+  'STRASSE',
+  '🚀',
+  '🚀 today',
+  'ÜRO',
+];
+
+async function storeRows(knex: Knex) {
+  const writer = new NotificationWriter();
+  const send = (user: string, content: Text, now = new Date()) =>
+    knex.transaction(tx =>
+      writer.storeUserNotifications(tx, {
+        origin: ORIGIN,
+        now,
+        drafts: [
+          {
+            id: randomUUID(),
+            user,
+            content: { severity: 'normal', ...content },
+          },
+        ],
+      }),
+    );
+  const broadcast = (content: Text, now = new Date()) =>
+    knex.transaction(tx =>
+      writer.storeBroadcast(tx, {
+        id: randomUUID(),
+        origin: ORIGIN,
+        now,
+        content: { severity: 'normal', ...content },
+      }),
+    );
+  for (const row of ALICE_ROWS) {
+    await send(ALICE, row);
+  }
+  await send(BOB, { title: 'Quasar for Bob only', description: 'a_b 50%' });
+  await broadcast({ title: 'Broadcast: quasar news', description: 'For all' });
+
+  await send(ALICE, {
+    title: 'Scoped original',
+    description: 'before the upsert',
+    scope: 'deploy',
+  });
+  await send(ALICE, {
+    title: 'Scoped replacement',
+    description: 'after the upsert',
+    scope: 'deploy',
+  });
+  await broadcast({
+    title: 'Broadcast original',
+    description: 'first version',
+    scope: 'news',
+  });
+  await broadcast({
+    title: 'Broadcast replacement',
+    description: 'second version',
+    scope: 'news',
+  });
+
+  const longAgo = new Date('2020-01-01T00:00:00.000Z');
+  await send(ALICE, { title: 'Expired', description: 'gone soon' }, longAgo);
+  await broadcast({ title: 'Expired broadcast' }, longAgo);
+  expect(
+    await new RetentionStore(knex).deleteExpired(new Date('2021-01-01')),
+  ).toBe(2);
+}
+
+/** The titles each term finds in Alice's view, in one order for all databases. */
+async function searchAll(store: NotificationsStore) {
+  const results: Record<string, string[]> = {};
+  for (const term of [...Object.keys(EXPECTED), ...PER_DATABASE]) {
+    const { notifications, totalCount } = await store.list(ALICE, {
+      search: term,
+    });
+    const titles = notifications.map(n => n.payload.title).sort();
+    expect(totalCount).toBe(titles.length);
+    results[term] = titles;
+  }
+  return results;
+}
+
+/** The search indexes the migration made, by name. */
+async function searchIndexes(knex: Knex): Promise<string[]> {
+  const client = String(knex.client.config.client);
+  if (client.includes('sqlite')) {
+    return knex('sqlite_master')
+      .where('name', 'like', '%_search')
+      .orderBy('name')
+      .pluck('name');
+  }
+  if (client === 'pg') {
+    const { rows } = await knex.raw(
+      `SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm_idx' ORDER BY indexname`,
+    );
+    return rows.map((row: { indexname: string }) => row.indexname);
+  }
+  return [];
+}
+
+const INDEXES: Record<string, string[]> = {
+  SQLITE_3: ['broadcast_search', 'notification_search'],
+  POSTGRES_15: [
+    'broadcast_description_trgm_idx',
+    'broadcast_title_trgm_idx',
+    'notification_description_trgm_idx',
+    'notification_title_trgm_idx',
+  ],
+  MYSQL_8: [],
+};
+
+/** The statements `run` sends through `knex`. */
+async function statementsOf(knex: Knex, run: () => Promise<unknown>) {
+  const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
+  const collect = (query: { sql: string; bindings: Knex.RawBinding[] }) =>
+    statements.push({ sql: query.sql, bindings: query.bindings });
+  knex.on('query', collect);
+  try {
+    await run();
+  } finally {
+    knex.off('query', collect);
+  }
+  return statements;
+}
+
+describe.each(databases.eachSupportedId())('search on %p', databaseId => {
+  it('finds the same rows with the index as without, after updates and deletes', async () => {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    await storeRows(knex);
+    const store = new NotificationsStore(knex);
+    expect(await searchIndexes(knex)).toEqual(INDEXES[databaseId]);
+
+    const indexed = await searchAll(store);
+    expect(
+      Object.fromEntries(Object.keys(EXPECTED).map(t => [t, indexed[t]])),
+    ).toEqual(EXPECTED);
+
+    // Without the index the search reads the rows, as before it existed.
+    await knex.migrate.down({ ...migrations, name: SEARCH_MIGRATION });
+    await findSearchIndexes(knex);
+    expect(await searchIndexes(knex)).toEqual([]);
+    expect(await searchAll(store)).toEqual(indexed);
+
+    // Built again over the rows already there.
+    await applyDatabaseMigrations(knex);
+    expect(await searchIndexes(knex)).toEqual(INDEXES[databaseId]);
+    expect(await searchAll(store)).toEqual(indexed);
+  });
+});
+
+const supported = databases.eachSupportedId().map(([id]) => id);
+
+(supported.includes('SQLITE_3') ? describe : describe.skip)(
+  'search on SQLite',
+  () => {
+    it('reads the search table for terms of three characters or more', async () => {
+      const knex = await databases.init('SQLITE_3');
+      await applyDatabaseMigrations(knex);
+      await storeRows(knex);
+      const store = new NotificationsStore(knex);
+      const plans = async (search: string) => {
+        const statements = await statementsOf(knex, () =>
+          store.list(ALICE, { search, limit: 5 }),
+        );
+        const details: string[] = [];
+        for (const { sql, bindings } of statements) {
+          const rows = await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings);
+          details.push(...rows.map((row: { detail: string }) => row.detail));
+        }
+        return details;
+      };
+      const indexed = await plans('quasar');
+      expect(indexed).toContainEqual(
+        expect.stringMatching(/^SCAN notification_search VIRTUAL TABLE INDEX/),
+      );
+      expect(indexed).toContainEqual(
+        expect.stringMatching(/^SCAN broadcast_search VIRTUAL TABLE INDEX/),
+      );
+      expect((await plans('qu')).join('\n')).not.toMatch(/_search/);
+    });
+  },
+);
+
+(supported.includes('POSTGRES_15') ? describe : describe.skip)(
+  'search on PostgreSQL',
+  () => {
+    it('uses the trigram indexes for terms of three characters or more', async () => {
+      const knex = await databases.init('POSTGRES_15');
+      await applyDatabaseMigrations(knex);
+      const created = new Date('2026-01-01T00:00:00.000Z');
+      const rows = Array.from({ length: 2000 }, (_, i) => ({
+        id: randomUUID(),
+        user: ALICE,
+        title: i % 100 === 0 ? `Quasar deployed (${i})` : `Build ${i} passed`,
+        description: `Pipeline run ${i}`,
+        severity: 'normal',
+        origin: ORIGIN,
+        created,
+      }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await knex('notification').insert(rows.slice(i, i + 500));
+      }
+      // As autovacuum would: statistics, and the rows moved from the trigram
+      // indexes' pending lists into the indexes, which the planner prices.
+      await knex.raw('VACUUM ANALYZE notification');
+      const store = new NotificationsStore(knex);
+      const statements = await statementsOf(knex, () =>
+        store.list(ALICE, { search: 'quasar', limit: 5 }),
+      );
+
+      // The statements carry PostgreSQL's own $n placeholders.
+      const connection = await knex.client.acquireConnection();
+      const plan: string[] = [];
+      try {
+        await connection.query('SET enable_seqscan = off');
+        for (const { sql, bindings } of statements) {
+          const result = await connection.query(`EXPLAIN ${sql}`, bindings);
+          plan.push(...result.rows.map((row: any) => row['QUERY PLAN']));
+        }
+      } finally {
+        await connection.query('RESET enable_seqscan');
+        await knex.client.releaseConnection(connection);
+      }
+      expect(plan.join('\n')).toMatch(
+        /Bitmap Index Scan on notification_title_trgm_idx/,
+      );
+
+      // And finds what it should along that plan.
+      const found = await knex.transaction(async trx => {
+        await trx.raw('SET LOCAL enable_seqscan = off');
+        return new NotificationsStore(trx).list(ALICE, { search: 'QUASAR' });
+      });
+      expect(found.totalCount).toBe(20);
+      expect(found.notifications.map(n => n.payload.title).sort()).toEqual(
+        rows
+          .filter(row => row.title.startsWith('Quasar'))
+          .map(row => row.title)
+          .sort(),
+      );
+    });
+
+    it('migrates without the indexes where pg_trgm cannot be installed', async () => {
+      const knex = await databases.init('POSTGRES_15');
+      await applyDatabaseMigrations(knex);
+      await knex.migrate.down({ ...migrations, name: SEARCH_MIGRATION });
+      await knex.raw('DROP EXTENSION pg_trgm');
+      await knex('notification').insert({
+        id: randomUUID(),
+        user: ALICE,
+        title: 'Quasar deployed',
+        severity: 'normal',
+        origin: ORIGIN,
+        created: new Date(),
+      });
+      // A role that may not create extensions in this database.
+      const role = `herald_search_${randomUUID().slice(0, 8)}`;
+      await knex.raw('CREATE ROLE ??', [role]);
+      try {
+        await knex.transaction(async trx => {
+          const warn = jest
+            .spyOn(trx.client.logger, 'warn')
+            .mockImplementation(() => {});
+          try {
+            await trx.raw('SET LOCAL ROLE ??', [role]);
+            await searchIndexMigration.up(trx);
+            expect(warn).toHaveBeenCalledWith(
+              expect.stringMatching(/pg_trgm could not be installed/),
+            );
+          } finally {
+            warn.mockRestore();
+          }
+          // The transaction goes on: the failed statement was rolled back alone.
+          await trx.raw('RESET ROLE');
+          expect(await searchIndexes(trx)).toEqual([]);
+        });
+      } finally {
+        await knex.raw('DROP ROLE ??', [role]);
+      }
+      const { notifications } = await new NotificationsStore(knex).list(ALICE, {
+        search: 'quasar',
+      });
+      expect(notifications.map(n => n.payload.title)).toEqual([
+        'Quasar deployed',
+      ]);
+    });
+  },
+);
