@@ -42,6 +42,11 @@ export class InMemoryNotificationsApi implements NotificationsApi {
     return this.calls.filter(c => c.method === method);
   }
 
+  /** The arguments of the latest call to `method`. */
+  lastCallTo(method: string) {
+    return this.callsTo(method).at(-1)?.args;
+  }
+
   private filter(options: GetTopicsOptions & { topic?: string }) {
     return this.notifications.filter(n => {
       if (options.read !== undefined && !!n.read !== options.read) {

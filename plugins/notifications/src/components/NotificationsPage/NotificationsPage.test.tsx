@@ -113,7 +113,7 @@ describe('NotificationsPage', () => {
       await screen.findByText('Saved notifications (1)'),
     ).toBeInTheDocument();
     expect(screen.getByText('Kept for later')).toBeInTheDocument();
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+    expect(api.lastCallTo('getNotifications')).toMatchObject({
       saved: true,
     });
 
@@ -131,19 +131,19 @@ describe('NotificationsPage', () => {
     expect(
       await screen.findByText('All notifications (1)'),
     ).toBeInTheDocument();
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+    expect(api.lastCallTo('getNotifications')).toMatchObject({
       topic: 'chat',
     });
 
     await chooseFilter('Sent out', 'Last 24h');
     await waitFor(() =>
       expect(
-        (api.callsTo('getNotifications').at(-1)!.args as any).createdAfter,
+        (api.lastCallTo('getNotifications') as any).createdAfter,
       ).toBeInstanceOf(Date),
     );
     await chooseFilter('Sort by', 'Origin');
     await waitFor(() =>
-      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      expect(api.lastCallTo('getNotifications')).toMatchObject({
         sort: 'origin',
         sortOrder: 'asc',
       }),
@@ -164,7 +164,7 @@ describe('NotificationsPage', () => {
     await waitFor(() =>
       expect(screen.getAllByTestId('notification-row')).toHaveLength(3),
     );
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+    expect(api.lastCallTo('getNotifications')).toMatchObject({
       offset: 5,
       limit: 5,
     });
@@ -175,7 +175,7 @@ describe('NotificationsPage', () => {
     expect(
       await screen.findByText('Unread notifications (1)'),
     ).toBeInTheDocument();
-    expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+    expect(api.lastCallTo('getNotifications')).toMatchObject({
       search: 'needle',
       offset: 0,
     });
@@ -462,7 +462,7 @@ describe('NotificationsPage', () => {
       expect(
         await screen.findByText('Read notifications (30)'),
       ).toBeInTheDocument();
-      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      expect(api.lastCallTo('getNotifications')).toMatchObject({
         read: true,
         minimumSeverity: 'high',
         topic: 'db',
@@ -496,7 +496,7 @@ describe('NotificationsPage', () => {
         ),
       );
       await waitFor(() =>
-        expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+        expect(api.lastCallTo('getNotifications')).toMatchObject({
           minimumSeverity: 'high',
           offset: 5,
         }),
@@ -524,7 +524,7 @@ describe('NotificationsPage', () => {
       ]);
       await renderPage(api);
       await screen.findByText('Unread notifications (2)');
-      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      expect(api.lastCallTo('getNotifications')).toMatchObject({
         done: false,
         snoozed: false,
       });
@@ -558,7 +558,7 @@ describe('NotificationsPage', () => {
         await screen.findByText('Done notifications (1)'),
       ).toBeInTheDocument();
       expect(screen.getByTestId('location')).toHaveTextContent(/\?view=done$/);
-      expect(api.callsTo('getNotifications').at(-1)!.args).toMatchObject({
+      expect(api.lastCallTo('getNotifications')).toMatchObject({
         done: true,
       });
       // The title follows the view at once, the rows when the list arrives.
@@ -616,7 +616,7 @@ describe('NotificationsPage', () => {
       expect(
         await screen.findByText('Snoozed notifications (0)'),
       ).toBeInTheDocument();
-      expect(api.callsTo('updateNotifications').at(-1)!.args).toEqual({
+      expect(api.lastCallTo('updateNotifications')).toEqual({
         ids: [api.notifications[0].id],
         snoozedUntil: null,
       });
