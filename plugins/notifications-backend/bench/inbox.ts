@@ -9,7 +9,11 @@
  *   HERALD_TEST_POSTGRES_CONNECTION_STRING=postgresql://user@host:5432 yarn bench:inbox
  *                                   SQLite, then PostgreSQL in a scratch database
  *   BENCH_PLANS=1 ...               also prints the query plans
+ *
+ * The searches run again at the end without the search index (its
+ * migration reverted), as they did before it existed.
  */
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../src/store/migrations';
@@ -17,6 +21,7 @@ import {
   ListNotificationsOptions,
   NotificationsStore,
 } from '../src/store/NotificationsStore';
+import { findSearchIndexes } from '../src/store/searchCondition';
 import { onEachBenchDatabase } from './databases';
 
 const USER = 'user:default/inbox-owner';
@@ -98,18 +103,34 @@ const page: ListNotificationsOptions = {
   minimumSeverity: 'low',
 };
 
-const workloads: Array<
-  [string, (store: NotificationsStore) => Promise<unknown>]
-> = [
+type Workload = [string, (store: NotificationsStore) => Promise<unknown>];
+
+const searches: Workload[] = [
+  [
+    'search "quasar" (unread)',
+    s => s.list(USER, { ...page, read: false, search: 'quasar' }),
+  ],
+  [
+    'search "quasar" (All view)',
+    s => s.list(USER, { ...page, search: 'quasar' }),
+  ],
+  [
+    'search "failed" (All view, a fifth of the rows)',
+    s => s.list(USER, { ...page, search: 'failed' }),
+  ],
+  [
+    'search "qu" (All view, too short for an index)',
+    s => s.list(USER, { ...page, search: 'qu' }),
+  ],
+];
+
+const workloads: Workload[] = [
   [
     'page default (unread, 5 rows + totalCount)',
     s => s.list(USER, { ...page, read: false }),
   ],
   ['All view (5 rows + totalCount)', s => s.list(USER, page)],
-  [
-    'search "quasar" (unread)',
-    s => s.list(USER, { ...page, read: false, search: 'quasar' }),
-  ],
+  ...searches,
   [
     'page 3 of the All view (offset 10)',
     s => s.list(USER, { ...page, offset: 10 }),
@@ -172,7 +193,7 @@ async function measure(name: string, knex: Knex) {
     } rows and ${BROADCASTS} broadcasts in ${Date.now() - seedStart} ms`,
   );
   const store = new NotificationsStore(knex);
-  for (const [label, run] of workloads) {
+  const time = async ([label, run]: Workload) => {
     for (let i = 0; i < 3; i++) {
       await run(store);
     }
@@ -188,10 +209,31 @@ async function measure(name: string, knex: Knex) {
         2,
       )} ms, best ${times[0].toFixed(2)} ms over ${ROUNDS}`,
     );
+  };
+  for (const workload of workloads) {
+    await time(workload);
   }
   if (process.env.BENCH_PLANS) {
     await printPlans(name, knex);
   }
+  await knex.migrate.down({
+    directory: resolvePackagePath(
+      '@herald/plugin-notifications-backend',
+      'migrations',
+    ),
+    name: '20261203g_search_index.js',
+  });
+  await findSearchIndexes(knex);
+  for (const [label, run] of searches) {
+    await time([`${label} without the search index`, run]);
+  }
+  const buildStart = Date.now();
+  await applyDatabaseMigrations(knex);
+  console.log(
+    `${name}: built the search index over the seeded rows in ${
+      Date.now() - buildStart
+    } ms`,
+  );
 }
 
 async function main() {
