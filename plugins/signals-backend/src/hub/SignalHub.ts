@@ -15,6 +15,15 @@ import { SubscriptionIndex, isRecipient } from './SubscriptionIndex';
 import { writeFrame } from './textFrame';
 
 /**
+ * How long a closed connection keeps its socket for the close frame to leave
+ * behind the data queued before it. A consumer slow enough to hit the buffer
+ * cap needs a while to drain up to `maxBufferedBytes`; its code (1013) tells
+ * the client to come back and resume rather than treat the loss as an
+ * error. The connection is out of the hub by then, so it receives nothing.
+ */
+const CLOSE_FRAME_GRACE_MS = 5_000;
+
+/**
  * Coordinates this replica's connections: takes over upgraded sockets, keeps
  * them alive, answers their subscribe and unsubscribe frames and writes
  * their frames within the send-buffer limits. Which connection receives a
@@ -250,7 +259,10 @@ export class SignalHub {
     this.remove(connection);
     connection.socket.close(code, reason);
     // The close frame queues behind unsent data, so it may never leave.
-    setTimeout(() => connection.socket.terminate(), 1000).unref?.();
+    setTimeout(
+      () => connection.socket.terminate(),
+      CLOSE_FRAME_GRACE_MS,
+    ).unref?.();
   }
 
   private onFrame(connection: Connection, data: RawData) {
