@@ -79,14 +79,11 @@ export type NotificationStateChange = {
 /** The columns a state change writes, with their values. */
 function stateColumns(change: NotificationStateChange, now: Date) {
   const columns: Record<string, Date | null> = {};
-  if (change.read !== undefined) {
-    columns.read = change.read ? now : null;
-  }
-  if (change.saved !== undefined) {
-    columns.saved = change.saved ? now : null;
-  }
-  if (change.done !== undefined) {
-    columns.done = change.done ? now : null;
+  // These states are stored as the time they were set.
+  for (const state of ['read', 'saved', 'done'] as const) {
+    if (change[state] !== undefined) {
+      columns[state] = change[state] ? now : null;
+    }
   }
   if (change.snoozedUntil !== undefined) {
     columns.snoozed_until = change.snoozedUntil;
@@ -479,20 +476,8 @@ export class NotificationsStore {
     if (filter.search) {
       whereSearchMatches(query, this.knex, table, filter.search);
     }
-    if (filter.read !== undefined) {
-      if (filter.read) {
-        query.whereNotNull(`${stateTable}.read`);
-      } else {
-        query.whereNull(`${stateTable}.read`);
-      }
-    }
-    if (filter.saved !== undefined) {
-      if (filter.saved) {
-        query.whereNotNull(`${stateTable}.saved`);
-      } else {
-        query.whereNull(`${stateTable}.saved`);
-      }
-    }
+    whereStateSet(query, `${stateTable}.read`, filter.read);
+    whereStateSet(query, `${stateTable}.saved`, filter.saved);
     if (filter.createdAfter) {
       query.where(`${table}.created`, '>=', filter.createdAfter);
     }
@@ -509,6 +494,22 @@ export class NotificationsStore {
   }
 }
 
+/**
+ * A state is on while its column holds a time: `true` keeps the rows where it
+ * is set, `false` those where it is not, and no wish leaves the query alone.
+ */
+function whereStateSet(
+  query: Knex.QueryBuilder,
+  column: string,
+  isSet: boolean | undefined,
+) {
+  if (isSet === true) {
+    query.whereNotNull(column);
+  } else if (isSet === false) {
+    query.whereNull(column);
+  }
+}
+
 /** Herald's done, snoozed and reason filters on one side of the view. */
 function applyStateFilter(
   query: Knex.QueryBuilder,
@@ -516,20 +517,8 @@ function applyStateFilter(
   stateTable: string,
   filter: StatusFilter,
 ) {
-  if (filter.done !== undefined) {
-    if (filter.done) {
-      query.whereNotNull(`${stateTable}.done`);
-    } else {
-      query.whereNull(`${stateTable}.done`);
-    }
-  }
-  if (filter.snoozed !== undefined) {
-    if (filter.snoozed) {
-      query.whereNotNull(`${stateTable}.snoozed_until`);
-    } else {
-      query.whereNull(`${stateTable}.snoozed_until`);
-    }
-  }
+  whereStateSet(query, `${stateTable}.done`, filter.done);
+  whereStateSet(query, `${stateTable}.snoozed_until`, filter.snoozed);
   if (filter.reason !== undefined) {
     const isBroadcastSide = table === 'broadcast';
     if (filter.reason === 'broadcast' || isBroadcastSide) {
