@@ -92,7 +92,9 @@ async function deleteRedisKeys(prefix) {
 async function startReplicas({ bus, dir, staticToken, prefix, redisPrefix }) {
   const catalogFile = path.join(dir, 'users.yaml');
   load.writeCatalog(catalogFile, loadSettings.sockets);
-  const { catalog } = load.sampleConfig(catalogFile);
+  // The sample's configuration, Email processor included: the replicas run
+  // the load run's backend entry, which registers the Email module.
+  const sample = load.sampleConfig(catalogFile);
   const start = index =>
     load.startMonitoredBackend({
       dir,
@@ -102,7 +104,7 @@ async function startReplicas({ bus, dir, staticToken, prefix, redisPrefix }) {
         postgresUrl: loadSettings.postgresUrl,
         prefix,
       }),
-      extra: { catalog, signals: signalsConfig(bus, redisPrefix) },
+      extra: { ...sample, signals: signalsConfig(bus, redisPrefix) },
     });
   // The first replica runs the migrations alone; the others find them done.
   const first = await start(0);
