@@ -1,5 +1,11 @@
 import { errorEnvelopeOpenApiComponents } from '@herald/plugin-notifications-node';
 
+/** Every operation answers with the user's setting as it then stands. */
+const answersWithDigestSetting = {
+  '200': { $ref: '#/components/responses/DigestSetting' },
+  default: { $ref: '#/components/responses/ErrorResponse' },
+} as const;
+
 /**
  * The contract of the module's route, mounted at `/email` of the
  * notifications backend: the router validates requests against it and
@@ -57,10 +63,7 @@ export const spec = {
       get: {
         operationId: 'GetEmailDigest',
         description: "The calling user's email delivery.",
-        responses: {
-          '200': { $ref: '#/components/responses/DigestSetting' },
-          default: { $ref: '#/components/responses/ErrorResponse' },
-        },
+        responses: answersWithDigestSetting,
       },
       put: {
         operationId: 'SetEmailDigest',
@@ -83,19 +86,13 @@ export const spec = {
             },
           },
         },
-        responses: {
-          '200': { $ref: '#/components/responses/DigestSetting' },
-          default: { $ref: '#/components/responses/ErrorResponse' },
-        },
+        responses: answersWithDigestSetting,
       },
       delete: {
         operationId: 'ResetEmailDigest',
         description:
           "Forgets the calling user's choice, so the configured defaults apply again.",
-        responses: {
-          '200': { $ref: '#/components/responses/DigestSetting' },
-          default: { $ref: '#/components/responses/ErrorResponse' },
-        },
+        responses: answersWithDigestSetting,
       },
     },
   },
