@@ -45,6 +45,16 @@ describe('notificationsModuleEmail', () => {
   const startWithSmtp = (email: JsonObject = {}) =>
     startEmailModule({ emailConfig: smtpConfig(smtp.port, email), entities });
 
+  /** A broadcast to every user, while the test server refuses bob's address. */
+  async function broadcastWhileRefusingBob(replyCode: number) {
+    const { postProcess } = await startWithSmtp({
+      broadcastConfig: { receiver: 'users' },
+    });
+    smtp.refuseRecipient = address =>
+      address === 'bob@example.com' ? replyCode : undefined;
+    return { postProcess, notification: makeNotification({}, { user: null }) };
+  }
+
   it('emails the recipient user with subject, text and escaped HTML', async () => {
     const { processor, postProcess } = await startWithSmtp({
       replyTo: 'ops@example.com',
@@ -214,12 +224,7 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('throws on a temporary refusal and emails only the missing addresses on retry', async () => {
-    const { postProcess } = await startWithSmtp({
-      broadcastConfig: { receiver: 'users' },
-    });
-    smtp.refuseRecipient = address =>
-      address === 'bob@example.com' ? 451 : undefined;
-    const notification = makeNotification({}, { user: null });
+    const { postProcess, notification } = await broadcastWhileRefusingBob(451);
 
     const failure = postProcess(notification);
     await expect(failure).rejects.toThrow(
@@ -293,12 +298,7 @@ describe('notificationsModuleEmail', () => {
   });
 
   it('does not retry an address the server permanently refuses', async () => {
-    const { postProcess } = await startWithSmtp({
-      broadcastConfig: { receiver: 'users' },
-    });
-    smtp.refuseRecipient = address =>
-      address === 'bob@example.com' ? 550 : undefined;
-    const notification = makeNotification({}, { user: null });
+    const { postProcess, notification } = await broadcastWhileRefusingBob(550);
     await postProcess(notification);
     smtp.refuseRecipient = () => undefined;
     await postProcess(notification);
