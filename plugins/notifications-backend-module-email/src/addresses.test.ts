@@ -31,12 +31,19 @@ describe('isValidEmailAddress', () => {
 });
 
 describe('isValidMailboxHeader', () => {
-  it('accepts a bare address or a display name with one address', () => {
-    expect(isValidMailboxHeader('a@b.c')).toBe(true);
-    expect(isValidMailboxHeader('Herald Bot <a@b.c>')).toBe(true);
-    expect(isValidMailboxHeader('X <a@b.c>, Y <d@e.f>')).toBe(false);
-    expect(isValidMailboxHeader('X <not an address>')).toBe(false);
-  });
+  it.each(['a@b.c', 'Herald Bot <a@b.c>'])(
+    'accepts a bare address or a display name with one address: %j',
+    header => {
+      expect(isValidMailboxHeader(header)).toBe(true);
+    },
+  );
+
+  it.each(['X <a@b.c>, Y <d@e.f>', 'X <not an address>'])(
+    'rejects %j',
+    header => {
+      expect(isValidMailboxHeader(header)).toBe(false);
+    },
+  );
 });
 
 describe('EmailAddressPolicy', () => {
