@@ -335,33 +335,28 @@ describe('notificationsModuleEmail', () => {
     );
   });
 
-  it('fails the backend start with a clear message on invalid config', async () => {
+  it.each([
+    [
+      'with a clear message on invalid config',
+      { transport: 'smtp', hostname: '127.0.0.1' },
+      'Invalid config at notifications.processors.email.transportConfig.port',
+    ],
+    [
+      'naming the package to install when the ses transport has no AWS SDK',
+      { transport: 'ses', region: 'eu-west-1' },
+      /needs the package @aws-sdk\/client-sesv2/,
+    ],
+  ])('fails the backend start %s', async (_name, transportConfig, error) => {
     await expect(
       startEmailModule({
-        emailConfig: {
-          transportConfig: { transport: 'smtp', hostname: '127.0.0.1' },
-          sender: 'herald@example.com',
-        },
+        emailConfig: { transportConfig, sender: 'herald@example.com' },
       }),
-    ).rejects.toThrow(
-      'Invalid config at notifications.processors.email.transportConfig.port',
-    );
+    ).rejects.toThrow(error);
   });
 
   it('fails the backend start when the email block is missing', async () => {
     await expect(startEmailModule({})).rejects.toThrow(
       'Missing config notifications.processors.email',
     );
-  });
-
-  it('names the package to install when the ses transport has no AWS SDK', async () => {
-    await expect(
-      startEmailModule({
-        emailConfig: {
-          transportConfig: { transport: 'ses', region: 'eu-west-1' },
-          sender: 'herald@example.com',
-        },
-      }),
-    ).rejects.toThrow(/needs the package @aws-sdk\/client-sesv2/);
   });
 });
