@@ -6,48 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogRecipientResolver } from './CatalogRecipientResolver';
-
-function group(
-  name: string,
-  members: string[],
-  children: string[] = [],
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children },
-    relations: [
-      ...members.map(m => ({
-        type: 'hasMember',
-        targetRef: `user:default/${m}`,
-      })),
-      ...children.map(c => ({
-        type: 'parentOf',
-        targetRef: `group:default/${c}`,
-      })),
-    ],
-  };
-}
-
-function component(name: string, owners: string[]): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'service', owner: owners[0] },
-    relations: owners.map(o => ({ type: 'ownedBy', targetRef: o })),
-  };
-}
-
-function user(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: {},
-  };
-}
+import { componentEntity, groupEntity, userEntity } from './testUtils';
 
 function setup(entities: Entity[]) {
   const catalog = catalogServiceMock({ entities });
@@ -91,10 +50,10 @@ describe('CatalogRecipientResolver', () => {
 
   it('expands nested groups breadth first, one catalog call per level', async () => {
     const { resolve, getEntitiesByRefs } = setup([
-      group('root', ['alice'], ['mid-a', 'mid-b']),
-      group('mid-a', ['bob'], ['leaf']),
-      group('mid-b', ['carol', 'alice']),
-      group('leaf', ['dave']),
+      groupEntity('root', ['alice'], { children: ['mid-a', 'mid-b'] }),
+      groupEntity('mid-a', ['bob'], { children: ['leaf'] }),
+      groupEntity('mid-b', ['carol', 'alice']),
+      groupEntity('leaf', ['dave']),
     ]);
     await expect(resolve(['group:default/root'])).resolves.toEqual([
       'user:default/alice',
@@ -114,8 +73,8 @@ describe('CatalogRecipientResolver', () => {
 
   it('terminates on cyclic group hierarchies', async () => {
     const { resolve, getEntitiesByRefs } = setup([
-      group('a', ['alice'], ['b']),
-      group('b', ['bob'], ['a']),
+      groupEntity('a', ['alice'], { children: ['b'] }),
+      groupEntity('b', ['bob'], { children: ['a'] }),
     ]);
     await expect(resolve(['group:default/a'])).resolves.toEqual([
       'user:default/alice',
@@ -126,9 +85,9 @@ describe('CatalogRecipientResolver', () => {
 
   it('resolves a component to its first owner, expanding an owning group', async () => {
     const { resolve } = setup([
-      component('web', ['group:default/team', 'user:default/zed']),
-      component('api', ['user:default/yan']),
-      group('team', ['alice', 'bob']),
+      componentEntity('web', ['group:default/team', 'user:default/zed']),
+      componentEntity('api', ['user:default/yan']),
+      groupEntity('team', ['alice', 'bob']),
     ]);
     await expect(resolve(['component:default/web'])).resolves.toEqual([
       'user:default/alice',
@@ -141,9 +100,9 @@ describe('CatalogRecipientResolver', () => {
 
   it('honours exclusions of users and groups', async () => {
     const { resolve } = setup([
-      group('root', ['alice', 'bob'], ['sub']),
-      group('sub', ['carol', 'alice']),
-      group('other', ['erin']),
+      groupEntity('root', ['alice', 'bob'], { children: ['sub'] }),
+      groupEntity('sub', ['carol', 'alice']),
+      groupEntity('other', ['erin']),
     ]);
     await expect(
       resolve(['group:default/root'], ['user:default/bob']),
@@ -158,10 +117,10 @@ describe('CatalogRecipientResolver', () => {
 
   it('never fetches an excluded ref and does not expand an excluded entity', async () => {
     const { resolve, getEntitiesByRefs } = setup([
-      group('root', ['alice'], ['sub']),
-      group('sub', ['carol']),
-      group('team', ['bob']),
-      component('web', ['group:default/team']),
+      groupEntity('root', ['alice'], { children: ['sub'] }),
+      groupEntity('sub', ['carol']),
+      groupEntity('team', ['bob']),
+      componentEntity('web', ['group:default/team']),
     ]);
     await expect(
       resolve(['group:default/root'], ['group:default/sub']),
@@ -179,7 +138,7 @@ describe('CatalogRecipientResolver', () => {
   it('skips an entity whose full ref is excluded even when it was asked for by another spelling', async () => {
     // The real catalog matches refs case-insensitively and fills in the
     // default namespace, which the catalog mock does not.
-    const team = group('team', ['bob']);
+    const team = groupEntity('team', ['bob']);
     const catalog = catalogServiceMock.mock({
       async getEntitiesByRefs({ entityRefs }) {
         return {
@@ -212,7 +171,10 @@ describe('CatalogRecipientResolver', () => {
   });
 
   it('skips unknown entities and keeps only users', async () => {
-    const { resolve } = setup([user('known'), component('orphan', [])]);
+    const { resolve } = setup([
+      userEntity('known'),
+      componentEntity('orphan', []),
+    ]);
     await expect(
       resolve([
         'group:default/missing',
@@ -230,7 +192,9 @@ describe('CatalogRecipientResolver', () => {
 
   it('expands a group of 5,000 users with one catalog call', async () => {
     const members = Array.from({ length: 5000 }, (_, i) => `u${i}`);
-    const { resolve, getEntitiesByRefs } = setup([group('everyone', members)]);
+    const { resolve, getEntitiesByRefs } = setup([
+      groupEntity('everyone', members),
+    ]);
     const users = await resolve(['group:default/everyone']);
     expect(users).toHaveLength(5000);
     expect(new Set(users).size).toBe(5000);
@@ -240,11 +204,11 @@ describe('CatalogRecipientResolver', () => {
   describe('reasons', () => {
     it('says how each user was reached: directly, through a group and its children, as owner', async () => {
       const { reasons } = setup([
-        group('team', ['alice'], ['sub']),
-        group('sub', ['bob']),
-        group('owners', ['carol', 'alice']),
-        component('api', ['group:default/owners']),
-        component('cli', ['user:default/dave']),
+        groupEntity('team', ['alice'], { children: ['sub'] }),
+        groupEntity('sub', ['bob']),
+        groupEntity('owners', ['carol', 'alice']),
+        componentEntity('api', ['group:default/owners']),
+        componentEntity('cli', ['user:default/dave']),
       ]);
       await expect(
         reasons([
@@ -281,8 +245,8 @@ describe('CatalogRecipientResolver', () => {
 
     it('gives every ref that led to an entity its reason, though the entity is fetched once', async () => {
       const { reasons, getEntitiesByRefs } = setup([
-        group('parent', [], ['shared']),
-        group('shared', ['erin']),
+        groupEntity('parent', [], { children: ['shared'] }),
+        groupEntity('shared', ['erin']),
       ]);
       await expect(
         reasons(['group:default/parent', 'group:default/shared']),
@@ -297,8 +261,8 @@ describe('CatalogRecipientResolver', () => {
 
     it('reports nothing for excluded users and through excluded groups', async () => {
       const { reasons } = setup([
-        group('root', ['alice', 'bob'], ['sub']),
-        group('sub', ['carol']),
+        groupEntity('root', ['alice', 'bob'], { children: ['sub'] }),
+        groupEntity('sub', ['carol']),
       ]);
       await expect(
         reasons(

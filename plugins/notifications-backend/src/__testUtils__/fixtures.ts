@@ -1,7 +1,6 @@
 // Only tests import this module, so test utilities stay dev dependencies.
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 
 export const ALICE = 'user:default/alice';
 export const BOB = 'user:default/bob';
@@ -19,36 +18,3 @@ export const asService = (pluginId = 'scaffolder') =>
 
 /** A date as `Date.prototype.toISOString` writes it, never an epoch number. */
 export const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-
-export function groupEntity(
-  name: string,
-  members: string[],
-  children: string[] = [],
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'team', children },
-    relations: [
-      ...members.map(m => ({
-        type: 'hasMember',
-        targetRef: `user:default/${m}`,
-      })),
-      ...children.map(c => ({
-        type: 'parentOf',
-        targetRef: `group:default/${c}`,
-      })),
-    ],
-  };
-}
-
-export function componentEntity(name: string, owners: string[]): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default' },
-    spec: { type: 'service', owner: owners[0] },
-    relations: owners.map(o => ({ type: 'ownedBy', targetRef: o })),
-  };
-}

@@ -11,12 +11,11 @@ import {
   describeEachDatabase,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
+import { asService, asUser } from '../__testUtils__/fixtures';
 import {
-  asService,
-  asUser,
-  componentEntity as component,
-  groupEntity as group,
-} from '../__testUtils__/fixtures';
+  componentEntity,
+  groupEntity,
+} from '@herald/plugin-notifications-node/testUtils';
 import {
   extensionPointModule,
   hangingProcessor,
@@ -28,9 +27,9 @@ import {
 jest.setTimeout(60_000);
 
 const entities: Entity[] = [
-  group('org', ['alice'], ['team']),
-  group('team', ['bob', 'carol'], ['org']),
-  component('web', ['group:default/team']),
+  groupEntity('org', ['alice'], { children: ['team'] }),
+  groupEntity('team', ['bob', 'carol'], { children: ['org'] }),
+  componentEntity('web', ['group:default/team']),
 ];
 
 /** Records postProcess calls and resolves once `expected` have arrived. */

@@ -1,13 +1,10 @@
 import { HERALD_EXTENSIONS_HEADER } from '@herald/plugin-notifications-common';
 import request from 'supertest';
+import { ALICE, BOB, asService, asUser } from '../../__testUtils__/fixtures';
 import {
-  ALICE,
-  BOB,
-  asService,
-  asUser,
   componentEntity,
   groupEntity,
-} from '../../__testUtils__/fixtures';
+} from '@herald/plugin-notifications-node/testUtils';
 import {
   describeEachDatabase,
   useNotificationsBackend,

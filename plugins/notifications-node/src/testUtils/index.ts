@@ -1,0 +1,6 @@
+/**
+ * Catalog entities for the tests of notifications backends and modules.
+ *
+ * @packageDocumentation
+ */
+export * from './entities';
