@@ -45,6 +45,15 @@ function notificationsDatabase(
         filename: path.join(sqliteDirectory, 'notifications.sqlite'),
       },
       useNullAsDefault: true,
+      pool: {
+        // The backend writes to the same file meanwhile (its outbox works
+        // through the large sends' jobs); wait for its write lock as long as
+        // it takes rather than give up after better-sqlite3's 5 s.
+        afterCreate(connection, done) {
+          connection.pragma('busy_timeout = 600000');
+          done();
+        },
+      },
     });
   }
   const url = new URL(postgresUrl);
