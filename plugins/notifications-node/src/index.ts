@@ -16,6 +16,7 @@ export * from './deliveryTable';
 export * from './moduleDatabase';
 export * from './moduleRouteErrors';
 export * from './openApi';
+export * from './moduleOpenApi';
 export * from './duration';
 export * from './CatalogRecipientResolver';
 export type {
