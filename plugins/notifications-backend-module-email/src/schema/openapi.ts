@@ -1,4 +1,7 @@
-import { errorEnvelopeOpenApiComponents } from '@herald/plugin-notifications-node';
+import {
+  errorEnvelopeOpenApiComponents,
+  moduleOpenApiHeader,
+} from '@herald/plugin-notifications-node';
 
 /** Every operation answers with the user's setting as it then stands. */
 const answersWithDigestSetting = {
@@ -12,18 +15,11 @@ const answersWithDigestSetting = {
  * serves it at `/email/openapi.json`.
  */
 export const spec = {
-  openapi: '3.0.3',
-  info: {
+  ...moduleOpenApiHeader({
     title: 'notifications-email',
-    version: '1',
     description:
       "A user's choice of instant, hourly or daily email. Users only, each reading and writing their own choice.",
-    license: {
-      name: 'Apache-2.0',
-      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
-    },
-  },
-  servers: [{ url: '/' }],
+  }),
   components: {
     schemas: {
       DigestFrequency: {

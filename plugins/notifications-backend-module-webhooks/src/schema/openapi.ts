@@ -1,4 +1,7 @@
-import { errorEnvelopeOpenApiComponents } from '@herald/plugin-notifications-node';
+import {
+  errorEnvelopeOpenApiComponents,
+  moduleOpenApiHeader,
+} from '@herald/plugin-notifications-node';
 
 /**
  * The contract of the module's admin routes, mounted at `/webhooks` of the
@@ -6,18 +9,11 @@ import { errorEnvelopeOpenApiComponents } from '@herald/plugin-notifications-nod
  * serves it at `/webhooks/openapi.json`.
  */
 export const spec = {
-  openapi: '3.0.3',
-  info: {
+  ...moduleOpenApiHeader({
     title: 'notifications-webhooks',
-    version: '1',
     description:
       "Operators' view of Herald webhook deliveries. Service principals only (a static external token works).",
-    license: {
-      name: 'Apache-2.0',
-      url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
-    },
-  },
-  servers: [{ url: '/' }],
+  }),
   components: {
     schemas: {
       WebhookDelivery: {
