@@ -31,6 +31,16 @@ async function chooseFilter(label: string, option: string) {
   fireEvent.click(await screen.findByRole('option', { name: option }));
 }
 
+/** Chooses a filter option and waits for the list heading it leads to. */
+async function chooseFilterShowing(
+  label: string,
+  option: string,
+  heading: string,
+) {
+  await chooseFilter(label, option);
+  expect(await screen.findByText(heading)).toBeInTheDocument();
+}
+
 /** Clicks the button named `name` in the row showing `title`. */
 async function clickInRow(title: string, name: string) {
   await userEvent.click(within(rowOf(title)).getByRole('button', { name }));
@@ -108,29 +118,22 @@ describe('NotificationsPage', () => {
     await renderPage(api);
     await screen.findByText('Unread notifications (3)');
 
-    await chooseFilter('View', 'Saved');
-    expect(
-      await screen.findByText('Saved notifications (1)'),
-    ).toBeInTheDocument();
+    await chooseFilterShowing('View', 'Saved', 'Saved notifications (1)');
     expect(screen.getByText('Kept for later')).toBeInTheDocument();
     expect(api.lastCallTo('getNotifications')).toMatchObject({
       saved: true,
     });
 
-    await chooseFilter('View', 'All');
-    await screen.findByText('All notifications (3)');
-    await chooseFilter('Min severity', 'Critical');
-    expect(
-      await screen.findByText('All notifications (1)'),
-    ).toBeInTheDocument();
+    await chooseFilterShowing('View', 'All', 'All notifications (3)');
+    await chooseFilterShowing(
+      'Min severity',
+      'Critical',
+      'All notifications (1)',
+    );
     expect(screen.getByText('Critical outage')).toBeInTheDocument();
 
-    await chooseFilter('Min severity', 'Low');
-    await screen.findByText('All notifications (3)');
-    await chooseFilter('Topic', 'chat');
-    expect(
-      await screen.findByText('All notifications (1)'),
-    ).toBeInTheDocument();
+    await chooseFilterShowing('Min severity', 'Low', 'All notifications (3)');
+    await chooseFilterShowing('Topic', 'chat', 'All notifications (1)');
     expect(api.lastCallTo('getNotifications')).toMatchObject({
       topic: 'chat',
     });
@@ -289,8 +292,7 @@ describe('NotificationsPage', () => {
     ]);
     await renderPage(api);
     await screen.findByText('Unread notifications (0)');
-    await chooseFilter('View', 'All');
-    await screen.findByText('All notifications (1)');
+    await chooseFilterShowing('View', 'All', 'All notifications (1)');
     await waitFor(() =>
       expect(
         screen.getByRole('button', { name: 'Mark all read' }),
@@ -553,10 +555,7 @@ describe('NotificationsPage', () => {
       ]);
 
       await clickInRow('Stay here', 'Done');
-      await chooseFilter('View', 'Done');
-      expect(
-        await screen.findByText('Done notifications (1)'),
-      ).toBeInTheDocument();
+      await chooseFilterShowing('View', 'Done', 'Done notifications (1)');
       expect(screen.getByTestId('location')).toHaveTextContent(/\?view=done$/);
       expect(api.lastCallTo('getNotifications')).toMatchObject({
         done: true,
@@ -607,10 +606,7 @@ describe('NotificationsPage', () => {
       );
       expect(snoozedUntil.getTime() - before).toBeLessThan(61 * 60 * 1000);
 
-      await chooseFilter('View', 'Snoozed');
-      expect(
-        await screen.findByText('Snoozed notifications (1)'),
-      ).toBeInTheDocument();
+      await chooseFilterShowing('View', 'Snoozed', 'Snoozed notifications (1)');
       expect(rowOf('Later please')).toHaveTextContent(/Snoozed until/);
       await clickInRow('Later please', 'Unsnooze');
       expect(
@@ -654,10 +650,11 @@ describe('NotificationsPage', () => {
         within(rowOf('Old backend')).queryByTestId('notification-reasons'),
       ).not.toBeInTheDocument();
 
-      await chooseFilter('Why you got it', 'As an owner');
-      expect(
-        await screen.findByText('Unread notifications (1)'),
-      ).toBeInTheDocument();
+      await chooseFilterShowing(
+        'Why you got it',
+        'As an owner',
+        'Unread notifications (1)',
+      );
       expect(screen.getByText('Your component')).toBeInTheDocument();
       expect(screen.getByTestId('location')).toHaveTextContent(
         /\?reason=owner$/,
