@@ -170,7 +170,28 @@ function createResults() {
   };
 }
 
+/**
+ * Whether the request failed on its connection rather than with an answer:
+ * fetch reuses kept-alive connections, and one the server closed while idle
+ * fails the next request sent on it. The cause is logged with the retry.
+ */
+function failedUnsent(error) {
+  return error instanceof TypeError && error.message === 'fetch failed';
+}
+
 async function postJson(url, token, body) {
+  try {
+    return await postJsonOnce(url, token, body);
+  } catch (error) {
+    if (!failedUnsent(error)) {
+      throw error;
+    }
+    log(`retrying ${url} once: ${error.cause?.code ?? error.cause}`);
+    return await postJsonOnce(url, token, body);
+  }
+}
+
+async function postJsonOnce(url, token, body) {
   const started = performance.now();
   const response = await fetch(url, {
     method: 'POST',
