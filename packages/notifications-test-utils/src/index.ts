@@ -6,8 +6,8 @@
 export * from './backend';
 export * from './entities';
 export * from './LocalHttpServer';
-export * from './moduleUsing';
 export * from './retryAfter';
 export * from './settings';
 export * from './suite';
 export * from './waitFor';
+export { notificationsModuleUsing } from '@herald/plugin-notifications-node/testUtils';

@@ -1,40 +1,21 @@
 import {
-  ExtensionPoint,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
   NotificationProcessor,
   NotificationsProcessingExtensionPoint,
   notificationsProcessingExtensionPoint,
 } from '@herald/plugin-notifications-node';
+import { notificationsModuleUsing } from '@herald/plugin-notifications-node/testUtils';
 import { OutboxConfig } from '../outbox/config';
-
-/** A notifications module that sets up an extension point, as an app's module would. */
-export function extensionPointModule<T>(
-  extensionPoint: ExtensionPoint<T>,
-  moduleId: string,
-  setUp: (extension: T) => void,
-) {
-  return createBackendModule({
-    pluginId: 'notifications',
-    moduleId,
-    register(reg) {
-      reg.registerInit({
-        deps: { extension: extensionPoint },
-        async init({ extension }) {
-          setUp(extension);
-        },
-      });
-    },
-  });
-}
 
 /** A notifications module that sets up Herald's processing extension point. */
 export const processingModule = (
   moduleId: string,
   setUp: (processing: NotificationsProcessingExtensionPoint) => void,
 ) =>
-  extensionPointModule(notificationsProcessingExtensionPoint, moduleId, setUp);
+  notificationsModuleUsing(
+    moduleId,
+    notificationsProcessingExtensionPoint,
+    setUp,
+  );
 
 /** A notifications module that adds these processors, in this order. */
 export const processorsModule = (

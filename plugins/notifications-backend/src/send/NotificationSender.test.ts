@@ -15,9 +15,9 @@ import { asService, asUser } from '../__testUtils__/fixtures';
 import {
   componentEntity,
   groupEntity,
+  notificationsModuleUsing,
 } from '@herald/plugin-notifications-node/testUtils';
 import {
-  extensionPointModule,
   hangingProcessor,
   processorsModule,
   reroutingProcessor,
@@ -49,9 +49,9 @@ function postProcessRecorder(expected: number) {
 }
 
 const upstreamModule = (processors: NotificationProcessor[]) =>
-  extensionPointModule(
-    upstreamProcessingExtensionPoint,
+  notificationsModuleUsing(
     'upstream-test-processors',
+    upstreamProcessingExtensionPoint,
     processing => processing.addProcessor(processors as any),
   );
 
@@ -481,9 +481,9 @@ describeEachDatabase('send pipeline', database => {
 
   it('uses a resolver set through the extension point, and allows only one', async () => {
     const resolverModule = (moduleId: string, users: string[]) =>
-      extensionPointModule(
-        upstreamProcessingExtensionPoint,
+      notificationsModuleUsing(
         moduleId,
+        upstreamProcessingExtensionPoint,
         processing =>
           processing.setNotificationRecipientResolver({
             resolveNotificationRecipients: async () => ({

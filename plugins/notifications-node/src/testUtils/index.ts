@@ -1,6 +1,8 @@
 /**
- * Catalog entities for the tests of notifications backends and modules.
+ * Catalog entities and modules for the tests of notifications backends and
+ * their modules.
  *
  * @packageDocumentation
  */
 export * from './entities';
+export * from './moduleUsing';
