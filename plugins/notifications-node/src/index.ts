@@ -11,6 +11,7 @@ export * from './ExtensionSlot';
 export * from './link';
 export * from './retryAfter';
 export * from './deferral';
+export * from './DeliveryTargetsError';
 export * from './deliveryLog';
 export * from './deliveryTable';
 export * from './moduleDatabase';
