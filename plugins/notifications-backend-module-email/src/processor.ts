@@ -8,7 +8,7 @@ import {
   NotificationPostProcessContext,
   NotificationProcessor,
   deferWhenTransient,
-  describeFailedTargets,
+  DeliveryTargetsError,
 } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { EmailDigests } from './EmailDigests';
@@ -21,20 +21,16 @@ import { EmailRenderer, RenderedEmail } from './template';
 export const EMAIL_CHANNEL = 'Email';
 
 /** Thrown when some addresses could not be reached, so the delivery is retried. */
-export class EmailDeliveryError extends Error {
+export class EmailDeliveryError extends DeliveryTargetsError {
   constructor(
     notification: Notification,
     readonly failures: Array<{ address: string; error: Error }>,
     attempted: number,
   ) {
     super(
-      `Failed to email notification ${notification.id} to ${
-        failures.length
-      } of ${attempted} address(es): ${describeFailedTargets(
-        failures.map(f => ({ target: f.address, reason: f.error.message })),
-      )}`,
+      `Failed to email notification ${notification.id} to ${failures.length} of ${attempted} address(es)`,
+      failures.map(f => ({ target: f.address, reason: f.error.message })),
     );
-    this.name = 'EmailDeliveryError';
   }
 }
 

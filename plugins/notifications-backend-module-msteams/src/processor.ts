@@ -6,7 +6,7 @@ import {
 import {
   deferWhenTransient,
   NotificationProcessor,
-  describeFailedTargets,
+  DeliveryTargetsError,
 } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { renderTeamsMessage } from './card';
@@ -50,17 +50,15 @@ function deliveryKeyOf(sendKey: string, target: TeamsTarget): string {
 type Pending = { reason: string; retryAfterMs?: number };
 
 /** Describes the channels that did not get the card yet. */
-export class TeamsDeliveryError extends Error {
+export class TeamsDeliveryError extends DeliveryTargetsError {
   constructor(
     notification: Notification,
     failures: Array<{ target: string; reason: string }>,
   ) {
     super(
-      `Teams card of notification ${notification.id} not posted to ${
-        failures.length
-      } channel(s): ${describeFailedTargets(failures)}`,
+      `Teams card of notification ${notification.id} not posted to ${failures.length} channel(s)`,
+      failures,
     );
-    this.name = 'TeamsDeliveryError';
   }
 }
 

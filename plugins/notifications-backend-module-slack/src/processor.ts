@@ -7,7 +7,7 @@ import {
   deferWhenTransient,
   NotificationPostProcessContext,
   NotificationProcessor,
-  describeFailedTargets,
+  DeliveryTargetsError,
 } from '@herald/plugin-notifications-node';
 import {
   mentionedUserRefs,
@@ -85,19 +85,15 @@ type Post = {
 /** A target this attempt did not post to; the outbox retry will. */
 class DeferredPostError extends Error {}
 
-export class SlackDeliveryError extends Error {
+export class SlackDeliveryError extends DeliveryTargetsError {
   constructor(
     notification: Notification,
     failures: Array<{ target: string; error: Error }>,
   ) {
     super(
-      `Failed to post notification ${notification.id} to Slack for ${
-        failures.length
-      } target(s): ${describeFailedTargets(
-        failures.map(f => ({ target: f.target, reason: f.error.message })),
-      )}`,
+      `Failed to post notification ${notification.id} to Slack for ${failures.length} target(s)`,
+      failures.map(f => ({ target: f.target, reason: f.error.message })),
     );
-    this.name = 'SlackDeliveryError';
   }
 }
 

@@ -6,7 +6,7 @@ import {
   deferWhenTransient,
   NotificationPostProcessContext,
   NotificationProcessor,
-  describeFailedTargets,
+  DeliveryTargetsError,
 } from '@herald/plugin-notifications-node';
 import { WebhookEndpoint, endpointMatches } from './config';
 import { WebhookDeliveryLog, deliveryKeyOf } from './deliveryLog';
@@ -17,19 +17,15 @@ import { WebhookSender } from './sender';
 export const WEBHOOKS_CHANNEL = 'Webhooks';
 
 /** Thrown so the outbox retries the endpoints that did not get the message. */
-export class WebhookDeliveryError extends Error {
+export class WebhookDeliveryError extends DeliveryTargetsError {
   constructor(
     notification: Notification,
     failures: Array<{ endpoint: string; reason: string }>,
   ) {
     super(
-      `Webhook of notification ${notification.id} not delivered to ${
-        failures.length
-      } endpoint(s): ${describeFailedTargets(
-        failures.map(f => ({ target: f.endpoint, reason: f.reason })),
-      )}`,
+      `Webhook of notification ${notification.id} not delivered to ${failures.length} endpoint(s)`,
+      failures.map(f => ({ target: f.endpoint, reason: f.reason })),
     );
-    this.name = 'WebhookDeliveryError';
   }
 }
 
