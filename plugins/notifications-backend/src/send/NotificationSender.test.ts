@@ -11,7 +11,13 @@ import {
   describeEachDatabase,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
-import { asService, asUser } from '../__testUtils__/fixtures';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  asService,
+  asUser,
+} from '../__testUtils__/fixtures';
 import {
   componentEntity,
   groupEntity,
@@ -31,6 +37,10 @@ const entities: Entity[] = [
   groupEntity('team', ['bob', 'carol'], { children: ['org'] }),
   componentEntity('web', ['group:default/team']),
 ];
+
+/** Whom the notifications went to, sorted, as sends do not keep one order. */
+const usersOf = (notifications: Array<{ user: string | null }>) =>
+  notifications.map(n => n.user).sort();
 
 /** Records postProcess calls and resolves once `expected` have arrived. */
 function postProcessRecorder(expected: number) {
@@ -148,10 +158,7 @@ describeEachDatabase('send pipeline', database => {
       },
       payload: { title: 'Deploy' },
     });
-    expect(sent.map((n: any) => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-    ]);
+    expect(usersOf(sent)).toEqual([ALICE, BOB]);
     expect(sent.every((n: any) => n.payload.title === 'Deploy [1] [2]')).toBe(
       true,
     );
@@ -167,11 +174,7 @@ describeEachDatabase('send pipeline', database => {
       payload: { title: 'Owned' },
     });
     // The owning team's members, and through its cyclic child the org's.
-    expect(ownerSend.map((n: any) => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-      'user:default/carol',
-    ]);
+    expect(usersOf(ownerSend)).toEqual([ALICE, BOB, CAROL]);
 
     await post.done;
     const storedIds = [...sent, ...ownerSend].map((n: any) => n.id).sort();
@@ -317,18 +320,10 @@ describeEachDatabase('send pipeline', database => {
       payload: { title: 'Rerouted' },
     });
     // team's members plus org's, reached through the parentOf cycle
-    expect(sent.map((n: any) => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-      'user:default/carol',
-    ]);
+    expect(usersOf(sent)).toEqual([ALICE, BOB, CAROL]);
     expect(sent[0].payload.title).toBe('Rerouted');
     await post.done;
-    expect(post.calls.map(n => n.user).sort()).toEqual([
-      'user:default/alice',
-      'user:default/bob',
-      'user:default/carol',
-    ]);
+    expect(usersOf(post.calls)).toEqual([ALICE, BOB, CAROL]);
   });
 
   it('runs postProcess once for a broadcast and reports outbox counts to services only', async () => {
