@@ -26,6 +26,16 @@ function renderPage(
   });
 }
 
+/** The page over one unread notification titled `title`, once it shows. */
+async function renderPageWithOne(title: string) {
+  const api = new InMemoryNotificationsApi([
+    makeNotification({ payload: { title } }),
+  ]);
+  await renderPage(api);
+  await screen.findByText('Unread notifications (1)');
+  return api;
+}
+
 async function chooseFilter(label: string, option: string) {
   fireEvent.click(screen.getByRole('button', { name: new RegExp(label) }));
   fireEvent.click(await screen.findByRole('option', { name: option }));
@@ -185,11 +195,7 @@ describe('NotificationsPage', () => {
   });
 
   it('marks a row read and saves it, then reloads', async () => {
-    const api = new InMemoryNotificationsApi([
-      makeNotification({ payload: { title: 'Act on me' } }),
-    ]);
-    await renderPage(api);
-    await screen.findByText('Unread notifications (1)');
+    const api = await renderPageWithOne('Act on me');
     const row = screen.getByTestId('notification-row');
 
     fireEvent.click(
@@ -586,11 +592,7 @@ describe('NotificationsPage', () => {
     });
 
     it('snoozes a row until a preset time and shows it under Snoozed', async () => {
-      const api = new InMemoryNotificationsApi([
-        makeNotification({ payload: { title: 'Later please' } }),
-      ]);
-      await renderPage(api);
-      await screen.findByText('Unread notifications (1)');
+      const api = await renderPageWithOne('Later please');
       const before = Date.now();
       await clickInRow('Later please', 'Snooze');
       await userEvent.click(
@@ -720,11 +722,7 @@ describe('NotificationsPage', () => {
     });
 
     it('opens the help with ? and ignores letters typed into the search', async () => {
-      const api = new InMemoryNotificationsApi([
-        makeNotification({ payload: { title: 'Quiet' } }),
-      ]);
-      await renderPage(api);
-      await screen.findByText('Unread notifications (1)');
+      const api = await renderPageWithOne('Quiet');
 
       const search = screen.getByLabelText('Search notifications');
       await userEvent.type(search, 'jres');
