@@ -42,6 +42,23 @@ const entities: Entity[] = [
 const usersOf = (notifications: Array<{ user: string | null }>) =>
   notifications.map(n => n.user).sort();
 
+/**
+ * A processor that appends `tag` to each title in preProcess and notes
+ * `name:user` in `order`, so a test sees which ran first for whom.
+ */
+function titleTagger(name: string, tag: string, order: string[]) {
+  return {
+    getName: () => name,
+    preProcess: async (n: any) => {
+      order.push(`${name}:${n.user}`);
+      return {
+        ...n,
+        payload: { ...n.payload, title: `${n.payload.title} ${tag}` },
+      };
+    },
+  };
+}
+
 /** Records postProcess calls and resolves once `expected` have arrived. */
 function postProcessRecorder(expected: number) {
   const calls: Notification[] = [];
@@ -127,25 +144,9 @@ describeEachDatabase('send pipeline', database => {
     const post = postProcessRecorder(5);
     const { server, signals } = await start([
       upstreamModule([
+        titleTagger('First', '[1]', order),
         {
-          getName: () => 'First',
-          preProcess: async (n: any) => {
-            order.push(`First:${n.user}`);
-            return {
-              ...n,
-              payload: { ...n.payload, title: `${n.payload.title} [1]` },
-            };
-          },
-        },
-        {
-          getName: () => 'Second',
-          preProcess: async (n: any) => {
-            order.push(`Second:${n.user}`);
-            return {
-              ...n,
-              payload: { ...n.payload, title: `${n.payload.title} [2]` },
-            };
-          },
+          ...titleTagger('Second', '[2]', order),
           postProcess: async (n: any) => post.record(n),
         },
       ]),
