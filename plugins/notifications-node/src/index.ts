@@ -9,6 +9,7 @@ export * from './processor';
 export * from './extensions';
 export * from './ExtensionSlot';
 export * from './link';
+export * from './outboundLink';
 export * from './retryAfter';
 export * from './deferral';
 export * from './DeliveryTargetsError';
