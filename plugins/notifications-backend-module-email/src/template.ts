@@ -2,7 +2,10 @@ import {
   MARKDOWN_BODY_METADATA_KEY,
   Notification,
 } from '@herald/plugin-notifications-common';
-import { resolveNotificationLink } from '@herald/plugin-notifications-node';
+import {
+  notificationsInboxUrl,
+  outboundNotificationLink,
+} from '@herald/plugin-notifications-node';
 import { NotificationTemplateRenderer } from './extensions';
 
 export type RenderedEmail = {
@@ -24,25 +27,18 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * The absolute URL an email points at. Anything that does not resolve to an
- * http(s) URL falls back to the inbox, so a stored `javascript:` link can
- * never end up in a message.
+ * The absolute URL an email points at. A link a message may not carry falls
+ * back to the inbox, so a stored `javascript:` link can never end up in a
+ * message.
  */
 export function notificationUrl(
   notification: Notification,
   baseUrl: string,
 ): string {
-  const inbox = `${baseUrl.replace(/\/+$/, '')}/notifications`;
-  const resolved = resolveNotificationLink(notification.payload.link, baseUrl);
-  if (!resolved) {
-    return inbox;
-  }
-  try {
-    const { protocol } = new URL(resolved);
-    return protocol === 'http:' || protocol === 'https:' ? resolved : inbox;
-  } catch {
-    return inbox;
-  }
+  return (
+    outboundNotificationLink(notification.payload.link, baseUrl) ??
+    notificationsInboxUrl(baseUrl)
+  );
 }
 
 function markdownBody(notification: Notification): string | undefined {

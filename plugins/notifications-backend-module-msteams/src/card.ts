@@ -1,10 +1,9 @@
 import {
   Notification,
   NotificationSeverity,
-  classifyNotificationLink,
   normalizeSeverity,
 } from '@herald/plugin-notifications-common';
-import { resolveNotificationLink } from '@herald/plugin-notifications-node';
+import { outboundNotificationLink } from '@herald/plugin-notifications-node';
 
 const MAX_TITLE_LENGTH = 300;
 /** Teams refuses messages above about 28 KB; the description stays well under. */
@@ -45,24 +44,6 @@ function textRun(text: string, extra: Record<string, unknown> = {}) {
   return { type: 'TextRun', text, ...extra };
 }
 
-/** An absolute http(s) URL for the notification's link, or undefined. */
-export function cardLink(
-  link: string | undefined,
-  appBaseUrl: string,
-): string | undefined {
-  if (!link) {
-    return undefined;
-  }
-  const target = classifyNotificationLink(link, appBaseUrl);
-  if (target.kind === 'external') {
-    return target.url;
-  }
-  if (target.kind === 'internal') {
-    return resolveNotificationLink(target.path, appBaseUrl);
-  }
-  return undefined;
-}
-
 /**
  * The Workflows "post card" request body: one message with one Adaptive Card
  * holding the title, the severity, the description and a button to the
@@ -74,7 +55,7 @@ export function renderTeamsMessage(
 ): object {
   const { payload } = notification;
   const severity = normalizeSeverity(payload.severity);
-  const link = cardLink(payload.link, appBaseUrl);
+  const link = outboundNotificationLink(payload.link, appBaseUrl);
   const context = [
     `Severity: ${severity}`,
     ...(payload.topic ? [`Topic: ${payload.topic}`] : []),

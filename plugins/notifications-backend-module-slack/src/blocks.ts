@@ -3,7 +3,10 @@ import {
   Notification,
   NotificationPayload,
 } from '@herald/plugin-notifications-common';
-import { resolveNotificationLink } from '@herald/plugin-notifications-node';
+import {
+  notificationsInboxUrl,
+  outboundNotificationLink,
+} from '@herald/plugin-notifications-node';
 import { SlackBlockKitRenderer } from './extensions';
 
 const SEVERITY_COLORS: Record<string, string> = {
@@ -45,10 +48,10 @@ export function messageLink(
   payload: NotificationPayload,
   appBaseUrl: string,
 ): string {
-  const link = resolveNotificationLink(payload.link, appBaseUrl);
-  return link && /^https?:\/\//i.test(link)
-    ? link
-    : `${appBaseUrl.replace(/\/+$/, '')}/notifications`;
+  return (
+    outboundNotificationLink(payload.link, appBaseUrl) ??
+    notificationsInboxUrl(appBaseUrl)
+  );
 }
 
 /** Upstream's layout: description with a "View More" button, then severity and topic. */
