@@ -89,9 +89,13 @@ describeEachDatabase('idempotent sends', database => {
     return req.send(body);
   }
 
-  const body = (title: string, users = [ALICE, BOB]) => ({
+  const body = (
+    title: string,
+    users = [ALICE, BOB],
+    payload: Record<string, unknown> = {},
+  ) => ({
     recipients: { type: 'entity', entityRef: users },
-    payload: { title },
+    payload: { title, ...payload },
   });
 
   it('answers a repeat with the first response and sends nothing again', async () => {
@@ -186,10 +190,7 @@ describeEachDatabase('idempotent sends', database => {
   it('frees the key of a request that failed, so a corrected retry sends', async () => {
     const key = randomUUID();
     const rejected = await send(
-      {
-        recipients: { type: 'entity', entityRef: ALICE },
-        payload: { title: 'Bad', severity: 'loud' },
-      },
+      body('Bad', [ALICE], { severity: 'loud' }),
       key,
     );
     expect(rejected.status).toBe(400);
