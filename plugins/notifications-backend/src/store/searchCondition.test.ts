@@ -2,7 +2,10 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import * as searchIndexMigration from '../../migrations/20261203g_search_index';
-import { createTestDatabases } from '../__testUtils__/notificationsTestBackend';
+import {
+  createTestDatabases,
+  describeOnPostgres,
+} from '../__testUtils__/notificationsTestBackend';
 import { RetentionStore } from '../retention';
 import { applyDatabaseMigrations } from './migrations';
 import { NotificationContent, NotificationWriter } from './NotificationWriter';
@@ -241,140 +244,133 @@ describe.each(databases.eachSupportedId())('search on %p', databaseId => {
   });
 });
 
-const supported = databases.eachSupportedId().map(([id]) => id);
-
-(supported.includes('SQLITE_3') ? describe : describe.skip)(
-  'search on SQLite',
-  () => {
-    it('reads the search table for terms of three characters or more', async () => {
-      const knex = await databases.init('SQLITE_3');
-      await applyDatabaseMigrations(knex);
-      await storeRows(knex);
-      const store = new NotificationsStore(knex);
-      const plans = async (search: string) => {
-        const statements = await statementsOf(knex, () =>
-          store.list(ALICE, { search, limit: 5 }),
-        );
-        const details: string[] = [];
-        for (const { sql, bindings } of statements) {
-          const rows = await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings);
-          details.push(...rows.map((row: { detail: string }) => row.detail));
-        }
-        return details;
-      };
-      const indexed = await plans('quasar');
-      expect(indexed).toContainEqual(
-        expect.stringMatching(/^SCAN notification_search VIRTUAL TABLE INDEX/),
-      );
-      expect(indexed).toContainEqual(
-        expect.stringMatching(/^SCAN broadcast_search VIRTUAL TABLE INDEX/),
-      );
-      expect((await plans('qu')).join('\n')).not.toMatch(/_search/);
-    });
-  },
-);
-
-(supported.includes('POSTGRES_15') ? describe : describe.skip)(
-  'search on PostgreSQL',
-  () => {
-    it('uses the trigram indexes for terms of three characters or more', async () => {
-      const knex = await databases.init('POSTGRES_15');
-      await applyDatabaseMigrations(knex);
-      const created = new Date('2026-01-01T00:00:00.000Z');
-      const rows = Array.from({ length: 2000 }, (_, i) => ({
-        id: randomUUID(),
-        user: ALICE,
-        title: i % 100 === 0 ? `Quasar deployed (${i})` : `Build ${i} passed`,
-        description: `Pipeline run ${i}`,
-        severity: 'normal',
-        origin: ORIGIN,
-        created,
-      }));
-      for (let i = 0; i < rows.length; i += 500) {
-        await knex('notification').insert(rows.slice(i, i + 500));
-      }
-      // As autovacuum would: statistics, and the rows moved from the trigram
-      // indexes' pending lists into the indexes, which the planner prices.
-      await knex.raw('VACUUM ANALYZE notification');
-      const store = new NotificationsStore(knex);
+// SQLite is always there; PostgreSQL only where a connection string is set.
+describe('search on SQLite', () => {
+  it('reads the search table for terms of three characters or more', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations(knex);
+    await storeRows(knex);
+    const store = new NotificationsStore(knex);
+    const plans = async (search: string) => {
       const statements = await statementsOf(knex, () =>
-        store.list(ALICE, { search: 'quasar', limit: 5 }),
+        store.list(ALICE, { search, limit: 5 }),
       );
+      const details: string[] = [];
+      for (const { sql, bindings } of statements) {
+        const rows = await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings);
+        details.push(...rows.map((row: { detail: string }) => row.detail));
+      }
+      return details;
+    };
+    const indexed = await plans('quasar');
+    expect(indexed).toContainEqual(
+      expect.stringMatching(/^SCAN notification_search VIRTUAL TABLE INDEX/),
+    );
+    expect(indexed).toContainEqual(
+      expect.stringMatching(/^SCAN broadcast_search VIRTUAL TABLE INDEX/),
+    );
+    expect((await plans('qu')).join('\n')).not.toMatch(/_search/);
+  });
+});
 
-      // The statements carry PostgreSQL's own $n placeholders.
-      const connection = await knex.client.acquireConnection();
-      const plan: string[] = [];
-      try {
-        await connection.query('SET enable_seqscan = off');
-        for (const { sql, bindings } of statements) {
-          const result = await connection.query(`EXPLAIN ${sql}`, bindings);
-          plan.push(...result.rows.map((row: any) => row['QUERY PLAN']));
+describeOnPostgres('search on PostgreSQL', init => {
+  it('uses the trigram indexes for terms of three characters or more', async () => {
+    const knex = await init();
+    await applyDatabaseMigrations(knex);
+    const created = new Date('2026-01-01T00:00:00.000Z');
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      id: randomUUID(),
+      user: ALICE,
+      title: i % 100 === 0 ? `Quasar deployed (${i})` : `Build ${i} passed`,
+      description: `Pipeline run ${i}`,
+      severity: 'normal',
+      origin: ORIGIN,
+      created,
+    }));
+    for (let i = 0; i < rows.length; i += 500) {
+      await knex('notification').insert(rows.slice(i, i + 500));
+    }
+    // As autovacuum would: statistics, and the rows moved from the trigram
+    // indexes' pending lists into the indexes, which the planner prices.
+    await knex.raw('VACUUM ANALYZE notification');
+    const store = new NotificationsStore(knex);
+    const statements = await statementsOf(knex, () =>
+      store.list(ALICE, { search: 'quasar', limit: 5 }),
+    );
+
+    // The statements carry PostgreSQL's own $n placeholders.
+    const connection = await knex.client.acquireConnection();
+    const plan: string[] = [];
+    try {
+      await connection.query('SET enable_seqscan = off');
+      for (const { sql, bindings } of statements) {
+        const result = await connection.query(`EXPLAIN ${sql}`, bindings);
+        plan.push(...result.rows.map((row: any) => row['QUERY PLAN']));
+      }
+    } finally {
+      await connection.query('RESET enable_seqscan');
+      await knex.client.releaseConnection(connection);
+    }
+    expect(plan.join('\n')).toMatch(
+      /Bitmap Index Scan on notification_title_trgm_idx/,
+    );
+
+    // And finds what it should along that plan.
+    const found = await knex.transaction(async trx => {
+      await trx.raw('SET LOCAL enable_seqscan = off');
+      return new NotificationsStore(trx).list(ALICE, { search: 'QUASAR' });
+    });
+    expect(found.totalCount).toBe(20);
+    expect(found.notifications.map(n => n.payload.title).sort()).toEqual(
+      rows
+        .filter(row => row.title.startsWith('Quasar'))
+        .map(row => row.title)
+        .sort(),
+    );
+  });
+
+  it('migrates without the indexes where pg_trgm cannot be installed', async () => {
+    const knex = await init();
+    await applyDatabaseMigrations(knex);
+    await knex.migrate.down({ ...migrations, name: SEARCH_MIGRATION });
+    await knex.raw('DROP EXTENSION pg_trgm');
+    await knex('notification').insert({
+      id: randomUUID(),
+      user: ALICE,
+      title: 'Quasar deployed',
+      severity: 'normal',
+      origin: ORIGIN,
+      created: new Date(),
+    });
+    // A role that may not create extensions in this database.
+    const role = `herald_search_${randomUUID().slice(0, 8)}`;
+    await knex.raw('CREATE ROLE ??', [role]);
+    try {
+      await knex.transaction(async trx => {
+        const warn = jest
+          .spyOn(trx.client.logger, 'warn')
+          .mockImplementation(() => {});
+        try {
+          await trx.raw('SET LOCAL ROLE ??', [role]);
+          await searchIndexMigration.up(trx);
+          expect(warn).toHaveBeenCalledWith(
+            expect.stringMatching(/pg_trgm could not be installed/),
+          );
+        } finally {
+          warn.mockRestore();
         }
-      } finally {
-        await connection.query('RESET enable_seqscan');
-        await knex.client.releaseConnection(connection);
-      }
-      expect(plan.join('\n')).toMatch(
-        /Bitmap Index Scan on notification_title_trgm_idx/,
-      );
-
-      // And finds what it should along that plan.
-      const found = await knex.transaction(async trx => {
-        await trx.raw('SET LOCAL enable_seqscan = off');
-        return new NotificationsStore(trx).list(ALICE, { search: 'QUASAR' });
+        // The transaction goes on: the failed statement was rolled back alone.
+        await trx.raw('RESET ROLE');
+        expect(await searchIndexes(trx)).toEqual([]);
       });
-      expect(found.totalCount).toBe(20);
-      expect(found.notifications.map(n => n.payload.title).sort()).toEqual(
-        rows
-          .filter(row => row.title.startsWith('Quasar'))
-          .map(row => row.title)
-          .sort(),
-      );
+    } finally {
+      await knex.raw('DROP ROLE ??', [role]);
+    }
+    const { notifications } = await new NotificationsStore(knex).list(ALICE, {
+      search: 'quasar',
     });
-
-    it('migrates without the indexes where pg_trgm cannot be installed', async () => {
-      const knex = await databases.init('POSTGRES_15');
-      await applyDatabaseMigrations(knex);
-      await knex.migrate.down({ ...migrations, name: SEARCH_MIGRATION });
-      await knex.raw('DROP EXTENSION pg_trgm');
-      await knex('notification').insert({
-        id: randomUUID(),
-        user: ALICE,
-        title: 'Quasar deployed',
-        severity: 'normal',
-        origin: ORIGIN,
-        created: new Date(),
-      });
-      // A role that may not create extensions in this database.
-      const role = `herald_search_${randomUUID().slice(0, 8)}`;
-      await knex.raw('CREATE ROLE ??', [role]);
-      try {
-        await knex.transaction(async trx => {
-          const warn = jest
-            .spyOn(trx.client.logger, 'warn')
-            .mockImplementation(() => {});
-          try {
-            await trx.raw('SET LOCAL ROLE ??', [role]);
-            await searchIndexMigration.up(trx);
-            expect(warn).toHaveBeenCalledWith(
-              expect.stringMatching(/pg_trgm could not be installed/),
-            );
-          } finally {
-            warn.mockRestore();
-          }
-          // The transaction goes on: the failed statement was rolled back alone.
-          await trx.raw('RESET ROLE');
-          expect(await searchIndexes(trx)).toEqual([]);
-        });
-      } finally {
-        await knex.raw('DROP ROLE ??', [role]);
-      }
-      const { notifications } = await new NotificationsStore(knex).list(ALICE, {
-        search: 'quasar',
-      });
-      expect(notifications.map(n => n.payload.title)).toEqual([
-        'Quasar deployed',
-      ]);
-    });
-  },
-);
+    expect(notifications.map(n => n.payload.title)).toEqual([
+      'Quasar deployed',
+    ]);
+  });
+});
