@@ -1,6 +1,21 @@
 import { Knex } from 'knex';
+import { Statement } from '../store/sql';
 
 const TABLE = 'notification_idempotency_key';
+
+function completion(
+  knex: Knex,
+  claim: IdempotencyKeyClaim,
+  response: { status: number; body: Buffer },
+) {
+  return knex(TABLE)
+    .where({ id: claim.id, owner: claim.owner, state: 'in_flight' })
+    .update({
+      state: 'done',
+      response_status: response.status,
+      response_body: response.body,
+    });
+}
 
 /** A request holding a key, or the answer it gave. */
 export type IdempotencyKeyState = 'in_flight' | 'done';
@@ -115,14 +130,17 @@ export class IdempotencyKeyStore {
     response: { status: number; body: Buffer },
     tx: Knex = this.knex,
   ): Promise<boolean> {
-    const updated = await tx(TABLE)
-      .where({ id: claim.id, owner: claim.owner, state: 'in_flight' })
-      .update({
-        state: 'done',
-        response_status: response.status,
-        response_body: response.body,
-      });
+    const updated = await completion(tx, claim, response);
     return Number(updated) === 1;
+  }
+
+  /** {@link IdempotencyKeyStore.complete} as a statement for the caller to run. */
+  completeStatement(
+    claim: IdempotencyKeyClaim,
+    response: { status: number; body: Buffer },
+  ): Statement {
+    const { sql, bindings } = completion(this.knex, claim, response).toSQL();
+    return { sql, bindings };
   }
 
   /** Frees a key whose request failed, so the caller can try again. */

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { ServedNotificationJson } from '../notificationJson';
+import { Statement } from '../store/sql';
 import { spec } from '../schema/openapi';
 import {
   IdempotencyKeyClaim,
@@ -146,6 +147,24 @@ export class IdempotentRequests {
       { status: answer.status, body: await pack(answer.body) },
       tx,
     );
+  }
+
+  /**
+   * {@link IdempotentRequests.answerInTransaction} as a statement for the
+   * sender to run with the send's own, or undefined for a send without a key.
+   */
+  async answerStatement(
+    sent: ServedNotificationJson[],
+  ): Promise<Statement | undefined> {
+    const claim = this.sending.getStore();
+    if (!claim) {
+      return undefined;
+    }
+    const answer = answerOf(sent);
+    return this.store.completeStatement(claim, {
+      status: answer.status,
+      body: await pack(answer.body),
+    });
   }
 
   private async claim(

@@ -9,7 +9,9 @@ import {
   chunk,
   insertRows,
   isPostgres,
+  pgInsertRows,
   ROWS_PER_STATEMENT,
+  Statement,
 } from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import { deliveryIdOf } from './deliveryId';
@@ -59,9 +61,6 @@ export interface OutboxSendWriter {
   readonly jobCount: number;
 }
 
-/** id, processor, notification */
-type JobRow = [string, string, string];
-
 type OutboxRow = {
   id: string;
   send_id: string;
@@ -84,8 +83,15 @@ const JOB_COLUMNS = [
 
 type SendEntry = { options: NotificationSendOptions; shared: string };
 
-/** Job rows per insert, so a large send's jobs are never all in memory twice. */
+/** Job rows per insert, so a large batch's jobs are not all in one statement. */
 const INSERT_CHUNK = 5000;
+
+const SEND_INSERT_COLUMNS: BulkColumn[] = [
+  { name: 'id', pgType: 'text' },
+  { name: 'options', pgType: 'text' },
+  { name: 'notification', pgType: 'text' },
+  { name: 'created_at', pgType: 'bigint' },
+];
 
 const JOB_INSERT_COLUMNS: BulkColumn[] = [
   { name: 'id', pgType: 'text' },
@@ -177,6 +183,69 @@ function sameApartFromIdentity(
   );
 }
 
+/**
+ * The outbox rows of one send, built as its deliveries come in. The options
+ * are written once, in the send's own row, with the first delivery that has
+ * a processor; each job then holds only its notification's id and user, or
+ * the whole notification when a preProcess made it differ from the first.
+ */
+class SendRows {
+  private readonly sendId = randomUUID();
+  private first: Notification | undefined;
+  private jobs = 0;
+
+  constructor(
+    private readonly options: NotificationSendOptions,
+    private readonly createdAt: number,
+  ) {}
+
+  get jobCount() {
+    return this.jobs;
+  }
+
+  /** The send's row if these deliveries are its first jobs, and their rows. */
+  add(deliveries: OutboxDelivery[]): {
+    send?: unknown[];
+    jobs: unknown[][];
+  } {
+    let send: unknown[] | undefined;
+    const jobs: unknown[][] = [];
+    for (const { notification, processors } of deliveries) {
+      if (processors.length === 0) {
+        continue;
+      }
+      if (this.first === undefined) {
+        this.first = notification;
+        send = [
+          this.sendId,
+          JSON.stringify(this.options),
+          sharedJson(notification),
+          this.createdAt,
+        ];
+      }
+      const own =
+        notification === this.first ||
+        sameApartFromIdentity(this.first, notification)
+          ? JSON.stringify({ id: notification.id, user: notification.user })
+          : JSON.stringify(notification);
+      for (const processor of processors) {
+        jobs.push([
+          timeOrderedUuid(),
+          this.sendId,
+          processor,
+          own,
+          'pending',
+          0,
+          this.createdAt,
+          this.createdAt,
+        ]);
+      }
+    }
+    this.jobs += jobs.length;
+    return { send, jobs };
+  }
+}
+
 function reviveNotification(own: string, shared: string): Notification {
   const parsed = JSON.parse(own);
   // A job holds only id and user when the rest is the send's shared part.
@@ -205,55 +274,46 @@ export class OutboxStore {
   /**
    * Starts the jobs of one send inside the caller's transaction, so they
    * commit or roll back together with the notification rows they deliver.
-   * The options are written once, with the first job; each job then holds
-   * only its notification's id and user, or the whole notification when a
-   * preProcess made it differ from the first.
    */
   openSend(
     trx: Knex.Transaction,
     options: NotificationSendOptions,
   ): OutboxSendWriter {
-    const sendId = randomUUID();
-    const createdAt = this.now();
-    let first: Notification | undefined;
-    let jobCount = 0;
-    const insertJobs = (rows: JobRow[]) =>
-      this.insertJobs(trx, sendId, createdAt, rows);
+    const rows = new SendRows(options, this.now());
     return {
       get jobCount() {
-        return jobCount;
+        return rows.jobCount;
       },
       async add(deliveries) {
-        let rows: JobRow[] = [];
-        for (const { notification, processors } of deliveries) {
-          if (processors.length === 0) {
-            continue;
-          }
-          if (first === undefined) {
-            first = notification;
-            await trx(SENDS).insert({
-              id: sendId,
-              options: JSON.stringify(options),
-              notification: sharedJson(notification),
-              created_at: createdAt,
-            });
-          }
-          const own =
-            notification === first || sameApartFromIdentity(first, notification)
-              ? JSON.stringify({ id: notification.id, user: notification.user })
-              : JSON.stringify(notification);
-          for (const processor of processors) {
-            rows.push([timeOrderedUuid(), processor, own]);
-          }
-          if (rows.length >= INSERT_CHUNK) {
-            jobCount += rows.length;
-            await insertJobs(rows);
-            rows = [];
-          }
+        const { send, jobs } = rows.add(deliveries);
+        if (send) {
+          await insertRows(trx, SENDS, SEND_INSERT_COLUMNS, [send]);
         }
-        jobCount += rows.length;
-        await insertJobs(rows);
+        for (const jobChunk of chunk(jobs, INSERT_CHUNK)) {
+          await insertRows(trx, TABLE, JOB_INSERT_COLUMNS, jobChunk);
+        }
       },
+    };
+  }
+
+  /**
+   * The inserts that queue the jobs of a send, for the caller to run with the
+   * send's other statements in one PostgreSQL statement.
+   */
+  pgInsertSend(
+    options: NotificationSendOptions,
+    deliveries: OutboxDelivery[],
+  ): { statements: Statement[]; jobCount: number } {
+    const rows = new SendRows(options, this.now());
+    const { send, jobs } = rows.add(deliveries);
+    return {
+      statements: send
+        ? [
+            pgInsertRows(SENDS, SEND_INSERT_COLUMNS, [send]),
+            pgInsertRows(TABLE, JOB_INSERT_COLUMNS, jobs),
+          ]
+        : [],
+      jobCount: rows.jobCount,
     };
   }
 
@@ -264,29 +324,6 @@ export class OutboxStore {
   ): Promise<void> {
     await this.knex.transaction(trx =>
       this.openSend(trx, options).add(deliveries),
-    );
-  }
-
-  private async insertJobs(
-    trx: Knex.Transaction,
-    sendId: string,
-    createdAt: number,
-    rows: JobRow[],
-  ) {
-    await insertRows(
-      trx,
-      TABLE,
-      JOB_INSERT_COLUMNS,
-      rows.map(([id, processor, notification]) => [
-        id,
-        sendId,
-        processor,
-        notification,
-        'pending',
-        0,
-        createdAt,
-        createdAt,
-      ]),
     );
   }
 

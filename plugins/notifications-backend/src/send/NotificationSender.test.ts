@@ -9,6 +9,7 @@ import request from 'supertest';
 import {
   clearNotificationTables,
   describeEachDatabase,
+  describeOnPostgres,
   startNotificationsBackend,
 } from '../__testUtils__/notificationsTestBackend';
 import {
@@ -505,5 +506,67 @@ describeEachDatabase('send pipeline', database => {
         resolverModule('second-resolver', []),
       ]),
     ).rejects.toThrow(/already set/);
+  });
+});
+
+describeOnPostgres('send pipeline on PostgreSQL', init => {
+  it('writes a one-batch send, its outbox jobs and its keyed answer in one statement', async () => {
+    const knex = await init();
+    const post = postProcessRecorder(2);
+    const { server, backend } = await startNotificationsBackend({
+      knex,
+      features: [
+        heraldModule([
+          { getName: () => 'Email', postProcess: async n => post.record(n) },
+        ]),
+      ],
+      config: fastOutbox,
+      entities,
+    });
+    try {
+      const writesOfNotifications: string[] = [];
+      knex.on('query', (query: { sql: string }) => {
+        if (query.sql.includes('INSERT INTO "notification" ')) {
+          writesOfNotifications.push(query.sql);
+        }
+      });
+      const body = {
+        recipients: { type: 'entity', entityRef: [ALICE, BOB] },
+        payload: { title: 'Deployed' },
+      };
+      const post1 = () =>
+        request(server)
+          .post('/api/notifications')
+          .set('Authorization', asService())
+          .set('Idempotency-Key', 'deploy-1')
+          .send(body);
+      const first = await post1();
+      expect(first.status).toBe(200);
+      expect(writesOfNotifications).toHaveLength(1);
+      expect(writesOfNotifications[0]).toMatch(/^WITH /);
+      expect(writesOfNotifications[0]).toContain('"notification_outbox"');
+      expect(writesOfNotifications[0]).toContain('"notification_outbox_send"');
+      expect(writesOfNotifications[0]).toContain(
+        '"notification_idempotency_key"',
+      );
+
+      // The answer committed with the rows: a retry gets it back.
+      const retry = await post1();
+      expect(retry.status).toBe(200);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      expect(writesOfNotifications).toHaveLength(1);
+
+      await post.done;
+      expect(post.calls.map(n => n.user).sort()).toEqual([ALICE, BOB]);
+      const { count } = (
+        await knex('notification').count({
+          count: '*',
+        })
+      )[0];
+      expect(Number(count)).toBe(2);
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -19,14 +19,16 @@ import {
   notificationToJson,
 } from '../notificationJson';
 import { IdempotentRequests } from '../idempotency';
-import { OutboxStore } from '../outbox';
+import { OutboxDelivery, OutboxStore } from '../outbox';
 import { ChannelCheck, NotificationProcessors } from '../processing';
 import { DefaultNotificationSettingsService } from '../settings';
 import { NotificationSignals } from '../signals/NotificationSignals';
 import {
   NotificationContent,
   NotificationWriter,
+  UserNotificationDraft,
 } from '../store/NotificationWriter';
+import { isPostgres, pgRunAsOneStatement } from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import {
   assertFits,
@@ -46,7 +48,7 @@ export type NotificationSenderOptions = {
   settings: Pick<DefaultNotificationSettingsService, 'getRecipientChannels'>;
   outbox: OutboxStore;
   /** Stores the answer of a send with an idempotency key in its transaction. */
-  answers?: Pick<IdempotentRequests, 'answerInTransaction'>;
+  answers?: Pick<IdempotentRequests, 'answerInTransaction' | 'answerStatement'>;
   /** Called after a send committed outbox jobs, so they go out right away. */
   wakeOutbox: () => void;
 };
@@ -71,6 +73,22 @@ function batches<T>(items: T[], size: number): T[][] {
     result.push(items.slice(i, i + size));
   }
   return result;
+}
+
+/**
+ * The outbox deliveries of prepared notifications: the stored notification
+ * where there is one, the prepared one for users who turned the Web channel
+ * off, as they still get the other channels.
+ */
+function outboxDeliveries(
+  prepared: PreparedNotification[],
+  stored: Notification[],
+): OutboxDelivery[] {
+  const storedByUser = new Map(stored.map(n => [n.user!, n]));
+  return prepared.map(p => ({
+    notification: storedByUser.get(p.notification.user!) ?? p.notification,
+    processors: p.postProcessors,
+  }));
 }
 
 function withPostProcess(processors: NotificationProcessor[]): string[] {
@@ -267,57 +285,101 @@ export class NotificationSender {
       );
     const userBatches = batches(users, RECIPIENT_BATCH);
     // preProcess may call other services, so it runs before the transaction
-    // opens; without it, each batch is prepared just before it is stored.
+    // opens, as does all the work of a one-batch send, which then holds a
+    // connection only for its writes. Otherwise each batch is prepared just
+    // before it is stored, so a large send's memory stays bounded.
     const preparedUpfront: Array<PreparedNotification[] | undefined> = [];
-    if (this.options.processors.anyPreProcess()) {
+    if (this.options.processors.anyPreProcess() || userBatches.length === 1) {
       for (const batch of userBatches) {
         preparedUpfront.push(await prepareBatch(batch));
       }
     }
+    const toDrafts = (prepared: PreparedNotification[]) =>
+      prepared
+        .filter(p => p.web)
+        .map(p => ({
+          id: p.notification.id,
+          user: p.notification.user!,
+          content: toNotificationContent(p.notification.payload, content),
+          reasons: reasons.get(p.notification.user!),
+        }));
 
-    let jobCount = 0;
-    const sent = await this.options.knex.transaction(async tx => {
-      const outbox = this.options.outbox.openSend(tx, options);
-      const stored: Notification[] = [];
-      for (const [index, batch] of userBatches.entries()) {
-        const prepared = preparedUpfront[index] ?? (await prepareBatch(batch));
-        preparedUpfront[index] = undefined;
-        const storedBatch = await this.options.writer.storeUserNotifications(
-          tx,
-          {
-            origin,
-            now,
-            drafts: prepared
-              .filter(p => p.web)
-              .map(p => ({
-                id: p.notification.id,
-                user: p.notification.user!,
-                content: toNotificationContent(p.notification.payload, content),
-                reasons: reasons.get(p.notification.user!),
-              })),
-          },
-        );
-        const storedByUser = new Map(storedBatch.map(n => [n.user!, n]));
-        // Users who turned the Web channel off still get the other channels.
-        await outbox.add(
-          prepared.map(p => ({
-            notification:
-              storedByUser.get(p.notification.user!) ?? p.notification,
-            processors: p.postProcessors,
-          })),
-        );
-        for (const notification of storedBatch) {
-          stored.push(notification);
+    let written: { sent: ServedNotificationJson[]; jobCount: number };
+    const onlyBatch = userBatches.length === 1 ? preparedUpfront[0] : undefined;
+    const onlyDrafts = onlyBatch && toDrafts(onlyBatch);
+    if (
+      onlyBatch &&
+      onlyDrafts &&
+      isPostgres(this.options.knex) &&
+      !onlyDrafts.some(draft => draft.content.scope)
+    ) {
+      written = await this.pgWriteInOneStatement(
+        origin,
+        options,
+        now,
+        onlyBatch,
+        onlyDrafts,
+      );
+    } else {
+      written = await this.options.knex.transaction(async tx => {
+        const outbox = this.options.outbox.openSend(tx, options);
+        const stored: Notification[] = [];
+        for (const [index, batch] of userBatches.entries()) {
+          const prepared =
+            preparedUpfront[index] ?? (await prepareBatch(batch));
+          preparedUpfront[index] = undefined;
+          const storedBatch = await this.options.writer.storeUserNotifications(
+            tx,
+            { origin, now, drafts: toDrafts(prepared) },
+          );
+          await outbox.add(outboxDeliveries(prepared, storedBatch));
+          for (const notification of storedBatch) {
+            stored.push(notification);
+          }
         }
-      }
-      jobCount = outbox.jobCount;
-      return await this.answer(tx, stored);
-    });
-    await this.signals.publishToUsers(sent);
-    if (jobCount > 0) {
+        return {
+          sent: await this.answer(tx, stored),
+          jobCount: outbox.jobCount,
+        };
+      });
+    }
+    await this.signals.publishToUsers(written.sent);
+    if (written.jobCount > 0) {
       this.options.wakeOutbox();
     }
-    return sent;
+    return written.sent;
+  }
+
+  /**
+   * Writes a send of one batch of unscoped notifications, its outbox jobs and
+   * a keyed send's answer in one statement: one round trip for the whole
+   * write, where a transaction takes five (see `pgRunAsOneStatement`).
+   */
+  private async pgWriteInOneStatement(
+    origin: string,
+    options: NotificationSendOptions,
+    now: Date,
+    prepared: PreparedNotification[],
+    drafts: UserNotificationDraft[],
+  ): Promise<{ sent: ServedNotificationJson[]; jobCount: number }> {
+    const { notifications, statement } =
+      this.options.writer.pgInsertUnscopedUserNotifications({
+        origin,
+        drafts,
+        now,
+      });
+    const outbox = this.options.outbox.pgInsertSend(
+      options,
+      outboxDeliveries(prepared, notifications),
+    );
+    const sent = notifications.map(notificationToJson);
+    const answer = await this.options.answers?.answerStatement(sent);
+    await pgRunAsOneStatement(this.options.knex, [
+      statement,
+      ...outbox.statements,
+      ...(answer ? [answer] : []),
+    ]);
+    return { sent, jobCount: outbox.jobCount };
   }
 
   /**

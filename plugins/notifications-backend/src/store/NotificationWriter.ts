@@ -6,7 +6,14 @@ import {
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
 import { serializeReasons, toDate } from './rows';
-import { BulkColumn, ROWS_PER_STATEMENT, chunk, insertRows } from './sql';
+import {
+  BulkColumn,
+  ROWS_PER_STATEMENT,
+  Statement,
+  chunk,
+  insertRows,
+  pgInsertRows,
+} from './sql';
 
 /** The validated, normalised content of a notification as it is stored. */
 export type NotificationContent = {
@@ -82,6 +89,45 @@ function toNotification(options: {
       ...(content.metadata ? { metadata: content.metadata } : {}),
     },
   };
+}
+
+type NewNotificationRow = {
+  id: string;
+  user: string;
+  origin: string;
+  created: Date;
+  scope: string | null;
+  icon: string | null;
+  title: string;
+  description: string | null;
+  link: string | null;
+  severity: string;
+  topic: string | null;
+  metadata: string | null;
+  updated: Date | null;
+  reasons: string | null;
+};
+
+/** The columns of a new notification row, as the bulk insert writes them. */
+const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
+  { name: 'id', pgType: 'uuid' },
+  { name: 'user', pgType: 'text' },
+  { name: 'origin', pgType: 'text' },
+  { name: 'created', pgType: 'timestamptz' },
+  { name: 'scope', pgType: 'text' },
+  { name: 'icon', pgType: 'text' },
+  { name: 'title', pgType: 'text' },
+  { name: 'description', pgType: 'text' },
+  { name: 'link', pgType: 'text' },
+  { name: 'severity', pgType: 'text' },
+  { name: 'topic', pgType: 'text' },
+  { name: 'metadata', pgType: 'text' },
+  { name: 'updated', pgType: 'timestamptz' },
+  { name: 'reasons', pgType: 'text' },
+];
+
+function insertValues(row: NewNotificationRow): unknown[] {
+  return INSERT_COLUMNS.map(column => row[column.name]);
 }
 
 /** A user's notification as the pipeline prepared it, before storing. */
@@ -207,7 +253,8 @@ export class NotificationWriter {
       }
     }
 
-    const notifications = drafts.map(({ id, user, content, reasons }) => {
+    const notifications = drafts.map(draft => {
+      const { user, content, reasons } = draft;
       const existing = existingByUser.get(user);
       if (existing) {
         return toNotification({
@@ -222,76 +269,75 @@ export class NotificationWriter {
           reasons,
         });
       }
-      return toNotification({
-        id,
-        user,
-        origin,
-        content,
-        created: now,
-        icon: content.icon,
-        reasons,
-      });
+      return newUserNotification(origin, draft, now);
     });
 
     const newRows = drafts
       .filter(draft => !existingByUser.has(draft.user))
-      .map(
-        ({ id, user, content, reasons }): NewNotificationRow => ({
-          ...newRowColumns(id, origin, content, now),
-          user,
-          reasons: serializeReasons(reasons),
-        }),
-      );
-    await insertNewNotificationRows(tx, newRows);
+      .map(draft => newUserRow(origin, draft, now));
+    await insertRows(
+      tx,
+      'notification',
+      INSERT_COLUMNS,
+      newRows.map(insertValues),
+    );
     return notifications;
+  }
+
+  /**
+   * The insert of drafts that have no scope, for the caller to run with the
+   * rest of its send in one PostgreSQL statement, and the notifications it
+   * stores. Without a scope a draft never updates an earlier row, so nothing
+   * has to be read first.
+   */
+  pgInsertUnscopedUserNotifications(options: {
+    origin: string;
+    drafts: UserNotificationDraft[];
+    now: Date;
+  }): { notifications: Notification[]; statement: Statement } {
+    const { origin, drafts, now } = options;
+    if (drafts.some(draft => draft.content.scope)) {
+      throw new Error('A scoped draft may update an earlier notification');
+    }
+    return {
+      notifications: drafts.map(draft =>
+        newUserNotification(origin, draft, now),
+      ),
+      statement: pgInsertRows(
+        'notification',
+        INSERT_COLUMNS,
+        drafts.map(draft => insertValues(newUserRow(origin, draft, now))),
+      ),
+    };
   }
 }
 
-type NewNotificationRow = {
-  id: string;
-  user: string;
-  origin: string;
-  created: Date;
-  scope: string | null;
-  icon: string | null;
-  title: string;
-  description: string | null;
-  link: string | null;
-  severity: string;
-  topic: string | null;
-  metadata: string | null;
-  updated: Date | null;
-  reasons: string | null;
-};
+function newUserNotification(
+  origin: string,
+  { id, user, content, reasons }: UserNotificationDraft,
+  now: Date,
+): Notification {
+  return toNotification({
+    id,
+    user,
+    origin,
+    content,
+    created: now,
+    icon: content.icon,
+    reasons,
+  });
+}
 
-/** The columns of a new notification row, as the bulk insert writes them. */
-const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
-  { name: 'id', pgType: 'uuid' },
-  { name: 'user', pgType: 'text' },
-  { name: 'origin', pgType: 'text' },
-  { name: 'created', pgType: 'timestamptz' },
-  { name: 'scope', pgType: 'text' },
-  { name: 'icon', pgType: 'text' },
-  { name: 'title', pgType: 'text' },
-  { name: 'description', pgType: 'text' },
-  { name: 'link', pgType: 'text' },
-  { name: 'severity', pgType: 'text' },
-  { name: 'topic', pgType: 'text' },
-  { name: 'metadata', pgType: 'text' },
-  { name: 'updated', pgType: 'timestamptz' },
-  { name: 'reasons', pgType: 'text' },
-];
-
-async function insertNewNotificationRows(
-  tx: Knex.Transaction,
-  rows: NewNotificationRow[],
-) {
-  await insertRows(
-    tx,
-    'notification',
-    INSERT_COLUMNS,
-    rows.map(row => INSERT_COLUMNS.map(column => row[column.name])),
-  );
+function newUserRow(
+  origin: string,
+  { id, user, content, reasons }: UserNotificationDraft,
+  now: Date,
+): NewNotificationRow {
+  return {
+    ...newRowColumns(id, origin, content, now),
+    user,
+    reasons: serializeReasons(reasons),
+  };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

@@ -1,7 +1,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
+import { describeOnPostgres } from '../__testUtils__/notificationsTestBackend';
 import { connectToDatabase } from './migrations';
-import { ROWS_PER_STATEMENT, insertRows } from './sql';
+import {
+  ROWS_PER_STATEMENT,
+  insertRows,
+  pgInsertRows,
+  pgRunAsOneStatement,
+} from './sql';
 
 const databases = TestDatabases.create({
   ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
@@ -14,7 +20,10 @@ const COLUMNS = [
 ];
 
 async function setUp(databaseId: string) {
-  const base = await databases.init(databaseId as 'SQLITE_3');
+  return withWrittenTable(await databases.init(databaseId as 'SQLITE_3'));
+}
+
+async function withWrittenTable(base: Knex) {
   const knex = await connectToDatabase({
     getClient: async () => base,
     migrations: { skip: true },
@@ -79,5 +88,32 @@ describe.each(databases.eachSupportedId())('insertRows on %s', id => {
       insertRows(tx, 'written', COLUMNS, rowsOf('kept', 3)),
     );
     expect(await countBySend(knex)).toEqual({ kept: 3 });
+  });
+});
+
+describeOnPostgres('pgRunAsOneStatement', init => {
+  it('writes every statement in one round trip', async () => {
+    const knex = await withWrittenTable(await init());
+    const sent: string[] = [];
+    knex.on('query', query => sent.push(query.sql));
+    await pgRunAsOneStatement(knex, [
+      pgInsertRows('written', COLUMNS, rowsOf('first', 3)),
+      pgInsertRows('written', COLUMNS, []),
+      pgInsertRows('written', COLUMNS, rowsOf('second', 2)),
+    ]);
+    expect(sent).toHaveLength(1);
+    expect(await countBySend(knex)).toEqual({ first: 3, second: 2 });
+  });
+
+  it('writes nothing when one statement fails', async () => {
+    const knex = await withWrittenTable(await init());
+    await expect(
+      pgRunAsOneStatement(knex, [
+        pgInsertRows('written', COLUMNS, rowsOf('undone', 3)),
+        // The same ids again: the primary key fails the second insert.
+        pgInsertRows('written', COLUMNS, rowsOf('undone', 1)),
+      ]),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await countBySend(knex)).toEqual({});
   });
 });

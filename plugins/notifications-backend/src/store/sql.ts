@@ -63,12 +63,66 @@ function sqliteValue(value: unknown): unknown {
   return value ?? null;
 }
 
+/** A statement with `?` placeholders, to be run together with others. */
+export type Statement = { sql: string; bindings: readonly unknown[] };
+
+function columnList(columns: readonly BulkColumn[]): string {
+  return columns.map(column => `"${column.name}"`).join(', ');
+}
+
+/**
+ * PostgreSQL's cheapest insert of many rows: one array parameter per column,
+ * instead of thousands of scalar parameters for the driver to number and
+ * encode.
+ */
+export function pgInsertRows(
+  table: string,
+  columns: readonly BulkColumn[],
+  rows: readonly unknown[][],
+): Statement {
+  return {
+    sql: `INSERT INTO "${table}" (${columnList(
+      columns,
+    )}) SELECT * FROM unnest(${columns
+      .map(column => `?::${column.pgType}[]`)
+      .join(', ')})`,
+    // pg sends null elements as NULL.
+    bindings: columns.map((_, index) => rows.map(row => row[index])),
+  };
+}
+
+/**
+ * Runs data-changing statements on PostgreSQL as one statement, each but the
+ * last in a `WITH` clause. A statement outside an explicit transaction is one
+ * transaction of its own, so they commit or fail together, and the write
+ * costs one round trip instead of one per statement plus `BEGIN` and
+ * `COMMIT`. Under load that round trip count, not the database's work, is
+ * what holds a pooled connection longest: each answer waits for a busy event
+ * loop before the next statement goes out. The statements must not depend on
+ * each other's effects, which a `WITH` clause does not see.
+ */
+export async function pgRunAsOneStatement(
+  knex: Knex,
+  statements: readonly Statement[],
+): Promise<void> {
+  if (statements.length === 0) {
+    return;
+  }
+  const last = statements[statements.length - 1];
+  const ctes = statements
+    .slice(0, -1)
+    .map((statement, index) => `w${index} AS (${statement.sql})`);
+  await knex.raw(
+    `${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}${last.sql}`,
+    statements.flatMap(statement => statement.bindings) as Knex.RawBinding[],
+  );
+}
+
 /**
  * Inserts `rows` (values in the order of `columns`) inside `tx`, the way each
  * database takes many rows cheapest:
  *
- * - PostgreSQL: one statement with one array parameter per column, instead
- *   of thousands of scalar parameters for the driver to number and encode.
+ * - PostgreSQL: {@link pgInsertRows}.
  * - better-sqlite3: one prepared statement, kept per connection, run once
  *   per row. SQLite compiles every statement knex hands it anew, and a
  *   multi-row statement (or one that reads the rows out of a JSON parameter)
@@ -85,18 +139,10 @@ export async function insertRows(
   if (rows.length === 0) {
     return;
   }
-  const names = columns.map(column => `"${column.name}"`).join(', ');
+  const names = columnList(columns);
   if (isPostgres(tx)) {
-    // pg sends null elements as NULL; knex's types only know arrays without them.
-    const arrays = columns.map(
-      (_, index) => rows.map(row => row[index]) as string[],
-    );
-    await tx.raw(
-      `INSERT INTO "${table}" (${names}) SELECT * FROM unnest(${columns
-        .map(column => `?::${column.pgType}[]`)
-        .join(', ')})`,
-      arrays,
-    );
+    const { sql, bindings } = pgInsertRows(table, columns, rows);
+    await tx.raw(sql, bindings as Knex.RawBinding[]);
     return;
   }
   if (isBetterSqlite(tx)) {
