@@ -314,6 +314,22 @@ describeOnPostgres('search on PostgreSQL', init => {
     expect(plan.join('\n')).toMatch(
       /Bitmap Index Scan on notification_title_trgm_idx/,
     );
+    // Short pending lists, so no single insert moves megabytes of them.
+    const options = await knex('pg_class')
+      .whereLike('relname', '%_trgm_idx')
+      .orderBy('relname')
+      .select('relname', 'reloptions');
+    expect(options).toEqual(
+      [
+        'broadcast_description_trgm_idx',
+        'broadcast_title_trgm_idx',
+        'notification_description_trgm_idx',
+        'notification_title_trgm_idx',
+      ].map(relname => ({
+        relname,
+        reloptions: ['gin_pending_list_limit=256'],
+      })),
+    );
 
     // And finds what it should along that plan.
     const found = await knex.transaction(async trx => {
