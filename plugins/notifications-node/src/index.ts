@@ -8,6 +8,7 @@ export * from './service';
 export * from './processor';
 export * from './extensions';
 export * from './ExtensionSlot';
+export * from './channelModule';
 export * from './link';
 export * from './outboundLink';
 export * from './retryAfter';
