@@ -1,15 +1,9 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
-import {
-  migrateModuleDatabase,
-  recordDeliveryOnce,
-} from '@herald/plugin-notifications-node';
+import { recordDeliveryOnce } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 
 const DELIVERY_TABLE = 'notification_slack_delivery';
 const MESSAGE_TABLE = 'notification_slack_message';
-/** Kept apart from the notifications backend's own migration history. */
-const MIGRATIONS_TABLE = 'notification_slack_knex_migrations';
 
 export function hashKey(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex');
@@ -36,15 +30,7 @@ type DeliveryRow = {
  * possibly done, so that retries of a delivery post each message once.
  */
 export class SlackDeliveryLog {
-  static async create(database: DatabaseService): Promise<SlackDeliveryLog> {
-    const knex = await migrateModuleDatabase(database, {
-      packageName: '@herald/plugin-notifications-backend-module-slack',
-      migrationsTable: MIGRATIONS_TABLE,
-    });
-    return new SlackDeliveryLog(knex);
-  }
-
-  private constructor(private readonly knex: Knex) {}
+  constructor(private readonly knex: Knex) {}
 
   /**
    * Takes the post for `key` unless it is done or belongs to another

@@ -1,13 +1,9 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { coreServices } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  createChannelModule,
   ExtensionSlot,
-  notificationsProcessingExtensionPoint,
   readPostProcessBudgetMs,
-  scheduleDeliveryRecordCleanup,
 } from '@herald/plugin-notifications-node';
 import { readSlackConfig } from './config';
 import { SlackDeliveryLog } from './deliveryLog';
@@ -23,68 +19,49 @@ import { SlackTargetResolver } from './targets';
  * Posts notifications to Slack as the `SlackNotificationProcessor` processor.
  * @public
  */
-export const notificationsModuleSlack = createBackendModule({
-  pluginId: 'notifications',
+export const notificationsModuleSlack = createChannelModule({
   moduleId: 'slack',
-  register(reg) {
+  migrations: {
+    packageName: '@herald/plugin-notifications-backend-module-slack',
+    migrationsTable: 'notification_slack_knex_migrations',
+  },
+  registerExtensionPoints(reg) {
     const blockKitRenderer = new ExtensionSlot<SlackBlockKitRenderer>(
       'Slack Block Kit renderer',
     );
     reg.registerExtensionPoint(notificationsSlackBlockKitExtensionPoint, {
       setBlockKitRenderer: renderer => blockKitRenderer.provide(renderer),
     });
+    return blockKitRenderer;
+  },
+  deps: {
+    auth: coreServices.auth,
+    cache: coreServices.cache,
+    catalog: catalogServiceRef,
+  },
+  readConfig(config, logger) {
+    const workspaces = readSlackConfig(config, logger);
+    return workspaces.length > 0 ? workspaces : undefined;
+  },
+  offMessage: 'No Slack workspace configured, Slack delivery is off',
+  async init({ auth, cache, catalog }, context) {
+    const { config, logger, channelConfig: workspaces } = context;
+    const log = new SlackDeliveryLog(context.knex);
+    await context.scheduleRecordCleanup(log, 'Slack delivery record(s)');
 
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        auth: coreServices.auth,
-        cache: coreServices.cache,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        catalog: catalogServiceRef,
-        processing: notificationsProcessingExtensionPoint,
-      },
-      async init({
-        config,
+    const sendBudgetMs = readPostProcessBudgetMs(config);
+    context.processing.addProcessor(
+      new SlackNotificationProcessor({
         logger,
-        auth,
-        cache,
-        database,
-        scheduler,
-        catalog,
-        processing,
-      }) {
-        const workspaces = readSlackConfig(config, logger);
-        if (workspaces.length === 0) {
-          logger.info('No Slack workspace configured, Slack delivery is off');
-          return;
-        }
-        const log = await SlackDeliveryLog.create(database);
-
-        await scheduleDeliveryRecordCleanup({
-          scheduler,
-          logger,
-          id: 'notifications-slack-delivery-cleanup',
-          what: 'Slack delivery record(s)',
-          deleteOlderThan: ageMs => log.deleteOlderThan(ageMs),
-        });
-
-        const sendBudgetMs = readPostProcessBudgetMs(config);
-        processing.addProcessor(
-          new SlackNotificationProcessor({
-            logger,
-            log,
-            clients: workspaces.map(
-              w => new SlackWorkspaceClient(w, logger, sendBudgetMs),
-            ),
-            targets: new SlackTargetResolver({ catalog, auth, cache }),
-            appBaseUrl: config.getString('app.baseUrl'),
-            renderer: () => blockKitRenderer.get(),
-            sendBudgetMs,
-          }),
-        );
-      },
-    });
+        log,
+        clients: workspaces.map(
+          w => new SlackWorkspaceClient(w, logger, sendBudgetMs),
+        ),
+        targets: new SlackTargetResolver({ catalog, auth, cache }),
+        appBaseUrl: config.getString('app.baseUrl'),
+        renderer: () => context.extensions.get(),
+        sendBudgetMs,
+      }),
+    );
   },
 });
