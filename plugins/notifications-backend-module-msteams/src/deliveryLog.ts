@@ -1,10 +1,9 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   DeliveryLeaseResult,
   DeliveryLeases,
   LeasedDeliveryRow,
-  migrateModuleDatabase,
 } from '@herald/plugin-notifications-node';
+import { Knex } from 'knex';
 
 const TABLE = 'notification_msteams_delivery';
 
@@ -19,12 +18,8 @@ type TeamsDeliveryRow = LeasedDeliveryRow & {
  * time.
  */
 export class TeamsDeliveryLog extends DeliveryLeases<TeamsDeliveryRow> {
-  static async create(database: DatabaseService): Promise<TeamsDeliveryLog> {
-    const knex = await migrateModuleDatabase(database, {
-      packageName: '@herald/plugin-notifications-backend-module-msteams',
-      migrationsTable: 'notification_msteams_knex_migrations',
-    });
-    return new TeamsDeliveryLog(knex, TABLE);
+  constructor(knex: Knex) {
+    super(knex, TABLE);
   }
 
   /** Records the delivery unless it exists, then takes it for `leaseMs`. */

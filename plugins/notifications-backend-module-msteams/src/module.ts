@@ -1,13 +1,9 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { coreServices } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
-  notificationsProcessingExtensionPoint,
+  createChannelModule,
   readPostProcessBudgetMs,
   readPostProcessTimeoutMs,
-  scheduleDeliveryRecordCleanup,
 } from '@herald/plugin-notifications-node';
 import { readTeamsConfig } from './config';
 import { TeamsDeliveryLog } from './deliveryLog';
@@ -19,63 +15,37 @@ import { TeamsTargets } from './targets';
  * Power Automate Workflows webhooks, as the `Microsoft Teams` processor.
  * @public
  */
-export const notificationsModuleMsTeams = createBackendModule({
-  pluginId: 'notifications',
+export const notificationsModuleMsTeams = createChannelModule({
   moduleId: 'msteams',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        auth: coreServices.auth,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        catalog: catalogServiceRef,
-        processing: notificationsProcessingExtensionPoint,
-      },
-      async init({
-        config,
+  migrations: {
+    packageName: '@herald/plugin-notifications-backend-module-msteams',
+    migrationsTable: 'notification_msteams_knex_migrations',
+  },
+  deps: { auth: coreServices.auth, catalog: catalogServiceRef },
+  readConfig: readTeamsConfig,
+  offMessage:
+    'No Teams route with a webhook URL and entity webhooks off; the Teams processor is not registered',
+  async init({ auth, catalog }, context) {
+    const { config, logger, channelConfig: teamsConfig } = context;
+    const log = new TeamsDeliveryLog(context.knex);
+    await context.scheduleRecordCleanup(log, 'Teams delivery record(s)');
+    context.processing.addProcessor(
+      new TeamsProcessor({
         logger,
-        auth,
-        database,
-        scheduler,
-        catalog,
-        processing,
-      }) {
-        const teamsConfig = readTeamsConfig(config);
-        if (!teamsConfig) {
-          logger.info(
-            'No Teams route with a webhook URL and entity webhooks off; the Teams processor is not registered',
-          );
-          return;
-        }
-        const log = await TeamsDeliveryLog.create(database);
-        await scheduleDeliveryRecordCleanup({
-          scheduler,
+        log,
+        targets: new TeamsTargets({
+          config: teamsConfig,
+          catalog,
+          auth,
           logger,
-          id: 'notifications-msteams-delivery-cleanup',
-          what: 'Teams delivery record(s)',
-          deleteOlderThan: ageMs => log.deleteOlderThan(ageMs),
-        });
-        processing.addProcessor(
-          new TeamsProcessor({
-            logger,
-            log,
-            targets: new TeamsTargets({
-              config: teamsConfig,
-              catalog,
-              auth,
-              logger,
-            }),
-            appBaseUrl: config.getString('app.baseUrl'),
-            requestTimeoutMs: Math.min(
-              teamsConfig.requestTimeoutMs,
-              readPostProcessBudgetMs(config),
-            ),
-            leaseMs: readPostProcessTimeoutMs(config),
-          }),
-        );
-      },
-    });
+        }),
+        appBaseUrl: config.getString('app.baseUrl'),
+        requestTimeoutMs: Math.min(
+          teamsConfig.requestTimeoutMs,
+          readPostProcessBudgetMs(config),
+        ),
+        leaseMs: readPostProcessTimeoutMs(config),
+      }),
+    );
   },
 });
