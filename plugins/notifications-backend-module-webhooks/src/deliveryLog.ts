@@ -1,9 +1,8 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   DeliveryLeases,
   LeasedDeliveryRow,
-  migrateModuleDatabase,
 } from '@herald/plugin-notifications-node';
+import { Knex } from 'knex';
 import { createHash } from 'node:crypto';
 
 const TABLE = 'notification_webhook_delivery';
@@ -58,12 +57,8 @@ function toDelivery(row: Row): WebhookDelivery {
  * arrived (`delivered`), and leases the sending to one attempt at a time.
  */
 export class WebhookDeliveryLog extends DeliveryLeases<Row> {
-  static async create(database: DatabaseService): Promise<WebhookDeliveryLog> {
-    const knex = await migrateModuleDatabase(database, {
-      packageName: '@herald/plugin-notifications-backend-module-webhooks',
-      migrationsTable: 'notification_webhook_knex_migrations',
-    });
-    return new WebhookDeliveryLog(knex, TABLE);
+  constructor(knex: Knex) {
+    super(knex, TABLE);
   }
 
   /** Records the delivery unless it exists; the first body stays. */
@@ -107,8 +102,11 @@ export class WebhookDeliveryLog extends DeliveryLeases<Row> {
     return rows.map(toDelivery);
   }
 
-  /** Forgets delivered messages older than the given age; returns how many. */
-  async deleteDeliveredOlderThan(ageMs: number): Promise<number> {
+  /**
+   * Forgets delivered messages older than the given age; pending ones stay
+   * for operators to re-deliver. Returns how many went.
+   */
+  async deleteOlderThan(ageMs: number): Promise<number> {
     return this.knex(this.table)
       .where('status', 'delivered')
       .andWhere('created_at', '<', this.now() - ageMs)

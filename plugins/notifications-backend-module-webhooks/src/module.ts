@@ -1,12 +1,8 @@
+import { coreServices } from '@backstage/backend-plugin-api';
 import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
-  notificationsProcessingExtensionPoint,
+  createChannelModule,
   readPostProcessBudgetMs,
   readPostProcessTimeoutMs,
-  scheduleDeliveryRecordCleanup,
 } from '@herald/plugin-notifications-node';
 import { readWebhooksConfig } from './config';
 import { WebhookDeliveryLog } from './deliveryLog';
@@ -20,69 +16,46 @@ import { WebhookSender } from './sender';
  * serves the delivery log to operators.
  * @public
  */
-export const notificationsModuleWebhooks = createBackendModule({
-  pluginId: 'notifications',
+export const notificationsModuleWebhooks = createChannelModule({
   moduleId: 'webhooks',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        httpAuth: coreServices.httpAuth,
-        httpRouter: coreServices.httpRouter,
-        processing: notificationsProcessingExtensionPoint,
-      },
-      async init({
-        config,
-        logger,
-        database,
-        scheduler,
-        httpAuth,
-        httpRouter,
-        processing,
-      }) {
-        const webhooksConfig = readWebhooksConfig(config);
-        if (!webhooksConfig) {
-          logger.info(
-            'No webhook endpoint with a URL; the Webhooks processor is not registered',
-          );
-          return;
-        }
-        const log = await WebhookDeliveryLog.create(database);
-        await scheduleDeliveryRecordCleanup({
-          scheduler,
-          logger,
-          id: 'notifications-webhooks-delivery-cleanup',
-          what: 'webhook delivery record(s)',
-          deleteOlderThan: ageMs => log.deleteDeliveredOlderThan(ageMs),
-        });
-        const sender = new WebhookSender({
-          log,
-          requestTimeoutMs: Math.min(
-            webhooksConfig.requestTimeoutMs,
-            readPostProcessBudgetMs(config),
-          ),
-          leaseMs: readPostProcessTimeoutMs(config),
-        });
-        processing.addProcessor(
-          new WebhooksProcessor({
-            endpoints: webhooksConfig.endpoints,
-            log,
-            sender,
-          }),
-        );
-        httpRouter.use(
-          createWebhooksAdminRouter({
-            httpAuth,
-            log,
-            sender,
-            endpoints: webhooksConfig.endpoints,
-            logger,
-          }),
-        );
-      },
+  migrations: {
+    packageName: '@herald/plugin-notifications-backend-module-webhooks',
+    migrationsTable: 'notification_webhook_knex_migrations',
+  },
+  deps: {
+    httpAuth: coreServices.httpAuth,
+    httpRouter: coreServices.httpRouter,
+  },
+  readConfig: readWebhooksConfig,
+  offMessage:
+    'No webhook endpoint with a URL; the Webhooks processor is not registered',
+  async init({ httpAuth, httpRouter }, context) {
+    const { config, logger, channelConfig: webhooksConfig } = context;
+    const log = new WebhookDeliveryLog(context.knex);
+    await context.scheduleRecordCleanup(log, 'webhook delivery record(s)');
+    const sender = new WebhookSender({
+      log,
+      requestTimeoutMs: Math.min(
+        webhooksConfig.requestTimeoutMs,
+        readPostProcessBudgetMs(config),
+      ),
+      leaseMs: readPostProcessTimeoutMs(config),
     });
+    context.processing.addProcessor(
+      new WebhooksProcessor({
+        endpoints: webhooksConfig.endpoints,
+        log,
+        sender,
+      }),
+    );
+    httpRouter.use(
+      createWebhooksAdminRouter({
+        httpAuth,
+        log,
+        sender,
+        endpoints: webhooksConfig.endpoints,
+        logger,
+      }),
+    );
   },
 });
