@@ -1,4 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { migrateModuleDatabase } from '@herald/plugin-notifications-node';
+import { EMAIL_MIGRATIONS } from './migrations';
 import { SentEmailLog, notificationVersion } from './SentEmailLog';
 import { makeNotification } from './__testUtils__/startEmailModule';
 
@@ -17,9 +19,11 @@ describe('SentEmailLog', () => {
         knex,
         migrations: { skip: false },
       });
-      const log = await SentEmailLog.create(database);
+      const log = new SentEmailLog(
+        await migrateModuleDatabase(database, EMAIL_MIGRATIONS),
+      );
       // A second start finds the schema in place.
-      await SentEmailLog.create(database);
+      await migrateModuleDatabase(database, EMAIL_MIGRATIONS);
 
       const notification = makeNotification();
       const other = makeNotification();

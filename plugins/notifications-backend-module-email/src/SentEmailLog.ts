@@ -1,9 +1,7 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Notification } from '@herald/plugin-notifications-common';
 import { recordDeliveryOnce } from '@herald/plugin-notifications-node';
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
-import { emailDatabase } from './migrations';
 
 /** The table keeps the name it shipped with; renaming it would buy nothing. */
 const TABLE = 'notification_email_delivery';
@@ -59,11 +57,7 @@ export async function recordSend(
  * not got the message yet.
  */
 export class SentEmailLog {
-  static async create(database: DatabaseService): Promise<SentEmailLog> {
-    return new SentEmailLog(await emailDatabase(database));
-  }
-
-  private constructor(private readonly knex: Knex) {}
+  constructor(private readonly knex: Knex) {}
 
   /** The subset of `addresses` already finished for this notification. */
   async finishedAddresses(

@@ -1,13 +1,9 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { coreServices } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  createChannelModule,
   ExtensionSlot,
-  notificationsProcessingExtensionPoint,
   readPostProcessBudgetMs,
-  scheduleDeliveryRecordCleanup,
 } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { readEmailProcessorConfig } from './config';
@@ -15,7 +11,7 @@ import { DigestChoices } from './DigestChoices';
 import { DigestQueue } from './DigestQueue';
 import { DigestSender } from './DigestSender';
 import { EmailDigests } from './EmailDigests';
-import { emailDatabase } from './migrations';
+import { EMAIL_MIGRATIONS } from './migrations';
 import { createEmailRouter } from './router';
 import {
   NotificationTemplateRenderer,
@@ -33,131 +29,111 @@ import { createEmailTransport, sesMessageOptions } from './transport';
  * Emails notifications through nodemailer as the `Email` processor.
  * @public
  */
-export const notificationsModuleEmail = createBackendModule({
-  pluginId: 'notifications',
+export const notificationsModuleEmail = createChannelModule({
   moduleId: 'email',
-  register(reg) {
+  migrations: EMAIL_MIGRATIONS,
+  registerExtensionPoints(reg) {
     const templateRenderer = new ExtensionSlot<NotificationTemplateRenderer>(
       'Email template renderer',
     );
     reg.registerExtensionPoint(notificationsEmailTemplateExtensionPoint, {
       setTemplateRenderer: renderer => templateRenderer.provide(renderer),
     });
+    return templateRenderer;
+  },
+  deps: {
+    auth: coreServices.auth,
+    cache: coreServices.cache,
+    httpAuth: coreServices.httpAuth,
+    httpRouter: coreServices.httpRouter,
+    catalog: catalogServiceRef,
+  },
+  readConfig: readEmailProcessorConfig,
+  async init({ auth, cache, httpAuth, httpRouter, catalog }, context) {
+    const { config, logger, knex, channelConfig: emailConfig } = context;
+    const transporter = await createEmailTransport(
+      config,
+      emailConfig.transportConfig,
+    );
+    const sentLog = new SentEmailLog(knex);
+    const baseUrl = config.getString('app.baseUrl');
+    const choices = new DigestChoices(knex, emailConfig.digest);
+    const digestQueue = new DigestQueue(knex);
+    const mailer = new Mailer({
+      transporter,
+      sender: emailConfig.sender,
+      replyTo: emailConfig.replyTo,
+      sesOptions: sesMessageOptions(emailConfig),
+      awaitSendSlot: createSendPacer({
+        limit: emailConfig.concurrencyLimit,
+        intervalMs: emailConfig.throttleIntervalMs,
+      }),
+    });
+    const digestSender = new DigestSender({
+      queue: digestQueue,
+      mailer,
+      logger,
+    });
 
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        auth: coreServices.auth,
-        cache: coreServices.cache,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        httpAuth: coreServices.httpAuth,
-        httpRouter: coreServices.httpRouter,
-        catalog: catalogServiceRef,
-        processing: notificationsProcessingExtensionPoint,
+    await context.scheduleRecordCleanup(
+      {
+        deleteOlderThan: async ageMs =>
+          (await sentLog.deleteOlderThan(ageMs)) +
+          (await digestQueue.deleteSentOlderThan(ageMs)),
       },
-      async init({
-        config,
-        logger,
-        auth,
-        cache,
-        database,
-        scheduler,
-        httpAuth,
-        httpRouter,
-        catalog,
-        processing,
-      }) {
-        const emailConfig = readEmailProcessorConfig(config);
-        const transporter = await createEmailTransport(
-          config,
-          emailConfig.transportConfig,
-        );
-        const sentLog = await SentEmailLog.create(database);
-        const knex = await emailDatabase(database);
-        const baseUrl = config.getString('app.baseUrl');
-        const choices = new DigestChoices(knex, emailConfig.digest);
-        const digestQueue = new DigestQueue(knex);
-        const mailer = new Mailer({
-          transporter,
-          sender: emailConfig.sender,
-          replyTo: emailConfig.replyTo,
-          sesOptions: sesMessageOptions(emailConfig),
-          awaitSendSlot: createSendPacer({
-            limit: emailConfig.concurrencyLimit,
-            intervalMs: emailConfig.throttleIntervalMs,
-          }),
-        });
-        const digestSender = new DigestSender({
-          queue: digestQueue,
-          mailer,
-          logger,
-        });
+      'sent-email record(s) and sent digest item(s)',
+    );
 
-        await scheduleDeliveryRecordCleanup({
-          scheduler,
-          logger,
-          // The id predates the log's name; a new id would orphan the old task.
-          id: 'notifications-email-delivery-cleanup',
-          what: 'sent-email record(s) and sent digest item(s)',
-          deleteOlderThan: async ageMs =>
-            (await sentLog.deleteOlderThan(ageMs)) +
-            (await digestQueue.deleteSentOlderThan(ageMs)),
-        });
-
-        // Global, so one replica sends at a time; the claims in the queue
-        // keep an overlapping run from sending a digest twice anyway.
-        await scheduler.scheduleTask({
-          id: 'notifications-email-digest',
-          frequency: { milliseconds: emailConfig.digest.checkIntervalMs },
-          timeout: { minutes: 30 },
-          scope: 'global',
-          fn: async () => {
-            const sent = await digestSender.sendDue();
-            if (sent > 0) {
-              logger.info(`Emailed ${sent} digest(s)`);
-            }
-          },
-        });
-
-        httpRouter.use(
-          createEmailRouter({
-            httpAuth,
-            choices,
-            defaultFrequency: emailConfig.digest.defaultFrequency,
-            logger,
-          }),
-        );
-
-        processing.addProcessor(
-          new EmailProcessor({
-            logger,
-            mailer,
-            sentLog,
-            recipients: new EmailRecipientLookup({
-              catalog,
-              auth,
-              cache,
-              cacheTtlMs: emailConfig.cache.ttlMs,
-              broadcast: emailConfig.broadcastConfig,
-            }),
-            addressPolicy: new EmailAddressPolicy(emailConfig),
-            renderer: new EmailRenderer(
-              new DefaultEmailTemplate(baseUrl),
-              templateRenderer.get(),
-            ),
-            filters: emailConfig.filter,
-            sendBudgetMs: readPostProcessBudgetMs(config),
-            digests: new EmailDigests({
-              choices,
-              queue: digestQueue,
-              dailyHourUtc: emailConfig.digest.dailyHourUtc,
-              baseUrl,
-            }),
-          }),
-        );
+    // Global, so one replica sends at a time; the claims in the queue
+    // keep an overlapping run from sending a digest twice anyway.
+    await context.scheduler.scheduleTask({
+      id: 'notifications-email-digest',
+      frequency: { milliseconds: emailConfig.digest.checkIntervalMs },
+      timeout: { minutes: 30 },
+      scope: 'global',
+      fn: async () => {
+        const sent = await digestSender.sendDue();
+        if (sent > 0) {
+          logger.info(`Emailed ${sent} digest(s)`);
+        }
       },
     });
+
+    httpRouter.use(
+      createEmailRouter({
+        httpAuth,
+        choices,
+        defaultFrequency: emailConfig.digest.defaultFrequency,
+        logger,
+      }),
+    );
+
+    context.processing.addProcessor(
+      new EmailProcessor({
+        logger,
+        mailer,
+        sentLog,
+        recipients: new EmailRecipientLookup({
+          catalog,
+          auth,
+          cache,
+          cacheTtlMs: emailConfig.cache.ttlMs,
+          broadcast: emailConfig.broadcastConfig,
+        }),
+        addressPolicy: new EmailAddressPolicy(emailConfig),
+        renderer: new EmailRenderer(
+          new DefaultEmailTemplate(baseUrl),
+          context.extensions.get(),
+        ),
+        filters: emailConfig.filter,
+        sendBudgetMs: readPostProcessBudgetMs(config),
+        digests: new EmailDigests({
+          choices,
+          queue: digestQueue,
+          dailyHourUtc: emailConfig.digest.dailyHourUtc,
+          baseUrl,
+        }),
+      }),
+    );
   },
 });
