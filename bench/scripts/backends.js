@@ -104,6 +104,15 @@ function residentMemoryBytes(pid) {
   return Number(match[1]) * 1024;
 }
 
+/** User plus system CPU time the process used so far, in seconds. */
+function cpuSeconds(pid) {
+  // Fields after the parenthesised command name; utime and stime are the
+  // 14th and 15th of the whole line, in clock ticks of 1/100 s on Linux.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -193,6 +202,7 @@ async function startBackend({
     logFile,
     signal: name => child.kill(name),
     rss: () => residentMemoryBytes(child.pid),
+    cpuSeconds: () => cpuSeconds(child.pid),
     stop: () =>
       new Promise(resolve => {
         if (child.exitCode !== null) {

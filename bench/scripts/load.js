@@ -550,6 +550,8 @@ async function runSide({ engine, side, root, dir, staticToken }) {
     const samples = [];
     backend.signal('SIGUSR2');
     await sockets.call('start');
+    const cpuBefore = backend.cpuSeconds();
+    const driveStart = now();
     const driven = await drive({
       baseUrl,
       staticToken,
@@ -567,6 +569,8 @@ async function runSide({ engine, side, root, dir, staticToken }) {
           }
         : undefined,
     });
+    const cpuUsed = backend.cpuSeconds() - cpuBefore;
+    const driveSeconds = (now() - driveStart) / 1000;
     // Signals still on their way when the last send was answered.
     await sleep(5000);
     const frames = await sockets.call('stop');
@@ -585,6 +589,10 @@ async function runSide({ engine, side, root, dir, staticToken }) {
       firstError: driven.sends.find(s => s.error)?.error,
       recipients: ok.reduce((n, s) => n + s.users, 0),
       latency: summarize(ok.map(s => s.ms)),
+    };
+    result.cpu = {
+      busyShare: cpuUsed / driveSeconds,
+      perSendMs: ok.length > 0 ? (cpuUsed * 1000) / ok.length : undefined,
     };
     result.status = {
       ...summarize(driven.probes.map(p => p.ms)),
@@ -716,6 +724,12 @@ function rows(result) {
     ['Event-loop delay max', fmtMs(r.eventLoop.max), r.eventLoop.max],
     ['Event-loop delay p99', fmtMs(r.eventLoop.p99), r.eventLoop.p99],
     ['Seconds with a delay over 200 ms', String(r.eventLoop.secondsOver200)],
+    [
+      'Backend CPU while sending (share of one core)',
+      `${Math.round(r.cpu.busyShare * 100)}%`,
+      r.cpu.busyShare,
+    ],
+    ['Backend CPU per answered send', fmtMs(r.cpu.perSendMs), r.cpu.perSendMs],
     [
       'RSS before → after',
       `${fmtMb(r.before.rss)} → ${fmtMb(r.after.rss)}`,
