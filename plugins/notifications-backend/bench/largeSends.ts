@@ -20,6 +20,8 @@
  *   BENCH_ROUNDS=5 yarn bench:large-sends     sends per workload (default 3)
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { AddressInfo } from 'node:net';
 import {
   coreServices,
@@ -41,6 +43,7 @@ import { Knex } from 'knex';
 import { notificationsPlugin } from '../src/plugin';
 import { EVERYONE_GROUP_REF, benchUserRef, everyoneGroup } from './catalog';
 import { createBenchSqlite, createScratchPostgres } from './databases';
+import { parse as parseYaml } from 'yaml';
 
 const GROUP_SIZE = 100_000;
 /** Sends per workload; the table shows the median time. */
@@ -126,6 +129,21 @@ const quietLogger = createServiceFactory({
 });
 
 /** Peak resident memory while `work` runs, sampled and from the OS high-water mark. */
+
+/**
+ * The Email processor's config as the sample app runs it, read from the
+ * repository's `app-config.yaml`, so the benchmark follows the sample.
+ */
+function sampleEmailConfig(): Record<string, unknown> {
+  const appConfig = parseYaml(
+    readFileSync(resolvePath(__dirname, '../../../app-config.yaml'), 'utf8'),
+  );
+  const email = appConfig?.notifications?.processors?.email;
+  if (!email) {
+    throw new Error('app-config.yaml registers no Email processor');
+  }
+  return email;
+}
 async function peakRss<T>(work: () => Promise<T>): Promise<{
   value: T;
   baseline: number;
@@ -216,9 +234,7 @@ async function measure(knex: Knex, workload: Workload): Promise<Result> {
           notifications: {
             processors: {
               email: {
-                transportConfig: { transport: 'stream' },
-                sender: 'Herald <herald@localhost>',
-                broadcastConfig: { receiver: 'none' },
+                ...sampleEmailConfig(),
                 // The default rate limit (20 messages a second) would make
                 // emailing everyone take ten minutes; raised, the drain
                 // shows the outbox's own pace and memory.
