@@ -13,6 +13,7 @@
  *
  * Options: --new=<checkout> (default: this one) --engines=sqlite,postgres --rate=<sends/s> --duration=<s>
  * --sockets=<n> --recipients=<min>-<max> --sample-every=<s> --name=<file>
+ * --pool-max=<n> (connections per plugin database; knex's default is 10)
  *
  * Writes results/<name>.md and .json (name: load-latest or soak-latest).
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
@@ -59,6 +60,8 @@ const settings = {
   backendNodeArgs: option('backend-node-args', '').split(' ').filter(Boolean),
   name: option('name', soak ? 'soak-latest' : 'load-latest'),
   maxInFlight: Number(option('max-in-flight', 200)),
+  // Connections per plugin database (knex's default is 10).
+  poolMax: Number(option('pool-max', 0)) || undefined,
   sendTimeoutMs: 60000,
   postgresUrl:
     process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432',
@@ -507,7 +510,12 @@ async function runSide({ engine, side, root, dir, staticToken }) {
   const backend = await startMonitoredBackend({
     dir,
     staticToken,
-    database: databaseConfig(engine, databaseOptions),
+    database: {
+      ...databaseConfig(engine, databaseOptions),
+      ...(settings.poolMax
+        ? { knexConfig: { pool: { max: settings.poolMax } } }
+        : {}),
+    },
     extra: sampleConfig(catalogFile),
     entry: path.join(benchRoot, 'herald-backend', 'load.js'),
     resolveFrom: path.join(root, 'packages', 'backend'),
