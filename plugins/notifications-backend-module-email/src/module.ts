@@ -3,7 +3,6 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   createChannelModule,
   ExtensionSlot,
-  readPostProcessBudgetMs,
 } from '@herald/plugin-notifications-node';
 import { EmailAddressPolicy } from './addresses';
 import { readEmailProcessorConfig } from './config';
@@ -126,7 +125,7 @@ export const notificationsModuleEmail = createChannelModule({
           context.extensions.get(),
         ),
         filters: emailConfig.filter,
-        sendBudgetMs: readPostProcessBudgetMs(config),
+        sendBudgetMs: context.postProcess.budgetMs,
         digests: new EmailDigests({
           choices,
           queue: digestQueue,

@@ -1,10 +1,6 @@
 import { coreServices } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  createChannelModule,
-  readPostProcessBudgetMs,
-  readPostProcessTimeoutMs,
-} from '@herald/plugin-notifications-node';
+import { createChannelModule } from '@herald/plugin-notifications-node';
 import { readTeamsConfig } from './config';
 import { TeamsDeliveryLog } from './deliveryLog';
 import { TeamsProcessor } from './processor';
@@ -42,9 +38,9 @@ export const notificationsModuleMsTeams = createChannelModule({
         appBaseUrl: config.getString('app.baseUrl'),
         requestTimeoutMs: Math.min(
           teamsConfig.requestTimeoutMs,
-          readPostProcessBudgetMs(config),
+          context.postProcess.budgetMs,
         ),
-        leaseMs: readPostProcessTimeoutMs(config),
+        leaseMs: context.postProcess.timeoutMs,
       }),
     );
   },

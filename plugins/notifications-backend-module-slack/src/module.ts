@@ -3,7 +3,6 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   createChannelModule,
   ExtensionSlot,
-  readPostProcessBudgetMs,
 } from '@herald/plugin-notifications-node';
 import { readSlackConfig } from './config';
 import { SlackDeliveryLog } from './deliveryLog';
@@ -49,7 +48,7 @@ export const notificationsModuleSlack = createChannelModule({
     const log = new SlackDeliveryLog(context.knex);
     await context.scheduleRecordCleanup(log, 'Slack delivery record(s)');
 
-    const sendBudgetMs = readPostProcessBudgetMs(config);
+    const sendBudgetMs = context.postProcess.budgetMs;
     context.processing.addProcessor(
       new SlackNotificationProcessor({
         logger,

@@ -1,9 +1,5 @@
 import { coreServices } from '@backstage/backend-plugin-api';
-import {
-  createChannelModule,
-  readPostProcessBudgetMs,
-  readPostProcessTimeoutMs,
-} from '@herald/plugin-notifications-node';
+import { createChannelModule } from '@herald/plugin-notifications-node';
 import { readWebhooksConfig } from './config';
 import { WebhookDeliveryLog } from './deliveryLog';
 import { WebhooksProcessor } from './processor';
@@ -30,16 +26,16 @@ export const notificationsModuleWebhooks = createChannelModule({
   offMessage:
     'No webhook endpoint with a URL; the Webhooks processor is not registered',
   async init({ httpAuth, httpRouter }, context) {
-    const { config, logger, channelConfig: webhooksConfig } = context;
+    const { logger, channelConfig: webhooksConfig } = context;
     const log = new WebhookDeliveryLog(context.knex);
     await context.scheduleRecordCleanup(log, 'webhook delivery record(s)');
     const sender = new WebhookSender({
       log,
       requestTimeoutMs: Math.min(
         webhooksConfig.requestTimeoutMs,
-        readPostProcessBudgetMs(config),
+        context.postProcess.budgetMs,
       ),
-      leaseMs: readPostProcessTimeoutMs(config),
+      leaseMs: context.postProcess.timeoutMs,
     });
     context.processing.addProcessor(
       new WebhooksProcessor({

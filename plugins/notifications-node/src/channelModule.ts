@@ -11,6 +11,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { scheduleDeliveryRecordCleanup } from './deliveryLog';
+import { readPostProcessBudgetMs, readPostProcessTimeoutMs } from './duration';
 import { migrateModuleDatabase } from './moduleDatabase';
 import {
   NotificationsProcessingExtensionPoint,
@@ -43,6 +44,12 @@ export type ChannelModuleContext<TChannelConfig, TExtensions> = {
   knex: Knex;
   /** What `readConfig` read. */
   channelConfig: TChannelConfig;
+  /**
+   * The outbox's limits on one `postProcess`: `timeoutMs` before the outbox
+   * gives up on a call (`notifications.outbox.timeout`), and
+   * `budgetMs`, the part of it a channel may spend waiting on its service.
+   */
+  postProcess: { timeoutMs: number; budgetMs: number };
   /** What `registerExtensionPoints` returned. */
   extensions: TExtensions;
   /**
@@ -152,6 +159,10 @@ export function createChannelModule<
             knex: await migrateModuleDatabase(database, options.migrations),
             channelConfig,
             extensions,
+            postProcess: {
+              timeoutMs: readPostProcessTimeoutMs(config),
+              budgetMs: readPostProcessBudgetMs(config),
+            },
             scheduleRecordCleanup: (records, what) =>
               scheduleDeliveryRecordCleanup({
                 scheduler,
