@@ -173,7 +173,10 @@ describe('Slack through the notifications backend', () => {
         'Alert -> C0ALERTS': 1,
         'Lost -> C0SOMEWHERE': 1,
       });
-      const toBob = slack.messages.find(m => m.channel === 'DU0BOB')!;
+      // The outbox delivers in no set order, so pick the message by its text.
+      const toBob = slack.messages.find(
+        m => m.channel === 'DU0BOB' && m.text === 'Hello alice and bob and carol',
+      )!;
       expect(toBob.username).toBe('Herald');
       expect(JSON.stringify(toBob.attachments)).toContain(
         'Ask <@U0BOB> &amp; co',
