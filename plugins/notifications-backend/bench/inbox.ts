@@ -216,13 +216,18 @@ async function measure(name: string, knex: Knex) {
   if (process.env.BENCH_PLANS) {
     await printPlans(name, knex);
   }
-  await knex.migrate.down({
-    directory: resolvePackagePath(
-      '@herald/plugin-notifications-backend',
-      'migrations',
-    ),
-    name: '20261203g_search_index.js',
-  });
+  for (const migration of [
+    '20261203j_search_texts.js',
+    '20261203g_search_index.js',
+  ]) {
+    await knex.migrate.down({
+      directory: resolvePackagePath(
+        '@herald/plugin-notifications-backend',
+        'migrations',
+      ),
+      name: migration,
+    });
+  }
   await findSearchIndexes(knex);
   for (const [label, run] of searches) {
     await time([`${label} without the search index`, run]);

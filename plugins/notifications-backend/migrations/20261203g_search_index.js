@@ -49,26 +49,39 @@ function sqliteStatements(table) {
   ];
 }
 
+/**
+ * Creates the search table of `table` and fills it; false where this SQLite
+ * cannot create one.
+ *
+ * @param {import('knex').Knex} knex
+ */
+async function createSqliteIndex(knex, table) {
+  try {
+    await knex.raw(
+      `CREATE VIRTUAL TABLE ${searchTable(table)} USING fts5(
+         title, description,
+         content = '', contentless_delete = 1,
+         tokenize = 'trigram case_sensitive 0'
+       )`,
+    );
+  } catch (error) {
+    // A failed statement leaves SQLite's transaction usable.
+    knex.client.logger.warn(
+      `notifications: no search index, this SQLite cannot create one (${error.message}); search reads the rows`,
+    );
+    return false;
+  }
+  for (const statement of sqliteStatements(table)) {
+    await knex.raw(statement);
+  }
+  return true;
+}
+
 /** @param {import('knex').Knex} knex */
 async function upSqlite(knex) {
   for (const table of TABLES) {
-    try {
-      await knex.raw(
-        `CREATE VIRTUAL TABLE ${searchTable(table)} USING fts5(
-           title, description,
-           content = '', contentless_delete = 1,
-           tokenize = 'trigram case_sensitive 0'
-         )`,
-      );
-    } catch (error) {
-      // A failed statement leaves SQLite's transaction usable.
-      knex.client.logger.warn(
-        `notifications: no search index, this SQLite cannot create one (${error.message}); search reads the rows`,
-      );
+    if (!(await createSqliteIndex(knex, table))) {
       return;
-    }
-    for (const statement of sqliteStatements(table)) {
-      await knex.raw(statement);
     }
   }
 }
@@ -170,3 +183,5 @@ exports.down = async function down(knex) {
     }
   }
 };
+
+exports.createSqliteIndex = createSqliteIndex;

@@ -34,6 +34,7 @@ import { createRouter } from './service/router';
 import { connectToDatabase } from './store/migrations';
 import { NotificationWriter } from './store/NotificationWriter';
 import { NotificationsStore } from './store/NotificationsStore';
+import { hasSearchTexts } from './store/searchCondition';
 
 /**
  * The notifications backend: REST API under `/api/notifications`, storage
@@ -122,7 +123,9 @@ export const notificationsPlugin = createBackendPlugin({
         const idempotentSends = new IdempotentRequests(idempotencyKeys);
         const sender = new NotificationSender({
           knex,
-          writer: new NotificationWriter(),
+          writer: new NotificationWriter({
+            searchTexts: hasSearchTexts(knex),
+          }),
           answers: idempotentSends,
           signals,
           recipientResolver:

@@ -362,7 +362,7 @@ export class NotificationSender {
     prepared: PreparedNotification[],
     drafts: UserNotificationDraft[],
   ): Promise<{ sent: ServedNotificationJson[]; jobCount: number }> {
-    const { notifications, statement } =
+    const { notifications, statements } =
       this.options.writer.pgInsertUnscopedUserNotifications({
         origin,
         drafts,
@@ -375,7 +375,7 @@ export class NotificationSender {
     const sent = notifications.map(notificationToJson);
     const answer = await this.options.answers?.answerStatement(sent);
     await pgRunAsOneStatement(this.options.knex, [
-      statement,
+      ...statements,
       ...outbox.statements,
       ...(answer ? [answer] : []),
     ]);

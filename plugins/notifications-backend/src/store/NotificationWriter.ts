@@ -5,7 +5,9 @@ import {
   NotificationSeverity,
 } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
+import { timeOrderedUuid } from './ids';
 import { serializeReasons, toDate } from './rows';
+import { TEXT_TABLE } from './searchCondition';
 import {
   BulkColumn,
   ROWS_PER_STATEMENT,
@@ -106,6 +108,7 @@ type NewNotificationRow = {
   metadata: string | null;
   updated: Date | null;
   reasons: string | null;
+  text_id: string | null;
 };
 
 /** The columns of a new notification row, as the bulk insert writes them. */
@@ -126,8 +129,37 @@ const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
   { name: 'reasons', pgType: 'text' },
 ];
 
-function insertValues(row: NewNotificationRow): unknown[] {
-  return INSERT_COLUMNS.map(column => row[column.name]);
+const INSERT_COLUMNS_WITH_TEXT = [
+  ...INSERT_COLUMNS,
+  { name: 'text_id', pgType: 'uuid' } as const,
+];
+
+const TEXT_COLUMNS: BulkColumn[] = [
+  { name: 'id', pgType: 'uuid' },
+  { name: 'title', pgType: 'text' },
+  { name: 'description', pgType: 'text' },
+];
+
+/**
+ * The texts of a send's rows, for the search index of
+ * `20261203j_search_texts`: one per distinct title and description, so the
+ * index takes a send once rather than once per recipient.
+ */
+class SendTexts {
+  private readonly ids = new Map<string, string>();
+  readonly rows: unknown[][] = [];
+
+  idFor(content: NotificationContent): string {
+    const description = content.description ?? null;
+    const key = JSON.stringify([content.title, description]);
+    let id = this.ids.get(key);
+    if (!id) {
+      id = timeOrderedUuid();
+      this.ids.set(key, id);
+      this.rows.push([id, content.title, description]);
+    }
+    return id;
+  }
 }
 
 /** A user's notification as the pipeline prepared it, before storing. */
@@ -144,6 +176,27 @@ export type UserNotificationDraft = {
  * inside the transaction the sender opened for the whole send.
  */
 export class NotificationWriter {
+  /**
+   * @param options.searchTexts - whether the database keeps the search
+   * index on `notification_text` (see `hasSearchTexts`)
+   */
+  constructor(private readonly options: { searchTexts?: boolean } = {}) {}
+
+  private get insertColumns(): BulkColumn[] {
+    return this.options.searchTexts ? INSERT_COLUMNS_WITH_TEXT : INSERT_COLUMNS;
+  }
+
+  private insertValues(row: NewNotificationRow): unknown[] {
+    return this.insertColumns.map(
+      column => row[column.name as keyof NewNotificationRow],
+    );
+  }
+
+  /** The texts of this send, or none where the database keeps no texts. */
+  private newTexts(): SendTexts | undefined {
+    return this.options.searchTexts ? new SendTexts() : undefined;
+  }
+
   /**
    * Stores a broadcast, or updates the broadcast with the same scope and
    * origin in place (its id, creation time, icon and the users' read state
@@ -233,6 +286,7 @@ export class NotificationWriter {
         }
       }
     }
+    const texts = this.newTexts();
     // Drafts usually share their content and reasons, so updates go in a few bulk statements.
     const updates = groupBy(
       drafts.filter(draft => existingByUser.has(draft.user)),
@@ -249,6 +303,7 @@ export class NotificationWriter {
             done: null,
             snoozed_until: null,
             reasons: serializeReasons(group[0].reasons),
+            ...(texts ? { text_id: texts.idFor(group[0].content) } : {}),
           });
       }
     }
@@ -274,12 +329,15 @@ export class NotificationWriter {
 
     const newRows = drafts
       .filter(draft => !existingByUser.has(draft.user))
-      .map(draft => newUserRow(origin, draft, now));
+      .map(draft => newUserRow(origin, draft, now, texts));
+    if (texts) {
+      await insertRows(tx, TEXT_TABLE, TEXT_COLUMNS, texts.rows);
+    }
     await insertRows(
       tx,
       'notification',
-      INSERT_COLUMNS,
-      newRows.map(insertValues),
+      this.insertColumns,
+      newRows.map(row => this.insertValues(row)),
     );
     return notifications;
   }
@@ -294,20 +352,26 @@ export class NotificationWriter {
     origin: string;
     drafts: UserNotificationDraft[];
     now: Date;
-  }): { notifications: Notification[]; statement: Statement } {
+  }): { notifications: Notification[]; statements: Statement[] } {
     const { origin, drafts, now } = options;
     if (drafts.some(draft => draft.content.scope)) {
       throw new Error('A scoped draft may update an earlier notification');
     }
+    const texts = this.newTexts();
+    const rows = pgInsertRows(
+      'notification',
+      this.insertColumns,
+      drafts.map(draft =>
+        this.insertValues(newUserRow(origin, draft, now, texts)),
+      ),
+    );
     return {
       notifications: drafts.map(draft =>
         newUserNotification(origin, draft, now),
       ),
-      statement: pgInsertRows(
-        'notification',
-        INSERT_COLUMNS,
-        drafts.map(draft => insertValues(newUserRow(origin, draft, now))),
-      ),
+      statements: texts
+        ? [pgInsertRows(TEXT_TABLE, TEXT_COLUMNS, texts.rows), rows]
+        : [rows],
     };
   }
 }
@@ -332,11 +396,13 @@ function newUserRow(
   origin: string,
   { id, user, content, reasons }: UserNotificationDraft,
   now: Date,
+  texts: SendTexts | undefined,
 ): NewNotificationRow {
   return {
     ...newRowColumns(id, origin, content, now),
     user,
     reasons: serializeReasons(reasons),
+    text_id: texts?.idFor(content) ?? null,
   };
 }
 

@@ -10,7 +10,8 @@ import { RetentionStore } from '../retention';
 import { applyDatabaseMigrations } from './migrations';
 import { NotificationContent, NotificationWriter } from './NotificationWriter';
 import { NotificationsStore } from './NotificationsStore';
-import { findSearchIndexes } from './searchCondition';
+import { findSearchIndexes, hasSearchTexts } from './searchCondition';
+import { pgRunAsOneStatement } from './sql';
 
 jest.setTimeout(120_000);
 
@@ -18,7 +19,11 @@ const databases = createTestDatabases();
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 const ORIGIN = 'plugin:test';
-const SEARCH_MIGRATION = '20261203g_search_index.js';
+/** The search index's migrations, last first, as they are rolled back. */
+const SEARCH_MIGRATIONS = [
+  '20261203j_search_texts.js',
+  '20261203g_search_index.js',
+];
 const migrations = {
   directory: resolvePackagePath(
     '@herald/plugin-notifications-backend',
@@ -194,15 +199,22 @@ async function searchIndexes(knex: Knex): Promise<string[]> {
 }
 
 const INDEXES: Record<string, string[]> = {
-  SQLITE_3: ['broadcast_search', 'notification_search'],
+  SQLITE_3: ['broadcast_search', 'notification_text_search'],
   POSTGRES_15: [
     'broadcast_description_trgm_idx',
     'broadcast_title_trgm_idx',
-    'notification_description_trgm_idx',
-    'notification_title_trgm_idx',
+    'notification_text_description_trgm_idx',
+    'notification_text_title_trgm_idx',
   ],
   MYSQL_8: [],
 };
+
+async function rollBackSearchIndex(knex: Knex) {
+  for (const name of SEARCH_MIGRATIONS) {
+    await knex.migrate.down({ ...migrations, name });
+  }
+  await findSearchIndexes(knex);
+}
 
 /** The statements `run` sends through `knex`. */
 async function statementsOf(knex: Knex, run: () => Promise<unknown>) {
@@ -232,8 +244,7 @@ describe.each(databases.eachSupportedId())('search on %p', databaseId => {
     ).toEqual(EXPECTED);
 
     // Without the index the search reads the rows, as before it existed.
-    await knex.migrate.down({ ...migrations, name: SEARCH_MIGRATION });
-    await findSearchIndexes(knex);
+    await rollBackSearchIndex(knex);
     expect(await searchIndexes(knex)).toEqual([]);
     expect(await searchAll(store)).toEqual(indexed);
 
@@ -241,6 +252,148 @@ describe.each(databases.eachSupportedId())('search on %p', databaseId => {
     await applyDatabaseMigrations(knex);
     expect(await searchIndexes(knex)).toEqual(INDEXES[databaseId]);
     expect(await searchAll(store)).toEqual(indexed);
+  });
+});
+
+const TEXT_DATABASES = databases
+  .eachSupportedId()
+  .filter(([id]) => id !== 'MYSQL_8');
+
+describe.each(TEXT_DATABASES)('texts of the search index on %p', databaseId => {
+  async function setUp() {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    expect(hasSearchTexts(knex)).toBe(true);
+    const writer = new NotificationWriter({ searchTexts: true });
+    const texts = () =>
+      knex('notification_text')
+        .orderBy(['title', 'description'])
+        .select('title', 'description');
+    const textIdsOf = (title: string) =>
+      knex('notification').where('title', title).pluck('text_id');
+    const titlesFound = async (search: string) =>
+      (await new NotificationsStore(knex).list(ALICE, { search })).notifications
+        .map(n => n.payload.title)
+        .sort();
+    return { knex, writer, texts, textIdsOf, titlesFound };
+  }
+
+  const draft = (user: string, content: Text) => ({
+    id: randomUUID(),
+    user,
+    content: { severity: 'normal' as const, ...content },
+  });
+
+  it('keeps one text per distinct title and description of a send', async () => {
+    const { knex, writer, texts, textIdsOf, titlesFound } = await setUp();
+    const shared = { title: 'Quasar deployed', description: 'Run 7' };
+    await knex.transaction(tx =>
+      writer.storeUserNotifications(tx, {
+        origin: ORIGIN,
+        now: new Date(),
+        drafts: [
+          draft(ALICE, shared),
+          draft(BOB, shared),
+          draft('user:default/carol', shared),
+          draft('user:default/dave', { ...shared, description: 'Run 8' }),
+        ],
+      }),
+    );
+    expect(await texts()).toEqual([
+      { title: 'Quasar deployed', description: 'Run 7' },
+      { title: 'Quasar deployed', description: 'Run 8' },
+    ]);
+    expect(new Set(await textIdsOf('Quasar deployed')).size).toBe(2);
+    expect(await titlesFound('quasar')).toEqual(['Quasar deployed']);
+
+    // A scoped re-send moves the row to a new text; the old one goes with
+    // its last row.
+    const scoped = { title: 'Build running', scope: 'build-1' };
+    for (const title of ['Build running', 'Build passed']) {
+      await knex.transaction(tx =>
+        writer.storeUserNotifications(tx, {
+          origin: ORIGIN,
+          now: new Date(),
+          drafts: [draft(ALICE, { ...scoped, title })],
+        }),
+      );
+    }
+    expect((await texts()).map(t => t.title)).toEqual([
+      'Build passed',
+      'Quasar deployed',
+      'Quasar deployed',
+    ]);
+    expect(await titlesFound('build')).toEqual(['Build passed']);
+
+    // Retention takes the texts of the rows it deletes.
+    const longAgo = new Date('2020-01-01');
+    await knex('notification').update({ created: longAgo, updated: longAgo });
+    await new RetentionStore(knex).deleteExpired(new Date('2021-01-01'));
+    expect(await texts()).toEqual([]);
+  });
+
+  it('gives a row written without a text one of its own, as upstream writes them', async () => {
+    const { knex, texts, textIdsOf, titlesFound } = await setUp();
+    await knex('notification').insert({
+      id: randomUUID(),
+      user: ALICE,
+      title: 'Written by upstream',
+      description: 'no text id',
+      severity: 'normal',
+      origin: ORIGIN,
+      created: new Date(),
+    });
+    const [first] = await textIdsOf('Written by upstream');
+    expect(first).toEqual(expect.any(String));
+    expect(await titlesFound('upstream')).toEqual(['Written by upstream']);
+
+    // Retitled without naming a text: a new text, and the old one goes.
+    await knex('notification')
+      .where('title', 'Written by upstream')
+      .update({ title: 'Retitled by upstream' });
+    const [second] = await textIdsOf('Retitled by upstream');
+    expect(second).not.toBe(first);
+    expect(await texts()).toEqual([
+      { title: 'Retitled by upstream', description: 'no text id' },
+    ]);
+    expect(await titlesFound('upstream')).toEqual(['Retitled by upstream']);
+
+    // Other updates leave the text alone.
+    await knex('notification').update({ read: new Date() });
+    expect(await textIdsOf('Retitled by upstream')).toEqual([second]);
+    await knex('notification').delete();
+    expect(await texts()).toEqual([]);
+  });
+});
+
+describeOnPostgres('texts of a send written in one statement', init => {
+  it('writes the text in the same statement as the rows', async () => {
+    const knex = await init();
+    await applyDatabaseMigrations(knex);
+    const writer = new NotificationWriter({
+      searchTexts: hasSearchTexts(knex),
+    });
+    const { statements } = writer.pgInsertUnscopedUserNotifications({
+      origin: ORIGIN,
+      now: new Date(),
+      drafts: [ALICE, BOB].map(user => ({
+        id: randomUUID(),
+        user,
+        content: { severity: 'normal', title: 'Quasar in one statement' },
+      })),
+    });
+    await pgRunAsOneStatement(knex, statements);
+    expect(await knex('notification_text').select('title')).toEqual([
+      { title: 'Quasar in one statement' },
+    ]);
+    const textIds = await knex('notification').distinct('text_id');
+    expect(textIds).toHaveLength(1);
+    const { notifications } = await new NotificationsStore(knex).list(BOB, {
+      search: 'quasar',
+    });
+    expect(notifications.map(n => n.payload.title)).toEqual([
+      'Quasar in one statement',
+    ]);
   });
 });
 
@@ -264,7 +417,9 @@ describe('search on SQLite', () => {
     };
     const indexed = await plans('quasar');
     expect(indexed).toContainEqual(
-      expect.stringMatching(/^SCAN notification_search VIRTUAL TABLE INDEX/),
+      expect.stringMatching(
+        /^SCAN notification_text_search VIRTUAL TABLE INDEX/,
+      ),
     );
     expect(indexed).toContainEqual(
       expect.stringMatching(/^SCAN broadcast_search VIRTUAL TABLE INDEX/),
@@ -292,7 +447,7 @@ describeOnPostgres('search on PostgreSQL', init => {
     }
     // As autovacuum would: statistics, and the rows moved from the trigram
     // indexes' pending lists into the indexes, which the planner prices.
-    await knex.raw('VACUUM ANALYZE notification');
+    await knex.raw('VACUUM ANALYZE notification, notification_text');
     const store = new NotificationsStore(knex);
     const statements = await statementsOf(knex, () =>
       store.list(ALICE, { search: 'quasar', limit: 5 }),
@@ -312,7 +467,7 @@ describeOnPostgres('search on PostgreSQL', init => {
       await knex.client.releaseConnection(connection);
     }
     expect(plan.join('\n')).toMatch(
-      /Bitmap Index Scan on notification_title_trgm_idx/,
+      /Bitmap Index Scan on notification_text_title_trgm_idx/,
     );
     // Short pending lists, so no single insert moves megabytes of them.
     const options = await knex('pg_class')
@@ -323,8 +478,8 @@ describeOnPostgres('search on PostgreSQL', init => {
       [
         'broadcast_description_trgm_idx',
         'broadcast_title_trgm_idx',
-        'notification_description_trgm_idx',
-        'notification_title_trgm_idx',
+        'notification_text_description_trgm_idx',
+        'notification_text_title_trgm_idx',
       ].map(relname => ({
         relname,
         reloptions: ['gin_pending_list_limit=256'],
@@ -348,7 +503,7 @@ describeOnPostgres('search on PostgreSQL', init => {
   it('migrates without the indexes where pg_trgm cannot be installed', async () => {
     const knex = await init();
     await applyDatabaseMigrations(knex);
-    await knex.migrate.down({ ...migrations, name: SEARCH_MIGRATION });
+    await rollBackSearchIndex(knex);
     await knex.raw('DROP EXTENSION pg_trgm');
     await knex('notification').insert({
       id: randomUUID(),

@@ -1,24 +1,50 @@
 import { Knex } from 'knex';
 
+/** What of the search index a database has, per database handle. */
+type SearchIndexes = {
+  /** SQLite's FTS5 tables, of `20261203g_search_index` and `20261203j_search_texts`. */
+  sqliteSearchTables: ReadonlySet<string>;
+  /** Whether rows name their text in `notification_text` (`20261203j_search_texts`). */
+  texts: boolean;
+};
+
 /**
- * The search tables of SQLite databases (migration `20261203g_search_index`),
- * per database handle. Not every SQLite build can create them, and a query
- * is built synchronously, so they are looked up once the schema is known.
+ * Not every database can have the index, and a query is built synchronously,
+ * so what it has is looked up once the schema is known.
  */
-const sqliteSearchTables = new WeakMap<Knex, ReadonlySet<string>>();
+const searchIndexes = new WeakMap<Knex, SearchIndexes>();
+
+export const TEXT_TABLE = 'notification_text';
 
 const searchTableOf = (table: string) => `${table}_search`;
 
-/** Looks up which search tables the database has; call after migrating. */
+/** Looks up which search indexes the database has; call after migrating. */
 export async function findSearchIndexes(knex: Knex): Promise<void> {
-  if (!String(knex.client.config.client).includes('sqlite')) {
-    return;
-  }
-  const names: string[] = await knex('sqlite_master')
-    .where('type', 'table')
-    .whereIn('name', ['notification', 'broadcast'].map(searchTableOf))
-    .pluck('name');
-  sqliteSearchTables.set(knex, new Set(names));
+  const texts = await knex.schema.hasTable(TEXT_TABLE);
+  const sqliteSearchTables = String(knex.client.config.client).includes(
+    'sqlite',
+  )
+    ? await knex('sqlite_master')
+        .where('type', 'table')
+        .whereIn(
+          'name',
+          ['notification', 'broadcast', TEXT_TABLE].map(searchTableOf),
+        )
+        .pluck('name')
+    : [];
+  searchIndexes.set(knex, {
+    sqliteSearchTables: new Set(sqliteSearchTables),
+    texts,
+  });
+}
+
+/**
+ * Whether the writer should give a send's rows one text per distinct title
+ * and description. Where it does not, rows of a database that has texts get
+ * one each from a trigger.
+ */
+export function hasSearchTexts(knex: Knex): boolean {
+  return searchIndexes.get(knex)?.texts ?? false;
 }
 
 /** `!` escapes LIKE wildcards; unlike a backslash it means the same in every dialect's string literals. */
@@ -40,9 +66,11 @@ const MIN_INDEXED_CHARACTERS = 3;
  *
  * PostgreSQL's trigram indexes are on exactly the expressions compared here,
  * so the planner uses them when they exist. On SQLite a search table, where
- * there is one, picks the candidate rows for terms long enough, and the
+ * there is one, picks the candidates for terms long enough, and the
  * comparison still decides: the index folds case beyond ASCII, which SQLite's
- * LOWER and LIKE do not, so it may offer rows that do not match.
+ * LOWER and LIKE do not, so it may offer rows that do not match. Where a
+ * `notification` row names its text, the index is on the texts and the
+ * candidates are the rows of matching texts.
  */
 export function whereSearchMatches(
   query: Knex.QueryBuilder,
@@ -50,28 +78,49 @@ export function whereSearchMatches(
   table: string,
   search: string,
 ): void {
+  const pattern = containsPattern(search);
+  const contains = (columns: Knex.QueryBuilder, prefix: string) =>
+    columns.where(inner =>
+      inner
+        .whereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
+          `${prefix}.title`,
+          pattern,
+        ])
+        .orWhereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
+          `${prefix}.description`,
+          pattern,
+        ]),
+    );
+  const indexes = searchIndexes.get(knex);
+  const indexable = Array.from(search).length >= MIN_INDEXED_CHARACTERS;
+  if (indexable && indexes?.texts && table === 'notification') {
+    // From the few texts that match to this user's rows of them.
+    query.whereIn(`${table}.text_id`, texts => {
+      texts.select('t.id').from(`${TEXT_TABLE} as t`);
+      whereIndexed(texts, indexes, TEXT_TABLE, 't', search);
+      contains(texts, 't');
+    });
+  } else if (indexable && indexes) {
+    whereIndexed(query, indexes, table, table, search);
+  }
+  contains(query, table);
+}
+
+/** On SQLite, limits `query` to the rows whose entry in the search table matches. */
+function whereIndexed(
+  query: Knex.QueryBuilder,
+  indexes: SearchIndexes,
+  table: string,
+  alias: string,
+  search: string,
+) {
   const searchTable = searchTableOf(table);
-  if (
-    Array.from(search).length >= MIN_INDEXED_CHARACTERS &&
-    sqliteSearchTables.get(knex)?.has(searchTable)
-  ) {
-    query.whereIn(
-      `${table}.rowid`,
-      knex(searchTable)
+  if (indexes.sqliteSearchTables.has(searchTable)) {
+    query.whereIn(`${alias}.rowid`, matches =>
+      matches
         .select('rowid')
+        .from(searchTable)
         .whereRaw('?? MATCH ?', [searchTable, ftsPhrase(search)]),
     );
   }
-  const pattern = containsPattern(search);
-  query.where(inner =>
-    inner
-      .whereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
-        `${table}.title`,
-        pattern,
-      ])
-      .orWhereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
-        `${table}.description`,
-        pattern,
-      ]),
-  );
 }

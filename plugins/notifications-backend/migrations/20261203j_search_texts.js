@@ -1,0 +1,289 @@
+/*
+ * The inbox search index of `20261203g_search_index` took one entry per
+ * notification row, so a send to 55 users indexed its title and description
+ * 55 times. The index was most of what a send cost: on SQLite 4 of the 5 ms a
+ * 55-row send spent in the database, on PostgreSQL 1.65 of the 2.9 kB of
+ * write-ahead log per row, which under sustained sends drove checkpoints back
+ * to back.
+ *
+ * Here a row's title and description are indexed once per send instead. The
+ * texts move to `notification_text` (id, title, description), which carries
+ * the search index in place of `notification`; `notification.text_id` names
+ * a row's text, and an index on (`text_id`, `user`) leads from matching texts
+ * to one user's rows. The title and description stay on `notification` as
+ * well: everything else, upstream's code included, reads them there.
+ *
+ * Herald writes one text per distinct title and description of a send and
+ * sets `text_id` itself. A row inserted or retitled without one (by an
+ * upstream backend sharing the database, or by hand) gets a text of its own
+ * from a trigger, so the search finds it as before. When the last row of a
+ * text goes, or moves to another text, a trigger deletes the text. On
+ * PostgreSQL two transactions that remove a text's last two rows at the same
+ * time each still see the other's row, and the text stays behind: it costs
+ * its space and matches no row.
+ *
+ * Only where `20261203g_search_index` made an index for `notification`
+ * (SQLite with FTS5's trigram tokenizer, PostgreSQL with pg_trgm); elsewhere
+ * the search keeps reading the rows. `broadcast` keeps its index: a broadcast
+ * is one row.
+ */
+
+const { dialect } = require('./20261203e_notification_counts.js');
+const searchIndex = require('./20261203g_search_index.js');
+
+const TEXT = 'notification_text';
+const TEXT_SEARCH = 'notification_text_search';
+const ROW_INDEX = 'notification_text_id_user_idx';
+const COLUMNS = ['title', 'description'];
+const PENDING_LIST_KB = 256;
+const pgOldIndex = column => `notification_${column}_trgm_idx`;
+const pgTextIndex = column => `notification_text_${column}_trgm_idx`;
+
+/** @param {import('knex').Knex} knex */
+async function hasTable(knex, name) {
+  return knex.schema.hasTable(name);
+}
+
+/** Gives every row a text: one per distinct title and description. */
+async function backfill(knex, newId) {
+  await knex.raw(
+    `INSERT INTO ${TEXT} (id, title, description)
+     SELECT ${newId}, title, description
+     FROM (SELECT DISTINCT title, description FROM notification) AS texts`,
+  );
+}
+
+/** @param {import('knex').Knex} knex */
+async function upSqlite(knex) {
+  if (!(await hasTable(knex, 'notification_search'))) {
+    return;
+  }
+  const newId = 'lower(hex(randomblob(16)))';
+  await knex.raw(
+    `CREATE TABLE ${TEXT} (
+       id varchar(36) PRIMARY KEY NOT NULL,
+       title text NOT NULL,
+       description text NULL
+     )`,
+  );
+  // Contentless and keyed by the text's rowid, as the index it replaces was.
+  await knex.raw(
+    `CREATE VIRTUAL TABLE ${TEXT_SEARCH} USING fts5(
+       title, description,
+       content = '', contentless_delete = 1,
+       tokenize = 'trigram case_sensitive 0'
+     )`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT_SEARCH}_insert AFTER INSERT ON ${TEXT}
+     BEGIN
+       INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
+       VALUES (NEW.rowid, NEW.title, NEW.description);
+     END`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT_SEARCH}_delete AFTER DELETE ON ${TEXT}
+     BEGIN DELETE FROM ${TEXT_SEARCH} WHERE rowid = OLD.rowid; END`,
+  );
+  // Not through knex's alterTable, which rebuilds the table and with it
+  // drops every trigger on it.
+  await knex.raw('ALTER TABLE notification ADD COLUMN text_id varchar(36)');
+  await backfill(knex, newId);
+  await knex.raw(
+    `UPDATE notification SET text_id = (
+       SELECT t.id FROM ${TEXT} t
+       WHERE t.title = notification.title
+         AND t.description IS notification.description
+     )`,
+  );
+  await knex.raw(`CREATE INDEX ${ROW_INDEX} ON notification (text_id, "user")`);
+  for (const trigger of ['insert', 'update', 'delete']) {
+    await knex.raw(`DROP TRIGGER notification_search_${trigger}`);
+  }
+  await knex.raw('DROP TABLE notification_search');
+
+  // Inside a trigger last_insert_rowid() is the row the trigger inserted.
+  const giveOwnText = `
+    INSERT INTO ${TEXT} (id, title, description)
+    VALUES (${newId}, NEW.title, NEW.description);
+    UPDATE notification SET text_id = (
+      SELECT id FROM ${TEXT} WHERE rowid = last_insert_rowid()
+    ) WHERE rowid = NEW.rowid;`;
+  const dropUnused = `
+    DELETE FROM ${TEXT} WHERE id = OLD.text_id
+      AND NOT EXISTS (SELECT 1 FROM notification WHERE text_id = OLD.text_id);`;
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_insert AFTER INSERT ON notification
+     WHEN NEW.text_id IS NULL
+     BEGIN ${giveOwnText} END`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_retitle AFTER UPDATE OF title, description ON notification
+     WHEN (OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description)
+       AND NEW.text_id IS OLD.text_id
+     BEGIN ${giveOwnText} END`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_release AFTER UPDATE OF text_id ON notification
+     WHEN OLD.text_id IS NOT NULL AND OLD.text_id IS NOT NEW.text_id
+     BEGIN ${dropUnused} END`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_delete AFTER DELETE ON notification
+     WHEN OLD.text_id IS NOT NULL
+     BEGIN ${dropUnused} END`,
+  );
+}
+
+/** @param {import('knex').Knex} knex */
+async function downSqlite(knex) {
+  if (!(await hasTable(knex, TEXT))) {
+    return;
+  }
+  for (const trigger of ['insert', 'retitle', 'release', 'delete']) {
+    await knex.raw(`DROP TRIGGER ${TEXT}_${trigger}`);
+  }
+  await knex.raw(`DROP INDEX ${ROW_INDEX}`);
+  await knex.raw('ALTER TABLE notification DROP COLUMN text_id');
+  await knex.raw(`DROP TABLE ${TEXT_SEARCH}`);
+  await knex.raw(`DROP TABLE ${TEXT}`);
+  await searchIndex.createSqliteIndex(knex, 'notification');
+}
+
+/** The schema-qualified trigram operator class the old indexes use. */
+async function pgTrigramOps(knex) {
+  const { rows } = await knex.raw(
+    `SELECT n.nspname AS schema FROM pg_extension e
+     JOIN pg_namespace n ON n.oid = e.extnamespace
+     WHERE e.extname = 'pg_trgm'`,
+  );
+  return rows[0]?.schema;
+}
+
+async function pgHasIndex(knex, name) {
+  const { rows } = await knex.raw(
+    `SELECT 1 FROM pg_indexes
+     WHERE indexname = ? AND schemaname = current_schema()`,
+    [name],
+  );
+  return rows.length > 0;
+}
+
+/** @param {import('knex').Knex} knex */
+async function upPostgres(knex) {
+  if (!(await pgHasIndex(knex, pgOldIndex('title')))) {
+    return;
+  }
+  const schema = await pgTrigramOps(knex);
+  // Random and unique; gen_random_uuid() needs PostgreSQL 13.
+  const newId = 'md5(random()::text || clock_timestamp()::text)::uuid';
+  await knex.raw(
+    `CREATE TABLE ${TEXT} (
+       id uuid PRIMARY KEY,
+       title text NOT NULL,
+       description text NULL
+     )`,
+  );
+  await knex.raw('ALTER TABLE notification ADD COLUMN text_id uuid');
+  await backfill(knex, newId);
+  await knex.raw(
+    `UPDATE notification n SET text_id = t.id FROM ${TEXT} t
+     WHERE t.title = n.title
+       AND t.description IS NOT DISTINCT FROM n.description`,
+  );
+  await knex.raw(`CREATE INDEX ${ROW_INDEX} ON notification (text_id, "user")`);
+  for (const column of COLUMNS) {
+    await knex.raw('DROP INDEX ??', [pgOldIndex(column)]);
+    await knex.raw(
+      `CREATE INDEX ?? ON ?? USING gin (lower(??) ??.??)
+       WITH (gin_pending_list_limit = ${PENDING_LIST_KB})`,
+      [pgTextIndex(column), TEXT, column, schema, 'gin_trgm_ops'],
+    );
+  }
+
+  await knex.raw(
+    `CREATE FUNCTION ${TEXT}_own() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       NEW.text_id := ${newId};
+       INSERT INTO ${TEXT} (id, title, description)
+       VALUES (NEW.text_id, NEW.title, NEW.description);
+       RETURN NEW;
+     END $$`,
+  );
+  await knex.raw(
+    `CREATE FUNCTION ${TEXT}_release() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       DELETE FROM ${TEXT} t WHERE t.id = OLD.text_id
+         AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.text_id = OLD.text_id);
+       RETURN NULL;
+     END $$`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_insert BEFORE INSERT ON notification
+     FOR EACH ROW WHEN (NEW.text_id IS NULL)
+     EXECUTE FUNCTION ${TEXT}_own()`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_retitle BEFORE UPDATE OF title, description ON notification
+     FOR EACH ROW WHEN (
+       (OLD.title, OLD.description) IS DISTINCT FROM (NEW.title, NEW.description)
+       AND NEW.text_id IS NOT DISTINCT FROM OLD.text_id
+     )
+     EXECUTE FUNCTION ${TEXT}_own()`,
+  );
+  await knex.raw(
+    // Without a column list: one only fires for columns the UPDATE sets, and
+    // the retitle trigger sets text_id itself.
+    `CREATE TRIGGER ${TEXT}_release AFTER UPDATE ON notification
+     FOR EACH ROW WHEN (OLD.text_id IS NOT NULL AND OLD.text_id IS DISTINCT FROM NEW.text_id)
+     EXECUTE FUNCTION ${TEXT}_release()`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT}_delete AFTER DELETE ON notification
+     FOR EACH ROW WHEN (OLD.text_id IS NOT NULL)
+     EXECUTE FUNCTION ${TEXT}_release()`,
+  );
+}
+
+/** @param {import('knex').Knex} knex */
+async function downPostgres(knex) {
+  if (!(await hasTable(knex, TEXT))) {
+    return;
+  }
+  const schema = await pgTrigramOps(knex);
+  for (const trigger of ['insert', 'retitle', 'release', 'delete']) {
+    await knex.raw(`DROP TRIGGER ${TEXT}_${trigger} ON notification`);
+  }
+  await knex.raw(`DROP FUNCTION ${TEXT}_own()`);
+  await knex.raw(`DROP FUNCTION ${TEXT}_release()`);
+  await knex.raw(`DROP INDEX ${ROW_INDEX}`);
+  await knex.raw('ALTER TABLE notification DROP COLUMN text_id');
+  await knex.raw(`DROP TABLE ${TEXT}`);
+  for (const column of COLUMNS) {
+    await knex.raw(
+      `CREATE INDEX ?? ON notification USING gin (lower(??) ??.??)
+       WITH (gin_pending_list_limit = ${PENDING_LIST_KB})`,
+      [pgOldIndex(column), column, schema, 'gin_trgm_ops'],
+    );
+  }
+}
+
+/** @param {import('knex').Knex} knex */
+exports.up = async function up(knex) {
+  const kind = dialect(knex);
+  if (kind === 'sqlite') {
+    await upSqlite(knex);
+  } else if (kind === 'pg') {
+    await upPostgres(knex);
+  }
+};
+
+/** @param {import('knex').Knex} knex */
+exports.down = async function down(knex) {
+  const kind = dialect(knex);
+  if (kind === 'sqlite') {
+    await downSqlite(knex);
+  } else if (kind === 'pg') {
+    await downPostgres(knex);
+  }
+};
