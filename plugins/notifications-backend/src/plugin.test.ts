@@ -65,3 +65,41 @@ describe('notificationsProcessingExtensionPoint', () => {
     ).rejects.toThrow(/already set. You can only set it once/);
   });
 });
+
+describe.each(databases.eachSupportedId().filter(([id]) => id !== 'MYSQL_8'))(
+  'the search index on %p',
+  databaseId => {
+    it("takes a send's text once, whatever the number of recipients", async () => {
+      const knex = await databases.init(databaseId);
+      const { backend, server } = await startNotificationsBackend({
+        knex,
+        features: [resolverModule('resolver')],
+      });
+      try {
+        const response = await request(server)
+          .post('/api/notifications/notifications')
+          .set(
+            'Authorization',
+            mockCredentials.service.header({
+              onBehalfOf: mockCredentials.service('plugin:test'),
+              targetPluginId: 'notifications',
+            }),
+          )
+          .send({
+            recipients: {
+              type: 'entity',
+              entityRef: ['team:alice', 'team:bob', 'team:carol'],
+            },
+            payload: { title: 'Indexed once', description: 'for three' },
+          });
+        expect(response.status).toBe(200);
+        expect(response.body).toHaveLength(3);
+        expect(await knex('notification_text').select('title')).toEqual([
+          { title: 'Indexed once' },
+        ]);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);
