@@ -34,6 +34,22 @@ async function dropPostgresDatabases(postgresUrl, prefix) {
   }
 }
 
+/**
+ * Where PostgreSQL's write-ahead log stands, for the log written between two
+ * readings; the server's log, so other databases' writes count too.
+ */
+async function postgresWalPosition(postgresUrl) {
+  const admin = postgresAdmin(postgresUrl);
+  try {
+    const { rows } = await admin.raw(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS bytes`,
+    );
+    return Number(rows[0].bytes);
+  } finally {
+    await admin.destroy();
+  }
+}
+
 function notificationsDatabase(
   engine,
   { sqliteDirectory, postgresUrl, prefix },
@@ -263,6 +279,7 @@ function storageFloor(db) {
 }
 
 module.exports = {
+  postgresWalPosition,
   dropPostgresDatabases,
   notificationsDatabase,
   seedInbox,

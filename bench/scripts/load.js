@@ -31,7 +31,11 @@ const {
   writeConfig,
 } = require('./backends');
 const { benchToken, mapWithConcurrency } = require('./clients');
-const { dropPostgresDatabases, notificationsDatabase } = require('./databases');
+const {
+  dropPostgresDatabases,
+  notificationsDatabase,
+  postgresWalPosition,
+} = require('./databases');
 const { CommandProcess } = require('./ipc');
 
 const benchRoot = path.resolve(__dirname, '..');
@@ -558,6 +562,9 @@ async function runSide({ engine, side, root, dir, staticToken }) {
     const samples = [];
     backend.signal('SIGUSR2');
     await sockets.call('start');
+    const walPosition = () =>
+      engine === 'postgres' ? postgresWalPosition(settings.postgresUrl) : 0;
+    const walBefore = await walPosition();
     const cpuBefore = backend.cpuSeconds();
     const driveStart = now();
     const driven = await drive({
@@ -579,6 +586,7 @@ async function runSide({ engine, side, root, dir, staticToken }) {
     });
     const cpuUsed = backend.cpuSeconds() - cpuBefore;
     const driveSeconds = (now() - driveStart) / 1000;
+    const walWritten = (await walPosition()) - walBefore;
     // Signals still on their way when the last send was answered.
     await sleep(5000);
     const frames = await sockets.call('stop');
@@ -597,7 +605,12 @@ async function runSide({ engine, side, root, dir, staticToken }) {
       firstError: driven.sends.find(s => s.error)?.error,
       recipients: ok.reduce((n, s) => n + s.users, 0),
       latency: summarize(ok.map(s => s.ms)),
+      ...slowSeconds(ok, driven.sends[0]?.sentAt ?? 0),
     };
+    if (engine === 'postgres') {
+      result.walPerSendKb =
+        ok.length > 0 ? walWritten / 1024 / ok.length : undefined;
+    }
     result.cpu = {
       busyShare: cpuUsed / driveSeconds,
       perSendMs: ok.length > 0 ? (cpuUsed * 1000) / ok.length : undefined,
@@ -705,6 +718,26 @@ function fmtMs(value) {
 const fmtMb = bytes =>
   bytes === undefined ? '—' : `${(bytes / 1048576).toFixed(0)} MB`;
 
+/**
+ * The seconds of the run whose sends waited longest: when a tail comes in
+ * bursts, their times show what it lines up with (a checkpoint, a task).
+ */
+function slowSeconds(sends, loadStart) {
+  const worstBySecond = new Map();
+  for (const send of sends) {
+    const second = Math.floor((send.sentAt - loadStart) / 1000);
+    worstBySecond.set(
+      second,
+      Math.max(worstBySecond.get(second) ?? 0, send.ms),
+    );
+  }
+  const seconds = [...worstBySecond].map(([t, max]) => ({ t, max }));
+  return {
+    secondsOver1s: seconds.filter(second => second.max > 1000).length,
+    worstSeconds: seconds.sort((a, b) => b.max - a.max).slice(0, 5),
+  };
+}
+
 function rows(result) {
   const r = result;
   return [
@@ -716,6 +749,21 @@ function rows(result) {
     ['Send latency p50', fmtMs(r.sends.latency.p50), r.sends.latency.p50],
     ['Send latency p95', fmtMs(r.sends.latency.p95), r.sends.latency.p95],
     ['Send latency p99', fmtMs(r.sends.latency.p99), r.sends.latency.p99],
+    ...(r.sends.worstSeconds
+      ? [
+          [
+            'Seconds whose sends waited over 1 s',
+            String(r.sends.secondsOver1s),
+          ],
+          [
+            'Slowest seconds (s into the run: worst send)',
+            r.sends.worstSeconds
+              .slice(0, 3)
+              .map(second => `${second.t}: ${fmtMs(second.max)}`)
+              .join(', '),
+          ],
+        ]
+      : []),
     ['Signal latency p50', fmtMs(r.signals.latency.p50), r.signals.latency.p50],
     ['Signal latency p95', fmtMs(r.signals.latency.p95), r.signals.latency.p95],
     ['Signal latency p99', fmtMs(r.signals.latency.p99), r.signals.latency.p99],
@@ -738,6 +786,15 @@ function rows(result) {
       r.cpu.busyShare,
     ],
     ['Backend CPU per answered send', fmtMs(r.cpu.perSendMs), r.cpu.perSendMs],
+    ...(r.walPerSendKb !== undefined
+      ? [
+          [
+            'PostgreSQL WAL per answered send (whole server)',
+            `${r.walPerSendKb.toFixed(0)} kB`,
+            r.walPerSendKb,
+          ],
+        ]
+      : []),
     [
       'RSS before → after',
       `${fmtMb(r.before.rss)} → ${fmtMb(r.after.rss)}`,
