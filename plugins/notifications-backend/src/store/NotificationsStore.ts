@@ -425,7 +425,7 @@ export class NotificationsStore {
     filter: NotificationFilter,
   ): [Knex.QueryBuilder, Knex.QueryBuilder] {
     const own = this.knex('notification').where('notification.user', user);
-    this.applyFilter(own, 'notification', 'notification', filter);
+    this.applyFilter(own, 'notification', 'notification', filter, user);
 
     const broadcasts = this.knex('broadcast').leftJoin(
       'broadcast_user_status',
@@ -466,6 +466,7 @@ export class NotificationsStore {
     table: string,
     stateTable: string,
     filter: NotificationFilter,
+    user?: string,
   ) {
     if (filter.ids) {
       query.whereIn(`${table}.id`, filter.ids);
@@ -474,7 +475,7 @@ export class NotificationsStore {
       query.where(`${table}.topic`, filter.topic);
     }
     if (filter.search) {
-      whereSearchMatches(query, this.knex, table, filter.search);
+      whereSearchMatches(query, this.knex, table, filter.search, user);
     }
     whereStateSet(query, `${stateTable}.read`, filter.read);
     whereStateSet(query, `${stateTable}.saved`, filter.saved);

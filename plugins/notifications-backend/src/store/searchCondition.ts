@@ -70,13 +70,14 @@ const MIN_INDEXED_CHARACTERS = 3;
  * comparison still decides: the index folds case beyond ASCII, which SQLite's
  * LOWER and LIKE do not, so it may offer rows that do not match. Where a
  * `notification` row names its text, the index is on the texts and the
- * candidates are the rows of matching texts.
+ * candidates are `user`'s rows of matching texts.
  */
 export function whereSearchMatches(
   query: Knex.QueryBuilder,
   knex: Knex,
   table: string,
   search: string,
+  user?: string,
 ): void {
   const pattern = containsPattern(search);
   const contains = (columns: Knex.QueryBuilder, prefix: string) =>
@@ -93,12 +94,21 @@ export function whereSearchMatches(
     );
   const indexes = searchIndexes.get(knex);
   const indexable = Array.from(search).length >= MIN_INDEXED_CHARACTERS;
-  if (indexable && indexes?.texts && table === 'notification') {
-    // From the few texts that match to this user's rows of them.
-    query.whereIn(`${table}.text_id`, texts => {
-      texts.select('t.id').from(`${TEXT_TABLE} as t`);
-      whereIndexed(texts, indexes, TEXT_TABLE, 't', search);
-      contains(texts, 't');
+  if (indexable && indexes?.texts && table === 'notification' && user) {
+    // The matching texts, then the user's rows of each through the
+    // (text_id, user) index, named by row key so the planner starts from
+    // them instead of reading every row of the user and testing each.
+    const key = String(knex.client.config.client).includes('sqlite')
+      ? 'rowid'
+      : 'id';
+    query.whereIn(`${table}.${key}`, rows => {
+      rows
+        .select(`n.${key}`)
+        .from(`${TEXT_TABLE} as t`)
+        .join(`${table} as n`, 'n.text_id', 't.id')
+        .where('n.user', user);
+      whereIndexed(rows, indexes, TEXT_TABLE, 't', search);
+      contains(rows, 't');
     });
   } else if (indexable && indexes) {
     whereIndexed(query, indexes, table, table, search);
