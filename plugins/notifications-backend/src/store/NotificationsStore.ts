@@ -13,7 +13,7 @@ import {
   isNotificationId,
   rowToNotification,
 } from './rows';
-import { whereSearchMatches } from './searchCondition';
+import { searchesThroughTexts, whereSearchMatches } from './searchCondition';
 import { ROWS_PER_STATEMENT, chunk, isPostgres } from './sql';
 
 /** Columns a list may be ordered by: every column of the notification view but metadata. */
@@ -169,9 +169,10 @@ export class NotificationsStore {
     user: string,
     options: ListNotificationsOptions,
   ): Promise<{ totalCount: number; notifications: Notification[] }> {
+    const throughTexts = await searchesThroughTexts(this.knex, options.search);
     const [rows, totalCount] = await Promise.all([
-      this.selectPage(user, options),
-      this.count(user, options),
+      this.selectPage(user, options, throughTexts),
+      this.count(user, options, throughTexts),
     ]);
     return { totalCount, notifications: rows.map(rowToNotification) };
   }
@@ -266,7 +267,11 @@ export class NotificationsStore {
   }
 
   async topics(user: string, filter: NotificationFilter): Promise<string[]> {
-    const [own, broadcasts] = this.branches(user, filter);
+    const [own, broadcasts] = this.branches(
+      user,
+      filter,
+      await searchesThroughTexts(this.knex, filter.search),
+    );
     const topicsOf = (branch: Knex.QueryBuilder, table: string) =>
       branch.distinct(`${table}.topic`).whereNotNull(`${table}.topic`);
     const rows: Array<{ topic: string }> = await this.knex
@@ -321,12 +326,15 @@ export class NotificationsStore {
   private async selectPage(
     user: string,
     options: ListNotificationsOptions,
+    throughTexts = false,
   ): Promise<NotificationRow[]> {
     const orderBy = options.orderBy ?? [
       { field: 'created' as const, direction: 'desc' as const },
     ];
     if (options.limit === undefined) {
-      const query = this.knex.from(this.userView(user, options)).select('*');
+      const query = this.knex
+        .from(this.userView(user, options, throughTexts))
+        .select('*');
       this.applyOrder(query, orderBy);
       if (options.offset !== undefined) {
         query.offset(options.offset);
@@ -337,7 +345,7 @@ export class NotificationsStore {
     // side is cut there (through its index, without sorting all of the
     // user's rows) before the two are merged and sorted.
     const window = (options.offset ?? 0) + options.limit;
-    const [own, broadcasts] = this.branches(user, options);
+    const [own, broadcasts] = this.branches(user, options, throughTexts);
     const firstRows = (
       branch: Knex.QueryBuilder,
       isOwn: boolean,
@@ -388,8 +396,12 @@ export class NotificationsStore {
    * not counted at all but read from the per-user counts: counting them took
    * time in proportion to the inbox.
    */
-  private async count(user: string, filter: ListNotificationsOptions) {
-    const [own, broadcasts] = this.branches(user, filter);
+  private async count(
+    user: string,
+    filter: ListNotificationsOptions,
+    throughTexts: boolean,
+  ) {
+    const [own, broadcasts] = this.branches(user, filter, throughTexts);
     const counted = this.hasUserCounts ? userCountFor(filter) : undefined;
     if (counted) {
       const [userCounts, broadcastRows] = await Promise.all([
@@ -408,8 +420,12 @@ export class NotificationsStore {
   }
 
   /** The user's rows and all broadcasts as one derived table `n`. */
-  private userView(user: string, filter: NotificationFilter) {
-    const [own, broadcasts] = this.branches(user, filter);
+  private userView(
+    user: string,
+    filter: NotificationFilter,
+    throughTexts: boolean,
+  ) {
+    const [own, broadcasts] = this.branches(user, filter, throughTexts);
     return this.withColumns(own, true)
       .unionAll(this.withColumns(broadcasts, false))
       .as('n');
@@ -423,9 +439,16 @@ export class NotificationsStore {
   private branches(
     user: string,
     filter: NotificationFilter,
+    throughTexts = false,
   ): [Knex.QueryBuilder, Knex.QueryBuilder] {
     const own = this.knex('notification').where('notification.user', user);
-    this.applyFilter(own, 'notification', 'notification', filter, user);
+    this.applyFilter(
+      own,
+      'notification',
+      'notification',
+      filter,
+      throughTexts ? user : undefined,
+    );
 
     const broadcasts = this.knex('broadcast').leftJoin(
       'broadcast_user_status',
@@ -466,7 +489,7 @@ export class NotificationsStore {
     table: string,
     stateTable: string,
     filter: NotificationFilter,
-    user?: string,
+    textsOfUser?: string,
   ) {
     if (filter.ids) {
       query.whereIn(`${table}.id`, filter.ids);
@@ -475,7 +498,7 @@ export class NotificationsStore {
       query.where(`${table}.topic`, filter.topic);
     }
     if (filter.search) {
-      whereSearchMatches(query, this.knex, table, filter.search, user);
+      whereSearchMatches(query, this.knex, table, filter.search, textsOfUser);
     }
     whereStateSet(query, `${stateTable}.read`, filter.read);
     whereStateSet(query, `${stateTable}.saved`, filter.saved);
