@@ -175,7 +175,8 @@ describe('Slack through the notifications backend', () => {
       });
       // The outbox delivers in no set order, so pick the message by its text.
       const toBob = slack.messages.find(
-        m => m.channel === 'DU0BOB' && m.text === 'Hello alice and bob and carol',
+        m =>
+          m.channel === 'DU0BOB' && m.text === 'Hello alice and bob and carol',
       )!;
       expect(toBob.username).toBe('Herald');
       expect(JSON.stringify(toBob.attachments)).toContain(
