@@ -39,11 +39,6 @@ const PENDING_LIST_KB = 256;
 const pgOldIndex = column => `notification_${column}_trgm_idx`;
 const pgTextIndex = column => `notification_text_${column}_trgm_idx`;
 
-/** @param {import('knex').Knex} knex */
-async function hasTable(knex, name) {
-  return knex.schema.hasTable(name);
-}
-
 /** Gives every row a text: one per distinct title and description. */
 async function backfill(knex, newId) {
   await knex.raw(
@@ -55,7 +50,7 @@ async function backfill(knex, newId) {
 
 /** @param {import('knex').Knex} knex */
 async function upSqlite(knex) {
-  if (!(await hasTable(knex, 'notification_search'))) {
+  if (!(await knex.schema.hasTable('notification_search'))) {
     return;
   }
   const newId = 'lower(hex(randomblob(16)))';
@@ -142,7 +137,7 @@ async function upSqlite(knex) {
 
 /** @param {import('knex').Knex} knex */
 async function downSqlite(knex) {
-  if (!(await hasTable(knex, TEXT))) {
+  if (!(await knex.schema.hasTable(TEXT))) {
     return;
   }
   for (const trigger of ['insert', 'retitle', 'release', 'delete']) {
@@ -252,7 +247,7 @@ async function upPostgres(knex) {
 
 /** @param {import('knex').Knex} knex */
 async function downPostgres(knex) {
-  if (!(await hasTable(knex, TEXT))) {
+  if (!(await knex.schema.hasTable(TEXT))) {
     return;
   }
   const schema = await pgTrigramOps(knex);

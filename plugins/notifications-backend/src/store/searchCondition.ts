@@ -80,19 +80,8 @@ export function whereSearchMatches(
   search: string,
   textsOfUser?: string,
 ): void {
-  const pattern = containsPattern(search);
   const contains = (columns: Knex.QueryBuilder, prefix: string) =>
-    columns.where(inner =>
-      inner
-        .whereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
-          `${prefix}.title`,
-          pattern,
-        ])
-        .orWhereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
-          `${prefix}.description`,
-          pattern,
-        ]),
-    );
+    whereContains(columns, prefix, search);
   const indexes = searchIndexes.get(knex);
   const indexable = Array.from(search).length >= MIN_INDEXED_CHARACTERS;
   if (indexes?.texts && table === 'notification') {
@@ -165,17 +154,30 @@ export async function searchesThroughTexts(
       .count({ count: '*' });
     return Number(count) < MOST_TEXTS_LOOKED_UP;
   }
-  const pattern = containsPattern(search);
-  const { sql, bindings } = matches
-    .where(inner =>
-      inner
-        .whereRaw(`LOWER(t.title) LIKE LOWER(?) ESCAPE '!'`, [pattern])
-        .orWhereRaw(`LOWER(t.description) LIKE LOWER(?) ESCAPE '!'`, [pattern]),
-    )
-    .toSQL();
+  const { sql, bindings } = whereContains(matches, 't', search).toSQL();
   const { rows } = await knex.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
   const estimate = Number(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
   return estimate < MOST_TEXTS_LOOKED_UP;
+}
+
+/** Limits `query` to rows of `alias` whose title or description contains `search`. */
+function whereContains(
+  query: Knex.QueryBuilder,
+  alias: string,
+  search: string,
+): Knex.QueryBuilder {
+  const pattern = containsPattern(search);
+  return query.where(inner =>
+    inner
+      .whereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
+        `${alias}.title`,
+        pattern,
+      ])
+      .orWhereRaw(`LOWER(??) LIKE LOWER(?) ESCAPE '!'`, [
+        `${alias}.description`,
+        pattern,
+      ]),
+  );
 }
 
 /** On SQLite, limits `query` to the rows whose entry in the search table matches. */
