@@ -13,7 +13,11 @@ import {
   isNotificationId,
   rowToNotification,
 } from './rows';
-import { searchesThroughTexts, whereSearchMatches } from './searchCondition';
+import {
+  TextMatches,
+  textsToSearchThrough,
+  whereSearchMatches,
+} from './searchCondition';
 import { ROWS_PER_STATEMENT, chunk, isPostgres } from './sql';
 
 /** Columns a list may be ordered by: every column of the notification view but metadata. */
@@ -169,10 +173,10 @@ export class NotificationsStore {
     user: string,
     options: ListNotificationsOptions,
   ): Promise<{ totalCount: number; notifications: Notification[] }> {
-    const throughTexts = await searchesThroughTexts(this.knex, options.search);
+    const texts = await textsToSearchThrough(this.knex, options.search);
     const [rows, totalCount] = await Promise.all([
-      this.selectPage(user, options, throughTexts),
-      this.count(user, options, throughTexts),
+      this.selectPage(user, options, texts),
+      this.count(user, options, texts),
     ]);
     return { totalCount, notifications: rows.map(rowToNotification) };
   }
@@ -270,7 +274,7 @@ export class NotificationsStore {
     const [own, broadcasts] = this.branches(
       user,
       filter,
-      await searchesThroughTexts(this.knex, filter.search),
+      await textsToSearchThrough(this.knex, filter.search),
     );
     const topicsOf = (branch: Knex.QueryBuilder, table: string) =>
       branch.distinct(`${table}.topic`).whereNotNull(`${table}.topic`);
@@ -326,14 +330,14 @@ export class NotificationsStore {
   private async selectPage(
     user: string,
     options: ListNotificationsOptions,
-    throughTexts = false,
+    texts?: TextMatches,
   ): Promise<NotificationRow[]> {
     const orderBy = options.orderBy ?? [
       { field: 'created' as const, direction: 'desc' as const },
     ];
     if (options.limit === undefined) {
       const query = this.knex
-        .from(this.userView(user, options, throughTexts))
+        .from(this.userView(user, options, texts))
         .select('*');
       this.applyOrder(query, orderBy);
       if (options.offset !== undefined) {
@@ -345,7 +349,7 @@ export class NotificationsStore {
     // side is cut there (through its index, without sorting all of the
     // user's rows) before the two are merged and sorted.
     const window = (options.offset ?? 0) + options.limit;
-    const [own, broadcasts] = this.branches(user, options, throughTexts);
+    const [own, broadcasts] = this.branches(user, options, texts);
     const firstRows = (
       branch: Knex.QueryBuilder,
       isOwn: boolean,
@@ -399,9 +403,9 @@ export class NotificationsStore {
   private async count(
     user: string,
     filter: ListNotificationsOptions,
-    throughTexts: boolean,
+    texts: TextMatches | undefined,
   ) {
-    const [own, broadcasts] = this.branches(user, filter, throughTexts);
+    const [own, broadcasts] = this.branches(user, filter, texts);
     const counted = this.hasUserCounts ? userCountFor(filter) : undefined;
     if (counted) {
       const [userCounts, broadcastRows] = await Promise.all([
@@ -423,9 +427,9 @@ export class NotificationsStore {
   private userView(
     user: string,
     filter: NotificationFilter,
-    throughTexts: boolean,
+    texts: TextMatches | undefined,
   ) {
-    const [own, broadcasts] = this.branches(user, filter, throughTexts);
+    const [own, broadcasts] = this.branches(user, filter, texts);
     return this.withColumns(own, true)
       .unionAll(this.withColumns(broadcasts, false))
       .as('n');
@@ -439,7 +443,7 @@ export class NotificationsStore {
   private branches(
     user: string,
     filter: NotificationFilter,
-    throughTexts = false,
+    texts?: TextMatches,
   ): [Knex.QueryBuilder, Knex.QueryBuilder] {
     const own = this.knex('notification').where('notification.user', user);
     this.applyFilter(
@@ -447,7 +451,7 @@ export class NotificationsStore {
       'notification',
       'notification',
       filter,
-      throughTexts ? user : undefined,
+      texts && { user, matches: texts },
     );
 
     const broadcasts = this.knex('broadcast').leftJoin(
@@ -489,7 +493,7 @@ export class NotificationsStore {
     table: string,
     stateTable: string,
     filter: NotificationFilter,
-    textsOfUser?: string,
+    texts?: { user: string; matches: TextMatches },
   ) {
     if (filter.ids) {
       query.whereIn(`${table}.id`, filter.ids);
@@ -498,7 +502,7 @@ export class NotificationsStore {
       query.where(`${table}.topic`, filter.topic);
     }
     if (filter.search) {
-      whereSearchMatches(query, this.knex, table, filter.search, textsOfUser);
+      whereSearchMatches(query, this.knex, table, filter.search, texts);
     }
     whereStateSet(query, `${stateTable}.read`, filter.read);
     whereStateSet(query, `${stateTable}.saved`, filter.saved);

@@ -78,27 +78,29 @@ export function whereSearchMatches(
   knex: Knex,
   table: string,
   search: string,
-  textsOfUser?: string,
+  texts?: { user: string; matches: TextMatches },
 ): void {
   const contains = (columns: Knex.QueryBuilder, prefix: string) =>
     whereContains(columns, prefix, search);
   const indexes = searchIndexes.get(knex);
   const indexable = Array.from(search).length >= MIN_INDEXED_CHARACTERS;
   if (indexes?.texts && table === 'notification') {
-    if (textsOfUser && isSqlite(knex)) {
-      // The matching texts, then the user's rows of each through the
-      // (text_id, user) index, named by rowid so the planner starts from
-      // them instead of reading every row of the user and testing each.
+    if (texts?.matches.sqliteRowids) {
+      // The matching texts, as read from the FTS table before the query,
+      // then the user's rows of each through the (text_id, user) index,
+      // named by rowid so the planner starts from them instead of reading
+      // every row of the user and testing each.
+      const rowids = texts.matches.sqliteRowids;
       query.whereIn(`${table}.rowid`, rows => {
         rows
           .select('n.rowid')
           .from(`${TEXT_TABLE} as t`)
           .join(`${table} as n`, 'n.text_id', 't.id')
-          .where('n.user', textsOfUser);
-        whereIndexed(rows, indexes, TEXT_TABLE, 't', search);
+          .where('n.user', texts.user)
+          .whereIn('t.rowid', rowids);
         contains(rows, 't');
       });
-    } else if (textsOfUser) {
+    } else if (texts) {
       // As an array computed once, the matching texts reach the planner as
       // a list to look up in the (text_id, user) index. As a subquery it
       // weighed joining them against reading the whole table, and in the
@@ -125,39 +127,52 @@ export function whereSearchMatches(
 const MOST_TEXTS_LOOKED_UP = 5_000;
 
 /**
- * Whether `search` should find a user's rows through the texts' index (see
- * {@link whereSearchMatches}): the database has one, the term is long enough
- * for it, and it matches few enough texts. SQLite counts the matches in its
- * FTS table up to the bound. PostgreSQL is asked for its estimate: a count
- * with a bound tempts its planner into reading every text in the hope of
- * reaching the bound early (200 ms in the inbox bench), and its estimate of a
- * substring's share comes from the statistics of the indexed expressions.
+ * How a search finds a user's rows through the texts' index; without it the
+ * search reads the user's rows. On SQLite it carries the matching texts'
+ * rowids, so the search does not evaluate the term in the FTS table again.
  */
-export async function searchesThroughTexts(
+export type TextMatches = { sqliteRowids?: number[] };
+
+/**
+ * The texts `search` should find a user's rows through (see
+ * {@link whereSearchMatches}), or undefined where the database has no texts,
+ * the term is too short for the index or it matches too many texts. SQLite
+ * reads the matches from its FTS table up to the bound. PostgreSQL is asked
+ * for its estimate: a count with a bound tempts its planner into reading
+ * every text in the hope of reaching the bound early (200 ms in the inbox
+ * bench), and its estimate of a substring's share comes from the statistics
+ * of the indexed expressions.
+ */
+export async function textsToSearchThrough(
   knex: Knex,
   search: string | undefined,
-): Promise<boolean> {
+): Promise<TextMatches | undefined> {
   const indexes = searchIndexes.get(knex);
   if (
     !search ||
     !indexes?.texts ||
     Array.from(search).length < MIN_INDEXED_CHARACTERS
   ) {
-    return false;
+    return undefined;
   }
-  const matches = knex(`${TEXT_TABLE} as t`).select(knex.raw('1'));
   const searchTable = searchTableOf(TEXT_TABLE);
   if (indexes.sqliteSearchTables.has(searchTable)) {
-    whereIndexed(matches, indexes, TEXT_TABLE, 't', search);
-    const [{ count }] = await knex
-      .from(matches.limit(MOST_TEXTS_LOOKED_UP).as('m'))
-      .count({ count: '*' });
-    return Number(count) < MOST_TEXTS_LOOKED_UP;
+    const rowids: number[] = await knex(searchTable)
+      .whereRaw('?? MATCH ?', [searchTable, ftsPhrase(search)])
+      .limit(MOST_TEXTS_LOOKED_UP)
+      .pluck('rowid');
+    return rowids.length < MOST_TEXTS_LOOKED_UP
+      ? { sqliteRowids: rowids }
+      : undefined;
   }
-  const { sql, bindings } = whereContains(matches, 't', search).toSQL();
+  const { sql, bindings } = whereContains(
+    knex(`${TEXT_TABLE} as t`).select(knex.raw('1')),
+    't',
+    search,
+  ).toSQL();
   const { rows } = await knex.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
   const estimate = Number(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']);
-  return estimate < MOST_TEXTS_LOOKED_UP;
+  return estimate < MOST_TEXTS_LOOKED_UP ? {} : undefined;
 }
 
 /** Limits `query` to rows of `alias` whose title or description contains `search`. */
