@@ -150,5 +150,21 @@ exports.down = async function down(knex) {
   await knex.schema.dropTableIfExists(COUNTS);
 };
 
+/**
+ * A migration step that runs the function for the database's dialect, and
+ * nothing on the others.
+ *
+ * @param {{ sqlite?: (knex: import('knex').Knex) => Promise<void>, pg?: (knex: import('knex').Knex) => Promise<void> }} steps
+ */
+function perDialect(steps) {
+  return async knex => {
+    const step = steps[dialect(knex)];
+    if (step) {
+      await step(knex);
+    }
+  };
+}
+
 /** For later migrations that extend these counts on the same databases. */
 exports.dialect = dialect;
+exports.perDialect = perDialect;

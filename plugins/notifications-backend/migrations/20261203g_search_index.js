@@ -21,7 +21,7 @@
  * or `broadcast` there must create them again and refill the index.
  */
 
-const { dialect } = require('./20261203e_notification_counts.js');
+const { dialect, perDialect } = require('./20261203e_notification_counts.js');
 
 const TABLES = ['notification', 'broadcast'];
 const COLUMNS = ['title', 'description'];
@@ -149,15 +149,7 @@ async function upPostgres(knex) {
   }
 }
 
-/** @param {import('knex').Knex} knex */
-exports.up = async function up(knex) {
-  const kind = dialect(knex);
-  if (kind === 'sqlite') {
-    await upSqlite(knex);
-  } else if (kind === 'pg') {
-    await upPostgres(knex);
-  }
-};
+exports.up = perDialect({ sqlite: upSqlite, pg: upPostgres });
 
 /**
  * Drops what `up` created, if it did. On PostgreSQL pg_trgm stays: it may

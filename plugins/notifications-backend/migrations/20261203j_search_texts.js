@@ -28,7 +28,7 @@
  * is one row.
  */
 
-const { dialect } = require('./20261203e_notification_counts.js');
+const { perDialect } = require('./20261203e_notification_counts.js');
 const searchIndex = require('./20261203g_search_index.js');
 
 const TEXT = 'notification_text';
@@ -268,22 +268,6 @@ async function downPostgres(knex) {
   }
 }
 
-/** @param {import('knex').Knex} knex */
-exports.up = async function up(knex) {
-  const kind = dialect(knex);
-  if (kind === 'sqlite') {
-    await upSqlite(knex);
-  } else if (kind === 'pg') {
-    await upPostgres(knex);
-  }
-};
+exports.up = perDialect({ sqlite: upSqlite, pg: upPostgres });
 
-/** @param {import('knex').Knex} knex */
-exports.down = async function down(knex) {
-  const kind = dialect(knex);
-  if (kind === 'sqlite') {
-    await downSqlite(knex);
-  } else if (kind === 'pg') {
-    await downPostgres(knex);
-  }
-};
+exports.down = perDialect({ sqlite: downSqlite, pg: downPostgres });

@@ -1,9 +1,10 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { TestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   createTestDatabases,
   startNotificationsBackend,
 } from './__testUtils__/notificationsTestBackend';
+import { asService } from './__testUtils__/fixtures';
 import { processingModule } from './__testUtils__/processing';
 
 jest.setTimeout(60_000);
@@ -25,6 +26,13 @@ const resolverModule = (moduleId: string) =>
     processing.setNotificationRecipientResolver(resolver),
   );
 
+function sendAsService(server: TestBackend['server'], body: object) {
+  return request(server)
+    .post('/api/notifications/notifications')
+    .set('Authorization', asService('test'))
+    .send(body);
+}
+
 describe('notificationsProcessingExtensionPoint', () => {
   it('sends through a recipient resolver set by a module', async () => {
     const knex = await databases.init('SQLITE_3');
@@ -33,19 +41,10 @@ describe('notificationsProcessingExtensionPoint', () => {
       features: [resolverModule('resolver')],
     });
     try {
-      const response = await request(server)
-        .post('/api/notifications/notifications')
-        .set(
-          'Authorization',
-          mockCredentials.service.header({
-            onBehalfOf: mockCredentials.service('plugin:test'),
-            targetPluginId: 'notifications',
-          }),
-        )
-        .send({
-          recipients: { type: 'entity', entityRef: 'team:alice' },
-          payload: { title: 'Resolved' },
-        });
+      const response = await sendAsService(server, {
+        recipients: { type: 'entity', entityRef: 'team:alice' },
+        payload: { title: 'Resolved' },
+      });
       expect(response.status).toBe(200);
       expect(response.body.map((n: any) => n.user)).toEqual([
         'user:default/alice',
@@ -76,22 +75,13 @@ describe.each(databases.eachSupportedId().filter(([id]) => id !== 'MYSQL_8'))(
         features: [resolverModule('resolver')],
       });
       try {
-        const response = await request(server)
-          .post('/api/notifications/notifications')
-          .set(
-            'Authorization',
-            mockCredentials.service.header({
-              onBehalfOf: mockCredentials.service('plugin:test'),
-              targetPluginId: 'notifications',
-            }),
-          )
-          .send({
-            recipients: {
-              type: 'entity',
-              entityRef: ['team:alice', 'team:bob', 'team:carol'],
-            },
-            payload: { title: 'Indexed once', description: 'for three' },
-          });
+        const response = await sendAsService(server, {
+          recipients: {
+            type: 'entity',
+            entityRef: ['team:alice', 'team:bob', 'team:carol'],
+          },
+          payload: { title: 'Indexed once', description: 'for three' },
+        });
         expect(response.status).toBe(200);
         expect(response.body).toHaveLength(3);
         expect(await knex('notification_text').select('title')).toEqual([
