@@ -9,9 +9,8 @@ import {
   chunk,
   insertRows,
   isPostgres,
-  pgInsertRows,
   ROWS_PER_STATEMENT,
-  Statement,
+  RowsInsert,
 } from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import { deliveryIdOf } from './deliveryId';
@@ -298,19 +297,19 @@ export class OutboxStore {
 
   /**
    * The inserts that queue the jobs of a send, for the caller to run with the
-   * send's other statements in one PostgreSQL statement.
+   * send's other writes in one go (`runWritesTogether`).
    */
-  pgInsertSend(
+  sendWrites(
     options: NotificationSendOptions,
     deliveries: OutboxDelivery[],
-  ): { statements: Statement[]; jobCount: number } {
+  ): { writes: RowsInsert[]; jobCount: number } {
     const rows = new SendRows(options, this.now());
     const { send, jobs } = rows.add(deliveries);
     return {
-      statements: send
+      writes: send
         ? [
-            pgInsertRows(SENDS, SEND_INSERT_COLUMNS, [send]),
-            pgInsertRows(TABLE, JOB_INSERT_COLUMNS, jobs),
+            { table: SENDS, columns: SEND_INSERT_COLUMNS, rows: [send] },
+            { table: TABLE, columns: JOB_INSERT_COLUMNS, rows: jobs },
           ]
         : [],
       jobCount: rows.jobCount,

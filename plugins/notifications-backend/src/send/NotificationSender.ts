@@ -28,7 +28,7 @@ import {
   NotificationWriter,
   UserNotificationDraft,
 } from '../store/NotificationWriter';
-import { isPostgres, pgRunAsOneStatement } from '../store/sql';
+import { runWritesTogether } from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import {
   assertFits,
@@ -310,10 +310,9 @@ export class NotificationSender {
     if (
       onlyBatch &&
       onlyDrafts &&
-      isPostgres(this.options.knex) &&
       !onlyDrafts.some(draft => draft.content.scope)
     ) {
-      written = await this.pgWriteInOneStatement(
+      written = await this.writeInOneGo(
         origin,
         options,
         now,
@@ -352,31 +351,32 @@ export class NotificationSender {
 
   /**
    * Writes a send of one batch of unscoped notifications, its outbox jobs and
-   * a keyed send's answer in one statement: one round trip for the whole
-   * write, where a transaction takes five (see `pgRunAsOneStatement`).
+   * a keyed send's answer together: one round trip for the whole write on
+   * PostgreSQL and SQLite, where a transaction takes five (see
+   * `runWritesTogether`).
    */
-  private async pgWriteInOneStatement(
+  private async writeInOneGo(
     origin: string,
     options: NotificationSendOptions,
     now: Date,
     prepared: PreparedNotification[],
     drafts: UserNotificationDraft[],
   ): Promise<{ sent: ServedNotificationJson[]; jobCount: number }> {
-    const { notifications, statements } =
-      this.options.writer.pgInsertUnscopedUserNotifications({
+    const { notifications, writes } =
+      this.options.writer.unscopedUserNotificationWrites({
         origin,
         drafts,
         now,
       });
-    const outbox = this.options.outbox.pgInsertSend(
+    const outbox = this.options.outbox.sendWrites(
       options,
       outboxDeliveries(prepared, notifications),
     );
     const sent = notifications.map(notificationToJson);
     const answer = await this.options.answers?.answerStatement(sent);
-    await pgRunAsOneStatement(this.options.knex, [
-      ...statements,
-      ...outbox.statements,
+    await runWritesTogether(this.options.knex, [
+      ...writes,
+      ...outbox.writes,
       ...(answer ? [answer] : []),
     ]);
     return { sent, jobCount: outbox.jobCount };

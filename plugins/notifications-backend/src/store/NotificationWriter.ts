@@ -11,10 +11,9 @@ import { TEXT_TABLE } from './searchCondition';
 import {
   BulkColumn,
   ROWS_PER_STATEMENT,
-  Statement,
+  RowsInsert,
   chunk,
   insertRows,
-  pgInsertRows,
 } from './sql';
 
 /** The validated, normalised content of a notification as it is stored. */
@@ -343,34 +342,34 @@ export class NotificationWriter {
   }
 
   /**
-   * The insert of drafts that have no scope, for the caller to run with the
-   * rest of its send in one PostgreSQL statement, and the notifications it
-   * stores. Without a scope a draft never updates an earlier row, so nothing
-   * has to be read first.
+   * The inserts of drafts that have no scope, for the caller to run with the
+   * rest of its send in one go (`runWritesTogether`), and the notifications
+   * they store. Without a scope a draft never updates an earlier row, so
+   * nothing has to be read first.
    */
-  pgInsertUnscopedUserNotifications(options: {
+  unscopedUserNotificationWrites(options: {
     origin: string;
     drafts: UserNotificationDraft[];
     now: Date;
-  }): { notifications: Notification[]; statements: Statement[] } {
+  }): { notifications: Notification[]; writes: RowsInsert[] } {
     const { origin, drafts, now } = options;
     if (drafts.some(draft => draft.content.scope)) {
       throw new Error('A scoped draft may update an earlier notification');
     }
     const texts = this.newTexts();
-    const rows = pgInsertRows(
-      'notification',
-      this.insertColumns,
-      drafts.map(draft =>
+    const rows: RowsInsert = {
+      table: 'notification',
+      columns: this.insertColumns,
+      rows: drafts.map(draft =>
         this.insertValues(newUserRow(origin, draft, now, texts)),
       ),
-    );
+    };
     return {
       notifications: drafts.map(draft =>
         newUserNotification(origin, draft, now),
       ),
-      statements: texts
-        ? [pgInsertRows(TEXT_TABLE, TEXT_COLUMNS, texts.rows), rows]
+      writes: texts
+        ? [{ table: TEXT_TABLE, columns: TEXT_COLUMNS, rows: texts.rows }, rows]
         : [rows],
     };
   }

@@ -15,7 +15,7 @@ import {
   hasSearchTexts,
   textsToSearchThrough,
 } from './searchCondition';
-import { pgRunAsOneStatement } from './sql';
+import { runWritesTogether } from './sql';
 
 jest.setTimeout(120_000);
 
@@ -409,7 +409,7 @@ describeOnPostgres('texts of a send written in one statement', init => {
     const writer = new NotificationWriter({
       searchTexts: hasSearchTexts(knex),
     });
-    const { statements } = writer.pgInsertUnscopedUserNotifications({
+    const { writes } = writer.unscopedUserNotificationWrites({
       origin: ORIGIN,
       now: new Date(),
       drafts: [ALICE, BOB].map(user => ({
@@ -418,7 +418,7 @@ describeOnPostgres('texts of a send written in one statement', init => {
         content: { severity: 'normal', title: 'Quasar in one statement' },
       })),
     });
-    await pgRunAsOneStatement(knex, statements);
+    await runWritesTogether(knex, writes);
     expect(await knex('notification_text').select('title')).toEqual([
       { title: 'Quasar in one statement' },
     ]);

@@ -7,6 +7,7 @@ import {
   insertRows,
   pgInsertRows,
   pgRunAsOneStatement,
+  runWritesTogether,
 } from './sql';
 
 const databases = TestDatabases.create({
@@ -88,6 +89,46 @@ describe.each(databases.eachSupportedId())('insertRows on %s', id => {
       insertRows(tx, 'written', COLUMNS, rowsOf('kept', 3)),
     );
     expect(await countBySend(knex)).toEqual({ kept: 3 });
+  });
+});
+
+describe.each(databases.eachSupportedId())('runWritesTogether on %s', id => {
+  const statementRow = (rowId: string) => ({
+    sql: 'insert into written (id, send, at) values (?, ?, ?)',
+    bindings: [rowId, 'statement', 7],
+  });
+
+  it('writes rows and statements', async () => {
+    const knex = await setUp(id);
+    await runWritesTogether(knex, [
+      { table: 'written', columns: COLUMNS, rows: rowsOf('first', 3) },
+      { table: 'written', columns: COLUMNS, rows: [] },
+      statementRow('s-1'),
+      { table: 'written', columns: COLUMNS, rows: rowsOf('second', 2) },
+    ]);
+    expect(await countBySend(knex)).toEqual({
+      first: 3,
+      second: 2,
+      statement: 1,
+    });
+    const [row] = await knex('written').where('id', 's-1');
+    expect(Number(row.at)).toBe(7);
+  });
+
+  it('writes nothing when one write fails', async () => {
+    const knex = await setUp(id);
+    await expect(
+      runWritesTogether(knex, [
+        { table: 'written', columns: COLUMNS, rows: rowsOf('undone', 3) },
+        statementRow('s-1'),
+        // The same id again: the primary key fails the last write.
+        statementRow('s-1'),
+      ]),
+      // Not toThrow: better-sqlite3's errors may come from another realm.
+    ).rejects.toHaveProperty('message', expect.stringMatching(/unique|duplicate/i));
+    expect(await countBySend(knex)).toEqual({});
+    await runWritesTogether(knex, [statementRow('s-2')]);
+    expect(await countBySend(knex)).toEqual({ statement: 1 });
   });
 });
 

@@ -66,6 +66,16 @@ function sqliteValue(value: unknown): unknown {
 /** A statement with `?` placeholders, to be run together with others. */
 export type Statement = { sql: string; bindings: readonly unknown[] };
 
+/** Rows for one table, values in the order of `columns`. */
+export type RowsInsert = {
+  table: string;
+  columns: readonly BulkColumn[];
+  rows: readonly unknown[][];
+};
+
+/** One part of a write that commits as a unit: rows to insert, or a statement. */
+export type Write = RowsInsert | Statement;
+
 function columnList(columns: readonly BulkColumn[]): string {
   return columns.map(column => `"${column.name}"`).join(', ');
 }
@@ -119,6 +129,78 @@ export async function pgRunAsOneStatement(
 }
 
 /**
+ * Runs `writes` in order as one unit that commits or fails whole, with the
+ * fewest round trips each database allows. Under load a transaction's round
+ * trips, not the database's work, are what hold a connection longest: each
+ * answer waits for a busy event loop before the next statement goes out.
+ *
+ * - PostgreSQL: one statement ({@link pgRunAsOneStatement}), so the writes
+ *   must not depend on each other's effects.
+ * - SQLite on a worker thread: one message, which the worker runs between
+ *   its own `BEGIN` and `COMMIT`. The pool's one connection is handed on as
+ *   soon as the message is posted: the worker runs messages in order, so the
+ *   next query waits behind this write in the worker instead of behind the
+ *   event loop's turn to read the answer.
+ * - Others: a transaction.
+ */
+export async function runWritesTogether(
+  knex: Knex,
+  writes: readonly Write[],
+): Promise<void> {
+  if (isPostgres(knex)) {
+    await pgRunAsOneStatement(
+      knex,
+      writes.map(write =>
+        'table' in write
+          ? pgInsertRows(write.table, write.columns, write.rows)
+          : write,
+      ),
+    );
+    return;
+  }
+  if (isBetterSqlite(knex)) {
+    const connection = await knex.client.acquireConnection();
+    let committed: Promise<void> | undefined;
+    try {
+      if (connection instanceof SqliteWorkerConnection) {
+        committed = connection.runInTransaction(
+          writes.map(write =>
+            'table' in write
+              ? [sqliteInsert(write.table, write.columns), write.rows.map(sqliteValues)]
+              : [write.sql, [sqliteValues(write.bindings)]],
+          ),
+        );
+      }
+    } finally {
+      await knex.client.releaseConnection(connection);
+    }
+    if (committed) {
+      await committed;
+      return;
+    }
+  }
+  await knex.transaction(async tx => {
+    for (const write of writes) {
+      if ('table' in write) {
+        await insertRows(tx, write.table, write.columns, write.rows);
+      } else {
+        await tx.raw(write.sql, write.bindings as Knex.RawBinding[]);
+      }
+    }
+  });
+}
+
+function sqliteInsert(table: string, columns: readonly BulkColumn[]): string {
+  return `INSERT INTO "${table}" (${columnList(columns)}) VALUES (${columns
+    .map(() => '?')
+    .join(', ')})`;
+}
+
+function sqliteValues(values: readonly unknown[]): unknown[] {
+  return values.map(sqliteValue);
+}
+
+/**
  * Inserts `rows` (values in the order of `columns`) inside `tx`, the way each
  * database takes many rows cheapest:
  *
@@ -139,7 +221,6 @@ export async function insertRows(
   if (rows.length === 0) {
     return;
   }
-  const names = columnList(columns);
   if (isPostgres(tx)) {
     const { sql, bindings } = pgInsertRows(table, columns, rows);
     await tx.raw(sql, bindings as Knex.RawBinding[]);
@@ -148,21 +229,19 @@ export async function insertRows(
   if (isBetterSqlite(tx)) {
     // Inside a transaction knex hands out the transaction's own connection.
     const connection = await tx.client.acquireConnection();
-    const sql = `INSERT INTO "${table}" (${names}) VALUES (${columns
-      .map(() => '?')
-      .join(', ')})`;
+    const sql = sqliteInsert(table, columns);
     if (connection instanceof SqliteWorkerConnection) {
       // One message for all rows instead of one round trip per row.
       await connection.runForEachRow(
         sql,
-        rows.map(row => row.map(sqliteValue)),
+        rows.map(sqliteValues),
         { inTransaction: tx.isTransaction === true },
       );
       return;
     }
     const statement = prepared(connection as SqliteConnection, sql);
     for (const row of rows) {
-      statement.run(...row.map(sqliteValue));
+      statement.run(...sqliteValues(row));
     }
     return;
   }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connectToDatabase } from './migrations';
-import { insertRows } from './sql';
+import { insertRows, runWritesTogether } from './sql';
 import { SqliteWorkerConnection } from './sqliteWorkerConnection';
 
 function sqliteFileKnex(filename: string): Knex {
@@ -153,6 +153,47 @@ describe('SQLite on a worker thread', () => {
     // The connection is left with no transaction open.
     await knex.transaction(tx => insertRows(tx, 'item', columns, [[6]]));
     expect(await knex('item').orderBy('id').pluck('id')).toEqual([1, 6]);
+  });
+
+  it('hands the connection on while a write runs together', async () => {
+    const knex = await connect();
+    await knex.schema.createTable('item', table => {
+      table.integer('id').primary();
+      table.binary('body');
+    });
+    const columns = [{ name: 'id', pgType: 'integer' }];
+    const ids = Array.from({ length: 20000 }, (_, i) => [i + 1]);
+    let answered = false;
+    const write = runWritesTogether(knex, [
+      { table: 'item', columns, rows: ids },
+      {
+        sql: 'update item set body = ? where id = ?',
+        bindings: [Buffer.from('packed answer'), 1],
+      },
+    ]).then(() => {
+      answered = true;
+    });
+    // The next query gets the connection before the write is answered, and
+    // the worker runs it after the write.
+    const connection = await knex.client.acquireConnection();
+    expect(answered).toBe(false);
+    knex.client.releaseConnection(connection);
+    const [{ count }] = await knex('item').count({ count: '*' });
+    expect(Number(count)).toBe(20000);
+    await write;
+    const [{ body }] = await knex('item').where('id', 1).select('body');
+    expect(Buffer.from(body).toString()).toBe('packed answer');
+
+    // A failing write leaves nothing behind and no transaction open.
+    await expect(
+      runWritesTogether(knex, [
+        { table: 'item', columns, rows: [[20001], [1]] },
+      ]),
+    ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    await knex.transaction(tx => insertRows(tx, 'item', columns, [[20002]]));
+    expect(await knex('item').where('id', '>', 20000).pluck('id')).toEqual([
+      20002,
+    ]);
   });
 
   it('leaves the event loop free while a statement runs', async () => {

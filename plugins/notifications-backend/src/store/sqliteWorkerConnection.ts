@@ -17,6 +17,10 @@ const PREPARED_STATEMENTS_KEPT = 500;
  * answered message, which gets the failure as its reply instead of running,
  * and the transaction is rolled back (a ROLLBACK knex sends then has nothing
  * left to do), so a transaction never commits without what it posted.
+ *
+ * A "transaction" message carries a whole write, which the worker runs
+ * between its own BEGIN and COMMIT (rolled back on failure) and answers
+ * once.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -104,6 +108,19 @@ parentPort.on('message', ([kind, sql, values, safeIntegers, unanswered]) => {
     }
     if (kind === 'pragma') {
       db.pragma(sql);
+      parentPort.postMessage({});
+      return;
+    }
+    if (kind === 'transaction') {
+      // values: [sql, rows of values][], run in order, committed together.
+      db.transaction(() => {
+        for (const [operationSql, rows] of values) {
+          const statement = prepared(operationSql);
+          for (const row of rows) {
+            statement.run(row);
+          }
+        }
+      })();
       parentPort.postMessage({});
       return;
     }
@@ -270,6 +287,18 @@ export class SqliteWorkerConnection {
       return;
     }
     await this.send(['eachRow', sql, rows]);
+  }
+
+  /**
+   * Runs each statement once per row of values, in order, in a transaction
+   * of its own on the worker: one message, one answer. The message is posted
+   * before this returns, so the caller may hand the connection on at once;
+   * whatever is posted next runs after the transaction has ended.
+   */
+  runInTransaction(
+    operations: Array<[sql: string, rows: unknown[][]]>,
+  ): Promise<void> {
+    return this.send(['transaction', undefined, operations]).then(() => {});
   }
 
   async pragma(setting: string): Promise<void> {
