@@ -125,7 +125,10 @@ describe.each(databases.eachSupportedId())('runWritesTogether on %s', id => {
         statementRow('s-1'),
       ]),
       // Not toThrow: better-sqlite3's errors may come from another realm.
-    ).rejects.toHaveProperty('message', expect.stringMatching(/unique|duplicate/i));
+    ).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(/unique|duplicate/i),
+    );
     expect(await countBySend(knex)).toEqual({});
     await runWritesTogether(knex, [statementRow('s-2')]);
     expect(await countBySend(knex)).toEqual({ statement: 1 });

@@ -137,10 +137,8 @@ export async function pgRunAsOneStatement(
  * - PostgreSQL: one statement ({@link pgRunAsOneStatement}), so the writes
  *   must not depend on each other's effects.
  * - SQLite on a worker thread: one message, which the worker runs between
- *   its own `BEGIN` and `COMMIT`. The pool's one connection is handed on as
- *   soon as the message is posted: the worker runs messages in order, so the
- *   next query waits behind this write in the worker instead of behind the
- *   event loop's turn to read the answer.
+ *   its own `BEGIN` and `COMMIT`, so no other query waits on the main
+ *   thread while it runs (as they do for a transaction's round trips).
  * - Others: a transaction.
  */
 export async function runWritesTogether(
@@ -160,23 +158,22 @@ export async function runWritesTogether(
   }
   if (isBetterSqlite(knex)) {
     const connection = await knex.client.acquireConnection();
-    let committed: Promise<void> | undefined;
     try {
       if (connection instanceof SqliteWorkerConnection) {
-        committed = connection.runInTransaction(
+        await connection.runInTransaction(
           writes.map(write =>
             'table' in write
-              ? [sqliteInsert(write.table, write.columns), write.rows.map(sqliteValues)]
+              ? [
+                  sqliteInsert(write.table, write.columns),
+                  write.rows.map(sqliteValues),
+                ]
               : [write.sql, [sqliteValues(write.bindings)]],
           ),
         );
+        return;
       }
     } finally {
       await knex.client.releaseConnection(connection);
-    }
-    if (committed) {
-      await committed;
-      return;
     }
   }
   await knex.transaction(async tx => {
@@ -232,11 +229,9 @@ export async function insertRows(
     const sql = sqliteInsert(table, columns);
     if (connection instanceof SqliteWorkerConnection) {
       // One message for all rows instead of one round trip per row.
-      await connection.runForEachRow(
-        sql,
-        rows.map(sqliteValues),
-        { inTransaction: tx.isTransaction === true },
-      );
+      await connection.runForEachRow(sql, rows.map(sqliteValues), {
+        inTransaction: tx.isTransaction === true,
+      });
       return;
     }
     const statement = prepared(connection as SqliteConnection, sql);

@@ -155,7 +155,62 @@ describe('SQLite on a worker thread', () => {
     expect(await knex('item').orderBy('id').pluck('id')).toEqual([1, 6]);
   });
 
-  it('hands the connection on while a write runs together', async () => {
+  it('hands out several connections on one SQLite connection', async () => {
+    const knex = await connect();
+    // With one pooled connection the second acquisition would wait forever.
+    const [first, second] = await Promise.all([
+      knex.client.acquireConnection(),
+      knex.client.acquireConnection(),
+    ]);
+    knex.client.releaseConnection(first);
+    knex.client.releaseConnection(second);
+    expect(first).not.toBe(second);
+    // A temporary table belongs to the SQLite connection that made it.
+    await knex.raw('create temp table only_here (n integer)');
+    const [{ count }] = await knex('only_here').count({ count: '*' });
+    expect(Number(count)).toBe(0);
+  });
+
+  it('keeps other queries out of an open transaction', async () => {
+    const knex = await connect();
+    await knex.schema.createTable('item', table =>
+      table.integer('id').primary(),
+    );
+    const countItems = async () =>
+      Number((await knex('item').count({ count: '*' }))[0].count);
+    for (const outcome of ['commit', 'rollback'] as const) {
+      let finish!: () => void;
+      const finished = new Promise<void>(resolve => {
+        finish = resolve;
+      });
+      let inserted!: () => void;
+      const insertDone = new Promise<void>(resolve => {
+        inserted = resolve;
+      });
+      const transaction = knex.transaction(async tx => {
+        await tx('item').insert({ id: outcome === 'commit' ? 1 : 2 });
+        inserted();
+        await finished;
+        if (outcome === 'rollback') {
+          throw new Error('rolled back');
+        }
+      });
+      await insertDone;
+      let counted: number | undefined;
+      const read = countItems().then(count => {
+        counted = count;
+      });
+      await new Promise(resolve => setTimeout(resolve, 50));
+      // Neither inside the transaction nor past it.
+      expect(counted).toBeUndefined();
+      finish();
+      await transaction.catch(() => {});
+      await read;
+      expect(counted).toBe(1);
+    }
+  });
+
+  it('lets the next query in while a write runs together', async () => {
     const knex = await connect();
     await knex.schema.createTable('item', table => {
       table.integer('id').primary();
@@ -220,7 +275,7 @@ describe('SQLite on a worker thread', () => {
     await knex('kept').insert({ n: 1 });
     const connection = (await knex.client.acquireConnection()) as any;
     knex.client.releaseConnection(connection);
-    await connection.worker.terminate();
+    await connection.worker.worker.terminate();
     expect(connection.usable).toBe(false);
     expect(await knex('kept').pluck('n')).toEqual([1]);
   });

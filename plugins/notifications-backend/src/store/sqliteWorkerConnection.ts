@@ -1,6 +1,13 @@
 import { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
 
+/**
+ * Connections knex's pool may hand out at once for a database file. They
+ * share one worker and one SQLite connection, so this bounds the queries
+ * queued on the worker, not the database's connections.
+ */
+const CONNECTIONS_PER_WORKER = 16;
+
 /** Statements the worker keeps compiled, most recently used first out last. */
 const PREPARED_STATEMENTS_KEPT = 500;
 
@@ -203,13 +210,23 @@ type SqliteWorkerOptions = {
  * only clones the statement and its values into a message and the result
  * back; SQLite's work, and the file system calls of its commits, happen on
  * the worker.
+ *
+ * Several {@link SqliteWorkerConnection}s share it, so a query need not wait
+ * for the previous one's answer to come back through a busy event loop
+ * before it is posted: the worker runs them back to back. Only a transaction
+ * needs the worker to itself; while one is open, the others' statements wait
+ * on the main thread until its connection goes back to the pool.
  */
-export class SqliteWorkerConnection {
+class SqliteWorker {
   private readonly worker: Worker;
   private readonly waiting: Waiting[] = [];
   private failure: Error | undefined;
+  private transactionOf: SqliteWorkerConnection | undefined;
+  private readonly waitingForTransaction: Array<() => void> = [];
+  /** Connections handed out on this worker; it closes with the last. */
+  connections = 0;
 
-  private constructor(private readonly options: SqliteWorkerOptions) {
+  private constructor(readonly options: SqliteWorkerOptions) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -228,91 +245,50 @@ export class SqliteWorkerConnection {
     );
   }
 
-  static async open(
-    options: SqliteWorkerOptions,
-  ): Promise<SqliteWorkerConnection> {
-    const connection = new SqliteWorkerConnection(options);
+  static async open(options: SqliteWorkerOptions): Promise<SqliteWorker> {
+    const worker = new SqliteWorker(options);
     try {
-      await connection.expectReply();
+      await worker.expectReply();
     } catch (error) {
-      await connection.worker.terminate();
+      await worker.worker.terminate();
       throw error;
     }
-    return connection;
+    return worker;
   }
 
-  /** False once the worker has failed; the pool then opens a new one. */
   get usable(): boolean {
     return this.failure === undefined;
   }
 
-  async query(
-    sql: string,
-    values: unknown[],
-    safeIntegers: boolean | undefined,
-  ): Promise<WorkerReply> {
-    const reply = await this.send([
-      'query',
-      sql,
-      values,
-      safeIntegers ?? this.options.defaultSafeIntegers,
-    ]);
-    if (reply.blobs && reply.rows) {
-      restoreBuffers(reply.rows);
-    }
-    return reply;
-  }
-
   /**
-   * Posts a statement of a transaction whose result nobody reads, without
-   * waiting for it: a failure comes back as the answer to the transaction's
-   * next awaited statement, at the latest its COMMIT, which then does not
-   * run.
+   * Undefined when `connection` may post now; otherwise another
+   * connection's transaction is open, and the promise settles when it ends.
    */
-  postInTransaction(sql: string, values: unknown[]): void {
-    this.post(['query', sql, values, false, true]);
-  }
-
-  /**
-   * Runs one statement once per row, all in one message. Inside a
-   * transaction it is not awaited (see {@link postInTransaction}).
-   */
-  async runForEachRow(
-    sql: string,
-    rows: unknown[][],
-    options: { inTransaction: boolean },
-  ): Promise<void> {
-    if (options.inTransaction) {
-      this.post(['eachRow', sql, rows, false, true]);
-      return;
+  turnOf(connection: SqliteWorkerConnection): Promise<void> | undefined {
+    if (
+      this.transactionOf === undefined ||
+      this.transactionOf === connection ||
+      !this.usable
+    ) {
+      return undefined;
     }
-    await this.send(['eachRow', sql, rows]);
+    return new Promise(resolve => this.waitingForTransaction.push(resolve));
   }
 
-  /**
-   * Runs each statement once per row of values, in order, in a transaction
-   * of its own on the worker: one message, one answer. The message is posted
-   * before this returns, so the caller may hand the connection on at once;
-   * whatever is posted next runs after the transaction has ended.
-   */
-  runInTransaction(
-    operations: Array<[sql: string, rows: unknown[][]]>,
-  ): Promise<void> {
-    return this.send(['transaction', undefined, operations]).then(() => {});
+  beginTransaction(connection: SqliteWorkerConnection) {
+    this.transactionOf = connection;
   }
 
-  async pragma(setting: string): Promise<void> {
-    await this.send(['pragma', setting]);
-  }
-
-  async close(): Promise<void> {
-    if (this.usable) {
-      await this.send(['close']).catch(() => {});
+  endTransaction(connection: SqliteWorkerConnection) {
+    if (this.transactionOf === connection) {
+      this.transactionOf = undefined;
+      for (const wake of this.waitingForTransaction.splice(0)) {
+        wake();
+      }
     }
-    await this.worker.terminate();
   }
 
-  private send(message: unknown[]): Promise<WorkerReply> {
+  send(message: unknown[]): Promise<WorkerReply> {
     try {
       this.post(message);
     } catch (error) {
@@ -322,11 +298,18 @@ export class SqliteWorkerConnection {
   }
 
   /** Throws for a value that cannot be cloned; nothing reached the worker. */
-  private post(message: unknown[]) {
+  post(message: unknown[]) {
     if (this.failure) {
       throw this.failure;
     }
     this.worker.postMessage(message);
+  }
+
+  async close(): Promise<void> {
+    if (this.usable) {
+      await this.send(['close']).catch(() => {});
+    }
+    await this.worker.terminate();
   }
 
   private expectReply(): Promise<WorkerReply> {
@@ -357,7 +340,124 @@ export class SqliteWorkerConnection {
     for (const waiting of this.waiting.splice(0)) {
       waiting.reject(this.failure);
     }
+    this.transactionOf = undefined;
+    for (const wake of this.waitingForTransaction.splice(0)) {
+      wake();
+    }
     this.worker.unref();
+  }
+}
+
+/**
+ * What knex's pool hands out for a database file: one caller's way to the
+ * shared {@link SqliteWorker}, which runs the statements of all of them in
+ * the order they are posted.
+ */
+export class SqliteWorkerConnection {
+  constructor(private readonly worker: SqliteWorker) {
+    worker.connections += 1;
+  }
+
+  /** False once the worker has failed; the pool then opens a new one. */
+  get usable(): boolean {
+    return this.worker.usable;
+  }
+
+  async query(
+    sql: string,
+    values: unknown[],
+    safeIntegers: boolean | undefined,
+  ): Promise<WorkerReply> {
+    await this.turn();
+    const reply = await this.worker.send([
+      'query',
+      sql,
+      values,
+      safeIntegers ?? this.worker.options.defaultSafeIntegers,
+    ]);
+    if (reply.blobs && reply.rows) {
+      restoreBuffers(reply.rows);
+    }
+    return reply;
+  }
+
+  /**
+   * Opens a transaction: its BEGIN is posted without waiting for an answer,
+   * and until the connection goes back to the pool ({@link
+   * SqliteWorkerConnection.endTransaction}) no other connection posts.
+   */
+  async beginTransaction(sql: string): Promise<void> {
+    await this.turn();
+    this.worker.beginTransaction(this);
+    this.postInTransaction(sql, []);
+  }
+
+  endTransaction(): void {
+    this.worker.endTransaction(this);
+  }
+
+  /**
+   * Posts a statement of a transaction whose result nobody reads, without
+   * waiting for it: a failure comes back as the answer to the transaction's
+   * next awaited statement, at the latest its COMMIT, which then does not
+   * run.
+   */
+  postInTransaction(sql: string, values: unknown[]): void {
+    this.worker.post(['query', sql, values, false, true]);
+  }
+
+  /**
+   * Runs one statement once per row, all in one message. Inside a
+   * transaction it is not awaited (see {@link postInTransaction}).
+   */
+  async runForEachRow(
+    sql: string,
+    rows: unknown[][],
+    options: { inTransaction: boolean },
+  ): Promise<void> {
+    if (options.inTransaction) {
+      this.worker.post(['eachRow', sql, rows, false, true]);
+      return;
+    }
+    await this.turn();
+    await this.worker.send(['eachRow', sql, rows]);
+  }
+
+  /**
+   * Runs each statement once per row of values, in order, in a transaction
+   * of its own on the worker: one message, one answer, and no other
+   * connection waits while the main thread gets round to reading it.
+   */
+  async runInTransaction(
+    operations: Array<[sql: string, rows: unknown[][]]>,
+  ): Promise<void> {
+    await this.turn();
+    await this.worker.send(['transaction', undefined, operations]);
+  }
+
+  async pragma(setting: string): Promise<void> {
+    await this.turn();
+    await this.worker.send(['pragma', setting]);
+  }
+
+  /** Closes the worker with its last connection. */
+  async close(): Promise<void> {
+    this.endTransaction();
+    this.worker.connections -= 1;
+    if (this.worker.connections === 0) {
+      await this.worker.close();
+    }
+  }
+
+  /** Waits while another connection's transaction is open. */
+  private async turn(): Promise<void> {
+    for (
+      let wait = this.worker.turnOf(this);
+      wait;
+      wait = this.worker.turnOf(this)
+    ) {
+      await wait;
+    }
   }
 }
 
@@ -370,6 +470,7 @@ interface BetterSqliteClient {
   _formatBindings(bindings: unknown[] | undefined): unknown[];
   _optSafeIntegers(options: unknown): boolean | undefined;
   acquireRawConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
   destroyRawConnection(connection: unknown): Promise<void>;
   validateConnection(connection: unknown): boolean;
 }
@@ -384,8 +485,9 @@ type QueryObject = {
 
 /**
  * Makes `knex`'s better-sqlite3 client keep its connection on a worker
- * thread. The knex instance stays the one the database service handed out,
- * so everything sharing it (the scheduler too) goes through the worker.
+ * thread, shared by up to {@link CONNECTIONS_PER_WORKER} pooled connections.
+ * The knex instance stays the one the database service handed out, so
+ * everything sharing it (the scheduler too) goes through the worker.
  * A connection the pool opened on the main thread before is replaced the
  * next time the pool hands it out free, so no transaction in flight changes
  * connection halfway.
@@ -399,21 +501,35 @@ export function runSqliteOnWorkerThread(
 
   // A subclass rather than patched methods: knex builds each transaction's
   // client from the prototype of the instance's class.
+  let shared: Promise<SqliteWorker> | undefined;
   class WorkerThreadClient extends Base {
     async acquireRawConnection() {
-      const settings = this.connectionSettings?.options ?? {};
-      return SqliteWorkerConnection.open({
-        ...options,
-        options: {
-          readonly: Boolean(settings.readonly),
-          nativeBinding: settings.nativeBinding,
-        },
-        defaultSafeIntegers: this._optSafeIntegers(settings) ?? false,
-      });
+      let worker = shared && (await shared.catch(() => undefined));
+      if (!worker?.usable) {
+        const settings = this.connectionSettings?.options ?? {};
+        shared = SqliteWorker.open({
+          ...options,
+          options: {
+            readonly: Boolean(settings.readonly),
+            nativeBinding: settings.nativeBinding,
+          },
+          defaultSafeIntegers: this._optSafeIntegers(settings) ?? false,
+        });
+        worker = await shared;
+      }
+      return new SqliteWorkerConnection(worker);
     }
 
     validateConnection(connection: unknown) {
       return connection instanceof SqliteWorkerConnection && connection.usable;
+    }
+
+    releaseConnection(connection: unknown) {
+      // Knex is done with it, its transaction committed or rolled back.
+      if (connection instanceof SqliteWorkerConnection) {
+        connection.endTransaction();
+      }
+      return super.releaseConnection(connection);
     }
 
     async destroyRawConnection(connection: unknown) {
@@ -432,7 +548,7 @@ export function runSqliteOnWorkerThread(
         throw new Error('The query is empty');
       }
       if (transacting(this) && /^BEGIN\b/i.test(obj.sql)) {
-        connection.postInTransaction(obj.sql, []);
+        await connection.beginTransaction(obj.sql);
         obj.response = { changes: 0, lastInsertRowid: 0 };
         return obj;
       }
@@ -457,6 +573,11 @@ export function runSqliteOnWorkerThread(
     }
   }
   Object.setPrototypeOf(client, WorkerThreadClient.prototype);
+  const pool = (knex.client as { pool?: { max: number } }).pool;
+  if (pool && pool.max < CONNECTIONS_PER_WORKER) {
+    // Tarn reads its bound afresh on every acquisition.
+    pool.max = CONNECTIONS_PER_WORKER;
+  }
 }
 
 /** Knex marks the client it builds for each transaction. */
