@@ -281,10 +281,15 @@ class SqliteWorker {
 
   endTransaction(connection: SqliteWorkerConnection) {
     if (this.transactionOf === connection) {
-      this.transactionOf = undefined;
-      for (const wake of this.waitingForTransaction.splice(0)) {
-        wake();
-      }
+      this.noTransaction();
+    }
+  }
+
+  /** Lets the statements waiting for a transaction to end ask again. */
+  private noTransaction() {
+    this.transactionOf = undefined;
+    for (const wake of this.waitingForTransaction.splice(0)) {
+      wake();
     }
   }
 
@@ -340,10 +345,7 @@ class SqliteWorker {
     for (const waiting of this.waiting.splice(0)) {
       waiting.reject(this.failure);
     }
-    this.transactionOf = undefined;
-    for (const wake of this.waitingForTransaction.splice(0)) {
-      wake();
-    }
+    this.noTransaction();
     this.worker.unref();
   }
 }
