@@ -624,8 +624,13 @@ async function runSide({ engine, side, root, dir, staticToken }) {
     const windows = loop.filter(line => line.type === 'window');
     const window = windows[windows.length - 1];
     const loadStart = driven.sends[0]?.sentAt ?? 0;
+    // The seconds of the load window only: the memory reading after it
+    // forces collections that pause the loop on purpose.
     const seconds = loop.filter(
-      line => line.type === 'second' && line.at - 1000 >= loadStart,
+      line =>
+        line.type === 'second' &&
+        line.at - 1000 >= loadStart &&
+        line.at <= (window?.at ?? Infinity),
     );
     result.eventLoop = {
       max: window?.max,
