@@ -9,6 +9,7 @@
  *   yarn bench --quick    small smoke run, writes results/quick.{md,json,svg}
  *   --engines=sqlite      limit the engines (sqlite, postgres)
  *   --storage-only        sends, inbox and their curves; no sockets
+ *   --sockets-only        broadcasts, the targeted signal and idle-socket memory
  *
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
@@ -38,6 +39,7 @@ const { writeReport } = require('./report');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const storageOnly = args.includes('--storage-only');
+const socketsOnly = args.includes('--sockets-only');
 const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
@@ -762,13 +764,15 @@ async function runEngine(engine, record, engineIndex) {
       record.add(engine, 'rest-memory', side, bytes / 1024 / 1024);
       log(`${engine} ${side} at rest: ${(bytes / 1024 / 1024).toFixed(0)} MB`);
     }
-    // The floor runs on the Herald side's database: same schema, same rows.
-    floorDb = notificationsDatabase(engine, databaseOptions.herald);
-    const floor = storageFloor(floorDb);
-    await runSends(engine, backends, staticToken, record, floor);
-    await runInbox(engine, backends, databaseOptions, record, floor);
-    await floorDb.destroy();
-    floorDb = undefined;
+    if (!socketsOnly) {
+      // The floor runs on the Herald side's database: same schema, same rows.
+      floorDb = notificationsDatabase(engine, databaseOptions.herald);
+      const floor = storageFloor(floorDb);
+      await runSends(engine, backends, staticToken, record, floor);
+      await runInbox(engine, backends, databaseOptions, record, floor);
+      await floorDb.destroy();
+      floorDb = undefined;
+    }
     if (!storageOnly) {
       await runSockets(engine, backends, staticToken, record);
     }
@@ -816,9 +820,10 @@ async function main() {
       )[0];
     }
   }
-  // A storage-only run leaves the full run's results alone, and a run of
-  // chosen engines those of the others.
-  const name = `${storageOnly ? 'storage-' : ''}${quick ? 'quick' : 'latest'}${
+  // A storage-only or sockets-only run leaves the full run's results alone,
+  // and a run of chosen engines those of the others.
+  const part = (storageOnly && 'storage-') || (socketsOnly && 'sockets-') || '';
+  const name = `${part}${quick ? 'quick' : 'latest'}${
     enginesArg ? `-${engines.join('-')}` : ''
   }`;
   writeReport({
