@@ -46,6 +46,28 @@ describe('SignalHub sockets', () => {
       client.ping();
     });
 
+  it('keeps no subprotocol once the handshake has echoed it', async () => {
+    const selecting = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      clientTracking: false,
+      WebSocket: hub.socketClass,
+      handleProtocols: protocols => protocols.values().next().value ?? false,
+    });
+    await new Promise(resolve => selecting.once('listening', resolve));
+    const serverSide = new Promise<WebSocket>(resolve =>
+      selecting.once('connection', resolve),
+    );
+    const { port } = selecting.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`, 'a-user-token');
+    await new Promise(resolve => client.once('open', resolve));
+
+    expect(client.protocol).toBe('a-user-token');
+    expect((await serverSide).protocol).toBe('');
+    client.terminate();
+    await new Promise(resolve => selecting.close(resolve));
+  });
+
   it('serves sockets of its class without a listener on each', async () => {
     const { client, serverSide } = await connect();
     expect(serverSide).toBeInstanceOf(hub.socketClass);

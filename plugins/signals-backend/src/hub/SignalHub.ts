@@ -410,9 +410,20 @@ type SocketListeners = {
  * 250 bytes once there are five events. Sockets of this class hand those
  * events to the shared listeners from their prototype instead, and still
  * emit every event as usual, so other listeners run too.
+ *
+ * They also keep no subprotocol. `ws` stores the one the handshake selected
+ * for `protocol`, and here that is the user's token: about half a kilobyte
+ * per socket, and a credential kept for the socket's lifetime, that nothing
+ * reads once the handshake has echoed it.
  */
 function hubSocketClass(listeners: SocketListeners): typeof WebSocket {
   return class HubSocket extends WebSocket {
+    get _protocol() {
+      return '';
+    }
+
+    set _protocol(_selected: string) {}
+
     emit(event: string | symbol, ...args: any[]): boolean {
       switch (event) {
         case 'message':
