@@ -17,6 +17,8 @@ describe('SignalHub sockets', () => {
       // As the endpoint: tracking clients adds a close listener per socket.
       clientTracking: false,
       WebSocket: hub.socketClass,
+      // As the endpoint: the subprotocol that carried the token is echoed.
+      handleProtocols: protocols => protocols.values().next().value ?? false,
     });
     accepted = new Promise(resolve =>
       server.once('connection', socket => {
@@ -32,9 +34,9 @@ describe('SignalHub sockets', () => {
     await new Promise(resolve => server.close(resolve));
   });
 
-  async function connect() {
+  async function connect(protocol?: string) {
     const { port } = server.address() as AddressInfo;
-    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    const client = new WebSocket(`ws://127.0.0.1:${port}`, protocol);
     await new Promise(resolve => client.once('open', resolve));
     return { client, serverSide: await accepted };
   }
@@ -47,25 +49,9 @@ describe('SignalHub sockets', () => {
     });
 
   it('keeps no subprotocol once the handshake has echoed it', async () => {
-    const selecting = new WebSocketServer({
-      port: 0,
-      host: '127.0.0.1',
-      clientTracking: false,
-      WebSocket: hub.socketClass,
-      handleProtocols: protocols => protocols.values().next().value ?? false,
-    });
-    await new Promise(resolve => selecting.once('listening', resolve));
-    const serverSide = new Promise<WebSocket>(resolve =>
-      selecting.once('connection', resolve),
-    );
-    const { port } = selecting.address() as AddressInfo;
-    const client = new WebSocket(`ws://127.0.0.1:${port}`, 'a-user-token');
-    await new Promise(resolve => client.once('open', resolve));
-
+    const { client, serverSide } = await connect('a-user-token');
     expect(client.protocol).toBe('a-user-token');
-    expect((await serverSide).protocol).toBe('');
-    client.terminate();
-    await new Promise(resolve => selecting.close(resolve));
+    expect(serverSide.protocol).toBe('');
   });
 
   it('serves sockets of its class without a listener on each', async () => {
