@@ -623,6 +623,23 @@ async function runSockets(engine, backends, staticToken, record) {
         });
         settle('signal-targeted', side, outcome);
       }
+      if (!down.floor) {
+        const outcome = await clients.floor.call('deliver', {
+          side: 'floor',
+          channel: 'bench',
+          expectUsers: targets,
+          timeoutMs: 60000,
+          request: {
+            url: `${servers.floor.baseUrl}/signal`,
+            body: {
+              users: targets,
+              channel: 'bench',
+              message: { sequence: rep },
+            },
+          },
+        });
+        settle('signal-targeted', 'floor', outcome);
+      }
     }
   };
   // Two collections a moment apart let the allocator hand freed pages back

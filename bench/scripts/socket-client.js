@@ -56,8 +56,8 @@ function openSocket(url, token, channels, userName) {
 const commands = {
   /*
    * Opens sockets until the side holds `count`, one distinct user per socket.
-   * Without `signIn` (the fan-out floor, which knows no users) the sockets
-   * connect without a token.
+   * Without `signIn` (the fan-out floor, which knows no tokens) the sockets
+   * connect without one and name their user in the URL.
    */
   async open({ side, baseUrl, count, channels, signIn = true }) {
     const state = sideState(side);
@@ -73,7 +73,10 @@ const commands = {
         token = await benchToken(baseUrl, userName);
         state.tokens.set(userName, token);
       }
-      return openSocket(wsUrl, token, channels, userName);
+      const url = signIn
+        ? wsUrl
+        : `${wsUrl}?user=${encodeURIComponent(userName)}`;
+      return openSocket(url, token, channels, userName);
     });
     state.sockets.push(...opened);
     // A subscribe frame is processed after the open event; a ping round trip
