@@ -62,10 +62,10 @@ function summarise(results, engines, median, plan) {
       let target;
       if (workload.target && herald.value !== undefined) {
         if (upstream.value !== undefined || workload.heraldOnlyTarget) {
-          target = workload.target(herald.value, upstream.value, engine);
+          target = workload.target(herald.value, upstream.value, floor?.value);
         }
       } else if (workload.target) {
-        const probe = workload.target(1, 1, engine);
+        const probe = workload.target(1, 1, 1);
         target = probe && { text: probe.text, met: undefined };
       }
       rows.push({
