@@ -573,17 +573,30 @@ async function runSockets(engine, backends, staticToken, record) {
   };
   // The floor sends the frame Herald sent for a broadcast notification, so
   // both write the same bytes to every socket.
-  const broadcastFloor = async workload => {
-    if (!floorFrame || down.floor) {
+  // The same delivery on the fan-out floor, timed as the backends' are.
+  const deliverOnFloor = async (
+    workload,
+    { path: route, body, ...delivery },
+  ) => {
+    if (down.floor) {
       return;
     }
     const outcome = await clients.floor.call('deliver', {
       side: 'floor',
-      channel: 'notifications',
       timeoutMs: 60000,
-      request: { url: `${servers.floor.baseUrl}/broadcast`, body: {} },
+      ...delivery,
+      request: { url: `${servers.floor.baseUrl}${route}`, body },
     });
     settle(workload, 'floor', outcome);
+  };
+  const broadcastFloor = async workload => {
+    if (floorFrame) {
+      await deliverOnFloor(workload, {
+        path: '/broadcast',
+        channel: 'notifications',
+        body: {},
+      });
+    }
   };
   const broadcast = async count => {
     const workload = `broadcast-${count}`;
@@ -654,23 +667,12 @@ async function runSockets(engine, backends, staticToken, record) {
         });
         settle('signal-targeted', side, outcome);
       }
-      if (!down.floor) {
-        const outcome = await clients.floor.call('deliver', {
-          side: 'floor',
-          channel: 'bench',
-          expectUsers: targets,
-          timeoutMs: 60000,
-          request: {
-            url: `${servers.floor.baseUrl}/signal`,
-            body: {
-              users: targets,
-              channel: 'bench',
-              message: { sequence: rep },
-            },
-          },
-        });
-        settle('signal-targeted', 'floor', outcome);
-      }
+      await deliverOnFloor('signal-targeted', {
+        path: '/signal',
+        channel: 'bench',
+        expectUsers: targets,
+        body: { users: targets, channel: 'bench', message: { sequence: rep } },
+      });
     }
   };
   // Two collections a moment apart let the allocator hand freed pages back
