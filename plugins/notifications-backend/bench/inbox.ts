@@ -220,6 +220,7 @@ async function measure(name: string, knex: Knex) {
     await printPlans(name, knex);
   }
   for (const migration of [
+    '20261204a_text_owner.js',
     '20261203j_search_texts.js',
     '20261203g_search_index.js',
   ]) {

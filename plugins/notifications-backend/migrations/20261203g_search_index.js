@@ -87,47 +87,64 @@ async function upSqlite(knex) {
 }
 
 /**
- * The schema holding pg_trgm's operator classes, installing the extension
- * if need be, or undefined when it is neither installed nor installable.
+ * The schema an extension is installed in, or undefined.
  *
  * @param {import('knex').Knex} knex
  */
-async function trigramSchema(knex) {
-  const installed = async () => {
-    const { rows } = await knex.raw(
-      `SELECT n.nspname AS schema FROM pg_extension e
-       JOIN pg_namespace n ON n.oid = e.extnamespace
-       WHERE e.extname = 'pg_trgm'`,
-    );
-    return rows[0]?.schema;
-  };
-  const schema = await installed();
+async function installedExtensionSchema(knex, name) {
+  const { rows } = await knex.raw(
+    `SELECT n.nspname AS schema FROM pg_extension e
+     JOIN pg_namespace n ON n.oid = e.extnamespace
+     WHERE e.extname = ?`,
+    [name],
+  );
+  return rows[0]?.schema;
+}
+
+/**
+ * The schema holding an extension's operator classes, installing the
+ * extension if need be, or undefined when it is neither installed nor
+ * installable; then a warning says what the database goes `without`.
+ *
+ * @param {import('knex').Knex} knex
+ * @param {string} name
+ * @param {{ what: string, effect: string }} without
+ */
+async function extensionSchema(knex, name, without) {
+  const schema = await installedExtensionSchema(knex, name);
   if (schema) {
     return schema;
   }
+  const warn = reason =>
+    knex.client.logger.warn(
+      `notifications: ${without.what}, ${reason}; ${without.effect}`,
+    );
   const available = await knex.raw(
-    `SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'`,
+    `SELECT 1 FROM pg_available_extensions WHERE name = ?`,
+    [name],
   );
   if (available.rows.length === 0) {
-    knex.client.logger.warn(
-      'notifications: no search index, the PostgreSQL server lacks the pg_trgm extension; search reads the rows',
-    );
+    warn(`the PostgreSQL server lacks the ${name} extension`);
     return undefined;
   }
   try {
     // Inside a savepoint: on PostgreSQL a failed statement would abort the
     // migration's transaction, and lacking the privilege is a normal case.
     await knex.transaction(trx =>
-      trx.raw('CREATE EXTENSION IF NOT EXISTS pg_trgm'),
+      trx.raw('CREATE EXTENSION IF NOT EXISTS ??', [name]),
     );
   } catch (error) {
-    knex.client.logger.warn(
-      `notifications: no search index, pg_trgm could not be installed (${error.message}); search reads the rows`,
-    );
+    warn(`${name} could not be installed (${error.message})`);
     return undefined;
   }
-  return installed();
+  return installedExtensionSchema(knex, name);
 }
+
+const trigramSchema = knex =>
+  extensionSchema(knex, 'pg_trgm', {
+    what: 'no search index',
+    effect: 'search reads the rows',
+  });
 
 /** @param {import('knex').Knex} knex */
 async function upPostgres(knex) {
@@ -177,3 +194,5 @@ exports.down = async function down(knex) {
 };
 
 exports.createSqliteIndex = createSqliteIndex;
+exports.extensionSchema = extensionSchema;
+exports.installedExtensionSchema = installedExtensionSchema;

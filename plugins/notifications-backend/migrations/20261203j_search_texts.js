@@ -36,6 +36,9 @@ const TEXT_SEARCH = 'notification_text_search';
 const ROW_INDEX = 'notification_text_id_user_idx';
 const COLUMNS = ['title', 'description'];
 const PENDING_LIST_KB = 256;
+const SQLITE_NEW_ID = 'lower(hex(randomblob(16)))';
+// Random and unique; gen_random_uuid() needs PostgreSQL 13.
+const PG_NEW_ID = 'md5(random()::text || clock_timestamp()::text)::uuid';
 const pgOldIndex = column => `notification_${column}_trgm_idx`;
 const pgTextIndex = column => `notification_text_${column}_trgm_idx`;
 
@@ -48,12 +51,53 @@ async function backfill(knex, newId) {
   );
 }
 
+/**
+ * SQLite's triggers that give a row inserted or retitled without a text one
+ * of its own; with `owner`, the text names the row's user as its owner (see
+ * `20261204a_text_owner`).
+ */
+function sqliteOwnTextTriggers({ owner = false } = {}) {
+  // Inside a trigger last_insert_rowid() is the row the trigger inserted.
+  const giveOwnText = `
+    INSERT INTO ${TEXT} (id, title, description${owner ? ', owner' : ''})
+    VALUES (${SQLITE_NEW_ID}, NEW.title, NEW.description${
+    owner ? ', NEW."user"' : ''
+  });
+    UPDATE notification SET text_id = (
+      SELECT id FROM ${TEXT} WHERE rowid = last_insert_rowid()
+    ) WHERE rowid = NEW.rowid;`;
+  return [
+    `CREATE TRIGGER ${TEXT}_insert AFTER INSERT ON notification
+     WHEN NEW.text_id IS NULL
+     BEGIN ${giveOwnText} END`,
+    `CREATE TRIGGER ${TEXT}_retitle AFTER UPDATE OF title, description ON notification
+     WHEN (OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description)
+       AND NEW.text_id IS OLD.text_id
+     BEGIN ${giveOwnText} END`,
+  ];
+}
+
+/**
+ * PostgreSQL's function behind the triggers that give a row inserted or
+ * retitled without a text one of its own; with `owner`, as in SQLite's.
+ */
+function pgOwnTextFunction({ owner = false } = {}) {
+  return `CREATE OR REPLACE FUNCTION ${TEXT}_own() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       NEW.text_id := ${PG_NEW_ID};
+       INSERT INTO ${TEXT} (id, title, description${owner ? ', owner' : ''})
+       VALUES (NEW.text_id, NEW.title, NEW.description${
+         owner ? ', NEW."user"' : ''
+       });
+       RETURN NEW;
+     END $$`;
+}
+
 /** @param {import('knex').Knex} knex */
 async function upSqlite(knex) {
   if (!(await knex.schema.hasTable('notification_search'))) {
     return;
   }
-  const newId = 'lower(hex(randomblob(16)))';
   await knex.raw(
     `CREATE TABLE ${TEXT} (
        id varchar(36) PRIMARY KEY NOT NULL,
@@ -83,7 +127,7 @@ async function upSqlite(knex) {
   // Not through knex's alterTable, which rebuilds the table and with it
   // drops every trigger on it.
   await knex.raw('ALTER TABLE notification ADD COLUMN text_id varchar(36)');
-  await backfill(knex, newId);
+  await backfill(knex, SQLITE_NEW_ID);
   // Without it each row's lookup reads every text: minutes for 200,000 rows.
   await knex.raw(
     `CREATE INDEX ${TEXT}_backfill ON ${TEXT} (title, description)`,
@@ -102,27 +146,12 @@ async function upSqlite(knex) {
   }
   await knex.raw('DROP TABLE notification_search');
 
-  // Inside a trigger last_insert_rowid() is the row the trigger inserted.
-  const giveOwnText = `
-    INSERT INTO ${TEXT} (id, title, description)
-    VALUES (${newId}, NEW.title, NEW.description);
-    UPDATE notification SET text_id = (
-      SELECT id FROM ${TEXT} WHERE rowid = last_insert_rowid()
-    ) WHERE rowid = NEW.rowid;`;
+  for (const statement of sqliteOwnTextTriggers()) {
+    await knex.raw(statement);
+  }
   const dropUnused = `
     DELETE FROM ${TEXT} WHERE id = OLD.text_id
       AND NOT EXISTS (SELECT 1 FROM notification WHERE text_id = OLD.text_id);`;
-  await knex.raw(
-    `CREATE TRIGGER ${TEXT}_insert AFTER INSERT ON notification
-     WHEN NEW.text_id IS NULL
-     BEGIN ${giveOwnText} END`,
-  );
-  await knex.raw(
-    `CREATE TRIGGER ${TEXT}_retitle AFTER UPDATE OF title, description ON notification
-     WHEN (OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description)
-       AND NEW.text_id IS OLD.text_id
-     BEGIN ${giveOwnText} END`,
-  );
   await knex.raw(
     `CREATE TRIGGER ${TEXT}_release AFTER UPDATE OF text_id ON notification
      WHEN OLD.text_id IS NOT NULL AND OLD.text_id IS NOT NEW.text_id
@@ -150,15 +179,9 @@ async function downSqlite(knex) {
   await searchIndex.createSqliteIndex(knex, 'notification');
 }
 
-/** The schema-qualified trigram operator class the old indexes use. */
-async function pgTrigramOps(knex) {
-  const { rows } = await knex.raw(
-    `SELECT n.nspname AS schema FROM pg_extension e
-     JOIN pg_namespace n ON n.oid = e.extnamespace
-     WHERE e.extname = 'pg_trgm'`,
-  );
-  return rows[0]?.schema;
-}
+/** The schema of the trigram operator class the old indexes use. */
+const pgTrigramOps = knex =>
+  searchIndex.installedExtensionSchema(knex, 'pg_trgm');
 
 async function pgHasIndex(knex, name) {
   const { rows } = await knex.raw(
@@ -169,14 +192,33 @@ async function pgHasIndex(knex, name) {
   return rows.length > 0;
 }
 
+/**
+ * The trigram indexes of the texts, with pg_trgm's operator classes in
+ * `schema`; of the texts matching `where` only, when given.
+ */
+async function createPgTextIndexes(knex, schema, where) {
+  for (const column of COLUMNS) {
+    await knex.raw(
+      `CREATE INDEX ?? ON ?? USING gin (lower(??) ??.??)
+       WITH (gin_pending_list_limit = ${PENDING_LIST_KB})
+       ${where ? `WHERE ${where}` : ''}`,
+      [pgTextIndex(column), TEXT, column, schema, 'gin_trgm_ops'],
+    );
+  }
+}
+
+async function dropPgTextIndexes(knex) {
+  for (const column of COLUMNS) {
+    await knex.raw('DROP INDEX ??', [pgTextIndex(column)]);
+  }
+}
+
 /** @param {import('knex').Knex} knex */
 async function upPostgres(knex) {
   if (!(await pgHasIndex(knex, pgOldIndex('title')))) {
     return;
   }
   const schema = await pgTrigramOps(knex);
-  // Random and unique; gen_random_uuid() needs PostgreSQL 13.
-  const newId = 'md5(random()::text || clock_timestamp()::text)::uuid';
   await knex.raw(
     `CREATE TABLE ${TEXT} (
        id uuid PRIMARY KEY,
@@ -185,7 +227,7 @@ async function upPostgres(knex) {
      )`,
   );
   await knex.raw('ALTER TABLE notification ADD COLUMN text_id uuid');
-  await backfill(knex, newId);
+  await backfill(knex, PG_NEW_ID);
   await knex.raw(
     `UPDATE notification n SET text_id = t.id FROM ${TEXT} t
      WHERE t.title = n.title
@@ -194,22 +236,10 @@ async function upPostgres(knex) {
   await knex.raw(`CREATE INDEX ${ROW_INDEX} ON notification (text_id, "user")`);
   for (const column of COLUMNS) {
     await knex.raw('DROP INDEX ??', [pgOldIndex(column)]);
-    await knex.raw(
-      `CREATE INDEX ?? ON ?? USING gin (lower(??) ??.??)
-       WITH (gin_pending_list_limit = ${PENDING_LIST_KB})`,
-      [pgTextIndex(column), TEXT, column, schema, 'gin_trgm_ops'],
-    );
   }
+  await createPgTextIndexes(knex, schema);
 
-  await knex.raw(
-    `CREATE FUNCTION ${TEXT}_own() RETURNS trigger LANGUAGE plpgsql AS $$
-     BEGIN
-       NEW.text_id := ${newId};
-       INSERT INTO ${TEXT} (id, title, description)
-       VALUES (NEW.text_id, NEW.title, NEW.description);
-       RETURN NEW;
-     END $$`,
-  );
+  await knex.raw(pgOwnTextFunction());
   await knex.raw(
     `CREATE FUNCTION ${TEXT}_release() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
@@ -271,3 +301,11 @@ async function downPostgres(knex) {
 exports.up = perDialect({ sqlite: upSqlite, pg: upPostgres });
 
 exports.down = perDialect({ sqlite: downSqlite, pg: downPostgres });
+
+exports.sqliteOwnTextTriggers = sqliteOwnTextTriggers;
+exports.pgOwnTextFunction = pgOwnTextFunction;
+exports.pgTrigramOps = pgTrigramOps;
+exports.createPgTextIndexes = createPgTextIndexes;
+exports.dropPgTextIndexes = dropPgTextIndexes;
+exports.TEXT_COLUMNS = COLUMNS;
+exports.PENDING_LIST_KB = PENDING_LIST_KB;

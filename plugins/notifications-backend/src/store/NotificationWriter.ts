@@ -137,27 +137,52 @@ const TEXT_COLUMNS: BulkColumn[] = [
   { name: 'id', pgType: 'uuid' },
   { name: 'title', pgType: 'text' },
   { name: 'description', pgType: 'text' },
+  { name: 'owner', pgType: 'text' },
 ];
+
+type SendText = {
+  id: string;
+  title: string;
+  description: string | null;
+  /** The one user whose rows use the text, null once a second one does. */
+  owner: string | null;
+};
 
 /**
  * The texts of a send's rows, for the search index of
  * `20261203j_search_texts`: one per distinct title and description, so the
- * index takes a send once rather than once per recipient.
+ * index takes a send once rather than once per recipient. A text used by
+ * one user names that user as its owner (`20261204a_text_owner`).
  */
 class SendTexts {
-  private readonly ids = new Map<string, string>();
-  readonly rows: unknown[][] = [];
+  private readonly texts = new Map<string, SendText>();
 
-  idFor(content: NotificationContent): string {
+  idFor(content: NotificationContent, users: string[]): string {
     const description = content.description ?? null;
     const key = JSON.stringify([content.title, description]);
-    let id = this.ids.get(key);
-    if (!id) {
-      id = timeOrderedUuid();
-      this.ids.set(key, id);
-      this.rows.push([id, content.title, description]);
+    let text = this.texts.get(key);
+    if (!text) {
+      text = {
+        id: timeOrderedUuid(),
+        title: content.title,
+        description,
+        owner: users[0],
+      };
+      this.texts.set(key, text);
     }
-    return id;
+    if (users.some(user => user !== text!.owner)) {
+      text.owner = null;
+    }
+    return text.id;
+  }
+
+  get rows(): unknown[][] {
+    return Array.from(this.texts.values(), text => [
+      text.id,
+      text.title,
+      text.description,
+      text.owner,
+    ]);
   }
 }
 
@@ -302,7 +327,14 @@ export class NotificationWriter {
             done: null,
             snoozed_until: null,
             reasons: serializeReasons(group[0].reasons),
-            ...(texts ? { text_id: texts.idFor(group[0].content) } : {}),
+            ...(texts
+              ? {
+                  text_id: texts.idFor(
+                    group[0].content,
+                    group.map(draft => draft.user),
+                  ),
+                }
+              : {}),
           });
       }
     }
@@ -401,7 +433,7 @@ function newUserRow(
     ...newRowColumns(id, origin, content, now),
     user,
     reasons: serializeReasons(reasons),
-    text_id: texts?.idFor(content) ?? null,
+    text_id: texts?.idFor(content, [user]) ?? null,
   };
 }
 

@@ -173,7 +173,7 @@ export class NotificationsStore {
     user: string,
     options: ListNotificationsOptions,
   ): Promise<{ totalCount: number; notifications: Notification[] }> {
-    const texts = await textsToSearchThrough(this.knex, options.search);
+    const texts = await textsToSearchThrough(this.knex, user, options.search);
     const [rows, totalCount] = await Promise.all([
       this.selectPage(user, options, texts),
       this.count(user, options, texts),
@@ -274,7 +274,7 @@ export class NotificationsStore {
     const [own, broadcasts] = this.branches(
       user,
       filter,
-      await textsToSearchThrough(this.knex, filter.search),
+      await textsToSearchThrough(this.knex, user, filter.search),
     );
     const topicsOf = (branch: Knex.QueryBuilder, table: string) =>
       branch.distinct(`${table}.topic`).whereNotNull(`${table}.topic`);

@@ -2,13 +2,18 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import * as searchIndexMigration from '../../migrations/20261203g_search_index';
+import * as textOwnerMigration from '../../migrations/20261204a_text_owner';
 import {
   createTestDatabases,
   describeOnPostgres,
 } from '../__testUtils__/notificationsTestBackend';
 import { RetentionStore } from '../retention';
 import { applyDatabaseMigrations } from './migrations';
-import { NotificationContent, NotificationWriter } from './NotificationWriter';
+import {
+  NotificationContent,
+  NotificationWriter,
+  UserNotificationDraft,
+} from './NotificationWriter';
 import { NotificationsStore } from './NotificationsStore';
 import {
   findSearchIndexes,
@@ -25,6 +30,7 @@ const BOB = 'user:default/bob';
 const ORIGIN = 'plugin:test';
 /** The search index's migrations, last first, as they are rolled back. */
 const SEARCH_MIGRATIONS = [
+  '20261204a_text_owner.js',
   '20261203j_search_texts.js',
   '20261203g_search_index.js',
 ];
@@ -208,6 +214,8 @@ const INDEXES: Record<string, string[]> = {
     'broadcast_description_trgm_idx',
     'broadcast_title_trgm_idx',
     'notification_text_description_trgm_idx',
+    'notification_text_owner_description_trgm_idx',
+    'notification_text_owner_title_trgm_idx',
     'notification_text_title_trgm_idx',
   ],
   MYSQL_8: [],
@@ -360,12 +368,115 @@ describe.each(TEXT_DATABASES)('texts of the search index on %p', databaseId => {
       // PostgreSQL estimates from statistics, as autovacuum would keep them.
       await knex.raw('ANALYZE notification_text');
     }
-    expect(await textsToSearchThrough(knex, 'rare word')).toBeDefined();
-    expect(await textsToSearchThrough(knex, 'failure')).toBeUndefined();
-    expect(await textsToSearchThrough(knex, 'fa')).toBeUndefined();
+    const through = (search: string) =>
+      textsToSearchThrough(knex, ALICE, search);
+    expect(await through('rare word')).toBeDefined();
+    expect(await through('failure')).toBeUndefined();
+    expect(await through('fa')).toBeUndefined();
     // The same rows either way.
     expect(await titlesFound('rare word')).toEqual(['Common failure']);
     expect(await titlesFound('failure')).toEqual(['Common failure']);
+
+    // Texts of one other user are not Alice's to look through.
+    await knex('notification_text')
+      .whereNot('title', 'Common failure')
+      .update({ owner: BOB });
+    if (databaseId === 'POSTGRES_15') {
+      await knex.raw('ANALYZE notification_text');
+    }
+    expect(await through('failure')).toBeDefined();
+    expect(await titlesFound('failure')).toEqual(['Common failure']);
+  });
+
+  it('names the one user whose rows use a text as its owner', async () => {
+    const { knex, writer } = await setUp();
+    const owners = () =>
+      knex('notification_text')
+        .orderBy(['title', 'description'])
+        .select('title', 'owner');
+    const send = (drafts: UserNotificationDraft[]) =>
+      knex.transaction(tx =>
+        writer.storeUserNotifications(tx, {
+          origin: ORIGIN,
+          now: new Date(),
+          drafts,
+        }),
+      );
+    const shared = { title: 'B shared' };
+    await send([
+      draft(ALICE, { title: 'A personal' }),
+      draft(ALICE, shared),
+      draft(BOB, shared),
+    ]);
+    // A scoped re-send to both moves both rows to one new text.
+    const scoped = { title: 'C scoped', scope: 'build-2' };
+    await send([draft(ALICE, scoped)]);
+    await send([draft(BOB, scoped)]);
+    expect(await owners()).toEqual([
+      { title: 'A personal', owner: ALICE },
+      { title: 'B shared', owner: null },
+      { title: 'C scoped', owner: ALICE },
+      { title: 'C scoped', owner: BOB },
+    ]);
+    await send([ALICE, BOB].map(user => draft(user, scoped)));
+    expect(await owners()).toEqual([
+      { title: 'A personal', owner: ALICE },
+      { title: 'B shared', owner: null },
+      { title: 'C scoped', owner: null },
+    ]);
+
+    // The text a trigger makes for a row written without one is its user's.
+    await knex('notification').insert({
+      id: randomUUID(),
+      user: BOB,
+      title: 'D by upstream',
+      severity: 'normal',
+      origin: ORIGIN,
+      created: new Date(),
+    });
+    expect((await owners()).at(-1)).toEqual({
+      title: 'D by upstream',
+      owner: BOB,
+    });
+  });
+
+  it('finds the owners of the texts already there when upgrading', async () => {
+    const { knex } = await setUp();
+    await knex.migrate.down({ ...migrations, name: '20261204a_text_owner.js' });
+    await findSearchIndexes(knex);
+    const row = (user: string, title: string, textId?: string) => ({
+      id: randomUUID(),
+      user,
+      title,
+      severity: 'normal',
+      origin: ORIGIN,
+      created: new Date(),
+      ...(textId ? { text_id: textId } : {}),
+    });
+    // Rows of one user each get a text from the trigger; one text shared.
+    await knex('notification').insert([
+      row(ALICE, 'Personal of Alice'),
+      row(BOB, 'Personal of Bob'),
+    ]);
+    const sharedId = randomUUID();
+    await knex('notification_text').insert({ id: sharedId, title: 'Shared' });
+    await knex('notification').insert([
+      row(ALICE, 'Shared', sharedId),
+      row(BOB, 'Shared', sharedId),
+    ]);
+
+    await applyDatabaseMigrations(knex);
+    expect(
+      await knex('notification_text').orderBy('title').select('title', 'owner'),
+    ).toEqual([
+      { title: 'Personal of Alice', owner: ALICE },
+      { title: 'Personal of Bob', owner: BOB },
+      { title: 'Shared', owner: null },
+    ]);
+    expect(
+      (await new NotificationsStore(knex).list(BOB, { search: 'shared' }))
+        .totalCount,
+    ).toBe(1);
   });
 
   it('gives a row written without a text one of its own, as upstream writes them', async () => {
@@ -460,6 +571,12 @@ describe('search on SQLite', () => {
     expect(indexed).toContainEqual(
       expect.stringMatching(/^SCAN broadcast_search VIRTUAL TABLE INDEX/),
     );
+    // From each matching text to the user's rows of it, not the other way.
+    expect(indexed).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH n USING COVERING INDEX notification_text_id_user_idx \(text_id=\? AND user=\?\)/,
+      ),
+    );
     expect((await plans('qu')).join('\n')).not.toMatch(/_search/);
   });
 });
@@ -505,6 +622,10 @@ describeOnPostgres('search on PostgreSQL', init => {
       await connection.query('RESET enable_seqscan');
       await knex.client.releaseConnection(connection);
     }
+    // Alice's texts by owner and term together; the shared ones (none) by term.
+    expect(plan.join('\n')).toMatch(
+      /Bitmap Index Scan on notification_text_owner_title_trgm_idx .*\n\s+Index Cond: \(\(owner = /,
+    );
     expect(plan.join('\n')).toMatch(
       /Bitmap Index Scan on notification_text_title_trgm_idx/,
     );
@@ -514,12 +635,7 @@ describeOnPostgres('search on PostgreSQL', init => {
       .orderBy('relname')
       .select('relname', 'reloptions');
     expect(options).toEqual(
-      [
-        'broadcast_description_trgm_idx',
-        'broadcast_title_trgm_idx',
-        'notification_text_description_trgm_idx',
-        'notification_text_title_trgm_idx',
-      ].map(relname => ({
+      INDEXES.POSTGRES_15.map(relname => ({
         relname,
         reloptions: ['gin_pending_list_limit=256'],
       })),
@@ -537,6 +653,85 @@ describeOnPostgres('search on PostgreSQL', init => {
         .map(row => row.title)
         .sort(),
     );
+  });
+
+  it('combines an owner index with the trigram indexes where btree_gin cannot be installed', async () => {
+    const knex = await init();
+    await applyDatabaseMigrations(knex);
+    await knex.migrate.down({ ...migrations, name: '20261204a_text_owner.js' });
+    await knex.raw('DROP EXTENSION btree_gin');
+    const sharedId = randomUUID();
+    await knex('notification_text').insert({
+      id: sharedId,
+      title: 'Quasar shared',
+    });
+    await knex('notification').insert(
+      [
+        { user: ALICE, title: 'Quasar of Alice' },
+        { user: BOB, title: 'Quasar of Bob' },
+        { user: ALICE, title: 'Quasar shared', text_id: sharedId },
+        { user: BOB, title: 'Quasar shared', text_id: sharedId },
+      ].map(row => ({
+        id: randomUUID(),
+        severity: 'normal',
+        origin: ORIGIN,
+        created: new Date(),
+        ...row,
+      })),
+    );
+    // A role that owns what the migration changes but may not create
+    // extensions in this database.
+    const role = `herald_owner_${randomUUID().slice(0, 8)}`;
+    await knex.raw('CREATE ROLE ??', [role]);
+    try {
+      await knex.raw('GRANT CREATE ON SCHEMA ?? TO ??', [
+        (await knex.raw('SELECT current_schema() AS schema')).rows[0].schema,
+        role,
+      ]);
+      await knex.raw('GRANT SELECT ON notification TO ??', [role]);
+      await knex.raw('ALTER TABLE notification_text OWNER TO ??', [role]);
+      await knex.raw('ALTER FUNCTION notification_text_own() OWNER TO ??', [
+        role,
+      ]);
+      await knex.transaction(async trx => {
+        const warn = jest
+          .spyOn(trx.client.logger, 'warn')
+          .mockImplementation(() => {});
+        try {
+          await trx.raw('SET LOCAL ROLE ??', [role]);
+          await textOwnerMigration.up(trx);
+          expect(warn).toHaveBeenCalledWith(
+            expect.stringMatching(/btree_gin could not be installed/),
+          );
+        } finally {
+          warn.mockRestore();
+        }
+      });
+      await knex.raw('REASSIGN OWNED BY ?? TO CURRENT_USER', [role]);
+      await knex.raw('DROP OWNED BY ??', [role]);
+    } finally {
+      await knex.raw('DROP ROLE ??', [role]);
+    }
+    await findSearchIndexes(knex);
+    expect(await searchIndexes(knex)).toEqual([
+      'broadcast_description_trgm_idx',
+      'broadcast_title_trgm_idx',
+      'notification_text_description_trgm_idx',
+      'notification_text_title_trgm_idx',
+    ]);
+    expect(
+      await knex('pg_indexes').where(
+        'indexname',
+        'notification_text_owner_idx',
+      ),
+    ).toHaveLength(1);
+    expect(
+      (
+        await new NotificationsStore(knex).list(ALICE, { search: 'quasar' })
+      ).notifications
+        .map(n => n.payload.title)
+        .sort(),
+    ).toEqual(['Quasar of Alice', 'Quasar shared']);
   });
 
   it('migrates without the indexes where pg_trgm cannot be installed', async () => {
