@@ -47,14 +47,17 @@ function lookupWith(
   return {
     lookup,
     getEntities: jest.spyOn(catalog, 'getEntities'),
-    getEntityByRef: jest.spyOn(catalog, 'getEntityByRef'),
+    getEntitiesByRefs: jest.spyOn(catalog, 'getEntitiesByRefs'),
   };
 }
 
 describe('EmailRecipientLookup', () => {
   it('looks a user up once per TTL, caching an empty answer too', async () => {
     const { cache, values } = recordingCache();
-    const { lookup, getEntityByRef } = lookupWith({ receiver: 'none' }, cache);
+    const { lookup, getEntitiesByRefs } = lookupWith(
+      { receiver: 'none' },
+      cache,
+    );
     const alice = makeNotification({}, { user: 'user:default/alice' });
     const nomail = makeNotification({}, { user: 'user:default/nomail' });
 
@@ -62,8 +65,34 @@ describe('EmailRecipientLookup', () => {
     expect(await lookup.addressesFor(alice)).toEqual(['alice@example.com']);
     expect(await lookup.addressesFor(nomail)).toEqual([]);
     expect(await lookup.addressesFor(nomail)).toEqual([]);
-    expect(getEntityByRef).toHaveBeenCalledTimes(2);
+    expect(getEntitiesByRefs).toHaveBeenCalledTimes(2);
     expect([...values.values()].map(v => v.ttl)).toEqual([5000, 5000]);
+  });
+
+  it('asks for the users of deliveries made side by side in one request', async () => {
+    const { lookup, getEntitiesByRefs } = lookupWith({ receiver: 'none' });
+    const users = ['alice', 'nomail', 'alice', 'unknown', 'alias'];
+    const addresses = await Promise.all(
+      users.map(name =>
+        lookup.addressesFor(
+          makeNotification({}, { user: `user:default/${name}` }),
+        ),
+      ),
+    );
+    expect(addresses).toEqual([
+      ['alice@example.com'],
+      [],
+      ['alice@example.com'],
+      [],
+      ['ALICE@example.com'],
+    ]);
+    expect(getEntitiesByRefs).toHaveBeenCalledTimes(1);
+    expect(getEntitiesByRefs.mock.calls[0][0].entityRefs).toEqual([
+      'user:default/alice',
+      'user:default/nomail',
+      'user:default/unknown',
+      'user:default/alias',
+    ]);
   });
 
   it('emails every catalog user with an address once for a users broadcast', async () => {
@@ -103,10 +132,10 @@ describe('EmailRecipientLookup', () => {
     ).toEqual(['alice@example.com']);
   });
 
-  it('fails when the catalog fails, so that the delivery is retried', async () => {
+  it('fails when the catalog fails, so that the deliveries are retried', async () => {
     const lookup = new EmailRecipientLookup({
       catalog: catalogServiceMock.mock({
-        getEntityByRef: async () => {
+        getEntitiesByRefs: async () => {
           throw new Error('catalog unavailable');
         },
       }),
@@ -115,8 +144,13 @@ describe('EmailRecipientLookup', () => {
       cacheTtlMs: 5000,
       broadcast: { receiver: 'none' },
     });
-    await expect(lookup.addressesFor(makeNotification())).rejects.toThrow(
-      'catalog unavailable',
-    );
+    const both = [
+      makeNotification({}, { user: 'user:default/alice' }),
+      makeNotification({}, { user: 'user:default/nomail' }),
+    ].map(notification => lookup.addressesFor(notification));
+    expect(await Promise.allSettled(both)).toEqual([
+      { status: 'rejected', reason: new Error('catalog unavailable') },
+      { status: 'rejected', reason: new Error('catalog unavailable') },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { BroadcastConfig } from './config';
 
 const USER_EMAIL_CACHE_PREFIX = 'email-processor:user-email:';
 const ALL_USER_EMAILS_CACHE_KEY = 'email-processor:all-user-emails';
+const EMAIL_FIELDS = ['kind', 'metadata.name', 'spec.profile.email'];
 
 function emailOf(entity: Entity | undefined): string | undefined {
   const email = (entity?.spec as { profile?: { email?: unknown } } | undefined)
@@ -13,14 +14,28 @@ function emailOf(entity: Entity | undefined): string | undefined {
   return typeof email === 'string' && email.trim() ? email.trim() : undefined;
 }
 
+type Waiting = {
+  resolve(entity: Entity | undefined): void;
+  reject(error: unknown): void;
+};
+
 /**
  * Finds the addresses a notification goes to: the recipient user's
  * `spec.profile.email` for a user notification, and the configured broadcast
  * receivers for a broadcast. Catalog answers (including "no address") are
  * cached for the configured TTL; a failing catalog call throws so that the
  * delivery is retried.
+ *
+ * The outbox delivers a claim's jobs side by side, one user each for a large
+ * send, and a catalog request per user (a service token signed, a request
+ * made and answered) was most of what draining such a send cost. So the
+ * users looked up in one turn of the event loop are asked for in one
+ * request.
  */
 export class EmailRecipientLookup {
+  /** Users waiting for the next request, each with its callers. */
+  private batch?: Map<string, Waiting[]>;
+
   constructor(
     private readonly options: {
       catalog: CatalogService;
@@ -51,15 +66,45 @@ export class EmailRecipientLookup {
     if (cached) {
       return cached;
     }
-    const entity = await this.options.catalog.getEntityByRef(userRef, {
-      credentials: await this.options.auth.getOwnServiceCredentials(),
-    });
-    const email = emailOf(entity);
+    const email = emailOf(await this.userEntity(userRef));
     const addresses = email ? [email] : [];
     await this.options.cache.set(key, addresses, {
       ttl: this.options.cacheTtlMs,
     });
     return addresses;
+  }
+
+  private userEntity(userRef: string): Promise<Entity | undefined> {
+    return new Promise((resolve, reject) => {
+      if (!this.batch) {
+        this.batch = new Map();
+        setImmediate(() => this.requestBatch());
+      }
+      const waiting = this.batch.get(userRef) ?? [];
+      waiting.push({ resolve, reject });
+      this.batch.set(userRef, waiting);
+    });
+  }
+
+  private async requestBatch(): Promise<void> {
+    const batch = this.batch!;
+    this.batch = undefined;
+    const userRefs = [...batch.keys()];
+    try {
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        { entityRefs: userRefs, fields: EMAIL_FIELDS },
+        { credentials: await this.options.auth.getOwnServiceCredentials() },
+      );
+      userRefs.forEach((userRef, index) => {
+        for (const waiting of batch.get(userRef)!) {
+          waiting.resolve(items[index] ?? undefined);
+        }
+      });
+    } catch (error) {
+      for (const waiting of [...batch.values()].flat()) {
+        waiting.reject(error);
+      }
+    }
   }
 
   private async allUserAddresses(): Promise<string[]> {
@@ -72,7 +117,7 @@ export class EmailRecipientLookup {
     const { items } = await this.options.catalog.getEntities(
       {
         filter: { kind: 'User' },
-        fields: ['kind', 'metadata.name', 'spec.profile.email'],
+        fields: EMAIL_FIELDS,
       },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
