@@ -228,6 +228,28 @@ async function rollBackSearchIndex(knex: Knex) {
   await findSearchIndexes(knex);
 }
 
+/**
+ * Runs a migration's `up` as `role` inside `trx`, and expects it to warn
+ * that it went without what `warning` names.
+ */
+async function migrateAsRole(
+  trx: Knex,
+  role: string,
+  up: (knex: Knex) => Promise<void>,
+  warning: RegExp,
+) {
+  const warn = jest
+    .spyOn(trx.client.logger, 'warn')
+    .mockImplementation(() => {});
+  try {
+    await trx.raw('SET LOCAL ROLE ??', [role]);
+    await up(trx);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(warning));
+  } finally {
+    warn.mockRestore();
+  }
+}
+
 /** The statements `run` sends through `knex`. */
 async function statementsOf(knex: Knex, run: () => Promise<unknown>) {
   const statements: Array<{ sql: string; bindings: Knex.RawBinding[] }> = [];
@@ -693,20 +715,14 @@ describeOnPostgres('search on PostgreSQL', init => {
       await knex.raw('ALTER FUNCTION notification_text_own() OWNER TO ??', [
         role,
       ]);
-      await knex.transaction(async trx => {
-        const warn = jest
-          .spyOn(trx.client.logger, 'warn')
-          .mockImplementation(() => {});
-        try {
-          await trx.raw('SET LOCAL ROLE ??', [role]);
-          await textOwnerMigration.up(trx);
-          expect(warn).toHaveBeenCalledWith(
-            expect.stringMatching(/btree_gin could not be installed/),
-          );
-        } finally {
-          warn.mockRestore();
-        }
-      });
+      await knex.transaction(trx =>
+        migrateAsRole(
+          trx,
+          role,
+          textOwnerMigration.up,
+          /btree_gin could not be installed/,
+        ),
+      );
       await knex.raw('REASSIGN OWNED BY ?? TO CURRENT_USER', [role]);
       await knex.raw('DROP OWNED BY ??', [role]);
     } finally {
@@ -752,18 +768,12 @@ describeOnPostgres('search on PostgreSQL', init => {
     await knex.raw('CREATE ROLE ??', [role]);
     try {
       await knex.transaction(async trx => {
-        const warn = jest
-          .spyOn(trx.client.logger, 'warn')
-          .mockImplementation(() => {});
-        try {
-          await trx.raw('SET LOCAL ROLE ??', [role]);
-          await searchIndexMigration.up(trx);
-          expect(warn).toHaveBeenCalledWith(
-            expect.stringMatching(/pg_trgm could not be installed/),
-          );
-        } finally {
-          warn.mockRestore();
-        }
+        await migrateAsRole(
+          trx,
+          role,
+          searchIndexMigration.up,
+          /pg_trgm could not be installed/,
+        );
         // The transaction goes on: the failed statement was rolled back alone.
         await trx.raw('RESET ROLE');
         expect(await searchIndexes(trx)).toEqual([]);
