@@ -71,12 +71,12 @@ describe('EmailRecipientLookup', () => {
 
   it('asks for the users of deliveries made side by side in one request', async () => {
     const { lookup, getEntitiesByRefs } = lookupWith({ receiver: 'none' });
-    const users = ['alice', 'nomail', 'alice', 'unknown', 'alias'];
+    const users = ['alice', 'nomail', 'alice', 'unknown', 'alias'].map(
+      name => `user:default/${name}`,
+    );
     const addresses = await Promise.all(
-      users.map(name =>
-        lookup.addressesFor(
-          makeNotification({}, { user: `user:default/${name}` }),
-        ),
+      [...users, 'not a reference'].map(user =>
+        lookup.addressesFor(makeNotification({}, { user })),
       ),
     );
     expect(addresses).toEqual([
@@ -85,6 +85,7 @@ describe('EmailRecipientLookup', () => {
       ['alice@example.com'],
       [],
       ['ALICE@example.com'],
+      [],
     ]);
     expect(getEntitiesByRefs).toHaveBeenCalledTimes(1);
     expect(getEntitiesByRefs.mock.calls[0][0].entityRefs).toEqual([

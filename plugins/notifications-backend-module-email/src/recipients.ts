@@ -1,5 +1,5 @@
 import { AuthService, CacheService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Notification } from '@herald/plugin-notifications-common';
 import { BroadcastConfig } from './config';
@@ -75,6 +75,12 @@ export class EmailRecipientLookup {
   }
 
   private userEntity(userRef: string): Promise<Entity | undefined> {
+    try {
+      parseEntityRef(userRef);
+    } catch {
+      // The catalog would refuse the whole request it is part of.
+      return Promise.resolve(undefined);
+    }
     return new Promise((resolve, reject) => {
       if (!this.batch) {
         this.batch = new Map();
