@@ -166,11 +166,11 @@ export type TextMatches = { sqliteRowids?: number[] };
  * The texts `search` should find `user`'s rows through (see
  * {@link whereSearchMatches}), or undefined where the database has no texts,
  * the term is too short for the index or it matches too many of the texts
- * the user's rows may use. SQLite reads the matches up to the bound. PostgreSQL is asked
- * for its estimate: a count with a bound tempts its planner into reading
- * every text in the hope of reaching the bound early (200 ms in the inbox
- * bench), and its estimate of a substring's share comes from the statistics
- * of the indexed expressions.
+ * the user's rows may use. SQLite reads the matches up to the bound.
+ * PostgreSQL is asked for its estimate: a count with a bound tempts its
+ * planner into reading every text in the hope of reaching the bound early
+ * (200 ms in the inbox bench), and its estimate of a substring's share comes
+ * from the statistics of the text expressions (see `20261204a_text_owner`).
  */
 export async function textsToSearchThrough(
   knex: Knex,
