@@ -9,21 +9,7 @@ import { WebSocketServer } from 'ws';
 import { SignalsConfig } from './config';
 import { SignalHub } from './hub/SignalHub';
 import { rejectUpgrade } from './rejectUpgrade';
-
-const noHeaders = Object.freeze({});
-const noRawHeaders: string[] = Object.freeze([]) as unknown as string[];
-
-/**
- * The framework's upgrade listener keeps the handshake request reachable for
- * as long as the socket stays open (its error handler closes over it), and
- * with it every header string and the objects holding them, several hundred
- * bytes per idle socket. Nothing reads them once the upgrade is complete.
- */
-function releaseHeaders(request: IncomingMessage) {
-  request.headers = noHeaders;
-  request.rawHeaders = noRawHeaders;
-  request.rawTrailers = noRawHeaders;
-}
+import { releaseHandshake } from './releaseHandshake';
 
 /**
  * Completes authenticated upgrades on `/api/signals`: user principals only,
@@ -88,7 +74,7 @@ export class WebSocketEndpoint {
     }
     this.server.handleUpgrade(request, socket, head, ws => {
       this.authProtocols.delete(request);
-      releaseHeaders(request);
+      releaseHandshake(request, head);
       hub.add(ws, info.userEntityRef, info.ownershipEntityRefs);
     });
   }
