@@ -1,9 +1,10 @@
 /*
  * Measures sends through the send path (`NotificationSender`): to a catalog group of 1,000
  * users with one processor (catalog resolution, the settings query, every row
- * and one outbox job per recipient in one transaction, the signal publish),
- * and to 1,000 and 10,000 explicit user refs without processors, as a plain
- * backend receives them over REST. The signal is serialised as a signal bus
+ * and the outbox's batch rows in one transaction, the signal publish), to
+ * 10,000 explicit user refs with one processor, and to 1,000 and 10,000
+ * explicit user refs without processors, as a plain backend receives them
+ * over REST. The signal is serialised as a signal bus
  * would, and its size printed.
  *
  *   yarn bench                      SQLite (in memory)
@@ -11,7 +12,6 @@
  *                                   SQLite, then PostgreSQL in a scratch database
  */
 import { randomUUID } from 'node:crypto';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { Knex } from 'knex';
@@ -24,6 +24,8 @@ import {
   SettingsStore,
 } from '../src/settings';
 import { NotificationWriter } from '../src/store/NotificationWriter';
+import { applyDatabaseMigrations } from '../src/store/migrations';
+import { hasSearchTexts } from '../src/store/searchCondition';
 import { EVERYONE_GROUP_REF, everyoneGroup } from './catalog';
 import { onEachBenchDatabase } from './databases';
 
@@ -74,6 +76,13 @@ const workloads: Workload[] = [
     recipients: { type: 'entity', entityRef: EVERYONE_GROUP_REF },
   },
   {
+    label: 'send to 10,000 explicit users with one processor',
+    users: 10_000,
+    rounds: 5,
+    withProcessor: true,
+    recipients: { type: 'entity', entityRef: explicitUsers(10_000) },
+  },
+  {
     label: 'send to 1,000 explicit users',
     users: 1000,
     rounds: ROUNDS,
@@ -90,12 +99,7 @@ const workloads: Workload[] = [
 ];
 
 async function measure(name: string, knex: Knex, workload: Workload) {
-  await knex.migrate.latest({
-    directory: resolvePackagePath(
-      '@herald/plugin-notifications-backend',
-      'migrations',
-    ),
-  });
+  await applyDatabaseMigrations(knex);
   const processors = new NotificationProcessors(
     () =>
       workload.withProcessor
@@ -108,7 +112,8 @@ async function measure(name: string, knex: Knex, workload: Workload) {
   let signalBytes = 0;
   const sender = new NotificationSender({
     knex,
-    writer: new NotificationWriter(),
+    // As the plugin sets it up: rows name their search text.
+    writer: new NotificationWriter({ searchTexts: hasSearchTexts(knex) }),
     signals: {
       publish: async signal => {
         signals += 1;
@@ -166,7 +171,7 @@ async function measure(name: string, knex: Knex, workload: Workload) {
       times.length - 1
     ].toFixed(1)} ms over ${
       workload.rounds
-    } sends; ${rows} rows and ${jobs} outbox jobs stored in total, ${signals} signal publishes of ${(
+    } sends; ${rows} rows and ${jobs} outbox rows stored in total, ${signals} signal publishes of ${(
       signalBytes / 1024
     ).toFixed(0)} KB each`,
   );
