@@ -415,9 +415,12 @@ function signalFigures(expected, frames) {
 async function outboxFigures(engine, databaseOptions) {
   const db = notificationsDatabase(engine, databaseOptions);
   try {
+    // A batch row holds `deliveries` jobs the worker has not taken apart yet.
     const rows = await db('notification_outbox')
-      .select('status')
-      .count({ count: '*' })
+      .select(
+        'status',
+        db.raw('sum(coalesce(??, 1)) as ??', ['deliveries', 'count']),
+      )
       .groupBy('status');
     const count = status =>
       Number(rows.find(row => row.status === status)?.count ?? 0);

@@ -67,8 +67,10 @@ type OutboxRow = {
   processor: string;
   notification: string;
   attempts: number | string;
+  available_at: number | string;
   created_at: number | string;
   locked_by: string;
+  deliveries: number | string | null;
 };
 
 const JOB_COLUMNS = [
@@ -77,8 +79,10 @@ const JOB_COLUMNS = [
   'processor',
   'notification',
   'attempts',
+  'available_at',
   'created_at',
   'locked_by',
+  'deliveries',
 ];
 
 type SendEntry = { options: NotificationSendOptions; shared: string };
@@ -102,7 +106,15 @@ const JOB_INSERT_COLUMNS: BulkColumn[] = [
   { name: 'attempts', pgType: 'int' },
   { name: 'available_at', pgType: 'bigint' },
   { name: 'created_at', pgType: 'bigint' },
+  { name: 'deliveries', pgType: 'int' },
 ];
+
+/**
+ * Deliveries per batch row at most: what one claim turns into jobs in one
+ * transaction.
+ */
+const DELIVERIES_PER_BATCH = 1000;
+
 /**
  * Sends whose options a worker keeps parsed. Jobs are claimed in the order
  * they were queued, so the jobs of one send mostly follow each other; a few
@@ -183,11 +195,39 @@ function sameApartFromIdentity(
   );
 }
 
+/** One row of the outbox table, in the order of `JOB_INSERT_COLUMNS`. */
+function jobRow(row: {
+  sendId: string;
+  processor: string;
+  notification: string;
+  availableAt: number;
+  createdAt: number;
+  deliveries: number | null;
+}): unknown[] {
+  return [
+    timeOrderedUuid(),
+    row.sendId,
+    row.processor,
+    row.notification,
+    'pending',
+    0,
+    row.availableAt,
+    row.createdAt,
+    row.deliveries,
+  ];
+}
+
 /**
  * The outbox rows of one send, built as its deliveries come in. The options
  * are written once, in the send's own row, with the first delivery that has
  * a processor; each job then holds only its notification's id and user, or
  * the whole notification when a preProcess made it differ from the first.
+ *
+ * A processor's deliveries go in batch rows of up to `DELIVERIES_PER_BATCH`,
+ * which the worker turns into jobs when it claims them: a send writes one
+ * outbox row per processor and thousand recipients, not one per delivery,
+ * so its response does not wait for a second table of rows as large as the
+ * notifications'.
  */
 class SendRows {
   private readonly sendId = randomUUID();
@@ -203,13 +243,16 @@ class SendRows {
     return this.jobs;
   }
 
-  /** The send's row if these deliveries are its first jobs, and their rows. */
+  /**
+   * The send's row if these deliveries are its first jobs, and the rows that
+   * queue them: per processor, one job, or batches of its deliveries.
+   */
   add(deliveries: OutboxDelivery[]): {
     send?: unknown[];
     jobs: unknown[][];
   } {
     let send: unknown[] | undefined;
-    const jobs: unknown[][] = [];
+    const ownsByProcessor = new Map<string, string[]>();
     for (const { notification, processors } of deliveries) {
       if (processors.length === 0) {
         continue;
@@ -229,21 +272,37 @@ class SendRows {
           ? JSON.stringify({ id: notification.id, user: notification.user })
           : JSON.stringify(notification);
       for (const processor of processors) {
-        jobs.push([
-          timeOrderedUuid(),
-          this.sendId,
-          processor,
-          own,
-          'pending',
-          0,
-          this.createdAt,
-          this.createdAt,
-        ]);
+        const owns = ownsByProcessor.get(processor);
+        if (owns) {
+          owns.push(own);
+        } else {
+          ownsByProcessor.set(processor, [own]);
+        }
       }
     }
-    this.jobs += jobs.length;
+    const jobs: unknown[][] = [];
+    for (const [processor, owns] of ownsByProcessor) {
+      this.jobs += owns.length;
+      for (const batch of chunk(owns, DELIVERIES_PER_BATCH)) {
+        const single = batch.length === 1;
+        jobs.push(
+          jobRow({
+            sendId: this.sendId,
+            processor,
+            notification: single ? batch[0] : `[${batch.join(',')}]`,
+            availableAt: this.createdAt,
+            createdAt: this.createdAt,
+            deliveries: single ? null : batch.length,
+          }),
+        );
+      }
+    }
     return { send, jobs };
   }
+}
+
+function isBatch(row: OutboxRow): boolean {
+  return row.deliveries !== null && row.deliveries !== undefined;
 }
 
 function reviveNotification(own: string, shared: string): Notification {
@@ -330,9 +389,65 @@ export class OutboxStore {
   /**
    * Takes up to `limit` due jobs for `leaseMs`. A job whose lease ran out (its
    * worker died) is due again. Each claim counts as an attempt, so a job that
-   * keeps crashing its worker still ends up dead.
+   * keeps crashing its worker still ends up dead. Batches among the due rows
+   * become their jobs first.
    */
   async claim(limit: number, leaseMs: number): Promise<OutboxJob[]> {
+    const jobs: OutboxJob[] = [];
+    while (jobs.length < limit) {
+      const rows = await this.claimRows(limit - jobs.length, leaseMs);
+      jobs.push(...(await this.toJobs(rows.filter(row => !isBatch(row)))));
+      const batches = rows.filter(isBatch);
+      if (batches.length === 0) {
+        break;
+      }
+      try {
+        for (const batch of batches) {
+          await this.expandBatch(batch);
+        }
+      } catch (error) {
+        await this.release(jobs);
+        throw error;
+      }
+    }
+    return jobs;
+  }
+
+  /**
+   * Turns a claimed batch into its jobs, due when the batch was, in one
+   * transaction with the batch's removal: a worker that dies midway leaves
+   * the batch to the next claimer once its lease runs out, and one whose
+   * lease ran out meanwhile adds nothing.
+   */
+  private async expandBatch(batch: OutboxRow): Promise<void> {
+    const owns: unknown[] = JSON.parse(batch.notification);
+    const rows = owns.map(own =>
+      jobRow({
+        sendId: batch.send_id,
+        processor: batch.processor,
+        notification: JSON.stringify(own),
+        availableAt: Number(batch.available_at),
+        createdAt: Number(batch.created_at),
+        deliveries: null,
+      }),
+    );
+    await this.knex.transaction(async trx => {
+      const taken = await trx(TABLE)
+        .where({ id: batch.id, locked_by: batch.locked_by })
+        .delete();
+      if (taken === 0) {
+        return;
+      }
+      for (const part of chunk(rows, INSERT_CHUNK)) {
+        await insertRows(trx, TABLE, JOB_INSERT_COLUMNS, part);
+      }
+    });
+  }
+
+  private async claimRows(
+    limit: number,
+    leaseMs: number,
+  ): Promise<OutboxRow[]> {
     const now = this.now();
     const claimToken = randomUUID();
     const lease = {
@@ -352,7 +467,7 @@ export class OutboxStore {
 
     let rows: OutboxRow[];
     if (isPostgres(this.knex)) {
-      // SKIP LOCKED lets concurrent instances take disjoint batches without waiting on each other.
+      // SKIP LOCKED lets concurrent instances take disjoint rows without waiting on each other.
       rows = await this.knex(TABLE)
         .update(lease)
         .whereIn('id', sub =>
@@ -386,7 +501,7 @@ export class OutboxStore {
         .whereIn('id', ids)
         .andWhere('locked_by', claimToken);
     }
-    return await this.toJobs(rows);
+    return rows;
   }
 
   private async toJobs(rows: OutboxRow[]): Promise<OutboxJob[]> {
@@ -604,11 +719,14 @@ export class OutboxStore {
     return count;
   }
 
+  /** Deliveries by status, counting each of a batch's. */
   async counts(): Promise<OutboxCounts> {
     const rows: Array<{ status: string; count: number | string }> =
       await this.knex(TABLE)
-        .select('status')
-        .count({ count: '*' })
+        .select(
+          'status',
+          this.knex.raw('sum(coalesce(??, 1)) as ??', ['deliveries', 'count']),
+        )
         .groupBy('status');
     const count = (status: string) =>
       Number(rows.find(row => row.status === status)?.count ?? 0);

@@ -13,6 +13,7 @@ import { OutboxConfig } from './config';
 import { OutboxStore } from './OutboxStore';
 import { OutboxWorker } from './OutboxWorker';
 import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
+import { queuedDeliveries } from '../__testUtils__/outbox';
 import { FAST_OUTBOX_CONFIG } from '../__testUtils__/processing';
 
 jest.setTimeout(60_000);
@@ -153,12 +154,16 @@ describeEachDatabase('OutboxWorker', database => {
       count: '*',
     });
     expect(Number(sends)).toBe(1);
-    const jobs = await knex('notification_outbox').select('notification');
-    expect(jobs).toHaveLength(6);
+    // One batch row per processor, not one row per delivery.
+    const rows = await knex('notification_outbox').select('deliveries');
+    expect(rows.map(row => Number(row.deliveries))).toEqual([3, 3]);
+    const deliveries = await queuedDeliveries(knex);
+    expect(deliveries).toHaveLength(6);
     // Only the notification preProcess made different carries its payload.
     expect(
-      jobs.filter(job => job.notification.includes('payload')),
+      deliveries.filter(delivery => 'payload' in delivery.own),
     ).toHaveLength(2);
+    await expect(store.counts()).resolves.toEqual({ pending: 6, dead: 0 });
 
     const calls: Array<{
       processor: string;
@@ -420,5 +425,75 @@ describeEachDatabase('OutboxWorker', database => {
     await expect(store.counts()).resolves.toEqual({ pending: 1, dead: 0 });
     await store.complete(second);
     await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+  });
+
+  it('queues a large send as batch rows and delivers each of its deliveries once', async () => {
+    const ids = Array.from({ length: 2500 }, (_, i) => `many${i}`);
+    await enqueue(store, ids);
+    const rows = await knex('notification_outbox')
+      .select('deliveries')
+      .orderBy('id');
+    expect(rows.map(row => Number(row.deliveries))).toEqual([1000, 1000, 500]);
+    await expect(store.counts()).resolves.toEqual({ pending: 2500, dead: 0 });
+
+    const delivered: string[] = [];
+    const allDelivered = createDeferred<void>();
+    startWorker(
+      [
+        testProcessor(async n => {
+          expect(n.user).toBe(`user:default/${n.id}`);
+          delivered.push(n.id);
+          if (delivered.length === ids.length) {
+            allDelivered.resolve();
+          }
+        }),
+      ],
+      undefined,
+      { concurrency: 50 },
+    );
+    await allDelivered;
+    await Promise.all(workers.splice(0).map(w => w.stop()));
+    expect(delivered.sort()).toEqual([...ids].sort());
+    await expect(store.counts()).resolves.toEqual({ pending: 0, dead: 0 });
+    await expect(knex('notification_outbox_send').select()).resolves.toEqual(
+      [],
+    );
+  });
+
+  it('adds nothing for a batch whose lease ran out before its first claimer expanded it', async () => {
+    let now = 1_000_000;
+    const late = new OutboxStore(knex, () => now);
+    const next = new OutboxStore(knex, () => now);
+    await enqueue(late, ['b1', 'b2', 'b3']);
+    const expandBatch = (late as any).expandBatch.bind(late);
+    const claimedBatch = createDeferred<void>();
+    const resume = createDeferred<void>();
+    jest
+      .spyOn(late as any, 'expandBatch')
+      .mockImplementationOnce(async batch => {
+        claimedBatch.resolve();
+        await resume;
+        return expandBatch(batch);
+      });
+
+    const lateClaim = late.claim(10, 5_000);
+    await claimedBatch;
+    now += 5_000;
+    const taken = await next.claim(10, 5_000);
+    resume.resolve();
+
+    await expect(lateClaim).resolves.toEqual([]);
+    expect(taken.map(job => job.notification.id).sort()).toEqual([
+      'b1',
+      'b2',
+      'b3',
+    ]);
+    const deliveries = await queuedDeliveries(knex);
+    expect(deliveries.map(delivery => delivery.own.id).sort()).toEqual([
+      'b1',
+      'b2',
+      'b3',
+    ]);
+    await expect(late.counts()).resolves.toEqual({ pending: 3, dead: 0 });
   });
 });

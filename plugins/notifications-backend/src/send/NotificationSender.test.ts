@@ -30,6 +30,7 @@ import {
   reroutingProcessor,
   throwingProcessor,
 } from '../__testUtils__/processing';
+import { queuedDeliveries } from '../__testUtils__/outbox';
 
 jest.setTimeout(60_000);
 
@@ -457,21 +458,16 @@ describeEachDatabase('send pipeline', database => {
         count: '*',
       });
       expect(Number(rows)).toBe(users.length);
-      const jobs = await knex('notification_outbox').select(
-        'notification',
-        'send_id',
-      );
-      expect(jobs).toHaveLength(users.length);
-      expect(new Set(jobs.map(job => job.send_id)).size).toBe(1);
-      const whole = jobs
-        .map(job => JSON.parse(job.notification))
-        .filter(job => 'payload' in job);
+      const jobs = await queuedDeliveries(knex);
+      expect(jobs.map(job => job.own.user).sort()).toEqual(users);
+      expect(new Set(jobs.map(job => job.sendId)).size).toBe(1);
+      const whole = jobs.map(job => job.own).filter(own => own.payload);
       expect(
-        whole.map(job => ({ user: job.user, title: job.payload.title })),
+        whole.map(own => ({ user: own.user, title: own.payload!.title })),
       ).toEqual(personalise ? [{ user: personal, title: 'Just for you' }] : []);
       const [{ options }] = await knex('notification_outbox_send')
         .select('options')
-        .where('id', jobs[0].send_id);
+        .where('id', jobs[0].sendId);
       expect(JSON.parse(options).recipients.entityRef).toEqual(users);
     },
   );
