@@ -40,6 +40,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const storageOnly = args.includes('--storage-only');
 const socketsOnly = args.includes('--sockets-only');
+// The sends and the outbox drain after them, without seeding the inboxes.
+const sendsOnly = args.includes('--sends-only');
 const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
@@ -98,8 +100,8 @@ const sideNames = ['herald', 'upstream'];
 
 /*
  * Herald runs as the sample backend does, with the Email processor registered
- * (stream transport: rendered, never sent), so every send also queues one
- * outbox job per recipient. The published backend has no Email module in
+ * (stream transport: rendered, never sent), so every send also queues an
+ * outbox delivery per recipient (in batch rows the worker takes apart). The published backend has no Email module in
  * this workspace. A send to 100,000 explicit refs is about 3.5 MB of JSON,
  * over the 1 MB default body limit.
  */
@@ -332,7 +334,8 @@ const OUTBOX_POLL_MS = 500;
 
 /*
  * Herald's Email processor runs after a send's response, from the outbox:
- * one job per recipient. Until the jobs of the sends above are delivered, the
+ * one job per recipient, once the worker has taken the send's batch rows
+ * apart. Until the jobs of the sends above are delivered, the
  * backend spends its CPU and its database on them, and the inbox workloads
  * would measure that drain rather than a list (on SQLite, the one writer's
  * queue). So they wait for it, and the drain's own rate is a row of the
@@ -829,11 +832,13 @@ async function runEngine(engine, record, engineIndex) {
       const floor = storageFloor(floorDb);
       await runSends(engine, backends, staticToken, record, floor);
       await drainOutbox(engine, backends.herald, staticToken, record);
-      await runInbox(engine, backends, databaseOptions, record, floor);
+      if (!sendsOnly) {
+        await runInbox(engine, backends, databaseOptions, record, floor);
+      }
       await floorDb.destroy();
       floorDb = undefined;
     }
-    if (!storageOnly) {
+    if (!storageOnly && !sendsOnly) {
       await runSockets(engine, backends, staticToken, record);
     }
   } finally {
@@ -880,9 +885,13 @@ async function main() {
       )[0];
     }
   }
-  // A storage-only or sockets-only run leaves the full run's results alone,
+  // A storage-, sockets- or sends-only run leaves the full run's results alone,
   // and a run of chosen engines those of the others.
-  const part = (storageOnly && 'storage-') || (socketsOnly && 'sockets-') || '';
+  const part =
+    (storageOnly && 'storage-') ||
+    (socketsOnly && 'sockets-') ||
+    (sendsOnly && 'sends-') ||
+    '';
   const name = `${part}${quick ? 'quick' : 'latest'}${
     enginesArg ? `-${engines.join('-')}` : ''
   }`;
