@@ -45,6 +45,8 @@ exports.down = async function down(knex) {
           id: randomUUID(),
           notification: JSON.stringify(own),
           deliveries: null,
+          // A claim of the batch was not an attempt at any of its deliveries.
+          attempts: 0,
           locked_by: null,
           locked_until: null,
         }));
