@@ -48,7 +48,22 @@ export async function applyDatabaseMigrations(knex: Knex): Promise<void> {
  * connection can do. With a write-ahead log and `synchronous = NORMAL` a
  * commit is an append; a process crash still loses no committed transaction,
  * only an operating-system crash can lose the last few.
+ *
+ * `temp_store = MEMORY` keeps statement journals in memory. SQLite opens one
+ * for every insert that fires a trigger inside a transaction (each row of a
+ * send, through the counts trigger), so it can undo that statement alone,
+ * and by default writes it to a temporary file: 20 small writes a row, three
+ * quarters of a send's time in the database. Inserting 10,000 rows into a
+ * database file took 500 ms with the file and 130 ms without, the same as an
+ * in-memory database. A statement journal holds the pages one statement
+ * changes; temporary tables and sorts, which also move into memory, are
+ * bounded by the inbox's pages.
  */
+const SQLITE_CONNECTION_PRAGMAS = [
+  'synchronous = NORMAL',
+  'temp_store = MEMORY',
+];
+
 async function tuneSqlite(knex: Knex): Promise<void> {
   if (String(knex.client.config.client) !== 'better-sqlite3') {
     return;
@@ -65,7 +80,7 @@ async function tuneSqlite(knex: Knex): Promise<void> {
       // SQLite keeps these per connection: a connection the pool reopens
       // after a worker failure gets them too.
       pragmas: () => [
-        'synchronous = NORMAL',
+        ...SQLITE_CONNECTION_PRAGMAS,
         `wal_autocheckpoint = ${checkpointHere ? 1000 : 0}`,
       ],
     });
@@ -84,8 +99,10 @@ async function tuneSqlite(knex: Knex): Promise<void> {
     await new Promise(resolve => setImmediate(resolve));
     return connection;
   };
-  // The pool holds a single connection, so this applies to it.
-  await knex.raw('PRAGMA synchronous = NORMAL');
+  // The pool holds a single connection, so these apply to it.
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) {
+    await knex.raw(`PRAGMA ${pragma}`);
+  }
 }
 
 /** The driver knex itself loads, which the installation provides. */

@@ -48,10 +48,13 @@ describe('SQLite on a worker thread', () => {
     const [{ wal_autocheckpoint: checkpoints }] = await knex.raw(
       'PRAGMA wal_autocheckpoint',
     );
-    // NORMAL, and the checkpointer thread checkpoints instead.
-    expect({ synchronous, checkpoints }).toEqual({
+    const [{ temp_store: tempStore }] = await knex.raw('PRAGMA temp_store');
+    // NORMAL, the checkpointer thread checkpoints instead, and statement
+    // journals stay in memory.
+    expect({ synchronous, checkpoints, tempStore }).toEqual({
       synchronous: 1,
       checkpoints: 0,
+      tempStore: 2,
     });
   });
 
