@@ -67,6 +67,10 @@ function notificationsDatabase(
         // it takes rather than give up after better-sqlite3's 5 s.
         afterCreate(connection, done) {
           connection.pragma('busy_timeout = 600000');
+          // As the plugin's own connection sets it: without it SQLite writes
+          // a statement journal to a temporary file for every row that fires
+          // a trigger, and the floor would measure that file.
+          connection.pragma('temp_store = MEMORY');
           done();
         },
       },
