@@ -56,8 +56,8 @@ export async function applyDatabaseMigrations(knex: Knex): Promise<void> {
  * quarters of a send's time in the database. Inserting 10,000 rows into a
  * database file took 500 ms with the file and 130 ms without, the same as an
  * in-memory database. A statement journal holds the pages one statement
- * changes; temporary tables and sorts, which also move into memory, are
- * bounded by the inbox's pages.
+ * changes. Temporary tables and sorts move into memory too, as large as what
+ * a query sorts without an index.
  */
 const SQLITE_CONNECTION_PRAGMAS = [
   'synchronous = NORMAL',
