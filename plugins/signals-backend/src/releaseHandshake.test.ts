@@ -42,6 +42,7 @@ describe('releaseHandshake', () => {
     expect(head.length).toBe(0);
     expect(request.headers).toEqual({});
     expect(request.rawHeaders).toEqual([]);
+    expect(request.url).toBe('');
   });
 
   it('leaves a head with bytes alone, for the socket reads them', async () => {

@@ -10,8 +10,9 @@ const noRawHeaders: string[] = Object.freeze([]) as unknown as string[];
  * plugin on its WebSocket routes; per idle socket that is most of what the
  * process holds beyond `ws` itself.
  *
- * - The request's headers: every header string and the objects holding them,
- *   several hundred bytes. Nothing reads them once the upgrade is complete.
+ * - The request's headers and its URL: every header string and the objects
+ *   holding them, several hundred bytes. Nothing reads them once the upgrade
+ *   is complete.
  * - `head`: an empty view on Node.js's copy of the whole handshake as read,
  *   the token included, about 1 KB. Transferring its memory away leaves the
  *   view empty, as it was. Only an empty `head` is touched: non-empty, its
@@ -23,6 +24,7 @@ export function releaseHandshake(request: IncomingMessage, head: Buffer) {
   request.headers = noHeaders;
   request.rawHeaders = noRawHeaders;
   request.rawTrailers = noRawHeaders;
+  request.url = '';
   if (head.length === 0 && head.buffer.byteLength > 0) {
     try {
       structuredClone(head.buffer, { transfer: [head.buffer] });

@@ -1,5 +1,8 @@
 import { WebSocket } from 'ws';
 
+/** The clock of {@link Connection.connectedAt}. */
+export const connectionClock = () => Math.floor(performance.now());
+
 /**
  * One open WebSocket and the identity captured at its handshake. A replica
  * holds tens of thousands of these, mostly idle, so it keeps only what
@@ -7,14 +10,20 @@ import { WebSocket } from 'ws';
  */
 export class Connection {
   /**
-   * Channels this connection is subscribed to (whether it wants offsets is
-   * the {@link SubscriptionIndex}'s), created at the first subscribe and
-   * copied on each change, so it is exactly as long as it needs to be.
+   * Channels this connection is subscribed to, kept by the
+   * {@link SubscriptionIndex} with whether it wants offsets: created at the
+   * first subscribe and copied on each change, so it is exactly as long as it
+   * needs to be, and naming each channel by the index's one copy of its name.
    */
   channels?: readonly string[];
   /** The user ref and the refs it owns by, each once. */
   readonly ownership: readonly string[];
-  readonly connectedAt = Date.now();
+  /**
+   * Whole milliseconds since the process started: for the first 24 days of
+   * a process (2^31 ms) an integer V8 keeps in the field itself, where a
+   * `Date.now()` costs each connection a boxed number of 16 bytes.
+   */
+  readonly connectedAt = connectionClock();
   /** Bytes handed to the socket that it has not yet written out. */
   pendingBytes = 0;
   alive = true;

@@ -60,6 +60,9 @@ describe('SignalHub sockets', () => {
     for (const event of ['message', 'ping', 'pong', 'close', 'error']) {
       expect(serverSide.listenerCount(event)).toBe(0);
     }
+    expect((serverSide as unknown as { _events?: object })._events).toBe(
+      undefined,
+    );
 
     client.send(JSON.stringify({ action: 'subscribe', channel: 'c' }));
     await roundTrip(client);
@@ -77,6 +80,21 @@ describe('SignalHub sockets', () => {
     const closed = new Promise(resolve => serverSide.once('close', resolve));
     client.close();
     await closed;
+    expect(hub.connectionCount).toBe(0);
+  });
+
+  it('still emits to listeners added to a socket of its class', async () => {
+    const { client, serverSide } = await connect();
+    const frames: string[] = [];
+    serverSide.on('message', data => frames.push(String(data)));
+    const closed = new Promise(resolve => serverSide.once('close', resolve));
+
+    client.send(JSON.stringify({ action: 'subscribe', channel: 'c' }));
+    await roundTrip(client);
+    expect(frames).toEqual(['{"action":"subscribe","channel":"c"}']);
+    client.close();
+    await closed;
+    expect(serverSide.listenerCount('close')).toBe(0);
     expect(hub.connectionCount).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import { JsonObject } from '@backstage/types';
 import { WebSocket, RawData } from 'ws';
 import { SequencedSignal } from '../bus/types';
 import { SignalsConfig } from '../config';
-import { Connection } from './Connection';
+import { Connection, connectionClock } from './Connection';
 import { FrameEncoder, encodeFrame } from './FrameEncoder';
 import { parseClientFrame } from './parseClientFrame';
 import { BufferedSignal, ReplayBuffers } from './ReplayBuffer';
@@ -33,7 +33,6 @@ const CLOSE_FRAME_GRACE_MS = 5_000;
 export class SignalHub {
   /** Each open socket's connection; shared listeners find theirs here. */
   private readonly connections = new Map<WebSocket, Connection>();
-  private readonly perUser = new Map<string, number>();
   private readonly subscriptions = new SubscriptionIndex();
   private readonly replay: ReplayBuffers;
   /** Pending bytes of all open connections, against the replica's cap. */
@@ -106,7 +105,7 @@ export class SignalHub {
   }
 
   connectionsOf(userEntityRef: string) {
-    return this.perUser.get(userEntityRef) ?? 0;
+    return this.subscriptions.connectionsOf(userEntityRef);
   }
 
   startHeartbeat() {
@@ -143,7 +142,7 @@ export class SignalHub {
       this.replay.arrival,
     );
     this.connections.set(socket, connection);
-    this.perUser.set(userEntityRef, this.connectionsOf(userEntityRef) + 1);
+    this.subscriptions.connect(connection);
 
     const created: unknown = socket;
     if (!(created instanceof this.socketClass)) {
@@ -162,17 +161,13 @@ export class SignalHub {
     if (!this.replay.remember(signal)) {
       return;
     }
-    const subscribers = this.subscriptions.subscribersOf(signal.channel);
-    if (!subscribers) {
-      return;
-    }
     const encoder = new FrameEncoder(signal);
-    for (const connection of this.subscriptions.recipients(signal)) {
+    this.subscriptions.forEachRecipient(signal, (connection, withOffsets) =>
       this.write(
         connection,
-        encoder.encode(connection.userEntityRef, subscribers.get(connection)!),
-      );
-    }
+        encoder.encode(connection.userEntityRef, withOffsets),
+      ),
+    );
   }
 
   /** Fills the replay buffers without delivering, for a replica that starts late. */
@@ -275,10 +270,7 @@ export class SignalHub {
     }
     if (frame.action === 'subscribe') {
       this.subscribe(connection, frame);
-    } else if (connection.channels?.includes(frame.channel)) {
-      connection.channels = connection.channels.filter(
-        channel => channel !== frame.channel,
-      );
+    } else {
       this.subscriptions.remove(connection, frame.channel);
     }
   }
@@ -300,10 +292,12 @@ export class SignalHub {
       return;
     }
     const withOffsets = frame.offset !== undefined;
-    const channels = connection.channels ?? [];
     const existing = this.subscriptions.wantsOffsets(connection, channel);
     if (existing === undefined) {
-      if (channels.length >= this.config.maxSubscriptionsPerConnection) {
+      if (
+        (connection.channels?.length ?? 0) >=
+        this.config.maxSubscriptionsPerConnection
+      ) {
         this.logger.debug(
           `Ignoring subscribe to ${channel} from ${connection.userEntityRef}: subscription limit reached`,
         );
@@ -320,8 +314,6 @@ export class SignalHub {
         );
         return;
       }
-      // concat allocates exactly the length; a spread leaves room for 16 more.
-      connection.channels = channels.concat(channel);
     }
     this.subscriptions.add(connection, channel, withOffsets);
 
@@ -347,7 +339,7 @@ export class SignalHub {
       });
     } else if (
       existing === undefined &&
-      Date.now() - connection.connectedAt <= this.config.subscribeGraceMs
+      connectionClock() - connection.connectedAt <= this.config.subscribeGraceMs
     ) {
       // Signals published between the handshake and this first subscribe
       // would otherwise be lost to a client that was connecting.
@@ -372,17 +364,8 @@ export class SignalHub {
     }
     connection.closed = true;
     this.bufferedBytes -= connection.pendingBytes;
-    for (const channel of connection.channels ?? []) {
-      this.subscriptions.remove(connection, channel);
-    }
-    connection.channels = undefined;
+    this.subscriptions.disconnect(connection);
     this.connections.delete(connection.socket);
-    const remaining = this.connectionsOf(connection.userEntityRef) - 1;
-    if (remaining > 0) {
-      this.perUser.set(connection.userEntityRef, remaining);
-    } else {
-      this.perUser.delete(connection.userEntityRef);
-    }
   }
 
   private heartbeat() {
@@ -411,6 +394,10 @@ type SocketListeners = {
  * events to the shared listeners from their prototype instead, and still
  * emit every event as usual, so other listeners run too.
  *
+ * Without a listener of its own, a socket needs no event map either: an
+ * emitter's empty one is a dictionary of about 200 bytes, which Node.js's
+ * EventEmitter creates again when a listener is first added.
+ *
  * They also keep no subprotocol. `ws` stores the one the handshake selected
  * for `protocol`, and here that is the user's token: about half a kilobyte
  * per socket, and a credential kept for the socket's lifetime, that nothing
@@ -418,6 +405,12 @@ type SocketListeners = {
  */
 function hubSocketClass(listeners: SocketListeners): typeof WebSocket {
   return class HubSocket extends WebSocket {
+    // The ws server creates its sockets with a null address, and options.
+    constructor(...args: any[]) {
+      super(...(args as [null]));
+      (this as unknown as { _events?: object })._events = undefined;
+    }
+
     get _protocol() {
       return '';
     }

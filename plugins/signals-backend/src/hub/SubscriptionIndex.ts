@@ -2,15 +2,14 @@ import { SequencedSignal } from '../bus/types';
 import { Connection } from './Connection';
 
 /**
- * Subscribers of one channel, indexed by each ownership ref they hold. Most
- * refs are one user's, held by a single connection: that connection stands
- * in the map itself, and a set only when a second one holds the ref, which
- * saves a set per connection.
+ * Subscribers of one channel, each in one of two sets by whether it wants
+ * offsets: a set entry costs two thirds of a map entry's memory. `name` is
+ * the one copy of the channel's name that every subscriber's list refers to.
  */
 type ChannelSubscribers = {
-  /** Each subscriber and whether it wants offsets. */
-  all: Map<Connection, boolean>;
-  byRef: Map<string, Connection | Set<Connection>>;
+  name: string;
+  plain: Set<Connection>;
+  withOffsets: Set<Connection>;
 };
 
 /** The refs a user-targeted signal goes to; any other type reaches nobody. */
@@ -35,18 +34,72 @@ export function isRecipient(connection: Connection, signal: SequencedSignal) {
   );
 }
 
+const noConnections: readonly Connection[] = [];
+
 /**
- * Which connections of this replica are subscribed to which channel, by each
- * ownership ref they hold, so finding a signal's recipients costs work in
- * proportion to the connections that receive it rather than to all of them.
+ * This replica's connections by each ownership ref they hold, and which are
+ * subscribed to which channel, so finding a signal's recipients costs work
+ * in proportion to the connections that receive it rather than to all of
+ * them.
+ *
+ * A replica holds tens of thousands of mostly idle connections, and every
+ * map entry costs each of them about 50 bytes. So connections are indexed
+ * by ref once, whatever they subscribe to, rather than once per channel
+ * (which also answers how many connections a user has); and most refs are
+ * one user's, held by a single connection, which stands in the map itself,
+ * with a set only once a second one holds the ref.
  */
 export class SubscriptionIndex {
   private readonly channels = new Map<string, ChannelSubscribers>();
+  private readonly byRef = new Map<string, Connection | Set<Connection>>();
   private count = 0;
 
   /** Subscriptions of all connections together. */
   get size() {
     return this.count;
+  }
+
+  /** Indexes a new connection by its ownership refs. */
+  connect(connection: Connection) {
+    for (const ref of connection.ownership) {
+      const holders = this.byRef.get(ref);
+      if (!holders) {
+        this.byRef.set(ref, connection);
+      } else if (holders instanceof Set) {
+        holders.add(connection);
+      } else {
+        this.byRef.set(ref, new Set([holders, connection]));
+      }
+    }
+  }
+
+  /** Forgets a connection and all its subscriptions. */
+  disconnect(connection: Connection) {
+    for (const channel of connection.channels ?? []) {
+      this.remove(connection, channel);
+    }
+    for (const ref of connection.ownership) {
+      const holders = this.byRef.get(ref);
+      if (holders === connection) {
+        this.byRef.delete(ref);
+      } else if (holders instanceof Set) {
+        holders.delete(connection);
+        if (holders.size === 1) {
+          this.byRef.set(ref, holders.values().next().value!);
+        }
+      }
+    }
+  }
+
+  /** How many open connections are signed in as `userEntityRef`. */
+  connectionsOf(userEntityRef: string): number {
+    let count = 0;
+    for (const connection of this.holdersOf(userEntityRef)) {
+      if (connection.userEntityRef === userEntityRef) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /**
@@ -56,48 +109,37 @@ export class SubscriptionIndex {
   add(connection: Connection, channel: string, withOffsets = false) {
     let subscribers = this.channels.get(channel);
     if (!subscribers) {
-      subscribers = { all: new Map(), byRef: new Map() };
+      subscribers = { name: channel, plain: new Set(), withOffsets: new Set() };
       this.channels.set(channel, subscribers);
     }
-    const existing = subscribers.all.get(connection);
-    if (existing !== undefined) {
-      if (withOffsets && !existing) {
-        subscribers.all.set(connection, true);
+    if (subscribers.withOffsets.has(connection)) {
+      return;
+    }
+    if (subscribers.plain.has(connection)) {
+      if (withOffsets) {
+        subscribers.plain.delete(connection);
+        subscribers.withOffsets.add(connection);
       }
       return;
     }
-    subscribers.all.set(connection, withOffsets);
+    (withOffsets ? subscribers.withOffsets : subscribers.plain).add(connection);
+    // concat allocates exactly the length; a spread leaves room for 16 more.
+    connection.channels = (connection.channels ?? []).concat(subscribers.name);
     this.count++;
-    for (const ref of connection.ownership) {
-      const holders = subscribers.byRef.get(ref);
-      if (!holders) {
-        subscribers.byRef.set(ref, connection);
-      } else if (holders instanceof Set) {
-        holders.add(connection);
-      } else {
-        subscribers.byRef.set(ref, new Set([holders, connection]));
-      }
-    }
   }
 
   remove(connection: Connection, channel: string) {
     const subscribers = this.channels.get(channel);
-    if (!subscribers?.all.delete(connection)) {
+    if (
+      !subscribers?.plain.delete(connection) &&
+      !subscribers?.withOffsets.delete(connection)
+    ) {
       return;
     }
     this.count--;
-    for (const ref of connection.ownership) {
-      const holders = subscribers.byRef.get(ref);
-      if (holders === connection) {
-        subscribers.byRef.delete(ref);
-      } else if (holders instanceof Set) {
-        holders.delete(connection);
-        if (holders.size === 1) {
-          subscribers.byRef.set(ref, holders.values().next().value!);
-        }
-      }
-    }
-    if (subscribers.all.size === 0) {
+    const remaining = connection.channels!.filter(name => name !== channel);
+    connection.channels = remaining.length > 0 ? remaining : undefined;
+    if (subscribers.plain.size + subscribers.withOffsets.size === 0) {
       this.channels.delete(channel);
     }
   }
@@ -107,43 +149,53 @@ export class SubscriptionIndex {
    * when it is not subscribed.
    */
   wantsOffsets(connection: Connection, channel: string): boolean | undefined {
-    return this.channels.get(channel)?.all.get(connection);
+    const subscribers = this.channels.get(channel);
+    if (subscribers?.withOffsets.has(connection)) {
+      return true;
+    }
+    return subscribers?.plain.has(connection) ? false : undefined;
   }
 
-  /** Each subscriber of a channel and whether it wants offsets. */
-  subscribersOf(channel: string): ReadonlyMap<Connection, boolean> | undefined {
-    return this.channels.get(channel)?.all;
-  }
-
-  /** The connections subscribed to a signal's channel that it is addressed to. */
-  recipients(signal: SequencedSignal): Iterable<Connection> {
+  /**
+   * Calls `deliver` for each connection subscribed to a signal's channel that
+   * it is addressed to, once, with whether that connection wants offsets.
+   */
+  forEachRecipient(
+    signal: SequencedSignal,
+    deliver: (connection: Connection, withOffsets: boolean) => void,
+  ) {
     const subscribers = this.channels.get(signal.channel);
     if (!subscribers) {
-      return [];
+      return;
     }
     if (signal.recipients.type === 'broadcast') {
-      return subscribers.all.keys();
-    }
-    const refs = userRecipientRefs(signal.recipients);
-    if (refs.length === 1) {
-      const holders = subscribers.byRef.get(refs[0]);
-      if (holders instanceof Set) {
-        return holders;
-      }
-      return holders ? [holders] : [];
+      subscribers.plain.forEach(connection => deliver(connection, false));
+      subscribers.withOffsets.forEach(connection => deliver(connection, true));
+      return;
     }
     // A connection holding several of the recipient refs gets one frame.
-    const recipients = new Set<Connection>();
+    const refs = userRecipientRefs(signal.recipients);
+    const reached = refs.length > 1 ? new Set<Connection>() : undefined;
     for (const ref of refs) {
-      const holders = subscribers.byRef.get(ref);
-      if (holders instanceof Set) {
-        for (const connection of holders) {
-          recipients.add(connection);
+      for (const connection of this.holdersOf(ref)) {
+        if (reached?.has(connection)) {
+          continue;
         }
-      } else if (holders) {
-        recipients.add(holders);
+        reached?.add(connection);
+        if (subscribers.withOffsets.has(connection)) {
+          deliver(connection, true);
+        } else if (subscribers.plain.has(connection)) {
+          deliver(connection, false);
+        }
       }
     }
-    return recipients;
+  }
+
+  private holdersOf(ref: string): Iterable<Connection> {
+    const holders = this.byRef.get(ref);
+    if (holders instanceof Set) {
+      return holders;
+    }
+    return holders ? [holders] : noConnections;
   }
 }
