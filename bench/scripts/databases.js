@@ -71,6 +71,9 @@ function notificationsDatabase(
           // a statement journal to a temporary file for every row that fires
           // a trigger, and the floor would measure that file.
           connection.pragma('temp_store = MEMORY');
+          // Also as the plugin's: the floor's reads go through a memory map
+          // of the file rather than SQLite's small page cache.
+          connection.pragma('mmap_size = 2147418112');
           done();
         },
       },

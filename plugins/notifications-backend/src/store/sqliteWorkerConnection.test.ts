@@ -49,12 +49,14 @@ describe('SQLite on a worker thread', () => {
       'PRAGMA wal_autocheckpoint',
     );
     const [{ temp_store: tempStore }] = await knex.raw('PRAGMA temp_store');
-    // NORMAL, the checkpointer thread checkpoints instead, and statement
-    // journals stay in memory.
-    expect({ synchronous, checkpoints, tempStore }).toEqual({
+    const [{ mmap_size: mmapSize }] = await knex.raw('PRAGMA mmap_size');
+    // NORMAL, the checkpointer thread checkpoints instead, statement
+    // journals stay in memory and the file is read through a memory map.
+    expect({ synchronous, checkpoints, tempStore, mmapSize }).toEqual({
       synchronous: 1,
       checkpoints: 0,
       tempStore: 2,
+      mmapSize: 2147418112,
     });
   });
 
