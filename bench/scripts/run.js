@@ -10,6 +10,8 @@
  *   --engines=sqlite      limit the engines (sqlite, postgres)
  *   --storage-only        sends, inbox and their curves; no sockets
  *   --sockets-only        broadcasts, the targeted signal and idle-socket memory
+ *   --sends-only          the sends and the outbox drain after them
+ *   --inbox-only          the inbox, its search and its curve
  *
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
@@ -42,6 +44,8 @@ const storageOnly = args.includes('--storage-only');
 const socketsOnly = args.includes('--sockets-only');
 // The sends and the outbox drain after them, without seeding the inboxes.
 const sendsOnly = args.includes('--sends-only');
+// The inbox workloads alone, on inboxes seeded without the sends before them.
+const inboxOnly = args.includes('--inbox-only');
 const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
@@ -830,15 +834,17 @@ async function runEngine(engine, record, engineIndex) {
       // The floor runs on the Herald side's database: same schema, same rows.
       floorDb = notificationsDatabase(engine, databaseOptions.herald);
       const floor = storageFloor(floorDb);
-      await runSends(engine, backends, staticToken, record, floor);
-      await drainOutbox(engine, backends.herald, staticToken, record);
+      if (!inboxOnly) {
+        await runSends(engine, backends, staticToken, record, floor);
+        await drainOutbox(engine, backends.herald, staticToken, record);
+      }
       if (!sendsOnly) {
         await runInbox(engine, backends, databaseOptions, record, floor);
       }
       await floorDb.destroy();
       floorDb = undefined;
     }
-    if (!storageOnly && !sendsOnly) {
+    if (!storageOnly && !sendsOnly && !inboxOnly) {
       await runSockets(engine, backends, staticToken, record);
     }
   } finally {
@@ -885,12 +891,13 @@ async function main() {
       )[0];
     }
   }
-  // A storage-, sockets- or sends-only run leaves the full run's results alone,
+  // A storage-, sockets-, sends- or inbox-only run leaves the full run's results alone,
   // and a run of chosen engines those of the others.
   const part =
     (storageOnly && 'storage-') ||
     (socketsOnly && 'sockets-') ||
     (sendsOnly && 'sends-') ||
+    (inboxOnly && 'inbox-') ||
     '';
   const name = `${part}${quick ? 'quick' : 'latest'}${
     enginesArg ? `-${engines.join('-')}` : ''
