@@ -39,15 +39,19 @@ const noConnections: readonly Connection[] = [];
 /**
  * This replica's connections by each ownership ref they hold, and which are
  * subscribed to which channel, so finding a signal's recipients costs work
- * in proportion to the connections that receive it rather than to all of
- * them.
+ * in proportion to the connections it could reach (those subscribed to its
+ * channel for a broadcast, those holding one of its refs otherwise) rather
+ * than to all of them.
  *
  * A replica holds tens of thousands of mostly idle connections, and every
  * map entry costs each of them about 50 bytes. So connections are indexed
  * by ref once, whatever they subscribe to, rather than once per channel
- * (which also answers how many connections a user has); and most refs are
- * one user's, held by a single connection, which stands in the map itself,
- * with a set only once a second one holds the ref.
+ * (which also answers how many connections a user has). The price is that a
+ * signal to a ref looks at the ref's connections that did not subscribe to
+ * its channel too; a user's own connections are few, and nearly every
+ * connection subscribes to the notifications channel. Most refs are one
+ * user's, held by a single connection, which stands in the map itself, with
+ * a set only once a second one holds the ref.
  */
 export class SubscriptionIndex {
   private readonly channels = new Map<string, ChannelSubscribers>();
