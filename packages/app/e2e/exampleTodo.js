@@ -3,15 +3,9 @@
  * `example-todo` signal channel, so a todo completed through the backend
  * changes on screen without a reload.
  */
-const TIMEOUT = 15_000;
+const { guestToken } = require('./harness');
 
-async function guestToken(backendUrl) {
-  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`);
-  if (!response.ok) {
-    throw new Error(`Guest sign-in answered ${response.status}`);
-  }
-  return (await response.json()).backstageIdentity.token;
-}
+const TIMEOUT = 15_000;
 
 async function todosApi(backendUrl, token, path, init = {}) {
   const response = await fetch(`${backendUrl}/api/example-todo${path}`, {

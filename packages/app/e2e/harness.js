@@ -204,6 +204,39 @@ async function waitForBackend(backendUrl, child, timeoutMs = 120_000) {
   throw new Error(`The backend was not ready within ${timeoutMs} ms`);
 }
 
+/** A token of the sample's guest user, from its sign-in provider. */
+async function guestToken(backendUrl) {
+  const response = await fetch(`${backendUrl}/api/auth/guest/refresh`);
+  if (!response.ok) {
+    throw new Error(`Guest sign-in answered ${response.status}`);
+  }
+  return (await response.json()).backstageIdentity.token;
+}
+
+/**
+ * The sample's catalog module tells the guest once that the sample component
+ * is new in the catalog, when the catalog first processes it: seconds after
+ * start-up, at a moment no test can foresee. Tests that count the guest's
+ * unread notifications start once it has arrived.
+ */
+async function waitForCatalogAnnouncement(backendUrl, timeoutMs = 120_000) {
+  const token = await guestToken(backendUrl);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(
+      `${backendUrl}/api/notifications?topic=catalog-entity-discovered&limit=1`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    if (response.ok && (await response.json()).totalCount > 0) {
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+  throw new Error(
+    `The catalog did not announce the sample component to the guest within ${timeoutMs} ms`,
+  );
+}
+
 function stopBackend(child) {
   if (child.exitCode !== null) {
     return Promise.resolve();
@@ -252,10 +285,12 @@ module.exports = {
   repoRoot,
   buildApp,
   freePort,
+  guestToken,
   launchChromium,
   serveApp,
   startBackend,
   stopBackend,
   waitForBackend,
+  waitForCatalogAnnouncement,
   writeConfig,
 };

@@ -64,6 +64,7 @@ async function main() {
   let failed = 0;
   try {
     await harness.waitForBackend(backendUrl, backend);
+    await harness.waitForCatalogAnnouncement(backendUrl);
     server = await harness.serveApp(appPort);
     browser = await harness.launchChromium();
     const context = await browser.newContext({
