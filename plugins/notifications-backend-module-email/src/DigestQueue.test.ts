@@ -1,4 +1,10 @@
-import { digestDueAt } from './DigestQueue';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { migrateModuleDatabase } from '@herald/plugin-notifications-node';
+import { DigestQueue, digestDueAt } from './DigestQueue';
+import { EMAIL_MIGRATIONS } from './migrations';
+import { makeNotification } from './__testUtils__/startEmailModule';
+
+jest.setTimeout(60_000);
 
 const at = (iso: string) => new Date(iso).getTime();
 
@@ -15,4 +21,52 @@ describe('digestDueAt', () => {
       new Date(due).toISOString(),
     );
   });
+});
+
+describe('DigestQueue', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15', 'MYSQL_8'],
+  });
+
+  it.each(databases.eachSupportedId())(
+    'lists a claim oldest notification first, whatever order it was queued in, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const queue = new DigestQueue(
+        await migrateModuleDatabase(
+          mockServices.database({ knex, migrations: { skip: false } }),
+          EMAIL_MIGRATIONS,
+        ),
+      );
+      const created = (iso: string) => ({ created: new Date(iso) });
+      const sent = [
+        makeNotification({ title: 'First' }, created('2026-03-01T10:00:00Z')),
+        makeNotification({ title: 'Second' }, created('2026-03-01T10:00:01Z')),
+        // Same millisecond as the second; its id comes later.
+        makeNotification({ title: 'Third' }, created('2026-03-01T10:00:01Z')),
+      ];
+      // Outbox workers finish in any order: the newest is queued first.
+      for (const notification of [...sent].reverse()) {
+        await queue.enqueue({
+          deliveryId: `delivery-${notification.id}`,
+          userRef: 'user:default/alice',
+          addresses: ['alice@example.com'],
+          notification,
+          url: 'http://localhost:3000/notifications',
+          dueAt: at('2026-03-01T11:00:00Z'),
+        });
+      }
+
+      const claim = await queue.claim(
+        'alice@example.com',
+        at('2026-03-01T11:00:00Z'),
+        60_000,
+      );
+      expect(claim?.items.map(item => item.title)).toEqual([
+        'First',
+        'Second',
+        'Third',
+      ]);
+    },
+  );
 });

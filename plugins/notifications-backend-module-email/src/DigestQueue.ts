@@ -52,6 +52,21 @@ function snippet(description: string | undefined): string | undefined {
     : text;
 }
 
+/**
+ * Oldest first, by the notification's own time: concurrent outbox workers
+ * queue deliveries in whatever order they finish, so queue time is not send
+ * order. Ids are time-ordered with a sequence, which settles sends made in
+ * the same millisecond.
+ */
+function bySendOrder(a: DigestItem, b: DigestItem): number {
+  const key = (item: DigestItem) => `${item.created} ${item.notificationId}`;
+  const [left, right] = [key(a), key(b)];
+  if (left === right) {
+    return 0;
+  }
+  return left < right ? -1 : 1;
+}
+
 function queueKey(deliveryId: string, address: string): string {
   return createHash('sha256').update(`${deliveryId}\n${address}`).digest('hex');
 }
@@ -123,15 +138,12 @@ export class DigestQueue {
       .update({ claim_token: token, claimed_until: now + leaseMs });
     const rows: Array<{ item: string }> = await this.knex(TABLE)
       .where({ claim_token: token, status: 'queued' })
-      .orderBy([
-        { column: 'queued_at', order: 'asc' },
-        { column: 'queue_key', order: 'asc' },
-      ])
       .select('item');
     if (rows.length === 0) {
       return undefined;
     }
-    return { token, address, items: rows.map(row => JSON.parse(row.item)) };
+    const items: DigestItem[] = rows.map(row => JSON.parse(row.item));
+    return { token, address, items: items.sort(bySendOrder) };
   }
 
   /**
