@@ -59,12 +59,12 @@ function snippet(description: string | undefined): string | undefined {
  * the same millisecond.
  */
 function bySendOrder(a: DigestItem, b: DigestItem): number {
-  const key = (item: DigestItem) => `${item.created} ${item.notificationId}`;
-  const [left, right] = [key(a), key(b)];
-  if (left === right) {
-    return 0;
-  }
-  return left < right ? -1 : 1;
+  const ascending = (left: string, right: string) =>
+    left < right ? -1 : Number(left > right);
+  return (
+    ascending(a.created, b.created) ||
+    ascending(a.notificationId, b.notificationId)
+  );
 }
 
 function queueKey(deliveryId: string, address: string): string {
