@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import * as searchIndexMigration from '../../migrations/20261203g_search_index';
 import * as textOwnerMigration from '../../migrations/20261204a_text_owner';
+import * as searchKeysMigration from '../../migrations/20261205a_text_search_keys';
 import {
   createTestDatabases,
   describeOnPostgres,
@@ -18,6 +19,7 @@ import { NotificationsStore } from './NotificationsStore';
 import {
   findSearchIndexes,
   hasSearchTexts,
+  SEARCH_KEYS_PER_OWNER,
   textsToSearchThrough,
 } from './searchCondition';
 import { runWritesTogether } from './sql';
@@ -30,6 +32,7 @@ const BOB = 'user:default/bob';
 const ORIGIN = 'plugin:test';
 /** The search index's migrations, last first, as they are rolled back. */
 const SEARCH_MIGRATIONS = [
+  '20261205a_text_search_keys.js',
   '20261204a_text_owner.js',
   '20261203j_search_texts.js',
   '20261203g_search_index.js',
@@ -464,7 +467,9 @@ describe.each(TEXT_DATABASES)('texts of the search index on %p', databaseId => {
 
   it('finds the owners of the texts already there when upgrading', async () => {
     const { knex } = await setUp();
-    await knex.migrate.down({ ...migrations, name: '20261204a_text_owner.js' });
+    for (const name of SEARCH_MIGRATIONS.slice(0, 2)) {
+      await knex.migrate.down({ ...migrations, name });
+    }
     await findSearchIndexes(knex);
     const row = (user: string, title: string, textId?: string) => ({
       id: randomUUID(),
@@ -495,10 +500,10 @@ describe.each(TEXT_DATABASES)('texts of the search index on %p', databaseId => {
       { title: 'Personal of Bob', owner: BOB },
       { title: 'Shared', owner: null },
     ]);
-    expect(
-      (await new NotificationsStore(knex).list(BOB, { search: 'shared' }))
-        .totalCount,
-    ).toBe(1);
+    const found = async (user: string, search: string) =>
+      (await new NotificationsStore(knex).list(user, { search })).totalCount;
+    expect(await found(BOB, 'shared')).toBe(1);
+    expect(await found(ALICE, 'personal')).toBe(1);
   });
 
   it('gives a row written without a text one of its own, as upstream writes them', async () => {
@@ -600,6 +605,92 @@ describe('search on SQLite', () => {
       ),
     );
     expect((await plans('qu')).join('\n')).not.toMatch(/_search/);
+  });
+  it("looks through the user's own texts and the shared ones only", async () => {
+    const knex = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations(knex);
+    expect(SEARCH_KEYS_PER_OWNER).toBe(searchKeysMigration.KEYS_PER_OWNER);
+    const writer = new NotificationWriter({ searchTexts: true });
+    const send = (users: string[], titles: string[]) =>
+      knex.transaction(tx =>
+        writer.storeUserNotifications(tx, {
+          origin: ORIGIN,
+          now: new Date(),
+          drafts: users.flatMap(user =>
+            titles.map(title => ({
+              id: randomUUID(),
+              user,
+              content: { severity: 'normal' as const, title },
+            })),
+          ),
+        }),
+      );
+    for (let i = 0; i < 40; i++) {
+      await send([ALICE], [i % 20 === 0 ? `Quasar build ${i}` : `Build ${i}`]);
+      await send([BOB], [`Quasar for Bob ${i}`]);
+    }
+    await send([ALICE, BOB], ['Quasar for everyone']);
+    const store = new NotificationsStore(knex);
+    const search = async (user: string) => {
+      const statements = await statementsOf(knex, () =>
+        store.list(user, { search: 'quasar', limit: 5 }),
+      );
+      const plans: string[] = [];
+      for (const { sql, bindings } of statements) {
+        const rows = await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings);
+        plans.push(...rows.map((row: { detail: string }) => row.detail));
+      }
+      const { notifications, totalCount } = await store.list(user, {
+        search: 'quasar',
+      });
+      return {
+        statements: statements.map(statement => statement.sql),
+        plans,
+        titles: notifications.map(n => n.payload.title).sort(),
+        totalCount,
+      };
+    };
+
+    const alices = await search(ALICE);
+    expect(alices).toMatchObject({
+      titles: ['Quasar build 0', 'Quasar build 20', 'Quasar for everyone'],
+      totalCount: 3,
+    });
+    // The FTS table is asked for two ranges of keys (`><`), the shared one
+    // and Alice's, and Bob's 40 matching texts are never read.
+    expect(
+      alices.plans.filter(plan =>
+        /^SCAN notification_text_search VIRTUAL TABLE INDEX 0:M2><$/.test(plan),
+      ),
+    ).toHaveLength(2);
+    expect(await textsToSearchThrough(knex, ALICE, 'quasar')).toEqual({
+      sqliteTextIds: expect.any(Array),
+    });
+    expect(
+      (await textsToSearchThrough(knex, ALICE, 'quasar'))?.sqliteTextIds,
+    ).toHaveLength(3);
+    expect((await search(BOB)).totalCount).toBe(41);
+
+    // A new match of hers leaves the statements as they were, so the
+    // worker's compiled statements serve every search.
+    await send([ALICE], ['Quasar build 40']);
+    const more = await search(ALICE);
+    expect(more.totalCount).toBe(4);
+    expect(more.statements).toEqual(alices.statements);
+
+    // A text whose owner is changed by hand moves to the new owner's keys.
+    const [bobsText] = await knex('notification_text')
+      .where('title', 'Quasar for Bob 0')
+      .pluck('id');
+    await knex('notification_text')
+      .where('id', bobsText)
+      .update({ owner: ALICE });
+    expect(
+      (await textsToSearchThrough(knex, ALICE, 'quasar'))?.sqliteTextIds,
+    ).toContain(bobsText);
+    expect(
+      (await textsToSearchThrough(knex, BOB, 'quasar'))?.sqliteTextIds,
+    ).not.toContain(bobsText);
   });
 });
 

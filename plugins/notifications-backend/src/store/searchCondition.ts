@@ -85,22 +85,21 @@ export function whereSearchMatches(
   const indexes = searchIndexes.get(knex);
   const indexable = Array.from(search).length >= MIN_INDEXED_CHARACTERS;
   if (indexes?.texts && table === 'notification') {
-    if (texts?.matches.sqliteRowids) {
-      // The matching texts, as read from the FTS table before the query,
-      // then the user's rows of each through the (text_id, user) index.
-      // SQLite keeps the order of a CROSS JOIN: with an inner join it
-      // started from the user's rows and looked up the text of each, 500 ms
-      // for a 100,000-row inbox against 6 ms.
-      const rowids = texts.matches.sqliteRowids;
-      query.whereIn(`${table}.rowid`, rows => {
+    if (texts?.matches.sqliteTextIds) {
+      // The matching texts, found before the query, as one parameter, so the statement's text is the same whatever they are and
+      // the worker's compiled statement is reused; then the user's rows of
+      // each through the (text_id, user) index. SQLite keeps the order of a
+      // CROSS JOIN: with an inner join it started from the user's rows and
+      // looked up the text of each, 500 ms for a 100,000-row inbox against
+      // 6 ms.
+      const textIds = JSON.stringify(texts.matches.sqliteTextIds);
+      query.whereIn(`${table}.rowid`, rows =>
         rows
           .select('n.rowid')
-          .from(`${TEXT_TABLE} as t`)
-          .crossJoin(`${table} as n`, 'n.text_id', 't.id')
-          .where('n.user', texts.user)
-          .whereIn('t.rowid', rowids);
-        contains(rows, 't');
-      });
+          .from(knex.raw('json_each(?) as ??', [textIds, 'matching']))
+          .crossJoin(`${table} as n`, 'n.text_id', 'matching.value')
+          .where('n.user', texts.user),
+      );
     } else if (texts) {
       // As an array computed once, the matching texts reach the planner as
       // a list to look up in the (text_id, user) index. As a subquery it
@@ -120,12 +119,52 @@ export function whereSearchMatches(
 }
 
 /**
- * On SQLite, the texts `user`'s rows may use: the user's own and those a
- * send shared between users (see `20261204a_text_owner`). SQLite reads both
- * from the owner's index and keeps those the FTS table matched.
+ * On SQLite the FTS table is keyed by each text's `search_key`, a range of
+ * keys per owner (see `20261205a_text_search_keys`): this many keys, from
+ * the owner's number in `notification_text_owner` times this; number 0 holds
+ * the texts a send shared between users.
  */
-function whereUsableBy(query: Knex.QueryBuilder, alias: string, user: string) {
-  query.where(`${alias}.owner`, user).orWhereNull(`${alias}.owner`);
+export const SEARCH_KEYS_PER_OWNER = 2 ** 32;
+
+/**
+ * On SQLite, the ids of the texts `user`'s rows may use (their own and the
+ * shared ones) whose entry in the FTS table matches `search`, up to
+ * {@link MOST_TEXTS_LOOKED_UP}. FTS5 limits the match to the two ranges of
+ * keys before reading its doclists, so other users' texts cost nothing.
+ *
+ * The term is not compared here: the FTS table may offer texts that do not
+ * contain it (see {@link whereSearchMatches}), and the rows' own comparison
+ * leaves those out.
+ */
+async function sqliteTextsMatching(
+  knex: Knex,
+  user: string,
+  search: string,
+): Promise<string[]> {
+  const searchTable = searchTableOf(TEXT_TABLE);
+  const phrase = ftsPhrase(search);
+  const keysFrom = (firstKey: Knex.Raw | number) =>
+    knex
+      .select('rowid as search_key')
+      .from(searchTable)
+      .whereRaw('?? MATCH ?', [searchTable, phrase])
+      .whereBetween('rowid', [
+        firstKey,
+        knex.raw(`? + ${SEARCH_KEYS_PER_OWNER - 1}`, [firstKey]),
+      ]);
+  const ownersFirstKey = knex
+    .select(knex.raw(`number * ${SEARCH_KEYS_PER_OWNER}`))
+    .from('notification_text_owner')
+    .where('owner', user);
+  return await knex
+    .from(
+      keysFrom(0)
+        .unionAll(keysFrom(knex.raw('(?)', [ownersFirstKey])))
+        .as('matching'),
+    )
+    .crossJoin(`${TEXT_TABLE} as t`, 't.search_key', 'matching.search_key')
+    .limit(MOST_TEXTS_LOOKED_UP)
+    .pluck('t.id');
 }
 
 /**
@@ -157,10 +196,11 @@ const MOST_TEXTS_LOOKED_UP = 5_000;
 
 /**
  * How a search finds a user's rows through the texts' index; without it the
- * search reads the user's rows. On SQLite it carries the matching texts'
- * rowids, so the search does not evaluate the term in the FTS table again.
+ * search reads the user's rows. On SQLite it carries the ids of the texts
+ * usable by the user that contain the term, so the search neither evaluates
+ * the term in the FTS table again nor reads the texts.
  */
-export type TextMatches = { sqliteRowids?: number[] };
+export type TextMatches = { sqliteTextIds?: string[] };
 
 /**
  * The texts `search` should find `user`'s rows through (see
@@ -187,18 +227,9 @@ export async function textsToSearchThrough(
   }
   const searchTable = searchTableOf(TEXT_TABLE);
   if (indexes.sqliteSearchTables.has(searchTable)) {
-    const rowids: number[] = await knex(`${TEXT_TABLE} as t`)
-      .whereIn('t.rowid', matches =>
-        matches
-          .select('rowid')
-          .from(searchTable)
-          .whereRaw('?? MATCH ?', [searchTable, ftsPhrase(search)]),
-      )
-      .where(inner => whereUsableBy(inner, 't', user))
-      .limit(MOST_TEXTS_LOOKED_UP)
-      .pluck('t.rowid');
-    return rowids.length < MOST_TEXTS_LOOKED_UP
-      ? { sqliteRowids: rowids }
+    const textIds = await sqliteTextsMatching(knex, user, search);
+    return textIds.length < MOST_TEXTS_LOOKED_UP
+      ? { sqliteTextIds: textIds }
       : undefined;
   }
   const { sql, bindings } = pgTextsMatching(knex, user, search).toSQL();
