@@ -15,6 +15,8 @@
  * user's range and the shared range and gets only texts the user may see:
  * 1.2 ms for the same search, whatever the other users hold.
  *
+ * The owner index of `20261204a_text_owner` goes: nothing reads it now.
+ *
  * A trigger gives a new text its key (the next in its owner's range) and its
  * entry in the FTS table, whoever writes the text; another moves a text
  * whose owner changes. Rolling back keys the FTS table by rowid again.
@@ -30,6 +32,8 @@ const TEXT = 'notification_text';
 const TEXT_SEARCH = 'notification_text_search';
 const OWNERS = 'notification_text_owner';
 const KEY_INDEX = 'notification_text_search_key_idx';
+/** `20261204a_text_owner`'s index, which the search no longer reads. */
+const OWNER_INDEX = 'notification_text_owner_idx';
 /** Keys per owner; the key of an owner's first text is its number times this. */
 const KEYS_PER_OWNER = 2 ** 32;
 
@@ -102,6 +106,7 @@ async function upSqlite(knex) {
      WHERE ${TEXT}.rowid = keyed.text_rowid`,
   );
   await knex.raw(`CREATE UNIQUE INDEX ${KEY_INDEX} ON ${TEXT} (search_key)`);
+  await knex.raw(`DROP INDEX ${OWNER_INDEX}`);
 
   await recreateSearchTable(knex);
   await knex.raw(
@@ -150,6 +155,7 @@ async function downSqlite(knex) {
      BEGIN DELETE FROM ${TEXT_SEARCH} WHERE rowid = OLD.rowid; END`,
   );
   await knex.raw(`DROP INDEX ${KEY_INDEX}`);
+  await knex.raw(`CREATE INDEX ${OWNER_INDEX} ON ${TEXT} (owner)`);
   await knex.raw(`ALTER TABLE ${TEXT} DROP COLUMN search_key`);
   await knex.raw(`DROP TABLE ${OWNERS}`);
 }
