@@ -87,7 +87,7 @@ const plan = quick
       // page default: the inbox curve, with the main inbox as its 100,000 point.
       inboxCurve: [1000, 10000, 1000000],
       curveRounds: 2,
-      curveQueriesPerRound: 5,
+      curveQueriesPerRound: 10,
       queryRounds: 3,
       queriesPerRound: 20,
       // Unmeasured requests before each inbox workload, per side: this many
