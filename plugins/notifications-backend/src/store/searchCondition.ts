@@ -143,23 +143,25 @@ async function sqliteTextsMatching(
 ): Promise<string[]> {
   const searchTable = searchTableOf(TEXT_TABLE);
   const phrase = ftsPhrase(search);
-  const keysFrom = (firstKey: Knex.Raw | number) =>
+  // The bounds are SQL, not parameters: better-sqlite3 binds a number as
+  // a REAL, and with REAL bounds FTS5 read every match of the shared range
+  // (3.8 ms against 1.7 ms for the inbox bench's search).
+  const keysFrom = (firstKey: string, bindings: Knex.RawBinding[] = []) =>
     knex
       .select('rowid as search_key')
       .from(searchTable)
       .whereRaw('?? MATCH ?', [searchTable, phrase])
-      .whereBetween('rowid', [
-        firstKey,
-        knex.raw(`? + ${SEARCH_KEYS_PER_OWNER - 1}`, [firstKey]),
-      ]);
-  const ownersFirstKey = knex
-    .select(knex.raw(`number * ${SEARCH_KEYS_PER_OWNER}`))
-    .from('notification_text_owner')
-    .where('owner', user);
+      .whereRaw(
+        `rowid BETWEEN ${firstKey} AND ${firstKey} + ${
+          SEARCH_KEYS_PER_OWNER - 1
+        }`,
+        [...bindings, ...bindings],
+      );
+  const ownersFirstKey = `(SELECT number * ${SEARCH_KEYS_PER_OWNER} FROM notification_text_owner WHERE owner = ?)`;
   return await knex
     .from(
-      keysFrom(0)
-        .unionAll(keysFrom(knex.raw('(?)', [ownersFirstKey])))
+      keysFrom('0')
+        .unionAll(keysFrom(ownersFirstKey, [user]))
         .as('matching'),
     )
     .crossJoin(`${TEXT_TABLE} as t`, 't.search_key', 'matching.search_key')
