@@ -93,6 +93,33 @@ function pgOwnTextFunction({ owner = false } = {}) {
      END $$`;
 }
 
+/** The FTS table of the texts. */
+async function createSqliteTextSearchTable(knex) {
+  // Contentless, as the index it replaces was.
+  await knex.raw(
+    `CREATE VIRTUAL TABLE ${TEXT_SEARCH} USING fts5(
+       title, description,
+       content = '', contentless_delete = 1,
+       tokenize = 'trigram case_sensitive 0'
+     )`,
+  );
+}
+
+/** The triggers that keep the FTS table, keyed by each text's rowid. */
+async function createSqliteTextSearchTriggers(knex) {
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT_SEARCH}_insert AFTER INSERT ON ${TEXT}
+     BEGIN
+       INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
+       VALUES (NEW.rowid, NEW.title, NEW.description);
+     END`,
+  );
+  await knex.raw(
+    `CREATE TRIGGER ${TEXT_SEARCH}_delete AFTER DELETE ON ${TEXT}
+     BEGIN DELETE FROM ${TEXT_SEARCH} WHERE rowid = OLD.rowid; END`,
+  );
+}
+
 /** @param {import('knex').Knex} knex */
 async function upSqlite(knex) {
   if (!(await knex.schema.hasTable('notification_search'))) {
@@ -105,25 +132,8 @@ async function upSqlite(knex) {
        description text NULL
      )`,
   );
-  // Contentless and keyed by the text's rowid, as the index it replaces was.
-  await knex.raw(
-    `CREATE VIRTUAL TABLE ${TEXT_SEARCH} USING fts5(
-       title, description,
-       content = '', contentless_delete = 1,
-       tokenize = 'trigram case_sensitive 0'
-     )`,
-  );
-  await knex.raw(
-    `CREATE TRIGGER ${TEXT_SEARCH}_insert AFTER INSERT ON ${TEXT}
-     BEGIN
-       INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
-       VALUES (NEW.rowid, NEW.title, NEW.description);
-     END`,
-  );
-  await knex.raw(
-    `CREATE TRIGGER ${TEXT_SEARCH}_delete AFTER DELETE ON ${TEXT}
-     BEGIN DELETE FROM ${TEXT_SEARCH} WHERE rowid = OLD.rowid; END`,
-  );
+  await createSqliteTextSearchTable(knex);
+  await createSqliteTextSearchTriggers(knex);
   // Not through knex's alterTable, which rebuilds the table and with it
   // drops every trigger on it.
   await knex.raw('ALTER TABLE notification ADD COLUMN text_id varchar(36)');
@@ -303,6 +313,8 @@ exports.up = perDialect({ sqlite: upSqlite, pg: upPostgres });
 exports.down = perDialect({ sqlite: downSqlite, pg: downPostgres });
 
 exports.sqliteOwnTextTriggers = sqliteOwnTextTriggers;
+exports.createSqliteTextSearchTable = createSqliteTextSearchTable;
+exports.createSqliteTextSearchTriggers = createSqliteTextSearchTriggers;
 exports.pgOwnTextFunction = pgOwnTextFunction;
 exports.pgTrigramOps = pgTrigramOps;
 exports.createPgTextIndexes = createPgTextIndexes;

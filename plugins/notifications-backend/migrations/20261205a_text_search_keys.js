@@ -27,6 +27,10 @@
  */
 
 const { perDialect } = require('./20261203e_notification_counts.js');
+const {
+  createSqliteTextSearchTable,
+  createSqliteTextSearchTriggers,
+} = require('./20261203j_search_texts.js');
 
 const TEXT = 'notification_text';
 const TEXT_SEARCH = 'notification_text_search';
@@ -37,17 +41,20 @@ const OWNER_INDEX = 'notification_text_owner_idx';
 /** Keys per owner; the key of an owner's first text is its number times this. */
 const KEYS_PER_OWNER = 2 ** 32;
 
-async function recreateSearchTable(knex) {
+async function dropSearchTable(knex) {
   for (const trigger of ['insert', 'owner', 'delete']) {
     await knex.raw(`DROP TRIGGER IF EXISTS ${TEXT_SEARCH}_${trigger}`);
   }
   await knex.raw(`DROP TABLE ${TEXT_SEARCH}`);
+}
+
+/** A new FTS table with every text, keyed by `key`. */
+async function rebuildSearchTable(knex, key) {
+  await dropSearchTable(knex);
+  await createSqliteTextSearchTable(knex);
   await knex.raw(
-    `CREATE VIRTUAL TABLE ${TEXT_SEARCH} USING fts5(
-       title, description,
-       content = '', contentless_delete = 1,
-       tokenize = 'trigram case_sensitive 0'
-     )`,
+    `INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
+     SELECT ${key}, title, description FROM ${TEXT}`,
   );
 }
 
@@ -108,11 +115,7 @@ async function upSqlite(knex) {
   await knex.raw(`CREATE UNIQUE INDEX ${KEY_INDEX} ON ${TEXT} (search_key)`);
   await knex.raw(`DROP INDEX ${OWNER_INDEX}`);
 
-  await recreateSearchTable(knex);
-  await knex.raw(
-    `INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
-     SELECT search_key, title, description FROM ${TEXT}`,
-  );
+  await rebuildSearchTable(knex, 'search_key');
   await knex.raw(
     `CREATE TRIGGER ${TEXT_SEARCH}_insert AFTER INSERT ON ${TEXT}
      BEGIN ${keyAndIndexNewText} END`,
@@ -138,22 +141,8 @@ async function downSqlite(knex) {
   if (!(await knex.schema.hasTable(OWNERS))) {
     return;
   }
-  await recreateSearchTable(knex);
-  await knex.raw(
-    `INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
-     SELECT rowid, title, description FROM ${TEXT}`,
-  );
-  await knex.raw(
-    `CREATE TRIGGER ${TEXT_SEARCH}_insert AFTER INSERT ON ${TEXT}
-     BEGIN
-       INSERT INTO ${TEXT_SEARCH} (rowid, title, description)
-       VALUES (NEW.rowid, NEW.title, NEW.description);
-     END`,
-  );
-  await knex.raw(
-    `CREATE TRIGGER ${TEXT_SEARCH}_delete AFTER DELETE ON ${TEXT}
-     BEGIN DELETE FROM ${TEXT_SEARCH} WHERE rowid = OLD.rowid; END`,
-  );
+  await rebuildSearchTable(knex, 'rowid');
+  await createSqliteTextSearchTriggers(knex);
   await knex.raw(`DROP INDEX ${KEY_INDEX}`);
   await knex.raw(`CREATE INDEX ${OWNER_INDEX} ON ${TEXT} (owner)`);
   await knex.raw(`ALTER TABLE ${TEXT} DROP COLUMN search_key`);
