@@ -264,7 +264,7 @@ async function getJson(url, token) {
 
 /**
  * Unmeasured requests before a workload's timed ones, the same rule for
- * both sides: a backend's request path runs several times slower in its
+ * both sides: a backend's request path runs about twice as slow in its
  * first few hundred requests, while V8 compiles it (Herald's page default
  * answered in 3.8 ms at the server over the first 100 and 1.9 ms after
  * 1,000), and a running backend answers from the compiled path. The time
