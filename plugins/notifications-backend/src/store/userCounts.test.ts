@@ -341,6 +341,45 @@ describeEachDatabase('per-user counts', database => {
     await expectExactCountsAfterMigrating(knex);
   });
 
+  it("answer a page's count with the broadcasts' in one statement", async () => {
+    const knex = await database.migrated();
+    const store = new NotificationsStore(knex);
+    const writer = new NotificationWriter();
+    await knex('notification').insert(rawRows(ALICE, 12, 4));
+    for (const title of ['Maintenance', 'Release']) {
+      await knex.transaction(tx =>
+        writer.storeBroadcast(tx, {
+          id: randomUUID(),
+          origin: 'plugin:test',
+          now: new Date(),
+          content: { title, severity: 'normal' },
+        }),
+      );
+    }
+    const statements: string[] = [];
+    const collect = (query: { sql: string }) => statements.push(query.sql);
+    const list = async (user: string) => {
+      statements.length = 0;
+      knex.on('query', collect);
+      try {
+        return await store.list(user, { limit: 5, read: false });
+      } finally {
+        knex.off('query', collect);
+      }
+    };
+
+    // MySQL/MariaDB have no counts and count both sides' rows in one statement.
+    const countedRows = database.id === 'MYSQL_8';
+    expect((await list(ALICE)).totalCount).toBe(9 + 2);
+    expect(statements).toHaveLength(2);
+    // A user without a row of counts still gets the broadcasts'.
+    expect((await list(BOB)).totalCount).toBe(2);
+    expect(statements).toHaveLength(2);
+    expect(
+      statements.some(sql => sql.includes('notification_user_count')),
+    ).toBe(!countedRows);
+  });
+
   it('leave filtered counts to the rows', async () => {
     const knex = await database.migrated();
     await knex('notification').insert([
