@@ -19,6 +19,7 @@ import {
   whereSearchMatches,
 } from './searchCondition';
 import { ROWS_PER_STATEMENT, chunk, isPostgres } from './sql';
+import { CompiledStatements } from './compiledStatements';
 
 /** Columns a list may be ordered by: every column of the notification view but metadata. */
 export const SORTABLE_FIELDS = NOTIFICATION_COLUMNS.filter(
@@ -113,6 +114,24 @@ const COUNTABLE_OPTIONS = new Set([
 
 type UserCounts = { total: number; unread: number; read: number };
 
+const USER_COUNT_COLUMNS = ['total', 'unread', 'inbox_total', 'inbox_unread'];
+
+/** The counts of a row of {@link NotificationsStore.userCountsQuery}. */
+function readUserCounts(
+  row: Record<string, unknown> | undefined,
+): Record<'all' | 'inbox', UserCounts> & { broadcasts: number } {
+  const counts = (totalValue: unknown, unreadValue: unknown) => {
+    const total = Number(totalValue ?? 0);
+    const unread = Number(unreadValue ?? 0);
+    return { total, unread, read: total - unread };
+  };
+  return {
+    all: counts(row?.total, row?.unread),
+    inbox: counts(row?.inbox_total, row?.inbox_unread),
+    broadcasts: Number(row?.broadcast_count ?? 0),
+  };
+}
+
 /**
  * Which of the per-user counts holds the rows under these state filters:
  * all of the user's rows, those in the inbox (not done, not snoozed), or
@@ -156,6 +175,22 @@ function userCountFor(
 }
 
 /**
+ * A list's shape for {@link CompiledStatements}: its options, unless they
+ * hold values that change from request to request (ids, a search term, a
+ * time), whose statements are compiled each time instead.
+ */
+function listShape(options: ListNotificationsOptions): string | undefined {
+  if (
+    options.ids !== undefined ||
+    options.search !== undefined ||
+    options.createdAfter !== undefined
+  ) {
+    return undefined;
+  }
+  return JSON.stringify(options);
+}
+
+/**
  * The read side of notifications: what a user sees is their own rows in
  * `notification` plus every broadcast, with the broadcast's read and saved
  * state taken from that user's `broadcast_user_status` row.
@@ -163,10 +198,12 @@ function userCountFor(
 export class NotificationsStore {
   /** Whether the database keeps `notification_user_count` (see its migration). */
   private readonly hasUserCounts: boolean;
+  private readonly statements: CompiledStatements;
 
   constructor(private readonly knex: Knex) {
     this.hasUserCounts =
       isPostgres(knex) || String(knex.client.config.client).includes('sqlite');
+    this.statements = new CompiledStatements(knex);
   }
 
   async list(
@@ -174,11 +211,58 @@ export class NotificationsStore {
     options: ListNotificationsOptions,
   ): Promise<{ totalCount: number; notifications: Notification[] }> {
     const texts = await textsToSearchThrough(this.knex, user, options.search);
+    const shape = listShape(options);
+    const counted = this.hasUserCounts ? userCountFor(options) : undefined;
+    if (counted) {
+      return this.pageWithCounts(user, options, counted, shape);
+    }
     const [rows, totalCount] = await Promise.all([
-      this.selectPage(user, options, texts),
-      this.count(user, options, texts),
+      this.selectPage(user, options, texts, shape && `page ${shape}`),
+      this.countRows(user, options, texts, shape && `count ${shape}`),
     ]);
     return { totalCount, notifications: rows.map(rowToNotification) };
+  }
+
+  /**
+   * A page and its count in one statement, where the per-user counts answer
+   * the count: their one row, left-joined to the page's rows. Run as two
+   * statements, each took its own connection, round trip and driver work,
+   * which together cost about as much as the database's part.
+   */
+  private async pageWithCounts(
+    user: string,
+    options: ListNotificationsOptions,
+    counted: { rows: 'all' | 'inbox'; count: keyof UserCounts },
+    shape: string | undefined,
+  ) {
+    const rows = await this.statements.select<Record<string, unknown>>(
+      shape && `list ${shape}`,
+      user,
+      forUser => {
+        const [, broadcasts] = this.branches(forUser, options);
+        const counts = this.userCountsQuery(
+          forUser,
+          broadcasts.count({ count: '*' }),
+        ).as('counts');
+        const page = this.pageQuery(forUser, options, undefined).as('page');
+        const query = this.knex
+          .from(counts)
+          .leftJoin(page, join => join.on(this.knex.raw('1 = 1')))
+          .select('page.*', 'counts.*');
+        // The join keeps no order of its own; the page's few rows are sorted again.
+        this.applyOrder(query, this.orderOf(options));
+        return query;
+      },
+    );
+    const userCounts = readUserCounts(rows[0]);
+    return {
+      totalCount:
+        userCounts[counted.rows][counted.count] + userCounts.broadcasts,
+      // An empty page is the counts' row with nothing joined to it.
+      notifications: rows
+        .filter(row => row.id !== null)
+        .map(row => rowToNotification(row as NotificationRow)),
+    };
   }
 
   async get(user: string, id: string): Promise<Notification | undefined> {
@@ -234,20 +318,26 @@ export class NotificationsStore {
     return { unread: total - read, read };
   }
 
+  /** The user's own rows, as {@link userCountsQuery} counts them. */
+  private async userCounts(user: string) {
+    const [row] = await this.statements.select<Record<string, unknown>>(
+      'counts',
+      user,
+      forUser => this.userCountsQuery(forUser),
+    );
+    return readUserCounts(row);
+  }
+
   /**
    * The user's own rows, counted by the database's triggers as they change.
    * On PostgreSQL the triggers append changes that a task folds into the
    * counts later (see `20261203h_count_changes`), so they are added here.
    * With `broadcastCount`, a count of broadcast rows, its result comes back
-   * in the same statement: a list's count is then one round trip, not two.
+   * in the same statement.
    */
-  private async userCounts(
-    user: string,
-    broadcastCount?: Knex.QueryBuilder,
-  ): Promise<Record<'all' | 'inbox', UserCounts> & { broadcasts: number }> {
-    const columns = ['total', 'unread', 'inbox_total', 'inbox_unread'];
+  private userCountsQuery(user: string, broadcastCount?: Knex.QueryBuilder) {
     const counted = (table: string) =>
-      this.knex(table).where('user', user).select(columns);
+      this.knex(table).where('user', user).select(USER_COUNT_COLUMNS);
     const rows = isPostgres(this.knex)
       ? counted('notification_user_count').unionAll(
           counted('notification_user_count_change'),
@@ -256,25 +346,17 @@ export class NotificationsStore {
     // Sums, so the statement has its one row even for a user without counts.
     const query = this.knex
       .select(
-        columns.map(column => this.knex.raw('sum(??) as ??', [column, column])),
+        USER_COUNT_COLUMNS.map(column =>
+          this.knex.raw('sum(??) as ??', [column, column]),
+        ),
       )
-      .from(rows.as('counts'));
+      .from(rows.as('user_counts'));
     if (broadcastCount) {
       query.select(
         this.knex.raw('(?) as ??', [broadcastCount, 'broadcast_count']),
       );
     }
-    const row: Record<string, unknown> | undefined = await query.first();
-    const counts = (totalValue: unknown, unreadValue: unknown) => {
-      const total = Number(totalValue ?? 0);
-      const unread = Number(unreadValue ?? 0);
-      return { total, unread, read: total - unread };
-    };
-    return {
-      all: counts(row?.total, row?.unread),
-      inbox: counts(row?.inbox_total, row?.inbox_unread),
-      broadcasts: Number(row?.broadcast_count ?? 0),
-    };
+    return query;
   }
 
   async topics(user: string, filter: NotificationFilter): Promise<string[]> {
@@ -334,14 +416,24 @@ export class NotificationsStore {
     });
   }
 
+  /** `shape` names the statement for {@link CompiledStatements}. */
   private async selectPage(
     user: string,
     options: ListNotificationsOptions,
     texts?: TextMatches,
+    shape?: string,
   ): Promise<NotificationRow[]> {
-    const orderBy = options.orderBy ?? [
-      { field: 'created' as const, direction: 'desc' as const },
-    ];
+    return this.statements.select(shape, user, forUser =>
+      this.pageQuery(forUser, options, texts),
+    );
+  }
+
+  private pageQuery(
+    user: string,
+    options: ListNotificationsOptions,
+    texts: TextMatches | undefined,
+  ): Knex.QueryBuilder {
+    const orderBy = this.orderOf(options);
     if (options.limit === undefined) {
       const query = this.knex
         .from(this.userView(user, options, texts))
@@ -350,7 +442,7 @@ export class NotificationsStore {
       if (options.offset !== undefined) {
         query.offset(options.offset);
       }
-      return await query;
+      return query;
     }
     // A page is among the first offset + limit rows of each side, so each
     // side is cut there (through its index, without sorting all of the
@@ -382,7 +474,13 @@ export class NotificationsStore {
     if (options.offset) {
       query.offset(options.offset);
     }
-    return await query;
+    return query;
+  }
+
+  private orderOf(options: ListNotificationsOptions): NotificationOrder[] {
+    return (
+      options.orderBy ?? [{ field: 'created' as const, direction: 'desc' }]
+    );
   }
 
   private applyOrder(query: Knex.QueryBuilder, orderBy: NotificationOrder[]) {
@@ -403,27 +501,25 @@ export class NotificationsStore {
 
   /**
    * Counted per side, so each count can be answered from an index. The
-   * user's own rows under the views' usual filters (unread, read, all) are
-   * not counted at all but read from the per-user counts: counting them took
-   * time in proportion to the inbox.
+   * views' usual filters (unread, read, all) are not counted at all but read
+   * from the per-user counts (see {@link pageWithCounts}).
    */
-  private async count(
+  private async countRows(
     user: string,
     filter: ListNotificationsOptions,
     texts: TextMatches | undefined,
+    shape: string | undefined,
   ) {
-    const [own, broadcasts] = this.branches(user, filter, texts);
-    const counted = this.hasUserCounts ? userCountFor(filter) : undefined;
-    if (counted) {
-      const userCounts = await this.userCounts(
-        user,
-        broadcasts.count({ count: '*' }),
-      );
-      return userCounts[counted.rows][counted.count] + userCounts.broadcasts;
-    }
-    const rows: Array<{ count: unknown }> = await own
-      .count({ count: '*' })
-      .unionAll(broadcasts.count({ count: '*' }));
+    const rows = await this.statements.select<{ count: unknown }>(
+      shape,
+      user,
+      forUser => {
+        const [own, broadcasts] = this.branches(forUser, filter, texts);
+        return own
+          .count({ count: '*' })
+          .unionAll(broadcasts.count({ count: '*' }));
+      },
+    );
     return sum(rows.map(row => row.count));
   }
 
