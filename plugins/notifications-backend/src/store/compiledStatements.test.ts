@@ -114,7 +114,8 @@ describeEachDatabase('CompiledStatements', database => {
       ...PAGE_DEFAULT,
       offset,
     }));
-    // Each page is a shape: the first one drops out.
+    // More shapes than are kept (a page and its count are two): the first
+    // page's drop out, the last one's stay.
     for (const page of pages) {
       await store.list(ALICE, page);
     }
