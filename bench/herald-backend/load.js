@@ -6,8 +6,8 @@ const { startBenchBackend } = require('../lib/start-backend');
 /*
  * The load benchmark's backend: Herald as the sample backend runs it, with
  * the Email processor registered. BENCH_HERALD_ROOT picks the checkout whose
- * code runs (default: this repository), so the load runner can compare two
- * commits with the same bench features.
+ * code runs (default: this repository), so the load runner and `inbox-ab.js`
+ * can compare two commits with the same bench features.
  */
 const root =
   process.env.BENCH_HERALD_ROOT ?? path.resolve(__dirname, '..', '..');

@@ -37,6 +37,8 @@ const {
   postgresWalPosition,
 } = require('./databases');
 const { CommandProcess } = require('./ipc');
+const { describeCheckout } = require('./checkouts');
+const { sampleProcessors } = require('./sample-processors');
 
 const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
@@ -78,29 +80,6 @@ function log(message) {
   process.stdout.write(
     `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
   );
-}
-
-function git(cwd, ...args) {
-  return require('node:child_process')
-    .execFileSync('git', args, { cwd, encoding: 'utf8' })
-    .trim();
-}
-
-function describeCheckout(root) {
-  try {
-    const commit = git(root, 'rev-parse', '--short', 'HEAD');
-    const dirty = git(
-      root,
-      'status',
-      '--porcelain',
-      '--',
-      'plugins',
-      'packages',
-    );
-    return dirty ? `${commit} + uncommitted changes` : commit;
-  } catch {
-    return 'unknown commit';
-  }
 }
 
 function percentile(sorted, p) {
@@ -165,15 +144,7 @@ function writeCatalog(file, count) {
 /** The sample backend's processor configuration, pointed at the bench users. */
 function sampleConfig(catalogFile) {
   return {
-    notifications: {
-      processors: {
-        email: {
-          transportConfig: { transport: 'stream' },
-          sender: 'Herald <herald@localhost>',
-          broadcastConfig: { receiver: 'none' },
-        },
-      },
-    },
+    notifications: { processors: sampleProcessors },
     catalog: {
       // The catalog's own periodic refresh of 1,000 users (every 100–150 s
       // by default) blocks the event loop for seconds on SQLite; after the

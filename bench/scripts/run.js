@@ -38,6 +38,7 @@ const { CommandProcess } = require('./ipc');
 const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
 const { inboxQueries } = require('./workloads');
 const { writeReport } = require('./report');
+const { sampleProcessors } = require('./sample-processors');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -122,13 +123,7 @@ const sideNames = ['herald', 'upstream'];
 const heraldConfig = {
   notifications: {
     maxRequestBodySize: '8mb',
-    processors: {
-      email: {
-        transportConfig: { transport: 'stream' },
-        sender: 'Herald <herald@localhost>',
-        broadcastConfig: { receiver: 'none' },
-      },
-    },
+    processors: sampleProcessors,
   },
 };
 

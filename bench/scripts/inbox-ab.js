@@ -1,0 +1,310 @@
+'use strict';
+
+/*
+ * Herald's inbox in two checkouts, side by side:
+ *
+ *   node scripts/inbox-ab.js --base=<checkout>   this checkout against that one
+ *
+ * Options: --new=<checkout> (default: this one) --engines=sqlite,postgres
+ * --queries=list-default,list-all,status (see workloads.js) --rounds=5
+ * --requests=300 (per side, query and round) --name=inbox-ab-latest
+ *
+ * A change of a millisecond to the inbox page is lost in `run.js`'s noise on
+ * two shared cores: its medians for the same code moved by 3 ms from one run
+ * to the next. Here both backends run at once, each on its own database
+ * seeded with the same inbox, and their requests alternate one by one, so
+ * both meet the machine in the same state. Each round's medians are
+ * reported, the first being the backends' warm-up; the summary is over the
+ * rounds after it.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+const {
+  databaseConfig,
+  freePort,
+  startBackend,
+  writeConfig,
+} = require('./backends');
+const { describeCheckout } = require('./checkouts');
+const { benchToken } = require('./clients');
+const {
+  dropPostgresDatabases,
+  notificationsDatabase,
+  seedInbox,
+} = require('./databases');
+const { httpGet } = require('./http-get');
+const { sampleProcessors } = require('./sample-processors');
+const { inboxQueries } = require('./workloads');
+
+const benchRoot = path.resolve(__dirname, '..');
+const repoRoot = path.resolve(benchRoot, '..');
+const resultsDir = path.join(benchRoot, 'results');
+
+function option(name, fallback) {
+  const prefix = `--${name}=`;
+  const arg = process.argv.slice(2).find(a => a.startsWith(prefix));
+  return arg === undefined ? fallback : arg.slice(prefix.length);
+}
+
+const settings = {
+  base: option('base'),
+  newRoot: option('new', repoRoot),
+  engines: option('engines', 'sqlite,postgres').split(','),
+  queries: option('queries', 'list-default,list-all,status').split(','),
+  rounds: Number(option('rounds', 5)),
+  requests: Number(option('requests', 300)),
+  name: option('name', 'inbox-ab-latest'),
+  postgresUrl:
+    process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432',
+};
+
+const OWNER = 'inbox-ab-owner';
+// The main inbox of run.js's inbox workloads, beside ten smaller ones.
+const INBOX = {
+  user: `user:default/${OWNER}`,
+  rows: 100000,
+  otherUsers: 10,
+  otherRowsPerUser: 1000,
+};
+
+function log(message) {
+  process.stdout.write(
+    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
+  );
+}
+
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Median, 10th and 90th percentile of a side's times, in ms. */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const ms = value => Math.round(value * 1000) / 1000;
+  return {
+    requests: sorted.length,
+    median: ms(median(sorted)),
+    p10: ms(quantile(sorted, 0.1)),
+    p90: ms(quantile(sorted, 0.9)),
+  };
+}
+
+/**
+ * Each round's spread per side, and the spread of every request after the
+ * warm-up round, both sides' taken alternately.
+ */
+function summarize(rounds) {
+  const perSide = samples =>
+    Object.fromEntries(
+      Object.entries(samples).map(([side, ms]) => [side, spread(ms)]),
+    );
+  const warm = rounds.slice(1);
+  return {
+    rounds: rounds.map(perSide),
+    afterWarmUp: perSide({
+      new: warm.flatMap(round => round.new),
+      base: warm.flatMap(round => round.base),
+    }),
+  };
+}
+
+async function startSide({ engine, side, root, dir, runId }) {
+  fs.mkdirSync(dir, { recursive: true });
+  const databaseOptions = {
+    sqliteDirectory: dir,
+    postgresUrl: settings.postgresUrl,
+    prefix: `herald_ab_${runId}_${side}_`,
+  };
+  const port = await freePort();
+  const configFile = path.join(dir, 'app-config.json');
+  const baseUrl = writeConfig({
+    file: configFile,
+    port,
+    staticToken: crypto.randomBytes(24).toString('hex'),
+    database: databaseConfig(engine, databaseOptions),
+    extra: { notifications: { processors: sampleProcessors } },
+  });
+  const backend = await startBackend({
+    side: 'herald',
+    configFile,
+    baseUrl,
+    logFile: path.join(dir, 'backend.log'),
+    entry: path.join(benchRoot, 'herald-backend', 'load.js'),
+    resolveFrom: path.join(root, 'packages', 'backend'),
+    env: { BENCH_HERALD_ROOT: root },
+  });
+  const db = notificationsDatabase(engine, databaseOptions);
+  try {
+    await seedInbox(db, INBOX);
+  } finally {
+    await db.destroy();
+  }
+  return {
+    side,
+    commit: describeCheckout(root),
+    backend,
+    databaseOptions,
+    token: await benchToken(baseUrl, OWNER),
+  };
+}
+
+async function timedGet(side, query) {
+  const started = performance.now();
+  const response = await httpGet(`${side.backend.baseUrl}${query}`, {
+    authorization: `Bearer ${side.token}`,
+  });
+  const ms = performance.now() - started;
+  if (!response.ok) {
+    throw new Error(`${side.side} ${query}: ${response.status}`);
+  }
+  return { ms, body: response.text };
+}
+
+async function compare(engine, sides) {
+  const result = {};
+  for (const query of settings.queries) {
+    const url = inboxQueries[query];
+    if (!url) {
+      throw new Error(`unknown query ${query}`);
+    }
+    const rounds = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      const samples = Object.fromEntries(sides.map(s => [s.side, []]));
+      for (let i = 0; i < settings.requests; i++) {
+        // Which side goes first alternates, so neither always follows the other.
+        const order = i % 2 === 0 ? sides : [...sides].reverse();
+        const answers = [];
+        for (const side of order) {
+          const { ms, body } = await timedGet(side, url);
+          samples[side.side].push(ms);
+          answers.push(body);
+        }
+        if (i === 0 && round === 0) {
+          const [a, b] = answers.map(body => JSON.parse(body).totalCount);
+          if (a !== b) {
+            throw new Error(`${query}: the sides answer ${a} and ${b} rows`);
+          }
+        }
+      }
+      rounds.push(samples);
+      log(
+        `${engine} ${query} round ${round + 1}: ${sides
+          .map(s => `${s.side} ${median(samples[s.side]).toFixed(2)} ms`)
+          .join(', ')}`,
+      );
+    }
+    result[query] = summarize(rounds);
+  }
+  return result;
+}
+
+function report(all, startedAt, commits) {
+  const lines = [
+    '# Inbox, two checkouts side by side',
+    '',
+    `Run ${startedAt.toISOString()} – ${new Date().toISOString()}: new ${
+      commits.new
+    }, base ${commits.base}. ${
+      settings.requests
+    } requests per side, query and round, alternating; medians in ms,`,
+    'the last row of each query over every request after the warm-up round.',
+    '',
+    '| Database | Query | Round | New | Base | New / base |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const [engine, queries] of Object.entries(all)) {
+    for (const [query, { rounds, afterWarmUp }] of Object.entries(queries)) {
+      const row = (label, sides, mark = '') => {
+        const cells = [
+          sides.new.median.toFixed(2),
+          sides.base.median.toFixed(2),
+          (sides.new.median / sides.base.median).toFixed(2),
+        ].map(cell => `${mark}${cell}${mark}`);
+        return `| ${engine} | ${query} | ${label} | ${cells.join(' | ')} |`;
+      };
+      rounds.forEach((round, index) => {
+        lines.push(
+          row(`${index + 1}${index === 0 ? ' (warm-up)' : ''}`, round),
+        );
+      });
+      lines.push(row(`**rounds 2–${rounds.length}**`, afterWarmUp, '**'));
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+async function main() {
+  if (!settings.base) {
+    process.stderr.write(
+      'usage: node scripts/inbox-ab.js --base=<checkout> [--new=<checkout>]\n',
+    );
+    process.exit(2);
+  }
+  const startedAt = new Date();
+  const runId = crypto.randomBytes(4).toString('hex');
+  const checkouts = [
+    { side: 'new', root: path.resolve(settings.newRoot) },
+    { side: 'base', root: path.resolve(settings.base) },
+  ];
+  const all = {};
+  const commits = {};
+  for (const engine of settings.engines) {
+    log(`== ${engine} ==`);
+    const sides = [];
+    try {
+      for (const { side, root } of checkouts) {
+        const dir = path.join(resultsDir, 'raw', `ab-${runId}`, engine, side);
+        sides.push(await startSide({ engine, side, root, dir, runId }));
+        commits[side] = sides[sides.length - 1].commit;
+        log(`${engine} ${side} (${commits[side]}) seeded and ready`);
+      }
+      all[engine] = await compare(engine, sides);
+    } finally {
+      for (const side of sides) {
+        await side.backend.stop();
+      }
+      if (engine === 'postgres') {
+        await dropPostgresDatabases(
+          settings.postgresUrl,
+          `herald_ab_${runId}_`,
+        );
+      }
+    }
+  }
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const base = path.join(resultsDir, settings.name);
+  fs.writeFileSync(
+    `${base}.json`,
+    JSON.stringify(
+      // Checkout locations are this machine's; the commits are in the results.
+      {
+        startedAt,
+        commits,
+        settings: { ...settings, base: undefined, newRoot: undefined },
+        results: all,
+      },
+      null,
+      2,
+    ),
+  );
+  const markdown = report(all, startedAt, commits);
+  fs.writeFileSync(`${base}.md`, markdown);
+  process.stdout.write(`\n${markdown}\n`);
+  log(`wrote results/${settings.name}.md and .json`);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
