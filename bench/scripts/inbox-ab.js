@@ -37,16 +37,14 @@ const {
 const { httpGet } = require('./http-get');
 const { sampleProcessors } = require('./sample-processors');
 const { inboxQueries } = require('./workloads');
-
-const benchRoot = path.resolve(__dirname, '..');
-const repoRoot = path.resolve(benchRoot, '..');
-const resultsDir = path.join(benchRoot, 'results');
-
-function option(name, fallback) {
-  const prefix = `--${name}=`;
-  const arg = process.argv.slice(2).find(a => a.startsWith(prefix));
-  return arg === undefined ? fallback : arg.slice(prefix.length);
-}
+const {
+  benchRoot,
+  log,
+  median,
+  option,
+  repoRoot,
+  resultsDir,
+} = require('./runner');
 
 const settings = {
   base: option('base'),
@@ -69,22 +67,8 @@ const INBOX = {
   otherRowsPerUser: 1000,
 };
 
-function log(message) {
-  process.stdout.write(
-    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
-}
-
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Median, 10th and 90th percentile of a side's times, in ms. */

@@ -39,17 +39,12 @@ const {
 const { CommandProcess } = require('./ipc');
 const { describeCheckout } = require('./checkouts');
 const { sampleProcessors } = require('./sample-processors');
+const { log, option } = require('./runner');
 
 const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
 const resultsDir = path.join(benchRoot, 'results');
 const rawDir = path.join(resultsDir, 'raw');
-
-function option(name, fallback) {
-  const prefix = `--${name}=`;
-  const arg = process.argv.slice(2).find(a => a.startsWith(prefix));
-  return arg === undefined ? fallback : arg.slice(prefix.length);
-}
 
 const soak = process.argv.includes('--soak');
 const settings = {
@@ -75,12 +70,6 @@ const settings = {
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-function log(message) {
-  process.stdout.write(
-    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
-}
 
 function percentile(sorted, p) {
   if (sorted.length === 0) {

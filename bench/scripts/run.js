@@ -39,6 +39,7 @@ const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
 const { inboxQueries } = require('./workloads');
 const { writeReport } = require('./report');
 const { sampleProcessors } = require('./sample-processors');
+const { log, median } = require('./runner');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -142,21 +143,7 @@ async function peakResidentMemory(backend, work) {
   }
 }
 
-function log(message) {
-  process.stdout.write(
-    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
-  );
-}
-
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 // Alternates which side goes first so neither always runs on a warmer machine.
 function orderFor(round) {

@@ -1,0 +1,34 @@
+'use strict';
+
+/*
+ * What the bench's runners share: where results go, their `--name=value`
+ * options, their timestamped log lines, and the median they report.
+ */
+const path = require('node:path');
+
+const benchRoot = path.resolve(__dirname, '..');
+const repoRoot = path.resolve(benchRoot, '..');
+const resultsDir = path.join(benchRoot, 'results');
+
+/** The value of `--name=value` on the command line, or `fallback`. */
+function option(name, fallback) {
+  const prefix = `--${name}=`;
+  const arg = process.argv.slice(2).find(a => a.startsWith(prefix));
+  return arg === undefined ? fallback : arg.slice(prefix.length);
+}
+
+function log(message) {
+  process.stdout.write(
+    `[${new Date().toISOString().slice(11, 19)}] ${message}\n`,
+  );
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[middle]
+    : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+module.exports = { benchRoot, log, median, option, repoRoot, resultsDir };
