@@ -10,8 +10,8 @@
  * --requests=300 (per side, query and round) --name=inbox-ab-latest
  *
  * A change of a millisecond to the inbox page is lost in `run.js`'s noise on
- * two shared cores: its medians for the same code moved by 3 ms from one run
- * to the next. Here both backends run at once, each on its own database
+ * two shared cores: its medians for the same code moved by up to 2.6 ms from
+ * one run to the next. Here both backends run at once, each on its own database
  * seeded with the same inbox, and their requests alternate one by one, so
  * both meet the machine in the same state. Each round's medians are
  * reported, the first being the backends' warm-up; the summary is over the

@@ -20,8 +20,8 @@ type CompiledStatement = {
  * Statements of the read side compiled once per shape by knex, then run
  * again for any user. Every user's inbox page is the same SQL with another
  * ref in it, yet knex built and compiled its statements on each request:
- * about 0.7 ms of the 3 ms a page default took in the backend on
- * PostgreSQL, as long as the database took to run them.
+ * about 0.7 ms of the 3.5 ms a page default took in the backend on
+ * PostgreSQL.
  *
  * The caller names a statement's shape: everything it is built from but
  * the user. The statement is compiled with a stand-in for the user that no
