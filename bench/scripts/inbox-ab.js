@@ -42,6 +42,7 @@ const {
   log,
   median,
   option,
+  percentile,
   repoRoot,
   resultsDir,
 } = require('./runner');
@@ -67,10 +68,6 @@ const INBOX = {
   otherRowsPerUser: 1000,
 };
 
-function quantile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
 /** Median, 10th and 90th percentile of a side's times, in ms. */
 function spread(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,8 +75,8 @@ function spread(values) {
   return {
     requests: sorted.length,
     median: ms(median(sorted)),
-    p10: ms(quantile(sorted, 0.1)),
-    p90: ms(quantile(sorted, 0.9)),
+    p10: ms(percentile(sorted, 10)),
+    p90: ms(percentile(sorted, 90)),
   };
 }
 

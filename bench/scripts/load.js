@@ -39,12 +39,15 @@ const {
 const { CommandProcess } = require('./ipc');
 const { describeCheckout } = require('./checkouts');
 const { sampleProcessors } = require('./sample-processors');
-const { log, option } = require('./runner');
-
-const benchRoot = path.resolve(__dirname, '..');
-const repoRoot = path.resolve(benchRoot, '..');
-const resultsDir = path.join(benchRoot, 'results');
-const rawDir = path.join(resultsDir, 'raw');
+const {
+  benchRoot,
+  log,
+  option,
+  percentile,
+  rawDir,
+  repoRoot,
+  resultsDir,
+} = require('./runner');
 
 const soak = process.argv.includes('--soak');
 const settings = {
@@ -70,14 +73,6 @@ const settings = {
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) {
-    return undefined;
-  }
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
 
 function summarize(values) {
   const sorted = Float64Array.from(values).sort();

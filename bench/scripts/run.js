@@ -39,7 +39,7 @@ const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
 const { inboxQueries } = require('./workloads');
 const { writeReport } = require('./report');
 const { sampleProcessors } = require('./sample-processors');
-const { log, median } = require('./runner');
+const { log, median, rawDir, resultsDir } = require('./runner');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -109,9 +109,6 @@ const plan = quick
 /** Past the framework's user-info cache sweep interval (30 s). */
 const USER_INFO_SWEEP_MS = 31_000;
 
-const benchRoot = path.resolve(__dirname, '..');
-const resultsDir = path.join(benchRoot, 'results');
-const rawDir = path.join(resultsDir, 'raw');
 const sideNames = ['herald', 'upstream'];
 
 /*

@@ -2,13 +2,15 @@
 
 /*
  * What the bench's runners share: where results go, their `--name=value`
- * options, their timestamped log lines, and the median they report.
+ * options, their timestamped log lines, and the median and percentiles they
+ * report.
  */
 const path = require('node:path');
 
 const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
 const resultsDir = path.join(benchRoot, 'results');
+const rawDir = path.join(resultsDir, 'raw');
 
 /** The value of `--name=value` on the command line, or `fallback`. */
 function option(name, fallback) {
@@ -31,4 +33,22 @@ function median(values) {
     : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-module.exports = { benchRoot, log, median, option, repoRoot, resultsDir };
+/** The nearest-rank `p`th percentile of ascending `sorted`. */
+function percentile(sorted, p) {
+  if (sorted.length === 0) {
+    return undefined;
+  }
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+module.exports = {
+  benchRoot,
+  log,
+  median,
+  option,
+  percentile,
+  rawDir,
+  repoRoot,
+  resultsDir,
+};
