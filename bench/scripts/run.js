@@ -94,8 +94,8 @@ const plan = quick
       queriesPerRound: 20,
       // Unmeasured requests before each inbox workload, per side: this many
       // or as many as fit in this time, whichever is fewer.
-      warmUpRequests: 300,
-      warmUpMs: 5000,
+      warmUpRequests: 2000,
+      warmUpMs: 10000,
       // The broadcast curve; the idle-socket memory is read at its top.
       broadcastSockets: [1000, 5000, 10000, 20000],
       // The targeted signal runs among this many of them.
@@ -243,11 +243,13 @@ async function getJson(url, token) {
 
 /**
  * Unmeasured requests before a workload's timed ones, the same rule for
- * both sides: a backend's request path runs about twice as slow in its
- * first few hundred requests, while V8 compiles it (Herald's page default
- * answered in 3.8 ms at the server over the first 100 and 1.9 ms after
- * 1,000), and a running backend answers from the compiled path. The time
- * bound keeps a side whose requests take long from spending minutes on it.
+ * both sides: a running backend answers from code V8 has compiled, and
+ * Herald's request path takes a thousand requests or more to get there. The
+ * page default of a fresh backend, in windows of 200 requests, took 5.1, 4.5,
+ * 3.7 and then 3.4–4.0 ms on PostgreSQL, and kept falling from 4.6 to 1.7 ms
+ * over 3,000 requests on SQLite; after 300 a workload is timed while V8
+ * is still compiling. The time bound keeps a side whose requests take long
+ * from spending minutes on it.
  */
 async function warmUp(url, token) {
   const until = performance.now() + plan.warmUpMs;
