@@ -43,6 +43,7 @@ const {
   median,
   option,
   percentile,
+  postgresUrl,
   repoRoot,
   resultsDir,
 } = require('./runner');
@@ -55,8 +56,7 @@ const settings = {
   rounds: Number(option('rounds', 5)),
   requests: Number(option('requests', 300)),
   name: option('name', 'inbox-ab-latest'),
-  postgresUrl:
-    process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432',
+  postgresUrl,
 };
 
 const OWNER = 'inbox-ab-owner';

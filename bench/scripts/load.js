@@ -44,6 +44,7 @@ const {
   log,
   option,
   percentile,
+  postgresUrl,
   rawDir,
   repoRoot,
   resultsDir,
@@ -67,8 +68,7 @@ const settings = {
   // Connections per plugin database (knex's default is 10).
   poolMax: Number(option('pool-max', 0)) || undefined,
   sendTimeoutMs: 60000,
-  postgresUrl:
-    process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432',
+  postgresUrl,
 };
 
 const now = () => performance.timeOrigin + performance.now();

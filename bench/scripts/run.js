@@ -39,7 +39,7 @@ const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
 const { inboxQueries } = require('./workloads');
 const { writeReport } = require('./report');
 const { sampleProcessors } = require('./sample-processors');
-const { log, median, rawDir, resultsDir } = require('./runner');
+const { log, median, postgresUrl, rawDir, resultsDir } = require('./runner');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -53,8 +53,6 @@ const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
   : ['sqlite', 'postgres'];
-const postgresUrl =
-  process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 
 const plan = quick
   ? {

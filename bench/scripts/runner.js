@@ -1,8 +1,8 @@
 'use strict';
 
 /*
- * What the bench's runners share: where results go, their `--name=value`
- * options, their timestamped log lines, and the median and percentiles they
+ * What the bench's runners share: where results go, the PostgreSQL server
+ * they use, their `--name=value` options, their timestamped log lines, and the median and percentiles they
  * report.
  */
 const path = require('node:path');
@@ -11,6 +11,9 @@ const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
 const resultsDir = path.join(benchRoot, 'results');
 const rawDir = path.join(resultsDir, 'raw');
+/** The PostgreSQL server the runners create their databases on. */
+const postgresUrl =
+  process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432';
 
 /** The value of `--name=value` on the command line, or `fallback`. */
 function option(name, fallback) {
@@ -48,6 +51,7 @@ module.exports = {
   median,
   option,
   percentile,
+  postgresUrl,
   rawDir,
   repoRoot,
   resultsDir,
