@@ -24,8 +24,13 @@ export class Connection {
    * `Date.now()` costs each connection a boxed number of 16 bytes.
    */
   readonly connectedAt = connectionClock();
-  /** Bytes handed to the socket that it has not yet written out. */
-  pendingBytes = 0;
+  /**
+   * The bytes queued in its socket when the hub last looked, as counted in
+   * the replica's total: read after each write, so it is current for a
+   * connection the hub writes to and may be high for one that has drained
+   * since.
+   */
+  queuedBytes = 0;
   alive = true;
   closed = false;
 

@@ -104,3 +104,137 @@ describe('SignalHub sockets', () => {
     expect(hub.connectionCount).toBe(0);
   });
 });
+
+describe('SignalHub queued bytes', () => {
+  const config = {
+    ...defaultSignalsConfig,
+    maxBufferedBytes: 4 * 1024 * 1024,
+    maxBufferedBytesPerReplica: 1024 * 1024,
+  };
+  const payload = 'x'.repeat(64 * 1024);
+  let hub: SignalHub;
+  let server: WebSocketServer;
+  let offset = 0;
+  let clients: WebSocket[];
+
+  beforeEach(async () => {
+    clients = [];
+    hub = new SignalHub(config, mockServices.logger.mock());
+    server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      WebSocket: hub.socketClass,
+    });
+    await new Promise(resolve => server.once('listening', resolve));
+  });
+
+  afterEach(async () => {
+    // A client that reads nothing would never answer the close handshake.
+    clients.forEach(client => client.terminate());
+    hub.shutdown();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  /** A client of `user`, subscribed to `c`, and the server's side of it. */
+  async function connect(user: string) {
+    const accepted = new Promise<WebSocket>(resolve =>
+      server.once('connection', socket => {
+        hub.add(socket, user, []);
+        resolve(socket);
+      }),
+    );
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    clients.push(client);
+    const frames: unknown[] = [];
+    client.on('message', data => frames.push(data));
+    await new Promise(resolve => client.once('open', resolve));
+    const serverSide = await accepted;
+    client.send(JSON.stringify({ action: 'subscribe', channel: 'c' }));
+    await new Promise(resolve => {
+      client.once('pong', resolve);
+      client.ping();
+    });
+    return { client, serverSide, frames };
+  }
+
+  /**
+   * Signals of 64 KB to `user` while its client reads nothing, until more
+   * than `bytes` wait in the server's process (the kernel's buffers full),
+   * then lets it read again. Answers how many were sent.
+   */
+  async function backlog(
+    user: string,
+    { client, serverSide }: Awaited<ReturnType<typeof connect>>,
+    bytes: number,
+  ) {
+    const tcp = (client as unknown as { _socket: NodeJS.ReadableStream })
+      ._socket;
+    tcp.pause();
+    let sent = 0;
+    while (serverSide.bufferedAmount <= bytes && sent < 2000) {
+      hub.deliver({
+        recipients: { type: 'user', entityRef: user },
+        channel: 'c',
+        message: { payload },
+        offset: ++offset,
+      });
+      sent++;
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    expect(serverSide.bufferedAmount).toBeGreaterThan(bytes);
+    tcp.resume();
+    return sent;
+  }
+
+  async function received(
+    frames: unknown[],
+    count: number,
+    serverSide: WebSocket,
+  ) {
+    while (frames.length < count || serverSide.bufferedAmount > 0) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+  }
+
+  it('does not hold bytes a consumer has since caught up on against the replica', async () => {
+    const alice = await connect('user:default/alice');
+    const bob = await connect('user:default/bob');
+
+    // 600 KB waiting for alice, then read: under both caps on its own.
+    const toAlice = await backlog('user:default/alice', alice, 600 * 1024);
+    await received(alice.frames, toAlice, alice.serverSide);
+    // As much for bob: over the replica's 1 MB only if alice's still counted.
+    const toBob = await backlog('user:default/bob', bob, 600 * 1024);
+    await received(bob.frames, toBob, bob.serverSide);
+
+    expect(alice.serverSide.readyState).toBe(WebSocket.OPEN);
+    expect(bob.serverSide.readyState).toBe(WebSocket.OPEN);
+    expect(hub.connectionCount).toBe(2);
+  }, 20_000);
+
+  it('closes the consumer with the most bytes waiting when the replica is full', async () => {
+    const alice = await connect('user:default/alice');
+    const bob = await connect('user:default/bob');
+    const closed = new Promise(resolve =>
+      alice.client.once('close', code => resolve(code)),
+    );
+
+    await backlog('user:default/alice', alice, 900 * 1024);
+    // Bob's first frame that waits takes the replica over its 1 MB.
+    (
+      bob.client as unknown as { _socket: NodeJS.ReadableStream }
+    )._socket.pause();
+    for (let n = 0; n < 2000 && hub.connectionCount === 2; n++) {
+      hub.deliver({
+        recipients: { type: 'user', entityRef: 'user:default/bob' },
+        channel: 'c',
+        message: { payload },
+        offset: ++offset,
+      });
+      await new Promise(resolve => setImmediate(resolve));
+    }
+    expect(await closed).toBe(1013);
+    expect(bob.serverSide.readyState).toBe(WebSocket.OPEN);
+  }, 20_000);
+});

@@ -35,15 +35,23 @@ export function textFrame(json: string): Buffer {
 
 /**
  * Writes a frame from {@link textFrame} to the TCP socket under a `ws`
- * socket, which `ws` keeps as `_socket`. Without compression `ws` writes its
- * own frames (pings, close) to that socket straight away, never queued, so
- * frames written here keep their order with them; `bufferedAmount` counts
- * them as it reads the socket's write buffer.
+ * socket, which `ws` keeps as `_socket`, and answers how many bytes of that
+ * socket are still queued in the process, not yet taken by the kernel (what
+ * `bufferedAmount` reads). Without compression `ws` writes its own frames
+ * (pings, close) to that socket straight away, never queued, so frames
+ * written here keep their order with them.
  */
-export function writeFrame(
-  socket: WebSocket,
-  frame: Buffer,
-  written: (error?: Error | null) => void,
-) {
-  (socket as unknown as { _socket: Duplex })._socket.write(frame, written);
+export function writeFrame(socket: WebSocket, frame: Buffer): number {
+  const tcp = tcpSocketOf(socket);
+  tcp.write(frame);
+  return tcp.writableLength;
+}
+
+/** Bytes of the socket queued in the process, as {@link writeFrame} answers them. */
+export function queuedBytes(socket: WebSocket): number {
+  return tcpSocketOf(socket).writableLength;
+}
+
+function tcpSocketOf(socket: WebSocket): Duplex {
+  return (socket as unknown as { _socket: Duplex })._socket;
 }
