@@ -49,6 +49,15 @@ export interface Config {
      */
     processorTimeout?: HumanDuration | string;
 
+    /**
+     * On PostgreSQL, run the inbox's reads as named prepared statements,
+     * parsed once per connection. Default true. Turn it off behind a
+     * connection pooler in transaction mode that does not carry prepared
+     * statements between server connections (PgBouncer before 1.21, or with
+     * `max_prepared_statements` at 0). Other databases ignore it.
+     */
+    preparedStatements?: boolean;
+
     /** The durable outbox that runs processors' postProcess after a send. */
     outbox?: {
       /** Jobs delivered at the same time. Default 10. */

@@ -67,7 +67,21 @@ describe('readNotificationsConfig', () => {
         timeoutMs: 60_000,
         leaseMs: 300_000,
       },
+      preparedStatements: true,
     });
+  });
+
+  it('turns prepared statements off', () => {
+    expect(
+      readNotificationsConfig(withNotifications({ preparedStatements: false }))
+        .preparedStatements,
+    ).toBe(false);
+  });
+
+  it('refuses preparedStatements that is not a boolean', () => {
+    expect(() =>
+      readNotificationsConfig(withNotifications({ preparedStatements: 'sometimes' })),
+    ).toThrow(/preparedStatements/);
   });
 
   it('refuses an outbox lease no longer than its timeout', () => {

@@ -24,6 +24,8 @@ export type NotificationsConfig = {
   defaultSettings: NotificationSettings;
   /** `notifications.outbox.*`. */
   outbox: OutboxConfig;
+  /** `notifications.preparedStatements`: the inbox's reads as named statements on PostgreSQL. */
+  preparedStatements: boolean;
 };
 
 /** Room for a send to 10,000 explicit users (about 0.3 MB of refs) and a long description. */
@@ -98,5 +100,7 @@ export function readNotificationsConfig(config: Config): NotificationsConfig {
       config.getOptional('notifications.defaultSettings'),
     ),
     outbox: readOutboxConfig(config),
+    preparedStatements:
+      config.getOptionalBoolean('notifications.preparedStatements') ?? true,
   };
 }

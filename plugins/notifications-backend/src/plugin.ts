@@ -97,7 +97,9 @@ export const notificationsPlugin = createBackendPlugin({
       }) {
         const notificationsConfig = readNotificationsConfig(config);
         const knex = await connectToDatabase(database);
-        const store = new NotificationsStore(knex);
+        const store = new NotificationsStore(knex, {
+          preparedStatements: notificationsConfig.preparedStatements,
+        });
 
         const processorRunner = new NotificationProcessors(
           () => processors,

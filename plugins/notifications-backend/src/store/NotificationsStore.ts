@@ -200,10 +200,13 @@ export class NotificationsStore {
   private readonly hasUserCounts: boolean;
   private readonly statements: CompiledStatements;
 
-  constructor(private readonly knex: Knex) {
+  constructor(
+    private readonly knex: Knex,
+    options: { preparedStatements?: boolean } = {},
+  ) {
     this.hasUserCounts =
       isPostgres(knex) || String(knex.client.config.client).includes('sqlite');
-    this.statements = new CompiledStatements(knex);
+    this.statements = new CompiledStatements(knex, options);
   }
 
   async list(

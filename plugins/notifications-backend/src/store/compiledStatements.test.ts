@@ -1,12 +1,16 @@
-import { Knex } from 'knex';
+import createKnex, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
+import {
+  describeEachDatabase,
+  describeOnPostgres,
+} from '../__testUtils__/notificationsTestBackend';
 import { ALICE, BOB } from '../__testUtils__/fixtures';
 import {
   ListNotificationsOptions,
   NotificationsStore,
 } from './NotificationsStore';
 import { SHAPES_KEPT } from './compiledStatements';
+import { applyDatabaseMigrations } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -125,5 +129,77 @@ describeEachDatabase('CompiledStatements', database => {
     const firstPage = await store.list(ALICE, pages[0]);
     expect(compilations).toHaveBeenCalled();
     expect(firstPage.notifications).toHaveLength(3);
+  });
+});
+
+describeOnPostgres('CompiledStatements as prepared statements', init => {
+  /** The statements the one connection of `knex` holds prepared. */
+  async function preparedNames(knex: Knex): Promise<string[]> {
+    const { rows } = await knex.raw(
+      "SELECT name FROM pg_prepared_statements WHERE name LIKE 'herald%' ORDER BY name",
+    );
+    return rows.map((row: { name: string }) => row.name);
+  }
+
+  async function oneConnection() {
+    const migrated = await init();
+    await applyDatabaseMigrations(migrated);
+    await insertRows(migrated, ALICE, 7);
+    await insertRows(migrated, BOB, 3);
+    // One connection, so the session that prepared is the one asked.
+    return createKnex({ ...migrated.client.config, pool: { min: 1, max: 1 } });
+  }
+
+  it('runs each shape as a named statement, prepared once per connection', async () => {
+    const knex = await oneConnection();
+    try {
+      const store = new NotificationsStore(knex);
+      const alice = await store.list(ALICE, PAGE_DEFAULT);
+      const names = await preparedNames(knex);
+      // The page and its count.
+      expect(names).toHaveLength(2);
+
+      const bob = await store.list(BOB, PAGE_DEFAULT);
+      expect(await store.list(ALICE, PAGE_DEFAULT)).toEqual(alice);
+      expect(await preparedNames(knex)).toEqual(names);
+      expect(alice.totalCount).toBe(7);
+      expect(bob.notifications.map(n => n.payload.title)).toEqual([
+        `${BOB} 2`,
+        `${BOB} 1`,
+        `${BOB} 0`,
+      ]);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  it('prepares one statement per shape of SQL, however many values clients choose', async () => {
+    const knex = await oneConnection();
+    try {
+      const store = new NotificationsStore(knex);
+      await store.list(ALICE, PAGE_DEFAULT);
+      // Offsets and topics are bound values: fifty of each, one more shape.
+      for (let page = 1; page <= 50; page++) {
+        await store.list(ALICE, {
+          ...PAGE_DEFAULT,
+          offset: page,
+          topic: `topic ${page}`,
+        });
+      }
+      expect(await preparedNames(knex)).toHaveLength(4);
+    } finally {
+      await knex.destroy();
+    }
+  });
+
+  it('prepares nothing when notifications.preparedStatements is off', async () => {
+    const knex = await oneConnection();
+    try {
+      const store = new NotificationsStore(knex, { preparedStatements: false });
+      expect((await store.list(ALICE, PAGE_DEFAULT)).totalCount).toBe(7);
+      expect(await preparedNames(knex)).toEqual([]);
+    } finally {
+      await knex.destroy();
+    }
   });
 });
