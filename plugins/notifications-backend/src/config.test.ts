@@ -80,7 +80,9 @@ describe('readNotificationsConfig', () => {
 
   it('refuses preparedStatements that is not a boolean', () => {
     expect(() =>
-      readNotificationsConfig(withNotifications({ preparedStatements: 'sometimes' })),
+      readNotificationsConfig(
+        withNotifications({ preparedStatements: 'sometimes' }),
+      ),
     ).toThrow(/preparedStatements/);
   });
 
