@@ -2,8 +2,8 @@
 
 /*
  * What the bench's runners share: where results go, the PostgreSQL server
- * they use, their `--name=value` options, their timestamped log lines, and the median and percentiles they
- * report.
+ * they use, their `--name=value` options, their timestamped log lines, and
+ * the median and percentiles they report.
  */
 const path = require('node:path');
 

@@ -158,6 +158,17 @@ describe('SignalHub queued bytes', () => {
     return { client, serverSide, frames };
   }
 
+  /** A signal of 64 KB to `user`; yields once, so sockets may drain. */
+  async function signal(user: string) {
+    hub.deliver({
+      recipients: { type: 'user', entityRef: user },
+      channel: 'c',
+      message: { payload },
+      offset: ++offset,
+    });
+    await new Promise(resolve => setImmediate(resolve));
+  }
+
   /**
    * Signals of 64 KB to `user` while its client reads nothing, until more
    * than `bytes` wait in the server's process (the kernel's buffers full),
@@ -173,14 +184,8 @@ describe('SignalHub queued bytes', () => {
     tcp.pause();
     let sent = 0;
     while (serverSide.bufferedAmount <= bytes && sent < 2000) {
-      hub.deliver({
-        recipients: { type: 'user', entityRef: user },
-        channel: 'c',
-        message: { payload },
-        offset: ++offset,
-      });
+      await signal(user);
       sent++;
-      await new Promise(resolve => setImmediate(resolve));
     }
     expect(serverSide.bufferedAmount).toBeGreaterThan(bytes);
     tcp.resume();
@@ -226,13 +231,7 @@ describe('SignalHub queued bytes', () => {
       bob.client as unknown as { _socket: NodeJS.ReadableStream }
     )._socket.pause();
     for (let n = 0; n < 2000 && hub.connectionCount === 2; n++) {
-      hub.deliver({
-        recipients: { type: 'user', entityRef: 'user:default/bob' },
-        channel: 'c',
-        message: { payload },
-        offset: ++offset,
-      });
-      await new Promise(resolve => setImmediate(resolve));
+      await signal('user:default/bob');
     }
     expect(await closed).toBe(1013);
     expect(bob.serverSide.readyState).toBe(WebSocket.OPEN);
