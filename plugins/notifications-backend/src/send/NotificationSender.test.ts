@@ -565,4 +565,68 @@ describeOnPostgres('send pipeline on PostgreSQL', init => {
       await backend.stop();
     }
   });
+
+  it('writes an unscoped broadcast, its outbox job and its keyed answer in one statement', async () => {
+    const knex = await init();
+    const post = postProcessRecorder(1);
+    const { server, backend } = await startNotificationsBackend({
+      knex,
+      features: [
+        heraldModule([
+          { getName: () => 'Email', postProcess: async n => post.record(n) },
+        ]),
+      ],
+      config: fastOutbox,
+      entities,
+    });
+    try {
+      const writesOfBroadcasts: string[] = [];
+      knex.on('query', (query: { sql: string }) => {
+        if (/INSERT INTO "broadcast"/i.test(query.sql)) {
+          writesOfBroadcasts.push(query.sql);
+        }
+      });
+      const postBroadcast = () =>
+        request(server)
+          .post('/api/notifications')
+          .set('Authorization', asService())
+          .set('Idempotency-Key', 'maintenance-1')
+          .send({
+            recipients: { type: 'broadcast' },
+            payload: {
+              title: 'Maintenance tonight',
+              description: 'From 22:00',
+              link: '/status',
+              severity: 'high',
+              topic: 'ops',
+              icon: 'warning',
+              metadata: { window: '2h' },
+            },
+          });
+      const first = await postBroadcast();
+      expect(first.status).toBe(200);
+      expect(writesOfBroadcasts).toHaveLength(1);
+      expect(writesOfBroadcasts[0]).toMatch(/^WITH /);
+      expect(writesOfBroadcasts[0]).toContain('"notification_outbox"');
+      expect(writesOfBroadcasts[0]).toContain('"notification_idempotency_key"');
+
+      const retry = await postBroadcast();
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.body).toEqual(first.body);
+      expect(writesOfBroadcasts).toHaveLength(1);
+
+      // What a user reads back is what the send answered.
+      const [sent] = first.body;
+      const inbox = await request(server)
+        .get('/api/notifications')
+        .set('Authorization', asUser(BOB));
+      expect(inbox.body.notifications).toEqual([
+        { ...sent, read: null, saved: null },
+      ]);
+      await post.done;
+      expect(post.calls.map(n => [n.id, n.user])).toEqual([[sent.id, null]]);
+    } finally {
+      await backend.stop();
+    }
+  });
 });

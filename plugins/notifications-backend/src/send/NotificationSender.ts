@@ -26,9 +26,8 @@ import { NotificationSignals } from '../signals/NotificationSignals';
 import {
   NotificationContent,
   NotificationWriter,
-  UserNotificationDraft,
 } from '../store/NotificationWriter';
-import { runWritesTogether } from '../store/sql';
+import { RowsInsert, runWritesTogether } from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import {
   assertFits,
@@ -216,18 +215,31 @@ export class NotificationSender {
       options,
     );
     const postProcessors = withPostProcess(selected);
-    const sent = await this.options.knex.transaction(async tx => {
-      const notification = await this.options.writer.storeBroadcast(tx, {
-        id: prepared.id,
-        origin,
-        content: toNotificationContent(prepared.payload, content),
-        now,
+    const draft = {
+      id: prepared.id,
+      origin,
+      content: toNotificationContent(prepared.payload, content),
+      now,
+    };
+    let sent: ServedNotificationJson[];
+    if (draft.content.scope) {
+      sent = await this.options.knex.transaction(async tx => {
+        const notification = await this.options.writer.storeBroadcast(
+          tx,
+          draft,
+        );
+        await this.options.outbox
+          .openSend(tx, options)
+          .add([{ notification, processors: postProcessors }]);
+        return await this.answer(tx, [notification]);
       });
-      await this.options.outbox
-        .openSend(tx, options)
-        .add([{ notification, processors: postProcessors }]);
-      return await this.answer(tx, [notification]);
-    });
+    } else {
+      const { notification, writes } =
+        this.options.writer.unscopedBroadcastWrites(draft);
+      ({ sent } = await this.writeInOneGo(options, [notification], writes, [
+        { notification, processors: postProcessors },
+      ]));
+    }
     await this.signals.publishBroadcast(sent[0]);
     if (postProcessors.length > 0) {
       this.options.wakeOutbox();
@@ -312,12 +324,17 @@ export class NotificationSender {
       onlyDrafts &&
       !onlyDrafts.some(draft => draft.content.scope)
     ) {
+      const { notifications, writes } =
+        this.options.writer.unscopedUserNotificationWrites({
+          origin,
+          drafts: onlyDrafts,
+          now,
+        });
       written = await this.writeInOneGo(
-        origin,
         options,
-        now,
-        onlyBatch,
-        onlyDrafts,
+        notifications,
+        writes,
+        outboxDeliveries(onlyBatch, notifications),
       );
     } else {
       written = await this.options.knex.transaction(async tx => {
@@ -350,28 +367,18 @@ export class NotificationSender {
   }
 
   /**
-   * Writes a send of one batch of unscoped notifications, its outbox jobs and
-   * a keyed send's answer together: one round trip for the whole write on
-   * PostgreSQL and SQLite, where a transaction takes five (see
-   * `runWritesTogether`).
+   * Writes a send whose rows replace nothing (one batch of unscoped
+   * notifications, or an unscoped broadcast), its outbox jobs and a keyed
+   * send's answer together: one round trip for the whole write on PostgreSQL
+   * and SQLite, where a transaction takes five (see `runWritesTogether`).
    */
   private async writeInOneGo(
-    origin: string,
     options: NotificationSendOptions,
-    now: Date,
-    prepared: PreparedNotification[],
-    drafts: UserNotificationDraft[],
+    notifications: Notification[],
+    writes: RowsInsert[],
+    deliveries: OutboxDelivery[],
   ): Promise<{ sent: ServedNotificationJson[]; jobCount: number }> {
-    const { notifications, writes } =
-      this.options.writer.unscopedUserNotificationWrites({
-        origin,
-        drafts,
-        now,
-      });
-    const outbox = this.options.outbox.sendWrites(
-      options,
-      outboxDeliveries(prepared, notifications),
-    );
+    const outbox = this.options.outbox.sendWrites(options, deliveries);
     const sent = notifications.map(notificationToJson);
     const answer = await this.options.answers?.answerStatement(sent);
     await runWritesTogether(this.options.knex, [

@@ -133,6 +133,24 @@ const INSERT_COLUMNS_WITH_TEXT = [
   { name: 'text_id', pgType: 'uuid' } as const,
 ];
 
+/** The columns of a new broadcast row, in the order of `newRowColumns`. */
+const BROADCAST_INSERT_COLUMNS: Array<
+  BulkColumn & { name: keyof ReturnType<typeof newRowColumns> }
+> = [
+  { name: 'id', pgType: 'uuid' },
+  { name: 'origin', pgType: 'text' },
+  { name: 'created', pgType: 'timestamptz' },
+  { name: 'scope', pgType: 'text' },
+  { name: 'icon', pgType: 'text' },
+  { name: 'title', pgType: 'text' },
+  { name: 'description', pgType: 'text' },
+  { name: 'link', pgType: 'text' },
+  { name: 'severity', pgType: 'text' },
+  { name: 'topic', pgType: 'text' },
+  { name: 'metadata', pgType: 'text' },
+  { name: 'updated', pgType: 'timestamptz' },
+];
+
 const TEXT_COLUMNS: BulkColumn[] = [
   { name: 'id', pgType: 'uuid' },
   { name: 'title', pgType: 'text' },
@@ -195,6 +213,14 @@ export type UserNotificationDraft = {
   reasons?: NotificationReason[];
 };
 
+/** A broadcast as the pipeline prepared it, before storing. */
+type BroadcastDraft = {
+  id: string;
+  origin: string;
+  content: NotificationContent;
+  now: Date;
+};
+
 /**
  * Writes the rows of a send into the `notification` and `broadcast` tables,
  * inside the transaction the sender opened for the whole send.
@@ -228,12 +254,7 @@ export class NotificationWriter {
    */
   async storeBroadcast(
     tx: Knex.Transaction,
-    options: {
-      id: string;
-      origin: string;
-      content: NotificationContent;
-      now: Date;
-    },
+    options: BroadcastDraft,
   ): Promise<Notification> {
     const { origin, content, now } = options;
     let stored: Notification | undefined;
@@ -258,19 +279,37 @@ export class NotificationWriter {
       }
     }
     if (!stored) {
-      await tx('broadcast').insert(
-        newRowColumns(options.id, origin, content, now),
-      );
-      stored = toNotification({
-        id: options.id,
-        user: null,
-        origin,
-        content,
-        created: now,
-        icon: content.icon,
-      });
+      const broadcast = newBroadcast(options);
+      await tx('broadcast').insert(broadcast.row);
+      stored = broadcast.notification;
     }
     return stored;
+  }
+
+  /**
+   * The insert of a broadcast that has no scope, for the caller to run with
+   * the rest of its send in one go (`runWritesTogether`), and the broadcast
+   * it stores. Without a scope nothing earlier is replaced, so nothing has to
+   * be read first.
+   */
+  unscopedBroadcastWrites(options: BroadcastDraft): {
+    notification: Notification;
+    writes: RowsInsert[];
+  } {
+    if (options.content.scope) {
+      throw new Error('A scoped broadcast may replace an earlier one');
+    }
+    const { notification, row } = newBroadcast(options);
+    return {
+      notification,
+      writes: [
+        {
+          table: 'broadcast',
+          columns: BROADCAST_INSERT_COLUMNS,
+          rows: [BROADCAST_INSERT_COLUMNS.map(column => row[column.name])],
+        },
+      ],
+    };
   }
 
   /**
@@ -405,6 +444,21 @@ export class NotificationWriter {
         : [rows],
     };
   }
+}
+
+function newBroadcast(options: BroadcastDraft) {
+  const { id, origin, content, now } = options;
+  return {
+    notification: toNotification({
+      id,
+      user: null,
+      origin,
+      content,
+      created: now,
+      icon: content.icon,
+    }),
+    row: newRowColumns(id, origin, content, now),
+  };
 }
 
 function newUserNotification(
