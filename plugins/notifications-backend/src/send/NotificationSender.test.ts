@@ -506,10 +506,14 @@ describeEachDatabase('send pipeline', database => {
 });
 
 describeOnPostgres('send pipeline on PostgreSQL', init => {
-  it('writes a one-batch send, its outbox jobs and its keyed answer in one statement', async () => {
+  /**
+   * A backend with an Email processor that records its postProcess calls,
+   * and the statements sent to its database that insert into `table`.
+   */
+  async function startWatchingInserts(table: string, expectedPosts: number) {
     const knex = await init();
-    const post = postProcessRecorder(2);
-    const { server, backend } = await startNotificationsBackend({
+    const post = postProcessRecorder(expectedPosts);
+    const started = await startNotificationsBackend({
       knex,
       features: [
         heraldModule([
@@ -519,13 +523,24 @@ describeOnPostgres('send pipeline on PostgreSQL', init => {
       config: fastOutbox,
       entities,
     });
+    const inserts: string[] = [];
+    knex.on('query', (query: { sql: string }) => {
+      if (query.sql.includes(`INSERT INTO "${table}" `)) {
+        inserts.push(query.sql);
+      }
+    });
+    return { ...started, knex, post, inserts };
+  }
+
+  it('writes a one-batch send, its outbox jobs and its keyed answer in one statement', async () => {
+    const {
+      server,
+      backend,
+      knex,
+      post,
+      inserts: writesOfNotifications,
+    } = await startWatchingInserts('notification', 2);
     try {
-      const writesOfNotifications: string[] = [];
-      knex.on('query', (query: { sql: string }) => {
-        if (query.sql.includes('INSERT INTO "notification" ')) {
-          writesOfNotifications.push(query.sql);
-        }
-      });
       const body = {
         recipients: { type: 'entity', entityRef: [ALICE, BOB] },
         payload: { title: 'Deployed' },
@@ -567,25 +582,13 @@ describeOnPostgres('send pipeline on PostgreSQL', init => {
   });
 
   it('writes an unscoped broadcast, its outbox job and its keyed answer in one statement', async () => {
-    const knex = await init();
-    const post = postProcessRecorder(1);
-    const { server, backend } = await startNotificationsBackend({
-      knex,
-      features: [
-        heraldModule([
-          { getName: () => 'Email', postProcess: async n => post.record(n) },
-        ]),
-      ],
-      config: fastOutbox,
-      entities,
-    });
+    const {
+      server,
+      backend,
+      post,
+      inserts: writesOfBroadcasts,
+    } = await startWatchingInserts('broadcast', 1);
     try {
-      const writesOfBroadcasts: string[] = [];
-      knex.on('query', (query: { sql: string }) => {
-        if (/INSERT INTO "broadcast"/i.test(query.sql)) {
-          writesOfBroadcasts.push(query.sql);
-        }
-      });
       const postBroadcast = () =>
         request(server)
           .post('/api/notifications')

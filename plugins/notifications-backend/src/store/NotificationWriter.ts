@@ -110,31 +110,8 @@ type NewNotificationRow = {
   text_id: string | null;
 };
 
-/** The columns of a new notification row, as the bulk insert writes them. */
-const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
-  { name: 'id', pgType: 'uuid' },
-  { name: 'user', pgType: 'text' },
-  { name: 'origin', pgType: 'text' },
-  { name: 'created', pgType: 'timestamptz' },
-  { name: 'scope', pgType: 'text' },
-  { name: 'icon', pgType: 'text' },
-  { name: 'title', pgType: 'text' },
-  { name: 'description', pgType: 'text' },
-  { name: 'link', pgType: 'text' },
-  { name: 'severity', pgType: 'text' },
-  { name: 'topic', pgType: 'text' },
-  { name: 'metadata', pgType: 'text' },
-  { name: 'updated', pgType: 'timestamptz' },
-  { name: 'reasons', pgType: 'text' },
-];
-
-const INSERT_COLUMNS_WITH_TEXT = [
-  ...INSERT_COLUMNS,
-  { name: 'text_id', pgType: 'uuid' } as const,
-];
-
-/** The columns of a new broadcast row, in the order of `newRowColumns`. */
-const BROADCAST_INSERT_COLUMNS: Array<
+/** The columns of a new row a broadcast and a user's notification share (`newRowColumns`). */
+const SHARED_INSERT_COLUMNS: Array<
   BulkColumn & { name: keyof ReturnType<typeof newRowColumns> }
 > = [
   { name: 'id', pgType: 'uuid' },
@@ -149,6 +126,18 @@ const BROADCAST_INSERT_COLUMNS: Array<
   { name: 'topic', pgType: 'text' },
   { name: 'metadata', pgType: 'text' },
   { name: 'updated', pgType: 'timestamptz' },
+];
+
+/** The columns of a new notification row, as the bulk insert writes them. */
+const INSERT_COLUMNS: Array<BulkColumn & { name: keyof NewNotificationRow }> = [
+  ...SHARED_INSERT_COLUMNS,
+  { name: 'user', pgType: 'text' },
+  { name: 'reasons', pgType: 'text' },
+];
+
+const INSERT_COLUMNS_WITH_TEXT = [
+  ...INSERT_COLUMNS,
+  { name: 'text_id', pgType: 'uuid' } as const,
 ];
 
 const TEXT_COLUMNS: BulkColumn[] = [
@@ -305,8 +294,8 @@ export class NotificationWriter {
       writes: [
         {
           table: 'broadcast',
-          columns: BROADCAST_INSERT_COLUMNS,
-          rows: [BROADCAST_INSERT_COLUMNS.map(column => row[column.name])],
+          columns: SHARED_INSERT_COLUMNS,
+          rows: [SHARED_INSERT_COLUMNS.map(column => row[column.name])],
         },
       ],
     };
