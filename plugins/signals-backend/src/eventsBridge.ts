@@ -4,7 +4,6 @@ import {
   SIGNALS_EVENT_TOPIC,
   SignalPayload,
 } from '@herald/plugin-signals-node';
-import { SignalBus } from './bus/types';
 
 /**
  * Validates an event from the `signals` topic. Publishers there may be any
@@ -33,7 +32,7 @@ function signalFromEvent(
 }
 
 /**
- * Feeds the `signals` events topic into the bus.
+ * Feeds the `signals` events topic into `publish`.
  *
  * With a bus shared by the replicas one replica takes each event and the bus
  * fans it out: subscribers sharing an id split the events between them, so
@@ -42,18 +41,20 @@ function signalFromEvent(
  */
 export async function subscribeToSignalEvents(options: {
   events: EventsService;
-  bus: SignalBus;
+  /** Whether the bus behind `publish` reaches every replica. */
+  sharedByReplicas: boolean;
+  publish: (signal: SignalPayload) => Promise<void>;
   instanceId: string;
   logger: LoggerService;
 }) {
-  const { events, bus, logger } = options;
+  const { events, publish, logger } = options;
   await events.subscribe({
-    id: bus.sharedByReplicas ? 'bus' : options.instanceId,
+    id: options.sharedByReplicas ? 'bus' : options.instanceId,
     topics: [SIGNALS_EVENT_TOPIC],
     onEvent: async event => {
       const signal = signalFromEvent(event, logger);
       if (signal) {
-        await bus.publish(signal);
+        await publish(signal);
       }
     },
   });

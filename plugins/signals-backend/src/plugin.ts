@@ -8,6 +8,7 @@ import { createSignalBus } from './bus/createSignalBus';
 import { readSignalsConfig } from './config';
 import { subscribeToSignalEvents } from './eventsBridge';
 import { healthRoute } from './healthRoute';
+import { signalPublisher } from './signalPublisher';
 import { SignalHub } from './hub/SignalHub';
 import { serveWebSockets } from './serveWebSockets';
 import { WebSocketEndpoint } from './WebSocketEndpoint';
@@ -53,7 +54,8 @@ export const signalsPlugin = createBackendPlugin({
         hub.startHeartbeat();
         await subscribeToSignalEvents({
           events: deps.events,
-          bus,
+          sharedByReplicas: bus.sharedByReplicas,
+          publish: signalPublisher(bus, hub),
           instanceId: deps.instance.getId(),
           logger,
         });

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import {
   TestClient,
@@ -6,6 +6,8 @@ import {
   userToken,
 } from './__testUtils__/harness';
 import { sharedBusTests, toAlice } from './__testUtils__/replicaSuite';
+import { PostgresSignalBus } from './bus/PostgresSignalBus';
+import { SequencedSignal } from './bus/types';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
 const withPostgres = databases.supports('POSTGRES_15')
@@ -33,6 +35,16 @@ withPostgres(
     sharedBusTests({
       replicas: () => ({ a: replicaA, b: replicaB }),
       startReplica: () => startSignalsBackend({ knex }),
+      holdAppends: async () => {
+        // Every append writes the channel offsets, which this lock blocks.
+        const transaction = await knex.transaction();
+        await transaction.raw(
+          'LOCK TABLE signals_channel_offsets IN EXCLUSIVE MODE',
+        );
+        return async () => {
+          await transaction.commit();
+        };
+      },
     });
 
     it('catches up after its listener connection is killed', async () => {
@@ -123,6 +135,52 @@ withPostgres('the PostgreSQL bus and the database service', () => {
     } finally {
       await replica.backend.stop();
       await knex.destroy();
+    }
+  }, 30_000);
+
+  it('hands a signal back with the origin it was published with, through the notification, the log and the history', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    // A backend migrates the bus's tables.
+    const replica = await startSignalsBackend({ knex });
+    const buses: PostgresSignalBus[] = [];
+    const startBus = async () => {
+      const bus = new PostgresSignalBus({
+        knex,
+        logger: mockServices.logger.mock(),
+        scheduler: mockServices.scheduler.mock(),
+        retentionMs: 60_000,
+      });
+      const seen: SequencedSignal[] = [];
+      await bus.start(
+        signal => seen.push(signal),
+        history => seen.push(...history),
+      );
+      buses.push(bus);
+      return { bus, seen };
+    };
+    try {
+      const publisher = await startBus();
+      const listener = await startBus();
+      const large = 'o'.repeat(10_000);
+      await publisher.bus.publish({ ...toAlice({ n: 1 }), origin: 'p:1' });
+      await publisher.bus.publish({
+        ...toAlice({ n: 2, large }),
+        origin: 'p:2',
+      });
+      const deadline = Date.now() + 10_000;
+      while (listener.seen.length < 2 && Date.now() < deadline) {
+        await new Promise(resolve => setTimeout(resolve, 20));
+      }
+      const later = await startBus();
+      for (const { seen } of [publisher, listener, later]) {
+        expect(seen.map(s => [s.offset, s.origin])).toEqual([
+          [1, 'p:1'],
+          [2, 'p:2'],
+        ]);
+      }
+    } finally {
+      await Promise.all(buses.map(bus => bus.stop()));
+      await replica.backend.stop();
     }
   }, 30_000);
 

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import {
   TestClient,
   startSignalsBackend,
@@ -45,6 +46,15 @@ describe(`replicas sharing the Redis bus (Redis at HERALD_TEST_REDIS_URL, defaul
   sharedBusTests({
     replicas: () => ({ a: replicaA, b: replicaB }),
     startReplica,
+    holdAppends: async () => {
+      // Appends run as a script, and a write pause holds every script back.
+      const redis = new Redis(testRedisUrl);
+      await redis.call('CLIENT', 'PAUSE', 10_000, 'WRITE');
+      return async () => {
+        await redis.call('CLIENT', 'UNPAUSE');
+        redis.disconnect();
+      };
+    },
   });
 
   it('delivers the same frames on three replicas, loses and repeats nothing when one stops, and a client resumes on another', async () => {

@@ -23,8 +23,13 @@ export function sharedBusTests(options: {
   replicas: () => { a: SignalsReplica; b: SignalsReplica };
   /** Starts one more replica on the same bus; the test stops it. */
   startReplica: () => Promise<SignalsReplica>;
+  /**
+   * Makes appends to the bus's log wait, as a busy database would, until
+   * the returned function is called.
+   */
+  holdAppends: () => Promise<() => Promise<void>>;
 }) {
-  const { replicas, startReplica } = options;
+  const { replicas, startReplica, holdAppends } = options;
 
   it('delivers across replicas and resumes on the other replica', async () => {
     const onA = await TestClient.open(replicas().a.url, alice);
@@ -132,5 +137,53 @@ export function sharedBusTests(options: {
       );
     }
     await onA.close();
+  });
+
+  it('writes clients that asked for no offsets before the log has a signal, and each once', async () => {
+    const channel = 'ahead';
+    const plainOnA = await TestClient.open(replicas().a.url, alice);
+    await plainOnA.subscribe(channel);
+    const plainOnB = await TestClient.open(replicas().b.url, alice);
+    await plainOnB.subscribe(channel);
+    const withOffsetsOnA = await TestClient.open(replicas().a.url, alice);
+    await withOffsetsOnA.subscribe(channel, null);
+    expect(await withOffsetsOnA.take()).toEqual([
+      { channel, event: 'subscribed', offset: 0 },
+    ]);
+    // The second comes back through a read of the log on both replicas.
+    const messages = [{ n: 1 }, { n: 2, large: 'z'.repeat(10_000) }, { n: 3 }];
+
+    const release = await holdAppends();
+    let published: Promise<unknown>;
+    try {
+      published = Promise.all(
+        messages.map(message =>
+          replicas().a.signals.publish({ ...toAlice(message), channel }),
+        ),
+      );
+      expect(await plainOnA.take(3)).toEqual(
+        messages.map(message => ({ channel, message })),
+      );
+      await withOffsetsOnA.roundTrip();
+      expect(withOffsetsOnA.frames).toEqual([]);
+    } finally {
+      await release();
+    }
+    await published;
+    expect(await withOffsetsOnA.take(3)).toEqual(
+      messages.map((message, i) => ({ channel, message, offset: i + 1 })),
+    );
+    expect(await plainOnB.take(3)).toEqual(
+      messages.map(message => ({ channel, message })),
+    );
+
+    // Had the bus's delivery been written to them again, this would come
+    // after those copies.
+    await replicas().a.signals.publish({ ...toAlice({ n: 4 }), channel });
+    await withOffsetsOnA.take();
+    expect(await plainOnA.take()).toEqual([{ channel, message: { n: 4 } }]);
+    await Promise.all(
+      [plainOnA, plainOnB, withOffsetsOnA].map(client => client.close()),
+    );
   });
 }

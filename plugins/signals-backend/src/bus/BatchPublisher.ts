@@ -1,5 +1,5 @@
-import { SignalPayload } from '@herald/plugin-signals-node';
 import { ChannelSequencer } from './ChannelSequencer';
+import { PublishedSignal } from './types';
 
 /** Signals per append, to keep one statement's or script's size bounded. */
 const MAX_PUBLISH_BATCH = 200;
@@ -11,7 +11,7 @@ const MAX_PUBLISH_BATCH = 200;
  * an offset below it, so offsets it forgot (a crash, a restart) are not reused.
  */
 type AppendSignals = (
-  batch: Array<{ signal: SignalPayload; floor: number }>,
+  batch: Array<{ signal: PublishedSignal; floor: number }>,
 ) => Promise<number[]>;
 
 /**
@@ -23,7 +23,7 @@ type AppendSignals = (
  */
 export class BatchPublisher {
   private readonly waiting: Array<{
-    signal: SignalPayload;
+    signal: PublishedSignal;
     resolve: () => void;
     reject: (error: unknown) => void;
   }> = [];
@@ -35,7 +35,7 @@ export class BatchPublisher {
     private readonly sequencer: () => ChannelSequencer | undefined,
   ) {}
 
-  publish(signal: SignalPayload): Promise<void> {
+  publish(signal: PublishedSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ signal, resolve, reject });
       if (!this.appending) {

@@ -1,5 +1,4 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { SignalPayload } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
 import { Client } from 'pg';
 import { BatchPublisher } from './BatchPublisher';
@@ -9,7 +8,7 @@ import {
   NOTIFY_CHANNEL,
   PostgresSignalStore,
 } from './PostgresSignalStore';
-import { SequencedSignal, SignalBus } from './types';
+import { PublishedSignal, SequencedSignal, SignalBus } from './types';
 
 /** Catch-up after a lost listener reads this far before the disconnect. */
 const CATCH_UP_MARGIN_MS = 5_000;
@@ -117,7 +116,7 @@ export class PostgresSignalBus implements SignalBus {
     this.stallTimer.unref?.();
   }
 
-  publish(signal: SignalPayload): Promise<void> {
+  publish(signal: PublishedSignal): Promise<void> {
     return this.publisher.publish(signal);
   }
 

@@ -1,6 +1,5 @@
 import { Knex } from 'knex';
-import { SignalPayload } from '@herald/plugin-signals-node';
-import { SequencedSignal } from './types';
+import { PublishedSignal, SequencedSignal } from './types';
 
 /** The NOTIFY channel all replicas listen on. */
 export const NOTIFY_CHANNEL = 'herald_signals';
@@ -32,19 +31,19 @@ type LogRow = {
 export type Announcement = {
   id: string;
   offset: number;
-  signal?: SignalPayload;
+  signal?: PublishedSignal;
   channel?: string;
 };
 
 function toSignal(row: LogRow): SequencedSignal {
   return {
-    ...(JSON.parse(row.payload) as SignalPayload),
+    ...(JSON.parse(row.payload) as PublishedSignal),
     offset: Number(row.channel_offset),
   };
 }
 
 /** The announcement's JSON is completed in SQL around the id and offset. */
-function announcementTail(signal: SignalPayload, payload: string): string {
+function announcementTail(signal: PublishedSignal, payload: string): string {
   if (
     Buffer.byteLength(payload) + ANNOUNCEMENT_OVERHEAD_BYTES <=
     MAX_NOTIFY_BYTES
@@ -83,7 +82,7 @@ export class PostgresSignalStore {
    * Resolves with the offsets, in the order of `batch`.
    */
   async publish(
-    batch: Array<{ signal: SignalPayload; floor: number }>,
+    batch: Array<{ signal: PublishedSignal; floor: number }>,
   ): Promise<number[]> {
     const channels: string[] = [];
     const payloads: string[] = [];

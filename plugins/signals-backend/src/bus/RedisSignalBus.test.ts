@@ -133,6 +133,16 @@ describe('RedisSignalBus', () => {
     expect(b.on('large')[0].message).toEqual({ n: 1, large });
   });
 
+  it('hands a signal back with the origin it was published with, from the stream and its history', async () => {
+    const [a, b] = [await start(), await start()];
+    await a.bus.publish({ ...broadcast('origin', 1), origin: 'a:1' });
+    await b.waitFor('origin', 1);
+    const later = await start();
+    for (const replica of [a, b, later]) {
+      expect(replica.on('origin').map(s => s.origin)).toEqual(['a:1']);
+    }
+  });
+
   it('loses nothing and repeats nothing when a replica process is killed, and another replica serves its history', async () => {
     const survivor = await start();
     const child = spawn(

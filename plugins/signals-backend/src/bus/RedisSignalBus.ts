@@ -1,10 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { SignalPayload } from '@herald/plugin-signals-node';
 import Redis from 'ioredis';
 import { BatchPublisher } from './BatchPublisher';
 import { ChannelSequencer } from './ChannelSequencer';
 import { RedisSignalStream } from './RedisSignalStream';
-import { SequencedSignal, SignalBus } from './types';
+import { PublishedSignal, SequencedSignal, SignalBus } from './types';
 
 /** How long one XREAD waits; short enough that a dead connection shows. */
 const READ_BLOCK_MS = 5_000;
@@ -116,7 +115,7 @@ export class RedisSignalBus implements SignalBus {
     this.reading = this.readLoop(sequencer);
   }
 
-  publish(signal: SignalPayload): Promise<void> {
+  publish(signal: PublishedSignal): Promise<void> {
     return this.batches.publish(signal);
   }
 

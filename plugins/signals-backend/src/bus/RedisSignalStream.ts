@@ -1,7 +1,6 @@
-import { SignalPayload } from '@herald/plugin-signals-node';
 import { randomUUID } from 'crypto';
 import Redis from 'ioredis';
-import { SequencedSignal } from './types';
+import { PublishedSignal, SequencedSignal } from './types';
 
 /**
  * Numbers a batch of signals on their channels and appends them to the
@@ -64,7 +63,7 @@ function toStreamSignal([id, fields]: StreamEntry): StreamSignal {
   }
   return {
     id,
-    signal: { ...(JSON.parse(payload) as SignalPayload), offset },
+    signal: { ...(JSON.parse(payload) as PublishedSignal), offset },
   };
 }
 
@@ -109,7 +108,7 @@ export class RedisSignalStream {
 
   /** Appends a batch; resolves with the offsets, in the order of `batch`. */
   async publish(
-    batch: Array<{ signal: SignalPayload; floor: number }>,
+    batch: Array<{ signal: PublishedSignal; floor: number }>,
   ): Promise<number[]> {
     const args: Array<string | number> = [this.retentionMs, BATCH_KEY_TTL_MS];
     for (const { signal, floor } of batch) {

@@ -1,8 +1,17 @@
 import { SignalPayload } from '@herald/plugin-signals-node';
 import { SignalOffset } from '@herald/plugin-signals-common';
 
+/**
+ * A signal as a replica hands it to the bus. `origin` names the publish on
+ * the replica that made it; the bus logs it with the signal, so it comes back
+ * on whichever path brings the signal to that replica (its own append, the
+ * notification, a read of the log), and that replica can tell a signal it
+ * wrote to some connections before the append from one it has not.
+ */
+export type PublishedSignal = SignalPayload & { origin?: string };
+
 /** A signal with the position the bus assigned to it on its channel. */
-export type SequencedSignal = SignalPayload & { offset: SignalOffset };
+export type SequencedSignal = PublishedSignal & { offset: SignalOffset };
 
 /**
  * Carries published signals to the hub of every backend replica; the
@@ -18,6 +27,8 @@ export type SequencedSignal = SignalPayload & { offset: SignalOffset };
  * - History: a bus that keeps signals hands those published before this
  *   replica started to `onHistory`, oldest first, before the first
  *   `onSignal`, so resuming clients can be served on any replica.
+ * - Origin: a signal is handed on with the `origin` it was published with,
+ *   whichever path brings it.
  *
  * A new bus is a class implementing this in this folder, chosen by
  * `signals.bus` in `createSignalBus.ts`.
@@ -36,6 +47,6 @@ export interface SignalBus {
     onHistory: (signals: SequencedSignal[]) => void,
   ): Promise<void>;
   /** Resolves once the signal has its offset and will reach every replica. */
-  publish(signal: SignalPayload): Promise<void>;
+  publish(signal: PublishedSignal): Promise<void>;
   stop(): Promise<void>;
 }

@@ -1,10 +1,17 @@
 import { SignalFrame } from '@herald/plugin-signals-common';
 import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import { JsonObject } from '@backstage/types';
-import { SequencedSignal } from '../bus/types';
+import { PublishedSignal, SequencedSignal } from '../bus/types';
 import { textFrame } from './textFrame';
 
 type Variant = { plain?: Buffer; withOffset?: Buffer };
+
+/**
+ * A signal to write: one the bus numbered, or one written to plain
+ * subscribers before the bus numbered it, which has no offset yet.
+ */
+export type OutgoingSignal = PublishedSignal &
+  Partial<Pick<SequencedSignal, 'offset'>>;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -25,7 +32,7 @@ export function encodeFrame(frame: JsonObject): Buffer {
 export class FrameEncoder {
   private readonly variants = new Map<string, Variant>();
 
-  constructor(private readonly signal: SequencedSignal) {}
+  constructor(private readonly signal: OutgoingSignal) {}
 
   /** The frame for a connection of `userEntityRef`. */
   encode(userEntityRef: string, withOffset: boolean): Buffer {

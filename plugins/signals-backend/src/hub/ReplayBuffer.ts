@@ -107,17 +107,23 @@ export class ReplayBuffers {
     return this.arrivals;
   }
 
+  /** The next arrival, for a signal that reaches some connections before the bus has it. */
+  nextArrival(): number {
+    return ++this.arrivals;
+  }
+
   /**
-   * Remembers a signal from the bus. Returns false for one already
-   * remembered, which must not be delivered again.
+   * Remembers a signal from the bus, as arriving now or at an arrival taken
+   * earlier. Returns false for one already remembered, which must not be
+   * delivered again.
    */
-  remember(signal: SequencedSignal): boolean {
+  remember(signal: SequencedSignal, arrival = this.nextArrival()): boolean {
     let buffer = this.buffers.get(signal.channel);
     if (!buffer) {
       buffer = new ReplayBuffer(this.capacity);
       this.buffers.set(signal.channel, buffer);
     }
-    return buffer.append({ signal, arrival: ++this.arrivals });
+    return buffer.append({ signal, arrival });
   }
 
   /**

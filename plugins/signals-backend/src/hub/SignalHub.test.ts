@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { AddressInfo } from 'net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { defaultSignalsConfig } from '../config';
+import { signalPublisher } from '../signalPublisher';
 import { SignalHub } from './SignalHub';
 
 describe('SignalHub sockets', () => {
@@ -236,4 +237,130 @@ describe('SignalHub queued bytes', () => {
     expect(await closed).toBe(1013);
     expect(bob.serverSide.readyState).toBe(WebSocket.OPEN);
   }, 20_000);
+});
+
+describe('SignalHub writing ahead of the bus', () => {
+  let hub: SignalHub;
+  let server: WebSocketServer;
+  let clients: WebSocket[];
+  const toAlice = (n: number) => ({
+    recipients: { type: 'user' as const, entityRef: 'user:default/alice' },
+    channel: 'c',
+    message: { n },
+  });
+
+  beforeEach(async () => {
+    clients = [];
+    hub = new SignalHub(defaultSignalsConfig, mockServices.logger.mock());
+    server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      WebSocket: hub.socketClass,
+    });
+    server.on('connection', socket =>
+      hub.add(socket, 'user:default/alice', []),
+    );
+    await new Promise(resolve => server.once('listening', resolve));
+  });
+
+  afterEach(async () => {
+    clients.forEach(client => client.terminate());
+    hub.shutdown();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  /** An open client of alice's and the frames it received, parsed. */
+  async function connect() {
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    clients.push(client);
+    const frames: any[] = [];
+    client.on('message', data => frames.push(JSON.parse(String(data))));
+    await new Promise(resolve => client.once('open', resolve));
+    return {
+      frames,
+      /** Subscribes and waits until the hub has read the frame. */
+      async subscribe(offset?: null) {
+        client.send(
+          JSON.stringify({ action: 'subscribe', channel: 'c', offset }),
+        );
+        await this.roundTrip();
+      },
+      /** Every frame written before this reached the client. */
+      roundTrip: () =>
+        new Promise(resolve => {
+          client.once('pong', resolve);
+          client.ping();
+        }),
+    };
+  }
+
+  it('writes plain subscribers before the bus has the signal and offset subscribers after, each once', async () => {
+    const plain = await connect();
+    await plain.subscribe();
+    const withOffsets = await connect();
+    await withOffsets.subscribe(null);
+
+    const published = hub.writeAhead(toAlice(1));
+    await Promise.all([plain.roundTrip(), withOffsets.roundTrip()]);
+    expect(plain.frames).toEqual([{ channel: 'c', message: { n: 1 } }]);
+    expect(withOffsets.frames).toEqual([
+      { channel: 'c', event: 'subscribed', offset: 0 },
+    ]);
+
+    hub.deliver({ ...published, offset: 1 });
+    // Another replica's signal carries no origin of this one: to everyone.
+    hub.deliver({ ...toAlice(2), origin: 'elsewhere:1', offset: 2 });
+    await Promise.all([plain.roundTrip(), withOffsets.roundTrip()]);
+    expect(plain.frames).toEqual([
+      { channel: 'c', message: { n: 1 } },
+      { channel: 'c', message: { n: 2 } },
+    ]);
+    expect(withOffsets.frames).toEqual([
+      { channel: 'c', event: 'subscribed', offset: 0 },
+      { channel: 'c', message: { n: 1 }, offset: 1 },
+      { channel: 'c', message: { n: 2 }, offset: 2 },
+    ]);
+  });
+
+  it('hands a first subscribe within the grace a signal written ahead, once, before or after the bus has it', async () => {
+    const early = await connect();
+    const late = await connect();
+    const published = hub.writeAhead(toAlice(1));
+
+    await early.subscribe();
+    hub.deliver({ ...published, offset: 1 });
+    await late.subscribe();
+    hub.deliver({ ...toAlice(2), offset: 2 });
+
+    for (const client of [early, late]) {
+      await client.roundTrip();
+      expect(client.frames).toEqual([
+        { channel: 'c', message: { n: 1 } },
+        { channel: 'c', message: { n: 2 } },
+      ]);
+    }
+  });
+
+  it('forgets a signal whose publish failed', async () => {
+    const client = await connect();
+    const bus = {
+      kind: 'failing',
+      sharedByReplicas: true,
+      start: async () => {},
+      stop: async () => {},
+      publish: async () => {
+        throw new Error('log unreachable');
+      },
+    };
+    await expect(signalPublisher(bus, hub)(toAlice(1))).rejects.toThrow(
+      'log unreachable',
+    );
+
+    // Within the grace, a signal the bus still had would be replayed.
+    await client.subscribe();
+    hub.deliver({ ...toAlice(2), offset: 1 });
+    await client.roundTrip();
+    expect(client.frames).toEqual([{ channel: 'c', message: { n: 2 } }]);
+  });
 });

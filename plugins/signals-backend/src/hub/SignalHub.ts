@@ -4,13 +4,15 @@ import {
   SubscribeFrame,
 } from '@herald/plugin-signals-common';
 import { JsonObject } from '@backstage/types';
+import { SignalPayload } from '@herald/plugin-signals-node';
+import { randomBytes } from 'crypto';
 import { WebSocket, RawData } from 'ws';
-import { SequencedSignal } from '../bus/types';
+import { PublishedSignal, SequencedSignal } from '../bus/types';
 import { SignalsConfig } from '../config';
 import { Connection, connectionClock } from './Connection';
-import { FrameEncoder, encodeFrame } from './FrameEncoder';
+import { FrameEncoder, OutgoingSignal, encodeFrame } from './FrameEncoder';
 import { parseClientFrame } from './parseClientFrame';
-import { BufferedSignal, ReplayBuffers } from './ReplayBuffer';
+import { ReplayBuffers } from './ReplayBuffer';
 import { SubscriptionIndex, isRecipient } from './SubscriptionIndex';
 import { queuedBytes, writeFrame } from './textFrame';
 
@@ -22,6 +24,9 @@ import { queuedBytes, writeFrame } from './textFrame';
  * error. The connection is out of the hub by then, so it receives nothing.
  */
 const CLOSE_FRAME_GRACE_MS = 5_000;
+
+/** A signal and when it reached this replica's connections. */
+type ArrivedSignal = { signal: OutgoingSignal; arrival: number };
 
 /**
  * Coordinates this replica's connections: takes over upgraded sockets, keeps
@@ -43,6 +48,18 @@ export class SignalHub {
   private bufferedBytes = 0;
   /** The connections whose sockets had bytes queued when last read. */
   private readonly backlogged = new Set<Connection>();
+  /**
+   * Signals published here and written to plain subscribers before the bus
+   * numbered them, by origin, until the bus delivers them back.
+   */
+  private readonly writtenAhead = new Map<string, ArrivedSignal>();
+  /**
+   * Starts the origin of each signal published here. Random rather than the
+   * instance id, so a replica that restarts under the same id cannot take a
+   * signal of its previous run for one of its own.
+   */
+  private readonly originPrefix = `${randomBytes(9).toString('base64url')}:`;
+  private published = 0;
   private pingTimer?: NodeJS.Timeout;
 
   constructor(
@@ -162,17 +179,60 @@ export class SignalHub {
     return connection;
   }
 
+  /**
+   * Writes a signal about to be published through a bus shared by replicas
+   * to the connections here that subscribed without offsets, before the bus
+   * appends it to its log. Those clients (upstream's among them) never see
+   * an offset and cannot resume, so nothing they rely on waits for the
+   * append's round trip. Returns the signal to publish, with the origin by
+   * which {@link deliver} knows it when the bus hands it back, to write it
+   * to the connections that asked for offsets only.
+   */
+  writeAhead(signal: SignalPayload): PublishedSignal {
+    const published = {
+      ...signal,
+      origin: `${this.originPrefix}${++this.published}`,
+    };
+    this.writtenAhead.set(published.origin, {
+      signal: published,
+      arrival: this.replay.nextArrival(),
+    });
+    const encoder = new FrameEncoder(published);
+    this.subscriptions.forEachRecipient(
+      published,
+      connection =>
+        this.write(connection, encoder.encode(connection.userEntityRef, false)),
+      'plain',
+    );
+    return published;
+  }
+
+  /** Forgets a signal written ahead that the bus failed to publish. */
+  forgetWrittenAhead(signal: PublishedSignal) {
+    this.writtenAhead.delete(signal.origin!);
+  }
+
   /** Remembers a signal from the bus and sends it to its recipients. */
   deliver(signal: SequencedSignal) {
-    if (!this.replay.remember(signal)) {
+    const ahead =
+      signal.origin === undefined
+        ? undefined
+        : this.writtenAhead.get(signal.origin);
+    if (!this.replay.remember(signal, ahead?.arrival)) {
       return;
     }
+    if (ahead) {
+      this.writtenAhead.delete(signal.origin!);
+    }
     const encoder = new FrameEncoder(signal);
-    this.subscriptions.forEachRecipient(signal, (connection, withOffsets) =>
-      this.write(
-        connection,
-        encoder.encode(connection.userEntityRef, withOffsets),
-      ),
+    this.subscriptions.forEachRecipient(
+      signal,
+      (connection, withOffsets) =>
+        this.write(
+          connection,
+          encoder.encode(connection.userEntityRef, withOffsets),
+        ),
+      ahead ? 'withOffsets' : 'all',
     );
   }
 
@@ -185,7 +245,7 @@ export class SignalHub {
 
   private send(
     connection: Connection,
-    signal: SequencedSignal,
+    signal: OutgoingSignal,
     encoder: FrameEncoder,
   ) {
     const withOffsets = this.subscriptions.wantsOffsets(
@@ -375,15 +435,28 @@ export class SignalHub {
       connectionClock() - connection.connectedAt <= this.config.subscribeGraceMs
     ) {
       // Signals published between the handshake and this first subscribe
-      // would otherwise be lost to a client that was connecting.
+      // would otherwise be lost to a client that was connecting; those
+      // written ahead of the bus included, which it will not write again.
+      const arrived: ArrivedSignal[] = this.replay.arrivedAfter(
+        channel,
+        connection.connectArrival,
+      );
+      for (const ahead of this.writtenAhead.values()) {
+        if (
+          ahead.signal.channel === channel &&
+          ahead.arrival > connection.connectArrival
+        ) {
+          arrived.push(ahead);
+        }
+      }
       this.replayTo(
         connection,
-        this.replay.arrivedAfter(channel, connection.connectArrival),
+        arrived.sort((a, b) => a.arrival - b.arrival),
       );
     }
   }
 
-  private replayTo(connection: Connection, entries: BufferedSignal[]) {
+  private replayTo(connection: Connection, entries: ArrivedSignal[]) {
     for (const { signal } of entries) {
       if (isRecipient(connection, signal)) {
         this.send(connection, signal, new FrameEncoder(signal));

@@ -25,7 +25,10 @@ function userRecipientRefs(
 }
 
 /** Whether a connection's ownership refs make it a recipient of a signal. */
-export function isRecipient(connection: Connection, signal: SequencedSignal) {
+export function isRecipient(
+  connection: Connection,
+  signal: Pick<SequencedSignal, 'recipients'>,
+) {
   if (signal.recipients.type === 'broadcast') {
     return true;
   }
@@ -162,19 +165,29 @@ export class SubscriptionIndex {
 
   /**
    * Calls `deliver` for each connection subscribed to a signal's channel that
-   * it is addressed to, once, with whether that connection wants offsets.
+   * it is addressed to, once, with whether that connection wants offsets;
+   * only for those subscribed one way when `reach` says so.
    */
   forEachRecipient(
-    signal: SequencedSignal,
+    signal: Pick<SequencedSignal, 'channel' | 'recipients'>,
     deliver: (connection: Connection, withOffsets: boolean) => void,
+    reach: 'all' | 'plain' | 'withOffsets' = 'all',
   ) {
     const subscribers = this.channels.get(signal.channel);
     if (!subscribers) {
       return;
     }
+    const plain = reach !== 'withOffsets';
+    const withOffsets = reach !== 'plain';
     if (signal.recipients.type === 'broadcast') {
-      subscribers.plain.forEach(connection => deliver(connection, false));
-      subscribers.withOffsets.forEach(connection => deliver(connection, true));
+      if (plain) {
+        subscribers.plain.forEach(connection => deliver(connection, false));
+      }
+      if (withOffsets) {
+        subscribers.withOffsets.forEach(connection =>
+          deliver(connection, true),
+        );
+      }
       return;
     }
     // A connection holding several of the recipient refs gets one frame.
@@ -187,8 +200,10 @@ export class SubscriptionIndex {
         }
         reached?.add(connection);
         if (subscribers.withOffsets.has(connection)) {
-          deliver(connection, true);
-        } else if (subscribers.plain.has(connection)) {
+          if (withOffsets) {
+            deliver(connection, true);
+          }
+        } else if (plain && subscribers.plain.has(connection)) {
           deliver(connection, false);
         }
       }
