@@ -8,7 +8,9 @@ import {
 /**
  * Validates an event from the `signals` topic. Publishers there may be any
  * plugin, upstream ones included, so the payload is checked rather than
- * trusted.
+ * trusted, and only the fields of a signal are kept: anything else would be
+ * logged with it and carried to every replica, and `origin` is the
+ * publishing replica's to set.
  */
 function signalFromEvent(
   event: EventParams,
@@ -28,7 +30,11 @@ function signalFromEvent(
     logger.warn('Ignoring malformed event on the signals topic');
     return undefined;
   }
-  return payload as SignalPayload;
+  const { recipients, channel, message, perRecipient } =
+    payload as SignalPayload;
+  return perRecipient === undefined
+    ? { recipients, channel, message }
+    : { recipients, channel, message, perRecipient };
 }
 
 /**

@@ -47,6 +47,35 @@ withPostgres(
       },
     });
 
+    it('logs only the fields of a signal from a raw event, with its own origin', async () => {
+      const onA = await TestClient.open(replicaA.url, alice);
+      await onA.subscribe('raw');
+      await replicaA.events.publish({
+        topic: 'signals',
+        eventPayload: {
+          ...toAlice({ n: 1 }),
+          channel: 'raw',
+          origin: 'forged:1',
+          offset: 99,
+          extra: 'x'.repeat(1000),
+        },
+      });
+      expect(await onA.take()).toEqual([
+        { channel: 'raw', message: { n: 1 } },
+      ]);
+      const [row] = await knex('signals_log').where({ channel: 'raw' });
+      const logged = JSON.parse(row.payload);
+      expect(Object.keys(logged).sort()).toEqual([
+        'channel',
+        'message',
+        'origin',
+        'recipients',
+      ]);
+      expect(logged.origin).not.toBe('forged:1');
+      expect(Number(row.channel_offset)).toBe(1);
+      await onA.close();
+    });
+
     it('catches up after its listener connection is killed', async () => {
       const onA = await TestClient.open(replicaA.url, alice);
       await onA.subscribe('replicated', 6);
