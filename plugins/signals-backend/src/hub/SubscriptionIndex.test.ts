@@ -12,10 +12,16 @@ const to = (
 ): SequencedSignal => ({ channel, recipients, message: {}, offset: 1 });
 
 /** Each recipient of a signal and whether it gets offsets. */
-function deliveries(index: SubscriptionIndex, signal: SequencedSignal) {
+function deliveries(
+  index: SubscriptionIndex,
+  signal: SequencedSignal,
+  reach?: 'all' | 'plain' | 'withOffsets',
+) {
   const reached: Array<[Connection, boolean]> = [];
-  index.forEachRecipient(signal, (c, withOffsets) =>
-    reached.push([c, withOffsets]),
+  index.forEachRecipient(
+    signal,
+    (c, withOffsets) => reached.push([c, withOffsets]),
+    reach,
   );
   return reached;
 }
@@ -39,6 +45,24 @@ describe('SubscriptionIndex', () => {
       index.add(c, 'c');
     }
     index.add(alice, 'other');
+  });
+
+  it('reaches only the subscribers of one kind when asked to', () => {
+    index.add(bob, 'c', true);
+    for (const signal of [
+      to({ type: 'broadcast' }),
+      to({ type: 'user', entityRef: 'group:default/team' }),
+    ]) {
+      expect(deliveries(index, signal, 'plain')).toEqual(
+        signal.recipients.type === 'broadcast'
+          ? [
+              [alice, false],
+              [carol, false],
+            ]
+          : [[alice, false]],
+      );
+      expect(deliveries(index, signal, 'withOffsets')).toEqual([[bob, true]]);
+    }
   });
 
   it('finds recipients by channel and ownership ref, each once', () => {
