@@ -107,7 +107,10 @@ export class ReplayBuffers {
     return this.arrivals;
   }
 
-  /** The next arrival, for a signal that reaches some connections before the bus has it. */
+  /**
+   * The next arrival, for a signal that reaches some connections before the
+   * bus has it.
+   */
   nextArrival(): number {
     return ++this.arrivals;
   }
