@@ -60,9 +60,7 @@ withPostgres(
           extra: 'x'.repeat(1000),
         },
       });
-      expect(await onA.take()).toEqual([
-        { channel: 'raw', message: { n: 1 } },
-      ]);
+      expect(await onA.take()).toEqual([{ channel: 'raw', message: { n: 1 } }]);
       const [row] = await knex('signals_log').where({ channel: 'raw' });
       const logged = JSON.parse(row.payload);
       expect(Object.keys(logged).sort()).toEqual([
