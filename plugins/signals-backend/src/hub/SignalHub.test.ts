@@ -106,6 +106,17 @@ describe('SignalHub sockets', () => {
   });
 });
 
+/** A `ws` server on a free port that creates the hub's sockets. */
+async function listeningServer(hub: SignalHub) {
+  const server = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    WebSocket: hub.socketClass,
+  });
+  await new Promise(resolve => server.once('listening', resolve));
+  return server;
+}
+
 describe('SignalHub queued bytes', () => {
   const config = {
     ...defaultSignalsConfig,
@@ -121,12 +132,7 @@ describe('SignalHub queued bytes', () => {
   beforeEach(async () => {
     clients = [];
     hub = new SignalHub(config, mockServices.logger.mock());
-    server = new WebSocketServer({
-      port: 0,
-      host: '127.0.0.1',
-      WebSocket: hub.socketClass,
-    });
-    await new Promise(resolve => server.once('listening', resolve));
+    server = await listeningServer(hub);
   });
 
   afterEach(async () => {
@@ -252,15 +258,10 @@ describe('SignalHub writing ahead of the bus', () => {
   beforeEach(async () => {
     clients = [];
     hub = new SignalHub(defaultSignalsConfig, mockServices.logger.mock());
-    server = new WebSocketServer({
-      port: 0,
-      host: '127.0.0.1',
-      WebSocket: hub.socketClass,
-    });
+    server = await listeningServer(hub);
     server.on('connection', socket =>
       hub.add(socket, 'user:default/alice', []),
     );
-    await new Promise(resolve => server.once('listening', resolve));
   });
 
   afterEach(async () => {
