@@ -62,4 +62,19 @@ describe('matchesProcessorFilters', () => {
   ])('judges %j under %j: %s', (notification, filters, matches) => {
     expect(matchesProcessorFilters(notification, filters)).toBe(matches);
   });
+
+  it('keeps broadcasts from a processor that declines them, and only those', () => {
+    const declines = { broadcasts: false };
+    expect(matchesProcessorFilters({}, declines, { broadcast: true })).toBe(
+      false,
+    );
+    expect(matchesProcessorFilters({}, declines, { broadcast: false })).toBe(
+      true,
+    );
+    expect(matchesProcessorFilters({}, declines)).toBe(true);
+    expect(
+      matchesProcessorFilters({}, { broadcasts: true }, { broadcast: true }),
+    ).toBe(true);
+    expect(matchesProcessorFilters({}, {}, { broadcast: true })).toBe(true);
+  });
 });

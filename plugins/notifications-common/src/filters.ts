@@ -50,14 +50,20 @@ export function getProcessorFiltersFromConfig(
 /**
  * Whether a notification passes a processor's static filters. `minSeverity`
  * drops less severe notifications, `maxSeverity` more severe ones,
- * `includedTopics` requires a listed topic.
+ * `includedTopics` requires a listed topic, and `broadcasts: false` drops
+ * broadcasts (a notification counts as one when `recipients.broadcast` says
+ * so).
  *
  * @public
  */
 export function matchesProcessorFilters(
   payload: Pick<NotificationPayload, 'severity' | 'topic'>,
   filters: NotificationProcessorFilters,
+  recipients: { broadcast?: boolean } = {},
 ): boolean {
+  if (recipients.broadcast && filters.broadcasts === false) {
+    return false;
+  }
   const severity = payload.severity ?? DEFAULT_NOTIFICATION_SEVERITY;
   if (
     filters.minSeverity &&

@@ -99,6 +99,14 @@ export type NotificationProcessorFilters = {
   maxSeverity?: NotificationSeverity;
   excludedTopics?: string[];
   includedTopics?: string[];
+  /**
+   * `false` keeps broadcasts away from the processor: Herald runs none of its
+   * processOptions, preProcess and postProcess for one and queues no delivery
+   * of it, so a processor with nowhere to send broadcasts costs a broadcast
+   * nothing. Herald's extension; the upstream backend ignores it and calls
+   * the processor as before.
+   */
+  broadcasts?: boolean;
 };
 
 /** @public */

@@ -100,10 +100,9 @@ describe('NotificationProcessors', () => {
       logger,
       1000,
     );
-    const selected = processors.select(
-      notification.payload,
-      channel => channel !== 'Muted',
-    );
+    const selected = processors.select(notification.payload, {
+      channelEnabled: channel => channel !== 'Muted',
+    });
     expect(selected.map(p => p.getName())).toEqual(['A', 'B', 'Broken', 'C']);
     const result = await processors.preProcess(selected, notification, options);
     expect(result.payload.title).toBe('hi+A+B+C');
@@ -141,6 +140,38 @@ describe('NotificationProcessors', () => {
       'Error while pre-processing notification with Hangs',
       expect.any(Error),
     );
+  });
+
+  it('keeps broadcasts, their processOptions included, from a processor that declines them', async () => {
+    const declining = {
+      getName: () => 'UsersOnly',
+      getNotificationFilters: () => ({ broadcasts: false }),
+      processOptions: async (o: NotificationSendOptions) => ({
+        ...o,
+        payload: { ...o.payload, title: `${o.payload.title}+UsersOnly` },
+      }),
+    };
+    const processors = new NotificationProcessors(
+      () => [appender('A'), declining],
+      mockServices.logger.mock(),
+      1000,
+    );
+    const names = (selected: NotificationProcessor[]) =>
+      selected.map(p => p.getName());
+    expect(
+      names(processors.select(notification.payload, { broadcast: true })),
+    ).toEqual(['A']);
+    expect(names(processors.select(notification.payload))).toEqual([
+      'A',
+      'UsersOnly',
+    ]);
+    const broadcast = await processors.processOptions({
+      recipients: { type: 'broadcast' },
+      payload: { title: 'hi' },
+    });
+    expect(broadcast.payload.title).toBe('hi');
+    const toUsers = await processors.processOptions(options);
+    expect(toUsers.payload.title).toBe('hi+UsersOnly');
   });
 
   it('skips a processor whose filters cannot be read', () => {

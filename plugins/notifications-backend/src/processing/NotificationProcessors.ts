@@ -35,17 +35,19 @@ export class NotificationProcessors {
 
   /**
    * The processors a notification goes through: those whose static filters
-   * accept it and, for a user's notification, whose channel the user left on.
+   * accept it (a broadcast's, `broadcast`) and, for a user's notification,
+   * whose channel the user left on (`channelEnabled`).
    */
   select(
     payload: NotificationPayload,
-    channelEnabled?: ChannelCheck,
+    recipients: { broadcast?: boolean; channelEnabled?: ChannelCheck } = {},
   ): NotificationProcessor[] {
+    const { broadcast, channelEnabled } = recipients;
     return this.processors().filter(processor => {
       try {
         const filters = processor.getNotificationFilters?.() ?? {};
         return (
-          matchesProcessorFilters(payload, filters) &&
+          matchesProcessorFilters(payload, filters, { broadcast }) &&
           (!channelEnabled || channelEnabled(processor.getName()))
         );
       } catch (error) {
@@ -63,7 +65,9 @@ export class NotificationProcessors {
     options: NotificationSendOptions,
   ): Promise<NotificationSendOptions> {
     return this.chain(
-      this.select(options.payload ?? { title: '' }),
+      this.select(options.payload ?? { title: '' }, {
+        broadcast: options.recipients?.type === 'broadcast',
+      }),
       options,
       'processOptions',
       'processing notification options',

@@ -77,6 +77,23 @@ function postProcessRecorder(expected: number) {
   };
 }
 
+/** The admin outbox counts, read until no more than `pending` are pending. */
+async function outboxCounts(
+  server: Parameters<typeof request>[0],
+  pending: number,
+) {
+  for (;;) {
+    const response = await request(server)
+      .get('/api/notifications/admin/outbox')
+      .set('Authorization', asService());
+    expect(response.status).toBe(200);
+    if (response.body.pending <= pending) {
+      return response.body;
+    }
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}
+
 const upstreamModule = (processors: NotificationProcessor[]) =>
   notificationsModuleUsing(
     'upstream-test-processors',
@@ -351,22 +368,55 @@ describeEachDatabase('send pipeline', database => {
     expect(post.calls[0].id).toBe(stored.id);
     expect(post.calls[0].user).toBeNull();
 
-    const counts = () =>
-      request(server)
-        .get('/api/notifications/admin/outbox')
-        .set('Authorization', asService());
     // The job is deleted just after postProcess resolves.
-    let response = await counts();
-    while (response.body.pending > 0) {
-      await new Promise(resolve => setTimeout(resolve, 10));
-      response = await counts();
-    }
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ pending: 0, dead: 0 });
+    await expect(outboxCounts(server, 0)).resolves.toEqual({
+      pending: 0,
+      dead: 0,
+    });
     const forbidden = await request(server)
       .get('/api/notifications/admin/outbox')
       .set('Authorization', asUser('user:default/alice'));
     expect(forbidden.status).toBe(403);
+  });
+
+  it('keeps a broadcast from a processor that declines broadcasts, and queues nothing for it', async () => {
+    const all = postProcessRecorder(1);
+    const usersOnly = postProcessRecorder(1);
+    const preProcessed: string[] = [];
+    const { server } = await start([
+      heraldModule([
+        {
+          getName: () => 'UsersOnly',
+          getNotificationFilters: () => ({ broadcasts: false }),
+          preProcess: async n => {
+            preProcessed.push(n.id);
+            return n;
+          },
+          postProcess: async n => usersOnly.record(n),
+        },
+        { getName: () => 'All', postProcess: async n => all.record(n) },
+      ]),
+    ]);
+    const [broadcast] = await send(server, {
+      recipients: { type: 'broadcast' },
+      payload: { title: 'Everyone' },
+    });
+    await all.done;
+    expect(all.calls[0].id).toBe(broadcast.id);
+    await expect(outboxCounts(server, 0)).resolves.toEqual({
+      pending: 0,
+      dead: 0,
+    });
+    expect(preProcessed).toEqual([]);
+    expect(usersOnly.calls).toEqual([]);
+
+    const [toAlice] = await send(server, {
+      recipients: { type: 'entity', entityRef: ALICE },
+      payload: { title: 'Just you' },
+    });
+    await usersOnly.done;
+    expect(usersOnly.calls.map(n => n.id)).toEqual([toAlice.id]);
+    expect(preProcessed).toEqual([toAlice.id]);
   });
 
   it('delivers a job left pending by a stopped backend after a restart', async () => {

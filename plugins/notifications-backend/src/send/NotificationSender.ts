@@ -208,7 +208,7 @@ export class NotificationSender {
     now: Date,
   ): Promise<ServedNotificationJson[]> {
     const { processors } = this.options;
-    const selected = processors.select(content);
+    const selected = processors.select(content, { broadcast: true });
     const prepared = await processors.preProcess(
       selected,
       this.draft(null, origin, content, now),
@@ -412,7 +412,7 @@ export class NotificationSender {
     channelEnabled: ChannelCheck,
   ): Promise<PreparedNotification> {
     const { processors } = this.options;
-    const selected = processors.select(content, channelEnabled);
+    const selected = processors.select(content, { channelEnabled });
     const draft = this.draft(user, origin, content, now);
     const notification = selected.some(p => p.preProcess)
       ? await processors.preProcess(selected, draft, options)
