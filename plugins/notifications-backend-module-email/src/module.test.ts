@@ -113,6 +113,25 @@ describe('notificationsModuleEmail', () => {
     expect(smtp.recipients()).toEqual(expected);
   });
 
+  it.each([
+    ['none', {}, { minSeverity: 'high', broadcasts: false }],
+    ['users', {}, { minSeverity: 'high' }],
+    [
+      'config',
+      { receiverEmails: ['team@example.com'] },
+      { minSeverity: 'high' },
+    ],
+  ])(
+    'declines broadcasts only with no one to send them to: receiver %s',
+    async (receiver, extra, filters) => {
+      const { processor } = await startWithSmtp({
+        broadcastConfig: { receiver, ...extra },
+        filter: { minSeverity: 'high' },
+      });
+      expect(processor.getNotificationFilters!()).toStrictEqual(filters);
+    },
+  );
+
   it('sends no broadcast email without a broadcastConfig block', async () => {
     const { postProcess } = await startWithSmtp();
     await postProcess(makeNotification({}, { user: null }));
@@ -159,6 +178,8 @@ describe('notificationsModuleEmail', () => {
       maxSeverity: 'critical',
       excludedTopics: ['noise'],
       includedTopics: ['deploys'],
+      // No broadcastConfig block: no one to email a broadcast to.
+      broadcasts: false,
     });
   });
 

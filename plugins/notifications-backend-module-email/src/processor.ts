@@ -72,8 +72,16 @@ export class EmailProcessor implements NotificationProcessor {
     return EMAIL_CHANNEL;
   }
 
+  /**
+   * The configured filters; with no one to email a broadcast to (the default
+   * `broadcastConfig.receiver: none`), broadcasts are declined too, so Herald
+   * queues no delivery for one that would send nothing.
+   */
   getNotificationFilters(): NotificationProcessorFilters {
-    return this.options.filters;
+    const { filters, recipients } = this.options;
+    return recipients.emailsBroadcasts()
+      ? filters
+      : { ...filters, broadcasts: false };
   }
 
   async postProcess(

@@ -46,6 +46,11 @@ export class EmailRecipientLookup {
     },
   ) {}
 
+  /** Whether a broadcast has anyone to email: not with `receiver: none`. */
+  emailsBroadcasts(): boolean {
+    return this.options.broadcast.receiver !== 'none';
+  }
+
   async addressesFor(notification: Notification): Promise<string[]> {
     if (notification.user) {
       return this.userAddresses(notification.user);
