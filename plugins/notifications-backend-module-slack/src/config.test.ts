@@ -1,6 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { JsonValue } from '@backstage/types';
-import { broadcastChannelsFor, readSlackConfig } from './config';
+import {
+  broadcastChannelsFor,
+  postsBroadcasts,
+  readSlackConfig,
+} from './config';
 import { UPSTREAM_BROADCAST_EXAMPLE } from './__testUtils__/fixtures';
 
 function read(slack: JsonValue) {
@@ -87,5 +91,18 @@ describe('readSlackConfig', () => {
     ],
   ])('names the offending key of %j', (entry, key) => {
     expect(() => read([entry])).toThrow(key);
+  });
+});
+
+describe('postsBroadcasts', () => {
+  it('is true with broadcast channels or routes, false with neither', () => {
+    const [none, channels, routes] = read([
+      { token: 'xoxb-1' },
+      { token: 'xoxb-2', broadcastChannels: ['general'] },
+      { token: 'xoxb-3', broadcastRoutes: [{ topic: 't', channel: 'c' }] },
+    ]);
+    expect(postsBroadcasts(none)).toBe(false);
+    expect(postsBroadcasts(channels)).toBe(true);
+    expect(postsBroadcasts(routes)).toBe(true);
   });
 });

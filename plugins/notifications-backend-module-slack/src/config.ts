@@ -106,6 +106,19 @@ export function readSlackConfig(
  * topic, else the first matching origin only, else the first matching topic
  * only, else `broadcastChannels`.
  */
+/** Whether a workspace has any channel to post broadcasts to. */
+export function postsBroadcasts(
+  workspace: Pick<
+    SlackWorkspaceConfig,
+    'broadcastRoutes' | 'broadcastChannels'
+  >,
+): boolean {
+  return (
+    workspace.broadcastChannels.length > 0 ||
+    workspace.broadcastRoutes.length > 0
+  );
+}
+
 export function broadcastChannelsFor(
   workspace: Pick<
     SlackWorkspaceConfig,

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   Notification,
+  NotificationProcessorFilters,
   NotificationSendOptions,
 } from '@herald/plugin-notifications-common';
 import {
@@ -14,7 +15,7 @@ import {
   renderMessage,
   SlackMessageContent,
 } from './blocks';
-import { broadcastChannelsFor } from './config';
+import { broadcastChannelsFor, postsBroadcasts } from './config';
 import { ANNOTATION_SLACK_BOT_NOTIFY, SLACK_CHANNEL } from './constants';
 import { hashKey, SlackDeliveryLog } from './deliveryLog';
 import { SlackBlockKitRenderer } from './extensions';
@@ -146,6 +147,18 @@ export class SlackNotificationProcessor implements NotificationProcessor {
 
   getName(): string {
     return SLACK_CHANNEL;
+  }
+
+  /**
+   * Declines broadcasts when no workspace has a channel for them (upstream's
+   * default), so a broadcast queues no Slack delivery that posts nothing.
+   */
+  getNotificationFilters(): NotificationProcessorFilters {
+    return this.options.clients.some(client =>
+      postsBroadcasts(client.workspace),
+    )
+      ? {}
+      : { broadcasts: false };
   }
 
   async postProcess(
