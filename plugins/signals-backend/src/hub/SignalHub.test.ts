@@ -365,3 +365,65 @@ describe('SignalHub writing ahead of the bus', () => {
     expect(client.frames).toEqual([{ channel: 'c', message: { n: 2 } }]);
   });
 });
+
+describe('SignalHub heartbeat', () => {
+  const pingIntervalMs = 3_000;
+  let hub: SignalHub;
+  let server: WebSocketServer;
+  let clients: WebSocket[];
+
+  beforeEach(async () => {
+    clients = [];
+    hub = new SignalHub(
+      { ...defaultSignalsConfig, pingIntervalMs },
+      mockServices.logger.mock(),
+    );
+    server = await listeningServer(hub);
+    server.on('connection', socket => hub.add(socket, 'user:default/a', []));
+  });
+
+  afterEach(async () => {
+    clients.forEach(client => client.terminate());
+    hub.shutdown();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  /** A client that counts the pings it gets; `answers: false` never pongs. */
+  async function connect(answers = true) {
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`, {
+      autoPong: answers,
+    });
+    clients.push(client);
+    const pings: number[] = [];
+    client.on('ping', () => pings.push(Date.now()));
+    const closed = new Promise(resolve => client.once('close', resolve));
+    await new Promise(resolve => client.once('open', resolve));
+    return { pings, closed };
+  }
+
+  it('pings a share of the connections each turn, each once an interval, and ends those that did not answer', async () => {
+    const answering = await Promise.all(
+      Array.from({ length: 5 }, () => connect()),
+    );
+    const silent = await connect(false);
+    const everyone = [...answering, silent];
+    const started = Date.now();
+    hub.startHeartbeat();
+
+    // Three turns of a second share the six connections, two at a time.
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+    expect(everyone.filter(c => c.pings.length > 0)).toHaveLength(2);
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    expect(everyone.map(c => c.pings.length)).toEqual([1, 1, 1, 1, 1, 1]);
+
+    // The next round ends the silent one, the last of the third share, and
+    // pings the others again a whole interval after their first ping.
+    await silent.closed;
+    for (const { pings } of answering) {
+      expect(pings).toHaveLength(2);
+      expect(pings[1] - pings[0]).toBeGreaterThanOrEqual(pingIntervalMs - 600);
+    }
+    expect(Date.now() - started).toBeLessThan(3 * pingIntervalMs);
+  }, 20_000);
+});
