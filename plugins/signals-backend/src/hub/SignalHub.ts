@@ -25,9 +25,6 @@ import { queuedBytes, writeFrame } from './textFrame';
  */
 const CLOSE_FRAME_GRACE_MS = 5_000;
 
-/** How often the heartbeat takes its next share of the connections. */
-const HEARTBEAT_TURN_MS = 1_000;
-
 /** A signal and when it reached this replica's connections. */
 type ArrivedSignal = { signal: OutgoingSignal; arrival: number };
 
@@ -64,8 +61,6 @@ export class SignalHub {
   private readonly originPrefix = `${randomBytes(9).toString('base64url')}:`;
   private published = 0;
   private pingTimer?: NodeJS.Timeout;
-  /** Where the heartbeat's round through the connections has got to. */
-  private heartbeatRound?: { cursor: Iterator<Connection>; startedAt: number };
 
   constructor(
     private readonly config: Pick<
@@ -136,18 +131,10 @@ export class SignalHub {
     return this.subscriptions.connectionsOf(userEntityRef);
   }
 
-  /**
-   * Pings every connection once per ping interval, in turns of about a
-   * second that each take their share of the connections: pinging them all
-   * at once held the event loop at every interval, 30-80 ms for 5,000
-   * connections and 0.1-0.2 s for 19,000 (timed on a bare `ws` server).
-   */
   startHeartbeat() {
-    const { pingIntervalMs } = this.config;
-    const turns = Math.max(1, Math.round(pingIntervalMs / HEARTBEAT_TURN_MS));
     this.pingTimer ??= setInterval(
-      () => this.heartbeat(turns),
-      pingIntervalMs / turns,
+      () => this.heartbeat(),
+      this.config.pingIntervalMs,
     );
     this.pingTimer.unref?.();
   }
@@ -487,37 +474,8 @@ export class SignalHub {
     this.connections.delete(connection.socket);
   }
 
-  /**
-   * One turn: the next share of the round through the connections. A round
-   * starts no sooner than a ping interval after the last one, so connections
-   * that close mid-round do not bring the others' next ping forward.
-   */
-  private heartbeat(turns: number) {
-    const { pingIntervalMs } = this.config;
-    let share = Math.ceil(this.connections.size / turns);
-    while (share > 0) {
-      const next = this.heartbeatRound?.cursor.next();
-      if (!next || next.done) {
-        const now = Date.now();
-        const lastStart = this.heartbeatRound?.startedAt;
-        // Half a turn of slack for the timer's drift.
-        if (
-          lastStart !== undefined &&
-          now - lastStart < pingIntervalMs - pingIntervalMs / turns / 2
-        ) {
-          return;
-        }
-        this.heartbeatRound = {
-          cursor: this.connections.values(),
-          startedAt: now,
-        };
-        if (this.connections.size === 0) {
-          return;
-        }
-        continue;
-      }
-      share--;
-      const connection = next.value;
+  private heartbeat() {
+    for (const connection of this.connections.values()) {
       if (!connection.alive) {
         connection.socket.terminate();
         this.remove(connection);
