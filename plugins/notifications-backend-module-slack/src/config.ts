@@ -101,11 +101,6 @@ export function readSlackConfig(
   });
 }
 
-/**
- * The channels a broadcast goes to: the first route matching origin and
- * topic, else the first matching origin only, else the first matching topic
- * only, else `broadcastChannels`.
- */
 /** Whether a workspace has any channel to post broadcasts to. */
 export function postsBroadcasts(
   workspace: Pick<
@@ -119,6 +114,11 @@ export function postsBroadcasts(
   );
 }
 
+/**
+ * The channels a broadcast goes to: the first route matching origin and
+ * topic, else the first matching origin only, else the first matching topic
+ * only, else `broadcastChannels`.
+ */
 export function broadcastChannelsFor(
   workspace: Pick<
     SlackWorkspaceConfig,
