@@ -128,7 +128,6 @@ export const notificationsPlugin = createBackendPlugin({
           writer: new NotificationWriter({
             searchTexts: hasSearchTexts(knex),
           }),
-          answers: idempotentSends,
           signals,
           recipientResolver:
             recipientResolver ?? new CatalogRecipientResolver(catalog, auth),

@@ -1,6 +1,5 @@
 import { ConflictError, CustomErrorBase } from '@backstage/errors';
 import { Knex } from 'knex';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
@@ -73,6 +72,11 @@ function answerOf(sent: ServedNotificationJson[]) {
   return { status: 200, body: JSON.stringify(sent) };
 }
 
+/** An answer as the key's record keeps it, its body compressed. */
+async function packed(answer: { status: number; body: string }) {
+  return { status: answer.status, body: await pack(answer.body) };
+}
+
 function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
   return record.state === 'done'
     ? record.expiresAt <= now
@@ -80,17 +84,35 @@ function hasLapsed(record: IdempotencyKeyRecord, now: number): boolean {
 }
 
 /**
+ * Stores a keyed send's answer with the send's own writes, so once its
+ * notifications are committed a retry gets them, even if the replica died
+ * before answering.
+ */
+export type SendAnswer = {
+  /** Stores the answer inside the transaction that stores the send. */
+  inTransaction(
+    tx: Knex.Transaction,
+    sent: ServedNotificationJson[],
+  ): Promise<void>;
+  /** The answer's write, for a send written in one batch of statements. */
+  statement(sent: ServedNotificationJson[]): Promise<Statement>;
+};
+
+/**
  * Runs a send at most once per caller and key: a repeat with the same body
  * gets the first answer, a repeat with another body a 422, and a repeat while
- * the first is still running a 409. The answer is stored in the send's own
- * transaction (the sender calls {@link IdempotentRequests.answerInTransaction}), so once the notifications are
- * committed a retry gets them, even if the replica died before answering.
- * Failed sends free their key, as they leave nothing written.
+ * the first is still running a 409. The send gets a {@link SendAnswer} to
+ * store its answer in its own transaction. Failed sends free their key, as
+ * they leave nothing written.
+ *
+ * The claim goes to the send as an argument rather than through an
+ * `AsyncLocalStorage`: on Node.js 20 and 22 the first `run` of one turns on
+ * async hooks for the rest of the process's life, and every promise and
+ * socket write of the backend then pays for them, the WebSocket hub's
+ * broadcasts included.
  */
 export class IdempotentRequests {
   private readonly now: () => number;
-  /** The claim of the send running in this async context. */
-  private readonly sending = new AsyncLocalStorage<IdempotencyKeyClaim>();
 
   constructor(
     private readonly store: IdempotencyKeyStore,
@@ -101,7 +123,7 @@ export class IdempotentRequests {
 
   async run(
     request: { principal: string; key: string; body: unknown },
-    send: () => Promise<ServedNotificationJson[]>,
+    send: (answer: SendAnswer) => Promise<ServedNotificationJson[]>,
   ): Promise<IdempotentResponse> {
     const id = sha256(JSON.stringify([request.principal, request.key]));
     const requestHash = sha256(canonicalJson(request.body));
@@ -109,62 +131,41 @@ export class IdempotentRequests {
     if ('replay' in claimed) {
       return claimed.replay;
     }
+    const { claim } = claimed;
+    let storedWithSend:
+      | {
+          sent: ServedNotificationJson[];
+          answer: { status: number; body: string };
+        }
+      | undefined;
+    const toStore = async (answered: ServedNotificationJson[]) => {
+      const answer = answerOf(answered);
+      storedWithSend = { sent: answered, answer };
+      return packed(answer);
+    };
     let sent: ServedNotificationJson[];
     try {
-      sent = await this.sending.run(claimed.claim, send);
+      sent = await send({
+        inTransaction: async (tx, answered) => {
+          await this.store.complete(claim, await toStore(answered), tx);
+        },
+        statement: async answered =>
+          this.store.completeStatement(claim, await toStore(answered)),
+      });
     } catch (error) {
       // A no-op if the answer was committed with the send.
-      await this.store.release(claimed.claim);
+      await this.store.release(claim);
       throw error;
     }
+    if (storedWithSend?.sent === sent) {
+      return { ...storedWithSend.answer, replayed: false };
+    }
+    // A send with no recipients writes nothing, so its answer is stored here.
+    // If this attempt outlived its lease and another took the key over, this
+    // is a no-op and the caller still gets this answer.
     const answer = answerOf(sent);
-    // Stores the answer of a send that did not go through a transaction of
-    // its own (no recipients); a no-op when the send stored it. If this
-    // attempt outlived its lease and another took the key over, the caller
-    // still gets this answer.
-    await this.store.complete(claimed.claim, {
-      status: answer.status,
-      body: await pack(answer.body),
-    });
+    await this.store.complete(claim, await packed(answer));
     return { ...answer, replayed: false };
-  }
-
-  /**
-   * Stores the answer of the send running in this async context, if it has a
-   * key, inside the transaction that stores its notifications.
-   */
-  async answerInTransaction(
-    tx: Knex.Transaction,
-    sent: ServedNotificationJson[],
-  ): Promise<void> {
-    const claim = this.sending.getStore();
-    if (!claim) {
-      return;
-    }
-    const answer = answerOf(sent);
-    await this.store.complete(
-      claim,
-      { status: answer.status, body: await pack(answer.body) },
-      tx,
-    );
-  }
-
-  /**
-   * {@link IdempotentRequests.answerInTransaction} as a statement for the
-   * sender to run with the send's own, or undefined for a send without a key.
-   */
-  async answerStatement(
-    sent: ServedNotificationJson[],
-  ): Promise<Statement | undefined> {
-    const claim = this.sending.getStore();
-    if (!claim) {
-      return undefined;
-    }
-    const answer = answerOf(sent);
-    return this.store.completeStatement(claim, {
-      status: answer.status,
-      body: await pack(answer.body),
-    });
   }
 
   private async claim(

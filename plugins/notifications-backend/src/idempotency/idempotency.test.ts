@@ -5,6 +5,7 @@ import { signalsServiceRef } from '@herald/plugin-signals-node';
 import { createDeferred } from '@backstage/types';
 import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import {
@@ -113,6 +114,32 @@ describeEachDatabase('idempotent sends', database => {
       [ALICE]: 1,
       [BOB]: 1,
     });
+  });
+
+  it('enters no AsyncLocalStorage for a keyed send', async () => {
+    // On Node.js 20 and 22 the first store entered turns on async hooks for
+    // the rest of the process's life, and every promise of the backend pays
+    // for them. The test runner uses one of its own, so the test watches the
+    // entering instead of the hooks.
+    const run = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+    const enterWith = jest.spyOn(AsyncLocalStorage.prototype, 'enterWith');
+    try {
+      for (const recipients of [
+        { type: 'entity', entityRef: [ALICE] },
+        { type: 'broadcast' },
+      ]) {
+        const sent = await send(
+          { recipients, payload: { title: 'Hooks' } },
+          randomUUID(),
+        );
+        expect(sent.status).toBe(200);
+      }
+      expect(run).not.toHaveBeenCalled();
+      expect(enterWith).not.toHaveBeenCalled();
+    } finally {
+      run.mockRestore();
+      enterWith.mockRestore();
+    }
   });
 
   it('treats bodies differing only in key order as the same request', async () => {

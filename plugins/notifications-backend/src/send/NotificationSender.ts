@@ -18,7 +18,7 @@ import {
   ServedNotificationJson,
   notificationToJson,
 } from '../notificationJson';
-import { IdempotentRequests } from '../idempotency';
+import { SendAnswer } from '../idempotency';
 import { OutboxDelivery, OutboxStore } from '../outbox';
 import { ChannelCheck, NotificationProcessors } from '../processing';
 import { DefaultNotificationSettingsService } from '../settings';
@@ -46,8 +46,6 @@ export type NotificationSenderOptions = {
   processors: NotificationProcessors;
   settings: Pick<DefaultNotificationSettingsService, 'getRecipientChannels'>;
   outbox: OutboxStore;
-  /** Stores the answer of a send with an idempotency key in its transaction. */
-  answers?: Pick<IdempotentRequests, 'answerInTransaction' | 'answerStatement'>;
   /** Called after a send committed outbox jobs, so they go out right away. */
   wakeOutbox: () => void;
 };
@@ -180,8 +178,10 @@ export class NotificationSender {
   async send(request: {
     origin: string;
     options: NotificationSendOptions;
+    /** Stores a keyed send's answer with its notifications. */
+    answer?: SendAnswer;
   }): Promise<ServedNotificationJson[]> {
-    const { origin } = request;
+    const { origin, answer } = request;
     const options = await this.options.processors.processOptions(
       request.options,
     );
@@ -193,10 +193,10 @@ export class NotificationSender {
     const now = new Date();
 
     if (options.recipients.type === 'broadcast') {
-      return await this.sendBroadcast(origin, options, content, now);
+      return await this.sendBroadcast(origin, options, content, now, answer);
     }
     if (options.recipients.type === 'entity') {
-      return await this.sendToEntities(origin, options, content, now);
+      return await this.sendToEntities(origin, options, content, now, answer);
     }
     throw new InputError('Invalid recipients type');
   }
@@ -206,6 +206,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
+    answer: SendAnswer | undefined,
   ): Promise<ServedNotificationJson[]> {
     const { processors } = this.options;
     const selected = processors.select(content, { broadcast: true });
@@ -231,14 +232,18 @@ export class NotificationSender {
         await this.options.outbox
           .openSend(tx, options)
           .add([{ notification, processors: postProcessors }]);
-        return await this.answer(tx, [notification]);
+        return await this.sentJson(tx, [notification], answer);
       });
     } else {
       const { notification, writes } =
         this.options.writer.unscopedBroadcastWrites(draft);
-      ({ sent } = await this.writeInOneGo(options, [notification], writes, [
-        { notification, processors: postProcessors },
-      ]));
+      ({ sent } = await this.writeInOneGo(
+        options,
+        [notification],
+        writes,
+        [{ notification, processors: postProcessors }],
+        answer,
+      ));
     }
     await this.signals.publishBroadcast(sent[0]);
     if (postProcessors.length > 0) {
@@ -252,6 +257,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
+    answer: SendAnswer | undefined,
   ): Promise<ServedNotificationJson[]> {
     const recipients = options.recipients as Extract<
       NotificationSendOptions['recipients'],
@@ -335,6 +341,7 @@ export class NotificationSender {
         notifications,
         writes,
         outboxDeliveries(onlyBatch, notifications),
+        answer,
       );
     } else {
       written = await this.options.knex.transaction(async tx => {
@@ -354,7 +361,7 @@ export class NotificationSender {
           }
         }
         return {
-          sent: await this.answer(tx, stored),
+          sent: await this.sentJson(tx, stored, answer),
           jobCount: outbox.jobCount,
         };
       });
@@ -377,14 +384,15 @@ export class NotificationSender {
     notifications: Notification[],
     writes: RowsInsert[],
     deliveries: OutboxDelivery[],
+    answer: SendAnswer | undefined,
   ): Promise<{ sent: ServedNotificationJson[]; jobCount: number }> {
     const outbox = this.options.outbox.sendWrites(options, deliveries);
     const sent = notifications.map(notificationToJson);
-    const answer = await this.options.answers?.answerStatement(sent);
+    const answerWrite = await answer?.statement(sent);
     await runWritesTogether(this.options.knex, [
       ...writes,
       ...outbox.writes,
-      ...(answer ? [answer] : []),
+      ...(answerWrite ? [answerWrite] : []),
     ]);
     return { sent, jobCount: outbox.jobCount };
   }
@@ -394,12 +402,13 @@ export class NotificationSender {
    * the response, the signal and a keyed send's stored answer, which is
    * written in the send's transaction.
    */
-  private async answer(
+  private async sentJson(
     tx: Knex.Transaction,
     stored: Notification[],
+    answer: SendAnswer | undefined,
   ): Promise<ServedNotificationJson[]> {
     const sent = stored.map(notificationToJson);
-    await this.options.answers?.answerInTransaction(tx, sent);
+    await answer?.inTransaction(tx, sent);
     return sent;
   }
 

@@ -109,14 +109,13 @@ export function bindNotificationsEndpoints(
     const key = req.get(IDEMPOTENCY_KEY_HEADER);
     const sendOptions: NotificationSendOptions = req.body;
     const origin = credentials.principal.subject;
-    const deliver = () => sender.send({ origin, options: sendOptions });
     if (key === undefined || !idempotency) {
-      res.json(await deliver());
+      res.json(await sender.send({ origin, options: sendOptions }));
       return;
     }
     const response = await idempotency.run(
       { principal: origin, key, body: req.body },
-      deliver,
+      answer => sender.send({ origin, options: sendOptions, answer }),
     );
     if (response.replayed) {
       res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
