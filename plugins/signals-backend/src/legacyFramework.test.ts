@@ -9,7 +9,6 @@ import {
 } from './__testUtils__/harness';
 
 const alice = userToken('alice');
-const randomPort = () => 20000 + Math.floor(Math.random() * 40000);
 
 async function deliversTo(
   server: Awaited<ReturnType<typeof startSignalsBackend>>,
@@ -28,7 +27,7 @@ describe('on a framework without WebSocket routes (backend-defaults 0.18)', () =
   describe('that can reach itself through discovery', () => {
     const server = signalsBackendForSuite({
       legacyHttpRouter: true,
-      port: randomPort(),
+      port: 'free',
     });
 
     it('accepts the first upgrade and delivers signals', async () => {

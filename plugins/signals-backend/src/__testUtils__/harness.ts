@@ -22,6 +22,7 @@ import { AddressInfo, connect } from 'net';
 import { Knex } from 'knex';
 import WebSocket from 'ws';
 import { signalsPlugin } from '../plugin';
+import { freePort } from './freePort';
 
 /** Group memberships the test userInfo service reports. */
 const memberships: Record<string, string[]> = {
@@ -77,8 +78,11 @@ type SignalsBackendOptions = {
   config?: JsonObject;
   knex?: Knex;
   anonymousByDefault?: boolean;
-  /** A fixed port, for restarting a backend where clients expect it. */
-  port?: number;
+  /**
+   * A fixed port, for restarting a backend where clients expect it, or
+   * `'free'` for one free now, so discovery's base URL leads back here.
+   */
+  port?: number | 'free';
   /** Serve plugins with an httpRouter without WebSocket routes, as backend-defaults 0.18 does. */
   legacyHttpRouter?: boolean;
 };
@@ -104,6 +108,7 @@ export async function startSignalsBackend(options: SignalsBackendOptions = {}) {
   // startTestBackend ships HTTP services that predate framework WebSocket
   // routes, so a regular backend runs with mocked auth on a random port.
   let server: Server | undefined;
+  const fixedPort = options.port === 'free' ? await freePort() : options.port;
   const backend = createBackend();
   const features = [
     signalsPlugin,
@@ -112,10 +117,10 @@ export async function startSignalsBackend(options: SignalsBackendOptions = {}) {
       data: {
         ...options.config,
         backend: {
-          baseUrl: options.port
-            ? `http://127.0.0.1:${options.port}`
+          baseUrl: fixedPort
+            ? `http://127.0.0.1:${fixedPort}`
             : 'http://127.0.0.1',
-          listen: { host: '127.0.0.1', port: options.port ?? 0 },
+          listen: { host: '127.0.0.1', port: fixedPort ?? 0 },
           database: { client: 'better-sqlite3', connection: ':memory:' },
         },
         events: { useEventBus: 'never' },

@@ -2,9 +2,9 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { randomUUID } from 'crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import Redis from 'ioredis';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { freePort } from './freePort';
 
 /** The shared Redis the tests use; CI sets the variable. */
 export const testRedisUrl =
@@ -30,17 +30,6 @@ export async function deleteKeys(url: string, prefix: string) {
 
 export const hasRedisServer =
   spawnSync('redis-server', ['--version']).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A Redis of the test's own, never the shared one: it may be killed and
