@@ -20,4 +20,5 @@ startBenchBackend({
     '@herald/plugin-signals-backend',
   ],
   signalsNodePackage: '@herald/plugin-signals-node',
+  notificationsNodePackage: '@herald/plugin-notifications-node',
 });

@@ -14,12 +14,19 @@
  *   without the notification send path in front of it, and
  *   `POST /api/bench/memory` that collects garbage (the process runs with
  *   --expose-gc) and returns `process.memoryUsage()`, so memory per socket is
- *   not a reading of whenever the collector last ran.
+ *   not a reading of whenever the collector last ran, and
+ *   `POST /api/bench/plugin-send` that sends its JSON body through the
+ *   backend's notification service, as a plugin such as the scaffolder does,
+ *   so the backend runs whatever such a send leaves behind (on Herald, a send
+ *   with an idempotency key).
  *
  * Never load these outside a benchmark: anyone who can reach the backend can
  * sign in as anyone.
  */
-function createBenchFeatures(req, signalsNodePackage) {
+function createBenchFeatures(
+  req,
+  { signalsNodePackage, notificationsNodePackage },
+) {
   const { createBackendModule, createBackendPlugin, coreServices } = req(
     '@backstage/backend-plugin-api',
   );
@@ -29,6 +36,7 @@ function createBenchFeatures(req, signalsNodePackage) {
     createProxyAuthenticator,
   } = req('@backstage/plugin-auth-node');
   const { signalsServiceRef } = req(signalsNodePackage);
+  const { notificationService } = req(notificationsNodePackage);
   const express = req('express');
 
   const userNamePattern = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
@@ -80,13 +88,18 @@ function createBenchFeatures(req, signalsNodePackage) {
         deps: {
           httpRouter: coreServices.httpRouter,
           signals: signalsServiceRef,
+          notifications: notificationService,
         },
-        async init({ httpRouter, signals }) {
+        async init({ httpRouter, signals, notifications }) {
           const router = express.Router();
           router.use(express.json({ limit: '5mb' }));
           router.post('/signal', async (request, response) => {
             await signals.publish(request.body);
             response.json({ published: true });
+          });
+          router.post('/plugin-send', async (request, response) => {
+            await notifications.send(request.body);
+            response.json({ sent: true });
           });
           router.post('/memory', (_request, response) => {
             if (typeof global.gc !== 'function') {

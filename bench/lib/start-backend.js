@@ -13,6 +13,7 @@ function startBenchBackend({
   packageJsonPath,
   pluginPackages,
   signalsNodePackage,
+  notificationsNodePackage,
 }) {
   const req = createRequire(packageJsonPath);
   const { createBackend } = req('@backstage/backend-defaults');
@@ -24,7 +25,10 @@ function startBenchBackend({
   for (const name of pluginPackages) {
     add(name);
   }
-  for (const feature of createBenchFeatures(req, signalsNodePackage)) {
+  for (const feature of createBenchFeatures(req, {
+    signalsNodePackage,
+    notificationsNodePackage,
+  })) {
     backend.add(feature);
   }
   backend.start();

@@ -11,9 +11,11 @@ const pluginPackages = [
   '@backstage/plugin-signals-backend',
 ];
 const signalsNodePackage = '@backstage/plugin-signals-node';
+const notificationsNodePackage = '@backstage/plugin-notifications-node';
 for (const name of [
   '@backstage/backend-defaults',
   signalsNodePackage,
+  notificationsNodePackage,
   ...pluginPackages,
 ]) {
   const resolved = require.resolve(name, { paths: [__dirname] });
@@ -26,4 +28,5 @@ startBenchBackend({
   packageJsonPath: path.join(__dirname, '..', 'package.json'),
   pluginPackages,
   signalsNodePackage,
+  notificationsNodePackage,
 });
