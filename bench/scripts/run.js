@@ -726,8 +726,26 @@ async function runSockets(engine, backends, staticToken, record) {
       const withSockets = await collectedMemory(side);
       const perSocketKb = key =>
         (withSockets[key] - withoutSockets[side][key]) / count / 1024;
-      record.add(engine, 'idle-socket-memory', side, perSocketKb('rss'));
-      record.add(engine, 'idle-socket-heap', side, perSocketKb('heap'));
+      for (const [workload, key, what] of [
+        ['idle-socket-memory', 'rss', 'resident memory'],
+        ['idle-socket-heap', 'heap', 'the JS heap'],
+      ]) {
+        const added = withSockets[key] - withoutSockets[side][key];
+        if (added > 0) {
+          record.add(engine, workload, side, perSocketKb(key));
+        } else {
+          // Memory the process let go of since the reading without sockets
+          // outweighed what they hold: no reading of theirs.
+          record.fail(
+            engine,
+            workload,
+            side,
+            `${what} fell by ${(-added / 1024 / 1024).toFixed(
+              1,
+            )} MB while ${count} sockets opened`,
+          );
+        }
+      }
       log(
         `${engine} idle socket ${side} at ${count}: ${perSocketKb(
           'rss',
