@@ -716,26 +716,28 @@ async function runSockets(engine, backends, staticToken, record) {
     const usage = JSON.parse((await postJson(url, staticToken, {})).text);
     return { rss: usage.rss, heap: usage.heapUsed + usage.external };
   };
-  const idleSocketMemory = async (count, withoutSockets) => {
+  /*
+   * Memory per socket between two readings: `workloads` pairs each workload
+   * with the reading's key (rss or heap) and what it is called.
+   */
+  const memoryPerSocket = async (count, earlier, workloads) => {
     for (const side of sideNames) {
       if (down[side]) {
-        record.fail(engine, 'idle-socket-memory', side, down[side]);
-        record.fail(engine, 'idle-socket-heap', side, down[side]);
+        workloads.forEach(([workload]) =>
+          record.fail(engine, workload, side, down[side]),
+        );
         continue;
       }
-      const withSockets = await collectedMemory(side);
-      const perSocketKb = key =>
-        (withSockets[key] - withoutSockets[side][key]) / count / 1024;
-      for (const [workload, key, what] of [
-        ['idle-socket-memory', 'rss', 'resident memory'],
-        ['idle-socket-heap', 'heap', 'the JS heap'],
-      ]) {
-        const added = withSockets[key] - withoutSockets[side][key];
+      const later = await collectedMemory(side);
+      const perSocketKb = {};
+      for (const [workload, key, what] of workloads) {
+        const added = later[key] - earlier[side][key];
+        perSocketKb[key] = added / count / 1024;
         if (added > 0) {
-          record.add(engine, workload, side, perSocketKb(key));
+          record.add(engine, workload, side, perSocketKb[key]);
         } else {
-          // Memory the process let go of since the reading without sockets
-          // outweighed what they hold: no reading of theirs.
+          // Memory the process let go of since the earlier reading
+          // outweighed what the sockets hold: no reading of theirs.
           record.fail(
             engine,
             workload,
@@ -747,11 +749,20 @@ async function runSockets(engine, backends, staticToken, record) {
         }
       }
       log(
-        `${engine} idle socket ${side} at ${count}: ${perSocketKb(
-          'rss',
-        ).toFixed(1)} KB resident, ${perSocketKb('heap').toFixed(1)} KB heap`,
+        `${engine} memory per socket ${side}, ${count} sockets: ${workloads
+          .map(([, key]) => `${perSocketKb[key].toFixed(1)} KB ${key}`)
+          .join(', ')}`,
       );
     }
+  };
+  const readMemory = async () => {
+    const memory = {};
+    for (const side of sideNames) {
+      if (!down[side]) {
+        memory[side] = await collectedMemory(side);
+      }
+    }
+    return memory;
   };
   try {
     const floor = await floorServer.call('listen');
@@ -771,25 +782,41 @@ async function runSockets(engine, backends, staticToken, record) {
         }: sockets up to ${sockets.counts.at(-1)}`,
       );
     }
-    const memoryWithoutSockets = {};
-    for (const side of sideNames) {
-      memoryWithoutSockets[side] = await collectedMemory(side);
-    }
+    const memoryWithoutSockets = await readMemory();
     const idleCount = sockets.counts.at(-1);
+    const belowIdleCount = sockets.counts.at(-2);
+    let memoryBelowIdle;
+    // The framework's user-info cache keeps each handshake's entry, token
+    // included, until a lookup at least 30 s later sweeps it. One more socket
+    // after that wait is such a lookup, so a reading after it holds only what
+    // idle sockets keep for good.
+    const openSwept = async count => {
+      await sleep(USER_INFO_SWEEP_MS);
+      await open(count + 1);
+    };
     for (const count of sockets.counts) {
       await open(count);
       if (count === idleCount) {
-        // The framework's user-info cache keeps each handshake's entry, token
-        // included, until a lookup at least 30 s later sweeps it. One more
-        // socket after that wait is such a lookup, so the reading holds only
-        // what idle sockets keep for good.
-        await sleep(USER_INFO_SWEEP_MS);
-        await open(count + 1);
-        await idleSocketMemory(count + 1, memoryWithoutSockets);
+        await openSwept(count);
+        await memoryPerSocket(count + 1, memoryWithoutSockets, [
+          ['idle-socket-memory', 'rss', 'resident memory'],
+          ['idle-socket-heap', 'heap', 'the JS heap'],
+        ]);
+        if (memoryBelowIdle) {
+          await memoryPerSocket(count - belowIdleCount, memoryBelowIdle, [
+            ['idle-socket-memory-added', 'rss', 'resident memory'],
+          ]);
+        }
       }
       await broadcast(count);
       if (count === plan.largeSockets) {
         await signalTargeted();
+      }
+      if (count === belowIdleCount) {
+        // A reading after the broadcasts below the top, so the top's
+        // difference from it is the sockets opened since and little else.
+        await openSwept(count);
+        memoryBelowIdle = await readMemory();
       }
     }
   } finally {

@@ -2,7 +2,8 @@
 
 /*
  * What the benchmark measures, and the target each measurement is held to.
- * Labels carry the run's sizes as {rows}, {large}, {signal} and {idle}.
+ * Labels carry the run's sizes as {rows}, {large}, {signal}, {idle} (the most
+ * sockets) and {belowIdle} (the count before it).
  * `target(herald, upstream, floor)` returns undefined when a row has no
  * target, otherwise { text, met }.
  */
@@ -136,6 +137,13 @@ const socketWorkloads = [
     heraldOnlyTarget: true,
   },
   {
+    id: 'idle-socket-memory-added',
+    label: 'Resident memory per idle socket added from {belowIdle} to {idle}',
+    unit: 'KB',
+    target: atMost(8, 'KB'),
+    heraldOnlyTarget: true,
+  },
+  {
     id: 'idle-socket-heap',
     label: 'JS heap per idle socket ({idle} sockets, after garbage collection)',
     unit: 'KB',
@@ -176,6 +184,7 @@ function workloadLabel(workload, plan, socketCounts) {
     large: plan.largeSockets,
     signal: plan.signalUsers,
     idle: socketCounts.at(-1),
+    belowIdle: socketCounts.at(-2) ?? 0,
   };
   return workload.label.replace(/\{(\w+)\}/g, (_, key) =>
     sizes[key].toLocaleString('en-US'),
