@@ -107,9 +107,8 @@ export type SendAnswer = {
  *
  * The claim goes to the send as an argument rather than through an
  * `AsyncLocalStorage`: on Node.js 20 and 22 the first `run` of one turns on
- * async hooks for the rest of the process's life, and every promise and
- * socket write of the backend then pays for them, the WebSocket hub's
- * broadcasts included.
+ * async hooks for the rest of the process's life, and every promise of the
+ * backend then pays for them.
  */
 export class IdempotentRequests {
   private readonly now: () => number;
