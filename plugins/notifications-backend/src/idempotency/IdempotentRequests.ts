@@ -67,13 +67,16 @@ function canonicalJson(value: unknown): string {
 const pack = promisify(gzip);
 const unpack = promisify(gunzip);
 
+/** A send's answer before it is marked as first or replayed. */
+type SendResponse = Omit<IdempotentResponse, 'replayed'>;
+
 /** The answer to a send: the stored notifications, as the router writes them. */
-function answerOf(sent: ServedNotificationJson[]) {
+function answerOf(sent: ServedNotificationJson[]): SendResponse {
   return { status: 200, body: JSON.stringify(sent) };
 }
 
 /** An answer as the key's record keeps it, its body compressed. */
-async function packed(answer: { status: number; body: string }) {
+async function packed(answer: SendResponse) {
   return { status: answer.status, body: await pack(answer.body) };
 }
 
@@ -132,10 +135,7 @@ export class IdempotentRequests {
     }
     const { claim } = claimed;
     let storedWithSend:
-      | {
-          sent: ServedNotificationJson[];
-          answer: { status: number; body: string };
-        }
+      | { sent: ServedNotificationJson[]; answer: SendResponse }
       | undefined;
     const toStore = async (answered: ServedNotificationJson[]) => {
       const answer = answerOf(answered);
