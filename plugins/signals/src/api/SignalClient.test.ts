@@ -268,6 +268,31 @@ describe('SignalClient', () => {
     expect(protocols).toEqual(['t1']);
   });
 
+  it('leaves no timer behind when closed while connecting, even if the socket never reports its close', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      class SilentSocket {
+        readyState = 0;
+        close() {}
+        send() {}
+      }
+      const client = SignalClient.create({
+        identity: tokens('t1'),
+        discoveryApi: { getBaseUrl: async () => server.baseUrl },
+        webSocket: SilentSocket as unknown as WebSocketConstructor,
+      });
+      const subscription = client.subscribe('a', () => {});
+      await new Promise(resolve => setImmediate(resolve));
+      expect(client.state).toBe('connecting');
+      expect(jest.getTimerCount()).toBe(1);
+      subscription.unsubscribe();
+      expect(client.state).toBe('disconnected');
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('abandons a handshake that does not finish in time and retries', async () => {
     // Accepts TCP connections and never answers the upgrade.
     const pending: net.Socket[] = [];

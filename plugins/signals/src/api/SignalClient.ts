@@ -69,6 +69,9 @@ export class SignalClient implements SignalApi {
   private attempts = 0;
   private connecting = false;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
+  // A socket closed while connecting may never report it (a fake in tests,
+  // a browser tab being torn down), so closing on purpose clears this too.
+  private connectTimer?: ReturnType<typeof setTimeout>;
   private connectionState: SignalConnectionState = 'disconnected';
 
   private constructor(
@@ -137,6 +140,8 @@ export class SignalClient implements SignalApi {
     this.generation++;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.connecting = false;
     this.attempts = 0;
     this.socket?.close(1000);
@@ -192,6 +197,7 @@ export class SignalClient implements SignalApi {
         this.lost(generation);
       }
     }, this.connectTimeout);
+    this.connectTimer = timeout;
 
     socket.onopen = () => {
       clearTimeout(timeout);
