@@ -20,6 +20,7 @@ import { signalsServiceRef } from '@herald/plugin-signals-node';
 import notificationsPlugin from '@herald/plugin-notifications-backend';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { closingDatabaseServiceFactory } from './database';
 import { waitFor } from './waitFor';
 
 /** A signals service that drops every signal: the suites watch deliveries. */
@@ -106,9 +107,9 @@ export async function startNotificationsTestBackend(options: {
       notificationsPlugin,
       quietSignals,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
-      ...(options.knex
-        ? [mockServices.database.factory({ knex: options.knex })]
-        : []),
+      options.knex
+        ? mockServices.database.factory({ knex: options.knex })
+        : closingDatabaseServiceFactory,
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: TEST_APP_BASE_URL },

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './backend';
+export * from './database';
 export * from './entities';
 export * from './LocalHttpServer';
 export * from './retryAfter';

@@ -1,5 +1,4 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { CATALOG_ERRORS_TOPIC as PUBLISHED_TOPIC } from '@backstage/plugin-catalog-backend';
 import { muteTopic, waitFor } from '@herald/notifications-test-utils';
 import { CATALOG_ERRORS_TOPIC } from './ProcessingOutcomes';
@@ -177,7 +176,6 @@ describe('catalog notifications on two replicas', () => {
               },
             },
           },
-          features: [databaseServiceFactory],
         });
       const replicas = [await replica(), await replica()];
       const [{ server }] = replicas;

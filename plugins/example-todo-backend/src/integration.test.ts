@@ -10,6 +10,7 @@ import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHt
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  closingDatabaseServiceFactory,
   groupEntity,
   readRequestBody,
   userEntity,
@@ -194,6 +195,7 @@ describe('example todo with the notifications and signals backends', () => {
       exampleWebhookModule,
       signalsBackend,
       exampleTodoPlugin,
+      closingDatabaseServiceFactory,
       catalogServiceMock.factory({ entities: org }),
       mockServices.rootConfig.factory({
         data: {

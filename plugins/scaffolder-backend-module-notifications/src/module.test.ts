@@ -7,6 +7,7 @@ import {
   scaffolderActionsExtensionPoint,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import { closingDatabaseServiceFactory } from '@herald/notifications-test-utils';
 import { notificationService } from '@herald/plugin-notifications-node';
 import { scaffolderModuleNotifications } from './module';
 
@@ -30,6 +31,7 @@ describe('scaffolderModuleNotifications', () => {
       features: [
         scaffolder,
         scaffolderModuleNotifications,
+        closingDatabaseServiceFactory,
         createServiceFactory({
           service: notificationService,
           deps: {},

@@ -5,7 +5,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { BackendFeature } from '@backstage/backend-plugin-api';
+import { closingDatabaseServiceFactory } from '@herald/notifications-test-utils';
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The tests deliver through the real notifications backend.
@@ -36,16 +36,13 @@ export async function createCatalogFile() {
 }
 
 /** The real catalog, processing a file location every second, with Herald. */
-export function startCatalog(options: {
-  file: string;
-  config?: object;
-  features?: BackendFeature[];
-}) {
+export function startCatalog(options: { file: string; config?: object }) {
   return startTestBackend({
     features: [
       catalogPlugin,
       catalogModuleNotifications,
       notificationsPlugin,
+      closingDatabaseServiceFactory,
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
@@ -57,7 +54,6 @@ export function startCatalog(options: {
           ...options.config,
         },
       }),
-      ...(options.features ?? []),
     ],
   });
 }

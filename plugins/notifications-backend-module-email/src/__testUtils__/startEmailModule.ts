@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   TEST_APP_BASE_URL,
   TestBackendFeatures,
+  closingDatabaseServiceFactory,
   processorCollectingPlugin,
   startNotificationsTestBackend,
   userEntity,
@@ -55,6 +56,7 @@ export async function startEmailModule(options: {
     features: [
       collector.plugin,
       notificationsModuleEmail,
+      closingDatabaseServiceFactory,
       catalogServiceMock.factory({ entities: options.entities ?? [] }),
       mockServices.rootConfig.factory({
         data: {

@@ -17,6 +17,7 @@ import upstreamSignalsPlugin from '@backstage/plugin-signals-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import heraldSignalsPlugin from '@herald/plugin-signals-backend';
 import { SIGNALS_EVENT_TOPIC } from '@herald/plugin-signals-node';
+import { closingDatabaseServiceFactory } from '@herald/notifications-test-utils';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
@@ -83,6 +84,7 @@ async function startBackend(signalsPlugin: BackendFeature) {
     notificationsPlugin,
     signalsPlugin,
     recorder.feature,
+    closingDatabaseServiceFactory,
     mockServices.rootConfig.factory({
       data: {
         app: { baseUrl: 'http://localhost:3000' },

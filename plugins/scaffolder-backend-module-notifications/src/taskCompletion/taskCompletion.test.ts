@@ -4,15 +4,16 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { BackendFeature } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // The tests deliver through the real notifications backend.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import notificationsPlugin from '@herald/plugin-notifications-backend';
-import { waitFor } from '@herald/notifications-test-utils';
+import {
+  closingDatabaseServiceFactory,
+  waitFor,
+} from '@herald/notifications-test-utils';
 import request from 'supertest';
 import { scaffolderModuleNotifications } from '../module';
 
@@ -44,20 +45,33 @@ const TEMPLATES = [
   ),
 ];
 
-async function startScaffolder(
-  options: { config?: object; features?: BackendFeature[] } = {},
-) {
-  return startTestBackend({
+/**
+ * The scaffolder reads each task's events every second until it reads the
+ * task's end, and goes on reading after its backend stops. A backend that
+ * stops two reads after its last task ended closes its database after those
+ * reads are done.
+ */
+const TASK_EVENT_READS_MS = 2000;
+
+async function startScaffolder(options: { config?: object } = {}) {
+  const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
       scaffolderModuleNotifications,
       notificationsPlugin,
+      closingDatabaseServiceFactory,
       catalogServiceMock.factory({ entities: TEMPLATES }),
       mockServices.rootConfig.factory({
         data: { app: { baseUrl: 'http://localhost:3000' }, ...options.config },
       }),
-      ...(options.features ?? []),
     ],
+  });
+  const stopBackend = backend.stop.bind(backend);
+  return Object.assign(backend, {
+    async stop() {
+      await new Promise(resolve => setTimeout(resolve, TASK_EVENT_READS_MS));
+      await stopBackend();
+    },
   });
 }
 
@@ -221,7 +235,6 @@ describe('task completion notifications on two replicas', () => {
             database: { client: 'pg', connection, prefix: `${database}_` },
           },
         },
-        features: [databaseServiceFactory],
       };
       const replicas = [
         await startScaffolder(replica),

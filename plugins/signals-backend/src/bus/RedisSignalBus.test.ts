@@ -196,12 +196,14 @@ describe('RedisSignalBus', () => {
           await redis.kill();
           // Long enough for the bus to notice and start reconnecting.
           await new Promise(resolve => setTimeout(resolve, 1_000));
+          let giveUp: NodeJS.Timeout | undefined;
           const outcome = await Promise.race([
             replica.bus.stop().then(() => 'stopped'),
-            new Promise(resolve =>
-              setTimeout(resolve, 10_000, 'still stopping'),
-            ),
+            new Promise(resolve => {
+              giveUp = setTimeout(resolve, 10_000, 'still stopping');
+            }),
           ]);
+          clearTimeout(giveUp);
           expect(outcome).toBe('stopped');
         } finally {
           await redis.stop();
