@@ -1,5 +1,7 @@
 'use strict';
 
+const { collectedMemoryUsage } = require('./resident-memory');
+
 /*
  * Backend features that only the benchmark backends load. They are built from
  * the module set of the backend they run in (a `require` bound to that
@@ -13,8 +15,8 @@
  *   through the backend's SignalsService, so a targeted signal can be measured
  *   without the notification send path in front of it, and
  *   `POST /api/bench/memory` that collects garbage (the process runs with
- *   --expose-gc) and returns `process.memoryUsage()`, so memory per socket is
- *   not a reading of whenever the collector last ran, and
+ *   --expose-gc) and returns what is left (resident-memory.js), so memory per
+ *   socket is not a reading of whenever the collector last ran, and
  *   `POST /api/bench/plugin-send` that sends its JSON body through the
  *   backend's notification service, as a plugin such as the scaffolder does,
  *   so the backend runs whatever such a send leaves behind (on Herald, a send
@@ -101,14 +103,12 @@ function createBenchFeatures(
             await notifications.send(request.body);
             response.json({ sent: true });
           });
-          router.post('/memory', (_request, response) => {
+          router.post('/memory', async (_request, response) => {
             if (typeof global.gc !== 'function') {
               response.status(501).json({ error: 'run with --expose-gc' });
               return;
             }
-            global.gc();
-            global.gc();
-            response.json(process.memoryUsage());
+            response.json(await collectedMemoryUsage());
           });
           httpRouter.use(router);
         },

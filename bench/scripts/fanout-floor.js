@@ -13,6 +13,7 @@
 const http = require('node:http');
 const WebSocket = require('ws');
 
+const { collectedMemoryUsage } = require('../lib/resident-memory');
 const { serveCommands } = require('./ipc');
 
 let server;
@@ -106,6 +107,9 @@ const commands = {
     await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
     return { baseUrl: `http://127.0.0.1:${server.address().port}` };
   },
+
+  // What the bare server and its sockets hold, read as a backend's is.
+  memory: collectedMemoryUsage,
 
   // The frame every later broadcast sends: JSON text, such as a frame a
   // backend sent for a broadcast notification.

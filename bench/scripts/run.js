@@ -528,6 +528,7 @@ function socketCounts(pids) {
 async function runSockets(engine, backends, staticToken, record) {
   const floorServer = new CommandProcess(
     path.join(__dirname, 'fanout-floor.js'),
+    { execArgv: ['--expose-gc'] },
   );
   const clients = Object.fromEntries(
     socketSides.map(side => [
@@ -707,13 +708,39 @@ async function runSockets(engine, backends, staticToken, record) {
       });
     }
   };
-  // Two collections a moment apart let the allocator hand freed pages back
-  // before the reading, so the difference is what the sockets hold.
+  // Resident memory outside the JS heap is native code's and the
+  // allocator's; the log keeps the parts so a reading can be taken apart.
+  const logMemory = (side, usage) => {
+    const mb = bytes => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    const osParts = ['anonymous', 'file']
+      .filter(part => usage[part] !== undefined)
+      .map(part => `${part} ${mb(usage[part])}`);
+    log(
+      `${engine} memory of ${side}: resident ${mb(usage.rss)} (${[
+        `JS heap ${mb(usage.heapResident)} resident, ${mb(
+          usage.heapUsed,
+        )} used`,
+        `outside the JS heap ${mb(usage.rss - usage.heapResident)}`,
+        ...osParts,
+      ].join('; ')}; after ${usage.collections} collections)`,
+    );
+  };
+  // Each server collects its garbage before the reading (resident-memory.js),
+  // so the difference is what the sockets hold.
   const collectedMemory = async side => {
-    const url = `${backends[side].baseUrl}/api/bench/memory`;
-    await postJson(url, staticToken, {});
-    await sleep(2000);
-    const usage = JSON.parse((await postJson(url, staticToken, {})).text);
+    const usage =
+      side === 'floor'
+        ? await floorServer.call('memory')
+        : JSON.parse(
+            (
+              await postJson(
+                `${backends[side].baseUrl}/api/bench/memory`,
+                staticToken,
+                {},
+              )
+            ).text,
+          );
+    logMemory(side, usage);
     return { rss: usage.rss, heap: usage.heapUsed + usage.external };
   };
   /*
@@ -721,7 +748,7 @@ async function runSockets(engine, backends, staticToken, record) {
    * with the reading's key (rss or heap) and what it is called.
    */
   const memoryPerSocket = async (count, earlier, workloads) => {
-    for (const side of sideNames) {
+    for (const side of socketSides) {
       if (down[side]) {
         workloads.forEach(([workload]) =>
           record.fail(engine, workload, side, down[side]),
@@ -757,7 +784,7 @@ async function runSockets(engine, backends, staticToken, record) {
   };
   const readMemory = async () => {
     const memory = {};
-    for (const side of sideNames) {
+    for (const side of socketSides) {
       if (!down[side]) {
         memory[side] = await collectedMemory(side);
       }
