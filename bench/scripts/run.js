@@ -725,21 +725,17 @@ async function runSockets(engine, backends, staticToken, record) {
       ].join('; ')}; after ${usage.collections} collections)`,
     );
   };
+  const backendMemory = async side => {
+    const url = `${backends[side].baseUrl}/api/bench/memory`;
+    return JSON.parse((await postJson(url, staticToken, {})).text);
+  };
   // Each server collects its garbage before the reading (resident-memory.js),
   // so the difference is what the sockets hold.
   const collectedMemory = async side => {
     const usage =
       side === 'floor'
         ? await floorServer.call('memory')
-        : JSON.parse(
-            (
-              await postJson(
-                `${backends[side].baseUrl}/api/bench/memory`,
-                staticToken,
-                {},
-              )
-            ).text,
-          );
+        : await backendMemory(side);
     logMemory(side, usage);
     return { rss: usage.rss, heap: usage.heapUsed + usage.external };
   };
