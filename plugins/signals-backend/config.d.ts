@@ -79,6 +79,14 @@ export interface Config {
       /** Signals kept per channel for resuming clients. Default 1000. */
       bufferSize?: number;
       /**
+       * Bytes of signals kept for resuming clients across all channels,
+       * counted as their JSON: once over, the oldest are forgotten, and a
+       * client resuming from before them is told of a gap and reloads.
+       * Default 33554432 (32 MiB); in memory they take about two to three
+       * times as much.
+       */
+      maxBytes?: number;
+      /**
        * How long the PostgreSQL bus keeps published signals in its table,
        * for large payloads, listener reconnects and replicas that start
        * later. Default 10 minutes.

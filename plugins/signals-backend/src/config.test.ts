@@ -15,11 +15,15 @@ describe('readSignalsConfig', () => {
     const config = read({
       pingInterval: { seconds: 15 },
       subscribeGrace: '2s',
-      replay: { retention: 'PT5M', bufferSize: 10 },
+      replay: { retention: 'PT5M', bufferSize: 10, maxBytes: 4096 },
     });
     expect(config.pingIntervalMs).toBe(15_000);
     expect(config.subscribeGraceMs).toBe(2_000);
-    expect(config.replay).toEqual({ bufferSize: 10, retentionMs: 300_000 });
+    expect(config.replay).toEqual({
+      bufferSize: 10,
+      maxBytes: 4096,
+      retentionMs: 300_000,
+    });
   });
 
   it('still reads the deprecated number keys, in their own units', () => {

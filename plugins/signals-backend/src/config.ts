@@ -23,6 +23,7 @@ export type SignalsConfig = {
   subscribeGraceMs: number;
   replay: {
     bufferSize: number;
+    maxBytes: number;
     retentionMs: number;
   };
   /** Set whenever `bus` is `redis`. */
@@ -44,7 +45,11 @@ export const defaultSignalsConfig: SignalsConfig = {
   maxBufferedBytesPerReplica: 64 * 1024 * 1024,
   pingIntervalMs: 30_000,
   subscribeGraceMs: 10_000,
-  replay: { bufferSize: 1000, retentionMs: 600_000 },
+  replay: {
+    bufferSize: 1000,
+    maxBytes: 32 * 1024 * 1024,
+    retentionMs: 600_000,
+  },
   redis: { keyPrefix: 'herald:signals:' },
 };
 
@@ -132,6 +137,7 @@ export function readSignalsConfig(rootConfig: Config): SignalsConfig {
         'replay.bufferSize',
         d.replay.bufferSize,
       ),
+      maxBytes: readPositive(config, 'replay.maxBytes', d.replay.maxBytes),
       retentionMs: readDuration(
         config,
         'replay.retention',

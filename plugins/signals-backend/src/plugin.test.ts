@@ -415,6 +415,38 @@ describe('signals backend', () => {
     });
   });
 
+  describe('replay byte budget', () => {
+    const server = signalsBackendForSuite({
+      config: { signals: { replay: { maxBytes: 50_000 } } },
+    });
+
+    it('forgets large signals past signals.replay.maxBytes and says so', async () => {
+      const large = 'x'.repeat(30_000);
+      for (let n = 1; n <= 3; n++) {
+        await server.signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: 'large',
+          message: { n, large },
+        });
+      }
+      const behind = await TestClient.open(server.url, alice);
+      const caughtUp = await TestClient.open(server.url, bob);
+      try {
+        await behind.subscribe('large', 1);
+        expect(await behind.take()).toEqual([
+          { channel: 'large', event: 'gap', offset: 3 },
+        ]);
+        await caughtUp.subscribe('large', 2);
+        expect(await caughtUp.take(2)).toEqual([
+          { channel: 'large', message: { n: 3, large }, offset: 3 },
+          { channel: 'large', event: 'subscribed', offset: 3 },
+        ]);
+      } finally {
+        await Promise.all([behind.close(), caughtUp.close()]);
+      }
+    });
+  });
+
   describe('replay of 100 signals', () => {
     it('delivers all 100 missed signals in order after a reconnect', async () => {
       const server = await startSignalsBackend();

@@ -1,4 +1,5 @@
 import { SequencedSignal } from '../bus/types';
+import { approximateSignalBytes } from './signalBytes';
 
 /** A signal as the hub remembers it. */
 export type BufferedSignal = {
@@ -7,18 +8,34 @@ export type BufferedSignal = {
   arrival: number;
 };
 
+/**
+ * A remembered signal, linked into the replica-wide list of all of them in
+ * the order they were remembered, which is the order the byte budget
+ * forgets them in.
+ */
+type Remembered = BufferedSignal & {
+  bytes: number;
+  channel: ReplayBuffer;
+  older?: Remembered;
+  newer?: Remembered;
+};
+
 type ReplayResult =
   | { kind: 'replay'; entries: BufferedSignal[]; head: number }
   | { kind: 'gap'; head: number };
 
 /**
- * The last `capacity` signals of one channel, as a ring so appending never
- * copies.
+ * The last signals of one channel, oldest first: at most `capacity`, fewer
+ * once the replica's byte budget forgot older ones. An array with a moving
+ * start, compacted when half of it is behind the start, so forgetting the
+ * oldest is as cheap as appending.
  */
 class ReplayBuffer {
-  private readonly ring: BufferedSignal[] = [];
+  private entries: Array<Remembered | undefined> = [];
   private start = 0;
   private head = 0;
+  /** The latest arrival among the signals forgotten so far. */
+  private forgottenArrival = 0;
 
   constructor(private readonly capacity: number) {}
 
@@ -28,31 +45,48 @@ class ReplayBuffer {
   }
 
   /**
-   * Remembers a signal. Returns false for an offset at or below the head, a
-   * duplicate the bus delivered twice (for example after a listener
-   * reconnect), which must not be delivered again.
+   * Remembers a signal and answers the one the capacity pushed out, if any.
+   * Returns false for an offset at or below the head, a duplicate the bus
+   * delivered twice (for example after a listener reconnect), which must not
+   * be delivered again.
    */
-  append(entry: BufferedSignal): boolean {
+  append(entry: Remembered): false | { pushedOut?: Remembered } {
     if (entry.signal.offset <= this.head) {
       return false;
     }
     this.head = entry.signal.offset;
-    if (this.ring.length < this.capacity) {
-      this.ring.push(entry);
-    } else {
-      this.ring[this.start] = entry;
-      this.start = (this.start + 1) % this.capacity;
-    }
-    return true;
+    this.entries.push(entry);
+    return {
+      pushedOut:
+        this.entries.length - this.start > this.capacity
+          ? this.forgetOldest()
+          : undefined,
+    };
   }
 
-  private *entries(): Iterable<BufferedSignal> {
-    for (let i = 0; i < this.ring.length; i++) {
-      yield this.ring[(this.start + i) % this.ring.length];
+  /** Forgets the oldest signal kept. */
+  forgetOldest(): Remembered | undefined {
+    const oldest = this.entries[this.start];
+    if (!oldest) {
+      return undefined;
+    }
+    // Released now: a signal to thousands of users is megabytes.
+    this.entries[this.start++] = undefined;
+    this.forgottenArrival = Math.max(this.forgottenArrival, oldest.arrival);
+    if (this.start * 2 >= this.entries.length) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
+    return oldest;
+  }
+
+  private *kept(): Iterable<Remembered> {
+    for (let i = this.start; i < this.entries.length; i++) {
+      yield this.entries[i]!;
     }
   }
 
-  /** Signals after `offset`, or a gap when some of them were evicted. */
+  /** Signals after `offset`, or a gap when some of them were forgotten. */
   since(offset: number): ReplayResult {
     const head = this.head;
     if (offset > head) {
@@ -64,14 +98,12 @@ class ReplayBuffer {
     if (offset === head) {
       return { kind: 'replay', entries: [], head };
     }
-    const oldest = this.ring.length
-      ? this.ring[this.start].signal.offset
-      : head + 1;
+    const oldest = this.entries[this.start]?.signal.offset ?? head + 1;
     if (oldest > offset + 1) {
       return { kind: 'gap', head };
     }
     const entries: BufferedSignal[] = [];
-    for (const entry of this.entries()) {
+    for (const entry of this.kept()) {
       if (entry.signal.offset > offset) {
         entries.push(entry);
       }
@@ -79,10 +111,25 @@ class ReplayBuffer {
     return { kind: 'replay', entries, head };
   }
 
-  /** Signals that arrived on this replica after `arrival`. */
+  /**
+   * Signals that arrived on this replica after `arrival`; a gap when one of
+   * them was forgotten already.
+   */
+  arrivedSince(arrival: number): ReplayResult {
+    if (this.forgottenArrival > arrival) {
+      return { kind: 'gap', head: this.head };
+    }
+    return {
+      kind: 'replay',
+      entries: this.arrivedAfter(arrival),
+      head: this.head,
+    };
+  }
+
+  /** Signals kept that arrived on this replica after `arrival`. */
   arrivedAfter(arrival: number): BufferedSignal[] {
     const entries: BufferedSignal[] = [];
-    for (const entry of this.entries()) {
+    for (const entry of this.kept()) {
       if (entry.arrival > arrival) {
         entries.push(entry);
       }
@@ -92,19 +139,38 @@ class ReplayBuffer {
 }
 
 /**
- * Replay bookkeeping for all channels: a {@link ReplayBuffer} per channel and
+ * Replay bookkeeping for all channels: a {@link ReplayBuffer} per channel,
  * the replica-wide arrival counter that tells which signals reached this
- * replica after a connection opened.
+ * replica after a connection opened, and the byte budget of all channels
+ * together. The count per channel alone would let memory grow without
+ * bound: a signal to 100,000 users is about 20 MB of JSON, and a thousand
+ * of them fit in one channel's count; so would a thousand small signals on
+ * each of thousands of channels.
  */
 export class ReplayBuffers {
   private readonly buffers = new Map<string, ReplayBuffer>();
   private arrivals = 0;
+  private bytes = 0;
+  private oldest?: Remembered;
+  private newest?: Remembered;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly limits: {
+      /** Signals kept per channel. */
+      bufferSize: number;
+      /** Approximate JSON bytes kept across all channels. */
+      maxBytes: number;
+    },
+  ) {}
 
   /** The arrival counter now; signals remembered later arrive after it. */
   get arrival() {
     return this.arrivals;
+  }
+
+  /** Approximate JSON bytes of all signals kept. */
+  get keptBytes() {
+    return this.bytes;
   }
 
   /**
@@ -117,16 +183,37 @@ export class ReplayBuffers {
 
   /**
    * Remembers a signal from the bus, as arriving now or at an arrival taken
-   * earlier. Returns false for one already remembered, which must not be
-   * delivered again.
+   * earlier, and forgets the oldest signals of any channel while the kept
+   * ones exceed the byte budget; the newest is kept whatever its size, so
+   * the clients that missed it while reconnecting still get it. Returns
+   * false for one already remembered, which must not be delivered again.
    */
   remember(signal: SequencedSignal, arrival = this.nextArrival()): boolean {
-    let buffer = this.buffers.get(signal.channel);
-    if (!buffer) {
-      buffer = new ReplayBuffer(this.capacity);
-      this.buffers.set(signal.channel, buffer);
+    let channel = this.buffers.get(signal.channel);
+    if (!channel) {
+      channel = new ReplayBuffer(this.limits.bufferSize);
+      this.buffers.set(signal.channel, channel);
     }
-    return buffer.append({ signal, arrival });
+    const entry: Remembered = {
+      signal,
+      arrival,
+      bytes: approximateSignalBytes(signal),
+      channel,
+    };
+    const appended = channel.append(entry);
+    if (!appended) {
+      return false;
+    }
+    if (appended.pushedOut) {
+      this.unlink(appended.pushedOut);
+    }
+    this.link(entry);
+    while (this.bytes > this.limits.maxBytes && this.oldest !== entry) {
+      const oldest = this.oldest!;
+      oldest.channel.forgetOldest();
+      this.unlink(oldest);
+    }
+    return true;
   }
 
   /**
@@ -148,17 +235,40 @@ export class ReplayBuffers {
         : { kind: 'replay', entries: [], head: 0 };
     }
     if (offset === null) {
-      return {
-        kind: 'replay',
-        entries: buffer.arrivedAfter(connectArrival),
-        head: buffer.headOffset,
-      };
+      return buffer.arrivedSince(connectArrival);
     }
     return buffer.since(offset);
   }
 
-  /** Signals of a channel that arrived on this replica after `arrival`. */
+  /** Signals of a channel kept that arrived on this replica after `arrival`. */
   arrivedAfter(channel: string, arrival: number): BufferedSignal[] {
     return this.buffers.get(channel)?.arrivedAfter(arrival) ?? [];
+  }
+
+  private link(entry: Remembered) {
+    entry.older = this.newest;
+    if (this.newest) {
+      this.newest.newer = entry;
+    } else {
+      this.oldest = entry;
+    }
+    this.newest = entry;
+    this.bytes += entry.bytes;
+  }
+
+  private unlink(entry: Remembered) {
+    if (entry.older) {
+      entry.older.newer = entry.newer;
+    } else {
+      this.oldest = entry.newer;
+    }
+    if (entry.newer) {
+      entry.newer.older = entry.older;
+    } else {
+      this.newest = entry.older;
+    }
+    entry.older = undefined;
+    entry.newer = undefined;
+    this.bytes -= entry.bytes;
   }
 }

@@ -76,7 +76,7 @@ export class SignalHub {
     >,
     private readonly logger: LoggerService,
   ) {
-    this.replay = new ReplayBuffers(config.replay.bufferSize);
+    this.replay = new ReplayBuffers(config.replay);
     // One set of listeners for all sockets rather than closures per socket:
     // ws calls them with the socket as `this`.
     const { connections } = this;
