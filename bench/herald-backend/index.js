@@ -14,10 +14,13 @@ startBenchBackend({
     'backend',
     'package.json',
   ),
-  // The Email processor as the sample backend registers it.
+  // The Email processor as the sample backend registers it, unless the run
+  // measures Herald without it (`--without-email`).
   pluginPackages: [
     '@herald/plugin-notifications-backend',
-    '@herald/plugin-notifications-backend-module-email',
+    ...(process.env.HERALD_BENCH_WITHOUT_EMAIL
+      ? []
+      : ['@herald/plugin-notifications-backend-module-email']),
     '@herald/plugin-signals-backend',
   ],
   signalsNodePackage: '@herald/plugin-signals-node',

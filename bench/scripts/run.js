@@ -12,6 +12,8 @@
  *   --sockets-only        broadcasts, the targeted signal and idle-socket memory
  *   --sends-only          the sends and the outbox drain after them
  *   --inbox-only          the inbox, its search and its curve
+ *   --without-email       Herald without the Email module, as the bench ran
+ *                         before the sample's processors were registered
  *
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
@@ -49,6 +51,8 @@ const socketsOnly = args.includes('--sockets-only');
 const sendsOnly = args.includes('--sends-only');
 // The inbox workloads alone, on inboxes seeded without the sends before them.
 const inboxOnly = args.includes('--inbox-only');
+// Herald as the first benchmarks ran it, with no processor after the send.
+const withoutEmail = args.includes('--without-email');
 const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
@@ -121,7 +125,7 @@ const sideNames = ['herald', 'upstream'];
 const heraldConfig = {
   notifications: {
     maxRequestBodySize: '8mb',
-    processors: sampleProcessors,
+    ...(withoutEmail ? {} : { processors: sampleProcessors }),
   },
 };
 
@@ -886,6 +890,7 @@ async function runEngine(engine, record, engineIndex) {
           configFile,
           baseUrl,
           logFile: path.join(sideDir, 'backend.log'),
+          env: withoutEmail ? { HERALD_BENCH_WITHOUT_EMAIL: '1' } : {},
         });
       } catch (error) {
         log(`${engine} ${side} did not start: ${error.message}`);
@@ -942,7 +947,9 @@ async function runEngine(engine, record, engineIndex) {
       const floor = storageFloor(floorDb);
       if (!inboxOnly) {
         await runSends(engine, backends, staticToken, record, floor);
-        await drainOutbox(engine, backends.herald, staticToken, record);
+        if (!withoutEmail) {
+          await drainOutbox(engine, backends.herald, staticToken, record);
+        }
       }
       if (!sendsOnly) {
         await runInbox(engine, backends, databaseOptions, record, floor);
@@ -1007,7 +1014,7 @@ async function main() {
     '';
   const name = `${part}${quick ? 'quick' : 'latest'}${
     enginesArg ? `-${engines.join('-')}` : ''
-  }`;
+  }${withoutEmail ? '-without-email' : ''}`;
   writeReport({
     results: record.results,
     engines,
