@@ -7,6 +7,7 @@ import {
 } from './__testUtils__/harness';
 import { sharedBusTests, toAlice } from './__testUtils__/replicaSuite';
 import { PostgresSignalBus } from './bus/PostgresSignalBus';
+import { PostgresSignalStore } from './bus/PostgresSignalStore';
 import { SequencedSignal } from './bus/types';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
@@ -207,6 +208,52 @@ withPostgres('the PostgreSQL bus and the database service', () => {
       }
     } finally {
       await Promise.all(buses.map(bus => bus.stop()));
+      await replica.backend.stop();
+    }
+  }, 30_000);
+
+  it('logs a batch of signals exactly as published, large ones compressed with lz4', async () => {
+    const knex = await databases.init('POSTGRES_15');
+    // A backend migrates the bus's tables.
+    const replica = await startSignalsBackend({ knex });
+    try {
+      const awkward = 'quote " backslash \\ brace { comma , ünïcode \u0000 end';
+      const signals = [
+        { ...toAlice({ text: awkward }), channel: 'batch-a' },
+        { ...toAlice({ text: awkward.repeat(2_000) }), channel: 'batch-b' },
+        { ...toAlice({ text: `${awkward}, again` }), channel: 'batch-a' },
+      ];
+      const offsets = await new PostgresSignalStore(knex).publish(
+        signals.map(signal => ({ signal, floor: 1 })),
+      );
+      expect(offsets).toEqual([1, 1, 2]);
+
+      const rows = await knex('signals_log')
+        .whereIn('channel', ['batch-a', 'batch-b'])
+        .orderBy('id')
+        .select(
+          'channel',
+          'channel_offset',
+          'payload',
+          knex.raw('pg_column_compression(payload) as compression'),
+        );
+      expect(
+        rows.map(row => [
+          row.channel,
+          Number(row.channel_offset),
+          JSON.parse(row.payload),
+        ]),
+      ).toEqual([
+        ['batch-a', 1, signals[0]],
+        ['batch-b', 1, signals[1]],
+        ['batch-a', 2, signals[2]],
+      ]);
+      const { rows: lz4 } = await knex.raw(
+        `SELECT 1 FROM pg_settings
+         WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`,
+      );
+      expect(rows[1].compression).toBe(lz4.length > 0 ? 'lz4' : 'pglz');
+    } finally {
       await replica.backend.stop();
     }
   }, 30_000);

@@ -95,11 +95,16 @@ export class PostgresSignalStore {
       tails.push(announcementTail(signal, payload));
       floors.push(floor);
     }
+    // Payloads and tails go as one text parameter each, not in an array
+    // parameter: an array's text form escapes every quote of its elements,
+    // and both sides then walk it again. For the 20 MB signal of a send to
+    // 100,000 users, that made the insert 0.5 s slower.
+    const texts = `ARRAY[${batch.map(() => '?::text').join(', ')}]`;
     const result = await this.knex.raw(
       `WITH async_commit AS (
          SELECT set_config('synchronous_commit', 'off', true)
        ), input AS (
-         SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[])
+         SELECT * FROM unnest(?::text[], ${texts}, ${texts}, ?::bigint[])
            WITH ORDINALITY AS i(channel, payload, tail, floor, ord)
        ), counts AS (
          SELECT channel, count(*) AS n, max(floor) AS floor
@@ -134,7 +139,7 @@ export class PostgresSignalStore {
        JOIN numbered ON numbered.channel = logged.channel
          AND numbered.channel_offset = logged.channel_offset
        ORDER BY logged.id`,
-      [channels, payloads, tails, floors, NOTIFY_CHANNEL],
+      [channels, ...payloads, ...tails, floors, NOTIFY_CHANNEL],
     );
     const offsets: number[] = [];
     for (const row of result.rows) {
