@@ -11,3 +11,4 @@ export * from './filters';
 export * from './link';
 export * from './json';
 export * from './permissions';
+export * from './returnPreference';

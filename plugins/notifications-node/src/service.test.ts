@@ -17,6 +17,10 @@ const status =
   (_req, res) => {
     res.statusCode = code;
     res.setHeader('Content-Type', 'application/json');
+    if (code === 204) {
+      res.end();
+      return;
+    }
     res.end(code === 200 ? '[]' : '{"error":{"name":"Error","message":"x"}}');
   };
 
@@ -27,7 +31,11 @@ const hangUp: Answer = req => {
 
 /** A notifications backend stand-in answering each request with the next answer. */
 async function startBackend(answers: Answer[]) {
-  const requests: { key: string | undefined; body: string }[] = [];
+  const requests: {
+    key: string | undefined;
+    prefer: string | undefined;
+    body: string;
+  }[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', chunk => {
@@ -36,6 +44,7 @@ async function startBackend(answers: Answer[]) {
     req.on('end', () => {
       requests.push({
         key: req.headers['idempotency-key'] as string | undefined,
+        prefer: req.headers.prefer as string | undefined,
         body,
       });
       const answer = answers.shift() ?? status(200);
@@ -74,6 +83,18 @@ describe('DefaultNotificationService', () => {
         expect(retry).toEqual(first);
       }
       expect(JSON.parse(first.body)).toEqual(options);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('asks for no notifications back, and takes the 204 that brings none', async () => {
+    const backend = await startBackend([status(204)]);
+    try {
+      await backend.service.send(options);
+      expect(backend.requests.map(request => request.prefer)).toEqual([
+        'return=minimal',
+      ]);
     } finally {
       await backend.close();
     }

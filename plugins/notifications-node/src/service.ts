@@ -5,7 +5,10 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { NotificationSendOptions } from '@herald/plugin-notifications-common';
+import {
+  NotificationSendOptions,
+  RETURN_MINIMAL_PREFERENCE,
+} from '@herald/plugin-notifications-common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -76,6 +79,9 @@ export class DefaultNotificationService implements NotificationService {
               Accept: 'application/json',
               Authorization: `Bearer ${token}`,
               'Idempotency-Key': idempotencyKey,
+              // The stored notifications are not read here; a send to a
+              // large group would otherwise answer with megabytes of them.
+              Prefer: RETURN_MINIMAL_PREFERENCE,
             },
           });
         } catch (error) {

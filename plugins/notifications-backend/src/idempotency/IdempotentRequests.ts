@@ -70,9 +70,17 @@ const unpack = promisify(gunzip);
 /** A send's answer before it is marked as first or replayed. */
 type SendResponse = Omit<IdempotentResponse, 'replayed'>;
 
-/** The answer to a send: the stored notifications, as the router writes them. */
-function answerOf(sent: ServedNotificationJson[]): SendResponse {
-  return { status: 200, body: JSON.stringify(sent) };
+/**
+ * The answer to a send: the stored notifications, as the router writes
+ * them, or no body for a caller that asked for a minimal return.
+ */
+function answerOf(
+  sent: ServedNotificationJson[],
+  minimal: boolean,
+): SendResponse {
+  return minimal
+    ? { status: 204, body: '' }
+    : { status: 200, body: JSON.stringify(sent) };
 }
 
 /** An answer as the key's record keeps it, its body compressed. */
@@ -124,7 +132,16 @@ export class IdempotentRequests {
   }
 
   async run(
-    request: { principal: string; key: string; body: unknown },
+    request: {
+      principal: string;
+      key: string;
+      body: unknown;
+      /**
+       * Answers with 204 and no body (`Prefer: return=minimal`), so the
+       * stored answer leaves the notifications out as well.
+       */
+      minimal?: boolean;
+    },
     send: (answer: SendAnswer) => Promise<ServedNotificationJson[]>,
   ): Promise<IdempotentResponse> {
     const id = sha256(JSON.stringify([request.principal, request.key]));
@@ -138,7 +155,7 @@ export class IdempotentRequests {
       | { sent: ServedNotificationJson[]; answer: SendResponse }
       | undefined;
     const toStore = async (answered: ServedNotificationJson[]) => {
-      const answer = answerOf(answered);
+      const answer = answerOf(answered, request.minimal ?? false);
       storedWithSend = { sent: answered, answer };
       return packed(answer);
     };
@@ -162,7 +179,7 @@ export class IdempotentRequests {
     // A send with no recipients writes nothing, so its answer is stored here.
     // If this attempt outlived its lease and another took the key over, this
     // is a no-op and the caller still gets this answer.
-    const answer = answerOf(sent);
+    const answer = answerOf(sent, request.minimal ?? false);
     await this.store.complete(claim, await packed(answer));
     return { ...answer, replayed: false };
   }

@@ -80,12 +80,15 @@ describeEachDatabase('idempotent sends', database => {
     gate.open();
   });
 
-  function send(body: object, key?: string, caller?: string) {
+  function send(body: object, key?: string, caller?: string, prefer?: string) {
     const req = request(backend.server)
       .post(SEND_PATH)
       .set('Authorization', asService(caller));
     if (key !== undefined) {
       req.set('Idempotency-Key', key);
+    }
+    if (prefer !== undefined) {
+      req.set('Prefer', prefer);
     }
     return req.send(body);
   }
@@ -257,6 +260,55 @@ describeEachDatabase('idempotent sends', database => {
     expect(stored.response_body.length).toBeLessThan(first.text.length / 5);
   });
 
+  it('answers 204 without the notifications to a caller preferring a minimal return', async () => {
+    const key = randomUUID();
+    const users = Array.from({ length: 1000 }, (_, i) => `user:default/m${i}`);
+    const first = await send(
+      body('Minimal', users),
+      key,
+      undefined,
+      'return=minimal',
+    );
+    expect(first.status).toBe(204);
+    expect(first.headers['preference-applied']).toBe('return=minimal');
+    expect(first.text).toBe('');
+
+    const second = await send(body('Minimal', users), key);
+    expect(second.status).toBe(204);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.headers['preference-applied']).toBe('return=minimal');
+    expect(
+      Object.keys(await countNotifications(backend.knex, 'Minimal')),
+    ).toHaveLength(1000);
+
+    const [stored] = await backend
+      .knex('notification_idempotency_key')
+      .select('response_status', 'response_body');
+    expect(Number(stored.response_status)).toBe(204);
+    expect(stored.response_body.length).toBeLessThan(100);
+
+    const unkeyed = await send(
+      body('Minimal, no key', [ALICE]),
+      undefined,
+      undefined,
+      'respond-async, return=minimal',
+    );
+    expect(unkeyed.status).toBe(204);
+    expect(unkeyed.headers['preference-applied']).toBe('return=minimal');
+    expect(await countNotifications(backend.knex, 'Minimal, no key')).toEqual({
+      [ALICE]: 1,
+    });
+    const full = await send(
+      body('Full', [ALICE]),
+      undefined,
+      undefined,
+      'return=representation',
+    );
+    expect(full.status).toBe(200);
+    expect(full.headers['preference-applied']).toBeUndefined();
+    expect(full.body).toHaveLength(1);
+  });
+
   it('sends as before without a key', async () => {
     expect((await send(body('Plain', [ALICE]))).status).toBe(200);
     expect((await send(body('Plain', [ALICE]))).status).toBe(200);
@@ -396,7 +448,7 @@ function body20() {
 }
 
 describe('the OpenAPI document', () => {
-  it('documents the key, the replay header and the 409 and 422 answers on both send paths', () => {
+  it('documents the key, the replay header, Prefer and the 204, 409 and 422 answers on both send paths', () => {
     const document = spec as any;
     const resolve = (item: any) =>
       item.$ref
@@ -416,8 +468,14 @@ describe('the OpenAPI document', () => {
           }),
         }),
       );
+      expect(operation.parameters.map(resolve)).toContainEqual(
+        expect.objectContaining({ name: 'Prefer', in: 'header' }),
+      );
       expect(Object.keys(operation.responses)).toEqual(
-        expect.arrayContaining(['200', '400', '409', '422']),
+        expect.arrayContaining(['200', '204', '400', '409', '422']),
+      );
+      expect(operation.responses['204'].headers).toHaveProperty(
+        'Preference-Applied',
       );
       expect(operation.responses['200'].headers).toHaveProperty(
         'Idempotent-Replayed',

@@ -7,6 +7,8 @@ import { NotFoundError } from '@backstage/errors';
 import {
   HERALD_EXTENSIONS_HEADER,
   NotificationSendOptions,
+  RETURN_MINIMAL_PREFERENCE,
+  prefersReturnMinimal,
 } from '@herald/plugin-notifications-common';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { Request, Response } from 'express';
@@ -46,6 +48,12 @@ function jsonFor(req: Request<any, any, any, any>) {
   return req.get(HERALD_EXTENSIONS_HEADER) === 'true'
     ? notificationToExtendedJson
     : notificationToJson;
+}
+
+/** A send's answer without its notifications, as `Prefer: return=minimal` asks. */
+function answerMinimal(res: Response) {
+  res.setHeader('Preference-Applied', RETURN_MINIMAL_PREFERENCE);
+  res.status(204).end();
 }
 
 /** Each route's own path, then the root alias upstream's node client still calls. */
@@ -109,16 +117,26 @@ export function bindNotificationsEndpoints(
     const key = req.get(IDEMPOTENCY_KEY_HEADER);
     const sendOptions: NotificationSendOptions = req.body;
     const origin = credentials.principal.subject;
+    const minimal = prefersReturnMinimal(req.get('Prefer'));
     if (key === undefined || !idempotency) {
-      res.json(await sender.send({ origin, options: sendOptions }));
+      const sent = await sender.send({ origin, options: sendOptions });
+      if (minimal) {
+        answerMinimal(res);
+      } else {
+        res.json(sent);
+      }
       return;
     }
     const response = await idempotency.run(
-      { principal: origin, key, body: req.body },
+      { principal: origin, key, body: req.body, minimal },
       answer => sender.send({ origin, options: sendOptions, answer }),
     );
     if (response.replayed) {
       res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    }
+    if (response.status === 204) {
+      answerMinimal(res);
+      return;
     }
     res.status(response.status).type('application/json').send(response.body);
   }

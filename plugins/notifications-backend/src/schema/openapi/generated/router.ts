@@ -45,7 +45,10 @@ const createNotifications = operation({
   operationId: 'CreateNotifications',
   description:
     'Send a notification; service principals only. The body may be up to notifications.maxRequestBodySize (default 1 MB), every other body up to 100 kB.',
-  parameters: [ref('#/components/parameters/idempotencyKey')],
+  parameters: [
+    ref('#/components/parameters/idempotencyKey'),
+    ref('#/components/parameters/prefer'),
+  ],
   requestBody: jsonBody(ref('#/components/schemas/NotificationSendOptions')),
   responses: {
     '200': {
@@ -54,6 +57,14 @@ const createNotifications = operation({
         'Idempotent-Replayed': ref('#/components/headers/IdempotentReplayed'),
       },
       content: json(arrayOf(ref('#/components/schemas/Notification'))),
+    },
+    '204': {
+      description:
+        'Sent, without the stored notifications, as the caller asked with `Prefer: return=minimal`.',
+      headers: {
+        'Idempotent-Replayed': ref('#/components/headers/IdempotentReplayed'),
+        'Preference-Applied': ref('#/components/headers/PreferenceApplied'),
+      },
     },
     '400': ref('#/components/responses/ErrorResponse'),
     '409': jsonResponse(
@@ -225,6 +236,11 @@ export const spec = {
           '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.',
         schema: { type: 'string', enum: ['true'] },
       },
+      PreferenceApplied: {
+        description:
+          "`return=minimal` when the answer leaves the stored notifications out, as the request's `Prefer` header asked.",
+        schema: { type: 'string', enum: ['return=minimal'] },
+      },
     },
     parameters: {
       notificationId: {
@@ -296,6 +312,14 @@ export const spec = {
         description:
           "Herald extension: `true` adds `done`, `snoozedUntil` and `reasons` to the notifications of the answer, where set. Without it the answer has upstream's exact shape.",
         schema: { type: 'string' },
+      },
+      prefer: {
+        name: 'Prefer',
+        in: 'header',
+        required: false,
+        description:
+          "`return=minimal` (RFC 7240) answers a send with 204 and no body. A send to 100,000 users otherwise answers with 30 MB of JSON, which callers such as the backend's notification service never read.",
+        schema: { type: 'string', maxLength: 1024 },
       },
       idempotencyKey: {
         name: 'Idempotency-Key',
