@@ -26,7 +26,11 @@ exports.down = async function down(knex) {
   }
 };
 
-/** @param {import('knex').Knex} knex */
+/**
+ * Whether the server can compress with lz4.
+ *
+ * @param {import('knex').Knex} knex
+ */
 async function hasLz4(knex) {
   const { rows } = await knex.raw(
     `SELECT 1 FROM pg_settings
@@ -34,3 +38,5 @@ async function hasLz4(knex) {
   );
   return rows.length > 0;
 }
+
+exports.hasLz4 = hasLz4;

@@ -80,15 +80,22 @@ describeEachDatabase('idempotent sends', database => {
     gate.open();
   });
 
-  function send(body: object, key?: string, caller?: string, prefer?: string) {
+  function send(body: object, key?: string, caller?: string) {
+    return sendWith(body, { key, caller });
+  }
+
+  function sendWith(
+    body: object,
+    headers: { key?: string; caller?: string; prefer?: string },
+  ) {
     const req = request(backend.server)
       .post(SEND_PATH)
-      .set('Authorization', asService(caller));
-    if (key !== undefined) {
-      req.set('Idempotency-Key', key);
+      .set('Authorization', asService(headers.caller));
+    if (headers.key !== undefined) {
+      req.set('Idempotency-Key', headers.key);
     }
-    if (prefer !== undefined) {
-      req.set('Prefer', prefer);
+    if (headers.prefer !== undefined) {
+      req.set('Prefer', headers.prefer);
     }
     return req.send(body);
   }
@@ -263,12 +270,10 @@ describeEachDatabase('idempotent sends', database => {
   it('answers 204 without the notifications to a caller preferring a minimal return', async () => {
     const key = randomUUID();
     const users = Array.from({ length: 1000 }, (_, i) => `user:default/m${i}`);
-    const first = await send(
-      body('Minimal', users),
+    const first = await sendWith(body('Minimal', users), {
       key,
-      undefined,
-      'return=minimal',
-    );
+      prefer: 'return=minimal',
+    });
     expect(first.status).toBe(204);
     expect(first.headers['preference-applied']).toBe('return=minimal');
     expect(first.text).toBe('');
@@ -287,23 +292,17 @@ describeEachDatabase('idempotent sends', database => {
     expect(Number(stored.response_status)).toBe(204);
     expect(stored.response_body.length).toBeLessThan(100);
 
-    const unkeyed = await send(
-      body('Minimal, no key', [ALICE]),
-      undefined,
-      undefined,
-      'respond-async, return=minimal',
-    );
+    const unkeyed = await sendWith(body('Minimal, no key', [ALICE]), {
+      prefer: 'respond-async, return=minimal',
+    });
     expect(unkeyed.status).toBe(204);
     expect(unkeyed.headers['preference-applied']).toBe('return=minimal');
     expect(await countNotifications(backend.knex, 'Minimal, no key')).toEqual({
       [ALICE]: 1,
     });
-    const full = await send(
-      body('Full', [ALICE]),
-      undefined,
-      undefined,
-      'return=representation',
-    );
+    const full = await sendWith(body('Full', [ALICE]), {
+      prefer: 'return=representation',
+    });
     expect(full.status).toBe(200);
     expect(full.headers['preference-applied']).toBeUndefined();
     expect(full.body).toHaveLength(1);
