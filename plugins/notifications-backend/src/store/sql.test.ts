@@ -135,6 +135,61 @@ describe.each(databases.eachSupportedId())('runWritesTogether on %s', id => {
   });
 });
 
+describe('pgInsertRows', () => {
+  it('binds a column every row shares once, and the others as arrays', () => {
+    const { sql, bindings } = pgInsertRows(
+      'written',
+      COLUMNS,
+      rowsOf('shared', 3),
+    );
+    expect(sql).toBe(
+      'INSERT INTO "written" ("id", "send", "at") SELECT bulk.c0, ?::text, bulk.c1 FROM unnest(?::text[], ?::bigint[]) AS bulk(c0, c1)',
+    );
+    expect(bindings).toEqual([
+      'shared',
+      ['shared-0', 'shared-1', 'shared-2'],
+      [null, 1, null],
+    ]);
+  });
+
+  it('keeps the first column an array, so one row or none inserts as many', () => {
+    expect(pgInsertRows('written', COLUMNS, rowsOf('one', 1)).bindings).toEqual(
+      ['one', null, ['one-0']],
+    );
+    expect(pgInsertRows('written', COLUMNS, []).bindings).toEqual([[], [], []]);
+  });
+});
+
+describeOnPostgres('pgInsertRows', init => {
+  it('stores shared and varying values, nulls and dates included', async () => {
+    const knex = await withWrittenTable(await init());
+    await knex.schema.alterTable('written', table => {
+      table.timestamp('stamped', { useTz: true }).nullable();
+    });
+    const stamped = new Date('2026-12-06T10:00:00.123Z');
+    const columns = [...COLUMNS, { name: 'stamped', pgType: 'timestamptz' }];
+    const rows = ['a', 'b'].map(id => [id, 'pair', null, stamped]);
+    await pgRunAsOneStatement(knex, [
+      pgInsertRows('written', columns, rows),
+      pgInsertRows('written', columns, [['c', 'single', 5, null]]),
+      pgInsertRows('written', columns, []),
+    ]);
+    const stored = await knex('written').orderBy('id');
+    expect(
+      stored.map(row => [
+        row.id,
+        row.send,
+        row.at === null ? null : Number(row.at),
+        row.stamped?.toISOString() ?? null,
+      ]),
+    ).toEqual([
+      ['a', 'pair', null, stamped.toISOString()],
+      ['b', 'pair', null, stamped.toISOString()],
+      ['c', 'single', 5, null],
+    ]);
+  });
+});
+
 describeOnPostgres('pgRunAsOneStatement', init => {
   it('writes every statement in one round trip', async () => {
     const knex = await withWrittenTable(await init());
