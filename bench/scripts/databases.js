@@ -298,13 +298,12 @@ async function insertSendBare(db, rows, text, hasTexts) {
         .map(() => '?')
         .join(', ')})`,
     );
-    const insertText = prepared(
-      connection,
-      'INSERT INTO notification_text (id, title, description, owner) VALUES (?, ?, ?, NULL)',
-    );
     connection.transaction(() => {
       if (hasTexts) {
-        insertText.run(textValues);
+        prepared(
+          connection,
+          'INSERT INTO notification_text (id, title, description, owner) VALUES (?, ?, ?, NULL)',
+        ).run(textValues);
       }
       for (const row of rows) {
         const values = columnValues(row, true);
