@@ -18,35 +18,19 @@
  * rounds after it.
  */
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const {
-  databaseConfig,
-  freePort,
-  startBackend,
-  writeConfig,
-} = require('./backends');
-const { describeCheckout } = require('./checkouts');
+  abCells,
+  abCheckouts,
+  summarize,
+  withSides,
+  writeAbResults,
+} = require('./ab');
 const { benchToken } = require('./clients');
-const {
-  dropPostgresDatabases,
-  notificationsDatabase,
-  seedInbox,
-} = require('./databases');
+const { notificationsDatabase, seedInbox } = require('./databases');
 const { httpGet } = require('./http-get');
-const { sampleProcessors } = require('./sample-processors');
 const { inboxQueries } = require('./workloads');
-const {
-  benchRoot,
-  log,
-  median,
-  option,
-  percentile,
-  postgresUrl,
-  repoRoot,
-  resultsDir,
-} = require('./runner');
+const { log, median, option, repoRoot } = require('./runner');
 
 const settings = {
   base: option('base'),
@@ -56,7 +40,6 @@ const settings = {
   rounds: Number(option('rounds', 5)),
   requests: Number(option('requests', 300)),
   name: option('name', 'inbox-ab-latest'),
-  postgresUrl,
 };
 
 const OWNER = 'inbox-ab-owner';
@@ -68,75 +51,15 @@ const INBOX = {
   otherRowsPerUser: 1000,
 };
 
-/** Median, 10th and 90th percentile of a side's times, in ms. */
-function spread(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const ms = value => Math.round(value * 1000) / 1000;
-  return {
-    requests: sorted.length,
-    median: ms(median(sorted)),
-    p10: ms(percentile(sorted, 10)),
-    p90: ms(percentile(sorted, 90)),
-  };
-}
-
-/**
- * Each round's spread per side, and the spread of every request after the
- * warm-up round, both sides' taken alternately.
- */
-function summarize(rounds) {
-  const perSide = samples =>
-    Object.fromEntries(
-      Object.entries(samples).map(([side, ms]) => [side, spread(ms)]),
-    );
-  const warm = rounds.slice(1);
-  return {
-    rounds: rounds.map(perSide),
-    afterWarmUp: perSide({
-      new: warm.flatMap(round => round.new),
-      base: warm.flatMap(round => round.base),
-    }),
-  };
-}
-
-async function startSide({ engine, side, root, dir, runId }) {
-  fs.mkdirSync(dir, { recursive: true });
-  const databaseOptions = {
-    sqliteDirectory: dir,
-    postgresUrl: settings.postgresUrl,
-    prefix: `herald_ab_${runId}_${side}_`,
-  };
-  const port = await freePort();
-  const configFile = path.join(dir, 'app-config.json');
-  const baseUrl = writeConfig({
-    file: configFile,
-    port,
-    staticToken: crypto.randomBytes(24).toString('hex'),
-    database: databaseConfig(engine, databaseOptions),
-    extra: { notifications: { processors: sampleProcessors } },
-  });
-  const backend = await startBackend({
-    side: 'herald',
-    configFile,
-    baseUrl,
-    logFile: path.join(dir, 'backend.log'),
-    entry: path.join(benchRoot, 'herald-backend', 'load.js'),
-    resolveFrom: path.join(root, 'packages', 'backend'),
-    env: { BENCH_HERALD_ROOT: root },
-  });
-  const db = notificationsDatabase(engine, databaseOptions);
+/** Seeds a side's inbox and signs its owner in. */
+async function seedAndSignIn(side) {
+  const db = notificationsDatabase(side.engine, side.databaseOptions);
   try {
     await seedInbox(db, INBOX);
   } finally {
     await db.destroy();
   }
-  return {
-    side,
-    commit: describeCheckout(root),
-    backend,
-    databaseOptions,
-    token: await benchToken(baseUrl, OWNER),
-  };
+  side.token = await benchToken(side.backend.baseUrl, OWNER);
 }
 
 async function timedGet(side, query) {
@@ -206,11 +129,7 @@ function report(all, startedAt, commits) {
   for (const [engine, queries] of Object.entries(all)) {
     for (const [query, { rounds, afterWarmUp }] of Object.entries(queries)) {
       const row = (label, sides, mark = '') => {
-        const cells = [
-          sides.new.median.toFixed(2),
-          sides.base.median.toFixed(2),
-          (sides.new.median / sides.base.median).toFixed(2),
-        ].map(cell => `${mark}${cell}${mark}`);
+        const cells = abCells(sides).map(cell => `${mark}${cell}${mark}`);
         return `| ${engine} | ${query} | ${label} | ${cells.join(' | ')} |`;
       };
       rounds.forEach((round, index) => {
@@ -234,53 +153,27 @@ async function main() {
   }
   const startedAt = new Date();
   const runId = crypto.randomBytes(4).toString('hex');
-  const checkouts = [
-    { side: 'new', root: path.resolve(settings.newRoot) },
-    { side: 'base', root: path.resolve(settings.base) },
-  ];
+  const checkouts = abCheckouts(settings.newRoot, settings.base);
   const all = {};
   const commits = {};
   for (const engine of settings.engines) {
     log(`== ${engine} ==`);
-    const sides = [];
-    try {
-      for (const { side, root } of checkouts) {
-        const dir = path.join(resultsDir, 'raw', `ab-${runId}`, engine, side);
-        sides.push(await startSide({ engine, side, root, dir, runId }));
-        commits[side] = sides[sides.length - 1].commit;
-        log(`${engine} ${side} (${commits[side]}) seeded and ready`);
-      }
-      all[engine] = await compare(engine, sides);
-    } finally {
-      for (const side of sides) {
-        await side.backend.stop();
-      }
-      if (engine === 'postgres') {
-        await dropPostgresDatabases(
-          settings.postgresUrl,
-          `herald_ab_${runId}_`,
-        );
-      }
-    }
-  }
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const base = path.join(resultsDir, settings.name);
-  fs.writeFileSync(
-    `${base}.json`,
-    JSON.stringify(
-      // Checkout locations are this machine's; the commits are in the results.
-      {
-        startedAt,
-        commits,
-        settings: { ...settings, base: undefined, newRoot: undefined },
-        results: all,
+    all[engine] = await withSides(
+      { engine, checkouts, runId, ready: seedAndSignIn, log },
+      sides => {
+        for (const side of sides) {
+          commits[side.side] = side.commit;
+        }
+        return compare(engine, sides);
       },
-      null,
-      2,
-    ),
-  );
+    );
+  }
   const markdown = report(all, startedAt, commits);
-  fs.writeFileSync(`${base}.md`, markdown);
+  writeAbResults(
+    settings.name,
+    { startedAt, commits, settings, results: all },
+    markdown,
+  );
   process.stdout.write(`\n${markdown}\n`);
   log(`wrote results/${settings.name}.md and .json`);
 }

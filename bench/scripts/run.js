@@ -29,7 +29,7 @@ const {
   writeConfig,
 } = require('./backends');
 const { benchToken } = require('./clients');
-const { httpGet } = require('./http-get');
+const { fetchOnceMore, getJson, postJson } = require('./http-json');
 const {
   dropPostgresDatabases,
   notificationsDatabase,
@@ -38,7 +38,7 @@ const {
 } = require('./databases');
 const { CommandProcess } = require('./ipc');
 const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
-const { inboxQueries } = require('./workloads');
+const { inboxQueries, releaseSend } = require('./workloads');
 const { writeReport } = require('./report');
 const { sampleProcessors } = require('./sample-processors');
 const { log, median, postgresUrl, rawDir, resultsDir } = require('./runner');
@@ -175,77 +175,6 @@ function createResults() {
 }
 
 /**
- * Whether the request failed on its connection rather than with an answer:
- * fetch reuses kept-alive connections, and one the server closed while idle
- * fails the next request sent on it. The cause is logged with the retry.
- */
-function failedUnsent(error) {
-  return error instanceof TypeError && error.message === 'fetch failed';
-}
-
-async function postJson(url, token, body) {
-  try {
-    return await postJsonOnce(url, token, body);
-  } catch (error) {
-    if (!failedUnsent(error)) {
-      throw error;
-    }
-    log(`retrying ${url} once: ${error.cause?.code ?? error.cause}`);
-    return await postJsonOnce(url, token, body);
-  }
-}
-
-async function postJsonOnce(url, token, body) {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(300000),
-  });
-  const text = await response.text();
-  return { status: response.status, ms: performance.now() - started, text };
-}
-
-/*
- * A pooled keep-alive connection that sat idle while the databases were being
- * seeded can be closed by the server just as it is reused; idempotent reads
- * get one retry on such a transport error.
- */
-async function fetchOnceMore(url, init) {
-  try {
-    return await fetch(url, init);
-  } catch (error) {
-    log(
-      `retrying ${url} after ${
-        error.cause?.code ?? error.cause?.message ?? error.message
-      }`,
-    );
-    return fetch(url, init);
-  }
-}
-
-async function getJson(url, token) {
-  const started = performance.now();
-  const response = await httpGet(
-    url,
-    { authorization: `Bearer ${token}` },
-    error =>
-      log(`retrying ${url} after ${error.code ?? error.message ?? error}`),
-  );
-  const ms = performance.now() - started;
-  if (!response.ok) {
-    throw new Error(
-      `GET ${url}: ${response.status} ${response.text.slice(0, 300)}`,
-    );
-  }
-  return { ms, body: JSON.parse(response.text) };
-}
-
-/**
  * Unmeasured requests before a workload's timed ones, the same rule for
  * both sides: a running backend answers from code V8 has compiled, and
  * Herald's request path takes a thousand requests or more to get there. The
@@ -299,16 +228,11 @@ async function runSends(engine, backends, staticToken, record, floor) {
           (_, i) => `user:default/recipient-${rep}-${i}`,
         );
         const send = () =>
-          postJson(`${backends[side].baseUrl}/api/notifications`, staticToken, {
-            recipients: { type: 'entity', entityRef },
-            payload: {
-              title: `Release ${rep} is out`,
-              description:
-                'A new release of the payments service was deployed.',
-              severity: 'normal',
-              topic: 'releases',
-            },
-          });
+          postJson(
+            `${backends[side].baseUrl}/api/notifications`,
+            staticToken,
+            releaseSend(entityRef, rep),
+          );
         let result;
         if (recipients === 100000) {
           const measured = await peakResidentMemory(backends[side], send);

@@ -191,4 +191,20 @@ function workloadLabel(workload, plan, socketCounts) {
   );
 }
 
-module.exports = { workloadsFor, inboxQueries, workloadLabel };
+/**
+ * The body of the benchmark's send to `entityRef`: a release announcement
+ * whose title tells the `rep`-th send of a size from the others.
+ */
+function releaseSend(entityRef, rep) {
+  return {
+    recipients: { type: 'entity', entityRef },
+    payload: {
+      title: `Release ${rep} is out`,
+      description: 'A new release of the payments service was deployed.',
+      severity: 'normal',
+      topic: 'releases',
+    },
+  };
+}
+
+module.exports = { workloadsFor, inboxQueries, releaseSend, workloadLabel };

@@ -1,0 +1,175 @@
+'use strict';
+
+/*
+ * Herald's sends in two checkouts, side by side:
+ *
+ *   node scripts/send-ab.js --base=<checkout>   this checkout against that one
+ *
+ * Options: --new=<checkout> (default: this one) --engines=sqlite,postgres
+ * --recipients=1000,10000 --rounds=4 --sends=5 (per side, size and round)
+ * --name=send-ab-latest
+ *
+ * A send's median in `run.js` moved by a tenth and more between runs of the
+ * same code, as the machine's speed did, which hides a change of a tenth.
+ * Here both backends run at once, as the sample backend runs them (the Email
+ * processor registered), each on its own database; their sends alternate one
+ * by one, and each pair waits until both outboxes have delivered the sends
+ * before it, so no send is timed while an earlier one's emails go out. Each
+ * send goes to users no send reached before, as in `run.js`. The first round
+ * is the warm-up; the summary is over the rounds after it.
+ */
+const crypto = require('node:crypto');
+const {
+  abCells,
+  abCheckouts,
+  summarize,
+  withSides,
+  writeAbResults,
+} = require('./ab');
+const { getJson, postJson } = require('./http-json');
+const { releaseSend } = require('./workloads');
+const { log, median, option, repoRoot } = require('./runner');
+
+const settings = {
+  base: option('base'),
+  newRoot: option('new', repoRoot),
+  engines: option('engines', 'sqlite,postgres').split(','),
+  recipients: option('recipients', '1000,10000').split(',').map(Number),
+  rounds: Number(option('rounds', 4)),
+  sends: Number(option('sends', 5)),
+  name: option('name', 'send-ab-latest'),
+};
+
+// How often a side's outbox is read while it delivers.
+const OUTBOX_POLL_MS = 100;
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+async function timedSend(side, recipients, label) {
+  const entityRef = Array.from(
+    { length: recipients },
+    (_, i) => `user:default/ab-${label}-${i}`,
+  );
+  const result = await postJson(
+    `${side.backend.baseUrl}/api/notifications`,
+    side.staticToken,
+    releaseSend(entityRef, label),
+  );
+  if (result.status !== 200) {
+    throw new Error(`${side.side} send: ${result.status} ${result.text}`);
+  }
+  const stored = JSON.parse(result.text).length;
+  if (stored !== recipients) {
+    throw new Error(`${side.side} stored ${stored} of ${recipients}`);
+  }
+  return result.ms;
+}
+
+async function outboxDelivered(side) {
+  const url = `${side.backend.baseUrl}/api/notifications/admin/outbox`;
+  for (;;) {
+    const { body } = await getJson(url, side.staticToken);
+    if (body.pending === 0) {
+      return;
+    }
+    await sleep(OUTBOX_POLL_MS);
+  }
+}
+
+async function compare(engine, sides) {
+  const result = {};
+  for (const recipients of settings.recipients) {
+    const rounds = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      const samples = Object.fromEntries(sides.map(s => [s.side, []]));
+      for (let i = 0; i < settings.sends; i++) {
+        // Which side goes first alternates, so neither always follows the other.
+        const order = i % 2 === 0 ? sides : [...sides].reverse();
+        for (const side of order) {
+          samples[side.side].push(
+            await timedSend(side, recipients, `${recipients}-${round}-${i}`),
+          );
+        }
+        await Promise.all(sides.map(outboxDelivered));
+      }
+      rounds.push(samples);
+      log(
+        `${engine} send to ${recipients} round ${round + 1}: ${sides
+          .map(s => `${s.side} ${median(samples[s.side]).toFixed(1)} ms`)
+          .join(', ')}`,
+      );
+    }
+    result[recipients] = summarize(rounds);
+  }
+  return result;
+}
+
+function report(all, startedAt, commits) {
+  const lines = [
+    '# Sends, two checkouts side by side',
+    '',
+    `Run ${startedAt.toISOString()} – ${new Date().toISOString()}: new ${
+      commits.new
+    }, base ${commits.base}.`,
+    `${settings.sends} sends per side, size and round, alternating, the Email processor registered; each pair is`,
+    'timed after both outboxes delivered the sends before it. Medians in ms, the last row of each size over every',
+    'send after the warm-up round.',
+    '',
+    '| Database | Send to | Round | New | Base | New / base |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [engine, sizes] of Object.entries(all)) {
+    for (const [recipients, { rounds, afterWarmUp }] of Object.entries(sizes)) {
+      const row = (label, sides, mark = '') => {
+        const cells = abCells(sides, 1).map(cell => `${mark}${cell}${mark}`);
+        return `| ${engine} | ${recipients} | ${label} | ${cells.join(
+          ' | ',
+        )} |`;
+      };
+      rounds.forEach((round, index) => {
+        lines.push(
+          row(`${index + 1}${index === 0 ? ' (warm-up)' : ''}`, round),
+        );
+      });
+      lines.push(row(`**rounds 2–${rounds.length}**`, afterWarmUp, '**'));
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+async function main() {
+  if (!settings.base) {
+    process.stderr.write(
+      'usage: node scripts/send-ab.js --base=<checkout> [--new=<checkout>]\n',
+    );
+    process.exit(2);
+  }
+  const startedAt = new Date();
+  const runId = crypto.randomBytes(4).toString('hex');
+  const checkouts = abCheckouts(settings.newRoot, settings.base);
+  const all = {};
+  const commits = {};
+  for (const engine of settings.engines) {
+    log(`== ${engine} ==`);
+    all[engine] = await withSides({ engine, checkouts, runId, log }, sides => {
+      for (const side of sides) {
+        commits[side.side] = side.commit;
+      }
+      return compare(engine, sides);
+    });
+  }
+  const markdown = report(all, startedAt, commits);
+  writeAbResults(
+    settings.name,
+    { startedAt, commits, settings, results: all },
+    markdown,
+  );
+  process.stdout.write(`\n${markdown}\n`);
+  log(`wrote results/${settings.name}.md and .json`);
+}
+
+main().catch(error => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
