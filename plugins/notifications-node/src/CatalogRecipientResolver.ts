@@ -145,9 +145,25 @@ export class CatalogRecipientResolver implements NotificationRecipientResolver {
 }
 
 /**
+ * A reason with the key that tells it apart from others a user has. It is
+ * frozen, as every user it reaches shares it.
+ */
+type KeyedReason = { reason: NotificationReason; key: string };
+
+function keyed(reason: NotificationReason): KeyedReason {
+  return { reason: Object.freeze(reason), key: JSON.stringify(reason) };
+}
+
+const DIRECT = keyed({ type: 'direct' });
+
+/**
  * Why each user was reached, found by walking the expansions again from each
  * ref of the send: the traversal itself visits an entity once, however many
  * of the send's refs lead to it.
+ *
+ * A root reaches its users through few distinct reasons (one per owning group
+ * on the way), so each reason and its key are made once and shared by every
+ * user it reaches: a group of 100,000 members costs no object per member.
  */
 function reasonsOf(
   roots: string[],
@@ -155,10 +171,14 @@ function reasonsOf(
   expansions: Expansions,
 ): NotificationRecipientReasons {
   const byUser = new Map<string, Map<string, NotificationReason>>();
-  const add = (user: string, reason: NotificationReason) => {
-    const reasons = byUser.get(keyOf(user)) ?? new Map();
-    reasons.set(JSON.stringify(reason), reason);
-    byUser.set(keyOf(user), reasons);
+  const add = (user: string, reason: KeyedReason) => {
+    const userKey = keyOf(user);
+    let reasons = byUser.get(userKey);
+    if (!reasons) {
+      reasons = new Map();
+      byUser.set(userKey, reasons);
+    }
+    reasons.set(reason.key, reason.reason);
   };
 
   for (const root of roots) {
@@ -167,13 +187,22 @@ function reasonsOf(
     }
     const rootKind = kindOf(root);
     if (rootKind === 'user') {
-      add(root, { type: 'direct' });
+      add(root, DIRECT);
       continue;
     }
-    const reached = (via: string | undefined): NotificationReason =>
-      rootKind === 'group'
-        ? { type: 'group', entityRef: root }
-        : { type: 'owner', entityRef: root, ...(via ? { via } : {}) };
+    const reachedVia = new Map<string | undefined, KeyedReason>();
+    const reached = (via: string | undefined): KeyedReason => {
+      let reason = reachedVia.get(via);
+      if (!reason) {
+        reason = keyed(
+          rootKind === 'group'
+            ? { type: 'group', entityRef: root }
+            : { type: 'owner', entityRef: root, ...(via ? { via } : {}) },
+        );
+        reachedVia.set(via, reason);
+      }
+      return reason;
+    };
     const seen = new Set<string>();
     const pending: Array<{ ref: string; via?: string }> = [{ ref: root }];
     while (pending.length > 0) {
@@ -183,8 +212,11 @@ function reasonsOf(
       }
       seen.add(keyOf(ref));
       const expansion = expansions.get(keyOf(ref));
-      for (const member of expansion?.members ?? []) {
-        add(member, reached(via));
+      if (expansion && expansion.members.length > 0) {
+        const reason = reached(via);
+        for (const member of expansion.members) {
+          add(member, reason);
+        }
       }
       for (const target of expansion?.next ?? []) {
         const targetKind = kindOf(target);

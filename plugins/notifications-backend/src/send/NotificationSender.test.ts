@@ -1,7 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { notificationsProcessingExtensionPoint as upstreamProcessingExtensionPoint } from '@backstage/plugin-notifications-node';
 import { createDeferred } from '@backstage/types';
-import { Notification } from '@herald/plugin-notifications-common';
+import {
+  HERALD_EXTENSIONS_HEADER,
+  Notification,
+} from '@herald/plugin-notifications-common';
 import { mergeRecipientMessage } from '@herald/plugin-signals-node';
 import { NotificationProcessor } from '@herald/plugin-notifications-node';
 import { Knex } from 'knex';
@@ -552,6 +555,44 @@ describeEachDatabase('send pipeline', database => {
         resolverModule('second-resolver', []),
       ]),
     ).rejects.toThrow(/already set/);
+  });
+
+  it("joins the reasons a resolver reports under each spelling of a user's ref", async () => {
+    const group = { type: 'group', entityRef: 'group:default/org' } as const;
+    const owner = {
+      type: 'owner',
+      entityRef: 'component:default/web',
+    } as const;
+    const zed = 'user:default/zed';
+    const { server } = await start([
+      notificationsModuleUsing(
+        'reporting-resolver',
+        upstreamProcessingExtensionPoint,
+        processing =>
+          processing.setNotificationRecipientResolver({
+            resolveNotificationRecipients: async () => ({
+              userEntityRefs: ['User:Default/zed', zed, ALICE],
+              reasons: { 'User:Default/zed': [group], [zed]: [owner] },
+            }),
+          } as any),
+      ),
+    ]);
+    const sent = await send(server, {
+      recipients: { type: 'entity', entityRef: [zed, 'group:default/org'] },
+      payload: { title: 'Reasons' },
+    });
+    expect(usersOf(sent)).toEqual([ALICE, zed]);
+
+    const reasonsOf = async (user: string) => {
+      const response = await request(server)
+        .get('/api/notifications/notifications')
+        .set('Authorization', asUser(user))
+        .set(HERALD_EXTENSIONS_HEADER, 'true');
+      return response.body.notifications.map((n: any) => n.reasons);
+    };
+    expect(await reasonsOf(zed)).toEqual([[{ type: 'direct' }, group, owner]]);
+    // Reached, by the resolver's account, for no reason it reported.
+    expect(await reasonsOf(ALICE)).toEqual([undefined]);
   });
 });
 

@@ -116,13 +116,32 @@ function normalUserRef(ref: string): string | undefined {
 }
 
 /**
+ * {@link normalUserRef} remembered for one send: a resolver names each user
+ * in its refs and again in its reasons, so each ref is parsed once.
+ */
+function userRefNormaliser(): (ref: string) => string | undefined {
+  const known = new Map<string, string | undefined>();
+  return ref => {
+    if (known.has(ref)) {
+      return known.get(ref);
+    }
+    const user = normalUserRef(ref);
+    known.set(ref, user);
+    return user;
+  };
+}
+
+/**
  * User refs of the resolved recipients, normalised and without duplicates.
  * Exclusions are the resolver's to apply, as upstream's are.
  */
-function uniqueUserRefs(refs: string[]): string[] {
+function uniqueUserRefs(
+  refs: string[],
+  normal: (ref: string) => string | undefined,
+): string[] {
   const users = new Set<string>();
   for (const ref of refs) {
-    const user = normalUserRef(ref);
+    const user = normal(ref);
     if (user) {
       users.add(user);
     }
@@ -132,21 +151,27 @@ function uniqueUserRefs(refs: string[]): string[] {
 
 /**
  * Each user's reasons as the resolver reported them. A resolver that reports
- * none (any upstream-shaped one) still tells who was named directly.
+ * none (any upstream-shaped one) still tells who was named directly. The
+ * reported arrays are shared, not copied: nothing changes them after this.
  */
 function reasonsByUser(
   entityRefs: string[],
   reported: NotificationRecipientReasons | undefined,
+  normal: (ref: string) => string | undefined,
 ): Map<string, NotificationReason[]> {
   const reasons = new Map<string, NotificationReason[]>();
-  for (const [ref, userReasons] of Object.entries(reported ?? {})) {
-    const user = normalUserRef(ref);
-    if (user && Array.isArray(userReasons) && userReasons.length > 0) {
-      reasons.set(user, [...(reasons.get(user) ?? []), ...userReasons]);
+  if (reported) {
+    for (const ref of Object.keys(reported)) {
+      const userReasons = reported[ref];
+      const user = normal(ref);
+      if (user && Array.isArray(userReasons) && userReasons.length > 0) {
+        const earlier = reasons.get(user);
+        reasons.set(user, earlier ? earlier.concat(userReasons) : userReasons);
+      }
     }
   }
   for (const ref of entityRefs) {
-    const user = normalUserRef(ref);
+    const user = normal(ref);
     if (!user) {
       continue;
     }
@@ -265,6 +290,7 @@ export class NotificationSender {
     >;
     const entityRefs = toArray(recipients.entityRef);
     const excludedEntityRefs = toArray(recipients.excludeEntityRef);
+    const normal = userRefNormaliser();
     let resolved: string[];
     let reasons: Map<string, NotificationReason[]>;
     try {
@@ -276,11 +302,11 @@ export class NotificationSender {
         excludedEntityRefs,
       });
       resolved = result.userEntityRefs;
-      reasons = reasonsByUser(entityRefs, result.reasons);
+      reasons = reasonsByUser(entityRefs, result.reasons, normal);
     } catch (error) {
       throw new InputError('Failed to send user notifications', error);
     }
-    const users = uniqueUserRefs(resolved);
+    const users = uniqueUserRefs(resolved, normal);
     if (users.length === 0) {
       return [];
     }
