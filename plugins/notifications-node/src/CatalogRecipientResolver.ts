@@ -145,13 +145,23 @@ export class CatalogRecipientResolver implements NotificationRecipientResolver {
 }
 
 /**
- * A reason with the key that tells it apart from others a user has. It is
- * frozen, as every user it reaches shares it.
+ * A reason with the key that tells it apart from others a user has, and the
+ * list of a user it is the only reason of. Both are frozen, as every user
+ * the reason reaches shares them.
  */
-type KeyedReason = { reason: NotificationReason; key: string };
+type KeyedReason = {
+  reason: NotificationReason;
+  key: string;
+  alone: NotificationReason[];
+};
 
 function keyed(reason: NotificationReason): KeyedReason {
-  return { reason: Object.freeze(reason), key: JSON.stringify(reason) };
+  const frozen = Object.freeze(reason);
+  return {
+    reason: frozen,
+    key: JSON.stringify(reason),
+    alone: Object.freeze([frozen]) as NotificationReason[],
+  };
 }
 
 const DIRECT = keyed({ type: 'direct' });
@@ -162,23 +172,29 @@ const DIRECT = keyed({ type: 'direct' });
  * of the send's refs lead to it.
  *
  * A root reaches its users through few distinct reasons (one per owning group
- * on the way), so each reason and its key are made once and shared by every
- * user it reaches: a group of 100,000 members costs no object per member.
+ * on the way), so each reason, its key and its one-reason list are made once
+ * and shared by every user it reaches: a group of 100,000 members, or a send
+ * to 100,000 users by name, costs no reason object per user.
  */
 function reasonsOf(
   roots: string[],
   userEntityRefs: string[],
   expansions: Expansions,
 ): NotificationRecipientReasons {
-  const byUser = new Map<string, Map<string, NotificationReason>>();
+  // Most users have one reason, kept as it is; a list only for the others.
+  const byUser = new Map<string, KeyedReason | KeyedReason[]>();
   const add = (user: string, reason: KeyedReason) => {
     const userKey = keyOf(user);
-    let reasons = byUser.get(userKey);
-    if (!reasons) {
-      reasons = new Map();
-      byUser.set(userKey, reasons);
+    const earlier = byUser.get(userKey);
+    if (earlier === undefined) {
+      byUser.set(userKey, reason);
+    } else if (Array.isArray(earlier)) {
+      if (!earlier.some(other => other.key === reason.key)) {
+        earlier.push(reason);
+      }
+    } else if (earlier.key !== reason.key) {
+      byUser.set(userKey, [earlier, reason]);
     }
-    reasons.set(reason.key, reason.reason);
   };
 
   for (const root of roots) {
@@ -237,8 +253,10 @@ function reasonsOf(
   const reasons: NotificationRecipientReasons = {};
   for (const user of userEntityRefs) {
     const found = byUser.get(keyOf(user));
-    if (found) {
-      reasons[user] = [...found.values()];
+    if (Array.isArray(found)) {
+      reasons[user] = found.map(keyedReason => keyedReason.reason);
+    } else if (found) {
+      reasons[user] = found.alone;
     }
   }
   return reasons;

@@ -149,6 +149,11 @@ function uniqueUserRefs(
   return [...users];
 }
 
+/** The reasons of a user named directly and for nothing else, shared. */
+const DIRECT_ONLY = Object.freeze([
+  Object.freeze({ type: 'direct' as const }),
+]) as NotificationReason[];
+
 /**
  * Each user's reasons as the resolver reported them. A resolver that reports
  * none (any upstream-shaped one) still tells who was named directly. The
@@ -175,8 +180,10 @@ function reasonsByUser(
     if (!user) {
       continue;
     }
-    const userReasons = reasons.get(user) ?? [];
-    if (!userReasons.some(reason => reason.type === 'direct')) {
+    const userReasons = reasons.get(user);
+    if (!userReasons) {
+      reasons.set(user, DIRECT_ONLY);
+    } else if (!userReasons.some(reason => reason.type === 'direct')) {
       reasons.set(user, [{ type: 'direct' }, ...userReasons]);
     }
   }
@@ -237,7 +244,7 @@ export class NotificationSender {
     const selected = processors.select(content, { broadcast: true });
     const prepared = await processors.preProcess(
       selected,
-      this.draft(null, origin, content, now),
+      this.draft(null, origin, { ...content }, now),
       options,
     );
     const postProcessors = withPostProcess(selected);
@@ -344,7 +351,10 @@ export class NotificationSender {
         .map(p => ({
           id: p.notification.id,
           user: p.notification.user!,
-          content: toNotificationContent(p.notification.payload, content),
+          content:
+            p.notification.payload === content
+              ? content
+              : toNotificationContent(p.notification.payload, content),
           reasons: reasons.get(p.notification.user!),
         }));
 
@@ -448,22 +458,30 @@ export class NotificationSender {
   ): Promise<PreparedNotification> {
     const { processors } = this.options;
     const selected = processors.select(content, { channelEnabled });
-    const draft = this.draft(user, origin, content, now);
-    const notification = selected.some(p => p.preProcess)
-      ? await processors.preProcess(selected, draft, options)
-      : draft;
+    const web = channelEnabled(WEB_NOTIFICATION_CHANNEL);
+    const postProcessors = withPostProcess(selected);
+    if (!selected.some(p => p.preProcess)) {
+      // Nothing may change it, so every recipient shares the send's content.
+      return {
+        notification: this.draft(user, origin, content, now),
+        web,
+        postProcessors,
+      };
+    }
+    const draft = this.draft(user, origin, { ...content }, now);
+    const notification = await processors.preProcess(selected, draft, options);
     return {
       // Identity is the pipeline's, whatever a processor returned.
       notification: { ...notification, id: draft.id, user, origin },
-      web: channelEnabled(WEB_NOTIFICATION_CHANNEL),
-      postProcessors: withPostProcess(selected),
+      web,
+      postProcessors,
     };
   }
 
   private draft(
     user: string | null,
     origin: string,
-    content: NotificationContent,
+    payload: NotificationContent,
     now: Date,
   ): Notification {
     return {
@@ -472,7 +490,7 @@ export class NotificationSender {
       user,
       origin,
       created: now,
-      payload: { ...content },
+      payload,
     };
   }
 }

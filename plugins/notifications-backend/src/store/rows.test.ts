@@ -1,4 +1,10 @@
-import { isNotificationId, rowToNotification, toDate } from './rows';
+import { NotificationReason } from '@herald/plugin-notifications-common';
+import {
+  isNotificationId,
+  rowToNotification,
+  serializeReasons,
+  toDate,
+} from './rows';
 
 describe('toDate', () => {
   it('reads every shape a database returns', () => {
@@ -99,5 +105,42 @@ describe('isNotificationId', () => {
     expect(isNotificationId('2F1D7C8E-4B1A-4C55-9F0E-0A1B2C3D4E5F')).toBe(true);
     expect(isNotificationId('health')).toBe(false);
     expect(isNotificationId("1' OR '1'='1")).toBe(false);
+  });
+});
+
+describe('serializeReasons', () => {
+  const group: NotificationReason = {
+    type: 'group',
+    entityRef: 'group:default/team',
+  };
+
+  it('stores no reasons as null', () => {
+    expect(serializeReasons(undefined)).toBeNull();
+    expect(serializeReasons([])).toBeNull();
+  });
+
+  it('writes a list that changed since as it is now', () => {
+    const reasons: NotificationReason[] = [{ type: 'direct' }];
+    expect(serializeReasons(reasons)).toBe('[{"type":"direct"}]');
+    reasons.push(group);
+    expect(JSON.parse(serializeReasons(reasons)!)).toEqual([
+      { type: 'direct' },
+      group,
+    ]);
+    // A frozen list whose reason is not frozen can still change.
+    const reason: NotificationReason = { type: 'owner', entityRef: 'a:b/c' };
+    const list = Object.freeze([reason]) as NotificationReason[];
+    expect(JSON.parse(serializeReasons(list)!)).toEqual([reason]);
+    (reason as { via?: string }).via = 'group:default/team';
+    expect(JSON.parse(serializeReasons(list)!)).toEqual([
+      { type: 'owner', entityRef: 'a:b/c', via: 'group:default/team' },
+    ]);
+  });
+
+  it('writes a frozen list of frozen reasons once, the same each time', () => {
+    const list = Object.freeze([Object.freeze({ ...group })]);
+    const first = serializeReasons(list as NotificationReason[]);
+    expect(JSON.parse(first!)).toEqual([group]);
+    expect(serializeReasons(list as NotificationReason[])).toBe(first);
   });
 });

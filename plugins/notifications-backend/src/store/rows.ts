@@ -82,11 +82,29 @@ function parseReasons(value: string | null): NotificationReason[] | undefined {
   return undefined;
 }
 
+/**
+ * The stored form of reason lists that cannot change. A send's users share
+ * a few frozen lists (the catalog resolver's), so each is written out once
+ * per send rather than once per row.
+ */
+const frozenReasonsJson = new WeakMap<NotificationReason[], string>();
+
 /** Reasons as stored: a JSON array, or null for none. */
 export function serializeReasons(
   reasons: NotificationReason[] | undefined,
 ): string | null {
-  return reasons && reasons.length > 0 ? JSON.stringify(reasons) : null;
+  if (!reasons || reasons.length === 0) {
+    return null;
+  }
+  if (!Object.isFrozen(reasons) || !reasons.every(Object.isFrozen)) {
+    return JSON.stringify(reasons);
+  }
+  let json = frozenReasonsJson.get(reasons);
+  if (json === undefined) {
+    json = JSON.stringify(reasons);
+    frozenReasonsJson.set(reasons, json);
+  }
+  return json;
 }
 
 const payloadFields = spec.components.schemas.NotificationPayload.properties;
