@@ -243,6 +243,35 @@ describe('CatalogRecipientResolver', () => {
       });
     });
 
+    it('shares each reason, frozen, among the users it reaches', async () => {
+      const { reasons } = setup([
+        groupEntity('team', ['alice', 'bob', 'carol']),
+      ]);
+      const found = await reasons([
+        'group:default/team',
+        'user:default/carol',
+        'user:default/dave',
+      ]);
+      const team = { type: 'group', entityRef: 'group:default/team' };
+      expect(found).toEqual({
+        'user:default/alice': [team],
+        'user:default/bob': [team],
+        'user:default/carol': [team, { type: 'direct' }],
+        'user:default/dave': [{ type: 'direct' }],
+      });
+      // One list for every user reached for the team alone, one reason object
+      // wherever the team is a reason.
+      expect(found['user:default/bob']).toBe(found['user:default/alice']);
+      expect(found['user:default/carol'][0]).toBe(
+        found['user:default/alice'][0],
+      );
+      expect(Object.isFrozen(found['user:default/alice'])).toBe(true);
+      expect(Object.isFrozen(found['user:default/dave'][0])).toBe(true);
+      expect(() => found['user:default/alice'].push(team as any)).toThrow(
+        TypeError,
+      );
+    });
+
     it('gives every ref that led to an entity its reason, though the entity is fetched once', async () => {
       const { reasons, getEntitiesByRefs } = setup([
         groupEntity('parent', [], { children: ['shared'] }),

@@ -50,7 +50,8 @@ type Expansions = Map<string, { members: string[]; next: string[] }>;
  * It also reports why each user was reached, as `NotificationReason`s:
  * `direct` for a user ref given, `group` for a member of a given group or of
  * its child groups, `owner` for the owners of a given entity, with the
- * owning group as `via`.
+ * owning group as `via`. Each distinct reason is built once and shared by
+ * every user it reaches, so reasons and one-reason lists are frozen.
  *
  * The notifications backend resolves recipients with it unless a module sets
  * another resolver; emitters that notify many entities' owners at once use it
