@@ -20,19 +20,12 @@ const { dropPostgresDatabases } = require('./databases');
 const { sampleProcessors } = require('./sample-processors');
 const {
   benchRoot,
+  log,
   median,
   percentile,
   postgresUrl,
   resultsDir,
 } = require('./runner');
-
-/** The checkouts compared: this one (or `newRoot`) as new, `base` as base. */
-function abCheckouts(newRoot, base) {
-  return [
-    { side: 'new', root: path.resolve(newRoot) },
-    { side: 'base', root: path.resolve(base) },
-  ];
-}
 
 /** Median, 10th and 90th percentile of a side's times, in ms. */
 function spread(values) {
@@ -110,7 +103,7 @@ async function startSide({ engine, side, root, runId }) {
  * them, dropping the run's PostgreSQL databases. `ready` runs for each side
  * once it answers, before the comparison (seeding, sign-in).
  */
-async function withSides({ engine, checkouts, runId, ready, log }, compare) {
+async function withSides({ engine, checkouts, runId, ready }, compare) {
   const sides = [];
   try {
     for (const { side, root } of checkouts) {
@@ -131,7 +124,7 @@ async function withSides({ engine, checkouts, runId, ready, log }, compare) {
 }
 
 /** Writes `results/<name>.{json,md}`, without the machine's checkout paths. */
-function writeAbResults(name, { startedAt, commits, settings, results }, md) {
+function writeResults(name, { startedAt, commits, settings, results }, md) {
   fs.mkdirSync(resultsDir, { recursive: true });
   const base = path.join(resultsDir, name);
   fs.writeFileSync(
@@ -150,19 +143,87 @@ function writeAbResults(name, { startedAt, commits, settings, results }, md) {
   fs.writeFileSync(`${base}.md`, md);
 }
 
-/** A report row's three cells: new, base and new / base, as medians. */
-function abCells(sides, digits = 2) {
-  return [
-    sides.new.median.toFixed(digits),
-    sides.base.median.toFixed(digits),
-    (sides.new.median / sides.base.median).toFixed(2),
+/**
+ * The report: a row per engine, measured thing and round, and a last row per
+ * thing over every round after the warm-up. `table` gives the title, the
+ * lines that say how it ran, the first column's heading and alignment, and
+ * the digits of its times.
+ */
+function report(all, startedAt, commits, table) {
+  const lines = [
+    `# ${table.title}`,
+    '',
+    `Run ${startedAt.toISOString()} – ${new Date().toISOString()}: new ${
+      commits.new
+    }, base ${commits.base}.`,
+    ...table.how,
+    '',
+    `| Database | ${table.column} | Round | New | Base | New / base |`,
+    `|---|${table.align}|---:|---:|---:|---:|`,
   ];
+  for (const [engine, measured] of Object.entries(all)) {
+    for (const [what, { rounds, afterWarmUp }] of Object.entries(measured)) {
+      const row = (label, sides, mark = '') => {
+        const cells = [
+          sides.new.median.toFixed(table.digits),
+          sides.base.median.toFixed(table.digits),
+          (sides.new.median / sides.base.median).toFixed(2),
+        ].map(cell => `${mark}${cell}${mark}`);
+        return `| ${engine} | ${what} | ${label} | ${cells.join(' | ')} |`;
+      };
+      rounds.forEach((round, index) => {
+        lines.push(
+          row(`${index + 1}${index === 0 ? ' (warm-up)' : ''}`, round),
+        );
+      });
+      lines.push(row(`**rounds 2–${rounds.length}**`, afterWarmUp, '**'));
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
 }
 
-module.exports = {
-  abCells,
-  abCheckouts,
-  summarize,
-  withSides,
-  writeAbResults,
-};
+/**
+ * A side-by-side run from the command line. For each of `settings.engines`
+ * it starts both checkouts' backends (`ready` runs on each once it answers),
+ * and `compare(engine, sides)` returns `{ [what]: summarize(rounds) }`;
+ * then it writes and prints the report (see {@link report} for `table`).
+ */
+async function runAb({ script, settings, ready, compare, table }) {
+  if (!settings.base) {
+    process.stderr.write(
+      `usage: node scripts/${script} --base=<checkout> [--new=<checkout>]\n`,
+    );
+    process.exit(2);
+  }
+  const startedAt = new Date();
+  const runId = crypto.randomBytes(4).toString('hex');
+  const checkouts = [
+    { side: 'new', root: path.resolve(settings.newRoot) },
+    { side: 'base', root: path.resolve(settings.base) },
+  ];
+  const all = {};
+  const commits = {};
+  for (const engine of settings.engines) {
+    log(`== ${engine} ==`);
+    all[engine] = await withSides(
+      { engine, checkouts, runId, ready },
+      sides => {
+        for (const side of sides) {
+          commits[side.side] = side.commit;
+        }
+        return compare(engine, sides);
+      },
+    );
+  }
+  const markdown = report(all, startedAt, commits, table);
+  writeResults(
+    settings.name,
+    { startedAt, commits, settings, results: all },
+    markdown,
+  );
+  process.stdout.write(`\n${markdown}\n`);
+  log(`wrote results/${settings.name}.md and .json`);
+}
+
+module.exports = { runAb, summarize };

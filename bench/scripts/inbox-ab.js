@@ -17,15 +17,8 @@
  * reported, the first being the backends' warm-up; the summary is over the
  * rounds after it.
  */
-const crypto = require('node:crypto');
 const { performance } = require('node:perf_hooks');
-const {
-  abCells,
-  abCheckouts,
-  summarize,
-  withSides,
-  writeAbResults,
-} = require('./ab');
+const { runAb, summarize } = require('./ab');
 const { benchToken } = require('./clients');
 const { notificationsDatabase, seedInbox } = require('./databases');
 const { httpGet } = require('./http-get');
@@ -112,73 +105,22 @@ async function compare(engine, sides) {
   return result;
 }
 
-function report(all, startedAt, commits) {
-  const lines = [
-    '# Inbox, two checkouts side by side',
-    '',
-    `Run ${startedAt.toISOString()} – ${new Date().toISOString()}: new ${
-      commits.new
-    }, base ${commits.base}. ${
-      settings.requests
-    } requests per side, query and round, alternating; medians in ms,`,
-    'the last row of each query over every request after the warm-up round.',
-    '',
-    '| Database | Query | Round | New | Base | New / base |',
-    '|---|---|---:|---:|---:|---:|',
-  ];
-  for (const [engine, queries] of Object.entries(all)) {
-    for (const [query, { rounds, afterWarmUp }] of Object.entries(queries)) {
-      const row = (label, sides, mark = '') => {
-        const cells = abCells(sides).map(cell => `${mark}${cell}${mark}`);
-        return `| ${engine} | ${query} | ${label} | ${cells.join(' | ')} |`;
-      };
-      rounds.forEach((round, index) => {
-        lines.push(
-          row(`${index + 1}${index === 0 ? ' (warm-up)' : ''}`, round),
-        );
-      });
-      lines.push(row(`**rounds 2–${rounds.length}**`, afterWarmUp, '**'));
-    }
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-async function main() {
-  if (!settings.base) {
-    process.stderr.write(
-      'usage: node scripts/inbox-ab.js --base=<checkout> [--new=<checkout>]\n',
-    );
-    process.exit(2);
-  }
-  const startedAt = new Date();
-  const runId = crypto.randomBytes(4).toString('hex');
-  const checkouts = abCheckouts(settings.newRoot, settings.base);
-  const all = {};
-  const commits = {};
-  for (const engine of settings.engines) {
-    log(`== ${engine} ==`);
-    all[engine] = await withSides(
-      { engine, checkouts, runId, ready: seedAndSignIn, log },
-      sides => {
-        for (const side of sides) {
-          commits[side.side] = side.commit;
-        }
-        return compare(engine, sides);
-      },
-    );
-  }
-  const markdown = report(all, startedAt, commits);
-  writeAbResults(
-    settings.name,
-    { startedAt, commits, settings, results: all },
-    markdown,
-  );
-  process.stdout.write(`\n${markdown}\n`);
-  log(`wrote results/${settings.name}.md and .json`);
-}
-
-main().catch(error => {
+runAb({
+  script: 'inbox-ab.js',
+  settings,
+  ready: seedAndSignIn,
+  compare,
+  table: {
+    title: 'Inbox, two checkouts side by side',
+    how: [
+      `${settings.requests} requests per side, query and round, alternating; medians in ms, the last row of each query`,
+      'over every request after the warm-up round.',
+    ],
+    column: 'Query',
+    align: '---',
+    digits: 2,
+  },
+}).catch(error => {
   process.stderr.write(`${error.stack ?? error}\n`);
   process.exit(1);
 });

@@ -18,14 +18,7 @@
  * send goes to users no send reached before, as in `run.js`. The first round
  * is the warm-up; the summary is over the rounds after it.
  */
-const crypto = require('node:crypto');
-const {
-  abCells,
-  abCheckouts,
-  summarize,
-  withSides,
-  writeAbResults,
-} = require('./ab');
+const { runAb, summarize } = require('./ab');
 const { getJson, postJson } = require('./http-json');
 const { releaseSend } = require('./workloads');
 const { log, median, option, repoRoot } = require('./runner');
@@ -104,72 +97,22 @@ async function compare(engine, sides) {
   return result;
 }
 
-function report(all, startedAt, commits) {
-  const lines = [
-    '# Sends, two checkouts side by side',
-    '',
-    `Run ${startedAt.toISOString()} – ${new Date().toISOString()}: new ${
-      commits.new
-    }, base ${commits.base}.`,
-    `${settings.sends} sends per side, size and round, alternating, the Email processor registered; each pair is`,
-    'timed after both outboxes delivered the sends before it. Medians in ms, the last row of each size over every',
-    'send after the warm-up round.',
-    '',
-    '| Database | Send to | Round | New | Base | New / base |',
-    '|---|---:|---:|---:|---:|---:|',
-  ];
-  for (const [engine, sizes] of Object.entries(all)) {
-    for (const [recipients, { rounds, afterWarmUp }] of Object.entries(sizes)) {
-      const row = (label, sides, mark = '') => {
-        const cells = abCells(sides, 1).map(cell => `${mark}${cell}${mark}`);
-        return `| ${engine} | ${recipients} | ${label} | ${cells.join(
-          ' | ',
-        )} |`;
-      };
-      rounds.forEach((round, index) => {
-        lines.push(
-          row(`${index + 1}${index === 0 ? ' (warm-up)' : ''}`, round),
-        );
-      });
-      lines.push(row(`**rounds 2–${rounds.length}**`, afterWarmUp, '**'));
-    }
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-async function main() {
-  if (!settings.base) {
-    process.stderr.write(
-      'usage: node scripts/send-ab.js --base=<checkout> [--new=<checkout>]\n',
-    );
-    process.exit(2);
-  }
-  const startedAt = new Date();
-  const runId = crypto.randomBytes(4).toString('hex');
-  const checkouts = abCheckouts(settings.newRoot, settings.base);
-  const all = {};
-  const commits = {};
-  for (const engine of settings.engines) {
-    log(`== ${engine} ==`);
-    all[engine] = await withSides({ engine, checkouts, runId, log }, sides => {
-      for (const side of sides) {
-        commits[side.side] = side.commit;
-      }
-      return compare(engine, sides);
-    });
-  }
-  const markdown = report(all, startedAt, commits);
-  writeAbResults(
-    settings.name,
-    { startedAt, commits, settings, results: all },
-    markdown,
-  );
-  process.stdout.write(`\n${markdown}\n`);
-  log(`wrote results/${settings.name}.md and .json`);
-}
-
-main().catch(error => {
+runAb({
+  script: 'send-ab.js',
+  settings,
+  compare,
+  table: {
+    title: 'Sends, two checkouts side by side',
+    how: [
+      `${settings.sends} sends per side, size and round, alternating, the Email processor registered; each pair is`,
+      'timed after both outboxes delivered the sends before it. Medians in ms, the last row of each size over every',
+      'send after the warm-up round.',
+    ],
+    column: 'Send to',
+    align: '---:',
+    digits: 1,
+  },
+}).catch(error => {
   process.stderr.write(`${error.stack ?? error}\n`);
   process.exit(1);
 });
