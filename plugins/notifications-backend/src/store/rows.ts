@@ -84,8 +84,8 @@ function parseReasons(value: string | null): NotificationReason[] | undefined {
 
 /**
  * The stored form of reason lists that cannot change. A send's users share
- * a few frozen lists (the catalog resolver's), so each is written out once
- * per send rather than once per row.
+ * a few frozen lists (the catalog resolver's, and the backend's for a user
+ * named directly), so each is written out once, not once per row.
  */
 const frozenReasonsJson = new WeakMap<NotificationReason[], string>();
 
