@@ -58,6 +58,41 @@ function summarize(rounds) {
   };
 }
 
+/**
+ * `rounds` rounds of `steps` steps each. A step measures both sides, the one
+ * that goes first alternating so neither always follows the other, then
+ * runs `afterStep`. Each round's medians are logged after `label`; the
+ * result is their summary.
+ */
+async function alternateRounds({
+  sides,
+  rounds,
+  steps,
+  label,
+  digits,
+  measure,
+  afterStep,
+}) {
+  const measured = [];
+  for (let round = 0; round < rounds; round++) {
+    const samples = Object.fromEntries(sides.map(s => [s.side, []]));
+    for (let step = 0; step < steps; step++) {
+      const order = step % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) {
+        samples[side.side].push(await measure(side, round, step));
+      }
+      await afterStep?.(round, step);
+    }
+    measured.push(samples);
+    log(
+      `${label} round ${round + 1}: ${sides
+        .map(s => `${s.side} ${median(samples[s.side]).toFixed(digits)} ms`)
+        .join(', ')}`,
+    );
+  }
+  return summarize(measured);
+}
+
 /** The PostgreSQL databases of one run start with this. */
 const databasePrefix = runId => `herald_ab_${runId}_`;
 
@@ -226,4 +261,4 @@ async function runAb({ script, settings, ready, compare, table }) {
   log(`wrote results/${settings.name}.md and .json`);
 }
 
-module.exports = { runAb, summarize };
+module.exports = { alternateRounds, runAb };

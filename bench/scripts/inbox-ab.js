@@ -18,12 +18,12 @@
  * rounds after it.
  */
 const { performance } = require('node:perf_hooks');
-const { runAb, summarize } = require('./ab');
+const { alternateRounds, runAb } = require('./ab');
 const { benchToken } = require('./clients');
 const { notificationsDatabase, seedInbox } = require('./databases');
 const { httpGet } = require('./http-get');
 const { inboxQueries } = require('./workloads');
-const { log, median, option, repoRoot } = require('./runner');
+const { option, repoRoot } = require('./runner');
 
 const settings = {
   base: option('base'),
@@ -74,33 +74,28 @@ async function compare(engine, sides) {
     if (!url) {
       throw new Error(`unknown query ${query}`);
     }
-    const rounds = [];
-    for (let round = 0; round < settings.rounds; round++) {
-      const samples = Object.fromEntries(sides.map(s => [s.side, []]));
-      for (let i = 0; i < settings.requests; i++) {
-        // Which side goes first alternates, so neither always follows the other.
-        const order = i % 2 === 0 ? sides : [...sides].reverse();
-        const answers = [];
-        for (const side of order) {
-          const { ms, body } = await timedGet(side, url);
-          samples[side.side].push(ms);
-          answers.push(body);
+    // The sides' first answers, which must count the same rows.
+    const firstCounts = [];
+    result[query] = await alternateRounds({
+      sides,
+      rounds: settings.rounds,
+      steps: settings.requests,
+      label: `${engine} ${query}`,
+      digits: 2,
+      measure: async (side, round, step) => {
+        const { ms, body } = await timedGet(side, url);
+        if (round === 0 && step === 0) {
+          firstCounts.push(JSON.parse(body).totalCount);
         }
-        if (i === 0 && round === 0) {
-          const [a, b] = answers.map(body => JSON.parse(body).totalCount);
-          if (a !== b) {
-            throw new Error(`${query}: the sides answer ${a} and ${b} rows`);
-          }
+        return ms;
+      },
+      afterStep: (round, step) => {
+        const [a, b] = firstCounts;
+        if (round === 0 && step === 0 && a !== b) {
+          throw new Error(`${query}: the sides answer ${a} and ${b} rows`);
         }
-      }
-      rounds.push(samples);
-      log(
-        `${engine} ${query} round ${round + 1}: ${sides
-          .map(s => `${s.side} ${median(samples[s.side]).toFixed(2)} ms`)
-          .join(', ')}`,
-      );
-    }
-    result[query] = summarize(rounds);
+      },
+    });
   }
   return result;
 }

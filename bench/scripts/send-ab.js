@@ -18,10 +18,10 @@
  * send goes to users no send reached before, as in `run.js`. The first round
  * is the warm-up; the summary is over the rounds after it.
  */
-const { runAb, summarize } = require('./ab');
+const { alternateRounds, runAb } = require('./ab');
 const { getJson, postJson } = require('./http-json');
 const { releaseSend } = require('./workloads');
-const { log, median, option, repoRoot } = require('./runner');
+const { option, repoRoot } = require('./runner');
 
 const settings = {
   base: option('base'),
@@ -72,27 +72,16 @@ async function outboxDelivered(side) {
 async function compare(engine, sides) {
   const result = {};
   for (const recipients of settings.recipients) {
-    const rounds = [];
-    for (let round = 0; round < settings.rounds; round++) {
-      const samples = Object.fromEntries(sides.map(s => [s.side, []]));
-      for (let i = 0; i < settings.sends; i++) {
-        // Which side goes first alternates, so neither always follows the other.
-        const order = i % 2 === 0 ? sides : [...sides].reverse();
-        for (const side of order) {
-          samples[side.side].push(
-            await timedSend(side, recipients, `${recipients}-${round}-${i}`),
-          );
-        }
-        await Promise.all(sides.map(outboxDelivered));
-      }
-      rounds.push(samples);
-      log(
-        `${engine} send to ${recipients} round ${round + 1}: ${sides
-          .map(s => `${s.side} ${median(samples[s.side]).toFixed(1)} ms`)
-          .join(', ')}`,
-      );
-    }
-    result[recipients] = summarize(rounds);
+    result[recipients] = await alternateRounds({
+      sides,
+      rounds: settings.rounds,
+      steps: settings.sends,
+      label: `${engine} send to ${recipients}`,
+      digits: 1,
+      measure: (side, round, step) =>
+        timedSend(side, recipients, `${recipients}-${round}-${step}`),
+      afterStep: () => Promise.all(sides.map(outboxDelivered)),
+    });
   }
   return result;
 }
