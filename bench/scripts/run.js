@@ -28,6 +28,12 @@ const {
   startBackend,
   writeConfig,
 } = require('./backends');
+const {
+  fileCatalogConfig,
+  groupRef,
+  waitForGroups,
+  writeGroupCatalog,
+} = require('./catalog');
 const { benchToken } = require('./clients');
 const { fetchOnceMore, getJson, postJson } = require('./http-json');
 const {
@@ -65,6 +71,7 @@ const plan = quick
         { recipients: 1000, reps: 1 },
         { recipients: 10000, reps: 1 },
       ],
+      groupSends: [{ members: 1000, reps: 1 }],
       inboxRows: 100000,
       inboxCurve: [1000, 10000],
       curveRounds: 1,
@@ -85,6 +92,14 @@ const plan = quick
         { recipients: 1000, reps: 3 },
         { recipients: 10000, reps: 3 },
         { recipients: 100000, reps: 2 },
+      ],
+      // Sends to a catalog group of that many members, as the sample's
+      // callers address teams.
+      // Upstream takes 5 s per 1,000 recipients (its throttle): 50 s for a
+      // group of 10,000, so it sits out the group of 100,000.
+      groupSends: [
+        { members: 10000, reps: 3 },
+        { members: 100000, reps: 2, heraldOnly: true },
       ],
       inboxRows: 100000,
       // Owners of these many rows besides the main inbox, each read with the
@@ -215,38 +230,68 @@ async function restingMemory(backend) {
   return median(samples);
 }
 
+/*
+ * The sends, each workload with the refs of its `rep`-th send: that many users
+ * by name (a new set for each send), then a catalog group by its ref.
+ */
+function sendWorkloads() {
+  return [
+    ...plan.sends.map(({ recipients, reps }) => ({
+      workload: `send-${recipients}`,
+      recipients,
+      reps,
+      entityRef: rep =>
+        Array.from(
+          { length: recipients },
+          (_, i) => `user:default/recipient-${rep}-${i}`,
+        ),
+      measuresMemory: recipients === 100000,
+    })),
+    ...plan.groupSends.map(({ members, reps, heraldOnly }) => ({
+      workload: `send-group-${members}`,
+      recipients: members,
+      reps,
+      entityRef: () => groupRef(members),
+      heraldOnly,
+    })),
+  ];
+}
+
+const UPSTREAM_SITS_OUT =
+  "not run: upstream's throttle of 5 s per 1,000 recipients would take 500 s a send";
+
 async function runSends(engine, backends, staticToken, record, floor) {
-  for (const { recipients, reps } of plan.sends) {
-    const workload = `send-${recipients}`;
+  for (const send of sendWorkloads()) {
+    const { workload, recipients, reps } = send;
     for (let rep = 0; rep < reps; rep++) {
       for (const side of orderFor(rep)) {
         if (record.failed(engine, workload, side)) {
           continue;
         }
-        const entityRef = Array.from(
-          { length: recipients },
-          (_, i) => `user:default/recipient-${rep}-${i}`,
-        );
-        const send = () =>
+        if (send.heraldOnly && side === 'upstream') {
+          record.fail(engine, workload, side, UPSTREAM_SITS_OUT);
+          continue;
+        }
+        const post = () =>
           postJson(
             `${backends[side].baseUrl}/api/notifications`,
             staticToken,
-            releaseSend(entityRef, rep),
+            releaseSend(send.entityRef(rep), rep),
           );
         let result;
-        if (recipients === 100000) {
-          const measured = await peakResidentMemory(backends[side], send);
+        if (send.measuresMemory) {
+          const measured = await peakResidentMemory(backends[side], post);
           result = measured.value;
           if (result.status === 200) {
             record.add(
               engine,
-              'send-100000-memory',
+              `${workload}-memory`,
               side,
               measured.addedBytes / 1024 / 1024,
             );
           }
         } else {
-          result = await send();
+          result = await post();
         }
         if (result.status !== 200) {
           record.fail(engine, workload, side, describeFailure(result));
@@ -266,7 +311,10 @@ async function runSends(engine, backends, staticToken, record, floor) {
         record.add(engine, workload, side, result.ms);
         log(`${engine} ${workload} ${side}: ${result.ms.toFixed(1)} ms`);
       }
-      const floorMs = await floor.insert(recipients, `${recipients}-${rep}`);
+      const floorMs = await floor.insert(
+        recipients,
+        `${workload.slice('send-'.length)}-${rep}`,
+      );
       record.add(engine, workload, 'floor', floorMs);
       log(`${engine} ${workload} floor: ${floorMs.toFixed(1)} ms`);
     }
@@ -781,6 +829,33 @@ async function runSockets(engine, backends, staticToken, record) {
   }
 }
 
+// Ingesting a group of 100,000 members took 4 minutes on SQLite alone.
+const GROUP_INGESTION_TIMEOUT_MS = 30 * 60 * 1000;
+
+/*
+ * Waits until both sides' catalogs hold every group of the group sends with
+ * all members, so no send is timed beside the catalog's processing.
+ */
+async function ingestGroups(engine, backends, staticToken, sizes) {
+  const started = performance.now();
+  await Promise.all(
+    sideNames.map(side =>
+      waitForGroups(
+        backends[side].baseUrl,
+        staticToken,
+        sizes,
+        GROUP_INGESTION_TIMEOUT_MS,
+      ),
+    ),
+  );
+  log(
+    `${engine} groups of ${sizes.join(', ')} ingested in ${(
+      (performance.now() - started) /
+      1000
+    ).toFixed(0)} s`,
+  );
+}
+
 async function runEngine(engine, record, engineIndex) {
   const runId = crypto.randomBytes(4).toString('hex');
   const staticToken = crypto.randomBytes(24).toString('hex');
@@ -789,6 +864,17 @@ async function runEngine(engine, record, engineIndex) {
   const databaseOptions = {};
   const backends = {};
   let floorDb;
+  const runsSends = !socketsOnly && !inboxOnly;
+  const groupSizes = plan.groupSends.map(({ members }) => members);
+  const catalogFile = path.join(engineDir, 'groups.yaml');
+  if (runsSends) {
+    writeGroupCatalog(catalogFile, groupSizes);
+  }
+  // Both sides' catalogs hold the groups; once ingested they are left alone
+  // for the rest of the run.
+  const catalogConfig = runsSends
+    ? { catalog: fileCatalogConfig(catalogFile, { hours: 24 }) }
+    : {};
   try {
     for (const side of orderFor(engineIndex)) {
       const sideDir = path.join(engineDir, side);
@@ -805,7 +891,10 @@ async function runEngine(engine, record, engineIndex) {
         port,
         staticToken,
         database: databaseConfig(engine, databaseOptions[side]),
-        extra: side === 'herald' ? heraldConfig : {},
+        extra: {
+          ...(side === 'herald' ? heraldConfig : {}),
+          ...catalogConfig,
+        },
       });
       const started = performance.now();
       try {
@@ -858,6 +947,9 @@ async function runEngine(engine, record, engineIndex) {
           `${side} plugin send: ${pluginSend.status} ${pluginSend.text}`,
         );
       }
+    }
+    if (runsSends) {
+      await ingestGroups(engine, backends, staticToken, groupSizes);
     }
     await sleep(5000);
     for (const side of sideNames) {
