@@ -93,10 +93,9 @@ const plan = quick
         { recipients: 10000, reps: 3 },
         { recipients: 100000, reps: 2 },
       ],
-      // Sends to a catalog group of that many members, as the sample's
-      // callers address teams.
-      // Upstream takes 5 s per 1,000 recipients (its throttle): 50 s for a
-      // group of 10,000, so it sits out the group of 100,000.
+      // Sends to a catalog group of that many members, as a team is
+      // addressed. Upstream's throttle holds a send for 5 s per 1,000
+      // recipients, 50 s for a group of 10,000, so it sits out the largest.
       groupSends: [
         { members: 10000, reps: 3 },
         { members: 100000, reps: 2, heraldOnly: true },
@@ -260,8 +259,10 @@ function sendWorkloads() {
   return workloads.sort((a, b) => a.recipients - b.recipients);
 }
 
-const UPSTREAM_SITS_OUT =
-  "not run: upstream's throttle of 5 s per 1,000 recipients would take 500 s a send";
+const upstreamSitsOut = recipients =>
+  `not run: upstream's throttle of 5 s per 1,000 recipients would hold each send for ${
+    (recipients / 1000) * 5
+  } s`;
 
 async function runSends(engine, backends, staticToken, record, floor) {
   for (const send of sendWorkloads()) {
@@ -272,7 +273,7 @@ async function runSends(engine, backends, staticToken, record, floor) {
           continue;
         }
         if (send.heraldOnly && side === 'upstream') {
-          record.fail(engine, workload, side, UPSTREAM_SITS_OUT);
+          record.fail(engine, workload, side, upstreamSitsOut(recipients));
           continue;
         }
         const post = () =>
@@ -832,7 +833,7 @@ async function runSockets(engine, backends, staticToken, record) {
   }
 }
 
-// Ingesting a group of 100,000 members took 4 minutes on SQLite alone.
+// Both catalogs took 6.3 minutes to ingest the groups on SQLite.
 const GROUP_INGESTION_TIMEOUT_MS = 30 * 60 * 1000;
 
 /*

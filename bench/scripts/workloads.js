@@ -19,7 +19,7 @@ const shareOfUpstream = share => (h, u) => ({
   met: h <= share * u,
 });
 
-const sendWorkloads = [
+const restAndSendWorkloads = [
   { id: 'rest-memory', label: 'Backend resident memory at rest', unit: 'MB' },
   { id: 'send-100', label: 'Send to 100 users', unit: 'ms', curve: 'send' },
   {
@@ -178,7 +178,7 @@ const socketWorkloads = [
  */
 function workloadsFor(plan, socketCounts) {
   return [
-    ...sendWorkloads,
+    ...restAndSendWorkloads,
     ...(plan.groupSends ?? []).map(({ members }) => groupSendWorkload(members)),
     ...drainAndInboxWorkloads,
     ...socketCounts.map(sockets => broadcastWorkload(sockets, plan)),
