@@ -7,6 +7,7 @@
  * of what is timed.
  */
 const fs = require('node:fs');
+const { sleep } = require('./runner');
 
 /** The catalog section of a backend's config that ingests `file` only. */
 function fileCatalogConfig(file, processingInterval) {
@@ -69,7 +70,7 @@ async function waitForEntity(baseUrl, token, path, isComplete, timeoutMs) {
     } catch {
       // A catalog busy ingesting may drop a connection; ask again.
     }
-    await new Promise(resolve => setTimeout(resolve, 1000));
+    await sleep(1000);
   }
   throw new Error(`catalog did not ingest ${path} in ${timeoutMs} ms`);
 }

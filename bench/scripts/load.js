@@ -49,6 +49,7 @@ const {
   rawDir,
   repoRoot,
   resultsDir,
+  sleep,
 } = require('./runner');
 
 const soak = process.argv.includes('--soak');
@@ -73,8 +74,6 @@ const settings = {
 };
 
 const now = () => performance.timeOrigin + performance.now();
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
 function summarize(values) {
   const sorted = Float64Array.from(values).sort();
   return {

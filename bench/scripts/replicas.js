@@ -35,6 +35,7 @@ const { databaseConfig } = require('./backends');
 const { dropPostgresDatabases } = require('./databases');
 const { CommandProcess } = require('./ipc');
 const load = require('./load');
+const { sleep } = require('./runner');
 
 const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
@@ -50,7 +51,6 @@ const settings = {
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
 
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 const now = () => performance.timeOrigin + performance.now();
 
 function signalsConfig(bus, redisPrefix) {

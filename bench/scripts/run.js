@@ -44,10 +44,18 @@ const {
 } = require('./databases');
 const { CommandProcess } = require('./ipc');
 const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
+const { outboxDrained } = require('./outbox');
 const { inboxQueries, releaseSend } = require('./workloads');
 const { writeReport } = require('./report');
 const { sampleProcessors } = require('./sample-processors');
-const { log, median, postgresUrl, rawDir, resultsDir } = require('./runner');
+const {
+  log,
+  median,
+  postgresUrl,
+  rawDir,
+  resultsDir,
+  sleep,
+} = require('./runner');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -157,8 +165,6 @@ async function peakResidentMemory(backend, work) {
     clearInterval(sampler);
   }
 }
-
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 // Alternates which side goes first so neither always runs on a warmer machine.
 function orderFor(round) {
@@ -338,14 +344,12 @@ const OUTBOX_POLL_MS = 500;
  * report. Upstream has no outbox: it runs its processors inside the send.
  */
 async function drainOutbox(engine, backend, staticToken, record) {
-  const url = `${backend.baseUrl}/api/notifications/admin/outbox`;
   const started = performance.now();
-  const { body: first } = await getJson(url, staticToken);
-  let counts = first;
-  while (counts.pending > 0) {
-    await sleep(OUTBOX_POLL_MS);
-    ({ body: counts } = await getJson(url, staticToken));
-  }
+  const { first, last } = await outboxDrained(
+    backend.baseUrl,
+    staticToken,
+    OUTBOX_POLL_MS,
+  );
   const seconds = (performance.now() - started) / 1000;
   if (first.pending > 0) {
     record.add(engine, 'outbox-drain', 'herald', first.pending / seconds);
@@ -353,7 +357,7 @@ async function drainOutbox(engine, backend, staticToken, record) {
   log(
     `${engine} herald outbox: ${
       first.pending
-    } jobs delivered in ${seconds.toFixed(1)} s, ${counts.dead} dead`,
+    } jobs delivered in ${seconds.toFixed(1)} s, ${last.dead} dead`,
   );
 }
 

@@ -28,6 +28,9 @@ function log(message) {
   );
 }
 
+/** Resolves after `ms` milliseconds. */
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -55,4 +58,5 @@ module.exports = {
   rawDir,
   repoRoot,
   resultsDir,
+  sleep,
 };

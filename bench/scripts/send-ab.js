@@ -19,7 +19,8 @@
  * is the warm-up; the summary is over the rounds after it.
  */
 const { alternateRounds, runAb } = require('./ab');
-const { getJson, postJson } = require('./http-json');
+const { postJson } = require('./http-json');
+const { outboxDrained } = require('./outbox');
 const { releaseSend } = require('./workloads');
 const { option, repoRoot } = require('./runner');
 
@@ -35,8 +36,6 @@ const settings = {
 
 // How often a side's outbox is read while it delivers.
 const OUTBOX_POLL_MS = 100;
-
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 async function timedSend(side, recipients, label) {
   const entityRef = Array.from(
@@ -58,15 +57,8 @@ async function timedSend(side, recipients, label) {
   return result.ms;
 }
 
-async function outboxDelivered(side) {
-  const url = `${side.backend.baseUrl}/api/notifications/admin/outbox`;
-  for (;;) {
-    const { body } = await getJson(url, side.staticToken);
-    if (body.pending === 0) {
-      return;
-    }
-    await sleep(OUTBOX_POLL_MS);
-  }
+function outboxDelivered(side) {
+  return outboxDrained(side.backend.baseUrl, side.staticToken, OUTBOX_POLL_MS);
 }
 
 async function compare(engine, sides) {
