@@ -95,4 +95,33 @@ describe('diffRecipientMessages', () => {
     );
     expect(message).toEqual({ list: [1] });
   });
+
+  it('keeps an object every recipient holds by reference as that object', () => {
+    const payload = { title: 'T', tags: ['x'] };
+    const { message, perRecipient } = diffRecipientMessages(
+      new Map([
+        ['user:default/a', { id: 'a', payload }],
+        ['user:default/b', { id: 'b', payload }],
+      ]),
+    );
+    expect(message.payload).toBe(payload);
+    expect(perRecipient).toEqual({
+      'user:default/a': { id: 'a' },
+      'user:default/b': { id: 'b' },
+    });
+  });
+
+  it('gives a recipient who adds nothing an empty entry', () => {
+    const shared = { action: 'new', payload: { title: 'T' } };
+    const { perRecipient } = diffRecipientMessages(
+      new Map([
+        ['user:default/a', shared],
+        ['user:default/b', { action: 'new', payload: { title: 'T' } }],
+      ]),
+    );
+    expect(perRecipient).toEqual({
+      'user:default/a': {},
+      'user:default/b': {},
+    });
+  });
 });

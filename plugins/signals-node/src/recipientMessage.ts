@@ -48,7 +48,10 @@ function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
 function sharedPart(messages: JsonObject[]): JsonObject {
   const shared: JsonObject = {};
   for (const [key, value] of Object.entries(messages[0])) {
-    if (isPlainObject(value)) {
+    if (isPlainObject(value) && messages.every(other => other[key] === value)) {
+      // Kept by reference, so each recipient's diff skips it at once.
+      shared[key] = value;
+    } else if (isPlainObject(value)) {
       const nested: JsonObject[] = [];
       for (const message of messages) {
         const other = key in message ? message[key] : undefined;
@@ -70,23 +73,33 @@ function sharedPart(messages: JsonObject[]): JsonObject {
 }
 
 /**
- * What `message` adds to `shared`; merged back it gives `message`. Called
- * once per recipient, so it walks keys rather than `Object.entries`, whose
- * pair per key was most of what it allocated.
+ * What `message` adds to `shared`; merged back it gives `message`, and
+ * nothing when it adds nothing. Called once per recipient, so it allocates
+ * only what it returns: a value `message` shares with `shared` by reference
+ * is skipped without being walked.
  */
-function differences(shared: JsonObject, message: JsonObject): JsonObject {
-  const added: JsonObject = {};
+function differences(
+  shared: JsonObject,
+  message: JsonObject,
+): JsonObject | undefined {
+  let added: JsonObject | undefined;
   for (const key of Object.keys(message)) {
     const value = message[key];
     const common = shared[key];
-    if (isPlainObject(value) && isPlainObject(common)) {
-      const nested = differences(common, value);
-      if (Object.keys(nested).length > 0) {
-        added[key] = nested;
-      }
-    } else if (!(key in shared) || !sameJson(value, common)) {
-      added[key] = value;
+    if (value === common && value !== undefined) {
+      continue;
     }
+    let difference: JsonValue | undefined = value;
+    if (isPlainObject(value) && isPlainObject(common)) {
+      difference = differences(common, value);
+      if (difference === undefined) {
+        continue;
+      }
+    } else if (key in shared && sameJson(value, common)) {
+      continue;
+    }
+    added ??= {};
+    added[key] = difference;
   }
   return added;
 }
@@ -110,7 +123,7 @@ export function diffRecipientMessages(
   const message = sharedPart(all);
   const perRecipient: { [entityRef: string]: JsonObject } = {};
   for (const [entityRef, own] of messages) {
-    perRecipient[entityRef] = differences(message, own);
+    perRecipient[entityRef] = differences(message, own) ?? {};
   }
   return { message, perRecipient };
 }
