@@ -75,17 +75,26 @@ function batches<T>(items: T[], size: number): T[][] {
 /**
  * The outbox deliveries of prepared notifications: the stored notification
  * where there is one, the prepared one for users who turned the Web channel
- * off, as they still get the other channels.
+ * off, as they still get the other channels. The writer stores the drafts
+ * in the order given, so the stored notifications follow the prepared ones
+ * that go to the Web channel: paired by position, a batch needs no lookup
+ * table of its users.
  */
 function outboxDeliveries(
   prepared: PreparedNotification[],
   stored: Notification[],
 ): OutboxDelivery[] {
-  const storedByUser = new Map(stored.map(n => [n.user!, n]));
-  return prepared.map(p => ({
-    notification: storedByUser.get(p.notification.user!) ?? p.notification,
-    processors: p.postProcessors,
-  }));
+  let next = 0;
+  return prepared.map(p => {
+    let notification = p.notification;
+    if (p.web) {
+      notification = stored[next++];
+      if (notification?.user !== p.notification.user) {
+        throw new Error('Stored notifications out of order with their drafts');
+      }
+    }
+    return { notification, processors: p.postProcessors };
+  });
 }
 
 function withPostProcess(processors: NotificationProcessor[]): string[] {

@@ -62,6 +62,45 @@ function newRowColumns(
   });
 }
 
+let lastPayload:
+  | {
+      content: NotificationContent;
+      icon?: string;
+      payload: Notification['payload'];
+    }
+  | undefined;
+
+/**
+ * The payload of a stored notification. The notifications of one send
+ * share one content object unless a preProcess personalised them, so they
+ * share one payload too: each recipient after the first costs no object,
+ * and what compares or serialises a send's notifications later (its outbox
+ * jobs, its JSON, its signal) sees the same payload by reference. Nothing
+ * changes a stored notification's payload after this.
+ */
+function payloadOf(
+  content: NotificationContent,
+  icon: string | undefined,
+): Notification['payload'] {
+  if (lastPayload?.content === content && lastPayload.icon === icon) {
+    return lastPayload.payload;
+  }
+  const payload: Notification['payload'] = {
+    title: content.title,
+    description: content.description,
+    link: content.link,
+    severity: content.severity,
+    topic: content.topic,
+    scope: content.scope,
+    icon,
+  };
+  if (content.metadata) {
+    payload.metadata = content.metadata;
+  }
+  lastPayload = { content, icon, payload };
+  return payload;
+}
+
 /**
  * Built by assignment, not by spreading the optional parts into the
  * literal: V8 builds an object literal that begins with a spread, or adds
@@ -79,19 +118,6 @@ function toNotification(options: {
   icon?: string;
   reasons?: NotificationReason[];
 }): Notification {
-  const { content } = options;
-  const payload: Notification['payload'] = {
-    title: content.title,
-    description: content.description,
-    link: content.link,
-    severity: content.severity,
-    topic: content.topic,
-    scope: content.scope,
-    icon: options.icon,
-  };
-  if (content.metadata) {
-    payload.metadata = content.metadata;
-  }
   const notification: Notification = {
     id: options.id,
     user: options.user,
@@ -99,7 +125,7 @@ function toNotification(options: {
     updated: options.updated,
     saved: options.saved,
     origin: options.origin,
-    payload,
+    payload: payloadOf(options.content, options.icon),
   };
   if (options.reasons) {
     notification.reasons = options.reasons;
@@ -178,8 +204,27 @@ type SendText = {
  */
 class SendTexts {
   private readonly texts = new Map<string, SendText>();
+  /**
+   * The content asked about last and its text: the drafts of a send share
+   * one content object unless a preProcess personalised them, so each
+   * recipient after the first is a reference check, not a JSON key.
+   */
+  private last: { content: NotificationContent; text: SendText } | undefined;
 
   idFor(content: NotificationContent, users: string[]): string {
+    let text = this.last?.content === content ? this.last.text : undefined;
+    if (!text) {
+      text = this.textOf(content, users[0]);
+      this.last = { content, text };
+    }
+    const owner = text.owner;
+    if (owner !== null && users.some(user => user !== owner)) {
+      text.owner = null;
+    }
+    return text.id;
+  }
+
+  private textOf(content: NotificationContent, firstUser: string): SendText {
     const description = content.description ?? null;
     const key = JSON.stringify([content.title, description]);
     let text = this.texts.get(key);
@@ -188,14 +233,11 @@ class SendTexts {
         id: timeOrderedUuid(),
         title: content.title,
         description,
-        owner: users[0],
+        owner: firstUser,
       };
       this.texts.set(key, text);
     }
-    if (users.some(user => user !== text!.owner)) {
-      text.owner = null;
-    }
-    return text.id;
+    return text;
   }
 
   get rows(): unknown[][] {
