@@ -389,38 +389,19 @@ export class NotificationSender {
         answer,
       );
     } else {
-      const preparedAt = (index: number) => {
-        const upfront = preparedUpfront[index];
-        preparedUpfront[index] = undefined;
-        const preparing = upfront
-          ? Promise.resolve(upfront)
-          : prepareBatch(userBatches[index]);
-        // Awaited in the next round; until then a failure must not go
-        // unhandled if storing the current batch fails first.
-        preparing.catch(() => {});
-        return preparing;
-      };
       written = await this.options.knex.transaction(async tx => {
         const outbox = this.options.outbox.openSend(tx, options);
         const stored: Notification[] = [];
-        let next = preparedAt(0);
-        for (let index = 0; index < userBatches.length; index++) {
-          const prepared = await next;
-          const storing = this.options.writer
-            .storeUserNotifications(tx, {
-              origin,
-              now,
-              drafts: toDrafts(prepared),
-            })
-            .then(async storedBatch => {
-              await outbox.add(outboxDeliveries(prepared, storedBatch));
-              return storedBatch;
-            });
-          // The next batch is prepared while the database stores this one.
-          if (index + 1 < userBatches.length) {
-            next = preparedAt(index + 1);
-          }
-          for (const notification of await storing) {
+        for (const [index, batch] of userBatches.entries()) {
+          const prepared =
+            preparedUpfront[index] ?? (await prepareBatch(batch));
+          preparedUpfront[index] = undefined;
+          const storedBatch = await this.options.writer.storeUserNotifications(
+            tx,
+            { origin, now, drafts: toDrafts(prepared) },
+          );
+          await outbox.add(outboxDeliveries(prepared, storedBatch));
+          for (const notification of storedBatch) {
             stored.push(notification);
           }
         }
