@@ -17,7 +17,7 @@ const {
 } = require('./backends');
 const { describeCheckout } = require('./checkouts');
 const { dropPostgresDatabases } = require('./databases');
-const { sampleProcessors } = require('./sample-processors');
+const { sampleProcessors, sendBodyLimit } = require('./sample-processors');
 const {
   benchRoot,
   log,
@@ -112,7 +112,12 @@ async function startSide({ engine, side, root, runId }) {
     port,
     staticToken,
     database: databaseConfig(engine, databaseOptions),
-    extra: { notifications: { processors: sampleProcessors } },
+    extra: {
+      notifications: {
+        processors: sampleProcessors,
+        maxRequestBodySize: sendBodyLimit,
+      },
+    },
   });
   const backend = await startBackend({
     side: 'herald',

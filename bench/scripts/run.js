@@ -47,7 +47,7 @@ const { openFileRoom, raiseOpenFileLimit } = require('./open-files');
 const { outboxDrained } = require('./outbox');
 const { inboxQueries, releaseSend } = require('./workloads');
 const { writeReport } = require('./report');
-const { sampleProcessors } = require('./sample-processors');
+const { sampleProcessors, sendBodyLimit } = require('./sample-processors');
 const {
   log,
   median,
@@ -141,12 +141,11 @@ const sideNames = ['herald', 'upstream'];
  * Herald runs as the sample backend does, with the Email processor registered
  * (stream transport: rendered, never sent), so every send also queues an
  * outbox delivery per recipient (in batch rows the worker takes apart). The published backend has no Email module in
- * this workspace. A send to 100,000 explicit refs is about 3.5 MB of JSON,
- * over the 1 MB default body limit.
+ * this workspace.
  */
 const heraldConfig = {
   notifications: {
-    maxRequestBodySize: '8mb',
+    maxRequestBodySize: sendBodyLimit,
     ...(withoutEmail ? {} : { processors: sampleProcessors }),
   },
 };

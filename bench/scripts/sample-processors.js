@@ -1,9 +1,10 @@
 'use strict';
 
 /*
- * The processors the sample backend registers, as every bench runs Herald:
- * the Email processor with the stream transport, so every email is rendered
- * and none leaves the process.
+ * How every bench configures Herald's notifications: the processors the
+ * sample backend registers, the Email processor with the stream transport,
+ * so every email is rendered and none leaves the process; and room in a
+ * request for the largest send.
  */
 const sampleProcessors = {
   email: {
@@ -13,4 +14,10 @@ const sampleProcessors = {
   },
 };
 
-module.exports = { sampleProcessors };
+/**
+ * The request body limit of a bench's Herald backend: a send to 100,000
+ * explicit refs is about 3.5 MB of JSON, over the 1 MB default.
+ */
+const sendBodyLimit = '8mb';
+
+module.exports = { sampleProcessors, sendBodyLimit };
