@@ -8,6 +8,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { sleep } = require('./runner');
 
 const benchRoot = path.resolve(__dirname, '..');
 const repoRoot = path.resolve(benchRoot, '..');
@@ -129,7 +130,7 @@ async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
     } catch {
       // not listening yet
     }
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error(
     `backend not ready in ${timeoutMs} ms; log tail:\n${tail(logFile)}`,

@@ -16,6 +16,7 @@ const {
   pingAll,
 } = require('./clients');
 const { serveCommands } = require('./ipc');
+const { sleep } = require('./runner');
 
 const sides = new Map();
 
@@ -150,7 +151,7 @@ const commands = {
     const ms = await Promise.race([done, timeout]);
     // Frames to users who were not addressed would show up right behind the
     // last expected one; give them a moment before counting.
-    await new Promise(resolve => setTimeout(resolve, 200));
+    await sleep(200);
     for (const entry of state.sockets) {
       entry.onFrame = undefined;
     }
