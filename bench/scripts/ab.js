@@ -4,7 +4,8 @@
  * What the side-by-side runners of two checkouts share (`inbox-ab.js`,
  * `send-ab.js`): a Herald backend per checkout, as the sample backend runs
  * it (the Email processor registered), each on a database of its own, and
- * the medians of each round and of every round after the warm-up.
+ * the medians and first quartiles of each round and of every round after the
+ * warm-up.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
