@@ -133,6 +133,25 @@ function finished(replicas: Server | Server[], taskId: string) {
   return taskReaches(replicas, taskId, ['completed', 'failed', 'cancelled']);
 }
 
+/**
+ * The scaffolder (4.3.0) cancels a task by naming the step of its newest
+ * event that has one, and answers 500 when it has events but none with a
+ * step: from the task's "Starting up" log to its first step's. A test that
+ * cancels waits until the step has begun.
+ */
+async function stepBegun(server: Server, taskId: string, stepId: string) {
+  await taskReaches(server, taskId, ['processing']);
+  await waitFor(`step ${stepId} of task ${taskId} to begin`, async () => {
+    const res = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${taskId}/events`)
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    const events = res.body as Array<{ body?: { stepId?: string } }>;
+    return events.some(event => event.body?.stepId === stepId)
+      ? true
+      : undefined;
+  });
+}
+
 async function inbox(server: Server, user = ALICE) {
   const res = await request(server)
     .get('/api/notifications/notifications?limit=100')
@@ -166,11 +185,13 @@ describe('task completion notifications', () => {
       const quiet = await run(server, 'quiet');
       expect(await finished(server, quiet)).toBe('completed');
       const waits = await run(server, 'waits');
-      await taskReaches(server, waits, ['processing']);
+      await stepBegun(server, waits, 'wait');
       const cancel = await request(server)
         .post(`/api/scaffolder/v2/tasks/${waits}/cancel`)
         .set('Authorization', mockCredentials.user.header(ALICE));
-      expect(cancel.status).toBe(200);
+      expect({ status: cancel.status, body: cancel.body }).toMatchObject({
+        status: 200,
+      });
       await finished(server, waits);
 
       const notifications = await settled(server, 3);
