@@ -18,8 +18,11 @@ cd "$(dirname "$0")/../.."
 yarn tsc
 yarn backstage-cli repo build
 
-# prepack rewrites each package.json to point at dist; postpack restores it.
-yarn workspaces foreach --all --no-private --parallel --jobs 4 pack --out "$out_dir/%s.tgz"
+# prepack rewrites each package.json to point at dist; postpack restores it. Packing runs one
+# workspace at a time: every `yarn pack` reads all manifests of the project, and Yarn takes a
+# manifest that a parallel prepack has just truncated for `{}`, a workspace without a name, and
+# fails with "No local workspace found for this range".
+yarn workspaces foreach --all --no-private pack --out "$out_dir/%s.tgz"
 for tarball in "$out_dir"/@herald-*.tgz; do
   mv "$tarball" "$out_dir/$(basename "$tarball" | sed 's/^@herald-//')"
 done
