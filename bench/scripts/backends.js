@@ -114,6 +114,35 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Resolves with the milliseconds waited once each of `backends` used at most
+ * `maxCoreShare` of a core over a window of `windowMs`; throws after
+ * `timeoutMs`.
+ */
+async function waitUntilQuiet(
+  backends,
+  { windowMs = 10000, maxCoreShare = 0.1, timeoutMs },
+) {
+  const started = Date.now();
+  for (;;) {
+    const before = backends.map(backend => backend.cpuSeconds());
+    await sleep(windowMs);
+    const shares = backends.map(
+      (backend, i) => (backend.cpuSeconds() - before[i]) / (windowMs / 1000),
+    );
+    if (shares.every(share => share <= maxCoreShare)) {
+      return Date.now() - started;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(
+        `backends not quiet in ${timeoutMs} ms: ${backends
+          .map((backend, i) => `${backend.side} ${shares[i].toFixed(2)}`)
+          .join(', ')} of a core`,
+      );
+    }
+  }
+}
+
 async function waitUntilReady(baseUrl, child, logFile, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -227,4 +256,5 @@ module.exports = {
   databaseConfig,
   writeConfig,
   startBackend,
+  waitUntilQuiet,
 };

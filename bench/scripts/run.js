@@ -26,6 +26,7 @@ const {
   databaseConfig,
   freePort,
   startBackend,
+  waitUntilQuiet,
   writeConfig,
 } = require('./backends');
 const {
@@ -841,7 +842,10 @@ const GROUP_INGESTION_TIMEOUT_MS = 30 * 60 * 1000;
 
 /*
  * Waits until both sides' catalogs hold every group of the group sends with
- * all members, so no send is timed beside the catalog's processing.
+ * all members, and then until both backends are quiet: a catalog serves a
+ * group complete before it has stitched the members, which on PostgreSQL
+ * takes minutes at more than half a core, and a send timed beside that
+ * measures the catalog.
  */
 async function ingestGroups(engine, backends, staticToken, sizes, since) {
   await Promise.all(
@@ -859,6 +863,15 @@ async function ingestGroups(engine, backends, staticToken, sizes, since) {
       (performance.now() - since) /
       1000
     ).toFixed(0)} s after the backends started`,
+  );
+  const waited = await waitUntilQuiet(
+    sideNames.map(side => backends[side]),
+    { timeoutMs: GROUP_INGESTION_TIMEOUT_MS },
+  );
+  log(
+    `${engine} catalogs done stitching the members ${(waited / 1000).toFixed(
+      0,
+    )} s later`,
   );
 }
 
