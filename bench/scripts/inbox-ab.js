@@ -86,14 +86,12 @@ async function compare(engine, sides) {
         const { ms, body } = await timedGet(side, url);
         if (round === 0 && step === 0) {
           firstCounts.push(JSON.parse(body).totalCount);
+          const [a, b] = firstCounts;
+          if (firstCounts.length === 2 && a !== b) {
+            throw new Error(`${query}: the sides answer ${a} and ${b} rows`);
+          }
         }
         return ms;
-      },
-      afterStep: (round, step) => {
-        const [a, b] = firstCounts;
-        if (round === 0 && step === 0 && a !== b) {
-          throw new Error(`${query}: the sides answer ${a} and ${b} rows`);
-        }
       },
     });
   }
