@@ -422,6 +422,38 @@ describeEachDatabase('send pipeline', database => {
     expect(preProcessed).toEqual([toAlice.id]);
   });
 
+  it.each([
+    ['a send', {}],
+    ['a keyed send', { 'Idempotency-Key': 'wake-up' }],
+  ])(
+    'wakes the outbox once %s is answered, not at its next poll',
+    async (_, headers) => {
+      const post = postProcessRecorder(1);
+      const { server } = await start(
+        [
+          heraldModule([
+            { getName: () => 'Email', postProcess: async n => post.record(n) },
+          ]),
+        ],
+        { notifications: { outbox: { pollInterval: { minutes: 10 } } } },
+      );
+      // The worker looks once as it starts; that look must not find the job.
+      await new Promise(resolve => setTimeout(resolve, 500));
+      const response = await request(server)
+        .post('/api/notifications')
+        .set('Authorization', asService())
+        .set(headers)
+        .send({
+          recipients: { type: 'entity', entityRef: 'user:default/alice' },
+          payload: { title: 'Woken' },
+        });
+      expect(response.status).toBe(200);
+      await post.done;
+      expect(post.calls[0].id).toBe(response.body[0].id);
+    },
+    15_000,
+  );
+
   it('delivers a job left pending by a stopped backend after a restart', async () => {
     const attempted = createDeferred<void>();
     const first = await start(

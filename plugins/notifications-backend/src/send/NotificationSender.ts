@@ -50,6 +50,12 @@ export type NotificationSenderOptions = {
   wakeOutbox: () => void;
 };
 
+/** What a send does besides storing: a keyed send's answer, the outbox's wake-up. */
+type SendFollowUp = {
+  answer: SendAnswer | undefined;
+  wakeOutbox: () => void;
+};
+
 /** One recipient's notification after preProcess, and where it goes. */
 type PreparedNotification = {
   notification: Notification;
@@ -221,8 +227,20 @@ export class NotificationSender {
     options: NotificationSendOptions;
     /** Stores a keyed send's answer with its notifications. */
     answer?: SendAnswer;
+    /**
+     * Defers the outbox's wake-up until the caller has answered. The
+     * outbox's first deliveries (postProcess, an e-mail's rendering) run on
+     * this thread, and woken at once they ran beside the answer's JSON and
+     * compression and held it up. Without it, the outbox wakes as the send
+     * returns.
+     */
+    afterAnswer?: (wake: () => void) => void;
   }): Promise<ServedNotificationJson[]> {
-    const { origin, answer } = request;
+    const { origin, answer, afterAnswer } = request;
+    const wakeOutbox = () =>
+      afterAnswer
+        ? afterAnswer(this.options.wakeOutbox)
+        : this.options.wakeOutbox();
     const options = await this.options.processors.processOptions(
       request.options,
     );
@@ -234,10 +252,16 @@ export class NotificationSender {
     const now = new Date();
 
     if (options.recipients.type === 'broadcast') {
-      return await this.sendBroadcast(origin, options, content, now, answer);
+      return await this.sendBroadcast(origin, options, content, now, {
+        answer,
+        wakeOutbox,
+      });
     }
     if (options.recipients.type === 'entity') {
-      return await this.sendToEntities(origin, options, content, now, answer);
+      return await this.sendToEntities(origin, options, content, now, {
+        answer,
+        wakeOutbox,
+      });
     }
     throw new InputError('Invalid recipients type');
   }
@@ -247,8 +271,9 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    answer: SendAnswer | undefined,
+    followUp: SendFollowUp,
   ): Promise<ServedNotificationJson[]> {
+    const { answer, wakeOutbox } = followUp;
     const { processors } = this.options;
     const selected = processors.select(content, { broadcast: true });
     const prepared = await processors.preProcess(
@@ -288,7 +313,7 @@ export class NotificationSender {
     }
     await this.signals.publishBroadcast(sent[0]);
     if (postProcessors.length > 0) {
-      this.options.wakeOutbox();
+      wakeOutbox();
     }
     return sent;
   }
@@ -298,8 +323,9 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    answer: SendAnswer | undefined,
+    followUp: SendFollowUp,
   ): Promise<ServedNotificationJson[]> {
+    const { answer, wakeOutbox } = followUp;
     const recipients = options.recipients as Extract<
       NotificationSendOptions['recipients'],
       { type: 'entity' }
@@ -413,7 +439,7 @@ export class NotificationSender {
     }
     await this.signals.publishToUsers(written.sent);
     if (written.jobCount > 0) {
-      this.options.wakeOutbox();
+      wakeOutbox();
     }
     return written.sent;
   }

@@ -12,6 +12,7 @@ import {
 } from '@herald/plugin-notifications-common';
 import { SignalsService } from '@herald/plugin-signals-node';
 import { Request, Response } from 'express';
+import { finished } from 'node:stream';
 import { NotificationSender } from '../../send/NotificationSender';
 import {
   IDEMPOTENCY_KEY_HEADER,
@@ -118,8 +119,13 @@ export function bindNotificationsEndpoints(
     const sendOptions: NotificationSendOptions = req.body;
     const origin = credentials.principal.subject;
     const minimal = prefersReturnMinimal(req.get('Prefer'));
+    const afterAnswer = (wake: () => void) => finished(res, () => wake());
     if (key === undefined || !idempotency) {
-      const sent = await sender.send({ origin, options: sendOptions });
+      const sent = await sender.send({
+        origin,
+        options: sendOptions,
+        afterAnswer,
+      });
       if (minimal) {
         answerMinimal(res);
       } else {
@@ -129,7 +135,8 @@ export function bindNotificationsEndpoints(
     }
     const response = await idempotency.run(
       { principal: origin, key, body: req.body, minimal },
-      answer => sender.send({ origin, options: sendOptions, answer }),
+      answer =>
+        sender.send({ origin, options: sendOptions, answer, afterAnswer }),
     );
     if (response.replayed) {
       res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
