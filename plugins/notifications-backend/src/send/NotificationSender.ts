@@ -50,12 +50,6 @@ export type NotificationSenderOptions = {
   wakeOutbox: () => void;
 };
 
-/** What a send does besides storing: a keyed send's answer, the outbox's wake-up. */
-type SendFollowUp = {
-  answer: SendAnswer | undefined;
-  wakeOutbox: () => void;
-};
-
 /** One recipient's notification after preProcess, and where it goes. */
 type PreparedNotification = {
   notification: Notification;
@@ -252,16 +246,24 @@ export class NotificationSender {
     const now = new Date();
 
     if (options.recipients.type === 'broadcast') {
-      return await this.sendBroadcast(origin, options, content, now, {
+      return await this.sendBroadcast(
+        origin,
+        options,
+        content,
+        now,
         answer,
         wakeOutbox,
-      });
+      );
     }
     if (options.recipients.type === 'entity') {
-      return await this.sendToEntities(origin, options, content, now, {
+      return await this.sendToEntities(
+        origin,
+        options,
+        content,
+        now,
         answer,
         wakeOutbox,
-      });
+      );
     }
     throw new InputError('Invalid recipients type');
   }
@@ -271,9 +273,9 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    followUp: SendFollowUp,
+    answer: SendAnswer | undefined,
+    wakeOutbox: () => void,
   ): Promise<ServedNotificationJson[]> {
-    const { answer, wakeOutbox } = followUp;
     const { processors } = this.options;
     const selected = processors.select(content, { broadcast: true });
     const prepared = await processors.preProcess(
@@ -323,9 +325,9 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    followUp: SendFollowUp,
+    answer: SendAnswer | undefined,
+    wakeOutbox: () => void,
   ): Promise<ServedNotificationJson[]> {
-    const { answer, wakeOutbox } = followUp;
     const recipients = options.recipients as Extract<
       NotificationSendOptions['recipients'],
       { type: 'entity' }
