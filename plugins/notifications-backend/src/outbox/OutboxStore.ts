@@ -12,6 +12,7 @@ import {
   isPostgres,
   ROWS_PER_STATEMENT,
   RowsInsert,
+  runWritesInTransaction,
 } from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import { deliveryIdOf } from './deliveryId';
@@ -57,6 +58,11 @@ export type DeadOutboxJob = {
 /** Adds the jobs of one send, inside the send's transaction. */
 export interface OutboxSendWriter {
   add(deliveries: OutboxDelivery[]): Promise<void>;
+  /**
+   * The inserts that queue these deliveries, for the caller to run in the
+   * send's transaction with its other writes (`runWritesInTransaction`).
+   */
+  writes(deliveries: OutboxDelivery[]): RowsInsert[];
   /** Jobs added so far. */
   readonly jobCount: number;
 }
@@ -339,18 +345,26 @@ export class OutboxStore {
     options: NotificationSendOptions,
   ): OutboxSendWriter {
     const rows = new SendRows(options, this.now());
+    const writes = (deliveries: OutboxDelivery[]): RowsInsert[] => {
+      const { send, jobs } = rows.add(deliveries);
+      return [
+        ...(send
+          ? [{ table: SENDS, columns: SEND_INSERT_COLUMNS, rows: [send] }]
+          : []),
+        ...chunk(jobs, INSERT_CHUNK).map(jobChunk => ({
+          table: TABLE,
+          columns: JOB_INSERT_COLUMNS,
+          rows: jobChunk,
+        })),
+      ];
+    };
     return {
       get jobCount() {
         return rows.jobCount;
       },
+      writes,
       async add(deliveries) {
-        const { send, jobs } = rows.add(deliveries);
-        if (send) {
-          await insertRows(trx, SENDS, SEND_INSERT_COLUMNS, [send]);
-        }
-        for (const jobChunk of chunk(jobs, INSERT_CHUNK)) {
-          await insertRows(trx, TABLE, JOB_INSERT_COLUMNS, jobChunk);
-        }
+        await runWritesInTransaction(trx, writes(deliveries));
       },
     };
   }

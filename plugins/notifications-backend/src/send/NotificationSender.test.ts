@@ -119,6 +119,30 @@ const fastOutbox = {
   },
 };
 
+/** A rule that makes the database refuse a notification row for `user`. */
+function refusedUserOn(knex: Knex, user: string) {
+  const client = String(knex.client.config.client);
+  const quoted = knex.raw('?', [user]).toQuery();
+  if (client.includes('sqlite')) {
+    return {
+      add: () =>
+        knex.raw(
+          `CREATE TRIGGER test_refused BEFORE INSERT ON notification WHEN NEW."user" = ${quoted} BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+        ),
+      remove: () => knex.raw('DROP TRIGGER test_refused'),
+    };
+  }
+  const column = client.includes('mysql') ? '`user`' : '"user"';
+  return {
+    add: () =>
+      knex.raw(
+        `ALTER TABLE notification ADD CONSTRAINT test_refused CHECK (${column} <> ${quoted})`,
+      ),
+    remove: () =>
+      knex.raw('ALTER TABLE notification DROP CONSTRAINT test_refused'),
+  };
+}
+
 describeEachDatabase('send pipeline', database => {
   let knex: Knex;
   const stops: Array<() => Promise<void>> = [];
@@ -557,6 +581,49 @@ describeEachDatabase('send pipeline', database => {
     },
   );
 
+  it('stores nothing of a send larger than one batch when a later batch fails', async () => {
+    const users = Array.from(
+      { length: 4500 },
+      (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
+    );
+    const refused = users[3000];
+    const { server } = await start([
+      heraldModule([{ getName: () => 'Email', postProcess: async () => {} }]),
+    ]);
+    // The database refuses one row of the second batch, as a full disk or a
+    // lost connection would refuse any of it.
+    const refusal = refusedUserOn(knex, refused);
+    await refusal.add();
+    try {
+      const response = await request(server)
+        .post('/api/notifications')
+        .set('Authorization', asService())
+        .send({
+          recipients: { type: 'entity', entityRef: users },
+          payload: { title: 'Everyone' },
+        });
+      expect(response.status).toBe(500);
+      expect(response.body.error.name).toBe('Error');
+    } finally {
+      await refusal.remove();
+    }
+    for (const table of [
+      'notification',
+      'notification_outbox',
+      'notification_outbox_send',
+    ]) {
+      const [{ count }] = await knex(table).count({ count: '*' });
+      expect([table, Number(count)]).toEqual([table, 0]);
+    }
+
+    // The connection the failed send held is back in working order.
+    const sent = await send(server, {
+      recipients: { type: 'entity', entityRef: users },
+      payload: { title: 'Everyone' },
+    });
+    expect(sent).toHaveLength(users.length);
+  });
+
   it('uses a resolver set through the extension point, and allows only one', async () => {
     const resolverModule = (moduleId: string, users: string[]) =>
       notificationsModuleUsing(
@@ -699,6 +766,40 @@ describeOnPostgres('send pipeline on PostgreSQL', init => {
         })
       )[0];
       expect(Number(count)).toBe(2);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('writes each batch of a larger send with its outbox jobs in one statement', async () => {
+    const users = Array.from(
+      { length: 4500 },
+      (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
+    );
+    const {
+      server,
+      backend,
+      post,
+      inserts: writesOfNotifications,
+    } = await startWatchingInserts('notification', users.length);
+    try {
+      const response = await request(server)
+        .post('/api/notifications')
+        .set('Authorization', asService())
+        .send({
+          recipients: { type: 'entity', entityRef: users },
+          payload: { title: 'Everyone' },
+        });
+      expect(response.status).toBe(200);
+      // Batches of 2,000 recipients: a round trip each, not one per table.
+      expect(writesOfNotifications).toHaveLength(3);
+      for (const write of writesOfNotifications) {
+        expect(write).toMatch(/^WITH /);
+        expect(write).toContain('"notification_outbox"');
+      }
+      expect(writesOfNotifications[0]).toContain('"notification_outbox_send"');
+      await post.done;
+      expect(new Set(post.calls.map(n => n.user)).size).toBe(users.length);
     } finally {
       await backend.stop();
     }

@@ -27,7 +27,11 @@ import {
   NotificationContent,
   NotificationWriter,
 } from '../store/NotificationWriter';
-import { RowsInsert, runWritesTogether } from '../store/sql';
+import {
+  RowsInsert,
+  runWritesInTransaction,
+  runWritesTogether,
+} from '../store/sql';
 import { timeOrderedUuid } from '../store/ids';
 import {
   assertFits,
@@ -419,24 +423,47 @@ export class NotificationSender {
     } else {
       written = await this.options.knex.transaction(async tx => {
         const outbox = this.options.outbox.openSend(tx, options);
-        const stored: Notification[] = [];
+        const sent: ServedNotificationJson[] = [];
+        // At most one batch's writes run while the next batch is prepared:
+        // the database stores one while this thread readies the other.
+        let writing: Promise<void> | undefined;
         for (const [index, batch] of userBatches.entries()) {
           const prepared =
             preparedUpfront[index] ?? (await prepareBatch(batch));
           preparedUpfront[index] = undefined;
-          const storedBatch = await this.options.writer.storeUserNotifications(
-            tx,
-            { origin, now, drafts: toDrafts(prepared) },
-          );
-          await outbox.add(outboxDeliveries(prepared, storedBatch));
-          for (const notification of storedBatch) {
-            stored.push(notification);
+          const drafts = toDrafts(prepared);
+          let stored: Notification[];
+          if (drafts.some(draft => draft.content.scope)) {
+            // A scoped draft reads its user's earlier notification first.
+            await writing;
+            writing = undefined;
+            stored = await this.options.writer.storeUserNotifications(tx, {
+              origin,
+              now,
+              drafts,
+            });
+            await outbox.add(outboxDeliveries(prepared, stored));
+          } else {
+            const unscoped = this.options.writer.unscopedUserNotificationWrites(
+              { origin, now, drafts },
+            );
+            stored = unscoped.notifications;
+            const writes = [
+              ...unscoped.writes,
+              ...outbox.writes(outboxDeliveries(prepared, stored)),
+            ];
+            await writing;
+            writing = runWritesInTransaction(tx, writes);
+            // Its failure fails the send at the next await of `writing`.
+            writing.catch(() => {});
+          }
+          for (const notification of stored) {
+            sent.push(notificationToJson(notification));
           }
         }
-        return {
-          sent: await this.sentJson(tx, stored, answer),
-          jobCount: outbox.jobCount,
-        };
+        await writing;
+        await answer?.inTransaction(tx, sent);
+        return { sent, jobCount: outbox.jobCount };
       });
     }
     await this.signals.publishToUsers(written.sent);

@@ -174,14 +174,7 @@ export async function runWritesTogether(
   writes: readonly Write[],
 ): Promise<void> {
   if (isPostgres(knex)) {
-    await pgRunAsOneStatement(
-      knex,
-      writes.map(write =>
-        'table' in write
-          ? pgInsertRows(write.table, write.columns, write.rows)
-          : write,
-      ),
-    );
+    await pgRunAsOneStatement(knex, writes.map(pgStatement));
     return;
   }
   if (isBetterSqlite(knex)) {
@@ -204,15 +197,35 @@ export async function runWritesTogether(
       await knex.client.releaseConnection(connection);
     }
   }
-  await knex.transaction(async tx => {
-    for (const write of writes) {
-      if ('table' in write) {
-        await insertRows(tx, write.table, write.columns, write.rows);
-      } else {
-        await tx.raw(write.sql, write.bindings as Knex.RawBinding[]);
-      }
+  await knex.transaction(tx => runWritesInTransaction(tx, writes));
+}
+
+/**
+ * Runs `writes` in order inside `tx`: as one statement on PostgreSQL
+ * ({@link pgRunAsOneStatement}, so they must not depend on each other's
+ * effects), one after the other elsewhere.
+ */
+export async function runWritesInTransaction(
+  tx: Knex.Transaction,
+  writes: readonly Write[],
+): Promise<void> {
+  if (isPostgres(tx)) {
+    await pgRunAsOneStatement(tx, writes.map(pgStatement));
+    return;
+  }
+  for (const write of writes) {
+    if ('table' in write) {
+      await insertRows(tx, write.table, write.columns, write.rows);
+    } else {
+      await tx.raw(write.sql, write.bindings as Knex.RawBinding[]);
     }
-  });
+  }
+}
+
+function pgStatement(write: Write): Statement {
+  return 'table' in write
+    ? pgInsertRows(write.table, write.columns, write.rows)
+    : write;
 }
 
 function sqliteInsert(table: string, columns: readonly BulkColumn[]): string {
