@@ -12,7 +12,7 @@ import {
   NotificationRecipientReasons,
   NotificationRecipientResolver,
 } from '@herald/plugin-notifications-node';
-import { SignalsService } from '@herald/plugin-signals-node';
+import { SignalPayload, SignalsService } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
 import {
   ServedNotificationJson,
@@ -67,6 +67,15 @@ type PreparedNotification = {
  * statement sizes stay bounded whatever its recipient count.
  */
 const RECIPIENT_BATCH = 2000;
+
+/**
+ * Resolves once the event loop has turned, so a query just started has gone
+ * out to the database before this thread takes up other work: knex hands a
+ * query to the driver only after a few promise steps, and work begun
+ * without yielding would run before them and hold the query back.
+ */
+const queryDispatched = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
 
 function batches<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];
@@ -315,6 +324,7 @@ export class NotificationSender {
         writes,
         [{ notification, processors: postProcessors }],
         answer,
+        () => undefined,
       ));
     }
     await this.signals.publishBroadcast(sent[0]);
@@ -399,7 +409,11 @@ export class NotificationSender {
           reasons: reasons.get(p.notification.user!),
         }));
 
-    let written: { sent: ServedNotificationJson[]; jobCount: number };
+    let written: {
+      sent: ServedNotificationJson[];
+      jobCount: number;
+      signal: SignalPayload | undefined;
+    };
     const onlyBatch = userBatches.length === 1 ? preparedUpfront[0] : undefined;
     const onlyDrafts = onlyBatch && toDrafts(onlyBatch);
     if (
@@ -419,6 +433,7 @@ export class NotificationSender {
         writes,
         outboxDeliveries(onlyBatch, notifications),
         answer,
+        sent => this.signals.usersSignal(sent),
       );
     } else {
       written = await this.options.knex.transaction(async tx => {
@@ -456,17 +471,20 @@ export class NotificationSender {
             writing = runWritesInTransaction(tx, writes);
             // Its failure fails the send at the next await of `writing`.
             writing.catch(() => {});
+            await queryDispatched();
           }
           for (const notification of stored) {
             sent.push(notificationToJson(notification));
           }
         }
+        // Built while the last batch is written.
+        const signal = this.signals.usersSignal(sent);
         await writing;
         await answer?.inTransaction(tx, sent);
-        return { sent, jobCount: outbox.jobCount };
+        return { sent, jobCount: outbox.jobCount, signal };
       });
     }
-    await this.signals.publishToUsers(written.sent);
+    await this.signals.publishBuilt(written.signal);
     if (written.jobCount > 0) {
       wakeOutbox();
     }
@@ -478,23 +496,38 @@ export class NotificationSender {
    * notifications, or an unscoped broadcast), its outbox jobs and a keyed
    * send's answer together: one round trip for the whole write on PostgreSQL
    * and SQLite, where a transaction takes five (see `runWritesTogether`).
+   * `whileWriting` builds what is published once the write is done (the
+   * send's signal) while the database writes, rather than after.
    */
-  private async writeInOneGo(
+  private async writeInOneGo<Signal>(
     options: NotificationSendOptions,
     notifications: Notification[],
     writes: RowsInsert[],
     deliveries: OutboxDelivery[],
     answer: SendAnswer | undefined,
-  ): Promise<{ sent: ServedNotificationJson[]; jobCount: number }> {
+    whileWriting: (sent: ServedNotificationJson[]) => Signal,
+  ): Promise<{
+    sent: ServedNotificationJson[];
+    jobCount: number;
+    signal: Signal;
+  }> {
     const outbox = this.options.outbox.sendWrites(options, deliveries);
     const sent = notifications.map(notificationToJson);
     const answerWrite = await answer?.statement(sent);
-    await runWritesTogether(this.options.knex, [
+    const writing = runWritesTogether(this.options.knex, [
       ...writes,
       ...outbox.writes,
       ...(answerWrite ? [answerWrite] : []),
     ]);
-    return { sent, jobCount: outbox.jobCount };
+    writing.catch(() => {});
+    await queryDispatched();
+    let signal: Signal;
+    try {
+      signal = whileWriting(sent);
+    } finally {
+      await writing;
+    }
+    return { sent, jobCount: outbox.jobCount, signal };
   }
 
   /**

@@ -53,14 +53,19 @@ export class NotificationSignals {
    * (preProcess may personalise, a scoped re-send keeps each user's own
    * dates). With a single recipient the message carries everything, so
    * signal backends that do not know `perRecipient` still deliver it.
+   *
+   * Built apart from its publish, so a send builds it while the database
+   * writes and publishes it once the rows are committed.
    */
-  async publishToUsers(notifications: ServedNotificationJson[]): Promise<void> {
+  usersSignal(
+    notifications: ServedNotificationJson[],
+  ): SignalPayload | undefined {
     const messages = new Map<string, JsonObject>();
     for (const notification of notifications) {
       messages.set(notification.user!, newNotification(notification));
     }
     if (messages.size === 0) {
-      return;
+      return undefined;
     }
     const recipients = {
       type: 'user' as const,
@@ -68,20 +73,22 @@ export class NotificationSignals {
     };
     if (messages.size === 1) {
       const [message] = messages.values();
-      await this.publish({
-        recipients,
-        channel: NOTIFICATIONS_SIGNAL_CHANNEL,
-        message,
-      });
-      return;
+      return { recipients, channel: NOTIFICATIONS_SIGNAL_CHANNEL, message };
     }
     const { message, perRecipient } = diffRecipientMessages(messages);
-    await this.publish({
+    return {
       recipients,
       channel: NOTIFICATIONS_SIGNAL_CHANNEL,
       message,
       perRecipient,
-    });
+    };
+  }
+
+  /** A signal built earlier, such as {@link NotificationSignals.usersSignal}'s. */
+  async publishBuilt(signal: SignalPayload | undefined): Promise<void> {
+    if (signal) {
+      await this.publish(signal);
+    }
   }
 
   /**
