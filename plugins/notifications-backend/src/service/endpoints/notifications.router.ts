@@ -32,6 +32,7 @@ import {
   toStateChange,
 } from '../validation';
 import { NotificationsApiRouter, currentUser } from './types';
+import { answerJson } from './jsonAnswer';
 
 export type NotificationsEndpointsOptions = {
   store: NotificationsStore;
@@ -129,7 +130,7 @@ export function bindNotificationsEndpoints(
       if (minimal) {
         answerMinimal(res);
       } else {
-        res.json(sent);
+        await answerJson(req, res, JSON.stringify(sent));
       }
       return;
     }
@@ -145,7 +146,7 @@ export function bindNotificationsEndpoints(
       answerMinimal(res);
       return;
     }
-    res.status(response.status).type('application/json').send(response.body);
+    await answerJson(req, res, response.body, response.status);
   }
 
   for (const paths of ROUTE_PATHS) {
