@@ -54,6 +54,14 @@ export type NotificationSenderOptions = {
   wakeOutbox: () => void;
 };
 
+/** What a send does beside its writes, as its caller asked. */
+type SendHooks = {
+  /** Stores a keyed send's answer with its notifications. */
+  answer?: SendAnswer;
+  wakeOutbox: () => void;
+  whileWriting: (sent: ServedNotificationJson[]) => void;
+};
+
 /** One recipient's notification after preProcess, and where it goes. */
 type PreparedNotification = {
   notification: Notification;
@@ -242,12 +250,32 @@ export class NotificationSender {
      * returns.
      */
     afterAnswer?: (wake: () => void) => void;
+    /**
+     * Called with the send's notifications in their wire shape while its
+     * last write runs, so the caller can ready its answer (its JSON) before
+     * the commit rather than after it. A send that writes in another way
+     * (a scoped broadcast) does not call it. Its failure is logged and
+     * does not fail the send, which may be stored by then.
+     */
+    whileWriting?: (sent: ServedNotificationJson[]) => void;
   }): Promise<ServedNotificationJson[]> {
-    const { origin, answer, afterAnswer } = request;
-    const wakeOutbox = () =>
-      afterAnswer
-        ? afterAnswer(this.options.wakeOutbox)
-        : this.options.wakeOutbox();
+    const { origin, answer, afterAnswer, whileWriting } = request;
+    const hooks: SendHooks = {
+      answer,
+      whileWriting: sent => {
+        try {
+          whileWriting?.(sent);
+        } catch (error) {
+          this.options.logger.warn(
+            `The caller of a send failed while it was written: ${error}`,
+          );
+        }
+      },
+      wakeOutbox: () =>
+        afterAnswer
+          ? afterAnswer(this.options.wakeOutbox)
+          : this.options.wakeOutbox(),
+    };
     const options = await this.options.processors.processOptions(
       request.options,
     );
@@ -259,24 +287,10 @@ export class NotificationSender {
     const now = new Date();
 
     if (options.recipients.type === 'broadcast') {
-      return await this.sendBroadcast(
-        origin,
-        options,
-        content,
-        now,
-        answer,
-        wakeOutbox,
-      );
+      return await this.sendBroadcast(origin, options, content, now, hooks);
     }
     if (options.recipients.type === 'entity') {
-      return await this.sendToEntities(
-        origin,
-        options,
-        content,
-        now,
-        answer,
-        wakeOutbox,
-      );
+      return await this.sendToEntities(origin, options, content, now, hooks);
     }
     throw new InputError('Invalid recipients type');
   }
@@ -286,8 +300,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    answer: SendAnswer | undefined,
-    wakeOutbox: () => void,
+    { answer, wakeOutbox, whileWriting }: SendHooks,
   ): Promise<ServedNotificationJson[]> {
     const { processors } = this.options;
     const selected = processors.select(content, { broadcast: true });
@@ -324,7 +337,7 @@ export class NotificationSender {
         writes,
         [{ notification, processors: postProcessors }],
         answer,
-        () => undefined,
+        whileWriting,
       ));
     }
     await this.signals.publishBroadcast(sent[0]);
@@ -339,8 +352,7 @@ export class NotificationSender {
     options: NotificationSendOptions,
     content: NotificationContent,
     now: Date,
-    answer: SendAnswer | undefined,
-    wakeOutbox: () => void,
+    { answer, wakeOutbox, whileWriting }: SendHooks,
   ): Promise<ServedNotificationJson[]> {
     const recipients = options.recipients as Extract<
       NotificationSendOptions['recipients'],
@@ -433,7 +445,10 @@ export class NotificationSender {
         writes,
         outboxDeliveries(onlyBatch, notifications),
         answer,
-        sent => this.signals.usersSignal(sent),
+        sent => {
+          whileWriting(sent);
+          return this.signals.usersSignal(sent);
+        },
       );
     } else {
       written = await this.options.knex.transaction(async tx => {
@@ -477,7 +492,8 @@ export class NotificationSender {
             sent.push(notificationToJson(notification));
           }
         }
-        // Built while the last batch is written.
+        // While the last batch is written.
+        whileWriting(sent);
         const signal = this.signals.usersSignal(sent);
         await writing;
         await answer?.inTransaction(tx, sent);

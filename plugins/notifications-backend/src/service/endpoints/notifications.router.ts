@@ -20,6 +20,7 @@ import {
   IdempotentRequests,
 } from '../../idempotency';
 import {
+  ServedNotificationJson,
   notificationToExtendedJson,
   notificationToJson,
 } from '../../notificationJson';
@@ -122,15 +123,26 @@ export function bindNotificationsEndpoints(
     const minimal = prefersReturnMinimal(req.get('Prefer'));
     const afterAnswer = (wake: () => void) => finished(res, () => wake());
     if (key === undefined || !idempotency) {
+      // The answer's JSON, made while the send's last write runs.
+      let made: { sent: ServedNotificationJson[]; json: string } | undefined;
       const sent = await sender.send({
         origin,
         options: sendOptions,
         afterAnswer,
+        whileWriting: minimal
+          ? undefined
+          : written => {
+              made = { sent: written, json: JSON.stringify(written) };
+            },
       });
       if (minimal) {
         answerMinimal(res);
       } else {
-        await answerJson(req, res, JSON.stringify(sent));
+        await answerJson(
+          req,
+          res,
+          made?.sent === sent ? made.json : JSON.stringify(sent),
+        );
       }
       return;
     }
