@@ -43,6 +43,23 @@ const entities: Entity[] = [
   componentEntity('web', ['group:default/team']),
 ];
 
+/** More users than two batches of a send hold (2,000 each), in order. */
+const usersOfThreeBatches = () =>
+  Array.from(
+    { length: 4500 },
+    (_, i) => `user:default/u${String(i).padStart(4, '0')}`,
+  );
+
+/** A service's send of one notification to each of `users`. */
+const sendToEveryone = (server: any, users: string[]) =>
+  request(server)
+    .post('/api/notifications')
+    .set('Authorization', asService())
+    .send({
+      recipients: { type: 'entity', entityRef: users },
+      payload: { title: 'Everyone' },
+    });
+
 /** Whom the notifications went to, sorted, as sends do not keep one order. */
 const usersOf = (notifications: Array<{ user: string | null }>) =>
   notifications.map(n => n.user).sort();
@@ -531,10 +548,7 @@ describeEachDatabase('send pipeline', database => {
   ])(
     'stores and queues a send larger than one batch of recipients, %s',
     async (_, personalise) => {
-      const users = Array.from(
-        { length: 4500 },
-        (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
-      );
+      const users = usersOfThreeBatches();
       const personal = 'user:default/u4321';
       const processors: NotificationProcessor[] = [
         {
@@ -582,10 +596,7 @@ describeEachDatabase('send pipeline', database => {
   );
 
   it('stores nothing of a send larger than one batch when a later batch fails', async () => {
-    const users = Array.from(
-      { length: 4500 },
-      (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
-    );
+    const users = usersOfThreeBatches();
     const refused = users[3000];
     const { server } = await start([
       heraldModule([{ getName: () => 'Email', postProcess: async () => {} }]),
@@ -595,13 +606,7 @@ describeEachDatabase('send pipeline', database => {
     const refusal = refusedUserOn(knex, refused);
     await refusal.add();
     try {
-      const response = await request(server)
-        .post('/api/notifications')
-        .set('Authorization', asService())
-        .send({
-          recipients: { type: 'entity', entityRef: users },
-          payload: { title: 'Everyone' },
-        });
+      const response = await sendToEveryone(server, users);
       expect(response.status).toBe(500);
       expect(response.body.error.name).toBe('Error');
     } finally {
@@ -772,10 +777,7 @@ describeOnPostgres('send pipeline on PostgreSQL', init => {
   });
 
   it('writes each batch of a larger send with its outbox jobs in one statement', async () => {
-    const users = Array.from(
-      { length: 4500 },
-      (__, i) => `user:default/u${String(i).padStart(4, '0')}`,
-    );
+    const users = usersOfThreeBatches();
     const {
       server,
       backend,
@@ -783,13 +785,7 @@ describeOnPostgres('send pipeline on PostgreSQL', init => {
       inserts: writesOfNotifications,
     } = await startWatchingInserts('notification', users.length);
     try {
-      const response = await request(server)
-        .post('/api/notifications')
-        .set('Authorization', asService())
-        .send({
-          recipients: { type: 'entity', entityRef: users },
-          payload: { title: 'Everyone' },
-        });
+      const response = await sendToEveryone(server, users);
       expect(response.status).toBe(200);
       // Batches of 2,000 recipients: a round trip each, not one per table.
       expect(writesOfNotifications).toHaveLength(3);

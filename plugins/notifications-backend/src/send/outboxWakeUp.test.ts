@@ -1,58 +1,17 @@
-import { mockServices } from '@backstage/backend-test-utils';
-import { SignalsService } from '@herald/plugin-signals-node';
-import { Knex } from 'knex';
-import {
-  clearNotificationTables,
-  describeEachDatabase,
-} from '../__testUtils__/notificationsTestBackend';
-import { OutboxStore } from '../outbox';
-import { NotificationProcessors } from '../processing';
-import { NotificationWriter } from '../store/NotificationWriter';
+import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
+import { createTestSender, useSendDatabase } from '../__testUtils__/sender';
 import { NotificationSender } from './NotificationSender';
 
 jest.setTimeout(60_000);
 
 describeEachDatabase("a send's outbox wake-up", database => {
-  let knex: Knex;
+  const knex = useSendDatabase(database);
   let wakeOutbox: jest.Mock;
   let sender: NotificationSender;
 
-  beforeAll(async () => {
-    knex = await database.migrated();
-  });
-
-  afterEach(async () => {
-    await knex('notification_outbox').delete();
-    await knex('notification_outbox_send').delete();
-    await clearNotificationTables(knex);
-  });
-
   beforeEach(() => {
-    const logger = mockServices.logger.mock();
-    const signals: SignalsService = { publish: async () => {} };
     wakeOutbox = jest.fn();
-    sender = new NotificationSender({
-      knex,
-      writer: new NotificationWriter(),
-      signals,
-      recipientResolver: {
-        resolveNotificationRecipients: async ({ entityRefs }) => ({
-          userEntityRefs: entityRefs,
-        }),
-      },
-      appBaseUrl: 'http://localhost:3000',
-      logger,
-      processors: new NotificationProcessors(
-        () => [{ getName: () => 'Email', postProcess: async () => {} }],
-        logger,
-        1000,
-      ),
-      settings: {
-        getRecipientChannels: async () => ({ isEnabled: () => true }),
-      },
-      outbox: new OutboxStore(knex),
-      wakeOutbox,
-    });
+    sender = createTestSender(knex(), { wakeOutbox });
   });
 
   const userSend = {
@@ -81,7 +40,7 @@ describeEachDatabase("a send's outbox wake-up", database => {
           answered = wake;
         },
       });
-      const [{ queued }] = await knex('notification_outbox').count({
+      const [{ queued }] = await knex()('notification_outbox').count({
         queued: '*',
       });
       expect(Number(queued)).toBeGreaterThan(0);

@@ -1,15 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
 import { NotificationSendOptions } from '@herald/plugin-notifications-common';
 import { SignalPayload } from '@herald/plugin-signals-node';
-import { Knex } from 'knex';
-import {
-  clearNotificationTables,
-  describeEachDatabase,
-} from '../__testUtils__/notificationsTestBackend';
+import { describeEachDatabase } from '../__testUtils__/notificationsTestBackend';
+import { createTestSender, useSendDatabase } from '../__testUtils__/sender';
 import { ServedNotificationJson } from '../notificationJson';
-import { OutboxStore } from '../outbox';
-import { NotificationProcessors } from '../processing';
-import { NotificationWriter } from '../store/NotificationWriter';
 import { NotificationSender } from './NotificationSender';
 
 jest.setTimeout(60_000);
@@ -18,48 +11,18 @@ const users = (count: number) =>
   Array.from({ length: count }, (_, i) => `user:default/u${i}`);
 
 describeEachDatabase("a send's answer made while it writes", database => {
-  let knex: Knex;
+  const knex = useSendDatabase(database);
   let published: SignalPayload[];
   let sender: NotificationSender;
 
-  beforeAll(async () => {
-    knex = await database.migrated();
-  });
-
-  afterEach(async () => {
-    await knex('notification_outbox').delete();
-    await knex('notification_outbox_send').delete();
-    await clearNotificationTables(knex);
-  });
-
   beforeEach(() => {
-    const logger = mockServices.logger.mock();
     published = [];
-    sender = new NotificationSender({
-      knex,
-      writer: new NotificationWriter(),
+    sender = createTestSender(knex(), {
       signals: {
         publish: async signal => {
           published.push(signal);
         },
       },
-      recipientResolver: {
-        resolveNotificationRecipients: async ({ entityRefs }) => ({
-          userEntityRefs: entityRefs,
-        }),
-      },
-      appBaseUrl: 'http://localhost:3000',
-      logger,
-      processors: new NotificationProcessors(
-        () => [{ getName: () => 'Email', postProcess: async () => {} }],
-        logger,
-        1000,
-      ),
-      settings: {
-        getRecipientChannels: async () => ({ isEnabled: () => true }),
-      },
-      outbox: new OutboxStore(knex),
-      wakeOutbox: () => {},
     });
   });
 
@@ -125,7 +88,7 @@ describeEachDatabase("a send's answer made while it writes", database => {
         },
       });
       expect(sent).toHaveLength(count);
-      const [{ stored }] = await knex('notification').count({ stored: '*' });
+      const [{ stored }] = await knex()('notification').count({ stored: '*' });
       expect(Number(stored)).toBe(count);
       expect(published).toHaveLength(1);
     },
