@@ -492,7 +492,7 @@ export class NotificationSender {
             sent.push(notificationToJson(notification));
           }
         }
-        // While the last batch is written.
+        // While the last batch is written, unless it was scoped and is done.
         whileWriting(sent);
         const signal = this.signals.usersSignal(sent);
         await writing;

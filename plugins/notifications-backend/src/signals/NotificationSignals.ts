@@ -47,7 +47,7 @@ export class NotificationSignals {
   }
 
   /**
-   * The new or re-sent notifications of one send, in one publish. What all
+   * The one signal of the new or re-sent notifications of a send. What all
    * recipients' notifications have in common travels once in the message;
    * `perRecipient` carries each user's id and whatever else differs
    * (preProcess may personalise, a scoped re-send keeps each user's own
