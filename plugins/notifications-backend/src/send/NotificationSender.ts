@@ -14,6 +14,10 @@ import {
 } from '@herald/plugin-notifications-node';
 import { SignalPayload, SignalsService } from '@herald/plugin-signals-node';
 import { Knex } from 'knex';
+// Awaited after starting a write, so the query has gone out to the database
+// before this thread takes up other work: knex hands a query to the driver
+// only after a few promise steps, which work begun at once would hold back.
+import { setImmediate as queryDispatched } from 'node:timers/promises';
 import {
   ServedNotificationJson,
   notificationToJson,
@@ -75,15 +79,6 @@ type PreparedNotification = {
  * statement sizes stay bounded whatever its recipient count.
  */
 const RECIPIENT_BATCH = 2000;
-
-/**
- * Resolves once the event loop has turned, so a query just started has gone
- * out to the database before this thread takes up other work: knex hands a
- * query to the driver only after a few promise steps, and work begun
- * without yielding would run before them and hold the query back.
- */
-const queryDispatched = () =>
-  new Promise<void>(resolve => setImmediate(resolve));
 
 function batches<T>(items: T[], size: number): T[][] {
   const result: T[][] = [];
