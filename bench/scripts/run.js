@@ -14,6 +14,10 @@
  *   --inbox-only          the inbox, its search and its curve
  *   --without-email       Herald without the Email module, as the bench ran
  *                         before the sample's processors were registered
+ *   --socket-counts=1000,5000  the broadcast curve's socket counts
+ *   --socket-reps=25      broadcasts and targeted signals per side and count:
+ *                         more than the plan's to settle a ratio near 1
+ *   --name=<name>         writes results/<name>.* instead of the default
  *
  * PostgreSQL comes from BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432).
  */
@@ -72,6 +76,8 @@ const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
   : ['sqlite', 'postgres'];
+const optionValue = name =>
+  args.find(arg => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 const plan = quick
   ? {
@@ -132,6 +138,12 @@ const plan = quick
       // Unmeasured broadcasts before the timed ones at each socket count.
       socketWarmups: 2,
     };
+if (optionValue('socket-counts')) {
+  plan.broadcastSockets = optionValue('socket-counts').split(',').map(Number);
+}
+if (optionValue('socket-reps')) {
+  plan.socketReps = Number(optionValue('socket-reps'));
+}
 
 /** Past the framework's user-info cache sweep interval (30 s). */
 const USER_INFO_SWEEP_MS = 31_000;
@@ -1050,9 +1062,11 @@ async function main() {
     (sendsOnly && 'sends-') ||
     (inboxOnly && 'inbox-') ||
     '';
-  const name = `${part}${quick ? 'quick' : 'latest'}${
-    enginesArg ? `-${engines.join('-')}` : ''
-  }${withoutEmail ? '-without-email' : ''}`;
+  const name =
+    optionValue('name') ??
+    `${part}${quick ? 'quick' : 'latest'}${
+      enginesArg ? `-${engines.join('-')}` : ''
+    }${withoutEmail ? '-without-email' : ''}`;
   writeReport({
     results: record.results,
     engines,
