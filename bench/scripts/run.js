@@ -56,6 +56,7 @@ const { sampleProcessors, sendBodyLimit } = require('./sample-processors');
 const {
   log,
   median,
+  option,
   postgresUrl,
   rawDir,
   resultsDir,
@@ -76,8 +77,6 @@ const enginesArg = args.find(arg => arg.startsWith('--engines='));
 const engines = enginesArg
   ? enginesArg.slice('--engines='.length).split(',')
   : ['sqlite', 'postgres'];
-const optionValue = name =>
-  args.find(arg => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 const plan = quick
   ? {
@@ -138,12 +137,10 @@ const plan = quick
       // Unmeasured broadcasts before the timed ones at each socket count.
       socketWarmups: 2,
     };
-if (optionValue('socket-counts')) {
-  plan.broadcastSockets = optionValue('socket-counts').split(',').map(Number);
-}
-if (optionValue('socket-reps')) {
-  plan.socketReps = Number(optionValue('socket-reps'));
-}
+plan.broadcastSockets = option('socket-counts', plan.broadcastSockets.join(','))
+  .split(',')
+  .map(Number);
+plan.socketReps = Number(option('socket-reps', plan.socketReps));
 
 /** Past the framework's user-info cache sweep interval (30 s). */
 const USER_INFO_SWEEP_MS = 31_000;
@@ -1062,11 +1059,12 @@ async function main() {
     (sendsOnly && 'sends-') ||
     (inboxOnly && 'inbox-') ||
     '';
-  const name =
-    optionValue('name') ??
+  const name = option(
+    'name',
     `${part}${quick ? 'quick' : 'latest'}${
       enginesArg ? `-${engines.join('-')}` : ''
-    }${withoutEmail ? '-without-email' : ''}`;
+    }${withoutEmail ? '-without-email' : ''}`,
+  );
   writeReport({
     results: record.results,
     engines,
