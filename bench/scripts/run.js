@@ -989,8 +989,12 @@ async function runEngine(engine, record, engineIndex) {
       log(`${engine} ${side} at rest: ${(bytes / 1024 / 1024).toFixed(0)} MB`);
     }
     if (!socketsOnly) {
-      // The floor runs on the Herald side's database: same schema, same rows.
-      floorDb = notificationsDatabase(engine, databaseOptions.herald);
+      // The floor runs on the Herald side's database: same schema, same rows,
+      // written as the plugin's connection writes (on SQLite, no fsync and
+      // no checkpoint inside a commit; until 2026-12-07 it had both).
+      floorDb = notificationsDatabase(engine, databaseOptions.herald, {
+        writer: true,
+      });
       const floor = storageFloor(floorDb);
       if (!inboxOnly) {
         await runSends(engine, backends, staticToken, record, floor);
