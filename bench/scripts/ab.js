@@ -57,10 +57,14 @@ function summarize(rounds) {
   const warm = rounds.slice(1);
   return {
     rounds: rounds.map(round => perSide(round, true)),
-    afterWarmUp: perSide({
-      new: warm.flatMap(round => round.new),
-      base: warm.flatMap(round => round.base),
-    }),
+    afterWarmUp: perSide(
+      Object.fromEntries(
+        Object.keys(rounds[0]).map(side => [
+          side,
+          warm.flatMap(round => round[side]),
+        ]),
+      ),
+    ),
   };
 }
 
@@ -105,14 +109,23 @@ async function alternateRounds({
 /** The PostgreSQL databases of one run start with this. */
 const databasePrefix = runId => `herald_ab_${runId}_`;
 
-async function startSide({ engine, side, root, runId }) {
+/**
+ * Where a side of a run keeps its databases: a SQLite directory, made here,
+ * and a prefix for its PostgreSQL databases, dropped with the run's.
+ */
+function sideDatabaseOptions({ engine, side, runId }) {
   const dir = path.join(resultsDir, 'raw', `ab-${runId}`, engine, side);
   fs.mkdirSync(dir, { recursive: true });
-  const databaseOptions = {
+  return {
     sqliteDirectory: dir,
     postgresUrl,
     prefix: `${databasePrefix(runId)}${side}_`,
   };
+}
+
+async function startSide({ engine, side, root, runId }) {
+  const databaseOptions = sideDatabaseOptions({ engine, side, runId });
+  const dir = databaseOptions.sqliteDirectory;
   const port = await freePort();
   const configFile = path.join(dir, 'app-config.json');
   const staticToken = crypto.randomBytes(24).toString('hex');
@@ -140,6 +153,7 @@ async function startSide({ engine, side, root, runId }) {
   return {
     side,
     engine,
+    runId,
     commit: describeCheckout(root),
     backend,
     databaseOptions,
@@ -199,6 +213,13 @@ function writeResults(name, { startedAt, commits, settings, results }, md) {
  * the digits of its times.
  */
 function report(all, startedAt, commits, table) {
+  // A floor measured beside the two checkouts gets columns of its own.
+  const withFloor = Object.values(all).some(measured =>
+    Object.values(measured).some(({ afterWarmUp }) => afterWarmUp.floor),
+  );
+  const floorHeads = withFloor
+    ? ' Floor | New / floor | New / floor, first quartile |'
+    : '';
   const lines = [
     `# ${table.title}`,
     '',
@@ -207,8 +228,14 @@ function report(all, startedAt, commits, table) {
     }, base ${commits.base}.`,
     ...table.how,
     '',
-    `| Database | ${table.column} | Round | New | Base | New / base | New / base, first quartile |`,
-    `|---|${table.align}|---:|---:|---:|---:|---:|`,
+    `| Database | ${table.column} | Round | New | Base | New / base | New / base, first quartile |${floorHeads}`,
+    `|---|${table.align}|---:|---:|---:|---:|---:|${
+      withFloor ? '---:|---:|---:|' : ''
+    }`,
+  ];
+  const ratios = (a, b) => [
+    (a.median / b.median).toFixed(2),
+    (a.p25 / b.p25).toFixed(2),
   ];
   for (const [engine, measured] of Object.entries(all)) {
     for (const [what, { rounds, afterWarmUp }] of Object.entries(measured)) {
@@ -216,8 +243,13 @@ function report(all, startedAt, commits, table) {
         const cells = [
           sides.new.median.toFixed(table.digits),
           sides.base.median.toFixed(table.digits),
-          (sides.new.median / sides.base.median).toFixed(2),
-          (sides.new.p25 / sides.base.p25).toFixed(2),
+          ...ratios(sides.new, sides.base),
+          ...(sides.floor
+            ? [
+                sides.floor.median.toFixed(table.digits),
+                ...ratios(sides.new, sides.floor),
+              ]
+            : []),
         ].map(cell => `${mark}${cell}${mark}`);
         return `| ${engine} | ${what} | ${label} | ${cells.join(' | ')} |`;
       };
@@ -276,4 +308,4 @@ async function runAb({ script, settings, ready, compare, table }) {
   log(`wrote results/${settings.name}.md and .json`);
 }
 
-module.exports = { alternateRounds, runAb };
+module.exports = { alternateRounds, runAb, sideDatabaseOptions };

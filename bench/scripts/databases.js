@@ -18,6 +18,16 @@ function postgresAdmin(postgresUrl) {
   });
 }
 
+/** Creates the notifications database `notificationsDatabase` opens there. */
+async function createPostgresDatabase({ postgresUrl, prefix }) {
+  const admin = postgresAdmin(postgresUrl);
+  try {
+    await admin.raw('CREATE DATABASE ??', [`${prefix}notifications`]);
+  } finally {
+    await admin.destroy();
+  }
+}
+
 async function dropPostgresDatabases(postgresUrl, prefix) {
   const admin = postgresAdmin(postgresUrl);
   try {
@@ -402,8 +412,10 @@ function storageFloor(db) {
 }
 
 module.exports = {
+  createPostgresDatabase,
   postgresWalPosition,
   dropPostgresDatabases,
+  insertSendBare,
   notificationsDatabase,
   seedInbox,
   storageFloor,

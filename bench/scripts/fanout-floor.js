@@ -15,6 +15,7 @@ const WebSocket = require('ws');
 
 const { collectedMemoryUsage } = require('../lib/resident-memory');
 const { serveCommands } = require('./ipc');
+const { readBody } = require('./request-body');
 
 let server;
 let sockets;
@@ -63,15 +64,6 @@ function signal({ users, channel, message }) {
     }
   }
   return count;
-}
-
-function readBody(request) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    request.on('data', chunk => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString()));
-    request.on('error', reject);
-  });
 }
 
 const routes = {
